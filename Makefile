@@ -1,0 +1,55 @@
+# NetSafe — every target works from a fresh clone; .venv is created as needed.
+PYTHON ?= python3
+VENV   ?= .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+HOST   ?= 127.0.0.1
+PORT   ?= 8000
+
+.PHONY: help install system-deps run serve demo migrate test lint typecheck pytest bench clean
+
+help:  ## list the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-12s %s\n", $$1, $$2}'
+
+$(BIN)/python:
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "NetSafe needs Python >= 3.11")'
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+$(STAMP): $(BIN)/python pyproject.toml
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	@touch $(STAMP)
+
+install: system-deps $(STAMP)  ## create .venv and install NetSafe with its development tools
+
+system-deps:  ## install the Debian packages NetSafe uses (skipped when present or not root)
+	@scripts/install-system-deps
+
+migrate: install  ## bring the database schema up to date
+	$(BIN)/netsafe db upgrade
+
+demo: migrate  ## seed the synthetic demo operation (idempotent)
+	$(BIN)/netsafe demo
+
+run: demo  ## install, migrate, seed the demo and serve the platform at http://127.0.0.1:8000
+	NETSAFE_ENV=$${NETSAFE_ENV:-development} $(BIN)/netsafe serve --host $(HOST) --port $(PORT)
+
+lint: install  ## ruff lint, ruff format check, import contracts
+	$(BIN)/ruff check src tests benchmarks
+	$(BIN)/ruff format --check src tests benchmarks
+	$(BIN)/lint-imports --no-cache
+
+typecheck: install  ## mypy --strict on src
+	$(BIN)/mypy --strict src
+
+pytest: install  ## the test suite only
+	$(BIN)/pytest $(PYTEST_ARGS)
+
+test: lint typecheck pytest  ## everything CI runs: lint, format, types, tests
+
+bench: install  ## run every benchmark under benchmarks/ and print its figures and ratios
+	$(BIN)/python benchmarks/run_all.py $(BENCH_ARGS)
+
+clean:  ## remove the virtualenv, caches and local data
+	rm -rf $(VENV) .mypy_cache .pytest_cache .ruff_cache .netsafe build dist src/*.egg-info
+	find . -name __pycache__ -type d -prune -exec rm -rf {} +

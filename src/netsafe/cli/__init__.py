@@ -1,0 +1,1 @@
+"""The `netsafe` command line (typer + rich): thin commands over the core services."""

@@ -1,0 +1,75 @@
+"""What every command shares: exit codes, errors, JSON or rich output, progress bars."""
+
+from __future__ import annotations
+
+import enum
+import json
+import sys
+from collections.abc import Callable
+from typing import Any, NoReturn
+
+import typer
+from rich.console import Console
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    TextColumn,
+    TimeElapsedColumn,
+    TimeRemainingColumn,
+)
+
+JSON_OPTION_HELP = "Print the result as JSON on stdout (and nothing else)."
+
+
+class ExitCode(enum.IntEnum):
+    """Exit codes of every command (documented in the README)."""
+
+    DONE = 0  # done, also "done with per-item errors" (counted in the output)
+    FAILED = 1  # the command failed
+    BAD_INPUT = 2  # bad usage or a bad input file
+
+
+class BadInputError(Exception):
+    """The user's input is wrong: a file, a line, a field. Exits 2 with the message."""
+
+
+def stdout_console() -> Console:
+    return Console()
+
+
+def stderr_console() -> Console:
+    return Console(stderr=True)
+
+
+def fail(message: str, code: ExitCode = ExitCode.FAILED) -> NoReturn:
+    """Print `message` on stderr and exit with `code`."""
+    stderr_console().print(f"[bold red]error:[/] {message}", highlight=False)
+    raise typer.Exit(int(code))
+
+
+def print_json(data: Any) -> None:
+    """Write `data` as JSON to stdout (dates, paths and the like as strings)."""
+    sys.stdout.write(json.dumps(data, indent=2, default=str, ensure_ascii=False) + "\n")
+
+
+def emit(data: Any, *, as_json: bool, render: Callable[[Console], None]) -> None:
+    """Print a command's result: JSON when asked, otherwise `render` to a rich console."""
+    if as_json:
+        print_json(data)
+    else:
+        render(stdout_console())
+
+
+def progress_bar(*, transient: bool = True, disable: bool = False) -> Progress:
+    """A rich progress bar on stderr: description, bar, done/total, elapsed and ETA."""
+    return Progress(
+        TextColumn("[progress.description]{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        TimeRemainingColumn(),
+        console=stderr_console(),
+        transient=transient,
+        disable=disable,
+    )

@@ -1,0 +1,29 @@
+"""`netsafe serve`: the web platform under uvicorn."""
+
+from __future__ import annotations
+
+import typer
+import uvicorn
+
+from netsafe.cli.context import command_context
+
+
+def serve(
+    host: str = typer.Option("127.0.0.1", help="Address to listen on."),
+    port: int = typer.Option(8000, help="Port to listen on."),
+    workers: int = typer.Option(1, min=1, help="Worker processes."),
+    reload: bool = typer.Option(False, help="Reload on code changes (development)."),
+) -> None:
+    """Serve the web platform and JSON API (the database must be migrated)."""
+    context = command_context()
+    context.require_migrated()
+    uvicorn.run(
+        "netsafe.web.app:create_app",
+        factory=True,
+        host=host,
+        port=port,
+        workers=workers,
+        reload=reload,
+        proxy_headers=True,
+        log_config=None,
+    )

@@ -1,0 +1,1 @@
+"""Matching indexes: exact sets for cryptographic hashes, Hamming range search for PDQ."""

@@ -1,0 +1,1 @@
+"""Prevention: anonymous help-seeking records, self-help counts and deterrence messages."""

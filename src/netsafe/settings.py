@@ -1,0 +1,82 @@
+"""Settings from the environment (pydantic-settings), built by a factory, never at import time.
+
+Every setting is read from a `NETSAFE_*` variable; see the README's Configuration section.
+"""
+
+from __future__ import annotations
+
+from functools import cached_property
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field, field_validator, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+DEFAULT_SECRET_KEY = "netsafe-development-key-change-me"  # noqa: S105 - the refused default
+
+Environment = Literal["development", "test", "production"]
+LogLevel = Literal["DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"]
+
+
+class SettingsError(ValueError):
+    """A setting has a value NetSafe refuses to run with."""
+
+
+class Settings(BaseSettings):
+    """NetSafe's configuration. Build it with `load_settings()`."""
+
+    model_config = SettingsConfigDict(env_prefix="NETSAFE_", extra="ignore", frozen=True)
+
+    env: Environment = Field("development", description="development, test or production")
+    home: Path = Field(Path(".netsafe"), description="data folder: database, indexes, reports")
+    database_url: str | None = Field(None, description="SQLAlchemy URL; default SQLite in home")
+    secret_key: str = Field(DEFAULT_SECRET_KEY, description="signs sessions, keys anonymous hashes")
+    dask_scheduler: str | None = Field(None, description="address of a Dask scheduler for triage")
+    log_level: LogLevel = Field("INFO", description="DEBUG, INFO, WARNING, ERROR or CRITICAL")
+
+    @field_validator("home")
+    @classmethod
+    def _absolute_home(cls, value: Path) -> Path:
+        return value.expanduser().resolve()
+
+    @field_validator("log_level", mode="before")
+    @classmethod
+    def _upper_level(cls, value: object) -> object:
+        return value.upper() if isinstance(value, str) else value
+
+    @model_validator(mode="after")
+    def _refuse_default_secret(self) -> Settings:
+        if self.secret_key == DEFAULT_SECRET_KEY and self.env != "development":
+            raise ValueError(
+                "NETSAFE_SECRET_KEY is left at its default; set a long random value "
+                "(e.g. `python -c 'import secrets; print(secrets.token_urlsafe(48))'`) "
+                "or run with NETSAFE_ENV=development"
+            )
+        if len(self.secret_key) < 16:
+            raise ValueError("NETSAFE_SECRET_KEY must be at least 16 characters")
+        return self
+
+    @cached_property
+    def sqlalchemy_url(self) -> str:
+        """The database URL in use: NETSAFE_DATABASE_URL, or SQLite under NETSAFE_HOME."""
+        if self.database_url:
+            return self.database_url
+        return f"sqlite:///{self.home / 'netsafe.db'}"
+
+    def ensure_home(self) -> Path:
+        """Create the data folder if needed and return it."""
+        self.home.mkdir(parents=True, exist_ok=True)
+        return self.home
+
+
+def load_settings(**overrides: object) -> Settings:
+    """Build settings from the environment, with keyword overrides (tests, CLI options)."""
+    try:
+        settings = Settings(**overrides)  # type: ignore[arg-type]
+    except ValueError as error:
+        raise SettingsError(str(error)) from error
+    return settings
+
+
+#: Every environment variable NetSafe reads (the docs test checks each is in the README).
+ENVIRONMENT_VARIABLES = tuple(f"NETSAFE_{name.upper()}" for name in Settings.model_fields)

@@ -1,0 +1,1 @@
+"""Statistics: the operation's figures computed from its records, per force and period."""

@@ -1,0 +1,1 @@
+"""Repositories: the SQL implementations of the domain packages' repository protocols."""

@@ -1,0 +1,1 @@
+"""The web platform (FastAPI): JSON API under /api/v1, server-rendered pages, health."""

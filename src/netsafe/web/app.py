@@ -1,0 +1,48 @@
+"""The application factory. `create_app()` builds settings, engine and routes; nothing at import."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from pathlib import Path
+
+from fastapi import FastAPI
+from fastapi.staticfiles import StaticFiles
+from fastapi.templating import Jinja2Templates
+
+from netsafe import __version__
+from netsafe.settings import DEFAULT_SECRET_KEY, Settings, load_settings
+from netsafe.store.engine import engine_from_settings, make_session_factory
+from netsafe.web import health, home
+
+WEB = Path(__file__).parent
+log = logging.getLogger(__name__)
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    """A NetSafe web app for `settings` (from the environment when not given)."""
+    settings = settings or load_settings()
+    if settings.secret_key == DEFAULT_SECRET_KEY:
+        log.warning("using the development secret key: set NETSAFE_SECRET_KEY outside development")
+    engine = engine_from_settings(settings)
+
+    @asynccontextmanager
+    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        yield
+        engine.dispose()
+
+    app = FastAPI(
+        title="NetSafe",
+        version=__version__,
+        description="The NetSafe platform: JSON API under /api/v1.",
+        lifespan=lifespan,
+    )
+    app.state.settings = settings
+    app.state.engine = engine
+    app.state.sessions = make_session_factory(engine)
+    app.state.templates = Jinja2Templates(directory=WEB / "templates")
+    app.mount("/static", StaticFiles(directory=WEB / "static"), name="static")
+    app.include_router(health.router)
+    app.include_router(home.router)
+    return app

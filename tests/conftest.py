@@ -1,0 +1,94 @@
+"""Shared fixtures. Storage tests run once per database backend: SQLite always, PostgreSQL too when
+NETSAFE_TEST_POSTGRES_URL is set (each test in a schema of its own, dropped afterwards).
+
+Use `database_url`, `engine` (migrated), `session` (one transaction, rolled back) or `settings`
+in a test and it becomes a storage test, run on every backend.
+"""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections import Counter
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from sqlalchemy import Engine, create_engine, make_url, text
+from sqlalchemy.orm import Session
+
+from netsafe.settings import Settings, load_settings
+from netsafe.store.engine import make_engine, make_session_factory
+from netsafe.store.migrate import upgrade
+
+POSTGRES_URL = os.environ.get("NETSAFE_TEST_POSTGRES_URL")
+BACKENDS = ["sqlite", "postgresql"] if POSTGRES_URL else ["sqlite"]
+SHARED_TESTDATA = Path(__file__).resolve().parents[2] / "shared" / "testdata"
+_ran_on: Counter[str] = Counter()
+
+
+@pytest.fixture(params=BACKENDS)
+def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """An empty database on each backend: a SQLite file, or a fresh PostgreSQL schema."""
+    backend: str = request.param
+    _ran_on[backend] += 1
+    if backend == "sqlite":
+        yield f"sqlite:///{tmp_path / 'netsafe-test.db'}"
+        return
+    assert POSTGRES_URL is not None
+    schema = f"test_{uuid.uuid4().hex[:16]}"
+    admin = create_engine(POSTGRES_URL)
+    with admin.begin() as connection:
+        connection.execute(text(f'CREATE SCHEMA "{schema}"'))
+    url = make_url(POSTGRES_URL).update_query_dict({"options": f"-csearch_path={schema}"})
+    try:
+        yield url.render_as_string(hide_password=False)
+    finally:
+        with admin.begin() as connection:
+            connection.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+        admin.dispose()
+
+
+@pytest.fixture
+def engine(database_url: str) -> Iterator[Engine]:
+    """An engine on a freshly migrated database."""
+    engine = make_engine(database_url)
+    upgrade(engine)
+    yield engine
+    engine.dispose()
+
+
+@pytest.fixture
+def session(engine: Engine) -> Iterator[Session]:
+    """A session in one transaction, rolled back at the end."""
+    with make_session_factory(engine)() as session, session.begin():
+        yield session
+        session.rollback()
+
+
+@pytest.fixture
+def settings(tmp_path: Path, engine: Engine) -> Settings:
+    """Test settings: a home in tmp_path and the migrated test database."""
+    return load_settings(
+        env="test",
+        home=tmp_path / "home",
+        database_url=engine.url.render_as_string(hide_password=False),
+        secret_key="test-secret-key-0123456789abcdef",
+    )
+
+
+@pytest.fixture
+def shared_testdata() -> Path:
+    """../shared/testdata (Meta's PDQ reference images and hashes)."""
+    if not SHARED_TESTDATA.is_dir():
+        pytest.skip(f"shared test data not found at {SHARED_TESTDATA}")
+    return SHARED_TESTDATA
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    backends = ", ".join(f"{count} on {name}" for name, count in sorted(_ran_on.items()))
+    terminalreporter.write_line(f"storage tests: {backends or 'none'}")
+    if not POSTGRES_URL:
+        terminalreporter.write_line(
+            "storage tests ran on SQLite only: set NETSAFE_TEST_POSTGRES_URL to add PostgreSQL"
+        )
