@@ -1,0 +1,62 @@
+"""Arrests of a referral's subjects. An arrest is a police action: it stops the response clock."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from netsafe.operation.access import OperationInputError
+from netsafe.operation.records import RecordRepository, visible_record
+from netsafe.operation.referrals import ReferralRepository, record_response, utc
+from netsafe.operation.roles import Viewer
+from netsafe.operation.subjects import Subject
+
+
+@dataclass(frozen=True, slots=True)
+class Arrest:
+    """A subject's arrest: when, where, by whom and on what grounds."""
+
+    id: int
+    referral_id: int
+    subject_id: int
+    arrested_at: datetime
+    location: str
+    arresting_officer: str
+    grounds: str
+    custody_reference: str = ""
+
+
+def record_arrest(
+    referrals: ReferralRepository,
+    subjects: RecordRepository[Subject],
+    arrests: RecordRepository[Arrest],
+    viewer: Viewer,
+    subject_id: int,
+    *,
+    arrested_at: datetime,
+    location: str,
+    grounds: str,
+    arresting_officer: str = "",
+    custody_reference: str = "",
+) -> Arrest:
+    """Record the arrest of a subject the viewer may see."""
+    subject, referral = visible_record(subjects, referrals, viewer, subject_id, "subject")
+    if not location.strip():
+        raise OperationInputError("location", "required")
+    if not grounds.strip():
+        raise OperationInputError("grounds", "required")
+    at = utc(arrested_at, "arrested_at")
+    arrest = arrests.add(
+        Arrest(
+            id=0,
+            referral_id=referral.id,
+            subject_id=subject.id,
+            arrested_at=at,
+            location=location.strip(),
+            arresting_officer=arresting_officer.strip() or viewer.username,
+            grounds=grounds.strip(),
+            custody_reference=custody_reference.strip(),
+        )
+    )
+    record_response(referrals, referral, at)
+    return arrest

@@ -1,0 +1,199 @@
+"""Exhibits (seized devices) and their chain of custody: every hand-over with who, when and
+where. The chain must be unbroken: the first hand-over is from the officer who seized the
+exhibit, each next one from whoever last received it, and none earlier than the one before.
+
+The exhibit reference (e.g. `SWP/AB/1`) is unique across the operation: triage runs are keyed by it.
+"""
+
+from __future__ import annotations
+
+import enum
+import re
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Protocol
+
+from netsafe.operation.access import OperationInputError
+from netsafe.operation.records import RecordRepository, visible_record
+from netsafe.operation.referrals import ReferralRepository, get_referral, utc
+from netsafe.operation.roles import Viewer
+
+REFERENCE_PATTERN = re.compile(r"[A-Za-z0-9][A-Za-z0-9/._-]{0,63}")
+
+
+class DeviceType(enum.StrEnum):
+    PHONE = "phone"
+    COMPUTER = "computer"
+    LAPTOP = "laptop"
+    TABLET = "tablet"
+    EXTERNAL_DRIVE = "external-drive"
+    USB_STICK = "usb-stick"
+    MEMORY_CARD = "memory-card"
+    OPTICAL_DISC = "optical-disc"
+    GAMES_CONSOLE = "games-console"
+    OTHER = "other"
+
+
+@dataclass(frozen=True, slots=True)
+class Exhibit:
+    """A seized item: its reference, device type, seal number and seizure."""
+
+    id: int
+    referral_id: int
+    reference: str
+    device_type: DeviceType
+    seal_number: str
+    seized_at: datetime
+    seized_by: str
+    seized_from: str
+    description: str = ""
+    subject_id: int | None = None
+    warrant_id: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class CustodyEvent:
+    """One hand-over of an exhibit."""
+
+    id: int
+    referral_id: int
+    exhibit_id: int
+    handed_from: str
+    handed_to: str
+    at: datetime
+    location: str
+    purpose: str = ""
+    seal_intact: bool = True
+
+
+@dataclass(frozen=True, slots=True)
+class CustodyCheck:
+    """Whether a chain is unbroken, who holds the exhibit now and any problems found."""
+
+    unbroken: bool
+    holder: str
+    location: str
+    problems: tuple[str, ...]
+
+
+class ExhibitRepository(RecordRepository[Exhibit], Protocol):
+    """Exhibits, findable by their reference too."""
+
+    def by_reference(self, reference: str) -> Exhibit | None: ...
+
+
+def check_custody(exhibit: Exhibit, events: list[CustodyEvent]) -> CustodyCheck:
+    """Walk the chain in time order and report every break, out-of-order time or broken seal."""
+    problems = []
+    holder, location, last = exhibit.seized_by, exhibit.seized_from, exhibit.seized_at
+    for index, event in enumerate(sorted(events, key=lambda e: (e.at, e.id)), start=1):
+        if event.handed_from != holder:
+            problems.append(f"hand-over {index}: from {event.handed_from}, but {holder} held it")
+        if event.at < last:
+            problems.append(f"hand-over {index}: earlier than the step before it")
+        if not event.seal_intact:
+            problems.append(f"hand-over {index}: seal not intact")
+        holder, location, last = event.handed_to, event.location, event.at
+    return CustodyCheck(not problems, holder, location, tuple(problems))
+
+
+def record_exhibit(
+    referrals: ReferralRepository,
+    exhibits: ExhibitRepository,
+    viewer: Viewer,
+    referral_id: int,
+    *,
+    reference: str,
+    device_type: DeviceType | str,
+    seal_number: str,
+    seized_at: datetime,
+    seized_from: str,
+    seized_by: str = "",
+    description: str = "",
+    subject_id: int | None = None,
+    warrant_id: int | None = None,
+) -> Exhibit:
+    """Record a seized exhibit on a referral the viewer may see; the reference must be new."""
+    referral = get_referral(referrals, viewer, referral_id)
+    reference = reference.strip()
+    if not REFERENCE_PATTERN.fullmatch(reference):
+        raise OperationInputError("reference", "1-64 letters, digits, '/', '.', '_' or '-'")
+    if exhibits.by_reference(reference) is not None:
+        raise OperationInputError("reference", f"{reference} is already an exhibit")
+    try:
+        kind = DeviceType(device_type)
+    except ValueError:
+        choices = ", ".join(d.value for d in DeviceType)
+        raise OperationInputError("device_type", f"one of {choices}") from None
+    if not seal_number.strip():
+        raise OperationInputError("seal_number", "required")
+    if not seized_from.strip():
+        raise OperationInputError("seized_from", "required")
+    return exhibits.add(
+        Exhibit(
+            id=0,
+            referral_id=referral.id,
+            reference=reference,
+            device_type=kind,
+            seal_number=seal_number.strip(),
+            seized_at=utc(seized_at, "seized_at"),
+            seized_by=seized_by.strip() or viewer.username,
+            seized_from=seized_from.strip(),
+            description=description.strip(),
+            subject_id=subject_id,
+            warrant_id=warrant_id,
+        )
+    )
+
+
+def custody_events(custody: RecordRepository[CustodyEvent], exhibit: Exhibit) -> list[CustodyEvent]:
+    """The exhibit's hand-overs in time order."""
+    events = [e for e in custody.for_referral(exhibit.referral_id) if e.exhibit_id == exhibit.id]
+    return sorted(events, key=lambda e: (e.at, e.id))
+
+
+def hand_over(
+    referrals: ReferralRepository,
+    exhibits: ExhibitRepository,
+    custody: RecordRepository[CustodyEvent],
+    viewer: Viewer,
+    exhibit_id: int,
+    *,
+    handed_to: str,
+    at: datetime,
+    location: str,
+    handed_from: str | None = None,
+    purpose: str = "",
+    seal_intact: bool = True,
+) -> CustodyEvent:
+    """Record a hand-over; it must continue the chain: from the current holder, not earlier than
+    the last step."""
+    exhibit, _ = visible_record(exhibits, referrals, viewer, exhibit_id, "exhibit")
+    chain = custody_events(custody, exhibit)
+    current = check_custody(exhibit, chain)
+    giver = (handed_from or current.holder).strip()
+    if giver != current.holder:
+        raise OperationInputError(
+            "handed_from", f"{current.holder} holds {exhibit.reference}, not {giver}"
+        )
+    if not handed_to.strip():
+        raise OperationInputError("handed_to", "required")
+    if not location.strip():
+        raise OperationInputError("location", "required")
+    at = utc(at, "at")
+    last = chain[-1].at if chain else exhibit.seized_at
+    if at < last:
+        raise OperationInputError("at", "earlier than the last step of the chain")
+    return custody.add(
+        CustodyEvent(
+            id=0,
+            referral_id=exhibit.referral_id,
+            exhibit_id=exhibit.id,
+            handed_from=giver,
+            handed_to=handed_to.strip(),
+            at=at,
+            location=location.strip(),
+            purpose=purpose.strip(),
+            seal_intact=seal_intact,
+        )
+    )

@@ -1,0 +1,85 @@
+"""Outcomes: no further action, caution, charge, conviction, sex offender notification.
+Recording one is a police action; a final one (no further action, caution, conviction,
+notification) closes the referral unless told otherwise."""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass, replace
+from datetime import datetime
+
+from netsafe.operation.access import OperationInputError
+from netsafe.operation.records import RecordRepository
+from netsafe.operation.referrals import (
+    Referral,
+    ReferralRepository,
+    ReferralStatus,
+    get_referral,
+    record_response,
+    utc,
+)
+from netsafe.operation.roles import Viewer
+
+
+class OutcomeKind(enum.StrEnum):
+    NO_FURTHER_ACTION = "no-further-action"
+    CAUTION = "caution"
+    CHARGE = "charge"
+    CONVICTION = "conviction"
+    SEX_OFFENDER_NOTIFICATION = "sex-offender-notification"
+
+    @property
+    def closes_case(self) -> bool:
+        """Whether this outcome, by default, closes the referral."""
+        return self is not OutcomeKind.CHARGE
+
+
+@dataclass(frozen=True, slots=True)
+class Outcome:
+    """An outcome for a referral (and optionally one subject)."""
+
+    id: int
+    referral_id: int
+    kind: OutcomeKind
+    decided_at: datetime
+    recorded_by: str
+    subject_id: int | None = None
+    notes: str = ""
+
+
+def record_outcome(
+    referrals: ReferralRepository,
+    outcomes: RecordRepository[Outcome],
+    viewer: Viewer,
+    referral_id: int,
+    *,
+    kind: OutcomeKind | str,
+    decided_at: datetime,
+    subject_id: int | None = None,
+    notes: str = "",
+    close_case: bool | None = None,
+) -> tuple[Outcome, Referral]:
+    """Record an outcome; closes the referral when the outcome is final (or `close_case`)."""
+    referral = get_referral(referrals, viewer, referral_id)
+    try:
+        outcome_kind = OutcomeKind(kind)
+    except ValueError:
+        choices = ", ".join(k.value for k in OutcomeKind)
+        raise OperationInputError("kind", f"one of {choices}") from None
+    at = utc(decided_at, "decided_at")
+    outcome = outcomes.add(
+        Outcome(
+            id=0,
+            referral_id=referral.id,
+            kind=outcome_kind,
+            decided_at=at,
+            recorded_by=viewer.username,
+            subject_id=subject_id,
+            notes=notes.strip(),
+        )
+    )
+    referral = record_response(referrals, referral, at)
+    if close_case if close_case is not None else outcome_kind.closes_case:
+        referral = replace(referral, status=ReferralStatus.CLOSED)
+        referrals.update(referral)
+    return outcome, referral

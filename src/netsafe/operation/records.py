@@ -1,0 +1,74 @@
+"""What the case records (subjects, assessments, warrants, arrests, exhibits, custody events,
+safeguarding, outcomes) share: each belongs to a referral and is seen by whoever may see it.
+
+`RecordRepository` is the one storage protocol they all use; `visible_record` and
+`visible_records` apply the referral's visibility to them.
+"""
+
+from __future__ import annotations
+
+from typing import Protocol, TypeVar
+
+from netsafe.operation.access import RecordNotFoundError, Scope, scope_for
+from netsafe.operation.referrals import Referral, ReferralRepository, get_referral
+from netsafe.operation.roles import Viewer
+
+
+class CaseRecord(Protocol):
+    """Any record of a case: it has an id and belongs to a referral."""
+
+    @property
+    def id(self) -> int: ...
+
+    @property
+    def referral_id(self) -> int: ...
+
+
+R = TypeVar("R", bound=CaseRecord)
+
+
+class RecordRepository(Protocol[R]):
+    """Where one kind of case record is kept."""
+
+    def add(self, record: R) -> R:
+        """Store a new record (its `id` is ignored) and return it with its id."""
+        ...
+
+    def get(self, record_id: int) -> R | None: ...
+
+    def update(self, record: R) -> None: ...
+
+    def for_referral(self, referral_id: int) -> list[R]:
+        """The referral's records, oldest first."""
+        ...
+
+    def visible(self, scope: Scope, *, limit: int, offset: int) -> list[R]:
+        """Records of referrals within `scope`, newest first."""
+        ...
+
+
+def visible_record(
+    records: RecordRepository[R],
+    referrals: ReferralRepository,
+    viewer: Viewer,
+    record_id: int,
+    kind: str,
+) -> tuple[R, Referral]:
+    """The record and its referral, when the viewer may see the referral (404 otherwise)."""
+    scope_for(viewer)
+    record = records.get(record_id)
+    if record is None:
+        raise RecordNotFoundError(f"{kind} {record_id} not found")
+    try:
+        referral = get_referral(referrals, viewer, record.referral_id)
+    except RecordNotFoundError:
+        raise RecordNotFoundError(f"{kind} {record_id} not found") from None
+    return record, referral
+
+
+def visible_records(
+    records: RecordRepository[R], viewer: Viewer, *, limit: int = 50, offset: int = 0
+) -> list[R]:
+    """The records the viewer may see, newest first, a page at a time."""
+    limit = max(1, min(limit, 500))
+    return records.visible(scope_for(viewer), limit=limit, offset=max(0, offset))

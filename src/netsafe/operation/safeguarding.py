@@ -1,0 +1,65 @@
+"""Safeguarding records: children identified, children safeguarded, and whether they were
+referred to children's services. Counts only: no child is named in NetSafe."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from netsafe.operation.access import OperationInputError
+from netsafe.operation.records import RecordRepository
+from netsafe.operation.referrals import ReferralRepository, get_referral, utc
+from netsafe.operation.roles import Viewer
+
+
+@dataclass(frozen=True, slots=True)
+class SafeguardingRecord:
+    """What was done to safeguard children on a referral."""
+
+    id: int
+    referral_id: int
+    recorded_at: datetime
+    recorded_by: str
+    children_identified: int
+    children_safeguarded: int
+    referred_to_childrens_services: bool
+    local_authority: str = ""
+    notes: str = ""
+
+
+def record_safeguarding(
+    referrals: ReferralRepository,
+    records: RecordRepository[SafeguardingRecord],
+    viewer: Viewer,
+    referral_id: int,
+    *,
+    children_identified: int,
+    children_safeguarded: int,
+    referred_to_childrens_services: bool,
+    local_authority: str = "",
+    notes: str = "",
+    recorded_at: datetime | None = None,
+) -> SafeguardingRecord:
+    """Record safeguarding on a referral the viewer may see; safeguarded ≤ identified."""
+    referral = get_referral(referrals, viewer, referral_id)
+    if children_identified < 0:
+        raise OperationInputError("children_identified", "must not be negative")
+    if not 0 <= children_safeguarded <= children_identified:
+        raise OperationInputError(
+            "children_safeguarded", "between 0 and the number of children identified"
+        )
+    if referred_to_childrens_services and not local_authority.strip():
+        raise OperationInputError("local_authority", "name the children's services referred to")
+    return records.add(
+        SafeguardingRecord(
+            id=0,
+            referral_id=referral.id,
+            recorded_at=utc(recorded_at or datetime.now(UTC), "recorded_at"),
+            recorded_by=viewer.username,
+            children_identified=children_identified,
+            children_safeguarded=children_safeguarded,
+            referred_to_childrens_services=referred_to_childrens_services,
+            local_authority=local_authority.strip(),
+            notes=notes.strip(),
+        )
+    )

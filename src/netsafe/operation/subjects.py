@@ -1,0 +1,99 @@
+"""Subjects: the people a referral is about (synthetic in every demo and test), and the note
+that the subject or family was given the helpline's details. Nothing about a subject crosses to
+the charity: the note records only that details were given, when and to whom.
+"""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass, replace
+from datetime import UTC, date, datetime
+
+from netsafe.operation.access import OperationInputError
+from netsafe.operation.records import RecordRepository, visible_record
+from netsafe.operation.referrals import ReferralRepository, get_referral, utc
+from netsafe.operation.roles import Viewer
+
+
+class HelplineRecipient(enum.StrEnum):
+    """Who was given the helpline's details."""
+
+    SUBJECT = "subject"
+    FAMILY = "family"
+    SUBJECT_AND_FAMILY = "subject-and-family"
+
+
+@dataclass(frozen=True, slots=True)
+class Subject:
+    """A person referred."""
+
+    id: int
+    referral_id: int
+    display_name: str
+    created_at: datetime
+    created_by: str
+    date_of_birth: date | None = None
+    identifiers: str = ""
+    notes: str = ""
+    helpline_details_given_at: datetime | None = None
+    helpline_details_given_to: HelplineRecipient | None = None
+
+
+def add_subject(
+    referrals: ReferralRepository,
+    subjects: RecordRepository[Subject],
+    viewer: Viewer,
+    referral_id: int,
+    *,
+    display_name: str,
+    date_of_birth: date | None = None,
+    identifiers: str = "",
+    notes: str = "",
+    now: datetime | None = None,
+) -> Subject:
+    """Add a subject to a referral the viewer may see."""
+    referral = get_referral(referrals, viewer, referral_id)
+    name = display_name.strip()
+    if not name:
+        raise OperationInputError("display_name", "required")
+    now = now or datetime.now(UTC)
+    if date_of_birth is not None and date_of_birth > now.date():
+        raise OperationInputError("date_of_birth", "in the future")
+    return subjects.add(
+        Subject(
+            id=0,
+            referral_id=referral.id,
+            display_name=name,
+            created_at=now,
+            created_by=viewer.username,
+            date_of_birth=date_of_birth,
+            identifiers=identifiers.strip(),
+            notes=notes.strip(),
+        )
+    )
+
+
+def note_helpline_details_given(
+    referrals: ReferralRepository,
+    subjects: RecordRepository[Subject],
+    viewer: Viewer,
+    subject_id: int,
+    *,
+    given_to: HelplineRecipient | str,
+    given_at: datetime,
+) -> Subject:
+    """Record that the subject or family was given the helpline's details (a flag only: no data
+    goes to the charity)."""
+    subject, _referral = visible_record(subjects, referrals, viewer, subject_id, "subject")
+    try:
+        recipient = HelplineRecipient(given_to)
+    except ValueError:
+        choices = ", ".join(r.value for r in HelplineRecipient)
+        raise OperationInputError("given_to", f"one of {choices}") from None
+    updated = replace(
+        subject,
+        helpline_details_given_at=utc(given_at, "given_at"),
+        helpline_details_given_to=recipient,
+    )
+    subjects.update(updated)
+    return updated

@@ -1,0 +1,139 @@
+"""Warrants: applied for, granted (or refused), executed with a result. Executing one is a
+police action on the referral: it stops the response clock."""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass, replace
+from datetime import UTC, datetime
+
+from netsafe.operation.access import OperationInputError
+from netsafe.operation.records import RecordRepository, visible_record
+from netsafe.operation.referrals import ReferralRepository, get_referral, record_response, utc
+from netsafe.operation.roles import Viewer
+
+
+class WarrantStatus(enum.StrEnum):
+    APPLIED = "applied"
+    GRANTED = "granted"
+    REFUSED = "refused"
+    EXECUTED = "executed"
+
+
+class WarrantResult(enum.StrEnum):
+    """What executing the warrant found."""
+
+    DEVICES_SEIZED = "devices-seized"
+    NOTHING_SEIZED = "nothing-seized"
+    NO_ACCESS = "no-access"
+    SUBJECT_NOT_PRESENT = "subject-not-present"
+
+
+@dataclass(frozen=True, slots=True)
+class Warrant:
+    """A search warrant for a referral's premises."""
+
+    id: int
+    referral_id: int
+    status: WarrantStatus
+    premises: str
+    applied_at: datetime
+    applied_by: str
+    subject_id: int | None = None
+    court: str = ""
+    granted_at: datetime | None = None
+    refused_at: datetime | None = None
+    executed_at: datetime | None = None
+    result: WarrantResult | None = None
+    notes: str = ""
+
+
+def apply_for_warrant(
+    referrals: ReferralRepository,
+    warrants: RecordRepository[Warrant],
+    viewer: Viewer,
+    referral_id: int,
+    *,
+    premises: str,
+    applied_at: datetime | None = None,
+    subject_id: int | None = None,
+    court: str = "",
+) -> Warrant:
+    """Record a warrant application for a referral the viewer may see."""
+    referral = get_referral(referrals, viewer, referral_id)
+    if not premises.strip():
+        raise OperationInputError("premises", "required")
+    return warrants.add(
+        Warrant(
+            id=0,
+            referral_id=referral.id,
+            status=WarrantStatus.APPLIED,
+            premises=premises.strip(),
+            applied_at=utc(applied_at or datetime.now(UTC), "applied_at"),
+            applied_by=viewer.username,
+            subject_id=subject_id,
+            court=court.strip(),
+        )
+    )
+
+
+def decide_warrant(
+    referrals: ReferralRepository,
+    warrants: RecordRepository[Warrant],
+    viewer: Viewer,
+    warrant_id: int,
+    *,
+    granted: bool,
+    at: datetime,
+    court: str = "",
+) -> Warrant:
+    """The court's decision on an application: granted or refused, not before it was applied for."""
+    warrant, _ = visible_record(warrants, referrals, viewer, warrant_id, "warrant")
+    if warrant.status is not WarrantStatus.APPLIED:
+        raise OperationInputError("status", f"warrant is {warrant.status}, not applied")
+    at = utc(at, "granted_at" if granted else "refused_at")
+    if at < warrant.applied_at:
+        raise OperationInputError("granted_at", "before the application")
+    updated = replace(
+        warrant,
+        status=WarrantStatus.GRANTED if granted else WarrantStatus.REFUSED,
+        granted_at=at if granted else None,
+        refused_at=None if granted else at,
+        court=court.strip() or warrant.court,
+    )
+    warrants.update(updated)
+    return updated
+
+
+def execute_warrant(
+    referrals: ReferralRepository,
+    warrants: RecordRepository[Warrant],
+    viewer: Viewer,
+    warrant_id: int,
+    *,
+    at: datetime,
+    result: WarrantResult | str,
+    notes: str = "",
+) -> Warrant:
+    """Execute a granted warrant with its result; the referral's response clock stops."""
+    warrant, referral = visible_record(warrants, referrals, viewer, warrant_id, "warrant")
+    if warrant.status is not WarrantStatus.GRANTED or warrant.granted_at is None:
+        raise OperationInputError("status", f"warrant is {warrant.status}, not granted")
+    at = utc(at, "executed_at")
+    if at < warrant.granted_at:
+        raise OperationInputError("executed_at", "before the warrant was granted")
+    try:
+        outcome = WarrantResult(result)
+    except ValueError:
+        choices = ", ".join(r.value for r in WarrantResult)
+        raise OperationInputError("result", f"one of {choices}") from None
+    updated = replace(
+        warrant,
+        status=WarrantStatus.EXECUTED,
+        executed_at=at,
+        result=outcome,
+        notes=notes.strip() or warrant.notes,
+    )
+    warrants.update(updated)
+    record_response(referrals, referral, at)
+    return updated
