@@ -1,0 +1,55 @@
+"""In-memory sources for the stats core's tests: each record is an event (metric, force, key,
+instant), counted by the same half-open window rule the SQL queries use."""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from netsafe.stats.periods import UtcWindow
+from netsafe.stats.sources import NO_KEY, Count, PreventionCounts
+
+
+@dataclass
+class EventLog:
+    """Enforcement records as (metric, force, key, when)."""
+
+    events: list[tuple[str, str, str, datetime]] = field(default_factory=list)
+
+    def add(self, metric: str, force: str, when: datetime, key: str = NO_KEY) -> None:
+        self.events.append((metric, force, key, when))
+
+    def count(self, metric: str, window: UtcWindow) -> list[Count]:
+        counter = Counter(
+            (force, key)
+            for m, force, key, when in self.events
+            if m == metric and window.contains(when)
+        )
+        return [Count(force, key, n) for (force, key), n in sorted(counter.items())]
+
+    def latest_record(self) -> datetime | None:
+        return max((when for *_, when in self.events), default=None)
+
+
+@dataclass
+class ContactLog:
+    """Prevention contacts as (person, channel, who, area, when)."""
+
+    contacts: list[tuple[str, str, str, str, datetime]] = field(default_factory=list)
+
+    def add(self, person: str, channel: str, who: str, area: str, when: datetime) -> None:
+        self.contacts.append((person, channel, who, area, when))
+
+    def aggregate(self, window: UtcWindow, area: str | None) -> PreventionCounts:
+        rows = [
+            c for c in self.contacts if window.contains(c[4]) and (area is None or c[3] == area)
+        ]
+        return PreventionCounts(
+            people_seeking_help=len({c[0] for c in rows}),
+            contacts_by_channel=dict(Counter(c[1] for c in rows)),
+            contacts_by_who=dict(Counter(c[2] for c in rows)),
+        )
+
+    def latest_record(self) -> datetime | None:
+        return max((c[4] for c in self.contacts), default=None)
