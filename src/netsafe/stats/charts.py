@@ -1,0 +1,109 @@
+"""Charts as server-rendered SVG (matplotlib, Agg backend): a monthly time series and per-force
+bars. The SVG is deterministic (fixed ids, no date), keeps its text as text, and carries an
+`aria-label`; the pages put the same numbers in a table under each chart.
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Sequence
+from html import escape
+
+import matplotlib
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.figure import Figure as MplFigure
+
+from netsafe.prevention.suppression import ShownCount
+
+#: Colour-blind-safe palette (Okabe-Ito), dark enough on white.
+PALETTE = ("#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9")
+FONT = "DejaVu Sans"
+
+
+def _new_figure(width: float, height: float) -> MplFigure:
+    # No pyplot: a figure of its own on an Agg canvas, so no global state is shared between
+    # requests (the web server renders charts from several threads).
+    figure = MplFigure(figsize=(width, height), dpi=100, facecolor="white")
+    FigureCanvasAgg(figure)
+    return figure
+
+
+def _to_svg(figure: MplFigure, label: str) -> str:
+    buffer = io.StringIO()
+    with matplotlib.rc_context(
+        {"svg.hashsalt": "netsafe", "svg.fonttype": "none", "font.family": FONT}
+    ):
+        figure.savefig(buffer, format="svg", metadata={"Date": None}, bbox_inches="tight")
+    svg = buffer.getvalue()
+    svg = svg[svg.index("<svg") :]
+    return svg.replace("<svg ", f'<svg role="img" aria-label="{escape(label)}" ', 1)
+
+
+def _numbers(values: Sequence[ShownCount]) -> list[float]:
+    """Suppressed values ("<5") are not plotted: they become gaps."""
+    return [float(v) if isinstance(v, int) else float("nan") for v in values]
+
+
+def monthly_chart(
+    months: Sequence[str],
+    series: dict[str, Sequence[ShownCount]],
+    *,
+    title: str,
+    width: float = 8.0,
+    height: float = 3.2,
+) -> str:
+    """A line per named series over the months (labels `YYYY-MM`), as SVG text."""
+    with matplotlib.rc_context({"font.family": FONT, "font.size": 9}):
+        figure = _new_figure(width, height)
+        axes = figure.add_subplot()
+        positions = list(range(len(months)))
+        for index, (name, values) in enumerate(series.items()):
+            axes.plot(
+                positions,
+                _numbers(values),
+                label=name,
+                color=PALETTE[index % len(PALETTE)],
+                marker="o",
+                markersize=3,
+                linewidth=1.6,
+            )
+        step = max(1, len(months) // 12)
+        axes.set_xticks(positions[::step], [months[i] for i in positions[::step]], rotation=45)
+        axes.set_title(title, loc="left", fontsize=11)
+        axes.set_ylim(bottom=0)
+        axes.grid(axis="y", color="#dddddd")
+        axes.spines[["top", "right"]].set_visible(False)
+        if series:
+            axes.legend(frameon=False, fontsize=8, ncols=min(3, len(series)))
+        return _to_svg(figure, title)
+
+
+def force_bars(
+    forces: Sequence[str],
+    series: dict[str, Sequence[int]],
+    *,
+    title: str,
+    width: float = 8.0,
+    height: float = 3.2,
+) -> str:
+    """Grouped horizontal bars: one group per force, one bar per named series, as SVG text."""
+    with matplotlib.rc_context({"font.family": FONT, "font.size": 9}):
+        figure = _new_figure(width, height)
+        axes = figure.add_subplot()
+        count = max(1, len(series))
+        bar = 0.8 / count
+        for index, (name, values) in enumerate(series.items()):
+            offsets = [f + (index - (count - 1) / 2) * bar for f in range(len(forces))]
+            bars = axes.barh(
+                offsets, values, height=bar, label=name, color=PALETTE[index % len(PALETTE)]
+            )
+            axes.bar_label(bars, fmt="{:,.0f}", fontsize=7, padding=2)
+        axes.set_yticks(list(range(len(forces))), list(forces))
+        axes.invert_yaxis()
+        axes.set_title(title, loc="left", fontsize=11)
+        axes.grid(axis="x", color="#dddddd")
+        axes.set_axisbelow(True)
+        axes.spines[["top", "right"]].set_visible(False)
+        if series:
+            axes.legend(frameon=False, fontsize=8, loc="lower right")
+        return _to_svg(figure, title)
