@@ -1,0 +1,179 @@
+"""A case as one picture: the referral and every record on it, and its timeline.
+
+`CaseRepositories` bundles the repositories the operation's services use, so an adapter builds
+them once per transaction (`netsafe.store.repositories.operation.case_repositories(session)`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from netsafe.operation.arrests import Arrest
+from netsafe.operation.exhibits import CustodyCheck, CustodyEvent, Exhibit, ExhibitRepository
+from netsafe.operation.exhibits import check_custody as _check_custody
+from netsafe.operation.outcomes import Outcome
+from netsafe.operation.records import RecordRepository
+from netsafe.operation.referrals import Referral, ReferralRepository, get_referral
+from netsafe.operation.risk import RiskAssessment
+from netsafe.operation.roles import Viewer
+from netsafe.operation.safeguarding import SafeguardingRecord
+from netsafe.operation.subjects import Subject
+from netsafe.operation.warrants import Warrant
+
+
+@dataclass(frozen=True, slots=True)
+class CaseRepositories:
+    """Every repository of the operation's case records, in one transaction."""
+
+    referrals: ReferralRepository
+    subjects: RecordRepository[Subject]
+    assessments: RecordRepository[RiskAssessment]
+    warrants: RecordRepository[Warrant]
+    arrests: RecordRepository[Arrest]
+    exhibits: ExhibitRepository
+    custody: RecordRepository[CustodyEvent]
+    safeguarding: RecordRepository[SafeguardingRecord]
+    outcomes: RecordRepository[Outcome]
+
+
+@dataclass(frozen=True, slots=True)
+class TimelineEntry:
+    """One dated event of a case; `kind` and `record_id` say which record it comes from."""
+
+    at: datetime
+    kind: str
+    title: str
+    detail: str
+    record_id: int
+
+
+@dataclass(frozen=True, slots=True)
+class CaseFile:
+    """A referral with all its records."""
+
+    referral: Referral
+    subjects: list[Subject]
+    assessments: list[RiskAssessment]
+    warrants: list[Warrant]
+    arrests: list[Arrest]
+    exhibits: list[Exhibit]
+    custody: list[CustodyEvent]
+    safeguarding: list[SafeguardingRecord]
+    outcomes: list[Outcome]
+
+    def custody_of(self, exhibit: Exhibit) -> CustodyCheck:
+        events = [e for e in self.custody if e.exhibit_id == exhibit.id]
+        return _check_custody(exhibit, events)
+
+    def timeline(self) -> list[TimelineEntry]:
+        """Every dated event of the case, oldest first."""
+        r = self.referral
+        entries = [
+            TimelineEntry(r.received_at, "referral", "Referral received", f"{r.source}", r.id)
+        ]
+        names = {s.id: s.display_name for s in self.subjects}
+        for subject in self.subjects:
+            entries.append(
+                TimelineEntry(
+                    subject.created_at, "subject", "Subject added", subject.display_name, subject.id
+                )
+            )
+            if subject.helpline_details_given_at is not None:
+                entries.append(
+                    TimelineEntry(
+                        subject.helpline_details_given_at,
+                        "subject",
+                        "Helpline details given",
+                        f"to {subject.helpline_details_given_to}",
+                        subject.id,
+                    )
+                )
+        for a in self.assessments:
+            entries.append(
+                TimelineEntry(
+                    a.assessed_at,
+                    "risk",
+                    f"Risk assessed: {a.band.label}",
+                    f"score {a.score}; due {a.deadline_at:%Y-%m-%d %H:%M} UTC",
+                    a.id,
+                )
+            )
+        for w in self.warrants:
+            entries.append(
+                TimelineEntry(w.applied_at, "warrant", "Warrant applied for", w.premises, w.id)
+            )
+            if w.granted_at:
+                entries.append(
+                    TimelineEntry(w.granted_at, "warrant", "Warrant granted", w.court, w.id)
+                )
+            if w.refused_at:
+                entries.append(
+                    TimelineEntry(w.refused_at, "warrant", "Warrant refused", w.court, w.id)
+                )
+            if w.executed_at:
+                entries.append(
+                    TimelineEntry(w.executed_at, "warrant", "Warrant executed", f"{w.result}", w.id)
+                )
+        for arrest in self.arrests:
+            entries.append(
+                TimelineEntry(
+                    arrest.arrested_at,
+                    "arrest",
+                    f"Arrest: {names.get(arrest.subject_id, 'subject')}",
+                    arrest.location,
+                    arrest.id,
+                )
+            )
+        references = {e.id: e.reference for e in self.exhibits}
+        for exhibit in self.exhibits:
+            entries.append(
+                TimelineEntry(
+                    exhibit.seized_at,
+                    "exhibit",
+                    f"Exhibit seized: {exhibit.reference}",
+                    f"{exhibit.device_type}, seal {exhibit.seal_number}",
+                    exhibit.id,
+                )
+            )
+        for event in self.custody:
+            entries.append(
+                TimelineEntry(
+                    event.at,
+                    "custody",
+                    f"Custody: {references.get(event.exhibit_id, 'exhibit')}",
+                    f"{event.handed_from} → {event.handed_to} at {event.location}",
+                    event.exhibit_id,
+                )
+            )
+        for s in self.safeguarding:
+            entries.append(
+                TimelineEntry(
+                    s.recorded_at,
+                    "safeguarding",
+                    "Safeguarding recorded",
+                    f"{s.children_identified} identified, {s.children_safeguarded} safeguarded",
+                    s.id,
+                )
+            )
+        for o in self.outcomes:
+            entries.append(
+                TimelineEntry(o.decided_at, "outcome", f"Outcome: {o.kind}", o.notes, o.id)
+            )
+        return sorted(entries, key=lambda e: (e.at, e.kind))
+
+
+def load_case(repos: CaseRepositories, viewer: Viewer, referral_id: int) -> CaseFile:
+    """The whole case, when the viewer may see the referral (`RecordNotFoundError` otherwise)."""
+    referral = get_referral(repos.referrals, viewer, referral_id)
+    return CaseFile(
+        referral=referral,
+        subjects=repos.subjects.for_referral(referral.id),
+        assessments=repos.assessments.for_referral(referral.id),
+        warrants=repos.warrants.for_referral(referral.id),
+        arrests=repos.arrests.for_referral(referral.id),
+        exhibits=repos.exhibits.for_referral(referral.id),
+        custody=repos.custody.for_referral(referral.id),
+        safeguarding=repos.safeguarding.for_referral(referral.id),
+        outcomes=repos.outcomes.for_referral(referral.id),
+    )

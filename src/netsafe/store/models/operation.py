@@ -1,0 +1,198 @@
+"""The operation's case tables: referrals (with their incident identifiers, reported files and
+access restriction), subjects, risk assessments, warrants, arrests, exhibits, custody events,
+safeguarding records and outcomes. Column names follow the domain dataclasses' field names.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import JSON, Boolean, ForeignKey, Index, Integer, String, Text
+from sqlalchemy.orm import Mapped, mapped_column
+
+from netsafe.store.base import Base
+
+REFERRAL_FK = "referrals.id"
+
+
+class ReferralRow(Base):
+    """A referral; `restricted` is true when only the users in `referral_access` may see it."""
+
+    __tablename__ = "referrals"
+    __table_args__ = (
+        Index("ix_referrals_force_status_deadline", "force", "status", "deadline_at"),
+        Index("ix_referrals_status_deadline", "status", "deadline_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    source: Mapped[str] = mapped_column(String(40))
+    force: Mapped[str] = mapped_column(String(40))
+    received_at: Mapped[datetime]
+    summary: Mapped[str] = mapped_column(Text)
+    status: Mapped[str] = mapped_column(String(20))
+    deadline_at: Mapped[datetime]
+    risk_band: Mapped[str | None] = mapped_column(String(20))
+    responded_at: Mapped[datetime | None]
+    created_by: Mapped[str | None] = mapped_column(String(63))
+    created_at: Mapped[datetime | None]
+    incident_type: Mapped[str | None] = mapped_column(String(200))
+    incident_at: Mapped[datetime | None]
+    restricted: Mapped[bool] = mapped_column(Boolean, default=False)
+
+
+class ReferralIdentifierRow(Base):
+    """An identifier of the reported person (account, e-mail, IP address, device, phone, URL)."""
+
+    __tablename__ = "referral_identifiers"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    referral_id: Mapped[int] = mapped_column(
+        ForeignKey(REFERRAL_FK, ondelete="CASCADE"), index=True
+    )
+    kind: Mapped[str] = mapped_column(String(20))
+    value: Mapped[str] = mapped_column(String(500), index=True)
+
+
+class ReferralFileRow(Base):
+    """A file named in a referral: its name and hashes."""
+
+    __tablename__ = "referral_files"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    referral_id: Mapped[int] = mapped_column(
+        ForeignKey(REFERRAL_FK, ondelete="CASCADE"), index=True
+    )
+    file_name: Mapped[str] = mapped_column(String(500))
+    md5: Mapped[str | None] = mapped_column(String(32), index=True)
+    sha1: Mapped[str | None] = mapped_column(String(40), index=True)
+    sha256: Mapped[str | None] = mapped_column(String(64), index=True)
+
+
+class ReferralAccessRow(Base):
+    """A user named on a restricted referral."""
+
+    __tablename__ = "referral_access"
+
+    referral_id: Mapped[int] = mapped_column(
+        ForeignKey(REFERRAL_FK, ondelete="CASCADE"), primary_key=True
+    )
+    username: Mapped[str] = mapped_column(String(63), primary_key=True)
+
+
+class SubjectRow(Base):
+    __tablename__ = "subjects"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    referral_id: Mapped[int] = mapped_column(ForeignKey(REFERRAL_FK), index=True)
+    display_name: Mapped[str] = mapped_column(String(200))
+    created_at: Mapped[datetime]
+    created_by: Mapped[str] = mapped_column(String(63))
+    date_of_birth: Mapped[date | None]
+    identifiers: Mapped[str] = mapped_column(Text, default="")
+    notes: Mapped[str] = mapped_column(Text, default="")
+    helpline_details_given_at: Mapped[datetime | None]
+    helpline_details_given_to: Mapped[str | None] = mapped_column(String(40))
+
+
+class RiskAssessmentRow(Base):
+    __tablename__ = "risk_assessments"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    referral_id: Mapped[int] = mapped_column(ForeignKey(REFERRAL_FK), index=True)
+    subject_id: Mapped[int | None] = mapped_column(ForeignKey("subjects.id"))
+    question_set: Mapped[str] = mapped_column(String(100))
+    answers: Mapped[Any] = mapped_column(JSON)
+    score: Mapped[int] = mapped_column(Integer)
+    band: Mapped[str] = mapped_column(String(20))
+    deadline_at: Mapped[datetime]
+    assessed_at: Mapped[datetime]
+    assessed_by: Mapped[str] = mapped_column(String(63))
+    rationale: Mapped[str] = mapped_column(Text, default="")
+
+
+class WarrantRow(Base):
+    __tablename__ = "warrants"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    referral_id: Mapped[int] = mapped_column(ForeignKey(REFERRAL_FK), index=True)
+    status: Mapped[str] = mapped_column(String(20))
+    premises: Mapped[str] = mapped_column(String(500))
+    applied_at: Mapped[datetime]
+    applied_by: Mapped[str] = mapped_column(String(63))
+    subject_id: Mapped[int | None] = mapped_column(ForeignKey("subjects.id"))
+    court: Mapped[str] = mapped_column(String(200), default="")
+    granted_at: Mapped[datetime | None]
+    refused_at: Mapped[datetime | None]
+    executed_at: Mapped[datetime | None]
+    result: Mapped[str | None] = mapped_column(String(40))
+    notes: Mapped[str] = mapped_column(Text, default="")
+
+
+class ArrestRow(Base):
+    __tablename__ = "arrests"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    referral_id: Mapped[int] = mapped_column(ForeignKey(REFERRAL_FK), index=True)
+    subject_id: Mapped[int] = mapped_column(ForeignKey("subjects.id"))
+    arrested_at: Mapped[datetime]
+    location: Mapped[str] = mapped_column(String(500))
+    arresting_officer: Mapped[str] = mapped_column(String(63))
+    grounds: Mapped[str] = mapped_column(Text)
+    custody_reference: Mapped[str] = mapped_column(String(100), default="")
+
+
+class ExhibitRow(Base):
+    __tablename__ = "exhibits"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    referral_id: Mapped[int] = mapped_column(ForeignKey(REFERRAL_FK), index=True)
+    reference: Mapped[str] = mapped_column(String(64), unique=True)
+    device_type: Mapped[str] = mapped_column(String(40))
+    seal_number: Mapped[str] = mapped_column(String(100))
+    seized_at: Mapped[datetime]
+    seized_by: Mapped[str] = mapped_column(String(63))
+    seized_from: Mapped[str] = mapped_column(String(500))
+    description: Mapped[str] = mapped_column(Text, default="")
+    subject_id: Mapped[int | None] = mapped_column(ForeignKey("subjects.id"))
+    warrant_id: Mapped[int | None] = mapped_column(ForeignKey("warrants.id"))
+
+
+class CustodyEventRow(Base):
+    __tablename__ = "custody_events"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    referral_id: Mapped[int] = mapped_column(ForeignKey(REFERRAL_FK), index=True)
+    exhibit_id: Mapped[int] = mapped_column(ForeignKey("exhibits.id"), index=True)
+    handed_from: Mapped[str] = mapped_column(String(63))
+    handed_to: Mapped[str] = mapped_column(String(63))
+    at: Mapped[datetime]
+    location: Mapped[str] = mapped_column(String(500))
+    purpose: Mapped[str] = mapped_column(String(500), default="")
+    seal_intact: Mapped[bool] = mapped_column(Boolean, default=True)
+
+
+class SafeguardingRow(Base):
+    __tablename__ = "safeguarding_records"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    referral_id: Mapped[int] = mapped_column(ForeignKey(REFERRAL_FK), index=True)
+    recorded_at: Mapped[datetime]
+    recorded_by: Mapped[str] = mapped_column(String(63))
+    children_identified: Mapped[int] = mapped_column(Integer)
+    children_safeguarded: Mapped[int] = mapped_column(Integer)
+    referred_to_childrens_services: Mapped[bool] = mapped_column(Boolean)
+    local_authority: Mapped[str] = mapped_column(String(200), default="")
+    notes: Mapped[str] = mapped_column(Text, default="")
+
+
+class OutcomeRow(Base):
+    __tablename__ = "outcomes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    referral_id: Mapped[int] = mapped_column(ForeignKey(REFERRAL_FK), index=True)
+    kind: Mapped[str] = mapped_column(String(40))
+    decided_at: Mapped[datetime]
+    recorded_by: Mapped[str] = mapped_column(String(63))
+    subject_id: Mapped[int | None] = mapped_column(ForeignKey("subjects.id"))
+    notes: Mapped[str] = mapped_column(Text, default="")
