@@ -1,0 +1,158 @@
+"""Reading archives of any kind libarchive knows (zip, 7z, rar, tar, gz, bz2, xz, …) as a stream of
+members, under the limits of `limits.py`. Nothing is ever extracted to disk: members are read
+block by block, and only a nested archive is held in memory (bounded) to be opened in turn."""
+
+from __future__ import annotations
+
+import io
+import posixpath
+from collections.abc import Iterator
+from contextlib import AbstractContextManager
+from dataclasses import dataclass
+from typing import Any, BinaryIO
+
+import libarchive
+from libarchive.exception import ArchiveError
+
+from netsafe.triage.limits import ContainerCount, ExpansionBudget
+
+COMPRESSED_STREAM_MAGIC = (b"\x1f\x8b", b"BZh", b"\xfd7zXZ\x00", b"\x28\xb5\x2f\xfd")
+ARCHIVE_MAGIC = (
+    b"PK\x03\x04",
+    b"PK\x05\x06",
+    b"7z\xbc\xaf\x27\x1c",
+    b"Rar!\x1a\x07",
+    *COMPRESSED_STREAM_MAGIC,
+)
+HEAD_BYTES = 512
+
+
+def is_archive(head: bytes) -> bool:
+    """True when the first bytes of a file say it is an archive or a compressed stream."""
+    return head.startswith(ARCHIVE_MAGIC) or head[257:262] == b"ustar"
+
+
+def is_compressed_stream(head: bytes) -> bool:
+    return head.startswith(COMPRESSED_STREAM_MAGIC)
+
+
+def unsafe_member_name(name: str) -> bool:
+    """True for member names that would climb out of an extraction folder or are absolute."""
+    if name.startswith(("/", "\\")) or (len(name) > 1 and name[1] == ":"):
+        return True
+    parts = name.replace("\\", "/").split("/")
+    return ".." in parts
+
+
+@dataclass(slots=True)
+class Member:
+    """One file inside an archive: its name and a stream over its bytes (read once)."""
+
+    name: str
+    stream: MemberStream
+
+
+class MemberStream(io.RawIOBase):
+    """A member's bytes, block by block, counted against the expansion budget.
+
+    A corrupt block or a tripped limit ends the stream early and is remembered in `failure`;
+    the caller discards what was read and reports it.
+    """
+
+    def __init__(
+        self, blocks: Iterator[bytes], budget: ExpansionBudget, container: ContainerCount
+    ) -> None:
+        super().__init__()
+        self._blocks = blocks
+        self._budget = budget
+        self._container = container
+        self._pending = b""
+        self.failure: str | None = None
+
+    def readable(self) -> bool:
+        return True
+
+    def _next_block(self) -> bytes:
+        if self.failure is not None:
+            return b""
+        try:
+            block = next(self._blocks, b"")
+        except ArchiveError as error:
+            self.failure = f"corrupt archive member: {_message(error)}"
+            return b""
+        if block and not self._budget.consume(self._container, len(block)):
+            self.failure = self._budget.tripped
+            return b""
+        return bytes(block)
+
+    def readinto(self, buffer: Any) -> int:
+        if not self._pending:
+            self._pending = self._next_block()
+            if not self._pending:
+                return 0
+        count = min(len(buffer), len(self._pending))
+        buffer[:count] = self._pending[:count]
+        self._pending = self._pending[count:]
+        return count
+
+    def peek_head(self) -> bytes:
+        """The first bytes (up to HEAD_BYTES), kept to be read again."""
+        while len(self._pending) < HEAD_BYTES:
+            block = self._next_block()
+            if not block:
+                break
+            self._pending += block
+        return self._pending[:HEAD_BYTES]
+
+    def read_all(self, limit: int) -> bytes | None:
+        """Every remaining byte, or None (and `failure` set) past `limit` bytes."""
+        chunks = [self._pending]
+        total = len(self._pending)
+        self._pending = b""
+        while block := self._next_block():
+            total += len(block)
+            if total > limit:
+                self.failure = f"nested archive larger than {limit} bytes; not opened"
+                return None
+            chunks.append(block)
+        return b"".join(chunks)
+
+
+def open_reader(source: str | bytes | BinaryIO, *, raw: bool) -> AbstractContextManager[Any]:
+    """A libarchive reader over a path, bytes or a binary stream (`raw` for a lone .gz/.bz2/.xz)."""
+    format_name = "raw" if raw else "all"
+    reader: AbstractContextManager[Any]
+    if isinstance(source, str):
+        reader = libarchive.file_reader(source, format_name=format_name, block_size=1 << 16)
+    elif isinstance(source, bytes):
+        reader = libarchive.memory_reader(source, format_name=format_name)
+    else:
+        reader = libarchive.stream_reader(source, format_name=format_name, block_size=1 << 16)
+    return reader
+
+
+def members(
+    reader: Any, container_name: str, budget: ExpansionBudget, container: ContainerCount
+) -> Iterator[Member]:
+    """The regular-file members of an open archive; raises ArchiveError when it is corrupt."""
+    for entry in reader:
+        if not entry.isfile:
+            continue
+        name = entry.pathname or ""
+        if name == "data" and entry.size is None:  # the lone member of a raw .gz/.bz2/.xz
+            name = _stripped_name(container_name)
+        yield Member(name, MemberStream(iter(entry.get_blocks()), budget, container))
+
+
+def _stripped_name(container_name: str) -> str:
+    base = posixpath.basename(container_name.replace("\\", "/"))
+    stem, dot, _suffix = base.rpartition(".")
+    return stem if dot and stem else base or "data"
+
+
+def _message(error: ArchiveError) -> str:
+    message = getattr(error, "msg", None) or str(error)
+    return str(message).split(" (errno=")[0]
+
+
+archive_error_message = _message

@@ -1,0 +1,151 @@
+"""What flows through a triage: file items found in a source, and the results of scanning them.
+
+Everything here is a small picklable dataclass (it crosses process and Dask boundaries) that turns
+into plain JSON for the journal.
+"""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+
+class LocatorKind(enum.StrEnum):
+    """How a worker reaches an item's bytes."""
+
+    FILE = "file"  # a file of the examiner's file system, by its OS path
+    IMAGE = "image"  # a file inside a disk image, by file-system offset and inode address
+
+
+@dataclass(frozen=True, slots=True)
+class Locator:
+    """Where a worker opens an item: an OS path, or (image path, file-system offset, inode)."""
+
+    kind: LocatorKind
+    path: str
+    fs_offset: int = 0
+    inode: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class FileItem:
+    """A file found in a source. `key` is stable from run to run (the journal's key)."""
+
+    key: str
+    source: str
+    path: str
+    size: int
+    locator: Locator
+    deleted: bool = False
+
+
+class Severity(enum.StrEnum):
+    """An error stopped an item (or part of it) being scanned; a warning did not."""
+
+    ERROR = "error"
+    WARNING = "warning"
+
+
+@dataclass(frozen=True, slots=True)
+class ItemError:
+    """One row of errors.csv: what went wrong with which item, and why."""
+
+    source: str
+    path: str
+    kind: str
+    reason: str
+    severity: Severity = Severity.ERROR
+
+    def to_json(self) -> dict[str, Any]:
+        return asdict(self)
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> ItemError:
+        return cls(**{**data, "severity": Severity(data["severity"])})
+
+
+@dataclass(frozen=True, slots=True)
+class MatchRecord:
+    """A match of one file against one list entry."""
+
+    list_name: str
+    entry_id: str
+    category: str
+    signal: str
+    distance: int
+
+
+@dataclass(frozen=True, slots=True)
+class FileRecord:
+    """A scanned file: its fingerprints and what it matched. No content, ever."""
+
+    source: str
+    path: str
+    size: int
+    md5: str
+    sha1: str
+    sha256: str
+    media_type: str | None = None
+    pdq: str | None = None
+    pdq_quality: int | None = None
+    deleted: bool = False
+    ignored: bool = False
+    matches: tuple[MatchRecord, ...] = ()
+
+    def to_json(self) -> dict[str, Any]:
+        data = asdict(self)
+        data["matches"] = [asdict(m) for m in self.matches]
+        return data
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> FileRecord:
+        matches = tuple(MatchRecord(**m) for m in data["matches"])
+        return cls(**{**data, "matches": matches})
+
+
+@dataclass(slots=True)
+class ItemResult:
+    """Everything one top-level item produced: the file itself, archive members, errors."""
+
+    key: str
+    records: list[FileRecord] = field(default_factory=list)
+    errors: list[ItemError] = field(default_factory=list)
+    bytes_read: int = 0
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "key": self.key,
+            "records": [r.to_json() for r in self.records],
+            "errors": [e.to_json() for e in self.errors],
+            "bytes_read": self.bytes_read,
+        }
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> ItemResult:
+        return cls(
+            key=data["key"],
+            records=[FileRecord.from_json(r) for r in data["records"]],
+            errors=[ItemError.from_json(e) for e in data["errors"]],
+            bytes_read=data["bytes_read"],
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class SourceVerification:
+    """A disk image's integrity check: the stored hash (E01) against the one computed now."""
+
+    source: str
+    image_format: str
+    stored_md5: str | None
+    computed_md5: str | None
+    verified: bool | None  # None: nothing stored to check against (raw images)
+    media_size: int = 0
+    detail: str = ""
+
+    def to_json(self) -> dict[str, Any]:
+        return asdict(self)
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> SourceVerification:
+        return cls(**data)

@@ -1,0 +1,124 @@
+"""The resume journal: a SQLite file in the output folder holding every finished item's result.
+
+Results are committed in batches (at most `batch_size` results or `batch_seconds` apart) with
+`synchronous=FULL`, so each commit is fsync'd: a run killed at any moment (SIGKILL included) loses
+at most the last uncommitted batch, and `--resume` re-scans only the items not in the journal.
+The journal also keeps the run's parameters so a resume of a different triage is refused.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+from netsafe.triage.items import ItemResult, SourceVerification
+
+JOURNAL_NAME = "journal.sqlite"
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS meta (name TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS results (key TEXT PRIMARY KEY, data TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS verifications (source TEXT PRIMARY KEY, data TEXT NOT NULL);
+"""
+
+
+class JournalError(Exception):
+    """The journal cannot be used: exists without --resume, or belongs to another triage."""
+
+
+class Journal:
+    """Finished results of one exhibit's triage, durable in batches."""
+
+    def __init__(
+        self,
+        out: Path,
+        params: dict[str, Any],
+        *,
+        resume: bool,
+        batch_size: int = 500,
+        batch_seconds: float = 1.0,
+    ) -> None:
+        self.path = out / JOURNAL_NAME
+        existed = self.path.exists()
+        if existed and not resume:
+            raise JournalError(
+                f"{out} already holds a triage journal: rerun with --resume to continue it, "
+                "or choose another --out"
+            )
+        self._db = sqlite3.connect(self.path, isolation_level=None)
+        self._db.execute("PRAGMA journal_mode=WAL")
+        self._db.execute("PRAGMA synchronous=FULL")
+        self._db.executescript(SCHEMA)
+        self._check_params(params, resumed=existed)
+        self.batch_size = batch_size
+        self.batch_seconds = batch_seconds
+        self._pending = 0
+        self._last_commit = time.monotonic()
+        self._db.execute("BEGIN")
+
+    def _check_params(self, params: dict[str, Any], *, resumed: bool) -> None:
+        wanted = json.dumps(params, sort_keys=True)
+        row = self._db.execute("SELECT value FROM meta WHERE name = 'params'").fetchone()
+        if row is None:
+            self._db.execute("INSERT INTO meta (name, value) VALUES ('params', ?)", (wanted,))
+        elif row[0] != wanted:
+            self._db.close()
+            raise JournalError(
+                f"{self.path} belongs to another triage (different exhibit or sources): "
+                f"it was {row[0]}"
+            )
+
+    def done_keys(self) -> set[str]:
+        return {key for (key,) in self._db.execute("SELECT key FROM results")}
+
+    def verification(self, source: str) -> SourceVerification | None:
+        row = self._db.execute(
+            "SELECT data FROM verifications WHERE source = ?", (source,)
+        ).fetchone()
+        return None if row is None else SourceVerification.from_json(json.loads(row[0]))
+
+    def record(self, result: ItemResult) -> None:
+        self._db.execute(
+            "INSERT OR REPLACE INTO results (key, data) VALUES (?, ?)",
+            (result.key, json.dumps(result.to_json(), separators=(",", ":"))),
+        )
+        self._tick()
+
+    def record_verification(self, verification: SourceVerification) -> None:
+        self._db.execute(
+            "INSERT OR REPLACE INTO verifications (source, data) VALUES (?, ?)",
+            (verification.source, json.dumps(verification.to_json())),
+        )
+        self._tick()
+
+    def _tick(self) -> None:
+        self._pending += 1
+        if (
+            self._pending >= self.batch_size
+            or time.monotonic() - self._last_commit >= self.batch_seconds
+        ):
+            self.commit()
+
+    def commit(self) -> None:
+        """Make everything recorded so far durable (fsync'd)."""
+        self._db.execute("COMMIT")
+        self._db.execute("BEGIN")
+        self._pending = 0
+        self._last_commit = time.monotonic()
+
+    def results(self) -> Iterator[ItemResult]:
+        """Every finished result, in key order."""
+        for (data,) in self._db.execute("SELECT data FROM results ORDER BY key"):
+            yield ItemResult.from_json(json.loads(data))
+
+    def verifications(self) -> list[SourceVerification]:
+        rows = self._db.execute("SELECT data FROM verifications ORDER BY source")
+        return [SourceVerification.from_json(json.loads(data)) for (data,) in rows]
+
+    def close(self) -> None:
+        if self._db.in_transaction:
+            self._db.execute("COMMIT")
+        self._db.close()

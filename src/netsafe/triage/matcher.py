@@ -1,0 +1,60 @@
+"""What triage needs from matching: a matcher answering "ignored, or which list entries?" for a
+file's fingerprint (implemented by `netsafe.hashlists.matcher.ListMatcher`), and a way for each
+worker process to load it once."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from typing import Any, Protocol
+
+from netsafe.triage.items import MatchRecord
+
+
+class MatchLike(Protocol):
+    @property
+    def list_name(self) -> str: ...
+    @property
+    def entry_id(self) -> Any: ...
+    @property
+    def category(self) -> Any: ...
+    @property
+    def signal(self) -> Any: ...
+    @property
+    def distance(self) -> int: ...
+
+
+class MatchOutcomeLike(Protocol):
+    @property
+    def ignored(self) -> bool: ...
+    @property
+    def matches(self) -> Sequence[MatchLike]: ...
+
+
+class Matcher(Protocol):
+    """Matches a fingerprint against every list; known-good (ignore) lists answer first."""
+
+    def match(self, fp: Any) -> MatchOutcomeLike: ...
+
+
+#: A picklable zero-argument callable that builds the matcher inside a worker process.
+MatcherFactory = Callable[[], Matcher]
+
+
+def match_records(outcome: MatchOutcomeLike) -> tuple[MatchRecord, ...]:
+    """The outcome's matches as plain records, most serious category first, then by distance."""
+    records = (
+        MatchRecord(
+            list_name=str(m.list_name),
+            entry_id=str(m.entry_id),
+            category=_text(m.category),
+            signal=_text(m.signal),
+            distance=int(m.distance),
+        )
+        for m in outcome.matches
+    )
+    return tuple(sorted(records, key=lambda r: (r.category, r.distance, r.list_name, r.entry_id)))
+
+
+def _text(value: Any) -> str:
+    inner = getattr(value, "value", value)
+    return str(inner)

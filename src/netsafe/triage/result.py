@@ -1,0 +1,160 @@
+"""The outcome of one exhibit's triage, as the reports and the database see it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from netsafe.categories import REPORT_ORDER, Category
+from netsafe.triage.items import FileRecord, ItemError, Severity, SourceVerification
+
+
+@dataclass(frozen=True, slots=True)
+class Finding:
+    """One row of findings.csv: one file matching one list entry."""
+
+    source: str
+    path: str
+    size: int
+    md5: str
+    sha1: str
+    sha256: str
+    pdq: str | None
+    list_name: str
+    entry_id: str
+    category: str
+    signal: str
+    distance: int
+    deleted: bool
+
+
+@dataclass(frozen=True, slots=True)
+class SourceSummary:
+    """A source of the exhibit: what it was, how many files and bytes, its verification."""
+
+    path: str
+    kind: str
+    files: int
+    bytes: int
+    errors: int
+    verification: SourceVerification | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "path": self.path,
+            "kind": self.kind,
+            "files": self.files,
+            "bytes": self.bytes,
+            "errors": self.errors,
+            "verification": None if self.verification is None else self.verification.to_json(),
+        }
+
+
+@dataclass
+class TriageResult:
+    """Everything one exhibit's triage found; records and errors in a stable order."""
+
+    exhibit: str
+    case: str | None
+    started_at: datetime
+    finished_at: datetime
+    sources: list[SourceSummary]
+    records: list[FileRecord]
+    errors: list[ItemError]
+    tool_version: str
+    lists: list[dict[str, Any]] = field(default_factory=list)
+    runner: str = ""
+    resumed: bool = False
+    scanned_this_run: int = 0
+
+    @property
+    def duration_seconds(self) -> float:
+        return (self.finished_at - self.started_at).total_seconds()
+
+    @property
+    def files_scanned(self) -> int:
+        return len(self.records)
+
+    @property
+    def bytes_scanned(self) -> int:
+        return sum(s.bytes for s in self.sources)
+
+    @property
+    def items_in_error(self) -> int:
+        return sum(1 for e in self.errors if e.severity is Severity.ERROR)
+
+    @property
+    def warnings(self) -> int:
+        return sum(1 for e in self.errors if e.severity is Severity.WARNING)
+
+    @property
+    def files_ignored(self) -> int:
+        return sum(1 for r in self.records if r.ignored)
+
+    def findings(self) -> list[Finding]:
+        """One finding per (file, matched entry), most serious category first."""
+        rows = [
+            Finding(
+                source=r.source,
+                path=r.path,
+                size=r.size,
+                md5=r.md5,
+                sha1=r.sha1,
+                sha256=r.sha256,
+                pdq=r.pdq,
+                list_name=m.list_name,
+                entry_id=m.entry_id,
+                category=m.category,
+                signal=m.signal,
+                distance=m.distance,
+                deleted=r.deleted,
+            )
+            for r in self.records
+            for m in r.matches
+        ]
+        return sorted(rows, key=lambda f: (_rank(f.category), f.source, f.path, f.list_name))
+
+    def category_counts(self) -> dict[str, int]:
+        """Files per category (a file counts once, under its most serious match), report order."""
+        counts = {c.value: 0 for c in REPORT_ORDER}
+        for record in self.records:
+            if record.matches:
+                top = min((m.category for m in record.matches), key=_rank)
+                counts[top] = counts.get(top, 0) + 1
+        return counts
+
+    def matched_files(self) -> int:
+        return sum(1 for r in self.records if r.matches)
+
+    def summary(self) -> dict[str, Any]:
+        """summary.json (and `--json` output)."""
+        return {
+            "exhibit": self.exhibit,
+            "case": self.case,
+            "started_at": self.started_at.isoformat(),
+            "finished_at": self.finished_at.isoformat(),
+            "duration_seconds": round(self.duration_seconds, 3),
+            "sources": [s.to_json() for s in self.sources],
+            "counts_by_category": self.category_counts(),
+            "files_matched": self.matched_files(),
+            "findings": sum(len(r.matches) for r in self.records),
+            "files_scanned": self.files_scanned,
+            "bytes_scanned": self.bytes_scanned,
+            "files_ignored": self.files_ignored,
+            "deleted_files_scanned": sum(1 for r in self.records if r.deleted),
+            "items_in_error": self.items_in_error,
+            "warnings": self.warnings,
+            "resumed": self.resumed,
+            "scanned_this_run": self.scanned_this_run,
+            "runner": self.runner,
+            "tool": {"name": "netsafe", "version": self.tool_version},
+            "lists": self.lists,
+        }
+
+
+def _rank(category: str) -> int:
+    try:
+        return REPORT_ORDER.index(Category(category))
+    except ValueError:
+        return len(REPORT_ORDER)

@@ -1,0 +1,285 @@
+"""Scanning one item: read it once for its fingerprints, match them, and open it as an archive
+when its content says it is one (members scanned in turn, nested to the configured depth).
+
+Runs inside worker processes; every failure becomes an `ItemError`, never an exception.
+"""
+
+from __future__ import annotations
+
+import io
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import IO, BinaryIO, cast
+
+from libarchive.exception import ArchiveError
+
+from netsafe.signals.fingerprint import fingerprint_stream
+from netsafe.triage.archive import (
+    HEAD_BYTES,
+    MemberStream,
+    archive_error_message,
+    is_archive,
+    is_compressed_stream,
+    members,
+    open_reader,
+    unsafe_member_name,
+)
+from netsafe.triage.extensions import extension_warning
+from netsafe.triage.items import (
+    FileItem,
+    FileRecord,
+    ItemError,
+    ItemResult,
+    LocatorKind,
+    Severity,
+)
+from netsafe.triage.limits import ArchiveLimits, ContainerCount, ExpansionBudget
+from netsafe.triage.matcher import Matcher, MatcherFactory, match_records
+from netsafe.triage.sources.image_access import ImageError, OpenImage
+
+READ_BUFFER = 1 << 20
+
+
+@dataclass(frozen=True)
+class ScanConfig:
+    """What every worker needs (picklable): how to load the matcher, and the archive limits."""
+
+    matcher_factory: MatcherFactory | None
+    matcher_key: str = ""
+    limits: ArchiveLimits = field(default_factory=ArchiveLimits)
+    dihedral: bool = False
+
+
+@dataclass
+class _Context:
+    """Where an item (or archive member) sits: its source, path, deleted flag and nesting."""
+
+    item: FileItem
+    path: str
+    depth: int
+    budget: ExpansionBudget
+
+
+class Scanner:
+    """Scans items with one matcher; keeps disk images open between items."""
+
+    def __init__(self, config: ScanConfig, matcher: Matcher | None) -> None:
+        self.config = config
+        self.matcher = matcher
+        self._images: dict[str, OpenImage] = {}
+
+    def close(self) -> None:
+        for image in self._images.values():
+            image.close()
+        self._images.clear()
+
+    def scan(self, item: FileItem) -> ItemResult:
+        result = ItemResult(key=item.key, bytes_read=item.size)
+        context = _Context(item, item.path, 0, ExpansionBudget(self.config.limits))
+        try:
+            stream = self._open(item)
+        except (OSError, ImageError) as error:
+            result.errors.append(self._error(context, "unreadable", _reason(error)))
+            return result
+        with stream:
+            head = _peek(stream)
+            self._fingerprint(stream, context, result)
+        if is_archive(head) and context.depth < self.config.limits.max_depth:
+            self._scan_top_archive(item, head, context, result)
+        return result
+
+    # -- opening -------------------------------------------------------------------------
+    def _open(self, item: FileItem) -> io.BufferedReader:
+        locator = item.locator
+        if locator.kind is LocatorKind.FILE:
+            return cast(io.BufferedReader, Path(locator.path).open("rb", buffering=READ_BUFFER))
+        image = self._images.get(locator.path)
+        if image is None:
+            image = self._images[locator.path] = OpenImage(Path(locator.path))
+        return io.BufferedReader(image.open_file(locator.fs_offset, locator.inode), READ_BUFFER)
+
+    # -- fingerprints and matches ----------------------------------------------------------
+    def _fingerprint(
+        self, stream: IO[bytes] | MemberStream, context: _Context, result: ItemResult
+    ) -> bool:
+        """Fingerprint and match one stream; False when it could not be read to its end."""
+        try:
+            fp = fingerprint_stream(
+                cast(BinaryIO, stream), path=context.path, dihedral=self.config.dihedral
+            )
+        except OSError as error:  # the stream itself failed: vanished file, unreadable sector
+            result.errors.append(self._error(context, "unreadable", _reason(error)))
+            return False
+        failure = stream.failure if isinstance(stream, MemberStream) else None
+        if failure is not None:
+            result.errors.append(self._error(context, _failure_kind(failure), failure))
+            return False
+        if fp.error and fp.error.startswith("read error"):
+            # the stream failed part-way (a vanished file, an unreadable sector): no hashes
+            result.errors.append(self._error(context, "unreadable", fp.error))
+            return False
+        if fp.error and not fp.error.startswith("empty file"):
+            result.errors.append(self._error(context, _content_kind(fp.error), fp.error))
+        if fp.size == 0:
+            result.errors.append(
+                self._error(context, "empty-file", "0-byte file", Severity.WARNING)
+            )
+        warning = extension_warning(context.path, fp.media_type)
+        if warning:
+            result.errors.append(
+                self._error(context, "misleading-extension", warning, Severity.WARNING)
+            )
+        outcome = self.matcher.match(fp) if self.matcher is not None else None
+        result.records.append(
+            FileRecord(
+                source=context.item.source,
+                path=context.path,
+                size=int(fp.size),
+                md5=fp.md5,
+                sha1=fp.sha1,
+                sha256=fp.sha256,
+                media_type=fp.media_type,
+                pdq=fp.pdq,
+                pdq_quality=fp.pdq_quality,
+                deleted=context.item.deleted,
+                ignored=bool(outcome is not None and outcome.ignored),
+                matches=() if outcome is None or outcome.ignored else match_records(outcome),
+            )
+        )
+        return True
+
+    # -- archives ----------------------------------------------------------------------------
+    def _scan_top_archive(
+        self, item: FileItem, head: bytes, context: _Context, result: ItemResult
+    ) -> None:
+        source: str | BinaryIO
+        if item.locator.kind is LocatorKind.FILE:
+            source = item.locator.path
+            self._scan_archive(source, head, item.size, context, result)
+            return
+        try:
+            with self._open(item) as stream:
+                self._scan_archive(stream, head, item.size, context, result)
+        except (OSError, ImageError) as error:
+            result.errors.append(self._error(context, "unreadable", _reason(error)))
+
+    def _scan_archive(
+        self,
+        source: str | bytes | BinaryIO,
+        head: bytes,
+        size: int,
+        context: _Context,
+        result: ItemResult,
+    ) -> None:
+        raw = False
+        for attempt in (False, True) if is_compressed_stream(head) else (False,):
+            raw = attempt
+            if not isinstance(source, str | bytes):
+                source.seek(0)
+            try:
+                self._read_members(source, raw, size, context, result)
+                return
+            except ArchiveError as error:
+                if not raw and is_compressed_stream(head) and _unrecognised(error):
+                    continue
+                result.errors.append(
+                    self._error(context, "corrupt-archive", archive_error_message(error))
+                )
+                return
+
+    def _read_members(
+        self,
+        source: str | bytes | BinaryIO,
+        raw: bool,
+        size: int,
+        context: _Context,
+        result: ItemResult,
+    ) -> None:
+        container = ContainerCount(size)
+        limits = self.config.limits
+        count = 0
+        with open_reader(source, raw=raw) as reader:
+            for member in members(reader, context.path, context.budget, container):
+                count += 1
+                if count > limits.max_entries:
+                    result.errors.append(
+                        self._error(
+                            context, "archive-bomb", f"more than {limits.max_entries} members"
+                        )
+                    )
+                    return
+                inner = _Context(
+                    context.item,
+                    f"{context.path}!/{member.name}",
+                    context.depth + 1,
+                    context.budget,
+                )
+                if unsafe_member_name(member.name):
+                    result.errors.append(
+                        self._error(
+                            inner,
+                            "unsafe-member-name",
+                            "member name is absolute or climbs out with '..'; nothing is "
+                            "extracted, the member is scanned in place",
+                            Severity.WARNING,
+                        )
+                    )
+                if not self._scan_member(member.stream, inner, result):
+                    return  # a bomb or a corrupt stream ends this archive
+
+    def _scan_member(self, stream: MemberStream, context: _Context, result: ItemResult) -> bool:
+        """Scan one member (opening it in turn if it is an archive); False ends the archive."""
+        head = stream.peek_head()
+        limits = self.config.limits
+        if stream.failure is not None or not is_archive(head) or context.depth >= limits.max_depth:
+            return self._fingerprint(stream, context, result)
+        data = stream.read_all(limits.max_nested_bytes)
+        if data is None or stream.failure is not None:
+            failure = stream.failure or "unreadable member"
+            kind = _failure_kind(failure)
+            result.errors.append(self._error(context, kind, failure))
+            return kind == "nested-archive-too-large"
+        self._fingerprint(io.BytesIO(data), context, result)
+        self._scan_archive(data, head, len(data), context, result)
+        return context.budget.tripped is None
+
+    def _error(
+        self, context: _Context, kind: str, reason: str, severity: Severity = Severity.ERROR
+    ) -> ItemError:
+        return ItemError(context.item.source, context.path, kind, reason, severity)
+
+
+def _peek(stream: io.BufferedReader) -> bytes:
+    try:
+        return bytes(stream.peek(HEAD_BYTES)[:HEAD_BYTES])
+    except OSError:
+        return b""
+
+
+def _reason(error: BaseException) -> str:
+    if isinstance(error, FileNotFoundError):
+        return "file vanished before it could be read"
+    if isinstance(error, OSError) and error.strerror:
+        return f"cannot read: {error.strerror}"
+    return f"cannot read: {error}"
+
+
+def _content_kind(error: str) -> str:
+    text = error.lower()
+    if "bomb" in text or "exceeds the limit" in text or text.startswith("refused"):
+        return "decompression-bomb"
+    if "larger than" in text:
+        return "image-too-large"
+    return "corrupt-image"
+
+
+def _failure_kind(failure: str) -> str:
+    if failure.startswith("archive bomb"):
+        return "archive-bomb"
+    if failure.startswith("nested archive larger"):
+        return "nested-archive-too-large"
+    return "corrupt-archive"
+
+
+def _unrecognised(error: ArchiveError) -> bool:
+    return "Unrecognized archive format" in archive_error_message(error)

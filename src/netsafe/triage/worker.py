@@ -1,0 +1,60 @@
+"""The functions workers run (process pool or Dask): scan a batch of items, verify an image.
+
+Each worker process builds its scanner (and so loads the matcher) once, on its first batch, and
+keeps it, with its open disk images, for every later batch of the same configuration.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from netsafe.triage.items import FileItem, ItemResult, SourceVerification
+from netsafe.triage.scan import ScanConfig, Scanner
+from netsafe.triage.sources.image_access import ImageError, OpenImage
+
+_SCANNERS: dict[str, Scanner] = {}
+
+
+def scanner_for(config: ScanConfig) -> Scanner:
+    """This process's scanner for `config` (matcher loaded on first use)."""
+    key = config.matcher_key or "default"
+    scanner = _SCANNERS.get(key)
+    if scanner is None or scanner.config != config:
+        if scanner is not None:
+            scanner.close()
+        matcher = config.matcher_factory() if config.matcher_factory is not None else None
+        scanner = _SCANNERS[key] = Scanner(config, matcher)
+    return scanner
+
+
+def scan_batch(config: ScanConfig, batch: list[FileItem]) -> list[ItemResult]:
+    """Scan every item of `batch`; per-item failures are in each result's errors."""
+    scanner = scanner_for(config)
+    return [scanner.scan(item) for item in batch]
+
+
+def verify_image(source: str, path: str) -> SourceVerification:
+    """Hash the whole media of a disk image; for an E01, compare with its stored MD5."""
+    try:
+        image = OpenImage(Path(path))
+    except ImageError as error:
+        return SourceVerification(source, "unknown", None, None, False, 0, str(error))
+    try:
+        stored = image.stored_md5()
+        computed, size = image.media_md5()
+    except (OSError, RuntimeError) as error:
+        return SourceVerification(
+            source, image.format, None, None, False, 0, f"read error: {error}"
+        )
+    finally:
+        image.close()
+    if image.format == "e01":
+        verified = None if stored is None else stored == computed
+        if verified is None:
+            detail = "no MD5 stored in the E01; MD5 computed"
+        else:
+            detail = "stored MD5 matches the media" if verified else "MD5 MISMATCH: media altered"
+        return SourceVerification(source, "e01", stored, computed, verified, size, detail)
+    return SourceVerification(
+        source, "raw", None, computed, None, size, "raw image: no stored hash, MD5 computed"
+    )
