@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 
-from netsafe.stats.periods import UtcWindow
+from netsafe.stats.periods import Period, UtcWindow
 from netsafe.stats.sources import NO_KEY, Count, PreventionCounts
 
 
@@ -34,16 +34,18 @@ class EventLog:
 
 @dataclass
 class ContactLog:
-    """Prevention contacts as (person, channel, who, area, when)."""
+    """Prevention contacts as (person, channel, who, area, UK date)."""
 
-    contacts: list[tuple[str, str, str, str, datetime]] = field(default_factory=list)
+    contacts: list[tuple[str, str, str, str, date]] = field(default_factory=list)
 
-    def add(self, person: str, channel: str, who: str, area: str, when: datetime) -> None:
+    def add(self, person: str, channel: str, who: str, area: str, when: date) -> None:
         self.contacts.append((person, channel, who, area, when))
 
-    def aggregate(self, window: UtcWindow, area: str | None) -> PreventionCounts:
+    def aggregate(self, period: Period, area: str | None) -> PreventionCounts:
         rows = [
-            c for c in self.contacts if window.contains(c[4]) and (area is None or c[3] == area)
+            c
+            for c in self.contacts
+            if period.first <= c[4] <= period.last and (area is None or c[3] == area)
         ]
         return PreventionCounts(
             people_seeking_help=len({c[0] for c in rows}),
@@ -51,5 +53,5 @@ class ContactLog:
             contacts_by_who=dict(Counter(c[2] for c in rows)),
         )
 
-    def latest_record(self) -> datetime | None:
+    def latest_day(self) -> date | None:
         return max((c[4] for c in self.contacts), default=None)

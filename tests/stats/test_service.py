@@ -38,9 +38,9 @@ def events() -> EventLog:
 def contacts() -> ContactLog:
     log = ContactLog()
     for n in range(7):  # 7 calls in March from 6 people (p0 calls twice)
-        log.add(f"p{min(n, 5)}", "call", "own-behaviour", "gwent", at(2017, 3, 10 + n))
-    log.add("q1", "chat", "family-friend", "gwent", at(2017, 3, 20))
-    log.add("q2", "chat", "own-behaviour", "gwent", at(2017, 2, 20))
+        log.add(f"p{min(n, 5)}", "call", "own-behaviour", "gwent", date(2017, 3, 10 + n))
+    log.add("q1", "chat", "family-friend", "gwent", date(2017, 3, 20))
+    log.add("q2", "chat", "own-behaviour", "gwent", date(2017, 2, 20))
     return log
 
 

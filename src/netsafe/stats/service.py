@@ -78,8 +78,10 @@ def check_force(force: str | None) -> str | None:
 
 def latest_record_date(enforcement: EnforcementSource, prevention: PreventionSource) -> date:
     """The UK date of the latest record on either side, or today when there are none."""
-    moments = [m for m in (enforcement.latest_record(), prevention.latest_record()) if m]
-    return uk_date(max(moments)) if moments else uk_date(datetime.now(UTC))
+    latest = enforcement.latest_record()
+    candidates = (None if latest is None else uk_date(latest), prevention.latest_day())
+    days = [day for day in candidates if day is not None]
+    return max(days) if days else uk_date(datetime.now(UTC))
 
 
 def compute_statistics(
@@ -96,10 +98,10 @@ def compute_statistics(
         if comparison.against is not None:
             before = enforcement.count(metric.name, comparison.against.window)
         figures[metric.name] = _enforcement_figure(metric, current, before, force)
-    now_counts = prevention.aggregate(period.window, force)
+    now_counts = prevention.aggregate(period, force)
     before_counts = None
     if comparison.against is not None:
-        before_counts = prevention.aggregate(comparison.against.window, force)
+        before_counts = prevention.aggregate(comparison.against, force)
     for metric in PREVENTION_METRICS:
         figures[metric.name] = _prevention_figure(metric, now_counts, before_counts)
     return Statistics(period, comparison, force, figures)
@@ -204,7 +206,7 @@ def monthly_series(
                 )
                 continue
             if prevention_counts is None:
-                prevention_counts = prevention.aggregate(month.window, force)
+                prevention_counts = prevention.aggregate(month, force)
             total, _ = _prevention_parts(prevention_counts, metric)
             values[metric.name].append(suppress_count(total))
     return MonthlySeries([month_label(m) for m in months], dict(values))

@@ -1,17 +1,18 @@
 """What statistics read: counts of records in a UTC window. `store/` implements these over SQL.
 
 Enforcement counts come back per force and breakdown key, so one query serves the all-Wales
-figure, the per-force bars and every breakdown. Prevention comes back as one aggregate per window
-(unique people can't be added up across months or areas), before any suppression.
+figure, the per-force bars and every breakdown. Prevention comes back as one aggregate per period
+(unique people can't be added up across months or areas), before any suppression; it is read
+through the prevention area's own aggregate API (`prevention_source.py`).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 from typing import Protocol
 
-from netsafe.stats.periods import UtcWindow
+from netsafe.stats.periods import Period, UtcWindow
 
 #: The breakdown key of a figure without a breakdown.
 NO_KEY = ""
@@ -52,8 +53,9 @@ class PreventionCounts:
 
 
 class PreventionSource(Protocol):
-    """Aggregates of prevention records; `area` narrows to contacts from one force area."""
+    """Aggregates of prevention records, which carry a UK date and no time of day; `area` narrows
+    contacts to one force area (self-help and funnel counters have no area: all-Wales)."""
 
-    def aggregate(self, window: UtcWindow, area: str | None) -> PreventionCounts: ...
+    def aggregate(self, period: Period, area: str | None) -> PreventionCounts: ...
 
-    def latest_record(self) -> datetime | None: ...
+    def latest_day(self) -> date | None: ...
