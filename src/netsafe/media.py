@@ -1,0 +1,250 @@
+"""Image decoding for fingerprints: content sniffing, limits, EXIF orientation, modes, fast JPEG.
+
+The type of a file is sniffed from its first bytes, never from its name (a JPEG named `.dat` is
+still an image). Decoding refuses files over a pixel limit from the header alone, before any pixel
+buffer is allocated (decompression bombs). JPEGs are downscaled in the DCT domain by libjpeg
+(Pillow's `draft()`), then every image is box-resized to at most `max_side` pixels: PDQ only looks
+at a 64×64 luminance field, so this changes the hash by a few bits at most and is several times
+faster than a full decode. `max_side=None` is the full-decode reference path.
+"""
+
+from __future__ import annotations
+
+import io
+import warnings
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import numpy as np
+import numpy.typing as npt
+from PIL import Image, ImageFile, UnidentifiedImageError
+
+try:  # HEIC/HEIF (and AVIF where the wheel has it) through pillow-heif
+    import pillow_heif
+
+    pillow_heif.register_heif_opener()
+except ImportError:  # pragma: no cover - pillow-heif is a dependency
+    pass
+
+# The pixel limit is ours (DecodeLimits.max_pixels, checked from the header): Pillow's own global
+# limit would refuse images between its default (89 MP × 2) and ours.
+Image.MAX_IMAGE_PIXELS = None
+ImageFile.LOAD_TRUNCATED_IMAGES = False
+
+#: Pillow formats NetSafe decodes, in the order their signatures are tried.
+IMAGE_FORMATS: tuple[str, ...] = (
+    "JPEG",
+    "PNG",
+    "GIF",
+    "WEBP",
+    "BMP",
+    "TIFF",
+    "HEIF",
+    "AVIF",
+    "JPEG2000",
+    "ICO",
+    "PPM",
+    "PSD",
+    "QOI",
+    "DDS",
+    "PCX",
+    "SGI",
+    "ICNS",
+)
+
+_MIME_FALLBACK = {
+    "HEIF": "image/heif",
+    "AVIF": "image/avif",
+    "QOI": "image/qoi",
+    "DDS": "image/vnd-ms.dds",
+    "PCX": "image/x-pcx",
+    "SGI": "image/sgi",
+    "ICNS": "image/icns",
+    "PPM": "image/x-portable-anymap",
+    "PSD": "image/vnd.adobe.photoshop",
+}
+
+#: How many leading bytes sniffing needs.
+SNIFF_BYTES = 32
+
+# EXIF orientation → the transpose that makes the picture upright.
+_ORIENTATION: dict[int, tuple[Image.Transpose, ...]] = {
+    2: (Image.Transpose.FLIP_LEFT_RIGHT,),
+    3: (Image.Transpose.ROTATE_180,),
+    4: (Image.Transpose.FLIP_TOP_BOTTOM,),
+    5: (Image.Transpose.TRANSPOSE,),
+    6: (Image.Transpose.ROTATE_270,),
+    7: (Image.Transpose.TRANSVERSE,),
+    8: (Image.Transpose.ROTATE_90,),
+}
+
+
+class MediaError(Exception):
+    """An image could not be decoded: the message says why (truncated, too large, ...)."""
+
+
+@dataclass(frozen=True)
+class DecodeLimits:
+    """What decoding may cost, and how far it may downscale.
+
+    `max_pixels`: images larger than this (width × height, from the header) are refused.
+    `max_image_bytes`: image files larger than this are hashed cryptographically but not decoded.
+    `max_side`: downscale (DCT-domain for JPEG, then box) to at most this many pixels a side;
+    None decodes at full size (the reference path).
+    """
+
+    max_pixels: int = 200_000_000
+    max_image_bytes: int = 1 << 30
+    max_side: int | None = 512
+
+
+DEFAULT_LIMITS = DecodeLimits()
+FULL_DECODE = DecodeLimits(max_side=None)
+
+
+def _signature_checks() -> list[tuple[str, Callable[[bytes], bool | str]]]:
+    Image.init()
+    checks: list[tuple[str, Callable[[bytes], bool | str]]] = []
+    for name in IMAGE_FORMATS:
+        entry = Image.OPEN.get(name)
+        if entry is not None and entry[1] is not None:
+            checks.append((name, entry[1]))
+    return checks
+
+
+_CHECKS = _signature_checks()
+
+
+def sniff_format(head: bytes) -> str | None:
+    """The Pillow format name of content starting with `head`, or None when it is no image."""
+    prefix = head[:16]
+    if len(prefix) < 4:
+        return None
+    for name, accept in _CHECKS:
+        try:
+            if accept(prefix):
+                return name
+        except Exception:  # noqa: S112 - a signature check that trips over odd bytes is a "no"
+            continue
+    return None
+
+
+def mime_type(format_name: str) -> str:
+    """The MIME type of a Pillow format name."""
+    return Image.MIME.get(format_name) or _MIME_FALLBACK.get(format_name, "image/x-" + format_name)
+
+
+def sniff_media_type(head: bytes) -> str | None:
+    """The MIME type of content starting with `head` when it is an image NetSafe decodes."""
+    name = sniff_format(head)
+    return None if name is None else mime_type(name)
+
+
+def decode_rgb(data: bytes, limits: DecodeLimits = DEFAULT_LIMITS) -> npt.NDArray[np.uint8]:
+    """Decode image bytes to an upright RGB array (height × width × 3), within `limits`.
+
+    Raises MediaError with the reason when the image cannot be decoded.
+    """
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            return _decode(data, limits)
+    except MediaError:
+        raise
+    except Image.DecompressionBombError as error:
+        raise MediaError(f"refused: {error}") from error
+    except MemoryError as error:
+        raise MediaError("refused: not enough memory to decode") from error
+    except Exception as error:
+        raise MediaError(_describe(error)) from error
+
+
+def _describe(error: Exception) -> str:
+    text = str(error) or type(error).__name__
+    if isinstance(error, UnidentifiedImageError):
+        return "not a readable image"
+    if "truncated" in text or isinstance(error, EOFError):
+        return f"truncated image: {text}"
+    return f"corrupt image: {text}"
+
+
+def _decode(data: bytes, limits: DecodeLimits) -> npt.NDArray[np.uint8]:
+    image: Image.Image = Image.open(io.BytesIO(data))
+    width, height = image.size
+    if width <= 0 or height <= 0:
+        raise MediaError(f"corrupt image: size {width}×{height}")
+    if width * height > limits.max_pixels:
+        raise MediaError(
+            f"refused: {width}×{height} = {width * height:,} pixels exceeds the limit of "
+            f"{limits.max_pixels:,} (decompression bomb?)"
+        )
+    orientation = _orientation(image)
+    if limits.max_side is not None and image.format == "JPEG":
+        image.draft("RGB", (limits.max_side, limits.max_side))
+    image.load()
+    if limits.max_side is not None:
+        image = _box_downscale(image, limits.max_side)
+    rgb = image_to_rgb(image)
+    for step in _ORIENTATION.get(orientation, ()):
+        rgb = rgb.transpose(step)
+    return np.asarray(rgb, dtype=np.uint8)
+
+
+def _orientation(image: Image.Image) -> int:
+    try:
+        value = image.getexif().get(0x0112, 1)
+    except Exception:
+        return 1
+    return value if isinstance(value, int) else 1
+
+
+def _box_downscale(image: Image.Image, max_side: int) -> Image.Image:
+    width, height = image.size
+    scale = max_side / max(width, height)
+    if scale >= 1:
+        return image
+    size = (max(1, round(width * scale)), max(1, round(height * scale)))
+    if image.mode not in ("L", "LA", "RGB", "RGBA", "CMYK", "YCbCr"):
+        image = image.convert("L") if image.mode == "1" else image_to_rgb(image)
+    return image.resize(size, Image.Resampling.BOX)
+
+
+def image_to_rgb(image: Image.Image) -> Image.Image:
+    """Every Pillow mode to RGB. Alpha is dropped (the colour under it is kept), as Meta's tools do;
+    high bit-depth and float images are scaled linearly into 0–255 (PDQ is contrast-invariant)."""
+    mode = image.mode
+    if mode == "RGB":
+        return image
+    if mode in ("I", "F") or mode.startswith("I;"):
+        return _scaled_gray(image).convert("RGB")
+    if mode == "LAB":
+        return _lab_to_rgb(image)
+    if mode == "P" or mode == "PA":
+        return image.convert("RGBA").convert("RGB")
+    return image.convert("RGB")
+
+
+def _scaled_gray(image: Image.Image) -> Image.Image:
+    values = np.asarray(image, dtype=np.float64)
+    if values.ndim != 2:
+        values = values.reshape(image.size[1], image.size[0])
+    finite = values[np.isfinite(values)]
+    low, high = (float(finite.min()), float(finite.max())) if finite.size else (0.0, 0.0)
+    if image.mode.startswith("I;16"):
+        low, high = 0.0, 65535.0
+    elif low >= 0 and high <= 255:
+        low, high = 0.0, 255.0
+    span = high - low or 1.0
+    scaled = np.nan_to_num((values - low) * (255.0 / span), nan=0.0)
+    return Image.fromarray(np.clip(scaled + 0.5, 0, 255).astype(np.uint8), mode="L")
+
+
+def _lab_to_rgb(image: Image.Image) -> Image.Image:
+    from PIL import ImageCms
+
+    transform = ImageCms.buildTransform(
+        ImageCms.createProfile("LAB"), ImageCms.createProfile("sRGB"), "LAB", "RGB"
+    )
+    result = ImageCms.applyTransform(image, transform)
+    assert result is not None
+    return result
