@@ -15,6 +15,7 @@ from netsafe import __version__
 from netsafe.settings import DEFAULT_SECRET_KEY, Settings, load_settings
 from netsafe.store.engine import engine_from_settings, make_session_factory
 from netsafe.web import health, home
+from netsafe.web.platform import install_platform
 
 WEB = Path(__file__).parent
 log = logging.getLogger(__name__)
@@ -43,6 +44,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.sessions = make_session_factory(engine)
     app.state.templates = Jinja2Templates(directory=WEB / "templates")
     app.mount("/static", StaticFiles(directory=WEB / "static"), name="static")
+    install_platform(app)  # security middleware, error pages, auth, audit, admin, public pages
     app.include_router(health.router)
     app.include_router(home.router)
     return app

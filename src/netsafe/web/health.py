@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Depends, Request
 from fastapi.responses import JSONResponse
 
 from netsafe.store.engine import database_reachable
+from netsafe.web.policy import public
 
 router = APIRouter()
 
 
-@router.get("/healthz", tags=["health"])
+@router.get("/healthz", tags=["health"], dependencies=[Depends(public())])
 def healthz(request: Request) -> JSONResponse:
     """`{"status": "ok"}` when the database answers, 503 otherwise."""
     if database_reachable(request.app.state.engine):

@@ -1,0 +1,285 @@
+"""Local user accounts: argon2 passwords, a TOTP second factor, lockout after failed logins,
+enable/disable and password reset. Storage is reached through `UserRepository`.
+
+The service functions never commit: a failed login updates the user's counters through the
+repository and then raises `LoginError`; the caller's unit of work must still commit so the
+lockout counts (the web login routes answer 401 instead of raising).
+"""
+
+from __future__ import annotations
+
+import re
+import secrets
+from dataclasses import dataclass, replace
+from datetime import datetime, timedelta
+from typing import Protocol
+
+import pyotp
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
+
+from netsafe.operation.roles import Role, Viewer
+
+USERNAME_PATTERN = re.compile(r"^[a-z0-9][a-z0-9._-]{1,62}$")
+MIN_PASSWORD_LENGTH = 12
+TOTP_ISSUER = "NetSafe"
+
+_hasher = PasswordHasher()
+#: Verified against when the username is unknown, so both paths take the same time.
+_DUMMY_HASH = _hasher.hash("netsafe-no-such-user-timing-equaliser")
+
+
+class UserError(ValueError):
+    """A user operation is refused; `field` names the input at fault."""
+
+    def __init__(self, field: str, message: str) -> None:
+        super().__init__(f"{field}: {message}")
+        self.field = field
+        self.message = message
+
+
+class LoginError(Exception):
+    """A login is refused. `reason` is for the audit log; `message` is safe to show."""
+
+    def __init__(self, reason: str, message: str = "wrong username, password or code") -> None:
+        super().__init__(message)
+        self.reason = reason
+        self.message = message
+
+
+@dataclass(frozen=True, slots=True)
+class LockoutPolicy:
+    """After `max_failures` failed logins in a row an account is locked for `lock_for`."""
+
+    max_failures: int = 5
+    lock_for: timedelta = timedelta(minutes=15)
+
+
+@dataclass(frozen=True, slots=True)
+class User:
+    """A local account. `security_stamp` changes whenever old sessions and tokens must die."""
+
+    id: int
+    username: str
+    agency: str
+    role: Role
+    password_hash: str
+    security_stamp: str
+    created_at: datetime
+    totp_secret: str | None = None
+    totp_last_step: int | None = None
+    failed_logins: int = 0
+    locked_until: datetime | None = None
+    disabled: bool = False
+    last_login_at: datetime | None = None
+
+    @property
+    def viewer(self) -> Viewer:
+        return Viewer(user_id=self.id, username=self.username, agency=self.agency, role=self.role)
+
+    @property
+    def totp_enrolled(self) -> bool:
+        return self.totp_secret is not None
+
+    def locked_at(self, now: datetime) -> bool:
+        return self.locked_until is not None and self.locked_until > now
+
+
+@dataclass(frozen=True, slots=True)
+class NewUser:
+    """A user to add (the repository gives it an id)."""
+
+    username: str
+    agency: str
+    role: Role
+    password_hash: str
+    security_stamp: str
+    created_at: datetime
+
+
+class UserRepository(Protocol):
+    """Where users are kept."""
+
+    def get(self, user_id: int) -> User | None: ...
+
+    def by_username(self, username: str) -> User | None: ...
+
+    def all(self) -> list[User]: ...
+
+    def add(self, user: NewUser) -> User: ...
+
+    def save(self, user: User) -> User:
+        """Store every mutable field of `user` (matched by id)."""
+        ...
+
+
+class AgencyLookup(Protocol):
+    """The one thing users need of agencies: whether a slug exists."""
+
+    def get(self, slug: str) -> object | None: ...
+
+
+def new_security_stamp() -> str:
+    return secrets.token_hex(16)
+
+
+def parse_role(value: str) -> Role:
+    try:
+        return Role(value)
+    except ValueError:
+        raise UserError("role", f"unknown role {value!r}; one of {', '.join(Role)}") from None
+
+
+def check_password_policy(password: str) -> None:
+    if len(password) < MIN_PASSWORD_LENGTH:
+        raise UserError("password", f"must be at least {MIN_PASSWORD_LENGTH} characters")
+
+
+def create_user(
+    users: UserRepository,
+    agencies: AgencyLookup,
+    *,
+    username: str,
+    agency: str,
+    role: Role | str,
+    password: str,
+    now: datetime,
+) -> User:
+    """Add a local account; refuses a bad or taken username, unknown agency/role, short password."""
+    if not USERNAME_PATTERN.match(username):
+        raise UserError("username", "2-63 characters: lower-case letters, digits, '.', '_', '-'")
+    if users.by_username(username) is not None:
+        raise UserError("username", f"{username!r} already exists")
+    if agencies.get(agency) is None:
+        raise UserError("agency", f"unknown agency {agency!r} (run `netsafe demo` or add it)")
+    role = role if isinstance(role, Role) else parse_role(role)
+    check_password_policy(password)
+    return users.add(
+        NewUser(
+            username=username,
+            agency=agency,
+            role=role,
+            password_hash=_hasher.hash(password),
+            security_stamp=new_security_stamp(),
+            created_at=now,
+        )
+    )
+
+
+def require_user(users: UserRepository, username: str) -> User:
+    user = users.by_username(username)
+    if user is None:
+        raise UserError("username", f"no user {username!r}")
+    return user
+
+
+def _password_matches(password_hash: str, password: str) -> bool:
+    try:
+        return _hasher.verify(password_hash, password)
+    except (VerifyMismatchError, VerificationError, InvalidHashError):
+        return False
+
+
+def _totp_step(secret: str, code: str, now: datetime) -> int | None:
+    """The time step `code` is valid for (this one or a neighbour), or None."""
+    totp = pyotp.TOTP(secret)
+    code = code.strip().replace(" ", "")
+    current = int(totp.timecode(now))
+    for offset in (0, -1, 1):
+        if secrets.compare_digest(str(totp.at(now, counter_offset=offset)), code):
+            return current + offset
+    return None
+
+
+def authenticate(
+    users: UserRepository,
+    *,
+    username: str,
+    password: str,
+    totp_code: str | None,
+    now: datetime,
+    policy: LockoutPolicy = LockoutPolicy(),
+) -> User:
+    """The user when the password (and TOTP code, once enrolled) are right; else `LoginError`.
+
+    Every failure of a known account counts towards the lockout; a locked or disabled account is
+    refused even with the right password. A TOTP code is accepted once (no replay).
+    """
+    user = users.by_username(username)
+    if user is None:
+        _password_matches(_DUMMY_HASH, password)
+        raise LoginError("unknown-user")
+    if user.disabled:
+        raise LoginError("disabled", "this account is disabled")
+    if user.locked_at(now):
+        raise LoginError("locked", "too many failed logins: this account is locked for now")
+    if not _password_matches(user.password_hash, password):
+        _count_failure(users, user, now, policy)
+        raise LoginError("bad-password")
+    if user.totp_secret is not None:
+        if not totp_code:
+            raise LoginError("totp-required", "enter the code from your authenticator app")
+        step = _totp_step(user.totp_secret, totp_code, now)
+        if step is None or (user.totp_last_step is not None and step <= user.totp_last_step):
+            _count_failure(users, user, now, policy)
+            raise LoginError("bad-totp")
+        user = replace(user, totp_last_step=step)
+    password_hash = user.password_hash
+    if _hasher.check_needs_rehash(password_hash):
+        password_hash = _hasher.hash(password)
+    return users.save(
+        replace(
+            user,
+            password_hash=password_hash,
+            failed_logins=0,
+            locked_until=None,
+            last_login_at=now,
+        )
+    )
+
+
+def _count_failure(users: UserRepository, user: User, now: datetime, policy: LockoutPolicy) -> None:
+    failures = user.failed_logins + 1
+    locked_until = now + policy.lock_for if failures >= policy.max_failures else user.locked_until
+    users.save(replace(user, failed_logins=failures, locked_until=locked_until))
+
+
+def enrol_totp(users: UserRepository, username: str) -> tuple[User, str]:
+    """Give the user a new TOTP secret (replacing any); returns the user and the otpauth URI."""
+    user = require_user(users, username)
+    secret = pyotp.random_base32()
+    user = users.save(replace(user, totp_secret=secret, totp_last_step=None))
+    uri = pyotp.TOTP(secret).provisioning_uri(name=user.username, issuer_name=TOTP_ISSUER)
+    return user, str(uri)
+
+
+def remove_totp(users: UserRepository, username: str) -> User:
+    user = require_user(users, username)
+    return users.save(replace(user, totp_secret=None, totp_last_step=None))
+
+
+def set_disabled(users: UserRepository, username: str, *, disabled: bool) -> User:
+    """Disable (ending every session and token) or enable an account."""
+    user = require_user(users, username)
+    stamp = new_security_stamp() if disabled else user.security_stamp
+    return users.save(replace(user, disabled=disabled, security_stamp=stamp))
+
+
+def reset_password(users: UserRepository, username: str, password: str) -> User:
+    """Set a new password, clear the lockout and end every existing session and token."""
+    user = require_user(users, username)
+    check_password_policy(password)
+    return users.save(
+        replace(
+            user,
+            password_hash=_hasher.hash(password),
+            failed_logins=0,
+            locked_until=None,
+            security_stamp=new_security_stamp(),
+        )
+    )
+
+
+def unlock(users: UserRepository, username: str) -> User:
+    user = require_user(users, username)
+    return users.save(replace(user, failed_logins=0, locked_until=None))

@@ -1,0 +1,80 @@
+"""SQL implementation of `netsafe.operation.users.UserRepository`."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from netsafe.operation.audit import utc
+from netsafe.operation.roles import Role
+from netsafe.operation.users import NewUser, User
+from netsafe.store.models.platform import UserRow
+
+
+def _to_domain(row: UserRow) -> User:
+    return User(
+        id=row.id,
+        username=row.username,
+        agency=row.agency,
+        role=Role(row.role),
+        password_hash=row.password_hash,
+        security_stamp=row.security_stamp,
+        created_at=utc(row.created_at),
+        totp_secret=row.totp_secret,
+        totp_last_step=row.totp_last_step,
+        failed_logins=row.failed_logins,
+        locked_until=None if row.locked_until is None else utc(row.locked_until),
+        disabled=row.disabled,
+        last_login_at=None if row.last_login_at is None else utc(row.last_login_at),
+    )
+
+
+class SqlUserRepository:
+    """Users stored in the `users` table of the caller's session."""
+
+    def __init__(self, session: Session) -> None:
+        self._session = session
+
+    def get(self, user_id: int) -> User | None:
+        row = self._session.get(UserRow, user_id)
+        return None if row is None else _to_domain(row)
+
+    def by_username(self, username: str) -> User | None:
+        row = self._session.scalar(select(UserRow).where(UserRow.username == username))
+        return None if row is None else _to_domain(row)
+
+    def all(self) -> list[User]:
+        rows = self._session.scalars(select(UserRow).order_by(UserRow.username))
+        return [_to_domain(row) for row in rows]
+
+    def add(self, user: NewUser) -> User:
+        row = UserRow(
+            username=user.username,
+            agency=user.agency,
+            role=user.role.value,
+            password_hash=user.password_hash,
+            security_stamp=user.security_stamp,
+            created_at=user.created_at,
+            failed_logins=0,
+            disabled=False,
+        )
+        self._session.add(row)
+        self._session.flush()
+        return _to_domain(row)
+
+    def save(self, user: User) -> User:
+        row = self._session.get(UserRow, user.id)
+        if row is None:
+            raise LookupError(f"no user with id {user.id}")
+        row.role = user.role.value
+        row.agency = user.agency
+        row.password_hash = user.password_hash
+        row.security_stamp = user.security_stamp
+        row.totp_secret = user.totp_secret
+        row.totp_last_step = user.totp_last_step
+        row.failed_logins = user.failed_logins
+        row.locked_until = user.locked_until
+        row.disabled = user.disabled
+        row.last_login_at = user.last_login_at
+        self._session.flush()
+        return _to_domain(row)

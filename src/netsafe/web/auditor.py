@@ -1,0 +1,108 @@
+"""Recording audit events from a request: `auditor.record(action, resource_type, resource_id)`.
+
+```python
+@router.get("/api/v1/referrals/{referral_id}")
+def read(referral_id: int, viewer: Annotated[Viewer, Depends(allow(...))], auditor: AuditDep):
+    ...
+    auditor.record("referral.read", "referral", referral_id)
+```
+The event carries the viewer, time, request id and client address; it is appended to the chain
+when the request's transaction commits (never if it rolls back). `record_now` writes at once in a
+transaction of its own, for refusals that end the request with an error.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import UTC, datetime
+from typing import Annotated
+
+from fastapi import Depends, Request
+from sqlalchemy.orm import Session
+
+from netsafe.operation.audit import AuditEvent, Outcome, record
+from netsafe.operation.roles import Viewer
+from netsafe.store.engine import unit_of_work
+from netsafe.store.repositories.audit import SqlAuditRepository, append_at_commit
+from netsafe.web.deps import SessionDep
+
+log = logging.getLogger(__name__)
+
+
+def client_address(request: Request) -> str | None:
+    """The client's IP (uvicorn puts the proxy's X-Forwarded-For here when trusted)."""
+    return None if request.client is None else request.client.host[:64]
+
+
+def audit_event(
+    request: Request,
+    action: str,
+    resource_type: str,
+    resource_id: object = None,
+    *,
+    outcome: str = Outcome.OK,
+    detail: str | None = None,
+    viewer: Viewer | None = None,
+    actor: str | None = None,
+) -> AuditEvent:
+    """An event for this request, by `viewer` (default: the authenticated viewer, if any)."""
+    viewer = viewer or getattr(request.state, "viewer", None)
+    return AuditEvent(
+        at=datetime.now(UTC),
+        action=action,
+        resource_type=resource_type,
+        resource_id=None if resource_id is None else str(resource_id)[:80],
+        actor_user_id=None if viewer is None else viewer.user_id,
+        actor=actor or ("anonymous" if viewer is None else viewer.username),
+        actor_agency=None if viewer is None else viewer.agency,
+        request_id=getattr(request.state, "request_id", None),
+        client=client_address(request),
+        outcome=outcome,
+        detail=detail,
+    )
+
+
+class Auditor:
+    """Records this request's audit events in its own transaction (`AuditDep`)."""
+
+    def __init__(self, request: Request, session: Session) -> None:
+        self._request = request
+        self._session = session
+
+    def record(
+        self,
+        action: str,
+        resource_type: str,
+        resource_id: object = None,
+        *,
+        outcome: str = Outcome.OK,
+        detail: str | None = None,
+        actor: str | None = None,
+    ) -> None:
+        """Audit `action` (e.g. `referral.read`) on `resource_type` `resource_id`."""
+        event = audit_event(
+            self._request,
+            action,
+            resource_type,
+            resource_id,
+            outcome=outcome,
+            detail=detail,
+            actor=actor,
+        )
+        append_at_commit(self._session, [event])
+
+
+def record_now(request: Request, event: AuditEvent) -> None:
+    """Append `event` at once, in its own transaction (for requests that end in an error)."""
+    try:
+        with unit_of_work(request.app.state.sessions) as session:
+            record(SqlAuditRepository(session), [event])
+    except Exception:  # an audit failure must not hide the refusal being answered
+        log.exception("could not record audit event %s", event.action)
+
+
+def _auditor(request: Request, session: SessionDep) -> Auditor:
+    return Auditor(request, session)
+
+
+AuditDep = Annotated[Auditor, Depends(_auditor)]

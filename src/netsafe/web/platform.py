@@ -1,0 +1,30 @@
+"""Installs the platform's security on the app: middleware, error pages, auth routes, pages.
+
+`create_app()` calls `install_platform(app)` once; areas add their own routers in `web/app.py`.
+"""
+
+from __future__ import annotations
+
+from fastapi import FastAPI
+
+from netsafe.operation.roles import Role
+from netsafe.web import auth_api, login_pages
+from netsafe.web.csrf import CSRF_FIELD, csrf_token
+from netsafe.web.errors import install_error_pages
+from netsafe.web.middleware import PlatformMiddleware
+
+#: Roles that may read the audit log (a supervisor: their own agency's events).
+AUDIT_READERS = (Role.SUPERVISOR, Role.OPERATION_LEAD, Role.ADMIN)
+
+
+def install_platform(app: FastAPI) -> None:
+    """Security middleware, error pages, template helpers and the platform's routers."""
+    app.add_middleware(PlatformMiddleware)
+    install_error_pages(app)
+    env = app.state.templates.env
+    env.globals["csrf_token"] = csrf_token
+    env.globals["csrf_field"] = CSRF_FIELD
+    env.globals["Role"] = Role
+    env.globals["AUDIT_READERS"] = AUDIT_READERS
+    app.include_router(auth_api.router)
+    app.include_router(login_pages.router)

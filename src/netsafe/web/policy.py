@@ -1,0 +1,130 @@
+"""Declared access rules: every route says who may call it, and the matrix test reads it.
+
+Each route (or its router) depends on exactly one policy object:
+
+```python
+from netsafe.web.policy import allow, public
+
+@router.get("/api/v1/referrals")                      # police roles, own force's records
+def referrals(viewer: Annotated[Viewer, Depends(allow(*POLICE_ROLES, force_scoped=True))]): ...
+
+router = APIRouter(dependencies=[Depends(allow(Role.HELPLINE, Role.CHARITY_ANALYST))])
+
+@router.get("/help", dependencies=[Depends(public())])   # anyone, no login
+@router.post("/report", dependencies=[Depends(public(csrf=True))])   # anyone; a form
+```
+`allow(...)` answers 401 without valid credentials, 403 (audited as `access.denied`) for a role
+not listed, checks the CSRF token when a session cookie makes a state-changing call, and returns
+the `Viewer`. `force_scoped=True` documents that records of another force answer 403/404 for
+roles that do not see all forces (the service enforces it with `Viewer.may_see_force`).
+`tests/platform/test_authorisation_matrix.py` walks every route of `create_app()` and fails for
+a route without a policy.
+
+(No `from __future__ import annotations` here: FastAPI reads `__call__` signatures at runtime.)
+"""
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from fastapi import HTTPException, Request
+from fastapi.dependencies.models import Dependant
+from fastapi.routing import APIRoute
+
+from netsafe.operation.audit import Outcome
+from netsafe.operation.roles import Role, Viewer
+from netsafe.web.auditor import audit_event, record_now
+from netsafe.web.csrf import require_csrf
+from netsafe.web.viewer import SESSION, CurrentViewer
+
+#: Routes FastAPI adds itself: the OpenAPI description and its viewers. Public.
+FRAMEWORK_PUBLIC_PATHS = frozenset({"/openapi.json", "/docs", "/docs/oauth2-redirect", "/redoc"})
+
+
+@dataclass(frozen=True, slots=True)
+class Policy:
+    """Who may call a route: `roles` (None: anyone, no login), and what else applies."""
+
+    roles: frozenset[Role] | None
+    force_scoped: bool = False
+    csrf: bool = False
+
+    @property
+    def is_public(self) -> bool:
+        return self.roles is None
+
+    def admits(self, role: Role | None) -> bool:
+        """Whether a caller with `role` (None: anonymous) passes the role rule."""
+        if self.roles is None:
+            return True
+        return role is not None and role in self.roles
+
+
+class PolicyDependency:
+    """Base of the dependency objects that carry a `Policy` (found by `route_policies`)."""
+
+    policy: Policy
+
+
+class Allow(PolicyDependency):
+    """`Depends(allow(...))`: authenticated callers with one of the roles; returns the viewer."""
+
+    def __init__(self, policy: Policy) -> None:
+        self.policy = policy
+
+    async def __call__(self, request: Request, viewer: CurrentViewer) -> Viewer:
+        if not self.policy.admits(viewer.role):
+            record_now(
+                request,
+                audit_event(
+                    request,
+                    "access.denied",
+                    "route",
+                    f"{request.method} {request.url.path}",
+                    outcome=Outcome.DENIED,
+                    viewer=viewer,
+                ),
+            )
+            raise HTTPException(403, detail=f"the {viewer.role.value} role may not do this")
+        if request.state.authentication.method == SESSION:
+            await require_csrf(request)
+        return viewer
+
+
+class Public(PolicyDependency):
+    """`Depends(public())`: anyone, logged in or not; `csrf=True` for public forms."""
+
+    def __init__(self, policy: Policy) -> None:
+        self.policy = policy
+
+    async def __call__(self, request: Request) -> None:
+        if self.policy.csrf:
+            await require_csrf(request)
+
+
+def allow(*roles: Role, force_scoped: bool = False) -> Allow:
+    """A route for callers with one of `roles` (at least one)."""
+    if not roles:
+        raise ValueError("allow() needs at least one role; use allow_any_user() or public()")
+    return Allow(Policy(frozenset(roles), force_scoped=force_scoped))
+
+
+def allow_any_user() -> Allow:
+    """A route for every logged-in user, whatever their role."""
+    return Allow(Policy(frozenset(Role)))
+
+
+def public(*, csrf: bool = False) -> Public:
+    """A route anyone may call without logging in (`csrf=True`: a form that must carry a token)."""
+    return Public(Policy(None, csrf=csrf))
+
+
+def _calls(dependant: Dependant) -> Iterable[Any]:
+    for sub in dependant.dependencies:
+        yield sub.call
+        yield from _calls(sub)
+
+
+def route_policies(route: APIRoute) -> list[Policy]:
+    """Every policy declared on `route` (its own and its routers'); empty means undeclared."""
+    return [call.policy for call in _calls(route.dependant) if isinstance(call, PolicyDependency)]
