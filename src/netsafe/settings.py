@@ -33,6 +33,7 @@ class Settings(BaseSettings):
     secret_key: str = Field(DEFAULT_SECRET_KEY, description="signs sessions, keys anonymous hashes")
     dask_scheduler: str | None = Field(None, description="address of a Dask scheduler for triage")
     log_level: LogLevel = Field("INFO", description="DEBUG, INFO, WARNING, ERROR or CRITICAL")
+    risk_questions: Path | None = Field(None, description="risk question set TOML; default shipped")
 
     @field_validator("home")
     @classmethod
