@@ -113,14 +113,16 @@ class TriageResult:
             for r in self.records
             for m in r.matches
         ]
-        return sorted(rows, key=lambda f: (_rank(f.category), f.source, f.path, f.list_name))
+        return sorted(
+            rows, key=lambda f: (category_rank(f.category), f.source, f.path, f.list_name)
+        )
 
     def category_counts(self) -> dict[str, int]:
         """Files per category (a file counts once, under its most serious match), report order."""
         counts = {c.value: 0 for c in REPORT_ORDER}
         for record in self.records:
             if record.matches:
-                top = min((m.category for m in record.matches), key=_rank)
+                top = min((m.category for m in record.matches), key=category_rank)
                 counts[top] = counts.get(top, 0) + 1
         return counts
 
@@ -153,7 +155,8 @@ class TriageResult:
         }
 
 
-def _rank(category: str) -> int:
+def category_rank(category: str) -> int:
+    """Where a category sorts in reports: most serious first, unknown categories last."""
     try:
         return REPORT_ORDER.index(Category(category))
     except ValueError:

@@ -4,6 +4,6 @@ Each area keeps its models in a module of its own; add the import of a new one h
 """
 
 from netsafe.store.base import Base
-from netsafe.store.models import agency, hashlists, operation, platform, prevention
+from netsafe.store.models import agency, hashlists, operation, platform, prevention, triage
 
-__all__ = ["Base", "agency", "hashlists", "operation", "platform", "prevention"]
+__all__ = ["Base", "agency", "hashlists", "operation", "platform", "prevention", "triage"]
