@@ -228,6 +228,16 @@ class SqlPreventionAggregates:
             by_month=dict(by_month),
         )
 
+    def latest_day(self) -> date | None:
+        """The latest day with any prevention data (a contact or a counter), None when empty."""
+        days = [
+            self._session.scalar(select(func.max(PreventionContactRow.contact_date))),
+            self._session.scalar(select(func.max(PreventionSelfHelpCountRow.day))),
+            self._session.scalar(select(func.max(PreventionFunnelCountRow.day))),
+        ]
+        known = [day for day in days if day is not None]
+        return max(known) if known else None
+
     def self_help_totals(self, period: Period) -> dict[str, dict[str, int]]:
         row = PreventionSelfHelpCountRow
         query = (
