@@ -9,7 +9,7 @@ import sys
 import typer
 
 from netsafe import __version__
-from netsafe.cli import db_cmd, demo_cmd, hash_cmd, prevention_cmd, serve_cmd
+from netsafe.cli import db_cmd, demo_cmd, hash_cmd, prevention_cmd, serve_cmd, triage_cmd
 from netsafe.cli.output import BadInputError, ExitCode, stderr_console
 from netsafe.log_config import configure_logging
 
@@ -29,6 +29,7 @@ app.command("serve")(serve_cmd.serve)
 app.command("demo")(demo_cmd.demo)
 app.add_typer(prevention_cmd.app, name="prevention")
 app.command("hash")(hash_cmd.hash_files)
+app.command("triage")(triage_cmd.triage)
 
 
 def _version(value: bool) -> None:
