@@ -51,8 +51,10 @@ def monthly_chart(
     title: str,
     width: float = 8.0,
     height: float = 3.2,
+    show_title: bool = True,
 ) -> str:
-    """A line per named series over the months (labels `YYYY-MM`), as SVG text."""
+    """A line per named series over the months (labels `YYYY-MM`), as SVG text. `title` is the
+    SVG's accessible label, and drawn above the chart unless `show_title` is false."""
     with matplotlib.rc_context({"font.family": FONT, "font.size": 9}):
         figure = _new_figure(width, height)
         axes = figure.add_subplot()
@@ -69,12 +71,19 @@ def monthly_chart(
             )
         step = max(1, len(months) // 12)
         axes.set_xticks(positions[::step], [months[i] for i in positions[::step]], rotation=45)
-        axes.set_title(title, loc="left", fontsize=11)
+        if show_title:
+            axes.set_title(title, loc="left", fontsize=11, pad=18)
         axes.set_ylim(bottom=0)
         axes.grid(axis="y", color="#dddddd")
         axes.spines[["top", "right"]].set_visible(False)
         if series:
-            axes.legend(frameon=False, fontsize=8, ncols=min(3, len(series)))
+            axes.legend(
+                frameon=False,
+                fontsize=8,
+                ncols=min(4, len(series)),
+                loc="lower left",
+                bbox_to_anchor=(0, 1.0),
+            )
         return _to_svg(figure, title)
 
 
