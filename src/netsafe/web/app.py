@@ -15,6 +15,7 @@ from netsafe import __version__
 from netsafe.settings import DEFAULT_SECRET_KEY, Settings, load_settings
 from netsafe.store.engine import engine_from_settings, make_session_factory
 from netsafe.web import health, home
+from netsafe.web.api import operation as operation_routes
 from netsafe.web.platform import install_platform
 
 WEB = Path(__file__).parent
@@ -47,4 +48,5 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     install_platform(app)  # security middleware, error pages, auth, audit, admin, public pages
     app.include_router(health.router)
     app.include_router(home.router)
+    app.include_router(operation_routes.router)  # referrals to outcomes: API and pages
     return app

@@ -1,0 +1,77 @@
+"""What the operation's API and pages share: the police-only policy, the repositories of the
+request's transaction, and the mapping of service errors to answers (with the refusal audited)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from typing import Annotated, Any
+
+from fastapi import Depends, HTTPException, Path, Request
+
+from netsafe.operation.access import AccessDeniedError, OperationInputError, RecordNotFoundError
+from netsafe.operation.audit import Outcome
+from netsafe.operation.casefile import CaseRepositories
+from netsafe.operation.records import RecordRepository, visible_record
+from netsafe.operation.roles import POLICE_ROLES, Viewer
+from netsafe.store.repositories.operation import case_repositories
+from netsafe.web.auditor import audit_event, record_now
+from netsafe.web.deps import SessionDep
+from netsafe.web.policy import allow
+
+#: Police records: police roles only; records of another force (or a restricted case) are 404.
+POLICE_ONLY = allow(*sorted(POLICE_ROLES), force_scoped=True)
+PoliceViewer = Annotated[Viewer, Depends(POLICE_ONLY)]
+
+
+def _repositories(session: SessionDep) -> CaseRepositories:
+    return case_repositories(session)
+
+
+ReposDep = Annotated[CaseRepositories, Depends(_repositories)]
+
+
+@contextmanager
+def answering(
+    request: Request, action: str, resource_type: str, resource_id: object = None
+) -> Iterator[None]:
+    """Turn service errors into 403 / 404 / 422 answers; refusals are audited at once."""
+    try:
+        yield
+    except AccessDeniedError as error:
+        _refused(request, action, resource_type, resource_id, str(error))
+        raise HTTPException(403, detail=str(error)) from None
+    except RecordNotFoundError as error:
+        _refused(request, action, resource_type, resource_id, str(error))
+        raise HTTPException(404, detail=str(error)) from None
+    except OperationInputError as error:
+        detail = [{"loc": ["body", *error.field.split(".")], "msg": error.message}]
+        raise HTTPException(422, detail=detail) from None
+
+
+def _refused(
+    request: Request, action: str, resource_type: str, resource_id: object, detail: str
+) -> None:
+    event = audit_event(
+        request, action, resource_type, resource_id, outcome=Outcome.DENIED, detail=detail
+    )
+    record_now(request, event)
+
+
+def visible(
+    kind: str, repository: Callable[[CaseRepositories], RecordRepository[Any]]
+) -> Callable[..., Any]:
+    """A dependency giving the record named by the path parameter `{kind}_id`, or 404 when the
+    caller may not see it (checked before the request body is read)."""
+
+    def dependency(
+        request: Request,
+        viewer: PoliceViewer,
+        repos: ReposDep,
+        record_id: int = Path(alias=f"{kind}_id"),
+    ) -> Any:
+        with answering(request, f"{kind}.access", kind, record_id):
+            record, _ = visible_record(repository(repos), repos.referrals, viewer, record_id, kind)
+        return record
+
+    return dependency

@@ -1,0 +1,216 @@
+"""Request and answer bodies of the operation API (snake_case, ISO 8601 times with a zone).
+
+Records without a schema here are answered as their domain dataclasses (FastAPI renders those).
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from pydantic import AwareDatetime, BaseModel, Field
+
+from netsafe.operation.referrals import (
+    IdentifierKind,
+    IncidentDetails,
+    NewReferral,
+    Referral,
+    ReferralSource,
+    ReferralStatus,
+    ReportedFile,
+    ReportedIdentifier,
+)
+
+
+class IdentifierBody(BaseModel):
+    kind: IdentifierKind
+    value: str = Field(max_length=500)
+
+
+class FileBody(BaseModel):
+    file_name: str = Field("", max_length=500)
+    md5: str | None = None
+    sha1: str | None = None
+    sha256: str | None = None
+
+
+class IncidentBody(BaseModel):
+    """The incident, after the CyberTipline report fields."""
+
+    incident_type: str | None = Field(None, max_length=200)
+    incident_at: AwareDatetime | None = None
+    identifiers: list[IdentifierBody] = Field(default_factory=list, max_length=200)
+    files: list[FileBody] = Field(default_factory=list, max_length=5000)
+
+
+class ReferralIn(BaseModel):
+    """A new referral: at least source, force (agency slug), received_at and summary."""
+
+    source: ReferralSource
+    force: str
+    received_at: AwareDatetime
+    summary: str = Field(max_length=4000)
+    incident: IncidentBody = Field(default_factory=IncidentBody)
+    restricted_to: list[str] = Field(default_factory=list, max_length=50)
+
+    def to_domain(self) -> NewReferral:
+        incident = IncidentDetails(
+            incident_type=self.incident.incident_type,
+            incident_at=self.incident.incident_at,
+            identifiers=tuple(
+                ReportedIdentifier(i.kind, i.value) for i in self.incident.identifiers
+            ),
+            files=tuple(
+                ReportedFile(f.file_name, f.md5, f.sha1, f.sha256) for f in self.incident.files
+            ),
+        )
+        return NewReferral(
+            source=self.source,
+            force=self.force,
+            received_at=self.received_at,
+            summary=self.summary,
+            incident=incident,
+            restricted_to=tuple(self.restricted_to),
+        )
+
+
+class ReferralOut(BaseModel):
+    id: int
+    reference: str
+    source: ReferralSource
+    force: str
+    received_at: datetime
+    summary: str
+    status: ReferralStatus
+    risk_band: str | None
+    deadline_at: datetime
+    responded_at: datetime | None
+    breached: bool
+    restricted_to: list[str]
+    created_by: str | None
+    created_at: datetime | None
+    incident: IncidentBody
+
+    @classmethod
+    def of(cls, referral: Referral, now: datetime) -> ReferralOut:
+        i = referral.incident
+        return cls(
+            id=referral.id,
+            reference=referral.reference,
+            source=referral.source,
+            force=referral.force,
+            received_at=referral.received_at,
+            summary=referral.summary,
+            status=referral.status,
+            risk_band=referral.risk_band,
+            deadline_at=referral.deadline_at,
+            responded_at=referral.responded_at,
+            breached=referral.breached(now),
+            restricted_to=list(referral.restricted_to),
+            created_by=referral.created_by,
+            created_at=referral.created_at,
+            incident=IncidentBody(
+                incident_type=i.incident_type,
+                incident_at=i.incident_at,
+                identifiers=[IdentifierBody(kind=x.kind, value=x.value) for x in i.identifiers],
+                files=[
+                    FileBody(file_name=f.file_name, md5=f.md5, sha1=f.sha1, sha256=f.sha256)
+                    for f in i.files
+                ],
+            ),
+        )
+
+
+class RestrictionIn(BaseModel):
+    """Users who alone may see the case (empty lifts the restriction)."""
+
+    usernames: list[str] = Field(default_factory=list, max_length=50)
+
+
+class RiskAssessmentIn(BaseModel):
+    referral_id: int
+    answers: dict[str, bool]
+    subject_id: int | None = None
+    rationale: str = Field("", max_length=4000)
+
+
+class SubjectIn(BaseModel):
+    referral_id: int
+    display_name: str = Field(max_length=200)
+    date_of_birth: date | None = None
+    identifiers: str = Field("", max_length=4000)
+    notes: str = Field("", max_length=4000)
+
+
+class HelplineDetailsIn(BaseModel):
+    given_to: str
+    given_at: AwareDatetime
+
+
+class WarrantIn(BaseModel):
+    referral_id: int
+    premises: str = Field(max_length=500)
+    applied_at: AwareDatetime | None = None
+    subject_id: int | None = None
+    court: str = Field("", max_length=200)
+
+
+class WarrantDecisionIn(BaseModel):
+    granted: bool
+    at: AwareDatetime
+    court: str = Field("", max_length=200)
+
+
+class WarrantExecutionIn(BaseModel):
+    at: AwareDatetime
+    result: str
+    notes: str = Field("", max_length=4000)
+
+
+class ArrestIn(BaseModel):
+    subject_id: int
+    arrested_at: AwareDatetime
+    location: str = Field(max_length=500)
+    grounds: str = Field(max_length=4000)
+    arresting_officer: str = Field("", max_length=63)
+    custody_reference: str = Field("", max_length=100)
+
+
+class ExhibitIn(BaseModel):
+    referral_id: int
+    reference: str = Field(max_length=64)
+    device_type: str
+    seal_number: str = Field(max_length=100)
+    seized_at: AwareDatetime
+    seized_from: str = Field(max_length=500)
+    seized_by: str = Field("", max_length=63)
+    description: str = Field("", max_length=4000)
+    subject_id: int | None = None
+    warrant_id: int | None = None
+
+
+class CustodyEventIn(BaseModel):
+    handed_to: str = Field(max_length=63)
+    at: AwareDatetime
+    location: str = Field(max_length=500)
+    handed_from: str | None = Field(None, max_length=63)
+    purpose: str = Field("", max_length=500)
+    seal_intact: bool = True
+
+
+class SafeguardingIn(BaseModel):
+    referral_id: int
+    children_identified: int = Field(ge=0)
+    children_safeguarded: int = Field(ge=0)
+    referred_to_childrens_services: bool
+    local_authority: str = Field("", max_length=200)
+    notes: str = Field("", max_length=4000)
+    recorded_at: AwareDatetime | None = None
+
+
+class OutcomeIn(BaseModel):
+    referral_id: int
+    kind: str
+    decided_at: AwareDatetime
+    subject_id: int | None = None
+    notes: str = Field("", max_length=4000)
+    close_case: bool | None = None

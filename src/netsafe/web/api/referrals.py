@@ -1,0 +1,167 @@
+"""`/api/v1/referrals` (create, queue, read, restrict, dashboard summary), the risk question set
+and `/api/v1/risk-assessments`. Every read and write is audited."""
+
+from __future__ import annotations
+
+import functools
+from dataclasses import asdict
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from fastapi import APIRouter, Depends, Query, Request
+
+from netsafe.operation.records import visible_records
+from netsafe.operation.referrals import (
+    create_referral,
+    get_referral,
+    queue_summary,
+    referral_queue,
+    restrict_referral,
+)
+from netsafe.operation.risk import QuestionSet, RiskAssessment, assess_risk, load_question_set
+from netsafe.web.api.operation_common import PoliceViewer, ReposDep, answering, visible
+from netsafe.web.api.operation_schemas import (
+    ReferralIn,
+    ReferralOut,
+    RestrictionIn,
+    RiskAssessmentIn,
+)
+from netsafe.web.auditor import AuditDep
+
+router = APIRouter(prefix="/api/v1", tags=["referrals"])
+
+
+@functools.lru_cache(maxsize=8)
+def _question_set(path: str | None) -> QuestionSet:
+    return load_question_set(Path(path) if path else None)
+
+
+def question_set(request: Request) -> QuestionSet:
+    """The configured risk question set (`NETSAFE_RISK_QUESTIONS`, or the shipped default)."""
+    configured = request.app.state.settings.risk_questions
+    return _question_set(None if configured is None else str(configured))
+
+
+@router.post("/referrals", status_code=201, response_model=ReferralOut)
+def create(
+    body: ReferralIn, request: Request, viewer: PoliceViewer, repos: ReposDep, auditor: AuditDep
+) -> ReferralOut:
+    """Create a referral (at least `source`, `force`, `received_at`, `summary`)."""
+    with answering(request, "referral.create", "referral"):
+        referral = create_referral(repos.referrals, body.to_domain(), by=viewer)
+    auditor.record("referral.create", "referral", referral.id)
+    return ReferralOut.of(referral, datetime.now(UTC))
+
+
+@router.get("/referrals", response_model=list[ReferralOut])
+def queue(
+    request: Request,
+    viewer: PoliceViewer,
+    repos: ReposDep,
+    auditor: AuditDep,
+    awaiting_only: bool = False,
+    limit: int = Query(50, ge=1, le=500),
+    offset: int = Query(0, ge=0),
+) -> list[ReferralOut]:
+    """The caller's queue: open referrals they may see, earliest deadline first."""
+    with answering(request, "referral.list", "referral"):
+        referrals = referral_queue(
+            repos.referrals, viewer, awaiting_only=awaiting_only, limit=limit, offset=offset
+        )
+    auditor.record("referral.list", "referral", detail=f"{len(referrals)} shown")
+    now = datetime.now(UTC)
+    return [ReferralOut.of(r, now) for r in referrals]
+
+
+@router.get("/referrals/summary")
+def summary(
+    request: Request, viewer: PoliceViewer, repos: ReposDep, auditor: AuditDep
+) -> dict[str, Any]:
+    """Dashboard counts: open, awaiting response, breaches, due within 24 h, by band and force."""
+    with answering(request, "referral.summary", "referral"):
+        counts = queue_summary(repos.referrals, viewer)
+    auditor.record("referral.summary", "referral")
+    return asdict(counts)
+
+
+@router.get("/referrals/{referral_id}", response_model=ReferralOut)
+def read(
+    referral_id: int, request: Request, viewer: PoliceViewer, repos: ReposDep, auditor: AuditDep
+) -> ReferralOut:
+    with answering(request, "referral.read", "referral", referral_id):
+        referral = get_referral(repos.referrals, viewer, referral_id)
+    auditor.record("referral.read", "referral", referral_id)
+    return ReferralOut.of(referral, datetime.now(UTC))
+
+
+@router.put("/referrals/{referral_id}/restriction", response_model=ReferralOut)
+def restrict(
+    referral_id: int,
+    body: RestrictionIn,
+    request: Request,
+    viewer: PoliceViewer,
+    repos: ReposDep,
+    auditor: AuditDep,
+) -> ReferralOut:
+    """Restrict the case to named users (the caller stays named); an empty list lifts it."""
+    with answering(request, "referral.restrict", "referral", referral_id):
+        referral = restrict_referral(repos.referrals, viewer, referral_id, tuple(body.usernames))
+    auditor.record(
+        "referral.restrict", "referral", referral_id, detail=",".join(referral.restricted_to)
+    )
+    return ReferralOut.of(referral, datetime.now(UTC))
+
+
+@router.get("/risk-questions")
+def risk_questions(request: Request, viewer: PoliceViewer) -> dict[str, Any]:
+    """The configured risk question set: its questions, bands and deadlines."""
+    return asdict(question_set(request))
+
+
+@router.post("/risk-assessments", status_code=201, response_model=RiskAssessment)
+def assess(
+    body: RiskAssessmentIn,
+    request: Request,
+    viewer: PoliceViewer,
+    repos: ReposDep,
+    auditor: AuditDep,
+) -> RiskAssessment:
+    """Assess a referral: the answers give a band and a deadline, which the referral takes."""
+    with answering(request, "risk.create", "referral", body.referral_id):
+        assessment, _ = assess_risk(
+            repos.referrals,
+            repos.assessments,
+            viewer,
+            body.referral_id,
+            body.answers,
+            questions=question_set(request),
+            subject_id=body.subject_id,
+            rationale=body.rationale,
+        )
+    auditor.record("risk.create", "risk-assessment", assessment.id, detail=assessment.band.value)
+    return assessment
+
+
+@router.get("/risk-assessments", response_model=list[RiskAssessment])
+def assessments(
+    request: Request,
+    viewer: PoliceViewer,
+    repos: ReposDep,
+    auditor: AuditDep,
+    limit: int = Query(50, ge=1, le=500),
+    offset: int = Query(0, ge=0),
+) -> list[RiskAssessment]:
+    with answering(request, "risk.list", "risk-assessment"):
+        found = visible_records(repos.assessments, viewer, limit=limit, offset=offset)
+    auditor.record("risk.list", "risk-assessment", detail=f"{len(found)} shown")
+    return found
+
+
+@router.get("/risk-assessments/{assessment_id}", response_model=RiskAssessment)
+def assessment(
+    auditor: AuditDep,
+    found: RiskAssessment = Depends(visible("assessment", lambda r: r.assessments)),
+) -> RiskAssessment:
+    auditor.record("risk.read", "risk-assessment", found.id)
+    return found

@@ -1,0 +1,133 @@
+"""Matrix seeders for the operation's path parameters: one record of a force per parameter,
+made through the services (see matrix_seeds.py)."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+from sqlalchemy.orm import Session
+
+from netsafe.operation.arrests import record_arrest
+from netsafe.operation.exhibits import record_exhibit
+from netsafe.operation.outcomes import record_outcome
+from netsafe.operation.referrals import NewReferral, create_referral
+from netsafe.operation.risk import assess_risk, load_question_set
+from netsafe.operation.roles import Role, Viewer
+from netsafe.operation.safeguarding import record_safeguarding
+from netsafe.operation.subjects import add_subject
+from netsafe.operation.warrants import apply_for_warrant
+from netsafe.store.repositories.operation import case_repositories
+
+SEEDER = Viewer(0, "matrix.seeder", "regional-unit", Role.OPERATION_LEAD)
+
+
+def _referral(session: Session, force: str) -> int:
+    repos = case_repositories(session)
+    now = datetime.now(UTC)
+    new = NewReferral("partner", force, now - timedelta(hours=1), "Matrix seed referral")
+    return create_referral(repos.referrals, new, by=SEEDER, now=now).id
+
+
+def seed_referral(session: Session, force: str) -> str:
+    return str(_referral(session, force))
+
+
+def seed_subject(session: Session, force: str) -> str:
+    repos = case_repositories(session)
+    subject = add_subject(
+        repos.referrals, repos.subjects, SEEDER, _referral(session, force), display_name="Seed A"
+    )
+    return str(subject.id)
+
+
+def seed_assessment(session: Session, force: str) -> str:
+    repos = case_repositories(session)
+    assessment, _ = assess_risk(
+        repos.referrals,
+        repos.assessments,
+        SEEDER,
+        _referral(session, force),
+        {},
+        questions=load_question_set(),
+    )
+    return str(assessment.id)
+
+
+def seed_warrant(session: Session, force: str) -> str:
+    repos = case_repositories(session)
+    warrant = apply_for_warrant(
+        repos.referrals, repos.warrants, SEEDER, _referral(session, force), premises="1 Seed St"
+    )
+    return str(warrant.id)
+
+
+def seed_arrest(session: Session, force: str) -> str:
+    repos = case_repositories(session)
+    subject_id = int(seed_subject(session, force))
+    arrest = record_arrest(
+        repos.referrals,
+        repos.subjects,
+        repos.arrests,
+        SEEDER,
+        subject_id,
+        arrested_at=datetime.now(UTC),
+        location="Seed St",
+        grounds="Seed grounds",
+    )
+    return str(arrest.id)
+
+
+def seed_exhibit(session: Session, force: str) -> str:
+    repos = case_repositories(session)
+    referral_id = _referral(session, force)
+    exhibit = record_exhibit(
+        repos.referrals,
+        repos.exhibits,
+        SEEDER,
+        referral_id,
+        reference=f"SEED/{referral_id}",
+        device_type="phone",
+        seal_number=f"S{referral_id}",
+        seized_at=datetime.now(UTC),
+        seized_from="Seed St",
+    )
+    return str(exhibit.id)
+
+
+def seed_safeguarding(session: Session, force: str) -> str:
+    repos = case_repositories(session)
+    record = record_safeguarding(
+        repos.referrals,
+        repos.safeguarding,
+        SEEDER,
+        _referral(session, force),
+        children_identified=0,
+        children_safeguarded=0,
+        referred_to_childrens_services=False,
+    )
+    return str(record.id)
+
+
+def seed_outcome(session: Session, force: str) -> str:
+    repos = case_repositories(session)
+    outcome, _ = record_outcome(
+        repos.referrals,
+        repos.outcomes,
+        SEEDER,
+        _referral(session, force),
+        kind="charge",
+        decided_at=datetime.now(UTC),
+    )
+    return str(outcome.id)
+
+
+OPERATION_SEEDS = {
+    "referral_id": seed_referral,
+    "subject_id": seed_subject,
+    "assessment_id": seed_assessment,
+    "warrant_id": seed_warrant,
+    "arrest_id": seed_arrest,
+    "exhibit_id": seed_exhibit,
+    "safeguarding_id": seed_safeguarding,
+    "outcome_id": seed_outcome,
+}
