@@ -65,4 +65,4 @@ def test_pdf_is_one_page_that_renders(briefing: Briefing, tmp_path: Path) -> Non
         ["pdftotext", str(pdf), "-"], check=True, capture_output=True, text=True
     ).stdout
     assert "Warrants executed" in text
-    assert "South Wales Police" in text
+    assert "Dyfed-Powys" in text
