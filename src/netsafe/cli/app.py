@@ -9,7 +9,16 @@ import sys
 import typer
 
 from netsafe import __version__
-from netsafe.cli import db_cmd, demo_cmd, hash_cmd, prevention_cmd, serve_cmd, triage_cmd
+from netsafe.cli import (
+    db_cmd,
+    demo_cmd,
+    hash_cmd,
+    prevention_cmd,
+    report_cmd,
+    serve_cmd,
+    stats_cmd,
+    triage_cmd,
+)
 from netsafe.cli.output import BadInputError, ExitCode, stderr_console
 from netsafe.log_config import configure_logging
 
@@ -27,6 +36,8 @@ app = typer.Typer(
 app.add_typer(db_cmd.app, name="db")
 app.command("serve")(serve_cmd.serve)
 app.command("demo")(demo_cmd.demo)
+app.command("stats")(stats_cmd.stats)
+app.add_typer(report_cmd.app, name="report")
 app.add_typer(prevention_cmd.app, name="prevention")
 app.command("hash")(hash_cmd.hash_files)
 app.command("triage")(triage_cmd.triage)
