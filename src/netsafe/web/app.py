@@ -17,6 +17,7 @@ from netsafe.store.engine import engine_from_settings, make_session_factory
 from netsafe.web import health, home
 from netsafe.web.api import operation as operation_routes
 from netsafe.web.platform import install_platform
+from netsafe.web.prevention import router as prevention_router
 
 WEB = Path(__file__).parent
 log = logging.getLogger(__name__)
@@ -49,4 +50,5 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(health.router)
     app.include_router(home.router)
     app.include_router(operation_routes.router)  # referrals to outcomes: API and pages
+    app.include_router(prevention_router)  # charity records (behind the wall), help, deterrence
     return app

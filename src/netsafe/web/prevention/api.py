@@ -1,0 +1,152 @@
+"""The charity's JSON API: `/api/v1/prevention/contacts` (helpline) and aggregates (charity).
+
+Every route here is behind the wall: `helpline` for records, `helpline` and `charity-analyst` for
+aggregates; police roles and admin get 403. Records are not written to the platform audit log —
+it is readable across the wall (operation lead, admin), and even a record id with a time would
+date a help-seeking contact (docs/prevention.md).
+"""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from typing import Any
+
+from fastapi import APIRouter, HTTPException, Query
+from fastapi.responses import JSONResponse
+from pydantic import BaseModel, ConfigDict, Field
+
+from netsafe.prevention.aggregates import Period, figures_across_the_wall, prevention_figures
+from netsafe.prevention.contact_fields import ContactFieldsError, parse_contact
+from netsafe.prevention.contacts import (
+    Area,
+    Channel,
+    Concern,
+    ContactFilter,
+    HeardVia,
+    Who,
+    list_contacts,
+    read_contact,
+    record_contact,
+    record_follow_up,
+)
+from netsafe.store.repositories.prevention import SqlContactRepository, SqlPreventionAggregates
+from netsafe.web.deps import SessionDep
+from netsafe.web.prevention.common import CharityViewer, HasherDep, HelplineViewer, uk_today
+
+router = APIRouter(prefix="/api/v1/prevention", tags=["prevention"])
+
+
+class ContactIn(BaseModel):
+    """A contact as entered. Unknown fields are passed on and refused by name."""
+
+    model_config = ConfigDict(extra="allow")
+
+    channel: Channel | str | None = Field(None, description="call, chat, email, self-help, other")
+    who: Who | str | None = Field(None, description="own-behaviour, family-friend, ...")
+    concerns: list[str] | str | None = Field(
+        None, description="online-images, online-contact, offline"
+    )
+    area: Area | str | None = Field(None, description="a force slug, elsewhere, unknown")
+    heard_via: HeardVia | str | None = Field(None, description="police-operation, ...")
+    protective_actions: str | None = None
+    notes: str | None = None
+    contact_date: date | str | None = Field(None, description="YYYY-MM-DD; default today")
+    follow_ups: int | str | None = None
+    code_word: str | None = Field(None, description="optional; kept only as a keyed hash")
+
+
+def fields_error(error: ContactFieldsError) -> JSONResponse:
+    """422 naming every bad field (the values themselves are never echoed)."""
+    return JSONResponse(
+        {"detail": [{"field": p.field, "message": p.message} for p in error.problems]},
+        status_code=422,
+    )
+
+
+@router.post("/contacts", status_code=201)
+def create_contact(
+    body: ContactIn, viewer: HelplineViewer, session: SessionDep, hasher: HasherDep
+) -> Any:
+    """Record a contact; answers 201 with its `id` (422 naming each bad field)."""
+    fields: dict[str, object] = body.model_dump(exclude_none=True)
+    try:
+        draft = parse_contact(fields, hasher=hasher, today=uk_today())
+    except ContactFieldsError as error:
+        return fields_error(error)
+    contact = record_contact(SqlContactRepository(session), viewer, draft)
+    return {"id": contact.id, **contact.as_json()}
+
+
+@router.get("/contacts")
+def contacts(
+    viewer: HelplineViewer,
+    session: SessionDep,
+    date_from: date | None = Query(None, alias="from"),
+    date_to: date | None = Query(None, alias="to"),
+    channel: Channel | None = None,
+    who: Who | None = None,
+    concern: Concern | None = None,
+    area: Area | None = None,
+    heard_via: HeardVia | None = None,
+    limit: int = Query(50, ge=1, le=500),
+    offset: int = Query(0, ge=0),
+) -> dict[str, Any]:
+    """Contacts matching the filters, newest first, with the total that match."""
+    criteria = ContactFilter(
+        date_from=date_from,
+        date_to=date_to,
+        channel=channel,
+        who=who,
+        concern=concern,
+        area=area,
+        heard_via=heard_via,
+        limit=limit,
+        offset=offset,
+    )
+    found, total = list_contacts(SqlContactRepository(session), viewer, criteria)
+    return {"total": total, "contacts": [c.as_json() for c in found]}
+
+
+@router.get("/contacts/{contact_id}")
+def contact(contact_id: int, viewer: HelplineViewer, session: SessionDep) -> dict[str, object]:
+    """One contact record."""
+    found = read_contact(SqlContactRepository(session), viewer, contact_id)
+    if found is None:
+        raise HTTPException(404, detail="no such contact")
+    return found.as_json()
+
+
+@router.post("/contacts/{contact_id}/follow-ups")
+def follow_up(contact_id: int, viewer: HelplineViewer, session: SessionDep) -> dict[str, object]:
+    """Count one more follow-up on a contact."""
+    try:
+        updated = record_follow_up(SqlContactRepository(session), viewer, contact_id)
+    except ValueError as error:
+        raise HTTPException(422, detail=str(error)) from None
+    if updated is None:
+        raise HTTPException(404, detail="no such contact")
+    return updated.as_json()
+
+
+def default_period(date_from: date | None, date_to: date | None) -> Period:
+    """The asked period; by default the year up to today."""
+    last = date_to or uk_today()
+    first = date_from or last - timedelta(days=364)
+    try:
+        return Period(first, last)
+    except ValueError as error:
+        raise HTTPException(422, detail=str(error)) from None
+
+
+@router.get("/aggregates")
+def aggregates(
+    viewer: CharityViewer,
+    session: SessionDep,
+    date_from: date | None = Query(None, alias="from"),
+    date_to: date | None = Query(None, alias="to"),
+    area: Area | None = None,
+) -> dict[str, object]:
+    """Prevention figures for a period and area, every count under 5 shown as "<5"."""
+    period = default_period(date_from, date_to)
+    figures = prevention_figures(SqlPreventionAggregates(session), period, area)
+    return figures_across_the_wall(figures)

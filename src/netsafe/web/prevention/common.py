@@ -1,0 +1,51 @@
+"""What the prevention routes share: the policies (the wall), config, hasher, today's date."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Annotated
+from zoneinfo import ZoneInfo
+
+from fastapi import Depends, Request
+
+from netsafe.operation.roles import Role, Viewer
+from netsafe.prevention.code_words import CodeWordHasher
+from netsafe.prevention.settings_file import (
+    PREVENTION_FILE_NAME,
+    PreventionConfig,
+    load_prevention_config,
+)
+from netsafe.web.policy import allow
+
+UK = ZoneInfo("Europe/London")
+
+#: The wall. Records: the charity's helpline only. The charity's dashboard and aggregates: the
+#: charity roles. Every police role and admin gets 403 on both (declared, so the matrix checks it).
+RECORDS_POLICY = allow(Role.HELPLINE)
+CHARITY_POLICY = allow(Role.HELPLINE, Role.CHARITY_ANALYST)
+
+HelplineViewer = Annotated[Viewer, Depends(RECORDS_POLICY)]
+CharityViewer = Annotated[Viewer, Depends(CHARITY_POLICY)]
+
+
+def uk_today() -> date:
+    """Today in the UK: the day counters and default contact dates belong to."""
+    return datetime.now(UK).date()
+
+
+def _prevention_config(request: Request) -> PreventionConfig:
+    """The operator's prevention file (`NETSAFE_HOME/prevention.toml`), read once per app."""
+    config: PreventionConfig | None = getattr(request.app.state, "prevention_config", None)
+    if config is None:
+        settings = request.app.state.settings
+        config = load_prevention_config(settings.home / PREVENTION_FILE_NAME)
+        request.app.state.prevention_config = config
+    return config
+
+
+def _hasher(request: Request) -> CodeWordHasher:
+    return CodeWordHasher.from_secret(request.app.state.settings.secret_key)
+
+
+PreventionConfigDep = Annotated[PreventionConfig, Depends(_prevention_config)]
+HasherDep = Annotated[CodeWordHasher, Depends(_hasher)]

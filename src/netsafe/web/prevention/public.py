@@ -1,0 +1,100 @@
+"""Public, anonymous prevention routes: self-help counters, the deterrence check, the funnel, and
+the help page.
+
+No login, no cookie read or set by these handlers, nothing about the caller kept: each call adds
+one to a per-day counter (`prevention.counters`). The access log drops the client address for
+these paths (`access_log.py`).
+"""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Depends, HTTPException, Request, Response
+from fastapi.responses import HTMLResponse, RedirectResponse
+from pydantic import BaseModel, Field
+
+from netsafe.prevention.counters import (
+    REPORTABLE_STEPS,
+    FunnelStep,
+    SelfHelpEvent,
+    UnknownModuleError,
+    count_funnel_step,
+    count_self_help,
+)
+from netsafe.prevention.deterrence import (
+    MAX_HASHES,
+    MAX_QUERY_LENGTH,
+    DeterrenceRequest,
+    check_and_count,
+)
+from netsafe.store.repositories.prevention import SqlCounterRepository
+from netsafe.web.deps import SessionDep, TemplatesDep
+from netsafe.web.policy import public
+from netsafe.web.prevention.common import PreventionConfigDep, uk_today
+
+router = APIRouter(dependencies=[Depends(public())])
+
+HELP_PAGE = "/help"
+
+
+@router.post("/api/v1/prevention/self-help/{module}/{event}", status_code=204, tags=["prevention"])
+def self_help(
+    module: str, event: SelfHelpEvent, session: SessionDep, config: PreventionConfigDep
+) -> Response:
+    """Count a self-help module `started` or `completed` (anonymous: a daily count only)."""
+    try:
+        count_self_help(
+            SqlCounterRepository(session), config.self_help_modules, module, event, uk_today()
+        )
+    except UnknownModuleError as error:
+        raise HTTPException(404, detail=str(error)) from None
+    return Response(status_code=204)
+
+
+class DeterrenceCheckIn(BaseModel):
+    """What a platform asks about: any of a search query, a URL and content hashes."""
+
+    query: str = Field("", max_length=MAX_QUERY_LENGTH)
+    url: str = Field("", max_length=MAX_QUERY_LENGTH)
+    hashes: list[str] = Field(default_factory=list, max_length=MAX_HASHES)
+
+
+@router.post("/api/v1/deterrence/check", tags=["deterrence"])
+def deterrence_check(
+    body: DeterrenceCheckIn, session: SessionDep, config: PreventionConfigDep
+) -> dict[str, object]:
+    """Whether to warn, and the message with the helpline's details (a warning is counted)."""
+    request = DeterrenceRequest(query=body.query, url=body.url, hashes=tuple(body.hashes))
+    answer = check_and_count(
+        config.patterns, config.helpline, SqlCounterRepository(session), request, uk_today()
+    )
+    return answer.as_json()
+
+
+@router.post("/api/v1/prevention/funnel/{step}", status_code=204, tags=["deterrence"])
+def funnel_step(step: FunnelStep, session: SessionDep) -> Response:
+    """Count a funnel step a page or platform saw: `help-page-view`, `helpline-click`,
+    `chat-click` (`warning-shown` is counted by the check itself)."""
+    if step not in REPORTABLE_STEPS:
+        raise HTTPException(422, detail="warning-shown is counted by /api/v1/deterrence/check")
+    count_funnel_step(SqlCounterRepository(session), step, uk_today())
+    return Response(status_code=204)
+
+
+@router.get(HELP_PAGE, response_class=HTMLResponse, include_in_schema=False)
+def help_page(
+    request: Request, session: SessionDep, templates: TemplatesDep, config: PreventionConfigDep
+) -> Response:
+    """The public help page: the helpline's details. Each view adds one to the day's count."""
+    count_funnel_step(SqlCounterRepository(session), FunnelStep.HELP_PAGE_VIEW, uk_today())
+    return templates.TemplateResponse(
+        request, "prevention/help.html", {"helpline": config.helpline}
+    )
+
+
+@router.get(f"{HELP_PAGE}/chat", include_in_schema=False)
+def help_chat(session: SessionDep, config: PreventionConfigDep) -> Response:
+    """Counts a chat click, then goes to the helpline's live chat."""
+    if not config.helpline.chat_url:
+        raise HTTPException(404, detail="no live chat is configured")
+    count_funnel_step(SqlCounterRepository(session), FunnelStep.CHAT_CLICK, uk_today())
+    return RedirectResponse(config.helpline.chat_url, status_code=303)

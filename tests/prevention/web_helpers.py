@@ -1,0 +1,69 @@
+"""Helpers for the prevention web tests: an app on the test database, users and bearer tokens."""
+
+from __future__ import annotations
+
+import secrets
+from datetime import UTC, datetime
+
+from fastapi.testclient import TestClient
+from sqlalchemy import Engine
+
+from netsafe.operation.agencies import ensure_agencies
+from netsafe.operation.roles import Role
+from netsafe.operation.users import NewUser
+from netsafe.settings import Settings
+from netsafe.store.engine import make_session_factory, unit_of_work
+from netsafe.store.repositories.agencies import SqlAgencyRepository
+from netsafe.store.repositories.users import SqlUserRepository
+from netsafe.web.tokens import issue_bearer_token
+
+PREVENTION_FILE = """
+[helpline]
+name = "Test helpline"
+phone = "0800 000 0000"
+chat_url = "https://help.example.test/chat"
+web_url = "https://help.example.test"
+
+[deterrence]
+terms = ["zebra-test-term"]
+url_patterns = ["*.example.test/zebra-*"]
+hashes = ["69c459dd76c6198f72f0c20ddd3c9447"]
+
+[self_help]
+modules = ["managing-urges", "staying-safe-online"]
+"""
+
+
+def write_prevention_file(settings: Settings, text: str = PREVENTION_FILE) -> None:
+    settings.ensure_home()
+    (settings.home / "prevention.toml").write_text(text, encoding="utf-8")
+
+
+def agency_of(role: Role) -> str:
+    return "charity" if role.is_charity else "south-wales"
+
+
+def make_token(engine: Engine, settings: Settings, role: Role, agency: str | None = None) -> str:
+    """A user with `role` (in the charity for charity roles, else a force) and a bearer token."""
+    with unit_of_work(make_session_factory(engine)) as session:
+        ensure_agencies(SqlAgencyRepository(session))
+        stamp = secrets.token_hex(8)
+        user = SqlUserRepository(session).add(
+            NewUser(
+                username=f"{role.value}-{secrets.token_hex(3)}",
+                agency=agency or agency_of(role),
+                role=role,
+                password_hash="tests-use-minted-tokens",
+                security_stamp=stamp,
+                created_at=datetime.now(UTC),
+            )
+        )
+    return issue_bearer_token(settings, user.id, stamp)
+
+
+def bearer(token: str) -> dict[str, str]:
+    return {"Authorization": f"Bearer {token}"}
+
+
+def client_for(app: object) -> TestClient:
+    return TestClient(app, follow_redirects=False)  # type: ignore[arg-type]
