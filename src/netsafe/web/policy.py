@@ -27,9 +27,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from fastapi import HTTPException, Request
+from fastapi import FastAPI, HTTPException, Request
 from fastapi.dependencies.models import Dependant
-from fastapi.routing import APIRoute
 
 from netsafe.operation.audit import Outcome
 from netsafe.operation.roles import Role, Viewer
@@ -125,6 +124,40 @@ def _calls(dependant: Dependant) -> Iterable[Any]:
         yield from _calls(sub)
 
 
-def route_policies(route: APIRoute) -> list[Policy]:
-    """Every policy declared on `route` (its own and its routers'); empty means undeclared."""
-    return [call.policy for call in _calls(route.dependant) if isinstance(call, PolicyDependency)]
+def dependant_policies(dependant: Dependant) -> list[Policy]:
+    """Every policy among a route's dependencies (its own and its routers'); empty: undeclared."""
+    return [call.policy for call in _calls(dependant) if isinstance(call, PolicyDependency)]
+
+
+@dataclass(frozen=True)
+class DeclaredRoute:
+    """A route of the app as served: path, methods, dependencies (None: not a FastAPI route)."""
+
+    path: str
+    methods: frozenset[str]
+    dependant: Dependant | None
+
+    @property
+    def policies(self) -> list[Policy]:
+        return [] if self.dependant is None else dependant_policies(self.dependant)
+
+
+def declared_routes(app: FastAPI) -> list[DeclaredRoute]:
+    """Every route `app` serves, with routers' prefixes and dependencies applied."""
+    try:  # FastAPI >= 0.160 includes routers lazily; this walks them as served
+        from fastapi.routing import iter_route_contexts
+
+        routes: list[Any] = list(iter_route_contexts(app.routes))
+    except ImportError:  # pragma: no cover - older FastAPI flattens routers into app.routes
+        routes = list(app.routes)
+    result = []
+    for route in routes:
+        dependant = getattr(route, "dependant", None)
+        result.append(
+            DeclaredRoute(
+                path=str(getattr(route, "path", "")),
+                methods=frozenset(getattr(route, "methods", None) or ()),
+                dependant=dependant if isinstance(dependant, Dependant) else None,
+            )
+        )
+    return result

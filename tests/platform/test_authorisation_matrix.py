@@ -1,0 +1,246 @@
+"""The authorisation matrix, generated from the router: every route of `create_app()` × anonymous
+and every role from its own and another agency, against the policy the route declares.
+
+Expected: public routes never 401/403; otherwise anonymous → 401 (pages: 303 to /login); a role the
+policy leaves out → 403/404; a role it admits → neither 401 nor 403 nor 5xx — except, on a
+`force_scoped` route whose path names a seeded record of another force, 403/404 for a role that
+does not see all forces. A route without a declared policy fails. See docs/ARCHITECTURE.md.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import functools
+import re
+import secrets
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+import httpx
+import pytest
+from fastapi import FastAPI
+from sqlalchemy import Engine
+
+from netsafe.operation.agencies import ensure_agencies
+from netsafe.operation.roles import Role
+from netsafe.operation.users import NewUser
+from netsafe.settings import Settings, load_settings
+from netsafe.store.engine import make_session_factory, unit_of_work
+from netsafe.store.repositories.agencies import SqlAgencyRepository
+from netsafe.store.repositories.users import SqlUserRepository
+from netsafe.web.app import create_app
+from netsafe.web.csrf import CSRF_COOKIE, CSRF_FIELD, CSRF_HEADER, token_for
+from netsafe.web.policy import (
+    FRAMEWORK_PUBLIC_PATHS,
+    DeclaredRoute,
+    Policy,
+    declared_routes,
+)
+from netsafe.web.tokens import issue_bearer_token
+from tests.platform.matrix_seeds import SEEDS
+
+OWN_FORCE = "south-wales"
+OTHER_FORCE = "gwent"
+PLACEHOLDER_ID = "999999"
+_PARAM = re.compile(r"{([^}:]+)(?::[^}]+)?}")
+
+
+@dataclass(frozen=True)
+class Caller:
+    """Who calls: a role and agency, or anonymous (role None)."""
+
+    role: Role | None
+    agency: str | None
+
+    @property
+    def name(self) -> str:
+        return "anonymous" if self.role is None else f"{self.role.value}@{self.agency}"
+
+
+def callers() -> list[Caller]:
+    result = [Caller(None, None)]
+    for role in Role:
+        if role.is_charity:
+            result.append(Caller(role, "charity"))
+        else:
+            result += [Caller(role, OWN_FORCE), Caller(role, OTHER_FORCE)]
+    return result
+
+
+@functools.cache
+def _app_for_listing() -> FastAPI:
+    settings = load_settings(
+        env="test", database_url="sqlite://", secret_key="matrix-listing-key-0123456789"
+    )
+    return create_app(settings)
+
+
+def api_routes(app: FastAPI) -> list[DeclaredRoute]:
+    """The FastAPI routes (the ones with dependencies), framework routes left out."""
+    return [
+        r
+        for r in declared_routes(app)
+        if r.dependant is not None and r.path not in FRAMEWORK_PUBLIC_PATHS
+    ]
+
+
+ROUTES = [
+    (method, route.path)
+    for route in api_routes(_app_for_listing())
+    for method in sorted(route.methods - {"HEAD", "OPTIONS"})
+]
+
+
+def test_the_app_has_routes_to_check() -> None:
+    paths = {path for _, path in ROUTES}
+    assert {"/healthz", "/api/v1/auth/token", "/login"} <= paths
+
+
+@pytest.mark.parametrize(("method", "path"), ROUTES, ids=[f"{m} {p}" for m, p in ROUTES])
+def test_every_route_declares_a_policy(method: str, path: str) -> None:
+    route = next(
+        r for r in api_routes(_app_for_listing()) if r.path == path and method in r.methods
+    )
+    policies = route.policies
+    assert policies, f"{method} {path} declares no access policy (allow(...) or public())"
+    assert len({p.is_public for p in policies}) == 1, f"{method} {path} is both public and not"
+
+
+def test_every_other_route_is_a_known_public_one() -> None:
+    others = {r.path for r in declared_routes(_app_for_listing()) if r.dependant is None}
+    unknown = others - FRAMEWORK_PUBLIC_PATHS - {"/static"}
+    assert not unknown, f"routes outside FastAPI's dependency system (no policy): {unknown}"
+
+
+def _admits(policies: list[Policy], role: Role | None) -> bool:
+    return all(p.admits(role) for p in policies)
+
+
+def _expected(
+    policies: list[Policy], caller: Caller, is_page: bool, other_force_record: bool
+) -> str:
+    if all(p.is_public for p in policies):
+        return "allowed"
+    if caller.role is None:
+        return "login" if is_page else "401"
+    if not _admits(policies, caller.role):
+        return "forbidden"
+    force_scoped = any(p.force_scoped for p in policies)
+    if force_scoped and other_force_record and not caller.role.sees_all_forces:
+        return "forbidden"
+    return "allowed"
+
+
+def _check(expected: str, status: int, location: str) -> bool:
+    if expected == "401":
+        return status == 401
+    if expected == "login":
+        return status == 303 and location.startswith("/login")
+    if expected == "forbidden":
+        return status in (403, 404)
+    return status not in (401, 403) and status < 500
+
+
+def _uses_form(route: DeclaredRoute) -> bool:
+    assert route.dependant is not None
+    return any(type(f.field_info).__name__ in ("Form", "File") for f in route.dependant.body_params)
+
+
+def _make_users(engine: Engine, settings: Settings) -> dict[Caller, str]:
+    tokens: dict[Caller, str] = {}
+    with unit_of_work(make_session_factory(engine)) as session:
+        ensure_agencies(SqlAgencyRepository(session))
+        users = SqlUserRepository(session)
+        for caller in callers():
+            if caller.role is None or caller.agency is None:
+                continue
+            stamp = secrets.token_hex(8)
+            user = users.add(
+                NewUser(
+                    username=f"{caller.role.value}.{caller.agency}",
+                    agency=caller.agency,
+                    role=caller.role,
+                    password_hash="matrix-users-log-in-with-minted-tokens",
+                    security_stamp=stamp,
+                    created_at=datetime.now(UTC),
+                )
+            )
+            tokens[caller] = issue_bearer_token(settings, user.id, stamp)
+    return tokens
+
+
+def _path_values(engine: Engine, path: str) -> tuple[str, bool]:
+    """The path with parameters filled (seeded records of OWN_FORCE, or a placeholder)."""
+    seeded = False
+    values: dict[str, str] = {}
+    if "{" not in path:
+        return path, False
+    with unit_of_work(make_session_factory(engine)) as session:
+        for name in _PARAM.findall(path):
+            seed = SEEDS.get(name)
+            values[name] = PLACEHOLDER_ID if seed is None else seed(session, OWN_FORCE)
+            seeded = seeded or seed is not None
+    return _PARAM.sub(lambda m: values[m.group(1)], path), seeded
+
+
+@dataclass
+class MatrixRun:
+    """The state of one run: users' tokens, the CSRF pair, failures and a count."""
+
+    tokens: dict[Caller, str]
+    csrf_cookie: str
+    csrf: str
+    failures: list[str]
+    checked: int = 0
+
+
+async def _call_every_route(app: FastAPI, engine: Engine, run: MatrixRun) -> None:
+    transport = httpx.ASGITransport(app=app)
+    cookies = {CSRF_COOKIE: run.csrf_cookie}
+    async with httpx.AsyncClient(
+        transport=transport, base_url="http://testserver", cookies=cookies
+    ) as client:
+        for route in api_routes(app):
+            policies = route.policies
+            if not policies:
+                run.failures.append(f"{route.path}: no policy declared")
+                continue
+            is_page = not route.path.startswith("/api/") and route.path != "/healthz"
+            for method in sorted(route.methods - {"HEAD", "OPTIONS"}):
+                for caller in callers():
+                    url, seeded = _path_values(engine, route.path)
+                    other = seeded and caller.agency != OWN_FORCE
+                    headers = {CSRF_HEADER: run.csrf}
+                    if caller.role is not None:
+                        headers["Authorization"] = f"Bearer {run.tokens[caller]}"
+                    body: dict[str, object] = {}
+                    if method in ("POST", "PUT", "PATCH"):
+                        if _uses_form(route):
+                            body["data"] = {CSRF_FIELD: run.csrf}
+                        else:
+                            body["json"] = {}
+                    response = await client.request(method, url, headers=headers, **body)  # type: ignore[arg-type]
+                    expected = _expected(policies, caller, is_page, other)
+                    location = response.headers.get("location", "")
+                    run.checked += 1
+                    if not _check(expected, response.status_code, location):
+                        run.failures.append(
+                            f"{method} {route.path} as {caller.name}: expected {expected}, "
+                            f"got {response.status_code} {response.text[:160]!r}"
+                        )
+
+
+def test_authorisation_matrix(settings: Settings, engine: Engine) -> None:
+    app = create_app(settings)
+    cookie = secrets.token_urlsafe(24)
+    run = MatrixRun(
+        tokens=_make_users(engine, settings),
+        csrf_cookie=cookie,
+        csrf=token_for(settings.secret_key, cookie),
+        failures=[],
+    )
+    asyncio.run(_call_every_route(app, engine, run))
+    assert run.checked > 0
+    assert not run.failures, (
+        f"{len(run.failures)} of {run.checked} calls broke the matrix:\n" + "\n".join(run.failures)
+    )
