@@ -80,7 +80,7 @@ class OpenImage:
                     continue
                 offset = int(part.start) * block
                 fs = self.filesystem(offset, quiet=True)
-                label = f"/partition-{int(part.addr)}"
+                label = f"/partition-{int(part.table_num) + 1}.{int(part.slot_num) + 1}"
                 if fs is None:
                     desc = part.desc.decode("utf-8", "replace")
                     self.volume_errors.append(f"{label} ({desc}): no readable file system")
@@ -160,6 +160,17 @@ class TskFileStream(io.RawIOBase):
 
     def readable(self) -> bool:
         return True
+
+    def seekable(self) -> bool:
+        return True
+
+    def tell(self) -> int:
+        return self._position
+
+    def seek(self, offset: int, whence: int = io.SEEK_SET) -> int:
+        base = {io.SEEK_SET: 0, io.SEEK_CUR: self._position, io.SEEK_END: self.size}[whence]
+        self._position = max(0, base + offset)
+        return self._position
 
     def readinto(self, buffer: Any) -> int:
         wanted = min(len(buffer), self.size - self._position)

@@ -1,0 +1,71 @@
+"""Shared pieces of the triage tests: the known images, their matcher, and a runner helper."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from netsafe.categories import Category
+from netsafe.signals.fingerprint import fingerprint_stream
+from netsafe.triage.limits import ArchiveLimits
+from netsafe.triage.pipeline import ExhibitPlan, triage_exhibit
+from netsafe.triage.result import TriageResult
+from netsafe.triage.runners import InlineRunner, Runner
+from netsafe.triage.scan import ScanConfig
+from tests.triage.fixtures import photo_jpeg, reencoded, text_file
+from tests.triage.known_hashes import KnownHashesFactory
+
+
+@dataclass(frozen=True)
+class Known:
+    """Benign generated images standing in for list entries, and the matcher over them."""
+
+    image_a: bytes  # listed by MD5 as category A
+    image_c: bytes  # listed by MD5 as category C
+    near_b: bytes  # a resized, recompressed copy of an image listed by PDQ as category B
+    system_file: bytes  # on a known-good (ignore) list
+    factory: KnownHashesFactory
+
+    def config(self, limits: ArchiveLimits | None = None) -> ScanConfig:
+        return ScanConfig(self.factory, "known", limits or ArchiveLimits())
+
+
+def md5(data: bytes) -> str:
+    return hashlib.md5(data).hexdigest()
+
+
+@pytest.fixture(scope="session")
+def known() -> Known:
+    image_a, image_c, original_b = photo_jpeg(101), photo_jpeg(102), photo_jpeg(103, size=256)
+    system_file = text_file(7)
+    import io
+
+    pdq_b = fingerprint_stream(io.BytesIO(original_b), path="b").pdq
+    assert pdq_b is not None
+    factory = KnownHashesFactory(
+        md5=((md5(image_a), Category.A), (md5(image_c), Category.C)),
+        pdq=((pdq_b, Category.B),),
+        ignore_md5=frozenset({md5(system_file)}),
+    )
+    return Known(image_a, image_c, reencoded(original_b), system_file, factory)
+
+
+def run_triage(
+    sources: list[Path],
+    out: Path,
+    config: ScanConfig,
+    *,
+    runner: Runner | None = None,
+    resume: bool = False,
+    exhibit: str = "TEST/EX/1",
+) -> TriageResult:
+    plan = ExhibitPlan(exhibit, tuple(sources), out, case="TEST-CASE")
+    return triage_exhibit(plan, runner or InlineRunner(), config, resume=resume)
+
+
+def errors_of(result: TriageResult) -> dict[str, str]:
+    """path -> kind of every error and warning."""
+    return {e.path: e.kind for e in result.errors}
