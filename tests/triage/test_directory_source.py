@@ -34,12 +34,12 @@ def test_symlink_loops_and_links_out_of_the_tree_are_reported_not_followed(tmp_p
     (root / "photos").mkdir(parents=True)
     (root / "photos" / "a.txt").write_text("a")
     (tmp_path / "outside.txt").write_text("secret of another exhibit")
-    os.symlink("..", root / "photos" / "back-to-root")  # a loop inside the tree
-    os.symlink(root / "photos" / "loop-self", root / "photos" / "loop-self")  # ELOOP
-    os.symlink(tmp_path / "outside.txt", root / "outside-link")
-    os.symlink(tmp_path, root / "outside-dir")
-    os.symlink(root / "missing", root / "dangling")
-    os.symlink(root / "photos" / "a.txt", root / "inside-link.txt")
+    (root / "photos" / "back-to-root").symlink_to("..")  # a loop inside the tree
+    (root / "photos" / "loop-self").symlink_to(root / "photos" / "loop-self")  # ELOOP
+    (root / "outside-link").symlink_to(tmp_path / "outside.txt")
+    (root / "outside-dir").symlink_to(tmp_path)
+    (root / "dangling").symlink_to(root / "missing")
+    (root / "inside-link.txt").symlink_to(root / "photos" / "a.txt")
     items, errors = _walk(root)
     kinds = {e.path: e.kind for e in errors}
     assert kinds == {

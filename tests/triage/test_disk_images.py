@@ -55,8 +55,10 @@ def test_fat_image_files_deleted_file_and_archive_members_are_matched(
     ignored = [r.path for r in result.records if r.ignored]
     assert ignored == ["/sys.dat"]
     verification = result.sources[0].verification
-    assert verification is not None and verification.image_format == "raw"
-    assert verification.verified is None and verification.computed_md5
+    assert verification is not None
+    assert verification.image_format == "raw"
+    assert verification.verified is None
+    assert verification.computed_md5
 
 
 def test_ext4_deleted_inode_is_recovered_and_flagged(tmp_path: Path, known: Known) -> None:
@@ -76,7 +78,8 @@ def test_e01_is_verified_against_its_stored_md5_and_triaged(
     result = run_triage([e01], tmp_path / "out", known.config())
     verification = result.sources[0].verification
     assert verification is not None
-    assert verification.image_format == "e01" and verification.verified is True
+    assert verification.image_format == "e01"
+    assert verification.verified is True
     assert verification.stored_md5 == verification.computed_md5
     assert result.sources[0].kind == "e01"
     raw = run_triage([fat], tmp_path / "raw-out", known.config())
