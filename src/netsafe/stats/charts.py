@@ -6,7 +6,7 @@ bars. The SVG is deterministic (fixed ids, no date), keeps its text as text, and
 from __future__ import annotations
 
 import io
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from html import escape
 
 import matplotlib
@@ -46,7 +46,7 @@ def _numbers(values: Sequence[ShownCount]) -> list[float]:
 
 def monthly_chart(
     months: Sequence[str],
-    series: dict[str, Sequence[ShownCount]],
+    series: Mapping[str, Sequence[ShownCount]],
     *,
     title: str,
     width: float = 8.0,
@@ -89,7 +89,7 @@ def monthly_chart(
 
 def force_bars(
     forces: Sequence[str],
-    series: dict[str, Sequence[int]],
+    series: Mapping[str, Sequence[int]],
     *,
     title: str,
     width: float = 8.0,

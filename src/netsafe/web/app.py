@@ -18,6 +18,7 @@ from netsafe.web import health, home
 from netsafe.web.api import operation as operation_routes
 from netsafe.web.platform import install_platform
 from netsafe.web.prevention import router as prevention_router
+from netsafe.web.stats import router as stats_router
 
 WEB = Path(__file__).parent
 log = logging.getLogger(__name__)
@@ -51,4 +52,5 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(home.router)
     app.include_router(operation_routes.router)  # referrals to outcomes: API and pages
     app.include_router(prevention_router)  # charity records (behind the wall), help, deterrence
+    app.include_router(stats_router)  # figures: /api/v1/stats, the statistics page, CSV exports
     return app

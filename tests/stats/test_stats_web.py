@@ -1,0 +1,88 @@
+"""`GET /api/v1/stats`, the statistics page and its CSV exports."""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterator
+
+import pytest
+from fastapi.testclient import TestClient
+from sqlalchemy import Engine
+
+from netsafe.operation.roles import Role
+from netsafe.settings import Settings
+from netsafe.web.app import create_app
+from tests.stats.web_helpers import bearer, seed_march_2017
+
+MARCH = {"from": "2017-03-01", "to": "2017-03-31"}
+
+
+@pytest.fixture
+def client(settings: Settings, engine: Engine) -> Iterator[TestClient]:
+    seed_march_2017(engine)
+    with TestClient(create_app(settings)) as client:
+        yield client
+
+
+@pytest.fixture
+def analyst(engine: Engine, settings: Settings) -> dict[str, str]:
+    return bearer(engine, settings, Role.ANALYST)
+
+
+def test_api_answers_the_figures(client: TestClient, analyst: dict[str, str]) -> None:
+    response = client.get("/api/v1/stats", params=MARCH, headers=analyst)
+    assert response.status_code == 200, response.text
+    figures = response.json()["figures"]
+    assert figures["warrants_executed"]["value"] == 2
+    assert figures["warrants_executed"]["previous"] == 1
+    assert figures["warrants_executed"]["change_pct"] == 100.0
+    assert figures["warrants_executed"]["by_force"]["gwent"]["value"] == 2
+    assert figures["arrests"]["value"] == 1
+    assert figures["people_seeking_help"]["value"] == "<5"
+    gwent = client.get("/api/v1/stats", params={**MARCH, "force": "north-wales"}, headers=analyst)
+    assert gwent.json()["figures"]["warrants_executed"]["previous"] == 1
+
+
+def test_api_refuses_bad_parameters_and_other_roles(
+    client: TestClient, engine: Engine, settings: Settings, analyst: dict[str, str]
+) -> None:
+    assert client.get("/api/v1/stats").status_code == 401
+    investigator = bearer(engine, settings, Role.INVESTIGATOR, "gwent")
+    assert client.get("/api/v1/stats", headers=investigator).status_code == 403
+    bad = client.get("/api/v1/stats", params={"force": "atlantis"}, headers=analyst)
+    assert bad.status_code == 422
+    assert "unknown force" in bad.json()["detail"]
+    bad = client.get("/api/v1/stats", params={"from": "2017-02-30"}, headers=analyst)
+    assert bad.status_code == 422
+    assert "from" in bad.json()["detail"]
+    charity = bearer(engine, settings, Role.CHARITY_ANALYST)
+    assert client.get("/api/v1/stats", params=MARCH, headers=charity).status_code == 200
+
+
+def test_page_has_headline_charts_tables_and_csv(
+    client: TestClient, analyst: dict[str, str]
+) -> None:
+    page = client.get("/stats", params=MARCH, headers=analyst)
+    assert page.status_code == 200, page.text
+    html = page.text
+    assert html.count("<svg") == 3
+    assert "Warrants executed" in html
+    assert html.count("Download CSV") == 4
+    for name in ("monthly-enforcement", "monthly-prevention", "by-force", "figures"):
+        response = client.get(f"/stats/export/{name}.csv", params=MARCH, headers=analyst)
+        assert response.status_code == 200
+        assert response.headers["content-type"].startswith("text/csv")
+        rows = list(csv.reader(io.StringIO(response.text)))
+        assert len(rows) > 1
+    monthly = client.get("/stats/export/monthly-enforcement.csv", params=MARCH, headers=analyst)
+    assert list(csv.reader(io.StringIO(monthly.text))) == [
+        ["month", "warrants_executed", "arrests", "devices_seized"],
+        ["2017-03", "2", "1", "0"],
+    ]
+    by_force = client.get("/stats/export/by-force.csv", params=MARCH, headers=analyst)
+    rows = {row[0]: row for row in csv.reader(io.StringIO(by_force.text))}
+    header = next(csv.reader(io.StringIO(by_force.text)))
+    assert rows["gwent"][header.index("warrants_executed")] == "2"
+    missing = client.get("/stats/export/nothing.csv", params=MARCH, headers=analyst)
+    assert missing.status_code == 404

@@ -1,0 +1,81 @@
+"""Helpers for the statistics web tests: a user with a bearer token, and a few committed records."""
+
+from __future__ import annotations
+
+import secrets
+from datetime import UTC, datetime
+
+from sqlalchemy import Engine
+
+from netsafe.operation.agencies import ensure_agencies
+from netsafe.operation.roles import Role
+from netsafe.operation.users import NewUser
+from netsafe.settings import Settings
+from netsafe.store.engine import make_session_factory, unit_of_work
+from netsafe.store.models.operation import ArrestRow, ReferralRow, SubjectRow, WarrantRow
+from netsafe.store.repositories.agencies import SqlAgencyRepository
+from netsafe.store.repositories.users import SqlUserRepository
+from netsafe.web.tokens import issue_bearer_token
+
+
+def bearer(
+    engine: Engine, settings: Settings, role: Role, agency: str = "regional-unit"
+) -> dict[str, str]:
+    """Authorization headers for a new user with `role`."""
+    with unit_of_work(make_session_factory(engine)) as session:
+        ensure_agencies(SqlAgencyRepository(session))
+        stamp = secrets.token_hex(8)
+        user = SqlUserRepository(session).add(
+            NewUser(
+                username=f"{role.value}-{secrets.token_hex(3)}",
+                agency="charity" if role.is_charity else agency,
+                role=role,
+                password_hash="tests-use-minted-tokens",
+                security_stamp=stamp,
+                created_at=datetime.now(UTC),
+            )
+        )
+    return {"Authorization": f"Bearer {issue_bearer_token(settings, user.id, stamp)}"}
+
+
+def seed_march_2017(engine: Engine) -> None:
+    """Gwent: 2 warrants and 1 arrest in March 2017; north-wales: 1 warrant in February."""
+    with unit_of_work(make_session_factory(engine)) as session:
+        for day, month, force in ((3, 3, "gwent"), (20, 3, "gwent"), (10, 2, "north-wales")):
+            moment = datetime(2017, month, day, 10, tzinfo=UTC)
+            referral = ReferralRow(
+                source="national-referral",
+                force=force,
+                received_at=moment,
+                summary="synthetic",
+                status="actioned",
+                deadline_at=moment,
+            )
+            session.add(referral)
+            session.flush()
+            session.add(
+                WarrantRow(
+                    referral_id=referral.id,
+                    status="executed",
+                    premises="x",
+                    applied_at=moment,
+                    applied_by="t",
+                    executed_at=moment,
+                )
+            )
+            if day == 20:
+                subject = SubjectRow(
+                    referral_id=referral.id, display_name="S", created_at=moment, created_by="t"
+                )
+                session.add(subject)
+                session.flush()
+                session.add(
+                    ArrestRow(
+                        referral_id=referral.id,
+                        subject_id=subject.id,
+                        arrested_at=moment,
+                        location="x",
+                        arresting_officer="t",
+                        grounds="g",
+                    )
+                )
