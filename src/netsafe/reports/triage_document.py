@@ -50,8 +50,14 @@ def write_html(result: TriageResult, out: Path) -> Path:
 
 def write_pdf(result: TriageResult, out: Path) -> Path:
     """report.pdf, for the case file (the findings table capped at PDF_FINDINGS_LIMIT rows)."""
+    from PIL import ImageFile
+
+    truncated_images = ImageFile.LOAD_TRUNCATED_IMAGES
     from weasyprint import HTML
 
+    # WeasyPrint turns on Pillow's process-wide LOAD_TRUNCATED_IMAGES when imported; put it back,
+    # or truncated images hashed later in this process would no longer be reported as corrupt.
+    ImageFile.LOAD_TRUNCATED_IMAGES = truncated_images
     path = out / "report.pdf"
     html = render_html(result, findings_limit=PDF_FINDINGS_LIMIT)
     HTML(string=html, base_url=str(out)).write_pdf(str(path))
