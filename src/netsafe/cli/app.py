@@ -10,14 +10,18 @@ import typer
 
 from netsafe import __version__
 from netsafe.cli import (
+    audit_cmd,
     db_cmd,
     demo_cmd,
     hash_cmd,
+    hashlist_cmd,
+    match_cmd,
     prevention_cmd,
     report_cmd,
     serve_cmd,
     stats_cmd,
     triage_cmd,
+    user_cmd,
 )
 from netsafe.cli.output import BadInputError, ExitCode, stderr_console
 from netsafe.log_config import configure_logging
@@ -34,6 +38,8 @@ app = typer.Typer(
 # Command groups and commands, one line each. Keep the README's "Commands" section in step
 # (tests/test_docs.py fails when a command here is missing from it).
 app.add_typer(db_cmd.app, name="db")
+app.add_typer(user_cmd.app, name="user")
+app.add_typer(audit_cmd.app, name="audit")
 app.command("serve")(serve_cmd.serve)
 app.command("demo")(demo_cmd.demo)
 app.command("stats")(stats_cmd.stats)
@@ -41,6 +47,8 @@ app.add_typer(report_cmd.app, name="report")
 app.add_typer(prevention_cmd.app, name="prevention")
 app.command("hash")(hash_cmd.hash_files)
 app.command("triage")(triage_cmd.triage)
+app.add_typer(hashlist_cmd.app, name="hashlist")
+app.command("match")(match_cmd.match_files)
 
 
 def _version(value: bool) -> None:

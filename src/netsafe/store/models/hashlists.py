@@ -29,6 +29,8 @@ class HashListRow(Base):
     """A named list with provenance, action and thresholds; `revision` counts its imports."""
 
     __tablename__ = "hashlists"
+    # Never reuse a deleted list's id on SQLite: the matching index tells lists apart by id.
+    __table_args__ = {"sqlite_autoincrement": True}  # noqa: RUF012
 
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(200), unique=True)

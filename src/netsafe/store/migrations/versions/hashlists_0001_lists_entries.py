@@ -39,6 +39,7 @@ def upgrade() -> None:
         sa.Column("imported_at", sa.DateTime(timezone=True), nullable=False),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_hashlists")),
         sa.UniqueConstraint("name", name=op.f("uq_hashlists_name")),
+        sqlite_autoincrement=True,
     )
     op.create_table(
         "hashlist_entries",

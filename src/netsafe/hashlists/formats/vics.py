@@ -1,0 +1,230 @@
+"""VICS JSON (Project VIC, read and written by Griffeye and CAID-compatible tools).
+
+Reads 1.x (`"odata.metadata": ".../1.3.xml#Media"`) and 2.0 (`"@odata.context": "...#Media"`), in
+the hash-set form (`value: [ {MediaID, Category, MD5, SHA1, MediaSize, ...} ]`) and the case export
+form (`#Cases`: `value: [ {CaseID, ..., Media: [ {..., MediaFiles: [...]} ]} ]`), streaming with
+ijson's C backend. Tolerates what real files carry: a UTF-8 BOM, upper-case hex, booleans as the
+strings "true"/"false", missing fields. SHA-256 and PDQ are read from `SHA256`/`PDQ` fields or
+from `AlternativeHashes: [ {HashName, HashValue} ]`; the writer puts them in `AlternativeHashes`.
+
+Writes VICS 2.0 in either form.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+from typing import IO, Any
+
+import ijson
+
+from netsafe.hashlists.category_map import CategoryMap
+from netsafe.hashlists.errors import EntryError, EntrySink, HashListFormatError
+from netsafe.hashlists.hashvalues import (
+    hex_or_none,
+    optional_text,
+    parse_bool,
+    parse_size,
+    text_or_none,
+)
+from netsafe.hashlists.model import HashEntry
+
+CONTEXT_2_0 = "http://github.com/VICSDATAMODEL/ProjectVic/DataModels/2.0.xml/CUSTOM/$metadata"
+BOM = b"\xef\xbb\xbf"
+_CONTEXT = re.compile(rb'"(@odata\.context|odata\.metadata)"\s*:\s*"([^"]*)"')
+_BOOLEAN_TEXT = {"true": True, "false": False, "True": True, "False": False}
+_ALTERNATIVE_KINDS = {"sha256": "sha256", "sha-256": "sha256", "pdq": "pdq"}
+
+
+def _backend() -> Any:
+    try:
+        return ijson.get_backend("yajl2_c")
+    except ImportError:  # pragma: no cover - the C backend ships in ijson's wheels
+        return ijson
+
+
+def is_cases_form(head: bytes) -> bool:
+    """True when the file's OData context names the case export form (`#Cases`)."""
+    found = _CONTEXT.search(head)
+    if found is not None:
+        return found.group(2).rstrip(b"/").endswith(b"#Cases")
+    return b'"Media"' in head and b'"CaseID"' in head
+
+
+def read(path: Path, categories: CategoryMap, sink: EntrySink) -> Iterator[HashEntry]:
+    """Stream the media entries of a VICS file (either version, either form)."""
+    with _open(path) as handle:
+        head = handle.read(65536)
+        handle.seek(len(BOM) if head.startswith(BOM) else 0)
+        prefix = "value.item.Media.item" if is_cases_form(head) else "value.item"
+        number = 0
+        items = _backend().items(handle, prefix, use_float=True, buf_size=1 << 18)
+        try:
+            for number, media in enumerate(items, start=1):
+                if not isinstance(media, dict):
+                    sink.invalid(f"entry {number}", EntryError(None, "not a JSON object"))
+                    continue
+                try:
+                    yield media_entry(media, categories)
+                except EntryError as error:
+                    sink.invalid(f"entry {number} (MediaID {media.get('MediaID')})", error)
+        except ijson.JSONError as error:
+            raise HashListFormatError(
+                path, f"after entry {number}", f"malformed JSON: {error}"
+            ) from error
+        if number == 0 and not _has_value_array(head):
+            raise HashListFormatError(path, "top level", "not a VICS file: no `value` array")
+
+
+def _open(path: Path) -> IO[bytes]:
+    try:
+        return path.open("rb")
+    except OSError as error:
+        raise HashListFormatError(path, "opening", error.strerror or str(error)) from error
+
+
+def _has_value_array(head: bytes) -> bool:
+    return re.search(rb'"value"\s*:\s*\[', head) is not None
+
+
+def media_entry(media: dict[str, Any], categories: CategoryMap) -> HashEntry:
+    """One `Media` object as an entry (raises EntryError naming the field).
+
+    Written for speed (it runs once per entry of files with millions): the usual value types
+    take a fast path, anything else goes through the checking parsers in `hashvalues`.
+    """
+    get = media.get
+    sha256 = get("SHA256")
+    pdq = get("PDQ")
+    alternatives = get("AlternativeHashes")
+    if alternatives:
+        found = _alternative_hashes(alternatives)
+        sha256 = sha256 or found.get("sha256")
+        pdq = pdq or found.get("pdq")
+    md5 = get("MD5")
+    sha1 = get("SHA1")
+    md5 = None if md5 is None else hex_or_none(md5, "md5", "MD5")
+    sha1 = None if sha1 is None else hex_or_none(sha1, "sha1", "SHA1")
+    if sha256 is not None:
+        sha256 = hex_or_none(sha256, "sha256", "SHA256")
+    if pdq is not None:
+        pdq = hex_or_none(pdq, "pdq", "PDQ")
+    if md5 is None and sha1 is None and sha256 is None and pdq is None:
+        raise EntryError("MD5", "no hash: MD5, SHA1, SHA256 and PDQ are all missing")
+    category = get("Category")
+    category = categories.values_by_number.get(category) if category.__class__ is int else None
+    if category is None:
+        category = categories.resolve(get("Category"), "Category")
+    size = get("MediaSize")
+    if size is not None and (size.__class__ is not int or size < 0):
+        size = parse_size(size, "MediaSize")
+    victim = get("VictimIdentified")
+    if victim is not None and victim.__class__ is not bool:
+        victim = _BOOLEAN_TEXT.get(victim) if victim.__class__ is str else None
+        if victim is None:
+            victim = parse_bool(get("VictimIdentified"), "VictimIdentified")
+    series = get("Series")
+    comments = get("Comments")
+    source_id = get("SourceID")
+    if source_id is None:
+        source_id = get("MediaID")
+    return HashEntry(
+        md5,
+        sha1,
+        sha256,
+        pdq,
+        category,
+        size,
+        None if series is None else text_or_none(series, "Series"),
+        victim,
+        None if comments is None else _comments(comments),
+        _source_id(source_id),
+    )
+
+
+def _source_id(value: object) -> str | None:
+    if value.__class__ is int:
+        return str(value)
+    return None if value is None else text_or_none(value, "MediaID")
+
+
+def _alternative_hashes(alternatives: object) -> dict[str, object]:
+    if not isinstance(alternatives, list):
+        raise EntryError("AlternativeHashes", "expected a list")
+    found: dict[str, object] = {}
+    for item in alternatives:
+        if not isinstance(item, dict):
+            raise EntryError("AlternativeHashes", "expected objects with HashName and HashValue")
+        kind = _ALTERNATIVE_KINDS.get(str(item.get("HashName", "")).strip().lower())
+        if kind is not None:
+            found[kind] = item.get("HashValue")
+    return found
+
+
+def _comments(value: object) -> str | None:
+    if isinstance(value, list):  # VICS 2.0 may carry a list of comment objects or strings
+        parts = [
+            str(v.get("Comment") or v.get("Text") or "") if isinstance(v, dict) else str(v)
+            for v in value
+        ]
+        value = "\n".join(p for p in parts if p) or None
+    return optional_text(value, "Comments")
+
+
+def media_object(entry: HashEntry, number: int, categories: CategoryMap) -> dict[str, object]:
+    """An entry as a VICS 2.0 `Media` object (hex in upper case, as the tools write it)."""
+    media: dict[str, object] = {}
+    source = entry.source_id
+    media["MediaID"] = int(source) if source and source.isdigit() else number
+    if source and not source.isdigit():
+        media["SourceID"] = source
+    category_number = categories.number_of(entry.category)
+    media["Category"] = entry.category if category_number is None else category_number
+    if entry.md5 is not None:
+        media["MD5"] = entry.md5.hex().upper()
+    if entry.sha1 is not None:
+        media["SHA1"] = entry.sha1.hex().upper()
+    if entry.media_size is not None:
+        media["MediaSize"] = entry.media_size
+    if entry.series is not None:
+        media["Series"] = entry.series
+    if entry.victim_identified is not None:
+        media["VictimIdentified"] = entry.victim_identified
+    if entry.comments is not None:
+        media["Comments"] = entry.comments
+    alternatives = [
+        {"HashName": name, "HashValue": value.hex().upper()}
+        for name, value in (("SHA256", entry.sha256), ("PDQ", entry.pdq))
+        if value is not None
+    ]
+    if alternatives:
+        media["AlternativeHashes"] = alternatives
+    return media
+
+
+def write(
+    handle: IO[str],
+    entries: Iterable[HashEntry],
+    categories: CategoryMap,
+    *,
+    cases: bool = False,
+    case_name: str = "",
+) -> int:
+    """Write VICS 2.0 (`#Media`, or `#Cases` with one case holding every entry); return count."""
+    form = "Cases" if cases else "Media"
+    handle.write(json.dumps({"@odata.context": f"{CONTEXT_2_0}#{form}"})[:-1] + ', "value": [')
+    if cases:
+        case = {"CaseID": 1, "CaseNumber": case_name, "SourceApplicationName": "NetSafe"}
+        handle.write(json.dumps(case)[:-1] + ', "Media": [')
+    count = 0
+    for count, entry in enumerate(entries, start=1):
+        if count > 1:
+            handle.write(",")
+        media = media_object(entry, count, categories)
+        if cases:
+            media["MediaFiles"] = []
+        handle.write("\n" + json.dumps(media, ensure_ascii=False))
+    handle.write("\n]}]}\n" if cases else "\n]}\n")
+    return count

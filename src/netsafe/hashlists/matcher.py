@@ -1,0 +1,185 @@
+"""`ListMatcher`: match a file's fingerprint (or bare hashes) against every imported list.
+
+Build one with `netsafe.hashlists.index_sync.load_matcher(folder, repository)`, which first
+brings the on-disk index up to date with the database. Then, per file:
+
+    outcome = matcher.match(fingerprint)        # a netsafe.signals.fingerprint.FileFingerprint
+    if outcome.ignored: ...                     # known-good (an `ignore` list, e.g. NSRL)
+    for m in outcome.matches: ...               # netsafe.matching.match.Match, from `alert` lists
+
+Rules: `ignore` lists are checked first and on cryptographic hashes only (they know files, not
+pictures); when one knows the file, `ignored` is true and no alert matching is done. `alert`
+lists match on MD5, SHA-1, SHA-256 (distance 0) and PDQ within each list's max distance, when
+the file's PDQ quality reaches the list's quality floor (50 by default). With dihedral hashes
+(rotations and flips) every one of them is searched and the nearest distance kept.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+
+from netsafe.hashlists.entry_catalog import EntryCatalog
+from netsafe.hashlists.model import ListAction
+from netsafe.matching.exact_index import ExactIndex
+from netsafe.matching.match import Match
+from netsafe.matching.pdq_index import PdqIndex
+from netsafe.signals.fingerprint import FileFingerprint
+
+EXACT_SIGNALS: tuple[str, ...] = ("md5", "sha1", "sha256")
+
+
+@dataclass(frozen=True, slots=True)
+class IndexedList:
+    """A list as the index knows it: the revision it holds and how the list matches."""
+
+    id: int
+    name: str
+    revision: int
+    action: ListAction
+    max_distance: int
+    quality_floor: int
+    entries: int = 0
+
+
+@dataclass(frozen=True)
+class MatchOutcome:
+    """What the lists say about one file: ignored (known-good), or its alert matches."""
+
+    ignored: bool = False
+    ignored_by: tuple[str, ...] = ()
+    matches: list[Match] = field(default_factory=list)
+
+    def as_json(self) -> dict[str, object]:
+        return {
+            "ignored": self.ignored,
+            "ignored_by": list(self.ignored_by),
+            "matches": [
+                {
+                    "list": m.list_name,
+                    "entry_id": m.entry_id,
+                    "category": m.category.value,
+                    "signal": m.signal,
+                    "distance": m.distance,
+                }
+                for m in self.matches
+            ],
+        }
+
+
+class ListMatcher:
+    """Matches against the lists held by an index (exact indexes, a PDQ index, a catalog)."""
+
+    def __init__(
+        self,
+        lists: Mapping[int, IndexedList],
+        exact: Mapping[str, ExactIndex],
+        pdq: PdqIndex,
+        catalog: EntryCatalog,
+    ) -> None:
+        self.lists = dict(lists)
+        self._exact = dict(exact)
+        self._pdq = pdq
+        self._catalog = catalog
+
+    def __len__(self) -> int:
+        """Number of indexed entries."""
+        return len(self._catalog)
+
+    def match(self, fp: FileFingerprint, *, max_distance: int | None = None) -> MatchOutcome:
+        """Match a file; `max_distance` overrides every list's PDQ distance when given."""
+        pdq_hashes: Sequence[str] = fp.dihedral or ((fp.pdq,) if fp.pdq else ())
+        return self._match(
+            {"md5": fp.md5, "sha1": fp.sha1, "sha256": fp.sha256},
+            pdq_hashes,
+            fp.pdq_quality,
+            max_distance,
+        )
+
+    def match_hashes(
+        self,
+        *,
+        md5: str | None = None,
+        sha1: str | None = None,
+        sha256: str | None = None,
+        pdq: str | None = None,
+        pdq_quality: int | None = None,
+        max_distance: int | None = None,
+    ) -> MatchOutcome:
+        """Match bare hashes (hex, any case; the lookup API). Raises ValueError on bad hex.
+
+        A PDQ hash without a quality is matched as if its quality were sufficient.
+        """
+        return self._match(
+            {"md5": md5, "sha1": sha1, "sha256": sha256},
+            (pdq,) if pdq else (),
+            pdq_quality,
+            max_distance,
+        )
+
+    def _match(
+        self,
+        exact: Mapping[str, str | None],
+        pdq_hashes: Sequence[str],
+        pdq_quality: int | None,
+        max_distance: int | None,
+    ) -> MatchOutcome:
+        exact_hits: list[tuple[str, int]] = []
+        for signal in EXACT_SIGNALS:
+            value = exact.get(signal)
+            if value:
+                exact_hits.extend((signal, i) for i in self._exact[signal].lookup(value))
+        ignored_by: set[str] = set()
+        for _, entry_id in exact_hits:
+            known = self._entry(entry_id)
+            if known is not None and known[0].action is ListAction.IGNORE:
+                ignored_by.add(known[0].name)
+        if ignored_by:
+            return MatchOutcome(ignored=True, ignored_by=tuple(sorted(ignored_by)))
+        best: dict[tuple[int, str], Match] = {}
+        for signal, entry_id in exact_hits:
+            self._keep(best, entry_id, signal, 0)
+        for entry_id, distance in self._pdq_hits(pdq_hashes, pdq_quality, max_distance):
+            self._keep(best, entry_id, "pdq", distance)
+        matches = sorted(
+            best.values(), key=lambda m: (m.distance, m.list_name, m.entry_id, m.signal)
+        )
+        return MatchOutcome(matches=matches)
+
+    def _pdq_hits(
+        self, hashes: Sequence[str], quality: int | None, max_distance: int | None
+    ) -> list[tuple[int, int]]:
+        alert = [hl for hl in self.lists.values() if hl.action is ListAction.ALERT]
+        eligible = [hl for hl in alert if quality is None or quality >= hl.quality_floor]
+        if not hashes or not eligible or not len(self._pdq):
+            return []
+        limit = max_distance if max_distance is not None else max(h.max_distance for h in eligible)
+        allowed = {
+            hl.id: (limit if max_distance is not None else hl.max_distance) for hl in eligible
+        }
+        nearest: dict[int, int] = {}
+        for results in self._pdq.search_many(list(hashes), limit):
+            for entry_id, distance in results:
+                found = self._catalog.find(entry_id)
+                if found is None or distance > allowed.get(found[0], -1):
+                    continue
+                if distance < nearest.get(entry_id, 257):
+                    nearest[entry_id] = distance
+        return sorted(nearest.items())
+
+    def _entry(self, entry_id: int) -> tuple[IndexedList, object] | None:
+        found = self._catalog.find(entry_id)
+        if found is None or found[0] not in self.lists:
+            return None
+        return self.lists[found[0]], found[1]
+
+    def _keep(
+        self, best: dict[tuple[int, str], Match], entry_id: int, signal: str, distance: int
+    ) -> None:
+        found = self._catalog.find(entry_id)
+        if found is None or found[0] not in self.lists:
+            return
+        indexed = self.lists[found[0]]
+        if indexed.action is not ListAction.ALERT:
+            return
+        best[(entry_id, signal)] = Match(indexed.name, entry_id, found[1], signal, distance)

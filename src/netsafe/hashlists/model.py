@@ -1,0 +1,116 @@
+"""The list model: a named list with provenance, action and thresholds, and its entries.
+
+An entry is a `HashEntry` (a named tuple, so millions of them stream cheaply from a reader to
+storage): any of md5/sha1/sha256/pdq as raw bytes, a category and optional metadata.
+"""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import NamedTuple
+
+from netsafe.categories import Category
+
+#: PDQ distance at or under which a list entry matches, unless the list says otherwise.
+DEFAULT_MAX_DISTANCE = 31
+#: PDQ quality (0-100) under which a file's PDQ hash is not matched, unless the list says otherwise.
+DEFAULT_QUALITY_FLOOR = 50
+
+
+class ListAction(enum.StrEnum):
+    """What a match against a list means."""
+
+    ALERT = "alert"  # known images: report the match
+    IGNORE = "ignore"  # known-good files (NSRL): the file is excluded from review
+
+
+class HashEntry(NamedTuple):
+    """One entry of a list. Hashes are raw bytes (md5 16, sha1 20, sha256 32, pdq 32)."""
+
+    md5: bytes | None = None
+    sha1: bytes | None = None
+    sha256: bytes | None = None
+    pdq: bytes | None = None
+    category: str = Category.UNGRADED.value
+    media_size: int | None = None
+    series: str | None = None
+    victim_identified: bool | None = None
+    comments: str | None = None
+    source_id: str | None = None
+
+    def has_hash(self) -> bool:
+        """True when the entry carries at least one hash."""
+        return any(h is not None for h in (self.md5, self.sha1, self.sha256, self.pdq))
+
+
+#: An entry as a plain tuple in `HashEntry` field order: how batches travel between processes
+#: and into bulk inserts (a `HashEntry` is one too).
+EntryRow = tuple[
+    bytes | None,
+    bytes | None,
+    bytes | None,
+    bytes | None,
+    str,
+    int | None,
+    str | None,
+    bool | None,
+    str | None,
+    str | None,
+]
+
+#: Column order of `HashEntry`, used by storage for bulk inserts.
+ENTRY_FIELDS: tuple[str, ...] = HashEntry._fields
+
+
+@dataclass(frozen=True, slots=True)
+class Provenance:
+    """Where a list comes from: source, version, release date and a handling note."""
+
+    source: str | None = None
+    version: str | None = None
+    released: date | None = None
+    handling_note: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ListSettings:
+    """How a list is used in matching."""
+
+    action: ListAction = ListAction.ALERT
+    max_distance: int = DEFAULT_MAX_DISTANCE
+    quality_floor: int = DEFAULT_QUALITY_FLOOR
+
+
+@dataclass(frozen=True, slots=True)
+class HashList:
+    """A stored list. `revision` grows by one with every import (new version) of the list."""
+
+    id: int
+    name: str
+    provenance: Provenance
+    settings: ListSettings
+    format: str
+    entry_count: int
+    revision: int
+    imported_at: datetime
+    category_counts: dict[str, int] = field(default_factory=dict)
+
+    def as_json(self) -> dict[str, object]:
+        """The list as plain JSON-able data (CLI `--json`, web API)."""
+        return {
+            "name": self.name,
+            "source": self.provenance.source,
+            "version": self.provenance.version,
+            "released": self.provenance.released.isoformat() if self.provenance.released else None,
+            "handling_note": self.provenance.handling_note,
+            "action": self.settings.action.value,
+            "max_distance": self.settings.max_distance,
+            "quality_floor": self.settings.quality_floor,
+            "format": self.format,
+            "entries": self.entry_count,
+            "revision": self.revision,
+            "imported_at": self.imported_at.isoformat(),
+            "categories": dict(self.category_counts),
+        }

@@ -1,0 +1,190 @@
+"""SQL implementation of `netsafe.hashlists.repository.HashListRepository`.
+
+Entries are written in batches straight through the DBAPI connection of the caller's session
+(same transaction): `executemany` on SQLite, `COPY` on PostgreSQL. Entry ids are consecutive
+per batch, from the table's current maximum; on PostgreSQL the table is locked against other
+writers for the rest of the transaction, so two imports cannot hand out the same ids.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import delete, func, insert, select, update
+from sqlalchemy.orm import Session
+
+from netsafe.hashlists.model import (
+    ENTRY_FIELDS,
+    EntryRow,
+    HashEntry,
+    HashList,
+    ListAction,
+    ListSettings,
+    Provenance,
+)
+from netsafe.hashlists.repository import ListUpdate
+from netsafe.store.models.hashlists import HashListEntryRow, HashListRemovalRow, HashListRow
+
+_COLUMNS = ", ".join(ENTRY_FIELDS)
+_ENTRY_COLUMNS = [getattr(HashListEntryRow, name) for name in ENTRY_FIELDS]
+
+
+def _to_domain(row: HashListRow) -> HashList:
+    return HashList(
+        id=row.id,
+        name=row.name,
+        provenance=Provenance(row.source, row.version, row.released, row.handling_note),
+        settings=ListSettings(ListAction(row.action), row.max_distance, row.quality_floor),
+        format=row.format,
+        entry_count=row.entry_count,
+        revision=row.revision,
+        imported_at=row.imported_at,
+        category_counts={str(k): int(v) for k, v in (row.category_counts or {}).items()},
+    )
+
+
+class SqlHashListRepository:
+    """Lists in `hashlists`, entries in `hashlist_entries`, in the caller's session."""
+
+    def __init__(self, session: Session) -> None:
+        self._session = session
+        self._locked = False
+
+    @property
+    def _postgres(self) -> bool:
+        return self._session.get_bind().dialect.name == "postgresql"
+
+    def get(self, name: str) -> HashList | None:
+        row = self._session.scalar(select(HashListRow).where(HashListRow.name == name))
+        return None if row is None else _to_domain(row)
+
+    def all(self) -> list[HashList]:
+        return [
+            _to_domain(r)
+            for r in self._session.scalars(select(HashListRow).order_by(HashListRow.name))
+        ]
+
+    def create(self, name: str, list_format: str, settings: ListSettings) -> int:
+        row = HashListRow(
+            name=name,
+            action=settings.action.value,
+            max_distance=settings.max_distance,
+            quality_floor=settings.quality_floor,
+            format=list_format,
+            entry_count=0,
+            revision=0,
+            category_counts={},
+            imported_at=datetime.now(UTC),
+        )
+        self._session.add(row)
+        self._session.flush()
+        return row.id
+
+    def update(self, list_id: int, change: ListUpdate) -> None:
+        self._session.execute(
+            update(HashListRow)
+            .where(HashListRow.id == list_id)
+            .values(
+                source=change.provenance.source,
+                version=change.provenance.version,
+                released=change.provenance.released,
+                handling_note=change.provenance.handling_note,
+                action=change.settings.action.value,
+                max_distance=change.settings.max_distance,
+                quality_floor=change.settings.quality_floor,
+                format=change.format,
+                entry_count=change.entry_count,
+                revision=change.revision,
+                category_counts=dict(change.category_counts),
+                imported_at=datetime.now(UTC),
+            )
+        )
+        self._session.expire_all()
+
+    def add_entries(self, list_id: int, revision: int, entries: Sequence[EntryRow]) -> range:
+        if not entries:
+            return range(0)
+        dbapi = self._session.connection().connection.dbapi_connection
+        assert dbapi is not None
+        if self._postgres:
+            return self._copy(dbapi, int(list_id), int(revision), entries)
+        cursor = dbapi.cursor()
+        try:
+            cursor.execute("SELECT COALESCE(MAX(id), 0) FROM hashlist_entries")
+            first = int(cursor.fetchone()[0]) + 1  # type: ignore[index]
+            # The id is left out: SQLite gives each row MAX(rowid) + 1, so the batch gets
+            # first, first + 1, ... (this transaction holds the database's write lock).
+            cursor.executemany(
+                f"INSERT INTO hashlist_entries (list_id, revision, {_COLUMNS}) "  # noqa: S608
+                f"VALUES ({int(list_id)}, {int(revision)}, {', '.join('?' * len(ENTRY_FIELDS))})",
+                entries,
+            )
+        finally:
+            cursor.close()
+        return range(first, first + len(entries))
+
+    def _copy(self, dbapi: Any, list_id: int, revision: int, entries: Sequence[EntryRow]) -> range:
+        with dbapi.cursor() as cursor:
+            if not self._locked:
+                cursor.execute("LOCK TABLE hashlist_entries IN SHARE ROW EXCLUSIVE MODE")
+                self._locked = True
+            cursor.execute("SELECT COALESCE(MAX(id), 0) FROM hashlist_entries")
+            first = int(cursor.fetchone()[0]) + 1
+            statement = f"COPY hashlist_entries (id, list_id, revision, {_COLUMNS}) FROM STDIN"
+            with cursor.copy(statement) as copy:
+                for entry_id, entry in enumerate(entries, start=first):
+                    copy.write_row((entry_id, list_id, revision, *entry))
+        return range(first, first + len(entries))
+
+    def remove_entries(self, list_id: int, revision: int, entry_ids: Sequence[int]) -> None:
+        ids = [int(i) for i in entry_ids]
+        for start in range(0, len(ids), 10_000):
+            chunk = ids[start : start + 10_000]
+            self._session.execute(delete(HashListEntryRow).where(HashListEntryRow.id.in_(chunk)))
+            self._session.execute(
+                insert(HashListRemovalRow),
+                [{"list_id": list_id, "revision": revision, "entry_id": i} for i in chunk],
+            )
+
+    def entries(
+        self, list_id: int, *, added_after: int = 0, batch_size: int = 20_000
+    ) -> Iterator[list[tuple[int, HashEntry]]]:
+        statement = (
+            select(HashListEntryRow.id, *_ENTRY_COLUMNS)
+            .where(HashListEntryRow.list_id == list_id)
+            .order_by(HashListEntryRow.id)
+            .execution_options(yield_per=batch_size)
+        )
+        if added_after:
+            statement = statement.where(HashListEntryRow.revision > added_after)
+        result = self._session.execute(statement)
+        for rows in result.partitions():
+            yield [(row[0], HashEntry._make(row[1:])) for row in rows]
+
+    def removed_after(self, list_id: int, revision: int) -> list[int]:
+        return list(
+            self._session.scalars(
+                select(HashListRemovalRow.entry_id).where(
+                    HashListRemovalRow.list_id == list_id, HashListRemovalRow.revision > revision
+                )
+            )
+        )
+
+    def delete(self, list_id: int) -> None:
+        for table in (HashListRemovalRow, HashListEntryRow):
+            self._session.execute(delete(table).where(table.list_id == list_id))
+        self._session.execute(delete(HashListRow).where(HashListRow.id == list_id))
+        self._session.expire_all()
+
+    def count_entries(self, list_id: int) -> int:
+        """The number of stored entries of a list (a check; the list row keeps the count)."""
+        return int(
+            self._session.scalar(
+                select(func.count())
+                .select_from(HashListEntryRow)
+                .where(HashListEntryRow.list_id == list_id)
+            )
+            or 0
+        )
