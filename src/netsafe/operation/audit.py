@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Protocol
@@ -170,12 +170,20 @@ def _deleted(first: int, last: int, where: str) -> Problem:
     return Problem("deleted", first, last, f"{rows} deleted ({where})")
 
 
-def verify(repository: AuditRepository, *, max_problems: int = 100) -> Verification:
-    """Walk the whole chain; report each edited row and each run of deleted rows by number."""
+def verify(
+    repository: AuditRepository,
+    *,
+    max_problems: int = 100,
+    on_progress: Callable[[int], None] | None = None,
+) -> Verification:
+    """Walk the whole chain; report each edited row and each run of deleted rows by number.
+    `on_progress(rows_so_far)` is called every 10,000 rows."""
     result = Verification(head=repository.head())
     previous = ChainHead()
     for rec in repository.records():
         result.rows += 1
+        if on_progress is not None and result.rows % 10_000 == 0:
+            on_progress(result.rows)
         if rec.seq > previous.seq + 1:
             result.problems.append(
                 _deleted(previous.seq + 1, rec.seq - 1, f"the chain jumps to row {rec.seq}")
