@@ -1,0 +1,115 @@
+"""Prevention and deterrence requests are logged without the client's address."""
+
+from __future__ import annotations
+
+import logging
+import socket
+import threading
+import time
+
+import httpx
+import pytest
+import uvicorn
+from fastapi.testclient import TestClient
+
+from netsafe.settings import Settings
+from netsafe.web.app import create_app
+from netsafe.web.prevention.access_log import (
+    ACCESS_LOGGER,
+    AnonymousAccessFilter,
+    install_access_log_filter,
+    is_anonymous_path,
+)
+from tests.prevention.web_helpers import write_prevention_file
+
+
+def access_record(client: str, path: str) -> logging.LogRecord:
+    """A record as uvicorn's access logger makes it."""
+    return logging.LogRecord(
+        ACCESS_LOGGER, logging.INFO, __file__, 1, '%s - "%s %s HTTP/%s" %d',
+        (client, "POST", path, "1.1", 204), None,
+    )  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/api/v1/deterrence/check",
+        "/api/v1/prevention/self-help/managing-urges/started",
+        "/api/v1/prevention/funnel/helpline-click",
+        "/help",
+        "/help/chat",
+        "/help?x=1",
+        "/prevention/contacts/new",
+    ],
+)
+def test_prevention_paths_lose_the_client_address(path: str) -> None:
+    record = access_record("203.0.113.7:51234", path)
+    assert AnonymousAccessFilter().filter(record)
+    assert "203.0.113.7" not in record.getMessage()
+    assert record.getMessage().startswith('- - "POST')
+
+
+@pytest.mark.parametrize("path", ["/api/v1/referrals", "/helpers", "/login", "/healthz"])
+def test_other_paths_keep_it(path: str) -> None:
+    record = access_record("203.0.113.7:51234", path)
+    AnonymousAccessFilter().filter(record)
+    assert "203.0.113.7" in record.getMessage()
+    assert not is_anonymous_path(path)
+
+
+def test_the_app_installs_the_filter_when_it_starts(settings: Settings) -> None:
+    logger = logging.getLogger(ACCESS_LOGGER)
+    for existing in list(logger.filters):
+        logger.removeFilter(existing)
+    with TestClient(create_app(settings)):
+        assert any(isinstance(f, AnonymousAccessFilter) for f in logger.filters)
+    assert install_access_log_filter() is install_access_log_filter()  # installed once
+
+
+class Capture(logging.Handler):
+    def __init__(self) -> None:
+        super().__init__()
+        self.lines: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.lines.append(record.getMessage())
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port: int = sock.getsockname()[1]
+        return port
+
+
+def test_a_real_uvicorn_server_logs_no_address_for_prevention(settings: Settings) -> None:
+    write_prevention_file(settings)
+    capture = Capture()
+    logger = logging.getLogger(ACCESS_LOGGER)
+    logger.addHandler(capture)
+    logger.setLevel(logging.INFO)
+    port = _free_port()
+    server = uvicorn.Server(
+        uvicorn.Config(create_app(settings), host="127.0.0.1", port=port, log_config=None)
+    )
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    try:
+        for _ in range(200):
+            if server.started:
+                break
+            time.sleep(0.02)
+        base = f"http://127.0.0.1:{port}"
+        httpx.post(f"{base}/api/v1/deterrence/check", json={"query": "zebra-test-term"})
+        httpx.post(f"{base}/api/v1/prevention/self-help/managing-urges/started")
+        httpx.get(f"{base}/help")
+        httpx.get(f"{base}/healthz")
+    finally:
+        server.should_exit = True
+        thread.join(timeout=10)
+        logger.removeHandler(capture)
+    prevention = [line for line in capture.lines if "/healthz" not in line]
+    assert len(prevention) == 3, capture.lines
+    assert all("127.0.0.1" not in line for line in prevention)
+    assert any("127.0.0.1" in line for line in capture.lines if "/healthz" in line)
