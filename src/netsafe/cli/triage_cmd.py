@@ -6,7 +6,6 @@ exhibit's result to the report sink (files in --out) and the database sink (one 
 
 from __future__ import annotations
 
-import importlib
 import re
 from pathlib import Path
 from typing import Any
@@ -14,14 +13,17 @@ from typing import Any
 import typer
 
 from netsafe.cli.context import CommandContext, command_context
+from netsafe.cli.hashlist_cmd import index_folder
 from netsafe.cli.output import JSON_OPTION_HELP, BadInputError, emit
 from netsafe.cli.triage_progress import RichTriageProgress
+from netsafe.hashlists.index_sync import sync_index
 from netsafe.hashlists.model import HashList
 from netsafe.reports.triage_reports import ReportSink
 from netsafe.settings import Settings
 from netsafe.store.repositories.hashlists import SqlHashListRepository
 from netsafe.store.repositories.triage import SqlTriageRepository
 from netsafe.triage.journal import JournalError
+from netsafe.triage.list_index import index_matcher
 from netsafe.triage.pipeline import ExhibitPlan, triage_exhibit
 from netsafe.triage.result import TriageResult
 from netsafe.triage.runners import Runner, make_runner
@@ -64,7 +66,7 @@ def triage(
     plans = _plans(settings, sources, exhibit, case, out, verify)
     context.require_migrated()
     lists = _lists(context)
-    config = ScanConfig(*_matcher(settings))
+    config = ScanConfig(*index_matcher(index_folder(context)))
     runner = _runner(settings, workers, scheduler)
     summaries: list[dict[str, Any]] = []
     try:
@@ -130,8 +132,11 @@ def folder_name(reference: str) -> str:
 
 
 def _lists(context: CommandContext) -> list[dict[str, Any]]:
+    """Bring the matching index in step with the stored lists; describe the lists for reports."""
     with context.transaction() as session:
-        return [_describe(hash_list) for hash_list in SqlHashListRepository(session).all()]
+        repository = SqlHashListRepository(session)
+        sync_index(index_folder(context), repository)
+        return [_describe(hash_list) for hash_list in repository.all()]
 
 
 def _describe(hash_list: HashList) -> dict[str, Any]:
@@ -141,18 +146,8 @@ def _describe(hash_list: HashList) -> dict[str, Any]:
         "source": hash_list.provenance.source,
         "action": hash_list.settings.action.value,
         "entries": hash_list.entry_count,
-        "revision": getattr(hash_list, "revision", None),
+        "revision": hash_list.revision,
     }
-
-
-def _matcher(settings: Settings) -> tuple[Any, str]:
-    """A picklable factory for the list matcher (each worker loads it once) and its cache key."""
-    try:
-        list_matcher: Any = importlib.import_module("netsafe.hashlists.matcher")
-    except ImportError:
-        return None, "no-lists"
-    factory, key = list_matcher.matcher_factory(settings.home)
-    return factory, str(key)
 
 
 def _runner(settings: Settings, workers: int | None, scheduler: str | None) -> Runner:
