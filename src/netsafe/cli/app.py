@@ -14,6 +14,8 @@ from netsafe.cli import (
     db_cmd,
     demo_cmd,
     hash_cmd,
+    hashlist_cmd,
+    match_cmd,
     prevention_cmd,
     report_cmd,
     serve_cmd,
@@ -45,6 +47,8 @@ app.add_typer(report_cmd.app, name="report")
 app.add_typer(prevention_cmd.app, name="prevention")
 app.command("hash")(hash_cmd.hash_files)
 app.command("triage")(triage_cmd.triage)
+app.add_typer(hashlist_cmd.app, name="hashlist")
+app.command("match")(match_cmd.match_files)
 
 
 def _version(value: bool) -> None:
