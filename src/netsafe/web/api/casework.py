@@ -29,6 +29,7 @@ from netsafe.operation.warrants import (
     decide_warrant,
     execute_warrant,
 )
+from netsafe.store.repositories.triage import SqlTriageRepository
 from netsafe.web.api.operation_common import PoliceViewer, ReposDep, answering, visible
 from netsafe.web.api.operation_schemas import (
     ArrestIn,
@@ -43,6 +44,7 @@ from netsafe.web.api.operation_schemas import (
     WarrantIn,
 )
 from netsafe.web.auditor import AuditDep
+from netsafe.web.deps import SessionDep
 
 router = APIRouter(prefix="/api/v1", tags=["casework"])
 
@@ -320,15 +322,34 @@ def list_exhibits(
 
 @router.get("/exhibits/{exhibit_id}")
 def read_exhibit(
-    exhibit_id: int, repos: ReposDep, auditor: AuditDep, exhibit: Exhibit = _VISIBLE_EXHIBIT
+    exhibit_id: int,
+    repos: ReposDep,
+    session: SessionDep,
+    auditor: AuditDep,
+    exhibit: Exhibit = _VISIBLE_EXHIBIT,
 ) -> dict[str, Any]:
-    """The exhibit with its chain of custody and whether the chain is unbroken."""
+    """The exhibit with its chain of custody (and whether it is unbroken) and its triage runs."""
     events = custody_events(repos.custody, exhibit)
+    runs = SqlTriageRepository(session).runs_for_exhibit(exhibit.reference)
     auditor.record("exhibit.read", "exhibit", exhibit_id)
     return {
         **asdict(exhibit),
         "custody_events": [asdict(e) for e in events],
         "custody_check": asdict(check_custody(exhibit, events)),
+        "triage_runs": [
+            {
+                "id": run.id,
+                "started_at": run.started_at,
+                "finished_at": run.finished_at,
+                "files_scanned": run.files_scanned,
+                "files_matched": run.files_matched,
+                "findings": run.findings,
+                "files_ignored": run.files_ignored,
+                "items_in_error": run.items_in_error,
+                "category_counts": run.category_counts,
+            }
+            for run in runs
+        ],
     }
 
 

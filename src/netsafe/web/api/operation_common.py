@@ -13,6 +13,7 @@ from netsafe.operation.access import AccessDeniedError, OperationInputError, Rec
 from netsafe.operation.audit import Outcome
 from netsafe.operation.casefile import CaseRepositories
 from netsafe.operation.records import RecordRepository, visible_record
+from netsafe.operation.referrals import Referral, get_referral
 from netsafe.operation.roles import POLICE_ROLES, Viewer
 from netsafe.store.repositories.operation import case_repositories
 from netsafe.web.auditor import audit_event, record_now
@@ -39,17 +40,17 @@ def answering(
     try:
         yield
     except AccessDeniedError as error:
-        _refused(request, action, resource_type, resource_id, str(error))
+        refused(request, action, resource_type, resource_id, str(error))
         raise HTTPException(403, detail=str(error)) from None
     except RecordNotFoundError as error:
-        _refused(request, action, resource_type, resource_id, str(error))
+        refused(request, action, resource_type, resource_id, str(error))
         raise HTTPException(404, detail=str(error)) from None
     except OperationInputError as error:
         detail = [{"loc": ["body", *error.field.split(".")], "msg": error.message}]
         raise HTTPException(422, detail=detail) from None
 
 
-def _refused(
+def refused(
     request: Request, action: str, resource_type: str, resource_id: object, detail: str
 ) -> None:
     event = audit_event(
@@ -75,3 +76,14 @@ def visible(
         return record
 
     return dependency
+
+
+def visible_referral(
+    request: Request,
+    viewer: PoliceViewer,
+    repos: ReposDep,
+    referral_id: int = Path(),
+) -> Referral:
+    """A dependency giving the referral of the path, or 404 when the caller may not see it."""
+    with answering(request, "referral.access", "referral", referral_id):
+        return get_referral(repos.referrals, viewer, referral_id)

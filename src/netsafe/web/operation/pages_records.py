@@ -1,0 +1,184 @@
+"""The warrant page (`/operation/warrants/{id}`: decision and execution) and the exhibit page
+(`/operation/exhibits/{id}`: chain of custody, hand-overs and the exhibit's triage results)."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Form, Request
+from fastapi.responses import HTMLResponse, Response
+
+from netsafe.operation.exhibits import Exhibit, check_custody, custody_events, hand_over
+from netsafe.operation.warrants import (
+    Warrant,
+    WarrantResult,
+    decide_warrant,
+    execute_warrant,
+)
+from netsafe.store.repositories.triage import SqlTriageRepository
+from netsafe.web.api.operation_common import PoliceViewer, ReposDep, visible
+from netsafe.web.auditor import AuditDep
+from netsafe.web.deps import SessionDep, TemplatesDep
+from netsafe.web.operation.forms import FormError, form_time, page_answers, redirect
+
+router = APIRouter(tags=["pages"], include_in_schema=False)
+VISIBLE_WARRANT = Depends(visible("warrant", lambda r: r.warrants))
+VISIBLE_EXHIBIT = Depends(visible("exhibit", lambda r: r.exhibits))
+Text = Annotated[str, Form(max_length=4000)]
+FINDINGS_SHOWN = 50
+
+
+@router.get("/operation/warrants/{warrant_id}", response_class=HTMLResponse)
+def warrant_page(
+    warrant_id: int,
+    request: Request,
+    repos: ReposDep,
+    auditor: AuditDep,
+    templates: TemplatesDep,
+    warrant: Warrant = VISIBLE_WARRANT,
+) -> Response:
+    referral = repos.referrals.get(warrant.referral_id)
+    exhibits = [
+        e for e in repos.exhibits.for_referral(warrant.referral_id) if e.warrant_id == warrant.id
+    ]
+    auditor.record("warrant.read", "warrant", warrant_id)
+    return templates.TemplateResponse(
+        request,
+        "operation/warrant.html",
+        {
+            "warrant": warrant,
+            "referral": referral,
+            "exhibits": exhibits,
+            "results": list(WarrantResult),
+        },
+    )
+
+
+@router.post("/operation/warrants/{warrant_id}/decision", dependencies=[VISIBLE_WARRANT])
+def warrant_decision(
+    warrant_id: int,
+    request: Request,
+    viewer: PoliceViewer,
+    repos: ReposDep,
+    auditor: AuditDep,
+    decision: Text = "",
+    at: Text = "",
+    court: Text = "",
+) -> Response:
+    back = f"/operation/warrants/{warrant_id}"
+    try:
+        with page_answers(request, "warrant.decide", "warrant", warrant_id):
+            if decision not in ("granted", "refused"):
+                raise FormError("decision: choose granted or refused")
+            warrant = decide_warrant(
+                repos.referrals,
+                repos.warrants,
+                viewer,
+                warrant_id,
+                granted=decision == "granted",
+                at=form_time(at, "at", default_now=True),
+                court=court,
+            )
+    except FormError as error:
+        return redirect(back, error=error.message)
+    auditor.record("warrant.decide", "warrant", warrant_id, detail=warrant.status.value)
+    return redirect(back, notice=f"Warrant {warrant.status.value}")
+
+
+@router.post("/operation/warrants/{warrant_id}/execution", dependencies=[VISIBLE_WARRANT])
+def warrant_execution(
+    warrant_id: int,
+    request: Request,
+    viewer: PoliceViewer,
+    repos: ReposDep,
+    auditor: AuditDep,
+    at: Text = "",
+    result: Text = "",
+    notes: Text = "",
+) -> Response:
+    back = f"/operation/warrants/{warrant_id}"
+    try:
+        with page_answers(request, "warrant.execute", "warrant", warrant_id):
+            execute_warrant(
+                repos.referrals,
+                repos.warrants,
+                viewer,
+                warrant_id,
+                at=form_time(at, "at", default_now=True),
+                result=result,
+                notes=notes,
+            )
+    except FormError as error:
+        return redirect(back, error=error.message)
+    auditor.record("warrant.execute", "warrant", warrant_id)
+    return redirect(back, notice="Warrant executed")
+
+
+def triage_results(session: SessionDep, reference: str) -> list[dict[str, Any]]:
+    """The exhibit's triage runs (newest first) with their first findings (paths and hashes)."""
+    triage = SqlTriageRepository(session)
+    runs = triage.runs_for_exhibit(reference)
+    return [
+        {"run": run, "findings": triage.findings(run.id, limit=FINDINGS_SHOWN)}
+        for run in sorted(runs, key=lambda r: r.finished_at, reverse=True)
+    ]
+
+
+@router.get("/operation/exhibits/{exhibit_id}", response_class=HTMLResponse)
+def exhibit_page(
+    exhibit_id: int,
+    request: Request,
+    repos: ReposDep,
+    session: SessionDep,
+    auditor: AuditDep,
+    templates: TemplatesDep,
+    exhibit: Exhibit = VISIBLE_EXHIBIT,
+) -> Response:
+    events = custody_events(repos.custody, exhibit)
+    auditor.record("exhibit.read", "exhibit", exhibit_id)
+    return templates.TemplateResponse(
+        request,
+        "operation/exhibit.html",
+        {
+            "exhibit": exhibit,
+            "referral": repos.referrals.get(exhibit.referral_id),
+            "events": events,
+            "check": check_custody(exhibit, events),
+            "triage": triage_results(session, exhibit.reference),
+            "findings_shown": FINDINGS_SHOWN,
+        },
+    )
+
+
+@router.post("/operation/exhibits/{exhibit_id}/custody", dependencies=[VISIBLE_EXHIBIT])
+def custody_form(
+    exhibit_id: int,
+    request: Request,
+    viewer: PoliceViewer,
+    repos: ReposDep,
+    auditor: AuditDep,
+    handed_to: Text = "",
+    at: Text = "",
+    location: Text = "",
+    purpose: Text = "",
+    seal_intact: Text = "",
+) -> Response:
+    back = f"/operation/exhibits/{exhibit_id}"
+    try:
+        with page_answers(request, "custody.create", "exhibit", exhibit_id):
+            event = hand_over(
+                repos.referrals,
+                repos.exhibits,
+                repos.custody,
+                viewer,
+                exhibit_id,
+                handed_to=handed_to,
+                at=form_time(at, "at", default_now=True),
+                location=location,
+                purpose=purpose,
+                seal_intact=seal_intact == "yes",
+            )
+    except FormError as error:
+        return redirect(back, error=error.message, fragment="custody")
+    auditor.record("custody.create", "exhibit", exhibit_id, detail=f"to {event.handed_to}")
+    return redirect(back, notice=f"Handed over to {event.handed_to}", fragment="custody")
