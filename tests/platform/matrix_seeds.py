@@ -18,6 +18,7 @@ from netsafe.operation.roles import Role
 from netsafe.operation.users import NewUser
 from netsafe.store.repositories.users import SqlUserRepository
 from tests.platform.operation_seeds import OPERATION_SEEDS
+from tests.prevention.matrix_seeds import PREVENTION_SEEDS
 
 Seed = Callable[[Session, str], str]
 
@@ -40,4 +41,5 @@ def seed_user(session: Session, force: str) -> str:
 SEEDS: dict[str, Seed] = {
     "user_id": seed_user,
     **OPERATION_SEEDS,
+    **PREVENTION_SEEDS,
 }
