@@ -1,0 +1,150 @@
+"""`netsafe triage` end to end: import a list, triage an E01 and folders, read the reports and the
+stored run; bad usage exits 2. Matching here goes through the real hash-list index."""
+
+from __future__ import annotations
+
+import io
+import json
+from pathlib import Path
+
+import pytest
+from sqlalchemy import Engine
+
+from netsafe.settings import Settings
+from netsafe.signals.fingerprint import fingerprint_stream
+from netsafe.store.engine import make_session_factory
+from netsafe.store.repositories.triage import SqlTriageRepository
+from tests.cli_runner import run_cli
+from tests.triage.conftest import Known, md5
+from tests.triage.fixtures import e01_image, fat_image, photo_jpeg
+
+
+@pytest.fixture
+def cli_env(settings: Settings, monkeypatch: pytest.MonkeyPatch) -> Settings:
+    monkeypatch.setenv("NETSAFE_ENV", "test")
+    monkeypatch.setenv("NETSAFE_HOME", str(settings.home))
+    monkeypatch.setenv("NETSAFE_DATABASE_URL", settings.sqlalchemy_url)
+    monkeypatch.setenv("NETSAFE_SECRET_KEY", settings.secret_key)
+    monkeypatch.delenv("NETSAFE_DASK_SCHEDULER", raising=False)
+    return settings
+
+
+def _import_list(
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+    known: Known,
+) -> None:
+    pdq_b = fingerprint_stream(io.BytesIO(photo_jpeg(103, size=256)), path="b").pdq
+    listing = tmp_path / "known.csv"
+    listing.write_text(
+        f"md5,pdq,category\n{md5(known.image_a)},,A\n,{pdq_b},B\n{md5(known.image_c)},,C\n",
+        encoding="utf-8",
+    )
+    done = run_cli(capsys, monkeypatch, "hashlist", "import", str(listing), "--name", "known-test")
+    assert done.exit_code == 0, done.stderr
+
+
+def test_examiner_walkthrough_import_a_list_triage_an_e01_read_the_report(
+    tmp_path: Path,
+    cli_env: Settings,
+    engine: Engine,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+    known: Known,
+) -> None:
+    _import_list(tmp_path, capsys, monkeypatch, known)
+    raw = fat_image(
+        tmp_path / "phone.img",
+        {"DCIM/a.jpg": known.image_a, "DCIM/b.jpg": known.near_b, "old.jpg": known.image_c},
+        delete=("old.jpg",),
+    )
+    e01 = e01_image(raw, tmp_path / "phone")
+    out = tmp_path / "report"
+    args = ["triage", str(e01), "--exhibit", "SWP/AB/1", "--case", "OP-NS/1", "--out", str(out)]
+    done = run_cli(capsys, monkeypatch, *args, "--workers", "0", "--json")
+    assert done.exit_code == 0, done.stderr
+    summary = done.json()
+    assert summary["counts_by_category"]["A"] == 1
+    assert summary["counts_by_category"]["B"] == 1
+    assert summary["counts_by_category"]["C"] == 1
+    assert summary["deleted_files_scanned"] == 1
+    assert summary["sources"][0]["verification"]["verified"] is True
+    assert summary["lists"][0]["name"] == "known-test"
+    assert summary["out"] == str(out.resolve())
+    assert {p.name for p in out.iterdir()} >= {
+        "summary.json", "findings.csv", "errors.csv", "report.html", "report.pdf",
+        "case-export.vics.json", "journal.sqlite",
+    }  # fmt: skip
+    assert json.loads((out / "summary.json").read_text())["files_matched"] == 3
+
+    with make_session_factory(engine)() as session:
+        run = SqlTriageRepository(session).latest_run("SWP/AB/1")
+        assert run is not None
+        assert run.files_matched == 3
+        findings = SqlTriageRepository(session).findings(run.id)
+    assert sorted((f.category, f.list_name, f.deleted) for f in findings) == [
+        ("A", "known-test", False),
+        ("B", "known-test", False),
+        ("C", "known-test", True),
+    ]
+
+    again = run_cli(capsys, monkeypatch, *args, "--workers", "0")
+    assert again.exit_code == 2
+    assert "--resume" in again.stderr
+    resumed = run_cli(capsys, monkeypatch, *args, "--workers", "0", "--resume", "--json")
+    assert resumed.exit_code == 0, resumed.stderr
+    assert resumed.json()["scanned_this_run"] == 0
+    assert resumed.json()["counts_by_category"] == summary["counts_by_category"]
+
+
+def test_several_exhibits_in_one_command_on_the_process_pool(
+    tmp_path: Path,
+    cli_env: Settings,
+    engine: Engine,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+    known: Known,
+) -> None:
+    _import_list(tmp_path, capsys, monkeypatch, known)
+    first, second = tmp_path / "laptop", tmp_path / "usb"
+    first.mkdir()
+    second.mkdir()
+    (first / "a.jpg").write_bytes(known.image_a)
+    (second / "c.jpg").write_bytes(known.image_c)
+    (second / "other.jpg").write_bytes(photo_jpeg(5))
+    done = run_cli(
+        capsys, monkeypatch, "triage", str(first), str(second),
+        "--exhibit", "GWP/1", "--exhibit", "GWP/2", "--out", str(tmp_path / "out"),
+        "--workers", "2", "--no-pdf", "--json",
+    )  # fmt: skip
+    assert done.exit_code == 0, done.stderr
+    one, two = done.json()
+    assert (one["exhibit"], one["files_matched"], one["counts_by_category"]["A"]) == ("GWP/1", 1, 1)
+    assert (two["exhibit"], two["files_matched"], two["counts_by_category"]["C"]) == ("GWP/2", 1, 1)
+    assert one["runner"] == "process pool of 2"
+    assert (tmp_path / "out" / "GWP_1" / "findings.csv").exists()
+    assert (tmp_path / "out" / "GWP_2" / "findings.csv").exists()
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["missing-folder", "--exhibit", "X/1"], "no such file"),
+        (["{tmp}", "{tmp}", "--exhibit", "A", "--exhibit", "B", "--exhibit", "C"], "once per"),
+        (["{tmp}", "--exhibit", " "], "reference is empty"),
+    ],
+)
+def test_bad_usage_exits_2(
+    args: list[str],
+    message: str,
+    tmp_path: Path,
+    cli_env: Settings,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    filled = [a.replace("{tmp}", str(tmp_path)) for a in args]
+    done = run_cli(capsys, monkeypatch, "triage", *filled, "--workers", "0")
+    assert done.exit_code == 2
+    assert message in done.stderr
