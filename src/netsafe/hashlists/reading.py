@@ -23,6 +23,8 @@ from netsafe.hashlists.formats import ListFormat, detect_format, read_entries
 from netsafe.hashlists.model import EntryRow
 
 BATCH_SIZE = 20_000
+#: Files from this size on are read in a helper process (below, starting it costs more).
+BACKGROUND_FROM_BYTES = 16 * 1024 * 1024
 _QUEUE_DEPTH = 4
 _POLL_SECONDS = 1.0
 
@@ -35,13 +37,15 @@ class ListReading:
     list_format: ListFormat
     categories: CategoryMap
     skip_invalid: bool = False
-    background: bool = True
+    background: bool | None = None  # None: a helper process for files of 16 MB and more
     batch_size: int = BATCH_SIZE
     skipped: SkipLog = field(default_factory=SkipLog)
 
     def __post_init__(self) -> None:
         if self.list_format is ListFormat.AUTO:
             self.list_format = detect_format(self.path)
+        if self.background is None:
+            self.background = self.path.stat().st_size >= BACKGROUND_FROM_BYTES
 
     def batches(self) -> Iterator[list[EntryRow]]:
         """Every entry of the file, in batches of up to `batch_size`."""
