@@ -1,0 +1,161 @@
+"""The charity's pages: quick entry (with a real login, session cookie and CSRF token), problems
+named on the form, the list with filters, a record with its follow-up button, the dashboard."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+import pytest
+from fastapi.testclient import TestClient
+from sqlalchemy import Engine
+
+from netsafe.operation.roles import Role
+from netsafe.settings import Settings
+from netsafe.web.app import create_app
+from netsafe.web.csrf import CSRF_FIELD
+from tests.platform.platform_helpers import add_user
+from tests.prevention.web_helpers import bearer, make_token, write_prevention_file
+
+PASSWORD = "correct horse battery staple"
+FORM = {
+    "contact_date": "2026-05-02",
+    "channel": "call",
+    "who": "own-behaviour",
+    "concerns": ["online-images", "online-contact"],
+    "area": "dyfed-powys",
+    "heard_via": "deterrence-message",
+    "protective_actions": "Blocking software installed during the call.",
+    "notes": "",
+    "follow_ups": "0",
+    "code_word": "",
+}
+
+
+@pytest.fixture
+def client(settings: Settings) -> Iterator[TestClient]:
+    write_prevention_file(settings)
+    with TestClient(create_app(settings), follow_redirects=False) as client:
+        yield client
+
+
+def csrf_from(page: str) -> str:
+    match = re.search(rf'name="{CSRF_FIELD}" value="([^"]+)"', page)
+    assert match, "the page has a CSRF field"
+    return match.group(1)
+
+
+def log_in(client: TestClient, username: str) -> None:
+    form = client.get("/login")
+    answer = client.post(
+        "/login",
+        data={"username": username, "password": PASSWORD, CSRF_FIELD: csrf_from(form.text)},
+    )
+    assert answer.status_code == 303, answer.text
+
+
+def test_a_helpline_practitioner_enters_contacts_through_the_form(
+    client: TestClient, engine: Engine
+) -> None:
+    add_user(engine, "helpline.one", agency="charity", role=Role.HELPLINE, password=PASSWORD)
+    log_in(client, "helpline.one")
+    form = client.get("/prevention/contacts/new")
+    assert form.status_code == 200
+    assert "autofocus" in form.text
+    token = csrf_from(form.text)
+
+    saved = client.post("/prevention/contacts", data={**FORM, CSRF_FIELD: token})
+    assert saved.status_code == 303
+    assert re.fullmatch(r"/prevention/contacts/new\?saved=\d+", saved.headers["location"])
+    again = client.get(saved.headers["location"])
+    assert "Saved contact #" in again.text
+
+    refused = client.post(
+        "/prevention/contacts",
+        data={**FORM, "notes": "email me at someone@example.org", "who": "", CSRF_FIELD: token},
+    )
+    assert refused.status_code == 422
+    assert "notes: looks like it contains e-mail address" in refused.text
+    assert "who: required" in refused.text
+    # shown back in the form only, for the practitioner to edit out; never stored
+    assert "email me at someone@example.org</textarea>" in refused.text
+
+    no_token = client.post("/prevention/contacts", data=FORM)
+    assert no_token.status_code == 403
+
+    listed = client.get("/prevention/contacts")
+    assert "Contacts <small>(1)</small>" in listed.text
+    assert "dyfed-powys" in listed.text
+    assert "online-contact, online-images" in listed.text
+
+
+def test_list_filters_record_and_follow_up(
+    client: TestClient, engine: Engine, settings: Settings
+) -> None:
+    headers = bearer(make_token(engine, settings, Role.HELPLINE))
+    ids = []
+    for channel, area in [("call", "gwent"), ("chat", "gwent"), ("email", "north-wales")]:
+        answer = client.post(
+            "/api/v1/prevention/contacts",
+            json={**FORM, "channel": channel, "area": area, "follow_ups": 0},
+            headers=headers,
+        )
+        ids.append(answer.json()["id"])
+    page = client.get("/prevention/contacts", params={"area": "gwent"}, headers=headers)
+    assert "Contacts <small>(2)</small>" in page.text
+    page = client.get(
+        "/prevention/contacts", params={"area": "gwent", "channel": "chat"}, headers=headers
+    )
+    assert "Contacts <small>(1)</small>" in page.text
+    assert (
+        client.get("/prevention/contacts", params={"area": "mars"}, headers=headers).status_code
+        == 422
+    )
+
+    record = client.get(f"/prevention/contacts/{ids[0]}", headers=headers)
+    assert record.status_code == 200
+    assert "Blocking software installed" in record.text
+    follow = client.post(f"/prevention/contacts/{ids[0]}/follow-ups", headers=headers)
+    assert follow.status_code == 303
+    record = client.get(f"/prevention/contacts/{ids[0]}", headers=headers)
+    assert '<dd id="follow-ups">1</dd>' in record.text
+    assert client.get("/prevention/contacts/999999", headers=headers).status_code == 404
+
+
+def test_the_dashboard_shows_exact_and_shared_figures(
+    client: TestClient, engine: Engine, settings: Settings
+) -> None:
+    helpline = bearer(make_token(engine, settings, Role.HELPLINE))
+    for _ in range(7):
+        client.post(
+            "/api/v1/prevention/contacts",
+            json={**FORM, "contact_date": None, "code_word": "blue kettle"},
+            headers=helpline,
+        )
+    client.post("/api/v1/deterrence/check", json={"query": "zebra-test-term"})
+    client.get("/help")
+    analyst = bearer(make_token(engine, settings, Role.CHARITY_ANALYST))
+    page = client.get("/prevention", headers=analyst)
+    assert page.status_code == 200
+    assert '<td id="people">1</td>' in page.text  # one code word, seven contacts
+    assert '<td id="contacts">7</td>' in page.text
+    assert "&lt;5" in page.text  # the shared column
+    assert "New contact" not in page.text  # the analyst has no record pages
+    assert client.get("/prevention", headers=helpline).status_code == 200
+
+
+@pytest.mark.parametrize("role", [Role.INVESTIGATOR, Role.OPERATION_LEAD, Role.ADMIN])
+def test_police_and_admin_pages_are_refused(
+    client: TestClient, engine: Engine, settings: Settings, role: Role
+) -> None:
+    headers = bearer(make_token(engine, settings, role))
+    for url in ("/prevention", "/prevention/contacts", "/prevention/contacts/new"):
+        assert client.get(url, headers=headers).status_code == 403
+
+
+def test_the_help_page_is_public_and_counts_views(client: TestClient) -> None:
+    page = client.get("/help")
+    assert page.status_code == 200
+    assert 'href="/help/chat"' in page.text
+    assert 'data-funnel="helpline-click"' in page.text
+    assert "Log in" in page.text  # anonymous: the public navigation
