@@ -260,3 +260,69 @@ def test_prevention_figures_through_the_aggregate_api(session: Session) -> None:
         source, prevention, StatsRequest(MARCH.first, MARCH.last, force="north-wales")
     )
     assert other_area.figures["people_seeking_help"].value == "<5"
+
+
+def test_triage_figures_count_each_exhibit_once_with_its_latest_run(casework: Session) -> None:
+    from netsafe.store.repositories.triage import SqlTriageRepository
+    from netsafe.triage.result import Finding
+    from netsafe.triage.stored import TriageRun
+
+    def run(exhibit: str, finished: datetime, categories: list[str]) -> None:
+        findings = [
+            Finding(
+                "d",
+                f"/f{n}",
+                1,
+                "0" * 32,
+                "0" * 40,
+                "0" * 64,
+                None,
+                "list",
+                str(n),
+                c,
+                "sha1",
+                0,
+                False,
+            )
+            for n, c in enumerate(categories)
+        ]
+        counts: dict[str, int] = {}
+        for category in categories:
+            counts[category] = counts.get(category, 0) + 1
+        SqlTriageRepository(casework).add_run(
+            TriageRun(
+                exhibit,
+                None,
+                finished,
+                finished,
+                10,
+                100,
+                len(findings),
+                len(findings),
+                0,
+                0,
+                0,
+                "out",
+                counts,
+            ),
+            findings,
+        )
+
+    run("EX-0", at(3, 29), ["A", "C"])
+    run("EX-0", at(3, 30), ["C"])  # a re-run: the latest counts
+    run("EX-1", at(3, 31, 22, 30), ["B", "B"])  # 23:30 BST on 31 March: March
+    run("EX-2", at(4, 5), ["A"])  # April
+    run("EX-9", at(3, 10), ["C"])  # north-wales
+    run("NOT-AN-EXHIBIT", at(3, 10), ["C"])  # triaged without a platform exhibit: no force
+    source = SqlEnforcementSource(casework, now=NOW)
+    stats = compute_statistics(
+        source, sql_prevention_source(casework), StatsRequest(MARCH.first, MARCH.last)
+    )
+    triaged = stats.figures["devices_triaged"].to_json()
+    assert triaged["value"] == 3
+    assert triaged["by_force"]["gwent"]["value"] == 2
+    matched = stats.figures["matched_files"].to_json()
+    assert matched["value"] == 4
+    assert matched["by_category"]["B"]["value"] == 2
+    assert matched["by_category"]["C"]["value"] == 2
+    assert "A" not in matched["by_category"]

@@ -25,6 +25,7 @@ from netsafe.store.models.operation import (
     SafeguardingRow,
     WarrantRow,
 )
+from netsafe.store.repositories.stats_triage import devices_triaged, matched_files
 
 #: A grouped count: (force, breakdown key, count) rows.
 CountQuery = Select[str, str, int]
@@ -121,13 +122,12 @@ QUERIES: dict[str, QueryBuilder] = {
     "warrants_executed": lambda w, _: _per_force(WarrantRow, WarrantRow.executed_at, w),
     "arrests": lambda w, _: _per_force(ArrestRow, ArrestRow.arrested_at, w),
     "devices_seized": lambda w, _: _per_force(ExhibitRow, ExhibitRow.seized_at, w),
+    "devices_triaged": lambda w, _: devices_triaged(w),
+    "matched_files": lambda w, _: matched_files(w),
     "children_identified": _children(SafeguardingRow.children_identified),
     "children_safeguarded": _children(SafeguardingRow.children_safeguarded),
     "outcomes": lambda w, _: _per_force(OutcomeRow, OutcomeRow.decided_at, w, OutcomeRow.kind),
 }
-
-#: Figures whose records are not stored yet (triage results land with the triage issue).
-PENDING = frozenset({"devices_triaged", "matched_files"})
 
 _LATEST = (
     ReferralRow.received_at,
@@ -151,8 +151,6 @@ class SqlEnforcementSource:
         self._now = now or datetime.now(UTC)
 
     def count(self, metric: str, window: UtcWindow) -> list[Count]:
-        if metric in PENDING:
-            return []
         try:
             build = QUERIES[metric]
         except KeyError:
