@@ -1,0 +1,228 @@
+"""The whole journey in a real browser (Debian's chromium through Playwright): log in, record a
+referral, assess risk, apply for / grant / execute a warrant, arrest, seize an exhibit and see its
+triage results, hand it over, safeguard, note the helpline details, record the outcome.
+
+The app runs under uvicorn on a free loopback port against a temporary SQLite database.
+Screenshots of every step are kept under test-artifacts/operation-journey/ (gitignored).
+"""
+
+from __future__ import annotations
+
+import shutil
+import socket
+import threading
+import time
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from pathlib import Path
+
+import httpx
+import pytest
+import uvicorn
+
+from netsafe.operation.agencies import ensure_agencies
+from netsafe.operation.users import create_user
+from netsafe.settings import load_settings
+from netsafe.store.engine import make_engine, make_session_factory, unit_of_work
+from netsafe.store.migrate import upgrade
+from netsafe.store.repositories.agencies import SqlAgencyRepository
+from netsafe.store.repositories.users import SqlUserRepository
+from netsafe.web.app import create_app
+from tests.platform.operation_triage import store_triage_run
+
+CHROMIUM = Path("/usr/bin/chromium")
+ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "operation-journey"
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+PASSWORD = "correct-horse-battery-staple-7"
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.skipif(not CHROMIUM.exists(), reason="Debian's chromium is not installed"),
+]
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port: int = sock.getsockname()[1]
+        return port
+
+
+@pytest.fixture
+def served(tmp_path: Path) -> Iterator[tuple[str, str]]:
+    """(base URL, database URL) of a NetSafe served on loopback with one investigator."""
+    database_url = f"sqlite:///{tmp_path / 'journey.db'}"
+    engine = make_engine(database_url)
+    upgrade(engine)
+    with unit_of_work(make_session_factory(engine)) as session:
+        ensure_agencies(SqlAgencyRepository(session))
+        create_user(
+            SqlUserRepository(session),
+            SqlAgencyRepository(session),
+            username="gwent.investigator",
+            agency="gwent",
+            role="investigator",
+            password=PASSWORD,
+            now=datetime.now(UTC),
+        )
+    engine.dispose()
+    settings = load_settings(
+        env="test",
+        home=tmp_path / "home",
+        database_url=database_url,
+        secret_key="browser-journey-key-0123456789abcdef",
+    )
+    port = _free_port()
+    server = uvicorn.Server(
+        uvicorn.Config(create_app(settings), host="127.0.0.1", port=port, log_level="warning")
+    )
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    base = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 20
+    while time.monotonic() < deadline:
+        try:
+            if httpx.get(f"{base}/healthz", timeout=1).status_code == 200:
+                break
+        except httpx.HTTPError:
+            time.sleep(0.1)
+    else:
+        pytest.fail("the app did not start")
+    yield base, database_url
+    server.should_exit = True
+    thread.join(timeout=10)
+
+
+def test_the_whole_journey_in_chromium(served: tuple[str, str]) -> None:
+    from playwright.sync_api import expect, sync_playwright
+
+    base, database_url = served
+    shutil.rmtree(ARTIFACTS, ignore_errors=True)
+    ARTIFACTS.mkdir(parents=True)
+    shots = iter(range(1, 100))
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        page = browser.new_page(viewport={"width": 1280, "height": 900})
+        page.set_default_timeout(15_000)
+
+        def submit(button: str) -> None:
+            with page.expect_navigation():
+                page.get_by_role("button", name=button).click()
+
+        def shot(name: str) -> None:
+            page.screenshot(path=str(ARTIFACTS / f"{next(shots):02d}-{name}.png"), full_page=True)
+
+        page.goto(f"{base}/operation")  # not logged in: to the login page
+        expect(page.get_by_role("heading", name="Log in")).to_be_visible()
+        page.get_by_label("Username").fill("gwent.investigator")
+        page.get_by_label("Password").fill(PASSWORD)
+        shot("login")
+        submit("Log in")
+        expect(page.get_by_role("heading", name="Operation dashboard")).to_be_visible()
+        shot("dashboard-empty")
+
+        page.get_by_role("link", name="Record a referral").click()
+        page.get_by_label("Source").select_option("national-referral")
+        page.get_by_label("Summary").fill("Synthetic national referral: account zebra-test-account")
+        shot("referral-form")
+        submit("Record referral")
+        expect(page.get_by_role("status")).to_contain_text("recorded")
+        case_url = page.url.split("?")[0]
+
+        page.get_by_label("Subject name (synthetic in demos)").fill("Jordan Example")
+        submit("Add subject")
+        expect(page.get_by_role("status")).to_contain_text("Subject added")
+
+        page.get_by_label(
+            "Does the subject live with, or have regular unsupervised access to, children?"
+        ).check()
+        page.get_by_label("Rationale").fill("Synthetic test assessment")
+        submit("Assess risk")
+        expect(page.get_by_role("status")).to_contain_text("Risk assessed: High")
+        expect(page.locator("#referral-band")).to_contain_text("High")
+        shot("risk-assessed")
+
+        page.get_by_label("Premises").fill("3 Example Close")
+        page.get_by_label("Court", exact=True).fill("Synthetic Magistrates' Court")
+        submit("Apply for warrant")
+        expect(page.locator("#warrant-status")).to_have_text("applied")
+        submit("Record decision")
+        expect(page.locator("#warrant-status")).to_have_text("granted")
+        page.get_by_label("Result").select_option("devices-seized")
+        submit("Record execution")
+        expect(page.locator("#warrant-status")).to_have_text("executed")
+        shot("warrant-executed")
+
+        page.goto(case_url)
+        page.get_by_label("Location").fill("3 Example Close")
+        page.get_by_label("Grounds").fill("Synthetic grounds for the test")
+        submit("Record arrest")
+        expect(page.get_by_role("status")).to_contain_text("Arrest recorded")
+
+        page.get_by_label("Exhibit reference").fill("GWP/JE/1")
+        page.get_by_label("Device type").select_option("laptop")
+        page.get_by_label("Seal number").fill("SEAL-000123")
+        page.get_by_label("Seized from").fill("3 Example Close")
+        page.get_by_label("Under warrant").select_option(index=1)
+        submit("Record exhibit")
+        expect(page.get_by_role("heading", name="Exhibit GWP/JE/1")).to_be_visible()
+        expect(page.locator("#no-triage")).to_be_visible()
+
+        engine = make_engine(database_url)  # the examiner's triage run of this exhibit arrives
+        with unit_of_work(make_session_factory(engine)) as session:
+            store_triage_run(session, "GWP/JE/1", matched=3)
+        engine.dispose()
+        page.reload()
+        expect(page.locator(".triage-matched")).to_have_text("3")
+        expect(page.get_by_text("zebra-test-0.jpg")).to_be_visible()
+        page.get_by_label("Handed to").fill("exhibits.officer")
+        page.get_by_label("Where").fill("Gwent property store")
+        page.get_by_label("Purpose").fill("Storage")
+        submit("Record hand-over")
+        expect(page.locator("#holder")).to_contain_text("exhibits.officer")
+        expect(page.locator("#chain")).to_have_text("unbroken")
+        shot("exhibit-with-triage")
+
+        page.goto(case_url)
+        page.get_by_label("Children identified").fill("2")
+        page.get_by_label("Children safeguarded").fill("2")
+        page.get_by_label("Referred to children's services").check()
+        page.get_by_label("Children's services (local authority)").fill("Synthetic County Council")
+        submit("Record safeguarding")
+        expect(page.get_by_role("status")).to_contain_text("Safeguarding recorded")
+        page.get_by_label("Helpline details given to").select_option("family")
+        submit("Note helpline details given")
+        expect(page.get_by_role("status")).to_contain_text("Helpline details noted")
+
+        page.get_by_label("Outcome", exact=True).select_option("conviction")
+        submit("Record outcome")
+        expect(page.get_by_role("status")).to_contain_text("referral closed")
+        expect(page.locator("#referral-status")).to_have_text("closed")
+        timeline = page.locator("#timeline")
+        for title in (
+            "Referral received",
+            "Risk assessed: High",
+            "Warrant executed",
+            "Exhibit seized: GWP/JE/1",
+            "Safeguarding recorded",
+            "Outcome: conviction",
+        ):
+            expect(timeline).to_contain_text(title)
+        shot("case-closed")
+
+        page.get_by_role("link", name="Dashboard").click()
+        expect(page.locator("#open-count")).to_have_text("0")
+        page.keyboard.press("Tab")  # the skip link is the first stop, for keyboard users
+        expect(page.get_by_role("link", name="Skip to content")).to_be_focused()
+        shot("dashboard-after")
+        browser.close()
+
+    assert len(list(ARTIFACTS.glob("*.png"))) >= 8
