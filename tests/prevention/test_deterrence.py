@@ -57,6 +57,23 @@ def test_url_patterns_are_globs_without_the_scheme() -> None:
     assert not warns(url="https://example.test.evil/zebra-x")
 
 
+def test_indexed_and_scanned_url_globs_both_match() -> None:
+    config = parse_prevention_config(
+        "[deterrence]\nurl_patterns = ['example.invalid/placeholder/*', '*/zebra-path-*',"
+        " 'cdn?.example.test/x']"
+    )
+    assert len(config.patterns.url_scan) == 2  # no literal host: tried on every URL
+    for url, expected in [
+        ("https://example.invalid/placeholder/1", True),
+        ("https://sub.example.invalid/placeholder/1", False),
+        ("http://anything.test/zebra-path-2", True),
+        ("http://cdn1.example.test/x", True),
+        ("http://example.test/x", False),
+    ]:
+        answer = decide(config.patterns, config.helpline, DeterrenceRequest(url=url))
+        assert answer.warn is expected, url
+
+
 def test_hashes_match_in_any_case() -> None:
     assert warns(hashes=("69c459dd76c6198f72f0c20ddd3c9447",))
     assert not warns(hashes=("0" * 32,))

@@ -12,7 +12,7 @@ from __future__ import annotations
 import fnmatch
 import re
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 
 from netsafe.prevention.counters import CounterRepository, FunnelStep, count_funnel_step
@@ -36,31 +36,71 @@ def normalise_url(url: str) -> str:
     return re.sub(r"^[a-z][a-z0-9+.-]*://", "", url.strip().casefold())
 
 
+_GLOB_CHARS = re.compile(r"[*?\[\]]")
+
+
+def _glob_host_key(glob: str) -> str | None:
+    """The literal host name a URL glob is filed under, or None when it must always be tried."""
+    host = glob.split("/", 1)[0].removeprefix("*.")
+    return None if not host or _GLOB_CHARS.search(host) else host
+
+
+def _host_suffixes(url: str) -> list[str]:
+    """A normalised URL's host and each of its parent domains."""
+    labels = url.split("/", 1)[0].split(".")
+    return [".".join(labels[i:]) for i in range(len(labels))]
+
+
+def _words(text: str) -> tuple[str, ...]:
+    return tuple(normalise_words(text).split())
+
+
 @dataclass(frozen=True, slots=True)
 class DeterrencePatterns:
-    """The operator's patterns, normalised. Build with `DeterrencePatterns.build(...)`."""
+    """The operator's patterns, indexed for the check. Build with `DeterrencePatterns.build`.
 
-    terms: tuple[str, ...] = ()
+    Terms are kept as word sequences in a set, so a check looks up each run of the query's words
+    (up to the longest term's length) instead of scanning every term. URL globs whose host is a
+    literal name or `*.` + a literal name are indexed by that name, so a check tries only the
+    globs filed under the URL host's own suffixes (`a.example.test`, `example.test`, `test`);
+    other globs are tried on every URL."""
+
+    terms: frozenset[tuple[str, ...]] = frozenset()
     url_patterns: tuple[str, ...] = ()
     hashes: frozenset[str] = frozenset()
+    longest_term: int = 0
+    url_index: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    url_scan: tuple[str, ...] = ()
 
     @classmethod
     def build(
         cls, *, terms: tuple[str, ...], url_patterns: tuple[str, ...], hashes: tuple[str, ...]
     ) -> DeterrencePatterns:
-        normalised_terms = []
+        term_words = []
         for term in terms:
-            words = normalise_words(term)
+            words = _words(term)
             if not words:
                 raise ValueError(f"deterrence.terms: {term!r} has no letters or digits")
-            normalised_terms.append(words)
+            term_words.append(words)
         for hash_ in hashes:
             if not _HEX_HASH.fullmatch(hash_.casefold()):
                 raise ValueError(f"deterrence.hashes: {hash_!r} is not an MD5/SHA-1/SHA-256 hex")
+        globs = tuple(normalise_url(p) for p in url_patterns)
+        index: dict[str, list[str]] = {}
+        scan: list[str] = []
+        for glob in globs:
+            host = _glob_host_key(glob)
+            if host is None:
+                scan.append(glob)
+            else:
+                index.setdefault(host, []).append(glob)
         return cls(
-            terms=tuple(normalised_terms),
-            url_patterns=tuple(normalise_url(p) for p in url_patterns),
+            terms=frozenset(term_words),
+            url_patterns=globs,
             hashes=frozenset(h.casefold() for h in hashes),
+            longest_term=max((len(w) for w in term_words), default=0),
+            url_index={host: tuple(found) for host, found in index.items()},
+            url_scan=tuple(scan),
         )
 
     def __len__(self) -> int:
@@ -99,14 +139,19 @@ class DeterrenceAnswer:
 
 
 def matches(patterns: DeterrencePatterns, request: DeterrenceRequest) -> bool:
-    """True when the query, URL or any hash meets one of the patterns."""
-    if request.query:
-        words = normalise_words(request.query)
-        if any(term in words for term in patterns.terms):
-            return True
-    if request.url:
+    """True when the query (a run of whole words), the URL or any hash meets a pattern."""
+    if request.query and patterns.terms:
+        words = _words(request.query)
+        for size in range(1, min(patterns.longest_term, len(words)) + 1):
+            for start in range(len(words) - size + 1):
+                if words[start : start + size] in patterns.terms:
+                    return True
+    if request.url and patterns.url_patterns:
         url = normalise_url(request.url)
-        if any(fnmatch.fnmatchcase(url, pattern) for pattern in patterns.url_patterns):
+        candidates = [*patterns.url_scan]
+        for host in _host_suffixes(url):
+            candidates += patterns.url_index.get(host, ())
+        if any(fnmatch.fnmatchcase(url, glob) for glob in candidates):
             return True
     return any(h.strip().casefold() in patterns.hashes for h in request.hashes)
 
