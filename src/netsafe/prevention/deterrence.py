@@ -69,8 +69,8 @@ class DeterrencePatterns:
     url_patterns: tuple[str, ...] = ()
     hashes: frozenset[str] = frozenset()
     longest_term: int = 0
-    url_index: dict[str, tuple[str, ...]] = field(default_factory=dict)
-    url_scan: tuple[str, ...] = ()
+    url_index: dict[str, tuple[re.Pattern[str], ...]] = field(default_factory=dict)
+    url_scan: tuple[re.Pattern[str], ...] = ()
 
     @classmethod
     def build(
@@ -86,14 +86,15 @@ class DeterrencePatterns:
             if not _HEX_HASH.fullmatch(hash_.casefold()):
                 raise ValueError(f"deterrence.hashes: {hash_!r} is not an MD5/SHA-1/SHA-256 hex")
         globs = tuple(normalise_url(p) for p in url_patterns)
-        index: dict[str, list[str]] = {}
-        scan: list[str] = []
+        index: dict[str, list[re.Pattern[str]]] = {}
+        scan: list[re.Pattern[str]] = []
         for glob in globs:
+            compiled = re.compile(fnmatch.translate(glob))
             host = _glob_host_key(glob)
             if host is None:
-                scan.append(glob)
+                scan.append(compiled)
             else:
-                index.setdefault(host, []).append(glob)
+                index.setdefault(host, []).append(compiled)
         return cls(
             terms=frozenset(term_words),
             url_patterns=globs,
@@ -151,7 +152,7 @@ def matches(patterns: DeterrencePatterns, request: DeterrenceRequest) -> bool:
         candidates = [*patterns.url_scan]
         for host in _host_suffixes(url):
             candidates += patterns.url_index.get(host, ())
-        if any(fnmatch.fnmatchcase(url, glob) for glob in candidates):
+        if any(glob.match(url) for glob in candidates):
             return True
     return any(h.strip().casefold() in patterns.hashes for h in request.hashes)
 
