@@ -101,7 +101,7 @@ def record_now(request: Request, event: AuditEvent) -> None:
         log.exception("could not record audit event %s", event.action)
 
 
-def _auditor(request: Request, session: SessionDep) -> Auditor:
+async def _auditor(request: Request, session: SessionDep) -> Auditor:
     return Auditor(request, session)
 
 

@@ -8,13 +8,11 @@ from __future__ import annotations
 from fastapi import FastAPI
 
 from netsafe.operation.roles import Role
-from netsafe.web import auth_api, login_pages
+from netsafe.web import admin_pages, audit_routes, auth_api, login_pages, lookup_api, report_pages
+from netsafe.web.audit_routes import AUDIT_READERS
 from netsafe.web.csrf import CSRF_FIELD, csrf_token
 from netsafe.web.errors import install_error_pages
 from netsafe.web.middleware import PlatformMiddleware
-
-#: Roles that may read the audit log (a supervisor: their own agency's events).
-AUDIT_READERS = (Role.SUPERVISOR, Role.OPERATION_LEAD, Role.ADMIN)
 
 
 def install_platform(app: FastAPI) -> None:
@@ -28,3 +26,7 @@ def install_platform(app: FastAPI) -> None:
     env.globals["AUDIT_READERS"] = AUDIT_READERS
     app.include_router(auth_api.router)
     app.include_router(login_pages.router)
+    app.include_router(audit_routes.router)
+    app.include_router(admin_pages.router)
+    app.include_router(report_pages.router)
+    app.include_router(lookup_api.router)

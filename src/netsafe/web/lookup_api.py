@@ -1,0 +1,186 @@
+"""Remote identification: `POST /api/v1/lookup` — hashes, or one file hashed in memory.
+
+JSON: `{"hashes": [{"type": "sha256", "value": "…"}, …], "max_distance": 31}` answers one result
+per hash. `multipart/form-data` with a `file` field: the file is read into memory (never written
+to disk: the upload parser is capped below its spill size), fingerprinted like `netsafe match`
+(MD5, SHA-1, SHA-256, PDQ) and matched; its bytes are dropped when the request ends. The matcher
+is the hash-list engine (`hashlists.matcher.ListMatcher`), kept in memory per process and brought
+up to date with the stored lists on every call (`hashlists.index_sync.apply_changes`).
+"""
+
+from __future__ import annotations
+
+import io
+import threading
+from collections.abc import AsyncGenerator
+from typing import Annotated, Any, Literal
+
+from fastapi import APIRouter, Depends, HTTPException, Request
+from pydantic import BaseModel, Field, ValidationError
+from starlette.concurrency import run_in_threadpool
+from starlette.datastructures import UploadFile
+from starlette.formparsers import MultiPartException, MultiPartParser
+
+from netsafe.hashlists.index_sync import ListIndex, apply_changes
+from netsafe.hashlists.matcher import MatchOutcome
+from netsafe.operation.roles import POLICE_ROLES, Viewer
+from netsafe.signals.fingerprint import fingerprint_stream
+from netsafe.store.repositories.hashlists import SqlHashListRepository
+from netsafe.web.auditor import AuditDep
+from netsafe.web.deps import SessionDep
+from netsafe.web.policy import allow
+
+MAX_UPLOAD_BYTES = 64 * 1024 * 1024
+MAX_HASHES = 1000
+
+router = APIRouter(tags=["lookup"])
+
+
+class HashQuery(BaseModel):
+    """One hash to look up: its type and hex value."""
+
+    type: Literal["md5", "sha1", "sha256", "pdq"]
+    value: str = Field(min_length=32, max_length=64)
+
+
+class LookupIn(BaseModel):
+    """Hashes to look up; `max_distance` overrides every list's PDQ distance."""
+
+    hashes: list[HashQuery] = Field(min_length=1, max_length=MAX_HASHES)
+    max_distance: int | None = Field(None, ge=0, le=256)
+
+
+class _InMemoryMultiPartParser(MultiPartParser):
+    """Never spills an upload to a temporary file: bodies are capped below this size."""
+
+    spool_max_size = MAX_UPLOAD_BYTES + 1024 * 1024
+
+
+class LookupIndex:
+    """The process's matching index, synced with the stored lists before each lookup."""
+
+    def __init__(self) -> None:
+        self._index: ListIndex | None = None
+        self._lock = threading.Lock()
+
+    def match(self, session: SessionDep, query: Any) -> Any:
+        """Run `query(matcher)` on an up-to-date matcher (serialised: the index is mutable)."""
+        with self._lock:
+            if self._index is None:
+                self._index = ListIndex()
+            apply_changes(self._index, SqlHashListRepository(session))
+            return query(self._index.matcher())
+
+
+def _lookup_index(request: Request) -> LookupIndex:
+    index: LookupIndex | None = getattr(request.app.state, "lookup_index", None)
+    if index is None:
+        index = request.app.state.lookup_index = LookupIndex()
+    return index
+
+
+async def _capped_body(request: Request) -> AsyncGenerator[bytes, None]:
+    received = 0
+    async for chunk in request.stream():
+        received += len(chunk)
+        if received > MAX_UPLOAD_BYTES + 64 * 1024:
+            raise HTTPException(413, detail=f"the file is larger than {MAX_UPLOAD_BYTES:,} bytes")
+        yield chunk
+
+
+async def _uploaded_file(request: Request) -> tuple[str, bytes]:
+    parser = _InMemoryMultiPartParser(
+        request.headers, _capped_body(request), max_files=1, max_fields=10
+    )
+    try:
+        form = await parser.parse()
+    except MultiPartException as error:
+        raise HTTPException(400, detail=str(error)) from None
+    upload = form.get("file")
+    if not isinstance(upload, UploadFile):
+        raise HTTPException(422, detail="file: send the file in a multipart field named `file`")
+    try:
+        return upload.filename or "upload", await upload.read()
+    finally:
+        await upload.close()
+
+
+def _outcome_json(outcome: MatchOutcome) -> dict[str, object]:
+    return outcome.as_json()
+
+
+LOOKUP_OPENAPI = {
+    "requestBody": {
+        "required": True,
+        "content": {
+            "application/json": {"schema": LookupIn.model_json_schema()},
+            "multipart/form-data": {
+                "schema": {
+                    "type": "object",
+                    "properties": {"file": {"type": "string", "format": "binary"}},
+                    "required": ["file"],
+                }
+            },
+        },
+    }
+}
+
+
+@router.post("/api/v1/lookup", openapi_extra=LOOKUP_OPENAPI)
+async def lookup(
+    request: Request,
+    viewer: Annotated[Viewer, Depends(allow(*POLICE_ROLES))],
+    session: SessionDep,
+    auditor: AuditDep,
+) -> dict[str, Any]:
+    """Match hashes (JSON) or one file (multipart, hashed in memory, never stored)."""
+    index = _lookup_index(request)
+    if request.headers.get("content-type", "").startswith("multipart/form-data"):
+        name, data = await _uploaded_file(request)
+        fingerprint = await run_in_threadpool(fingerprint_stream, io.BytesIO(data), path=name)
+        del data
+        outcome: MatchOutcome = await run_in_threadpool(
+            index.match, session, lambda m: m.match(fingerprint)
+        )
+        auditor.record(
+            "lookup.file", "hash", fingerprint.sha256, detail=f"{len(outcome.matches)} matches"
+        )
+        return {
+            "file": {
+                "size": fingerprint.size,
+                "md5": fingerprint.md5,
+                "sha1": fingerprint.sha1,
+                "sha256": fingerprint.sha256,
+                "pdq": fingerprint.pdq,
+                "pdq_quality": fingerprint.pdq_quality,
+                "error": fingerprint.error,
+            },
+            **_outcome_json(outcome),
+        }
+    try:
+        body = LookupIn.model_validate_json(await request.body())
+    except ValidationError as error:
+        raise HTTPException(
+            422, detail=error.errors(include_url=False, include_input=False)
+        ) from None
+
+    def run(matcher: Any) -> list[dict[str, Any]]:
+        results = []
+        for item in body.hashes:
+            try:
+                outcome = matcher.match_hashes(
+                    **{item.type: item.value}, max_distance=body.max_distance
+                )
+            except ValueError as error:
+                raise HTTPException(
+                    422, detail=f"hashes: {item.type} value {item.value!r}: {error}"
+                ) from None
+            results.append({"type": item.type, "value": item.value.lower(), **outcome.as_json()})
+        return results
+
+    results = await run_in_threadpool(index.match, session, run)
+    matched = sum(1 for r in results if r["matches"])
+    auditor.record(
+        "lookup.hashes", "hash", None, detail=f"{len(results)} hashes, {matched} matched"
+    )
+    return {"results": results}
