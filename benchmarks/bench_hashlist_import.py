@@ -1,0 +1,192 @@
+"""Benchmark: import a generated VICS 2.0 hash set into SQLite and PostgreSQL.
+
+Target (hash-list issue): 10,000,000 entries at >= 100,000 entries/s with peak RSS < 500 MB, on
+both backends. References measured in the same run: how fast this script writes the file
+(json.dumps per entry), and how fast ijson's C backend alone parses it (no checks, no storage).
+
+    python benchmarks/bench_hashlist_import.py            # 10,000,000 entries
+    NETSAFE_BENCH_HASHLIST_ENTRIES=200000 python benchmarks/bench_hashlist_import.py   # quick
+
+The file is generated under benchmarks/.data/ (seeded; about 190 bytes an entry) and deleted
+afterwards. PostgreSQL: NETSAFE_BENCH_POSTGRES_URL (default the local test server), in a schema
+of its own that is dropped at the end; skipped when no server answers. Each import runs in a
+fresh process; its peak RSS and that of its reading helper process are both reported, and the
+target is judged on their sum.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import random
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+import uuid
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+ENTRIES = int(os.environ.get("NETSAFE_BENCH_HASHLIST_ENTRIES", "10000000"))
+POSTGRES_URL = os.environ.get(
+    "NETSAFE_BENCH_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test"
+)
+TARGET_RATE = 100_000
+TARGET_RSS_MB = 500
+CONTEXT = "http://github.com/VICSDATAMODEL/ProjectVic/DataModels/2.0.xml/CUSTOM/$metadata#Media"
+
+
+def generate(path: Path, count: int) -> float:
+    """Write a VICS 2.0 file like real ones (BOM, upper-case hex, string booleans); entries/s."""
+    rng = random.Random(20261123)
+    started = time.perf_counter()
+    with path.open("w", encoding="utf-8") as handle:
+        handle.write("\ufeff" + json.dumps({"@odata.context": CONTEXT})[:-1] + ', "value": [\n')
+        for number in range(1, count + 1):
+            media: dict[str, object] = {
+                "MediaID": number,
+                "Category": rng.randint(0, 5),
+                "MD5": f"{rng.getrandbits(128):032X}",
+                "SHA1": f"{rng.getrandbits(160):040X}",
+                "MediaSize": rng.randint(1_000, 20_000_000),
+                "VictimIdentified": "true" if number % 10 == 0 else "false",
+                "IsDistributed": "false",
+            }
+            if number % 4 == 0:
+                media["Series"] = f"series-{number % 997}"
+            if number % 3 == 0:
+                media["AlternativeHashes"] = [
+                    {"HashName": "PDQ", "HashValue": f"{rng.getrandbits(256):064x}"}
+                ]
+            handle.write(("," if number > 1 else "") + json.dumps(media) + "\n")
+        handle.write("]}\n")
+    return count / (time.perf_counter() - started)
+
+
+def parse_only(path: Path) -> float:
+    """ijson's C backend over the file, building each object and nothing else; entries/s."""
+    import ijson
+
+    backend = ijson.get_backend("yajl2_c")
+    started = time.perf_counter()
+    with path.open("rb") as handle:
+        handle.read(3)
+        count = sum(1 for _ in backend.items(handle, "value.item", use_float=True))
+    return count / (time.perf_counter() - started)
+
+
+IMPORT_SCRIPT = """
+import json, resource, sys, time
+from pathlib import Path
+from netsafe.hashlists.category_map import CategoryMap
+from netsafe.hashlists.formats import ListFormat
+from netsafe.hashlists.importer import import_list
+from netsafe.hashlists.model import ListSettings, Provenance
+from netsafe.hashlists.reading import ListReading
+from netsafe.store.engine import make_engine, make_session_factory, unit_of_work
+from netsafe.store.migrate import upgrade
+from netsafe.store.repositories.hashlists import SqlHashListRepository
+
+def main():
+    url, path = sys.argv[1], Path(sys.argv[2])
+    engine = make_engine(url)
+    upgrade(engine)
+    started = time.perf_counter()
+    reading = ListReading(path, ListFormat.AUTO, CategoryMap.load())
+    with unit_of_work(make_session_factory(engine)) as session:
+        report = import_list(SqlHashListRepository(session), "bench", reading.batches(),
+                             list_format=reading.list_format.value, provenance=Provenance(),
+                             settings=ListSettings())
+    seconds = time.perf_counter() - started
+    print(json.dumps({"entries": report.entries, "seconds": seconds,
+        "rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+        "helper_rss_mb": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024}))
+
+if __name__ == "__main__":
+    main()
+"""
+
+
+def run_import(url: str, path: Path) -> dict[str, float]:
+    result = subprocess.run(
+        [sys.executable, "-c", IMPORT_SCRIPT, url, str(path)],
+        check=True,
+        capture_output=True,
+        text=True,
+    )
+    data: dict[str, float] = json.loads(result.stdout.strip().splitlines()[-1])
+    return data
+
+
+def postgres_schema_url() -> tuple[str, str] | None:
+    try:
+        from sqlalchemy import create_engine, make_url, text
+
+        engine = create_engine(POSTGRES_URL)
+        schema = f"bench_hashlists_{uuid.uuid4().hex[:8]}"
+        with engine.begin() as connection:
+            connection.execute(text(f'CREATE SCHEMA "{schema}"'))
+        engine.dispose()
+    except Exception as error:
+        print(f"PostgreSQL: skipped ({type(error).__name__}: {error})")
+        return None
+    url = make_url(POSTGRES_URL).update_query_dict({"options": f"-csearch_path={schema}"})
+    return url.render_as_string(hide_password=False), schema
+
+
+def drop_schema(schema: str) -> None:
+    from sqlalchemy import create_engine, text
+
+    engine = create_engine(POSTGRES_URL)
+    with engine.begin() as connection:
+        connection.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+    engine.dispose()
+
+
+def report(backend: str, result: dict[str, float], parse_rate: float) -> bool:
+    rate = result["entries"] / result["seconds"]
+    rss = result["rss_mb"] + result["helper_rss_mb"]
+    met = rate >= TARGET_RATE and rss < TARGET_RSS_MB
+    print(
+        f"{backend:<10} import: {int(result['entries']):,} entries in {result['seconds']:.1f} s = "
+        f"{rate:,.0f} entries/s ({rate / parse_rate:.2f}x parse-only); peak RSS "
+        f"{result['rss_mb']:.0f} MB + helper {result['helper_rss_mb']:.0f} MB = {rss:.0f} MB"
+    )
+    print(
+        f"{backend:<10} target >= {TARGET_RATE:,}/s and < {TARGET_RSS_MB} MB: "
+        + ("target met" if met else "target missed")
+    )
+    return met
+
+
+def main() -> int:
+    data_dir = HERE / ".data"
+    data_dir.mkdir(exist_ok=True)
+    path = data_dir / f"vics-2.0-{ENTRIES}.json"
+    print(f"entries: {ENTRIES:,}; load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs")
+    try:
+        generation_rate = generate(path, ENTRIES)
+        print(f"reference  file generation: {generation_rate:,.0f} entries/s "
+              f"({path.stat().st_size / 1e6:,.0f} MB)")  # fmt: skip
+        parse_rate = parse_only(path)
+        print(f"reference  ijson yajl2_c parse only: {parse_rate:,.0f} entries/s")
+        with tempfile.TemporaryDirectory(dir=data_dir) as folder:
+            sqlite = run_import(f"sqlite:///{folder}/bench.db", path)
+        report("SQLite", sqlite, parse_rate)
+        postgres = postgres_schema_url()
+        if postgres is not None:
+            url, schema = postgres
+            try:
+                report("PostgreSQL", run_import(url, path), parse_rate)
+            finally:
+                drop_schema(schema)
+    finally:
+        path.unlink(missing_ok=True)
+    own_rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(f"benchmark process peak RSS: {own_rss:.0f} MB")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
