@@ -159,3 +159,14 @@ def test_the_help_page_is_public_and_counts_views(client: TestClient) -> None:
     assert 'href="/help/chat"' in page.text
     assert 'data-funnel="helpline-click"' in page.text
     assert "Log in" in page.text  # anonymous: the public navigation
+
+
+def test_the_help_page_adds_the_operators_helpline_text(
+    client: TestClient, settings: Settings
+) -> None:
+    (settings.home / "helpline.txt").write_text(
+        "Local support line.\nhttps://support.example.test\n\nSecond paragraph.", encoding="utf-8"
+    )
+    page = client.get("/help")
+    assert '<a href="https://support.example.test">' in page.text
+    assert "Second paragraph." in page.text

@@ -8,6 +8,8 @@ these paths (`access_log.py`).
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from fastapi import APIRouter, Depends, HTTPException, Request, Response
 from fastapi.responses import HTMLResponse, RedirectResponse
 from pydantic import BaseModel, Field
@@ -27,13 +29,15 @@ from netsafe.prevention.deterrence import (
     check_and_count,
 )
 from netsafe.store.repositories.prevention import SqlCounterRepository
-from netsafe.web.deps import SessionDep, TemplatesDep
+from netsafe.web.deps import SessionDep, SettingsDep, TemplatesDep
 from netsafe.web.policy import public
 from netsafe.web.prevention.common import PreventionConfigDep, uk_today
 
 router = APIRouter(dependencies=[Depends(public())])
 
 HELP_PAGE = "/help"
+#: Optional extra text for the help page (plain text; lines starting "http" become links).
+HELP_TEXT_FILE = "helpline.txt"
 
 
 @router.post("/api/v1/prevention/self-help/{module}/{event}", status_code=204, tags=["prevention"])
@@ -80,15 +84,29 @@ def funnel_step(step: FunnelStep, session: SessionDep) -> Response:
     return Response(status_code=204)
 
 
+def extra_help_text(home: Path) -> list[list[str]]:
+    """Paragraphs of `NETSAFE_HOME/helpline.txt` (blank lines separate them), if it exists."""
+    path = home / HELP_TEXT_FILE
+    if not path.is_file():
+        return []
+    text = path.read_text(encoding="utf-8")
+    paragraphs = [block.strip() for block in text.replace("\r\n", "\n").split("\n\n")]
+    return [block.splitlines() for block in paragraphs if block]
+
+
 @router.get(HELP_PAGE, response_class=HTMLResponse, include_in_schema=False)
 def help_page(
-    request: Request, session: SessionDep, templates: TemplatesDep, config: PreventionConfigDep
+    request: Request,
+    session: SessionDep,
+    settings: SettingsDep,
+    templates: TemplatesDep,
+    config: PreventionConfigDep,
 ) -> Response:
-    """The public help page: the helpline's details. Each view adds one to the day's count."""
+    """The public help page: the helpline's details (the prevention file), then any text of
+    `NETSAFE_HOME/helpline.txt`. Each view adds one to the day's count."""
     count_funnel_step(SqlCounterRepository(session), FunnelStep.HELP_PAGE_VIEW, uk_today())
-    return templates.TemplateResponse(
-        request, "prevention/help.html", {"helpline": config.helpline}
-    )
+    context = {"helpline": config.helpline, "extra": extra_help_text(settings.home)}
+    return templates.TemplateResponse(request, "prevention/help.html", context)
 
 
 @router.get(f"{HELP_PAGE}/chat", include_in_schema=False)
