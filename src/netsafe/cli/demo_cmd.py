@@ -2,17 +2,22 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 import typer
 from rich.console import Console
+from sqlalchemy.orm import Session
 
 from netsafe.cli.context import command_context
-from netsafe.cli.output import JSON_OPTION_HELP, emit, progress_bar
+from netsafe.cli.output import JSON_OPTION_HELP, emit, progress_bar, stderr_console
 from netsafe.demo.seed import STEPS, seed_demo_operation
 from netsafe.operation.agencies import ensure_agencies
+from netsafe.operation.demo_users import DemoRefusedError, ensure_demo_users
 from netsafe.prevention.code_words import CodeWordHasher
 from netsafe.prevention.settings_file import PREVENTION_FILE_NAME, load_prevention_config
 from netsafe.store.repositories.agencies import SqlAgencyRepository
 from netsafe.store.repositories.demo import SqlDemoLedger, SqlDemoWriter
+from netsafe.store.repositories.users import SqlUserRepository
 
 
 def demo(as_json: bool = typer.Option(False, "--json", help=JSON_OPTION_HELP)) -> None:
@@ -30,8 +35,10 @@ def demo(as_json: bool = typer.Option(False, "--json", help=JSON_OPTION_HELP)) -
             self_help_modules=modules,
             progress=lambda step: bar.update(task, advance=1, description=step),
         )
+        demo_users = _demo_users(session, settings.env)
     result = {
         "agencies_added": [a.slug for a in added],
+        "demo_users_added": demo_users,
         "operation": {
             "dataset": operation.dataset,
             "seed": operation.seed,
@@ -45,7 +52,24 @@ def demo(as_json: bool = typer.Option(False, "--json", help=JSON_OPTION_HELP)) -
             console.print("demo: already seeded")
             return
         console.print(f"demo: {len(added)} agencies added")
+        if demo_users:
+            console.print(f"  demo users (password in the README): {len(demo_users)}")
         for name, count in operation.added.items():
             console.print(f"  {name}: {count:,}")
 
     emit(result, as_json=as_json, render=render)
+
+
+def _demo_users(session: Session, environment: str) -> list[str]:
+    """The demo accounts created (none in production: a warning instead)."""
+    try:
+        created = ensure_demo_users(
+            SqlUserRepository(session),
+            SqlAgencyRepository(session),
+            environment=environment,
+            now=datetime.now(UTC),
+        )
+    except DemoRefusedError as refused:
+        stderr_console().print(f"[yellow]warning:[/] {refused}", highlight=False)
+        return []
+    return [u.username for u in created]
