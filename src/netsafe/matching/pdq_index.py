@@ -1,11 +1,213 @@
-"""The PDQ index: all entries within a Hamming distance of a query, for millions of hashes."""
+"""The PDQ index: every entry within a Hamming distance of a query, for millions of hashes.
+
+A static multi-index-hashing part (multi_index.py) holds most hashes; additions go to a small
+delta searched by brute force, removals mark rows dead. When the delta or the dead rows grow past
+a fraction of the index, the static part is rebuilt from the live rows (amortised: a hash list
+sync adding or removing a few thousand entries never rebuilds ten million). Persisted as a folder
+of .npy files that `load` memory-maps, so several worker processes share one copy.
+
+Measured against FAISS in benchmarks/bench_pdq_index.py; BruteForcePdqIndex is the reference.
+"""
 
 from __future__ import annotations
 
-from netsafe.matching.pdq_brute_force import BruteForcePdqIndex
+from collections.abc import Iterable, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+from typing import ClassVar, Literal
+
+import numpy as np
+import numpy.typing as npt
+
+from netsafe.matching.hash_array import (
+    ByteRows,
+    IdArray,
+    as_ids,
+    as_rows,
+    read_manifest,
+    replace_folder,
+    write_manifest,
+)
+from netsafe.matching.multi_index import MultiIndex, scan
+from netsafe.matching.pdq_brute_force import (
+    PDQ_BYTES,
+    Words,
+    check_distance,
+    query_words,
+    sorted_pairs,
+    to_words,
+)
+
+Pairs = list[tuple[int, int]]
 
 
-class PdqIndex(BruteForcePdqIndex):
-    """Placeholder with the final API: multi-index hashing replaces the brute-force search."""
+class PdqIndex:
+    """PDQ hashes by entry id, searched by Hamming distance. Ids need not be unique."""
 
-    KIND = "netsafe-pdq-index"
+    KIND: ClassVar[str] = "netsafe-pdq-index"
+    #: Below this many hashes the static part is not worth its tables: everything is scanned.
+    TABLES_FROM: ClassVar[int] = 20_000
+    #: Queries searched together (vectorised); batches are spread over `threads`.
+    BATCH: ClassVar[int] = 256
+
+    def __init__(self, *, threads: int = 1) -> None:
+        self.threads = max(1, threads)
+        self._words: Words = np.empty((0, 4), dtype=np.uint64)
+        self._ids: IdArray = np.empty(0, dtype=np.int64)
+        self._alive: npt.NDArray[np.bool_] = np.empty(0, dtype=np.bool_)
+        self._tables: MultiIndex | None = None
+        self._delta_words: Words = np.empty((0, 4), dtype=np.uint64)
+        self._delta_ids: IdArray = np.empty(0, dtype=np.int64)
+        self._dead = 0
+
+    def __len__(self) -> int:
+        return len(self._ids) - self._dead + len(self._delta_ids)
+
+    # -- changes ---------------------------------------------------------------------------
+
+    def add(self, ids: Iterable[int] | npt.ArrayLike, hashes: Sequence[str] | ByteRows) -> None:
+        """Add entries: `ids[i]` has the PDQ hash `hashes[i]` (hex, or an (n, 32) uint8 array).
+
+        Into an empty index a contiguous uint8 array is taken as is, not copied (10M hashes are
+        320 MB): do not change it afterwards.
+        """
+        id_array = as_ids(ids)
+        words = to_words(as_rows(hashes, PDQ_BYTES, what="pdq"))
+        if len(id_array) != len(words):
+            raise ValueError(f"{len(id_array)} ids but {len(words)} hashes")
+        if not len(id_array):
+            return
+        if not len(self._ids) and not len(self._delta_ids) and len(words) >= self.TABLES_FROM:
+            self._words, self._ids = words, id_array
+            self._alive = np.ones(len(id_array), dtype=np.bool_)
+            self._dead = 0
+            self._tables = MultiIndex.build(words)
+            return
+        self._delta_words = np.concatenate([self._delta_words, words])
+        self._delta_ids = np.concatenate([self._delta_ids, id_array])
+        self._maybe_rebuild()
+
+    def remove(self, ids: Iterable[int] | npt.ArrayLike) -> int:
+        """Remove every entry with one of `ids`; returns how many hashes were removed."""
+        gone = as_ids(ids)
+        if not len(gone):
+            return 0
+        removed = 0
+        if len(self._ids):
+            hit = self._alive & np.isin(self._ids, gone)
+            count = int(hit.sum())
+            if count:
+                if not self._alive.flags.writeable:
+                    self._alive = self._alive.copy()
+                self._alive[hit] = False
+                self._dead += count
+                removed += count
+        if len(self._delta_ids):
+            keep = ~np.isin(self._delta_ids, gone)
+            removed += int(len(keep) - keep.sum())
+            self._delta_words, self._delta_ids = self._delta_words[keep], self._delta_ids[keep]
+        self._maybe_rebuild()
+        return removed
+
+    def rebuild(self) -> None:
+        """Fold the delta and drop dead rows now (otherwise done when they grow)."""
+        live = self._alive
+        words = np.concatenate([self._words[live], self._delta_words])
+        ids = np.concatenate([self._ids[live], self._delta_ids])
+        self._words, self._ids = words, ids
+        self._alive = np.ones(len(ids), dtype=np.bool_)
+        self._dead = 0
+        self._delta_words = np.empty((0, 4), dtype=np.uint64)
+        self._delta_ids = np.empty(0, dtype=np.int64)
+        self._tables = MultiIndex.build(words) if len(words) >= self.TABLES_FROM else None
+
+    def _maybe_rebuild(self) -> None:
+        main = len(self._ids)
+        delta_limit = max(self.TABLES_FROM, main // 16)
+        if len(self._delta_ids) > delta_limit or self._dead > max(1000, main // 4):
+            self.rebuild()
+
+    # -- queries ---------------------------------------------------------------------------
+
+    def search(self, hash_hex: str, max_distance: int) -> Pairs:
+        """(id, distance) of every entry within `max_distance` bits of `hash_hex`, nearest first."""
+        return self.search_many([hash_hex], max_distance)[0]
+
+    def search_many(self, hashes: Sequence[str] | ByteRows, max_distance: int) -> list[Pairs]:
+        """`search` for each query (hex strings or an (n, 32) uint8 array), in order."""
+        limit = check_distance(max_distance)
+        queries = query_words(hashes)
+        batches = [queries[i : i + self.BATCH] for i in range(0, len(queries), self.BATCH)]
+        if self.threads > 1 and len(batches) > 1:
+            with ThreadPoolExecutor(self.threads) as pool:
+                parts = list(pool.map(lambda batch: self._search_batch(batch, limit), batches))
+        else:
+            parts = [self._search_batch(batch, limit) for batch in batches]
+        return [pairs for part in parts for pairs in part]
+
+    def _search_batch(self, queries: Words, limit: int) -> list[Pairs]:
+        if self._tables is not None:
+            which, rows, distances = self._tables.search(queries, limit)
+        else:
+            which, rows, distances = scan(self._words, queries, limit)
+        if self._dead:
+            live = self._alive[rows]
+            which, rows, distances = which[live], rows[live], distances[live]
+        ids = self._ids[rows]
+        if len(self._delta_ids):
+            dq, drows, dd = scan(self._delta_words, queries, limit)
+            which = np.concatenate([which, dq])
+            ids = np.concatenate([ids, self._delta_ids[drows]])
+            distances = np.concatenate([distances, dd])
+        results: list[Pairs] = [[] for _ in range(len(queries))]
+        if len(which):
+            order = np.argsort(which, kind="stable")
+            which, ids, distances = which[order], ids[order], distances[order]
+            bounds = np.searchsorted(which, np.arange(len(queries) + 1))
+            for number in np.unique(which).tolist():
+                start, stop = bounds[number], bounds[number + 1]
+                results[number] = sorted_pairs(ids[start:stop], distances[start:stop])
+        return results
+
+    # -- persistence -----------------------------------------------------------------------
+
+    def save(self, path: Path) -> None:
+        """Write the index to the folder `path` (replaced as a whole; the delta is folded in)."""
+        if (
+            len(self._delta_ids)
+            or self._dead
+            or (self._tables is None and len(self._ids) >= self.TABLES_FROM)
+        ):
+            self.rebuild()
+
+        def write(folder: Path) -> None:
+            np.save(folder / "hashes.npy", self._words.view(np.uint8).reshape(-1, PDQ_BYTES))
+            np.save(folder / "ids.npy", self._ids)
+            if self._tables is not None:
+                self._tables.save(folder, "mih-")
+            write_manifest(
+                folder,
+                {"kind": self.KIND, "count": len(self), "tables": self._tables is not None},
+            )
+
+        replace_folder(Path(path), write)
+
+    @classmethod
+    def load(cls, path: Path, *, mmap: bool = True, threads: int = 1) -> PdqIndex:
+        """Read an index written by `save`, memory-mapped unless `mmap=False`."""
+        folder = Path(path)
+        manifest = read_manifest(folder, cls.KIND)
+        mode: Literal["r"] | None = "r" if mmap else None
+        rows = np.load(folder / "hashes.npy", mmap_mode=mode)
+        ids = np.load(folder / "ids.npy", mmap_mode=mode)
+        if rows.ndim != 2 or rows.shape[1] != PDQ_BYTES or len(rows) != len(ids):
+            raise ValueError(f"{folder}: damaged index (hashes {rows.shape}, ids {ids.shape})")
+        index = cls(threads=threads)
+        index._words = rows.view(np.uint64).reshape(-1, 4)
+        index._ids = ids
+        index._alive = np.ones(len(ids), dtype=np.bool_)
+        if manifest.get("tables"):
+            index._tables = MultiIndex.load(index._words, folder, "mih-", mmap=mmap)
+        elif len(ids) >= cls.TABLES_FROM:
+            index._tables = MultiIndex.build(index._words)
+        return index
