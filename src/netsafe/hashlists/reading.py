@@ -89,7 +89,7 @@ def _read_batches(reading: ListReading, skipped: SkipLog) -> Iterator[list[Entry
     sink = EntrySink(reading.path, skip_invalid=reading.skip_invalid, log=skipped)
     entries = read_entries(reading.path, reading.list_format, reading.categories, sink)
     while batch := list(islice(entries, reading.batch_size)):
-        yield cast(list[EntryRow], batch)
+        yield batch
 
 
 def _produce(reading: ListReading, channel: Any) -> None:

@@ -1,6 +1,7 @@
 """List file formats: one reader/writer module each (vics, csv, nsrl, plain) and detection.
 
-A reader is `read(path, categories, sink) -> Iterator[HashEntry]`: it streams entries, reports
+A reader is `read(path, categories, sink) -> Iterator[EntryRow]` (`HashEntry` named tuples, or
+plain tuples in the same field order where speed matters): it streams entries, reports
 an invalid entry to `sink` (which raises, or skips and counts with `--skip-invalid`) and raises
 `HashListFormatError` for a file it cannot read at all.
 """
@@ -14,7 +15,7 @@ from pathlib import Path
 from netsafe.hashlists.category_map import CategoryMap
 from netsafe.hashlists.errors import EntrySink, HashListFormatError
 from netsafe.hashlists.formats import csv, nsrl, plain, vics
-from netsafe.hashlists.model import HashEntry
+from netsafe.hashlists.model import EntryRow
 
 
 class ListFormat(enum.StrEnum):
@@ -49,7 +50,7 @@ def detect_format(path: Path) -> ListFormat:
 
 def read_entries(
     path: Path, list_format: ListFormat, categories: CategoryMap, sink: EntrySink
-) -> Iterator[HashEntry]:
+) -> Iterator[EntryRow]:
     """Stream the entries of `path` in `list_format` (`auto`: detected)."""
     if list_format is ListFormat.AUTO:
         list_format = detect_format(path)

@@ -29,7 +29,7 @@ from netsafe.hashlists.hashvalues import (
     parse_size,
     text_or_none,
 )
-from netsafe.hashlists.model import HashEntry
+from netsafe.hashlists.model import EntryRow, HashEntry
 
 CONTEXT_2_0 = "http://github.com/VICSDATAMODEL/ProjectVic/DataModels/2.0.xml/CUSTOM/$metadata"
 BOM = b"\xef\xbb\xbf"
@@ -53,7 +53,7 @@ def is_cases_form(head: bytes) -> bool:
     return b'"Media"' in head and b'"CaseID"' in head
 
 
-def read(path: Path, categories: CategoryMap, sink: EntrySink) -> Iterator[HashEntry]:
+def read(path: Path, categories: CategoryMap, sink: EntrySink) -> Iterator[EntryRow]:
     """Stream the media entries of a VICS file (either version, either form)."""
     with _open(path) as handle:
         head = handle.read(65536)
@@ -89,13 +89,22 @@ def _has_value_array(head: bytes) -> bool:
     return re.search(rb'"value"\s*:\s*\[', head) is not None
 
 
-def media_entry(media: dict[str, Any], categories: CategoryMap) -> HashEntry:
-    """One `Media` object as an entry (raises EntryError naming the field).
+def media_entry(media: dict[str, Any], categories: CategoryMap) -> EntryRow:
+    """One `Media` object as an entry row (raises EntryError naming the field).
 
     Written for speed (it runs once per entry of files with millions): the usual value types
-    take a fast path, anything else goes through the checking parsers in `hashvalues`.
+    (hex strings of the right length, numbers, "true"/"false") take an inline fast path, anything
+    else goes through the checking parsers in `hashvalues`, which accept or explain it.
     """
     get = media.get
+    md5 = get("MD5")
+    if md5 is not None:
+        raw = _fromhex(md5) if md5.__class__ is str and len(md5) == 32 else None
+        md5 = raw if raw is not None and len(raw) == 16 else hex_or_none(md5, "md5", "MD5")
+    sha1 = get("SHA1")
+    if sha1 is not None:
+        raw = _fromhex(sha1) if sha1.__class__ is str and len(sha1) == 40 else None
+        sha1 = raw if raw is not None and len(raw) == 20 else hex_or_none(sha1, "sha1", "SHA1")
     sha256 = get("SHA256")
     pdq = get("PDQ")
     alternatives = get("AlternativeHashes")
@@ -103,10 +112,6 @@ def media_entry(media: dict[str, Any], categories: CategoryMap) -> HashEntry:
         found = _alternative_hashes(alternatives)
         sha256 = sha256 or found.get("sha256")
         pdq = pdq or found.get("pdq")
-    md5 = get("MD5")
-    sha1 = get("SHA1")
-    md5 = None if md5 is None else hex_or_none(md5, "md5", "MD5")
-    sha1 = None if sha1 is None else hex_or_none(sha1, "sha1", "SHA1")
     if sha256 is not None:
         sha256 = hex_or_none(sha256, "sha256", "SHA256")
     if pdq is not None:
@@ -126,27 +131,26 @@ def media_entry(media: dict[str, Any], categories: CategoryMap) -> HashEntry:
         if victim is None:
             victim = parse_bool(get("VictimIdentified"), "VictimIdentified")
     series = get("Series")
+    if series is not None:
+        series = text_or_none(series, "Series")
     comments = get("Comments")
+    if comments is not None:
+        comments = _comments(comments)
     source_id = get("SourceID")
     if source_id is None:
         source_id = get("MediaID")
-    return HashEntry(
-        md5,
-        sha1,
-        sha256,
-        pdq,
-        category,
-        size,
-        None if series is None else text_or_none(series, "Series"),
-        victim,
-        None if comments is None else _comments(comments),
-        _source_id(source_id),
-    )
+    source_id = str(source_id) if source_id.__class__ is int else _source_id(source_id)
+    return (md5, sha1, sha256, pdq, category, size, series, victim, comments, source_id)
+
+
+def _fromhex(text: str) -> bytes | None:
+    try:
+        return bytes.fromhex(text)
+    except ValueError:
+        return None
 
 
 def _source_id(value: object) -> str | None:
-    if value.__class__ is int:
-        return str(value)
     return None if value is None else text_or_none(value, "MediaID")
 
 

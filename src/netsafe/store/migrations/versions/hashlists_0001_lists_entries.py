@@ -56,9 +56,6 @@ def upgrade() -> None:
         sa.Column("victim_identified", sa.Boolean(), nullable=True),
         sa.Column("comments", sa.Text(), nullable=True),
         sa.Column("source_id", sa.Text(), nullable=True),
-        sa.ForeignKeyConstraint(
-            ["list_id"], ["hashlists.id"], name=op.f("fk_hashlist_entries_list_id_hashlists")
-        ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_hashlist_entries")),
     )
     op.create_index(
