@@ -94,9 +94,20 @@ class FileRecord:
     matches: tuple[MatchRecord, ...] = ()
 
     def to_json(self) -> dict[str, Any]:
-        data = asdict(self)
-        data["matches"] = [asdict(m) for m in self.matches]
-        return data
+        return {
+            "source": self.source,
+            "path": self.path,
+            "size": self.size,
+            "md5": self.md5,
+            "sha1": self.sha1,
+            "sha256": self.sha256,
+            "media_type": self.media_type,
+            "pdq": self.pdq,
+            "pdq_quality": self.pdq_quality,
+            "deleted": self.deleted,
+            "ignored": self.ignored,
+            "matches": [asdict(m) for m in self.matches],
+        }
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> FileRecord:

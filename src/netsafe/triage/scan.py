@@ -92,7 +92,7 @@ class Scanner:
     def _open(self, item: FileItem) -> io.BufferedReader:
         locator = item.locator
         if locator.kind is LocatorKind.FILE:
-            return cast(io.BufferedReader, Path(locator.path).open("rb", buffering=READ_BUFFER))
+            return cast(io.BufferedReader, open(locator.path, "rb", buffering=READ_BUFFER))  # noqa: PTH123
         image = self._images.get(locator.path)
         if image is None:
             image = self._images[locator.path] = OpenImage(Path(locator.path))

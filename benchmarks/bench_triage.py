@@ -1,0 +1,298 @@
+"""Benchmark: device triage of a generated exhibit, as a directory and as an E01.
+
+The exhibit (issue: >= 20,000 photo-like JPEGs among >= 50,000 other files) is generated under
+benchmarks/.data/ (seeded; kept between runs). `netsafe triage` runs end to end (a fresh
+NETSAFE_HOME, a hash list of 2,000 entries of which 1% are in the exhibit, the default process
+pool of one worker per CPU), and is measured against references in the same run:
+
+1. non-image files only: MB/s of `netsafe triage` (md5 + sha1 + sha256, matching, journal)
+   against `sha1sum` over the same files (`xargs -P <workers>`, same parallelism).
+   Target >= 0.9x.
+2. images only: images/s of `netsafe triage` against the naive path (Pillow full decode, RGB,
+   `pdqhash.compute`, in a pool of the same size) over the same JPEGs.
+3. the whole exhibit as a directory and as an E01 (ext4 image built with `mke2fs -d`, acquired
+   with `ewfacquirestream`): files/s and MB/s; the E01's stored-MD5 verification timed apart.
+
+    python benchmarks/bench_triage.py                              # 20,000 + 50,000 files
+    NETSAFE_BENCH_TRIAGE_SCALE=0.05 python benchmarks/bench_triage.py   # quick: 1,000 + 2,500
+
+All reads are from the page cache (the data is read once before measuring, and fits in memory),
+so these figures compare CPU cost per byte, not disk speed.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import os
+import shutil
+import subprocess
+import sys
+import time
+from multiprocessing import Pool
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+SCALE = float(os.environ.get("NETSAFE_BENCH_TRIAGE_SCALE", "1"))
+IMAGES = max(20, int(20_000 * SCALE))
+OTHERS = max(50, int(50_000 * SCALE))
+WORKERS = os.cpu_count() or 1
+DATA = HERE / ".data" / f"triage-{IMAGES}-{OTHERS}"
+NETSAFE = [sys.executable, "-m", "netsafe"]
+TARGET_SHA1SUM_RATIO = 0.9
+IMAGE_SIZE = (800, 600)
+
+
+def _photo(seed: int) -> bytes:
+    import numpy as np
+    from PIL import Image
+
+    rng = np.random.default_rng(seed)
+    width, height = IMAGE_SIZE
+    yy, xx = np.mgrid[0:height, 0:width].astype(np.float32)
+    pixels = np.empty((height, width, 3), np.float32)
+    for channel in range(3):
+        fx, fy, phase = [*rng.uniform(0.002, 0.02, 2).tolist(), rng.uniform(0, 6.3)]
+        pixels[..., channel] = 127 + 90 * np.sin(fx * xx + phase) * np.cos(fy * yy)
+    for _ in range(6):
+        cy, cx, r = rng.uniform(0, height), rng.uniform(0, width), rng.uniform(20, 150)
+        pixels[(yy - cy) ** 2 + (xx - cx) ** 2 < r * r] = rng.uniform(0, 255, 3)
+    pixels += rng.normal(0, 5, pixels.shape).astype(np.float32)
+    buffer = io.BytesIO()
+    Image.fromarray(np.clip(pixels, 0, 255).astype(np.uint8)).save(buffer, "JPEG", quality=85)
+    return buffer.getvalue()
+
+
+def _write_image(n: int) -> int:
+    path = DATA / "exhibit" / f"photos{n // 1000:03d}" / f"IMG_{n:06d}.jpg"
+    data = _photo(n)
+    path.write_bytes(data)
+    return len(data)
+
+
+def _write_other(n: int) -> int:
+    import random
+
+    rng = random.Random(n)
+    size = min(int(rng.lognormvariate(9.7, 1.3)), 2_000_000)  # median ~16 KB, a long tail
+    path = (
+        DATA
+        / "exhibit"
+        / f"files{n // 1000:03d}"
+        / f"doc_{n:06d}.{('txt', 'dat', 'pdf', 'db')[n % 4]}"
+    )
+    path.write_bytes(rng.randbytes(size))
+    return size
+
+
+def generate() -> None:
+    marker = DATA / "exhibit.done"
+    if marker.exists():
+        return
+    shutil.rmtree(DATA, ignore_errors=True)
+    for n in range(0, IMAGES, 1000):
+        (DATA / "exhibit" / f"photos{n // 1000:03d}").mkdir(parents=True, exist_ok=True)
+    for n in range(0, OTHERS, 1000):
+        (DATA / "exhibit" / f"files{n // 1000:03d}").mkdir(parents=True, exist_ok=True)
+    started = time.perf_counter()
+    with Pool(WORKERS) as pool:
+        image_bytes = sum(pool.imap_unordered(_write_image, range(IMAGES), chunksize=64))
+        other_bytes = sum(pool.imap_unordered(_write_other, range(OTHERS), chunksize=256))
+    print(
+        f"generated {IMAGES:,} JPEGs ({image_bytes / 1e6:,.0f} MB) and {OTHERS:,} other files "
+        f"({other_bytes / 1e6:,.0f} MB) in {time.perf_counter() - started:.0f} s"
+    )
+    marker.touch()
+
+
+def _files(kind: str) -> list[Path]:
+    prefix = "photos" if kind == "images" else "files"
+    return sorted(p for d in (DATA / "exhibit").glob(f"{prefix}*") for p in d.iterdir())
+
+
+def _view(kind: str) -> Path:
+    """A folder of hard links to one kind of file (images or others)."""
+    view = DATA / f"only-{kind}"
+    if not view.exists():
+        view.mkdir()
+        for d in (DATA / "exhibit").glob("photos*" if kind == "images" else "files*"):
+            shutil.copytree(d, view / d.name, copy_function=os.link)
+    return view
+
+
+def _e01() -> Path:
+    e01 = DATA / "exhibit.E01"
+    if e01.exists():
+        return e01
+    raw = DATA / "exhibit.ext4"
+    total = sum(p.stat().st_size for p in (DATA / "exhibit").rglob("*") if p.is_file())
+    size_mb = int(total * 1.25 / 1e6) + 256
+    started = time.perf_counter()
+    subprocess.run(
+        ["mke2fs", "-q", "-F", "-t", "ext4", "-N", str(IMAGES + OTHERS + 10_000),
+         "-d", str(DATA / "exhibit"), str(raw), f"{size_mb}M"],
+        check=True,
+    )  # fmt: skip
+    with raw.open("rb") as stream:
+        subprocess.run(
+            ["ewfacquirestream", "-q", "-t", str(DATA / "exhibit"), "-c", "fast",
+             "-C", "BENCH", "-E", "BENCH/1", "-e", "bench", "-D", "generated", "-N", "benchmark"],
+            stdin=stream, check=True, capture_output=True,
+        )  # fmt: skip
+    raw.unlink()
+    print(
+        f"built the E01 ({e01.stat().st_size / 1e6:,.0f} MB) "
+        f"in {time.perf_counter() - started:.0f} s"
+    )
+    return e01
+
+
+def _warm(paths: list[Path]) -> None:
+    for path in paths:
+        with path.open("rb") as handle:
+            while handle.read(1 << 20):
+                pass
+
+
+def _sha1sum(paths: list[Path], tools: tuple[str, ...] = ("sha1sum",)) -> float:
+    """Seconds for coreutils `tools` (one after the other) over `paths`, `xargs -P <workers>`."""
+    listing = "\0".join(str(p) for p in paths).encode()
+    started = time.perf_counter()
+    for tool in tools:
+        subprocess.run(
+            ["xargs", "-0", "-n", "500", "-P", str(WORKERS), tool],
+            input=listing, stdout=subprocess.DEVNULL, check=True,
+        )  # fmt: skip
+    return time.perf_counter() - started
+
+
+def _naive(path: Path) -> str:
+    import numpy as np
+    import pdqhash
+    from PIL import Image
+
+    with Image.open(path) as image:
+        rgb = np.asarray(image.convert("RGB"))
+    vector, _quality = pdqhash.compute(rgb)
+    return "".join(str(int(b)) for b in vector[:8])
+
+
+def _naive_rate(paths: list[Path]) -> float:
+    started = time.perf_counter()
+    with Pool(WORKERS) as pool:
+        for _ in pool.imap_unordered(_naive, paths, chunksize=32):
+            pass
+    return len(paths) / (time.perf_counter() - started)
+
+
+def _home() -> dict[str, str]:
+    """A fresh NETSAFE_HOME with a 2,000-entry list (1% of it in the exhibit)."""
+    import hashlib
+    import random
+
+    home = DATA / "home"
+    shutil.rmtree(home, ignore_errors=True)
+    home.mkdir()
+    env = {**os.environ, "NETSAFE_HOME": str(home), "NETSAFE_ENV": "development"}
+    env.pop("NETSAFE_DATABASE_URL", None)
+    env.pop("NETSAFE_DASK_SCHEDULER", None)
+    rng = random.Random(1)
+    images = _files("images")
+    rows = ["md5,category"]
+    for path in rng.sample(images, min(20, len(images))):
+        rows.append(f"{hashlib.md5(path.read_bytes()).hexdigest()},{rng.choice('ABC')}")
+    rows += [f"{rng.getrandbits(128):032x},C" for _ in range(2000 - len(rows) + 1)]
+    (home / "list.csv").write_text("\n".join(rows) + "\n")
+    subprocess.run([*NETSAFE, "db", "upgrade"], env=env, check=True, capture_output=True)
+    subprocess.run(
+        [*NETSAFE, "hashlist", "import", str(home / "list.csv"), "--name", "bench",
+         "--format", "csv"],
+        env=env, check=True, capture_output=True,
+    )  # fmt: skip
+    return env
+
+
+def _triage(env: dict[str, str], source: Path, name: str, *extra: str) -> dict[str, object]:
+    out = DATA / "runs" / name
+    shutil.rmtree(out, ignore_errors=True)
+    started = time.perf_counter()
+    done = subprocess.run(
+        [*NETSAFE, "triage", str(source), "--exhibit", f"BENCH/{name}", "--out", str(out),
+         "--no-pdf", "--json", *extra],
+        env=env, check=True, capture_output=True, text=True,
+    )  # fmt: skip
+    summary: dict[str, object] = json.loads(done.stdout)
+    summary["wall_seconds"] = time.perf_counter() - started
+    return summary
+
+
+def main() -> int:
+    width, height = IMAGE_SIZE
+    print(f"triage benchmark: {IMAGES:,} JPEGs ({width}x{height}) + {OTHERS:,} other "
+          f"files, {WORKERS} workers (scale {SCALE:g})")  # fmt: skip
+    generate()
+    images, others = _files("images"), _files("others")
+    env = _home()
+    _warm(images + others)
+    other_bytes = sum(p.stat().st_size for p in others)
+    image_bytes = sum(p.stat().st_size for p in images)
+
+    # 1. non-image bytes against sha1sum
+    reference = _sha1sum(others)
+    same_work = _sha1sum(others, ("md5sum", "sha1sum", "sha256sum"))
+    run = _triage(env, _view("others"), "others")
+    ours = float(run["duration_seconds"])  # type: ignore[arg-type]
+    ratio = (other_bytes / ours) / (other_bytes / reference)
+    print(f"non-image files: {len(others):,} files, {other_bytes / 1e6:,.0f} MB")
+    print(f"  sha1sum (xargs -P {WORKERS}): {other_bytes / 1e6 / reference:,.1f} MB/s")
+    print(f"  netsafe triage: {other_bytes / 1e6 / ours:,.1f} MB/s, "
+          f"{len(others) / ours:,.0f} files/s "
+          f"(wall {run['wall_seconds']:.1f} s with start-up and reports)")  # fmt: skip
+    print(
+        f"  the same work in coreutils (md5sum, sha1sum, sha256sum): "
+        f"{other_bytes / 1e6 / same_work:,.1f} MB/s; netsafe = {same_work / ours:.2f}x that"
+    )
+    verdict = "met" if ratio >= TARGET_SHA1SUM_RATIO else "MISSED"
+    print(f"  ratio {ratio:.2f}x sha1sum (target >= {TARGET_SHA1SUM_RATIO}x): target {verdict}")
+
+    # 2. images against the naive path
+    naive = _naive_rate(images)
+    run = _triage(env, _view("images"), "images")
+    ours = float(run["duration_seconds"])  # type: ignore[arg-type]
+    print(f"images: {len(images):,} JPEGs, {image_bytes / 1e6:,.0f} MB")
+    print(
+        f"  naive (Pillow full decode + RGB + pdqhash.compute, pool of {WORKERS}): "
+        f"{naive:,.1f} images/s"
+    )
+    print(f"  netsafe triage (md5+sha1+sha256+PDQ, matching): {len(images) / ours:,.1f} images/s "
+          f"= {len(images) / ours / naive:.2f}x naive; matched {run['files_matched']}")  # fmt: skip
+
+    # 3. the whole exhibit, as a directory and as an E01
+    everything = images + others
+    total_bytes = image_bytes + other_bytes
+    reference = _sha1sum(everything)
+    run = _triage(env, DATA / "exhibit", "directory")
+    ours = float(run["duration_seconds"])  # type: ignore[arg-type]
+    print(f"whole exhibit as a directory: {len(everything):,} files, {total_bytes / 1e6:,.0f} MB")
+    print(f"  netsafe triage: {len(everything) / ours:,.0f} files/s, "
+          f"{total_bytes / 1e6 / ours:,.1f} MB/s (sha1sum: {total_bytes / 1e6 / reference:,.1f} "
+          f"MB/s); matched {run['files_matched']}")  # fmt: skip
+    e01 = _e01()
+    _warm([e01])
+    run = _triage(env, e01, "e01-files", "--no-verify")
+    ours = float(run["duration_seconds"])  # type: ignore[arg-type]
+    files = int(run["files_scanned"])  # type: ignore[call-overload]
+    print(f"whole exhibit as an E01 ({e01.stat().st_size / 1e6:,.0f} MB, ext4 inside):")
+    print(f"  netsafe triage --no-verify: {files / ours:,.0f} files/s, "
+          f"{total_bytes / 1e6 / ours:,.1f} MB/s of file content; "
+          f"matched {run['files_matched']}")  # fmt: skip
+    run = _triage(env, e01, "e01-verified")
+    ours = float(run["duration_seconds"])  # type: ignore[arg-type]
+    verification = run["sources"][0]["verification"]  # type: ignore[index]
+    print(f"  with the stored-MD5 verification (a second full read of the media, in parallel): "
+          f"{files / ours:,.0f} files/s; verified: {verification['verified']}")  # fmt: skip
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
