@@ -249,3 +249,21 @@ def test_demo_users_one_per_role_and_agency_and_refused_in_production(engine: En
         names = {u.username for u in created}
     assert {"investigator.gwent", "admin.regional-unit", "helpline.charity"} <= names
     assert len(DEMO_PASSWORD) >= 12
+
+
+def test_the_menu_follows_the_declared_policies(
+    client: TestClient, engine: Engine, settings: Settings
+) -> None:
+    add_user(engine, "inv")
+    add_user(engine, "root", agency="regional-unit", role=Role.ADMIN)
+    log_in(client, settings, "inv")
+    menu = client.get("/login").text
+    assert 'href="/operation"' in menu
+    assert 'href="/audit"' not in menu
+    assert 'href="/admin"' not in menu
+    client.cookies.clear()
+    log_in(client, settings, "root")
+    menu = client.get("/admin").text
+    assert 'href="/audit"' in menu
+    assert 'href="/admin" aria-current="page"' in menu
+    assert 'href="/operation"' not in menu

@@ -13,6 +13,7 @@ from netsafe.web.audit_routes import AUDIT_READERS
 from netsafe.web.csrf import CSRF_FIELD, csrf_token
 from netsafe.web.errors import install_error_pages
 from netsafe.web.middleware import PlatformMiddleware
+from netsafe.web.navigation import nav_links
 
 
 def install_platform(app: FastAPI) -> None:
@@ -24,6 +25,7 @@ def install_platform(app: FastAPI) -> None:
     env.globals["csrf_field"] = CSRF_FIELD
     env.globals["Role"] = Role
     env.globals["AUDIT_READERS"] = AUDIT_READERS
+    env.globals["nav_links"] = nav_links
     app.include_router(auth_api.router)
     app.include_router(login_pages.router)
     app.include_router(audit_routes.router)

@@ -1,0 +1,57 @@
+"""The main navigation: the links a viewer sees, derived from the routes' declared policies.
+
+A link is shown when its page exists and its policy admits the viewer's role, so the menu and
+the access rules can never disagree. Areas add a page here with one `NavLink` line.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from fastapi import FastAPI, Request
+
+from netsafe.operation.roles import Role
+from netsafe.web.policy import Policy, declared_routes
+
+
+@dataclass(frozen=True, slots=True)
+class NavLink:
+    label: str
+    path: str
+
+
+#: The pages in the menu, in order (shown only to roles their policy admits).
+MAIN_NAVIGATION: tuple[NavLink, ...] = (
+    NavLink("Dashboard", "/operation"),
+    NavLink("Queue", "/operation/queue"),
+    NavLink("Prevention", "/prevention"),
+    NavLink("Statistics", "/stats"),
+    NavLink("Audit", "/audit"),
+    NavLink("Admin", "/admin"),
+)
+
+
+def _page_policies(app: FastAPI) -> dict[str, list[Policy]]:
+    cached: dict[str, list[Policy]] | None = getattr(app.state, "nav_policies", None)
+    if cached is None:
+        cached = {
+            route.path: route.policies
+            for route in declared_routes(app)
+            if route.dependant is not None and "GET" in route.methods
+        }
+        app.state.nav_policies = cached
+    return cached
+
+
+def nav_links(request: Request) -> list[NavLink]:
+    """The menu for this request's viewer (empty when nobody is logged in)."""
+    viewer = getattr(request.state, "viewer", None)
+    role: Role | None = None if viewer is None else viewer.role
+    if role is None:
+        return []
+    policies = _page_policies(request.app)
+    return [
+        link
+        for link in MAIN_NAVIGATION
+        if link.path in policies and all(p.admits(role) for p in policies[link.path])
+    ]
