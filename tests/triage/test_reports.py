@@ -12,6 +12,7 @@ import pytest
 
 from netsafe.hashlists.category_map import CategoryMap
 from netsafe.hashlists.formats import vics
+from netsafe.hashlists.model import HashEntry
 from netsafe.reports.triage_reports import ReportSink
 from netsafe.triage.result import TriageResult
 from tests.triage.conftest import Known, md5, run_triage
@@ -127,7 +128,7 @@ def test_vics_case_export_reads_back(known: Known, reported: tuple[TriageResult,
     document = json.loads(path.read_text(encoding="utf-8"))
     assert document["@odata.context"].endswith("#Cases")
     assert document["value"][0]["CaseNumber"] == "TEST-CASE"
-    entries = list(vics.read(path, CategoryMap.load(), sink=_Strict()))
+    entries = [HashEntry(*row) for row in vics.read(path, CategoryMap.load(), sink=_Strict())]
     categories = sorted(e.category for e in entries)
     assert categories == ["A", "B", "C"]  # one Media per distinct matched content
     by_md5 = {e.md5.hex(): e for e in entries if e.md5}
