@@ -14,6 +14,7 @@ from typing import ClassVar
 import numpy as np
 import numpy.typing as npt
 
+from netsafe.matching.hamming import hamming
 from netsafe.matching.hash_array import (
     ByteRows,
     IdArray,
@@ -83,7 +84,7 @@ class BruteForcePdqIndex:
         queries = query_words(hashes)
         results: list[list[tuple[int, int]]] = []
         for query in queries:
-            distances = np.bitwise_count(self._words ^ query).sum(axis=1, dtype=np.int32)
+            distances = hamming(self._words, query[None, :])
             hit = np.flatnonzero(distances <= limit)
             results.append(sorted_pairs(self._ids[hit], distances[hit]))
         return results

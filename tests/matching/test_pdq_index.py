@@ -1,0 +1,162 @@
+"""PdqIndex (multi-index hashing) against the brute-force reference: same answers, always."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import numpy.typing as npt
+import pytest
+
+from netsafe.matching.multi_index import WIDTHS, flip_masks, radii
+from netsafe.matching.pdq_brute_force import BruteForcePdqIndex
+from netsafe.matching.pdq_index import PdqIndex
+from netsafe.signals.pdq import PdqSignal
+
+
+def random_hashes(rng: np.random.Generator, count: int) -> npt.NDArray[np.uint8]:
+    return rng.integers(0, 256, (count, 32), dtype=np.uint8)
+
+
+def flipped(
+    rows: npt.NDArray[np.uint8], rng: np.random.Generator, most: int
+) -> npt.NDArray[np.uint8]:
+    """Copies of `rows` with 0..most random bits flipped in each."""
+    bits = np.unpackbits(rows, axis=1)
+    for row in bits:
+        row[rng.choice(256, int(rng.integers(0, most + 1)), replace=False)] ^= 1
+    return np.packbits(bits, axis=1)
+
+
+@pytest.fixture(scope="module")
+def data() -> tuple[npt.NDArray[np.uint8], npt.NDArray[np.uint8]]:
+    """30,000 random hashes (enough for the tables), with clusters of near-duplicates, and
+    queries: near copies of stored hashes (0-45 bits away) and random hashes."""
+    rng = np.random.default_rng(42)
+    base = random_hashes(rng, 27_000)
+    cluster = flipped(np.repeat(base[:300], 10, axis=0), rng, 40)
+    hashes = np.concatenate([base, cluster])
+    queries = np.concatenate(
+        [
+            flipped(hashes[rng.choice(len(hashes), 400, replace=False)], rng, 45),
+            random_hashes(rng, 100),
+        ]
+    )
+    return hashes, queries
+
+
+@pytest.fixture(scope="module")
+def indexes(
+    data: tuple[npt.NDArray[np.uint8], npt.NDArray[np.uint8]],
+) -> tuple[PdqIndex, BruteForcePdqIndex]:
+    hashes, _ = data
+    ids = np.arange(len(hashes), dtype=np.int64) * 7 + 3
+    fast, reference = PdqIndex(), BruteForcePdqIndex()
+    fast.add(ids, hashes.copy())
+    reference.add(ids, hashes)
+    return fast, reference
+
+
+@pytest.mark.parametrize("distance", [0, 3, 10, 16, 24, 31, 32, 40, 70])
+def test_same_answers_as_brute_force(
+    data: tuple[npt.NDArray[np.uint8], npt.NDArray[np.uint8]],
+    indexes: tuple[PdqIndex, BruteForcePdqIndex],
+    distance: int,
+) -> None:
+    _, queries = data
+    fast, reference = indexes
+    expected = reference.search_many(queries, distance)
+    assert fast.search_many(queries, distance) == expected
+    if distance == 31:
+        assert sum(map(len, expected)) > 300  # the near copies are found, clusters too
+
+
+def test_search_accepts_hex_in_any_case(
+    data: tuple[npt.NDArray[np.uint8], npt.NDArray[np.uint8]],
+    indexes: tuple[PdqIndex, BruteForcePdqIndex],
+) -> None:
+    hashes, _ = data
+    fast, _reference = indexes
+    hex_value = hashes[5000].tobytes().hex().upper()
+    assert fast.search(hex_value, 0) == [(5000 * 7 + 3, 0)]
+    with pytest.raises(ValueError, match="pdq"):
+        fast.search("not a hash", 31)
+    with pytest.raises(ValueError, match="max_distance"):
+        fast.search(hex_value, 300)
+
+
+def test_radii_satisfy_the_pigeonhole_condition() -> None:
+    for distance in range(0, 64):
+        chosen, _ = radii(distance, 10_000_000)
+        assert sum(radius + 1 for radius in chosen) >= distance + 1
+        assert len(chosen) == len(WIDTHS)
+    assert len(flip_masks(23, 2)) == 1 + 23 + 253
+
+
+def test_incremental_add_remove_and_persistence(tmp_path: Path) -> None:
+    rng = np.random.default_rng(3)
+    first = random_hashes(rng, 30_000)
+    fast, reference = PdqIndex(), BruteForcePdqIndex()
+    for index in (fast, reference):
+        index.add(range(30_000), first)
+    tables_before = fast._tables
+    # small changes go to the delta and the dead-row mask: no rebuild
+    more = flipped(first[:500], rng, 20)
+    for index in (fast, reference):
+        index.add(range(100_000, 100_500), more)
+        assert index.remove([5, 6, 100_001, 999_999]) == 3
+    assert fast._tables is tables_before
+    assert len(fast) == len(reference) == 30_497
+    queries = np.concatenate([flipped(first[:300], rng, 35), random_hashes(rng, 50)])
+    assert fast.search_many(queries, 31) == reference.search_many(queries, 31)
+    assert all(
+        entry not in (5, 6, 100_001)
+        for pairs in fast.search_many(queries, 31)
+        for entry, _ in pairs
+    )
+    # persistence keeps every answer; a loaded (memory-mapped) index takes further changes
+    fast.save(tmp_path / "pdq")
+    loaded = PdqIndex.load(tmp_path / "pdq")
+    assert len(loaded) == len(fast)
+    assert loaded.search_many(queries, 31) == reference.search_many(queries, 31)
+    for index in (loaded, reference):
+        index.remove(range(0, 100))
+        index.add([7_000_000], [first[0].tobytes().hex()])
+    assert loaded.search_many(queries, 31) == reference.search_many(queries, 31)
+    # many removals trigger a rebuild that drops the dead rows
+    for index in (loaded, reference):
+        index.remove(range(0, 20_000))
+    assert loaded.search_many(queries, 31) == reference.search_many(queries, 31)
+    assert len(loaded) == len(reference)
+    reference.save(tmp_path / "brute")
+    assert BruteForcePdqIndex.load(tmp_path / "brute").search_many(
+        queries, 20
+    ) == reference.search_many(queries, 20)
+
+
+def test_small_index_and_empty_index() -> None:
+    empty = PdqIndex()
+    assert len(empty) == 0
+    assert empty.search("0" * 64, 31) == []
+    small = PdqIndex()
+    small.add([1, 2, 2], ["0" * 64, "0" * 63 + "1", "f" * 64])
+    assert small.search("0" * 64, 31) == [(1, 0), (2, 1)]
+    assert small.remove([2]) == 2
+    assert small.search("0" * 64, 31) == [(1, 0)]
+    with pytest.raises(ValueError, match="2 ids but 1 hashes"):
+        small.add([1, 2], ["0" * 64])
+
+
+def test_reference_needles_in_the_haystack(shared_testdata: Path) -> None:
+    folder = shared_testdata / "pdq-reference" / "reg-test-input"
+    haystack = folder.joinpath("haystack.txt").read_text(encoding="utf-8").split()
+    needles = folder.joinpath("needles.txt").read_text(encoding="utf-8").split()
+    fast, reference = PdqIndex(), BruteForcePdqIndex()
+    for index in (fast, reference):
+        index.add(range(len(haystack)), haystack)
+    results = fast.search_many(needles, 31)
+    assert results == reference.search_many(needles, 31)
+    for needle, pairs in zip(needles, results, strict=True):
+        for entry, distance in pairs:
+            assert PdqSignal.distance(needle, haystack[entry]) == distance <= 31
+    assert sum(1 for pairs in results if pairs) > 0
