@@ -64,14 +64,13 @@ def test_process_pool_gives_the_same_results(
 def test_dask_local_cluster_gives_the_same_results(
     exhibit: list[Path], inline: TriageResult, known: Known, tmp_path: Path
 ) -> None:
-    from distributed import Client, LocalCluster
+    """Through the scheduler address, as `--scheduler` / NETSAFE_DASK_SCHEDULER do."""
+    from distributed import LocalCluster
 
-    with (
-        LocalCluster(
-            n_workers=2, processes=True, threads_per_worker=1, dashboard_address=None
-        ) as cluster,
-        Client(cluster) as client,
-    ):
-        result = _run(DaskRunner(client=client), exhibit, known, tmp_path / "out")
-        assert "Dask cluster" in result.runner
+    with LocalCluster(
+        n_workers=2, processes=True, threads_per_worker=1, dashboard_address=None
+    ) as cluster:
+        result = _run(DaskRunner(cluster.scheduler_address), exhibit, known, tmp_path / "out")
+        assert result.runner.startswith(f"Dask cluster at {cluster.scheduler_address}")
+        assert "(2 workers)" in result.runner
     assert _signature(result) == _signature(inline)

@@ -95,7 +95,7 @@ class DaskRunner:
         ]
         if not first:
             return
-        completed = as_completed(first)
+        completed = as_completed(first, loop=self.client.loop)
         for future in completed:
             result = future.result()
             future.release()
