@@ -110,26 +110,23 @@ def test_police_and_admin_get_403_or_404_on_every_prevention_route(
             assert MARKER_NOTES not in answer.text
 
 
-@pytest.mark.parametrize("role", BEYOND_THE_WALL, ids=lambda r: r.value)
 def test_no_route_of_the_app_shows_a_record_to_police_or_admin(
-    seeded: tuple[TestClient, int], settings: Settings, engine: Engine, role: Role
+    seeded: tuple[TestClient, int], settings: Settings, engine: Engine
 ) -> None:
+    if not settings.sqlalchemy_url.startswith("sqlite"):
+        pytest.skip("route-level crawl (~40 s): run once, on SQLite; the 403 test runs on both")
     client, contact_id = seeded
-    headers = bearer(make_token(engine, settings, role))
-    search = {
-        "q": "okapi",
-        "query": "okapi",
-        "search": "marker",
-        "text": "okapi",
-    }  # not echoed whole
+    search = {"q": "okapi", "query": "okapi", "search": "marker", "text": "okapi"}  # never whole
     checked = 0
-    for path in all_get_routes(client):
-        url = _PARAM.sub(str(contact_id), path)
-        answer = client.get(url, headers=headers, params=search)
-        checked += 1
-        for secret in (MARKER_NOTES, MARKER_ACTIONS, CODE_WORD):
-            assert secret not in answer.text, f"{role.value} read a record via GET {url}"
-    assert checked > 10
+    for role in BEYOND_THE_WALL:
+        headers = bearer(make_token(engine, settings, role))
+        for path in all_get_routes(client):
+            url = _PARAM.sub(str(contact_id), path)
+            answer = client.get(url, headers=headers, params=search)
+            checked += 1
+            for secret in (MARKER_NOTES, MARKER_ACTIONS, CODE_WORD):
+                assert secret not in answer.text, f"{role.value} read a record via GET {url}"
+    assert checked > 10 * len(BEYOND_THE_WALL)
 
 
 def test_the_audit_log_holds_no_prevention_record(
