@@ -27,3 +27,12 @@ def test_force_bars_show_each_force_and_value() -> None:
     for force in FORCES:
         assert force in svg
     assert ">61<" in svg or "61" in svg
+
+
+def test_charts_have_no_inline_styles_for_a_strict_content_security_policy() -> None:
+    svg = monthly_chart(["2017-01"], {"arrests": [3]}, title="t")
+    bars = force_bars(FORCES, {"arrests": [1, 2, 3, 4]}, title="b")
+    for text in (svg, bars):
+        assert "style=" not in text
+        assert "<style" not in text
+    assert 'fill="#0072b2"' in svg.lower() or 'stroke="#0072b2"' in svg.lower()

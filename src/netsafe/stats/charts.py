@@ -1,11 +1,13 @@
 """Charts as server-rendered SVG (matplotlib, Agg backend): a monthly time series and per-force
-bars. The SVG is deterministic (fixed ids, no date), keeps its text as text, and carries an
-`aria-label`; the pages put the same numbers in a table under each chart.
+bars. The SVG is deterministic (fixed ids, no date), keeps its text as text, has no inline
+styles (the pages' Content-Security-Policy forbids them) and carries an `aria-label`; the pages
+put the same numbers in a table under each chart.
 """
 
 from __future__ import annotations
 
 import io
+import re
 from collections.abc import Mapping, Sequence
 from html import escape
 
@@ -28,6 +30,25 @@ def _new_figure(width: float, height: float) -> MplFigure:
     return figure
 
 
+_STYLE_ATTRIBUTE = re.compile(r'style="([^"]*)"')
+_STYLE_ELEMENT = re.compile(r"<style[^>]*>.*?</style>", re.DOTALL)
+
+
+def _presentation_attributes(match: re.Match[str]) -> str:
+    """`style="fill: #fff; stroke: #000"` as `fill="#fff" stroke="#000"`."""
+    pairs = (part.split(":", 1) for part in match.group(1).split(";") if ":" in part)
+    return " ".join(f'{key.strip()}="{escape(value.strip(), quote=True)}"' for key, value in pairs)
+
+
+def without_inline_styles(svg: str) -> str:
+    """The SVG with every `style` attribute turned into presentation attributes and the
+    `<style>` element dropped (its rule set on the root instead): pages served with a strict
+    Content-Security-Policy (no inline styles) draw it the same."""
+    svg = _STYLE_ELEMENT.sub("", svg)
+    svg = _STYLE_ATTRIBUTE.sub(_presentation_attributes, svg)
+    return svg.replace("<svg ", '<svg stroke-linejoin="round" stroke-linecap="butt" ', 1)
+
+
 def _to_svg(figure: MplFigure, label: str) -> str:
     buffer = io.StringIO()
     with matplotlib.rc_context(
@@ -35,7 +56,7 @@ def _to_svg(figure: MplFigure, label: str) -> str:
     ):
         figure.savefig(buffer, format="svg", metadata={"Date": None}, bbox_inches="tight")
     svg = buffer.getvalue()
-    svg = svg[svg.index("<svg") :]
+    svg = without_inline_styles(svg[svg.index("<svg") :])
     return svg.replace("<svg ", f'<svg role="img" aria-label="{escape(label)}" ', 1)
 
 
@@ -94,6 +115,7 @@ def force_bars(
     title: str,
     width: float = 8.0,
     height: float = 3.2,
+    show_title: bool = True,
 ) -> str:
     """Grouped horizontal bars: one group per force, one bar per named series, as SVG text."""
     with matplotlib.rc_context({"font.family": FONT, "font.size": 9}):
@@ -109,7 +131,8 @@ def force_bars(
             axes.bar_label(bars, fmt="{:,.0f}", fontsize=7, padding=2)
         axes.set_yticks(list(range(len(forces))), list(forces))
         axes.invert_yaxis()
-        axes.set_title(title, loc="left", fontsize=11)
+        if show_title:
+            axes.set_title(title, loc="left", fontsize=11)
         axes.grid(axis="x", color="#dddddd")
         axes.set_axisbelow(True)
         axes.spines[["top", "right"]].set_visible(False)

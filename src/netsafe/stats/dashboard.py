@@ -69,7 +69,11 @@ def build_dashboard(
     ):
         series = monthly_series(enforcement, prevention, period, force, names)
         labelled = {METRICS[n].label: series.values[n] for n in names}
-        svg = monthly_chart(series.months, labelled, title=title) if draw else ""
+        svg = ""
+        if draw:
+            svg = monthly_chart(
+                series.months, labelled, title=title, width=10, height=3, show_title=False
+            )
         charts.append(Chart(title, svg, monthly_table(series, name)))
     if force is None:
         title = "By force"
@@ -77,7 +81,9 @@ def build_dashboard(
             METRICS[n].label: [_int(statistics.figures[n].by_force[f].value) for f in FORCE_SLUGS]
             for n in FORCE_BARS
         }
-        svg = force_bars(FORCE_SLUGS, bars, title=title) if draw else ""
+        svg = ""
+        if draw:
+            svg = force_bars(FORCE_SLUGS, bars, title=title, width=10, height=3.6, show_title=False)
         charts.append(Chart(title, svg, force_table(statistics)))
     return Dashboard(
         statistics,

@@ -1,0 +1,155 @@
+"""The statistics page in a real browser (Debian's chromium through Playwright): an analyst logs
+in, opens the statistics for the launch year of the demo operation, and the headline figures, the
+three SVG charts (drawn, with visible size) and the tables under them are there, with CSV links
+that answer. Screenshots go to test-artifacts/stats-dashboard/."""
+
+from __future__ import annotations
+
+import shutil
+import socket
+import threading
+import time
+from collections.abc import Iterator
+from datetime import UTC, date, datetime
+from pathlib import Path
+
+import httpx
+import pytest
+import uvicorn
+
+from netsafe.demo.seed import seed_demo_operation
+from netsafe.operation.agencies import ensure_agencies
+from netsafe.operation.users import create_user
+from netsafe.prevention.code_words import CodeWordHasher
+from netsafe.settings import load_settings
+from netsafe.store.engine import make_engine, make_session_factory, unit_of_work
+from netsafe.store.migrate import upgrade
+from netsafe.store.repositories.agencies import SqlAgencyRepository
+from netsafe.store.repositories.demo import SqlDemoLedger, SqlDemoWriter
+from netsafe.store.repositories.users import SqlUserRepository
+from netsafe.web.app import create_app
+
+CHROMIUM = Path("/usr/bin/chromium")
+ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "stats-dashboard"
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+PASSWORD = "correct-horse-battery-staple-8"
+SECRET = "stats-dashboard-key-0123456789"
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.skipif(not CHROMIUM.exists(), reason="Debian's chromium is not installed"),
+]
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port: int = sock.getsockname()[1]
+        return port
+
+
+@pytest.fixture
+def served(tmp_path: Path) -> Iterator[str]:
+    database_url = f"sqlite:///{tmp_path / 'stats.db'}"
+    engine = make_engine(database_url)
+    upgrade(engine)
+    with unit_of_work(make_session_factory(engine)) as session:
+        ensure_agencies(SqlAgencyRepository(session))
+        create_user(
+            SqlUserRepository(session),
+            SqlAgencyRepository(session),
+            username="analyst.one",
+            agency="regional-unit",
+            role="analyst",
+            password=PASSWORD,
+            now=datetime.now(UTC),
+        )
+        seed_demo_operation(
+            SqlDemoWriter(session),
+            SqlDemoLedger(session),
+            code_word_hash=CodeWordHasher.from_secret(SECRET).hash,
+            self_help_modules=("managing-urges", "staying-safe-online"),
+            last_day=date(2017, 10, 31),
+        )
+    engine.dispose()
+    settings = load_settings(
+        env="test", home=tmp_path / "home", database_url=database_url, secret_key=SECRET
+    )
+    port = _free_port()
+    server = uvicorn.Server(
+        uvicorn.Config(create_app(settings), host="127.0.0.1", port=port, log_level="warning")
+    )
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    base = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 20
+    while time.monotonic() < deadline:
+        try:
+            if httpx.get(f"{base}/healthz", timeout=1).status_code == 200:
+                break
+        except httpx.HTTPError:
+            time.sleep(0.1)
+    else:
+        pytest.fail("the app did not start")
+    yield base
+    server.should_exit = True
+    thread.join(timeout=10)
+
+
+def test_the_statistics_page_in_chromium(served: str) -> None:
+    from playwright.sync_api import expect, sync_playwright
+
+    shutil.rmtree(ARTIFACTS, ignore_errors=True)
+    ARTIFACTS.mkdir(parents=True)
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        page = browser.new_page(viewport={"width": 1280, "height": 900})
+        page.set_default_timeout(20_000)
+        page.goto(f"{served}/stats?compare=launch-year")
+        page.get_by_label("Username").fill("analyst.one")
+        page.get_by_label("Password").fill(PASSWORD)
+        page.get_by_role("button", name="Log in").click()
+        expect(page.get_by_role("heading", name="Operation statistics")).to_be_visible()
+        expect(page.get_by_role("link", name="Statistics")).to_be_visible()
+        cards = page.locator(".stats-card")
+        expect(cards).to_have_count(5)
+        expect(cards.first).to_contain_text("Warrants executed")
+        charts = page.locator("figure svg[role=img]")
+        expect(charts).to_have_count(3)
+        for index in range(3):
+            box = charts.nth(index).bounding_box()
+            assert box is not None
+            assert box["width"] > 300
+            assert box["height"] > 150
+            # matplotlib draws lines and bars as paths: a drawn chart has many.
+            assert charts.nth(index).locator("path").count() > 10
+        expect(page.get_by_role("img", name="By force")).to_be_visible()
+        tables = page.locator(".stats-table table")
+        expect(tables).to_have_count(4)
+        monthly = tables.first.locator("tbody tr")
+        expect(monthly).to_have_count(12)
+        expect(monthly.first.locator("th")).to_have_text("2016-11")
+        page.screenshot(path=str(ARTIFACTS / "01-statistics.png"), full_page=False)
+        page.screenshot(path=str(ARTIFACTS / "02-statistics-full.png"), full_page=True)
+        clip = {"x": 0, "y": 0, "width": 1280, "height": 1500}
+        page.screenshot(path=str(ARTIFACTS / "03-statistics-top.png"), full_page=True, clip=clip)
+        links = page.get_by_role("link", name="Download CSV")
+        expect(links).to_have_count(4)
+        href = links.first.get_attribute("href")
+        assert href is not None
+        assert href.startswith("/stats/export/monthly-enforcement.csv?compare=launch-year")
+        response = page.request.get(f"{served}{href}")
+        assert response.status == 200
+        assert response.text().startswith("month,warrants_executed,arrests,devices_seized")
+        page.locator("select[name=force]").select_option("gwent")
+        page.get_by_role("button", name="Show").click()
+        expect(page.locator("figure svg[role=img]")).to_have_count(2)  # no per-force bars
+        expect(page.locator(".stats-meta")).to_contain_text("gwent")
+        browser.close()
