@@ -223,3 +223,12 @@ def test_aggregates_count_people_once_per_code_word(session: Session) -> None:
         "contact_clicks_per_help_page_view": None,
     }
     assert shown["self_help"] == {"managing-urges": {"started": "<5", "completed": "<5"}}
+
+
+def test_latest_day_spans_contacts_and_counters(session: Session) -> None:
+    aggregates = SqlPreventionAggregates(session)
+    assert aggregates.latest_day() is None
+    record_contact(SqlContactRepository(session), HELPLINE, draft())
+    assert aggregates.latest_day() == DAY
+    SqlCounterRepository(session).add_funnel(date(2026, 4, 2), FunnelStep.CHAT_CLICK)
+    assert aggregates.latest_day() == date(2026, 4, 2)
