@@ -8,12 +8,15 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import JSON, Boolean, ForeignKey, Index, Integer, String, Text
+from sqlalchemy import JSON, Boolean, ForeignKey, Index, Integer, String, Text, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from netsafe.store.base import Base
 
 REFERRAL_FK = "referrals.id"
+#: The conditions of the partial indexes (queries repeat them word for word so they are used).
+OPEN_CONDITION = "status <> 'closed'"
+LATE_CONDITION = "responded_at > deadline_at"
 
 
 class ReferralRow(Base):
@@ -21,8 +24,27 @@ class ReferralRow(Base):
 
     __tablename__ = "referrals"
     __table_args__ = (
-        Index("ix_referrals_force_status_deadline", "force", "status", "deadline_at"),
-        Index("ix_referrals_status_deadline", "status", "deadline_at"),
+        # The queue and the dashboard read open referrals only: partial indexes keep them to
+        # the few open rows among the many closed ones, already in deadline order.
+        Index(
+            "ix_referrals_open_deadline",
+            "deadline_at",
+            postgresql_where=text(OPEN_CONDITION),
+            sqlite_where=text(OPEN_CONDITION),
+        ),
+        Index(
+            "ix_referrals_open_force_deadline",
+            "force",
+            "deadline_at",
+            postgresql_where=text(OPEN_CONDITION),
+            sqlite_where=text(OPEN_CONDITION),
+        ),
+        Index(
+            "ix_referrals_answered_late",
+            "force",
+            postgresql_where=text(LATE_CONDITION),
+            sqlite_where=text(LATE_CONDITION),
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from sqlalchemy import ColumnElement, and_, case, delete, func, or_, select
+from sqlalchemy import ColumnElement, and_, case, delete, func, select, text
 from sqlalchemy.orm import Session
 
 from netsafe.operation.access import Scope
@@ -19,6 +19,7 @@ from netsafe.operation.referrals import (
     ReportedIdentifier,
 )
 from netsafe.store.models.operation import (
+    OPEN_CONDITION,
     ReferralAccessRow,
     ReferralFileRow,
     ReferralIdentifierRow,
@@ -27,7 +28,10 @@ from netsafe.store.models.operation import (
 from netsafe.store.repositories.operation_records import as_utc
 from netsafe.store.repositories.operation_scope import scope_clause
 
-_OPEN = ReferralRow.status != ReferralStatus.CLOSED.value
+#: Open referrals, written as the partial indexes' condition (a literal, not a bound parameter,
+#: so that the planner can use those indexes on any plan).
+_OPEN = text(f"referrals.{OPEN_CONDITION}")
+_ANSWERED_LATE = ReferralRow.responded_at > ReferralRow.deadline_at
 
 
 def _opt(value: datetime | None) -> datetime | None:
@@ -163,16 +167,8 @@ class SqlReferralRepository:
 
     def summary(self, scope: Scope, now: datetime) -> QueueSummary:
         awaiting = ReferralRow.responded_at.is_(None)
-        late_open = and_(_OPEN, awaiting, ReferralRow.deadline_at < now)
-        breached = or_(
-            late_open,
-            and_(
-                ReferralRow.responded_at.is_not(None),
-                ReferralRow.responded_at > ReferralRow.deadline_at,
-            ),
-        )
+        late_open = and_(awaiting, ReferralRow.deadline_at < now)
         due_soon = and_(
-            _OPEN,
             awaiting,
             ReferralRow.deadline_at >= now,
             ReferralRow.deadline_at < now + timedelta(days=1),
@@ -181,36 +177,35 @@ class SqlReferralRepository:
         def count_of(condition: ColumnElement[bool]) -> ColumnElement[int]:
             return func.coalesce(func.sum(case((condition, 1), else_=0)), 0)
 
-        totals = self._session.execute(
+        # One pass over the open referrals (partial index), grouped by band and force…
+        groups = self._session.execute(
             select(
-                count_of(_OPEN),
-                count_of(and_(_OPEN, awaiting)),
-                count_of(breached),
+                ReferralRow.risk_band,
+                ReferralRow.force,
+                func.count(),
+                count_of(awaiting),
                 count_of(late_open),
                 count_of(due_soon),
-            ).where(scope_clause(scope))
-        ).one()
-        by_band = {
-            band or "unassessed": count
-            for band, count in self._session.execute(
-                select(ReferralRow.risk_band, func.count())
-                .where(_OPEN, scope_clause(scope))
-                .group_by(ReferralRow.risk_band)
             )
-        }
-        by_force = dict(
-            self._session.execute(
-                select(ReferralRow.force, func.count())
-                .where(_OPEN, scope_clause(scope))
-                .group_by(ReferralRow.force)
-            ).all()
+            .where(_OPEN, scope_clause(scope))
+            .group_by(ReferralRow.risk_band, ReferralRow.force)
+        ).all()
+        # …and the referrals answered after their deadline (partial index too).
+        answered_late = self._session.scalar(
+            select(func.count()).select_from(ReferralRow).where(_ANSWERED_LATE, scope_clause(scope))
         )
+        by_band: dict[str, int] = {}
+        by_force: dict[str, int] = {}
+        for band, force, count, _awaiting, _late, _soon in groups:
+            by_band[band or "unassessed"] = by_band.get(band or "unassessed", 0) + count
+            by_force[force] = by_force.get(force, 0) + count
+        breached_open = sum(int(g[4]) for g in groups)
         return QueueSummary(
-            open=int(totals[0]),
-            awaiting_response=int(totals[1]),
-            breached=int(totals[2]),
-            breached_open=int(totals[3]),
-            due_within_24h=int(totals[4]),
+            open=sum(int(g[2]) for g in groups),
+            awaiting_response=sum(int(g[3]) for g in groups),
+            breached=breached_open + int(answered_late or 0),
+            breached_open=breached_open,
+            due_within_24h=sum(int(g[5]) for g in groups),
             by_band=by_band,
             by_force=by_force,
         )

@@ -1,0 +1,364 @@
+"""Operation platform under load: 100,000 referrals and 1,000,000 audit rows on PostgreSQL,
+100 concurrent clients from a second process on loopback, p95 latency of the dashboard page, the
+referral queue page and the lookup API (targets: p95 < 200 ms, zero errors).
+
+The reference is `/healthz` (the app answering one `SELECT 1`) under the same load in the same
+run; each endpoint's p95 is also given as a ratio to it.
+
+    python benchmarks/bench_platform_load.py                 # full size
+    NETSAFE_BENCH_SCALE=0.05 python benchmarks/bench_platform_load.py   # quick: 5% of the data
+    NETSAFE_BENCH_DURATION=5 NETSAFE_BENCH_CLIENTS=50 ...    # shorter runs, fewer clients
+
+Needs PostgreSQL on 127.0.0.1:5432 (database `test`, user postgres; NETSAFE_BENCH_POSTGRES_URL
+overrides); works in a schema of its own (`bench_platform`), dropped at the end. Every request
+loop is bounded in time; traffic goes to 127.0.0.1 only.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import random
+import secrets
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+POSTGRES_URL = os.environ.get(
+    "NETSAFE_BENCH_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test"
+)
+SCHEMA = "bench_platform"
+SCALE = float(os.environ.get("NETSAFE_BENCH_SCALE", "1"))
+REFERRALS = max(1000, int(100_000 * SCALE))
+AUDIT_ROWS = max(10_000, int(1_000_000 * SCALE))
+CLIENTS = int(os.environ.get("NETSAFE_BENCH_CLIENTS", "100"))
+DURATION = float(os.environ.get("NETSAFE_BENCH_DURATION", "15"))
+WARMUP = 2.0
+WORKERS = int(os.environ.get("NETSAFE_BENCH_WORKERS", "2"))
+TARGET_P95_MS = 200.0
+SECRET = "bench-platform-secret-key-0123456789abcdef"  # noqa: S105 - a throwaway test key
+FORCES = ("south-wales", "gwent", "dyfed-powys", "north-wales")
+
+
+def _schema_url() -> str:
+    from sqlalchemy import make_url
+
+    url = make_url(POSTGRES_URL).update_query_dict({"options": f"-csearch_path={SCHEMA}"})
+    return url.render_as_string(hide_password=False)
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port: int = sock.getsockname()[1]
+        return port
+
+
+# --- data -------------------------------------------------------------------------------------
+
+
+def prepare_database() -> dict[str, str]:
+    """Fresh schema, migrated, with the referrals, audit rows and two users; their tokens."""
+    from sqlalchemy import create_engine, insert, text
+
+    from netsafe.operation.agencies import ensure_agencies
+    from netsafe.operation.audit import AuditEvent, chain_hash
+    from netsafe.operation.roles import Role
+    from netsafe.operation.users import NewUser
+    from netsafe.settings import load_settings
+    from netsafe.store.engine import make_engine, make_session_factory, unit_of_work
+    from netsafe.store.migrate import upgrade
+    from netsafe.store.models.operation import ReferralRow
+    from netsafe.store.repositories.agencies import SqlAgencyRepository
+    from netsafe.store.repositories.users import SqlUserRepository
+    from netsafe.web.tokens import issue_bearer_token
+
+    admin = create_engine(POSTGRES_URL)
+    with admin.begin() as connection:
+        connection.execute(text(f'DROP SCHEMA IF EXISTS "{SCHEMA}" CASCADE'))
+        connection.execute(text(f'CREATE SCHEMA "{SCHEMA}"'))
+    admin.dispose()
+    engine = make_engine(_schema_url())
+    upgrade(engine)
+    settings = load_settings(env="production", database_url=_schema_url(), secret_key=SECRET)
+    tokens = {}
+    with unit_of_work(make_session_factory(engine)) as session:
+        ensure_agencies(SqlAgencyRepository(session))
+        for name, agency, role in (
+            ("bench.lead", "regional-unit", Role.OPERATION_LEAD),
+            ("bench.investigator", "gwent", Role.INVESTIGATOR),
+        ):
+            stamp = secrets.token_hex(8)
+            user = SqlUserRepository(session).add(
+                NewUser(name, agency, role, "bench-uses-minted-tokens", stamp, datetime.now(UTC))
+            )
+            tokens[name] = issue_bearer_token(settings, user.id, stamp)
+
+    started = time.perf_counter()
+    rng = random.Random(20261123)
+    now = datetime.now(UTC)
+    bands = [(None, 1), ("low", 4), ("medium", 3), ("high", 2), ("very-high", 1)]
+    days = {"low": 30, "medium": 14, "high": 7, "very-high": 1, None: 2}
+    rows = []
+    for _ in range(REFERRALS):
+        received = now - timedelta(minutes=rng.randrange(3 * 365 * 24 * 60))
+        band = rng.choices([b for b, _ in bands], [w for _, w in bands])[0]
+        deadline = received + timedelta(days=days[band])
+        age = (now - received).days
+        closed = age > 60 and rng.random() < 0.97
+        responded = None
+        if closed or (age > 10 and rng.random() < 0.6):
+            responded = received + timedelta(hours=rng.randrange(1, 24 * (days[band] + 3)))
+        rows.append(
+            {
+                "source": rng.choice(
+                    ["national-referral", "hash-lookup", "public-report", "partner"]
+                ),
+                "force": rng.choice(FORCES),
+                "received_at": received,
+                "summary": "Synthetic benchmark referral",
+                "status": "closed" if closed else ("actioned" if responded else "assessed"),
+                "deadline_at": deadline,
+                "risk_band": band,
+                "responded_at": responded,
+                "created_by": "bench.lead",
+                "created_at": received,
+                "restricted": False,
+            }
+        )
+    with engine.begin() as connection:
+        for start in range(0, len(rows), 10_000):
+            connection.execute(insert(ReferralRow), rows[start : start + 10_000])
+    print(f"  {REFERRALS:,} referrals in {time.perf_counter() - started:.1f} s", flush=True)
+
+    started = time.perf_counter()
+    columns = (
+        "id, at, action, resource_type, resource_id, actor_user_id, actor, actor_agency, "
+        "request_id, client, outcome, detail, prev_hash, hash"
+    )
+    prev = "0" * 64
+    first = now - timedelta(days=365)
+    step = timedelta(days=365) / AUDIT_ROWS
+    raw = engine.raw_connection()
+    try:
+        cursor = raw.cursor()
+        with cursor.copy(f"COPY audit_log ({columns}) FROM STDIN") as copy:  # type: ignore[attr-defined]
+            for seq in range(1, AUDIT_ROWS + 1):
+                event = AuditEvent(
+                    at=first + step * seq,
+                    action=rng.choice(["referral.read", "referral.list", "exhibit.read"]),
+                    resource_type="referral",
+                    resource_id=str(rng.randrange(1, REFERRALS)),
+                    actor_user_id=1,
+                    actor="bench.lead",
+                    actor_agency="regional-unit",
+                    request_id=None,
+                    client="127.0.0.1",
+                )
+                digest = chain_hash(prev, seq, event)
+                copy.write_row(
+                    (
+                        seq, event.at, event.action, event.resource_type, event.resource_id,
+                        1, event.actor, event.actor_agency, None, event.client, event.outcome,
+                        None, prev, digest,
+                    )
+                )  # fmt: skip
+                prev = digest
+        cursor.execute("DELETE FROM audit_head")
+        cursor.execute(
+            "INSERT INTO audit_head (id, seq, hash) VALUES (1, %s, %s)", (AUDIT_ROWS, prev)
+        )
+        cursor.execute("ANALYZE")
+        raw.commit()
+    finally:
+        raw.close()
+    engine.dispose()
+    print(f"  {AUDIT_ROWS:,} audit rows in {time.perf_counter() - started:.1f} s", flush=True)
+    return tokens
+
+
+def drop_schema() -> None:
+    from sqlalchemy import create_engine, text
+
+    admin = create_engine(POSTGRES_URL)
+    with admin.begin() as connection:
+        connection.execute(text(f'DROP SCHEMA IF EXISTS "{SCHEMA}" CASCADE'))
+    admin.dispose()
+
+
+# --- the server and the load generator ------------------------------------------------------------
+
+
+def start_server(home: Path) -> tuple[subprocess.Popen[bytes], str]:
+    import httpx
+
+    port = _free_port()
+    env = {
+        **os.environ,
+        "NETSAFE_ENV": "production",
+        "NETSAFE_SECRET_KEY": SECRET,
+        "NETSAFE_DATABASE_URL": _schema_url(),
+        "NETSAFE_HOME": str(home),
+        "NETSAFE_LOG_LEVEL": "WARNING",
+    }
+    command = [
+        sys.executable, "-m", "uvicorn", "netsafe.web.app:create_app", "--factory",
+        "--host", "127.0.0.1", "--port", str(port), "--workers", str(WORKERS),
+        "--log-level", "warning", "--no-access-log",
+    ]  # fmt: skip
+    server = subprocess.Popen(command, env=env)
+    base = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        try:
+            if httpx.get(f"{base}/healthz", timeout=2).status_code == 200:
+                return server, base
+        except httpx.HTTPError:
+            time.sleep(0.2)
+    server.terminate()
+    raise RuntimeError("the server did not start")
+
+
+async def _load(
+    url: str, method: str, headers: dict[str, str], body: str | None, clients: int, duration: float
+) -> dict[str, Any]:
+    import httpx
+
+    latencies: list[float] = []
+    errors: dict[str, int] = {}
+    limits = httpx.Limits(max_connections=clients, max_keepalive_connections=clients)
+    async with httpx.AsyncClient(limits=limits, timeout=30) as http:
+        start = time.perf_counter()
+        measure_from = start + WARMUP
+        stop = measure_from + duration
+
+        async def client() -> None:
+            while True:
+                sent = time.perf_counter()
+                if sent >= stop:
+                    return
+                try:
+                    response = await http.request(method, url, headers=headers, content=body)
+                    status = response.status_code
+                except httpx.HTTPError as error:
+                    status = type(error).__name__  # type: ignore[assignment]
+                done = time.perf_counter()
+                if sent >= measure_from:
+                    latencies.append(done - sent)
+                    if status != 200:
+                        errors[str(status)] = errors.get(str(status), 0) + 1
+
+        await asyncio.gather(*(client() for _ in range(clients)))
+    latencies.sort()
+
+    def pct(p: float) -> float:
+        return latencies[min(len(latencies) - 1, int(p * len(latencies)))] * 1000
+
+    return {
+        "requests": len(latencies),
+        "errors": errors,
+        "rps": len(latencies) / duration,
+        "p50_ms": pct(0.50),
+        "p95_ms": pct(0.95),
+        "p99_ms": pct(0.99),
+        "max_ms": latencies[-1] * 1000,
+    }
+
+
+def run_loadgen(spec: dict[str, Any]) -> dict[str, Any]:
+    """Run the load generator in a second process and return its figures."""
+    result = subprocess.run(
+        [sys.executable, __file__, "--loadgen", json.dumps(spec)],
+        check=True,
+        capture_output=True,
+        text=True,
+        timeout=spec["duration"] + 120,
+    )
+    figures: dict[str, Any] = json.loads(result.stdout)
+    return figures
+
+
+def main() -> int:
+    print(
+        f"platform load: {REFERRALS:,} referrals, {AUDIT_ROWS:,} audit rows, {CLIENTS} clients, "
+        f"{DURATION:.0f} s per endpoint (after {WARMUP:.0f} s warm-up), {WORKERS} server workers",
+        flush=True,
+    )
+    tokens = prepare_database()
+    lead = {"Authorization": f"Bearer {tokens['bench.lead']}"}
+    force = {"Authorization": f"Bearer {tokens['bench.investigator']}"}
+    lookup = json.dumps(
+        {"hashes": [{"type": "sha1", "value": secrets.token_hex(20)} for _ in range(10)]}
+    )
+    cases = [
+        ("reference: /healthz", "GET", "/healthz", {}, None),
+        ("dashboard page (operation lead, all forces)", "GET", "/operation", lead, None),
+        ("dashboard page (one force)", "GET", "/operation", force, None),
+        ("referral queue page (operation lead)", "GET", "/operation/queue", lead, None),
+        ("referral queue API (one force)", "GET", "/api/v1/referrals", force, None),
+        ("lookup API (10 SHA-1 per request)", "POST", "/api/v1/lookup",
+         {**lead, "Content-Type": "application/json"}, lookup),
+    ]  # fmt: skip
+    results = []
+    with tempfile.TemporaryDirectory(prefix="netsafe-bench-") as home:
+        server, base = start_server(Path(home))
+        try:
+            for name, method, path, headers, body in cases:
+                spec = {
+                    "url": base + path,
+                    "method": method,
+                    "headers": headers,
+                    "body": body,
+                    "clients": CLIENTS,
+                    "duration": DURATION,
+                }
+                figures = run_loadgen(spec)
+                results.append((name, figures))
+                print(
+                    f"  {name:48s} {figures['requests']:7,d} req  {figures['rps']:7.1f} req/s  "
+                    f"p50 {figures['p50_ms']:7.1f} ms  p95 {figures['p95_ms']:7.1f} ms  "
+                    f"p99 {figures['p99_ms']:7.1f} ms  errors {sum(figures['errors'].values())}"
+                    f"{' ' + json.dumps(figures['errors']) if figures['errors'] else ''}",
+                    flush=True,
+                )
+        finally:
+            server.terminate()
+            server.wait(timeout=30)
+    drop_schema()
+    reference = results[0][1]["p95_ms"]
+    print(f"\nagainst the reference (/healthz p95 {reference:.1f} ms):")
+    missed = 0
+    for name, figures in results[1:]:
+        met = figures["p95_ms"] < TARGET_P95_MS and not figures["errors"]
+        missed += not met
+        print(
+            f"  {name:48s} p95 {figures['p95_ms']:7.1f} ms = {figures['p95_ms'] / reference:5.1f}x "
+            f"reference; target p95 < {TARGET_P95_MS:.0f} ms, 0 errors: "
+            f"{'target met' if met else 'target missed'}"
+        )
+    print(f"\n{len(results) - 1 - missed} of {len(results) - 1} endpoints met the target")
+    return 0
+
+
+if __name__ == "__main__":
+    if len(sys.argv) == 3 and sys.argv[1] == "--loadgen":
+        spec = json.loads(sys.argv[2])
+        figures = asyncio.run(
+            _load(
+                spec["url"],
+                spec["method"],
+                spec["headers"],
+                spec["body"],
+                spec["clients"],
+                spec["duration"],
+            )
+        )
+        sys.stdout.write(json.dumps(figures))
+        sys.exit(0)
+    sys.exit(main())
