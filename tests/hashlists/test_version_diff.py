@@ -1,0 +1,40 @@
+"""VersionDiff pairs old and new entries one to one, whatever the batches and duplicates."""
+
+from __future__ import annotations
+
+from collections import Counter
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from netsafe.hashlists.model import HashEntry
+from netsafe.hashlists.version_diff import VersionDiff, content_key
+
+POOL = [HashEntry(md5=bytes([n]) * 16, category="A") for n in range(8)]
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    old=st.lists(st.integers(0, 7), max_size=30),
+    new=st.lists(st.integers(0, 7), max_size=30),
+    batch=st.integers(1, 7),
+)
+def test_pairs_are_the_multiset_intersection(old: list[int], new: list[int], batch: int) -> None:
+    old_pairs = [(100 + i, POOL[n]) for i, n in enumerate(old)]
+    diff = VersionDiff([old_pairs[:5], old_pairs[5:]])
+    added = []
+    for start in range(0, len(new), batch):
+        added += diff.new_entries([POOL[n] for n in new[start : start + batch]])
+    common = Counter(old) & Counter(new)
+    assert diff.kept == sum(common.values())
+    assert Counter(added) == Counter(POOL[n] for n in (Counter(new) - common).elements())
+    removed = Counter(POOL[old[i - 100]] for i in diff.removed_ids())
+    assert removed == Counter(POOL[n] for n in (Counter(old) - common).elements())
+
+
+def test_content_key_is_stable_and_sees_every_field() -> None:
+    entry = HashEntry(md5=b"\x01" * 16, category="A", series="s", source_id="9")
+    assert content_key(entry) == content_key(tuple(entry))  # type: ignore[arg-type]
+    assert content_key(entry) == content_key(HashEntry(*entry))
+    for field in ("category", "series", "source_id"):
+        assert content_key(entry._replace(**{field: "other"})) != content_key(entry)
