@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, BinaryIO
 
-from netsafe.media import SNIFF_BYTES, DecodeLimits, MediaError, decode_rgb, sniff_media_type
+from netsafe.media import SNIFF_BYTES, DecodeLimits, MediaError, decode_luma, sniff_media_type
 from netsafe.signals.crypto import CHUNK_SIZE, CryptoHasher
 from netsafe.signals.pdq import MIN_QUALITY, PdqSignal
 
@@ -146,7 +146,7 @@ def _pdq(
     data: bytes, dihedral: bool, limits: DecodeLimits
 ) -> tuple[str | None, int | None, tuple[str, ...], str | None]:
     try:
-        rgb = decode_rgb(data, limits)
+        rgb = decode_luma(data, limits)
     except MediaError as error:
         return None, None, (), str(error)
     if dihedral:

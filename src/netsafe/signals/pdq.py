@@ -51,7 +51,7 @@ class PdqSignal(SignalType):
 
     @staticmethod
     def compute(rgb: npt.NDArray[np.uint8]) -> PdqHash:
-        """PDQ of an RGB array (height × width × 3, uint8)."""
+        """PDQ of an RGB (height × width × 3) or luminance (height × width) uint8 array."""
         bits, quality = pdqhash.compute(_contiguous(rgb))
         return PdqHash(bits_to_hex(bits), int(quality))
 
