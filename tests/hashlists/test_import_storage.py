@@ -210,3 +210,15 @@ def test_delete_removes_list_and_entries(engine: Engine) -> None:
         repository = SqlHashListRepository(session)
         assert [hl.name for hl in repository.all()] == ["b"]
         assert repository.count_entries(repository.get("b").id) == 20  # type: ignore[union-attr]
+
+
+def test_add_entries_returns_the_stored_ids(engine: Engine) -> None:
+    factory = make_session_factory(engine)
+    run_import(factory, "first", make_entries(7))
+    with unit_of_work(factory) as session:
+        repository = SqlHashListRepository(session)
+        list_id = repository.create("second", "csv", ListSettings())
+        given = repository.add_entries(list_id, 1, make_entries(5, seed=3))
+        stored_ids = [i for batch in repository.entries(list_id) for i, _ in batch]
+    assert list(given) == stored_ids
+    assert given.start == 8

@@ -112,17 +112,18 @@ class SqlHashListRepository:
             return self._copy(dbapi, int(list_id), int(revision), entries)
         cursor = dbapi.cursor()
         try:
-            cursor.execute("SELECT COALESCE(MAX(id), 0) FROM hashlist_entries")
-            first = int(cursor.fetchone()[0]) + 1  # type: ignore[index]
-            # The id is left out: SQLite gives each row MAX(rowid) + 1, so the batch gets
-            # first, first + 1, ... (this transaction holds the database's write lock).
+            # The id is left out: SQLite gives each row MAX(rowid) + 1. Once the first row is in,
+            # this transaction holds the write lock, so the batch's ids are the last ones.
             cursor.executemany(
                 f"INSERT INTO hashlist_entries (list_id, revision, {_COLUMNS}) "  # noqa: S608
                 f"VALUES ({int(list_id)}, {int(revision)}, {', '.join('?' * len(ENTRY_FIELDS))})",
                 entries,
             )
+            cursor.execute("SELECT MAX(id) FROM hashlist_entries")
+            last = int(cursor.fetchone()[0])  # type: ignore[index]
         finally:
             cursor.close()
+        first = last - len(entries) + 1
         return range(first, first + len(entries))
 
     def _copy(self, dbapi: Any, list_id: int, revision: int, entries: Sequence[EntryRow]) -> range:
