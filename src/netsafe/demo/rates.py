@@ -25,7 +25,7 @@ FORCE_SHARES: dict[str, float] = {
 }
 
 #: Referrals a day across Wales, after a ramp-up over the first weeks; growth per year after.
-REFERRALS_PER_DAY = 2.75
+REFERRALS_PER_DAY = 2.9
 RAMP_DAYS = 21
 YEARLY_GROWTH = 0.08
 
