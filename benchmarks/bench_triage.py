@@ -43,21 +43,44 @@ TARGET_SHA1SUM_RATIO = 0.9
 IMAGE_SIZE = (800, 600)
 
 
+_BANK: list[object] = []
+
+
+def _bank() -> list[object]:
+    """Smooth planes and a noise field, made once per process (seeded) and mixed per image."""
+    if not _BANK:
+        import numpy as np
+
+        rng = np.random.default_rng(7)
+        width, height = IMAGE_SIZE
+        yy, xx = np.mgrid[0:height, 0:width].astype(np.float32)
+        for _ in range(24):
+            fx, fy, phase = rng.uniform(0.002, 0.03), rng.uniform(0.002, 0.03), rng.uniform(0, 6.3)
+            _BANK.append((90 * np.sin(fx * xx + phase) * np.cos(fy * yy)).astype(np.float32))
+        _BANK.append(rng.normal(0, 6, (height * 2, width * 2, 3)).astype(np.float32))
+        _BANK.append((yy, xx))
+    return _BANK
+
+
 def _photo(seed: int) -> bytes:
+    """A photo-like JPEG: three smooth planes, a few shapes, sensor-like noise (all seeded)."""
     import numpy as np
     from PIL import Image
 
+    bank = _bank()
+    planes, noise, (yy, xx) = bank[:24], bank[24], bank[25]
     rng = np.random.default_rng(seed)
     width, height = IMAGE_SIZE
-    yy, xx = np.mgrid[0:height, 0:width].astype(np.float32)
-    pixels = np.empty((height, width, 3), np.float32)
-    for channel in range(3):
-        fx, fy, phase = [*rng.uniform(0.002, 0.02, 2).tolist(), rng.uniform(0, 6.3)]
-        pixels[..., channel] = 127 + 90 * np.sin(fx * xx + phase) * np.cos(fy * yy)
-    for _ in range(6):
+    picks = rng.choice(24, 3, replace=False)
+    pixels = np.stack([planes[i] for i in picks], axis=-1) + rng.uniform(60, 190, 3)  # type: ignore[call-overload]
+    for _ in range(4):
         cy, cx, r = rng.uniform(0, height), rng.uniform(0, width), rng.uniform(20, 150)
-        pixels[(yy - cy) ** 2 + (xx - cx) ** 2 < r * r] = rng.uniform(0, 255, 3)
-    pixels += rng.normal(0, 5, pixels.shape).astype(np.float32)
+        y0, y1 = int(max(cy - r, 0)), int(min(cy + r, height))
+        x0, x1 = int(max(cx - r, 0)), int(min(cx + r, width))
+        box = (yy[y0:y1, x0:x1] - cy) ** 2 + (xx[y0:y1, x0:x1] - cx) ** 2 < r * r  # type: ignore[index]
+        pixels[y0:y1, x0:x1][box] = rng.uniform(0, 255, 3)
+    oy, ox = rng.integers(0, height), rng.integers(0, width)
+    pixels += noise[oy : oy + height, ox : ox + width]  # type: ignore[index]
     buffer = io.BytesIO()
     Image.fromarray(np.clip(pixels, 0, 255).astype(np.uint8)).save(buffer, "JPEG", quality=85)
     return buffer.getvalue()
