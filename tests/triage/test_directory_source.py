@@ -62,9 +62,12 @@ def test_fifo_and_vanished_files_are_errors_and_the_triage_finishes(
     os.mkfifo(root / "pipe")
     (root / "gone.jpg").write_bytes(known.image_a)
     (root / "kept.jpg").write_bytes(known.image_a)
+    (root / "swapped.jpg").write_bytes(known.image_a)
     source = DirectorySource(root, 0)
     items = [i for i in source.items() if isinstance(i, FileItem)]
     (root / "gone.jpg").unlink()  # removed mid-scan
+    (root / "swapped.jpg").unlink()  # replaced by a FIFO mid-scan: must not block the worker
+    os.mkfifo(root / "swapped.jpg")
     from netsafe.triage.scan import Scanner
 
     scanner = Scanner(known.config(), known.factory())
@@ -72,9 +75,11 @@ def test_fifo_and_vanished_files_are_errors_and_the_triage_finishes(
     assert results["gone.jpg"].records == []
     assert results["gone.jpg"].errors[0].kind == "unreadable"
     assert "vanished" in results["gone.jpg"].errors[0].reason
+    assert results["swapped.jpg"].records == []
+    assert "no longer a regular file" in results["swapped.jpg"].errors[0].reason
     assert results["kept.jpg"].records[0].matches[0].category == "A"
     result = run_triage([root], tmp_path / "out", known.config())
-    assert errors_of(result) == {"pipe": "not-a-file"}
+    assert errors_of(result) == {"pipe": "not-a-file", "swapped.jpg": "not-a-file"}
     assert [r.path for r in result.records] == ["kept.jpg"]
 
 

@@ -6,6 +6,7 @@ exhibit's result to the report sink (files in --out) and the database sink (one 
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from pathlib import Path
 from typing import Any
@@ -71,7 +72,7 @@ def triage(
     summaries: list[dict[str, Any]] = []
     try:
         for plan in plans:
-            plan = ExhibitPlan(**{**plan.__dict__, "lists": tuple(lists)})
+            plan = dataclasses.replace(plan, lists=tuple(lists))
             result = _run(plan, runner, config, resume)
             ReportSink(plan.out, pdf=pdf).write(result)
             with context.transaction() as session:

@@ -6,7 +6,11 @@ Runs inside worker processes; every failure becomes an `ItemError`, never an exc
 
 from __future__ import annotations
 
+import errno
+import fcntl
 import io
+import os
+import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, BinaryIO, cast
@@ -92,7 +96,7 @@ class Scanner:
     def _open(self, item: FileItem) -> io.BufferedReader:
         locator = item.locator
         if locator.kind is LocatorKind.FILE:
-            return cast(io.BufferedReader, open(locator.path, "rb", buffering=READ_BUFFER))  # noqa: PTH123
+            return _open_regular(locator.path)
         image = self._images.get(locator.path)
         if image is None:
             image = self._images[locator.path] = OpenImage(Path(locator.path))
@@ -247,6 +251,21 @@ class Scanner:
         self, context: _Context, kind: str, reason: str, severity: Severity = Severity.ERROR
     ) -> ItemError:
         return ItemError(context.item.source, context.path, kind, reason, severity)
+
+
+def _open_regular(path: str) -> io.BufferedReader:
+    """Open a file for reading, refusing (without blocking) anything that is no longer a regular
+    file: a FIFO swapped in after the listing would otherwise block the worker for ever."""
+    descriptor = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
+    try:
+        if not stat.S_ISREG(os.fstat(descriptor).st_mode):
+            raise OSError(errno.EINVAL, "no longer a regular file")
+        flags = fcntl.fcntl(descriptor, fcntl.F_GETFL)
+        fcntl.fcntl(descriptor, fcntl.F_SETFL, flags & ~os.O_NONBLOCK)
+    except OSError:
+        os.close(descriptor)
+        raise
+    return cast(io.BufferedReader, os.fdopen(descriptor, "rb", buffering=READ_BUFFER))
 
 
 def _peek(stream: io.BufferedReader) -> bytes:
