@@ -13,7 +13,7 @@ from netsafe.settings import Settings
 from netsafe.store.engine import unit_of_work
 
 
-def _settings(request: Request) -> Settings:
+async def _settings(request: Request) -> Settings:
     settings: Settings = request.app.state.settings
     return settings
 
@@ -24,7 +24,7 @@ def _session(request: Request) -> Iterator[Session]:
         yield session
 
 
-def _templates(request: Request) -> Jinja2Templates:
+async def _templates(request: Request) -> Jinja2Templates:
     templates: Jinja2Templates = request.app.state.templates
     return templates
 
