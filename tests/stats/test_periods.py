@@ -74,3 +74,14 @@ def test_change_pct() -> None:
     assert change_pct(3, 4) == -25.0
     assert change_pct(5, 0) is None
     assert change_pct(5, None) is None
+
+
+def test_resolve_with_one_date_or_dates_and_a_baseline() -> None:
+    latest = date(2018, 10, 31)
+    period, _ = resolve("previous", date(2017, 1, 1), None, latest)
+    assert period == Period(date(2017, 1, 1), date(2017, 12, 31))
+    period, _ = resolve("previous", None, date(2017, 6, 30), latest)
+    assert period == Period(date(2016, 7, 1), date(2017, 6, 30))
+    period, comparison = resolve("launch-year", date(2017, 1, 1), date(2017, 1, 31), latest)
+    assert period == Period(date(2017, 1, 1), date(2017, 1, 31))
+    assert comparison.against == BASELINES["launch-year"].against

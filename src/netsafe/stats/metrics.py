@@ -81,13 +81,13 @@ ENFORCEMENT_METRICS: tuple[Metric, ...] = (
     Metric(
         "children_identified",
         "Children identified",
-        "children identified in safeguarding records, by the UK date they were identified",
+        "children identified, from safeguarding records by the UK date they were recorded",
         Group.ENFORCEMENT,
     ),
     Metric(
         "children_safeguarded",
         "Children safeguarded",
-        "children safeguarded in safeguarding records, by the UK date they were safeguarded",
+        "children safeguarded, from safeguarding records by the UK date they were recorded",
         Group.ENFORCEMENT,
     ),
     Metric(
