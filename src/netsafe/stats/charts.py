@@ -6,6 +6,7 @@ put the same numbers in a table under each chart.
 
 from __future__ import annotations
 
+import functools
 import io
 import re
 from collections.abc import Mapping, Sequence
@@ -20,6 +21,8 @@ from netsafe.prevention.suppression import ShownCount
 #: Colour-blind-safe palette (Okabe-Ito), dark enough on white.
 PALETTE = ("#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9")
 FONT = "DejaVu Sans"
+#: Charts kept after drawing (a dashboard draws three; each SVG is 10-20 kB).
+CACHED_CHARTS = 64
 
 
 def _new_figure(width: float, height: float) -> MplFigure:
@@ -75,7 +78,22 @@ def monthly_chart(
     show_title: bool = True,
 ) -> str:
     """A line per named series over the months (labels `YYYY-MM`), as SVG text. `title` is the
-    SVG's accessible label, and drawn above the chart unless `show_title` is false."""
+    SVG's accessible label, and drawn above the chart unless `show_title` is false. The same
+    numbers give the same SVG, so recent charts are kept and not drawn again."""
+    frozen = tuple((name, tuple(values)) for name, values in series.items())
+    return _monthly_chart(tuple(months), frozen, title, width, height, show_title)
+
+
+@functools.lru_cache(maxsize=CACHED_CHARTS)
+def _monthly_chart(
+    months: tuple[str, ...],
+    frozen: tuple[tuple[str, tuple[ShownCount, ...]], ...],
+    title: str,
+    width: float,
+    height: float,
+    show_title: bool,
+) -> str:
+    series = dict(frozen)
     with matplotlib.rc_context({"font.family": FONT, "font.size": 9}):
         figure = _new_figure(width, height)
         axes = figure.add_subplot()
@@ -118,6 +136,20 @@ def force_bars(
     show_title: bool = True,
 ) -> str:
     """Grouped horizontal bars: one group per force, one bar per named series, as SVG text."""
+    frozen = tuple((name, tuple(values)) for name, values in series.items())
+    return _force_bars(tuple(forces), frozen, title, width, height, show_title)
+
+
+@functools.lru_cache(maxsize=CACHED_CHARTS)
+def _force_bars(
+    forces: tuple[str, ...],
+    frozen: tuple[tuple[str, tuple[int, ...]], ...],
+    title: str,
+    width: float,
+    height: float,
+    show_title: bool,
+) -> str:
+    series = dict(frozen)
     with matplotlib.rc_context({"font.family": FONT, "font.size": 9}):
         figure = _new_figure(width, height)
         axes = figure.add_subplot()
