@@ -6,13 +6,14 @@ import logging
 import socket
 import threading
 import time
+from pathlib import Path
 
 import httpx
 import pytest
 import uvicorn
 from fastapi.testclient import TestClient
 
-from netsafe.settings import Settings
+from netsafe.settings import Settings, load_settings
 from netsafe.web.app import create_app
 from netsafe.web.prevention.access_log import (
     ACCESS_LOGGER,
@@ -58,10 +59,13 @@ def test_other_paths_keep_it(path: str) -> None:
     assert not is_anonymous_path(path)
 
 
-def test_the_app_installs_the_filter_when_it_starts(settings: Settings) -> None:
+def test_the_app_installs_the_filter_when_it_starts(tmp_path: Path) -> None:
     logger = logging.getLogger(ACCESS_LOGGER)
     for existing in list(logger.filters):
         logger.removeFilter(existing)
+    settings = load_settings(
+        env="test", home=tmp_path, database_url="sqlite://", secret_key="access-log-key-0123456789"
+    )
     with TestClient(create_app(settings)):
         assert any(isinstance(f, AnonymousAccessFilter) for f in logger.filters)
     assert install_access_log_filter() is install_access_log_filter()  # installed once

@@ -125,19 +125,19 @@ def test_follow_ups_are_counted(session: Session) -> None:
     assert record_follow_up(repository, HELPLINE, stored.id + 99) is None
 
 
-@pytest.mark.parametrize("role", [r for r in Role if r is not Role.HELPLINE])
-def test_only_the_helpline_reads_and_writes_records(session: Session, role: Role) -> None:
+def test_only_the_helpline_reads_and_writes_records(session: Session) -> None:
     repository = SqlContactRepository(session)
     stored = record_contact(repository, HELPLINE, draft())
-    viewer = Viewer(2, "someone", "south-wales", role)
-    with pytest.raises(RecordAccessError):
-        record_contact(repository, viewer, draft())
-    with pytest.raises(RecordAccessError):
-        read_contact(repository, viewer, stored.id)
-    with pytest.raises(RecordAccessError):
-        list_contacts(repository, viewer, ContactFilter())
-    with pytest.raises(RecordAccessError):
-        record_follow_up(repository, viewer, stored.id)
+    for role in [r for r in Role if r is not Role.HELPLINE]:
+        viewer = Viewer(2, "someone", "south-wales", role)
+        with pytest.raises(RecordAccessError):
+            record_contact(repository, viewer, draft())
+        with pytest.raises(RecordAccessError):
+            read_contact(repository, viewer, stored.id)
+        with pytest.raises(RecordAccessError):
+            list_contacts(repository, viewer, ContactFilter())
+        with pytest.raises(RecordAccessError):
+            record_follow_up(repository, viewer, stored.id)
 
 
 def test_counters_add_up_in_one_row_per_day(engine: Engine) -> None:
