@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from typing import Annotated
 
 from fastapi import Depends, HTTPException, Request
+from fastapi.security import OAuth2PasswordBearer
 
 from netsafe.operation.roles import Viewer
 from netsafe.store.repositories.users import SqlUserRepository
@@ -24,6 +25,10 @@ from netsafe.web.tokens import (
 
 BEARER = "bearer"
 SESSION = "session"
+
+#: Documents the OAuth2 password flow in the OpenAPI description (the "Authorize" button);
+#: the token itself is read and checked by `authenticate_request`.
+oauth2_scheme = OAuth2PasswordBearer(tokenUrl="/api/v1/auth/token", auto_error=False)
 
 
 class NotAuthenticatedError(HTTPException):
@@ -74,7 +79,11 @@ def authenticate_request(request: Request, session: SessionDep) -> Authenticatio
     return authentication
 
 
-def current_viewer(request: Request, session: SessionDep) -> Viewer:
+def current_viewer(
+    request: Request,
+    session: SessionDep,
+    _token: Annotated[str | None, Depends(oauth2_scheme)] = None,
+) -> Viewer:
     authentication = authenticate_request(request, session)
     if authentication is None:
         raise NotAuthenticatedError()
