@@ -91,6 +91,12 @@ class SubstringTable:
     starts: npt.NDArray[np.int32]
     perm: npt.NDArray[np.int32]
 
+    def bounds(self) -> npt.NDArray[np.int64]:
+        """starts[k] and starts[k + 1] as one little-endian int64 per k (a strided view, no
+        copy): one random read per probed bucket instead of two."""
+        starts = np.ascontiguousarray(self.starts, dtype="<i4")
+        return np.ndarray(shape=(len(starts) - 1,), dtype="<i8", buffer=starts, strides=(4,))
+
     @classmethod
     def build(cls, words: Words, part: int) -> SubstringTable:
         if len(words) >= 1 << 31:
@@ -145,8 +151,9 @@ class MultiIndex:
         table = self.tables[part]
         masks = flip_masks(WIDTHS[part], radius)
         keys = (substring_keys(queries, part)[:, None] ^ masks[None, :]).ravel()
-        low = table.starts[keys]
-        counts = table.starts[keys + 1] - low
+        bounds = table.bounds()[keys]  # starts[key] in the low half, starts[key + 1] in the high
+        low = bounds.astype(np.int32)
+        counts = (bounds >> 32).astype(np.int32) - low
         hit = np.flatnonzero(counts)
         counts = counts[hit]
         total = int(counts.sum())
