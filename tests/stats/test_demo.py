@@ -8,10 +8,11 @@ from datetime import date
 from sqlalchemy import Engine, MetaData, func, select
 from sqlalchemy.orm import Session
 
-from netsafe.demo.seed import DATASET, seed_demo_operation
+from netsafe.demo.seed import DATASET, ENGINE_DEVICES, seed_demo_operation
 from netsafe.prevention.code_words import CodeWordHasher
 from netsafe.stats.service import StatsRequest, compute_statistics
 from netsafe.store.engine import make_session_factory, unit_of_work
+from netsafe.store.models.triage import TriageRunRow
 from netsafe.store.repositories.demo import SqlDemoLedger, SqlDemoWriter
 from netsafe.store.repositories.stats import SqlEnforcementSource
 from netsafe.store.repositories.stats_prevention import sql_prevention_source
@@ -67,6 +68,13 @@ def test_first_year_near_the_published_scale_and_a_rerun_adds_nothing(engine: En
     assert figures["matched_files"].value > 0
     assert figures["deadline_breaches"].value > 0
     assert figures["outcomes"].value > 0
+    with Session(engine) as session:
+        by_engine = session.scalar(
+            select(func.count())
+            .select_from(TriageRunRow)
+            .where(TriageRunRow.out_dir.like("%temporary folder%"))
+        )
+    assert by_engine == ENGINE_DEVICES
     before = _row_counts(engine)
     assert _seed(engine) is True
     assert _row_counts(engine) == before

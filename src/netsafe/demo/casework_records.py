@@ -153,7 +153,9 @@ def _write_devices(
             if device.triage is not None:
                 run, findings = device.triage
                 case = f"NS-{story.received.year}-{rid:06d}"
-                runs.append((replace(run, exhibit=exhibit.reference, case=case), findings))
+                summary = {**run.summary, "exhibit": exhibit.reference, "case": case}
+                stored = replace(run, exhibit=exhibit.reference, case=case, summary=summary)
+                runs.append((stored, findings))
     exhibit_ids = writer.add_records(exhibits)
     custody = [
         CustodyEvent(
