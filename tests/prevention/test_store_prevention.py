@@ -68,11 +68,19 @@ def draft(**changes: object) -> ContactDraft:
 def test_the_tables_have_no_place_for_identifiers(engine: Engine) -> None:
     inspector = inspect(engine)
     forbidden = ("name", "phone", "email", "ip", "address", "user_agent", "cookie", "postcode")
-    for table in ("prevention_contacts", "prevention_self_help_counts", "prevention_funnel_counts"):
+    tables = (
+        "prevention_contacts",
+        "prevention_self_help_counts",
+        "prevention_funnel_counts",
+        "prevention_access_audit",
+    )
+    for table in tables:
         columns = [c["name"] for c in inspector.get_columns(table)]
         for column in columns:
             assert not any(column == word or column.startswith(f"{word}_") for word in forbidden)
-    assert "created_at" not in [c["name"] for c in inspector.get_columns("prevention_contacts")]
+    for table in ("prevention_contacts", "prevention_access_audit"):
+        columns = [c["name"] for c in inspector.get_columns(table)]
+        assert not {"created_at", "at", "time", "timestamp"} & set(columns)  # no time of day
 
 
 def test_a_contact_round_trips(session: Session) -> None:

@@ -88,6 +88,7 @@ def test_the_wall_covers_every_record_route_and_page(seeded: tuple[TestClient, i
         "/api/v1/prevention/contacts/{contact_id}",
         "/api/v1/prevention/contacts/{contact_id}/follow-ups",
         "/api/v1/prevention/aggregates",
+        "/api/v1/prevention/audit",
         "/prevention",
         "/prevention/contacts",
         "/prevention/contacts/new",

@@ -188,3 +188,28 @@ def test_without_a_prevention_file_nothing_warns(settings: Settings) -> None:
 
 def test_contact_dates_default_to_the_uk_day() -> None:
     assert abs((uk_today() - date.today()).days) <= 1
+
+
+def test_record_access_is_audited_for_the_charity_only(
+    client: TestClient, engine: Engine, settings: Settings
+) -> None:
+    headers = bearer(make_token(engine, settings, Role.HELPLINE))
+    contact_id = client.post("/api/v1/prevention/contacts", json=CONTACT, headers=headers).json()[
+        "id"
+    ]
+    client.get(f"/api/v1/prevention/contacts/{contact_id}", headers=headers)
+    client.get("/api/v1/prevention/contacts", headers=headers)
+    client.post(f"/api/v1/prevention/contacts/{contact_id}/follow-ups", headers=headers)
+    entries = client.get("/api/v1/prevention/audit", headers=headers).json()["entries"]
+    assert [e["action"] for e in entries] == [
+        "contact.follow-up",
+        "contact.list",
+        "contact.read",
+        "contact.create",
+    ]
+    assert entries[0]["contact_id"] == contact_id
+    assert entries[0]["actor"].startswith("helpline-")
+    assert set(entries[0]) == {"day", "actor", "action", "contact_id"}  # no time, no address
+    assert entries[0]["day"] == uk_today().isoformat()
+    analyst = bearer(make_token(engine, settings, Role.CHARITY_ANALYST))
+    assert client.get("/api/v1/prevention/audit", headers=analyst).status_code == 403

@@ -18,6 +18,7 @@ from rich.table import Table
 from netsafe.cli.context import command_context
 from netsafe.cli.output import JSON_OPTION_HELP, BadInputError, emit, progress_bar
 from netsafe.operation.roles import Role, Viewer
+from netsafe.prevention.access_audit import AccessAction, audit_access
 from netsafe.prevention.aggregates import Period, figures_across_the_wall, prevention_figures
 from netsafe.prevention.code_words import CodeWordHasher
 from netsafe.prevention.contact_fields import (
@@ -32,7 +33,11 @@ from netsafe.prevention.settings_file import (
     PreventionFileError,
     load_prevention_config,
 )
-from netsafe.store.repositories.prevention import SqlContactRepository, SqlPreventionAggregates
+from netsafe.store.repositories.prevention import (
+    SqlAccessAuditRepository,
+    SqlContactRepository,
+    SqlPreventionAggregates,
+)
 
 app = typer.Typer(
     help="Prevention: import anonymous contact records, export suppressed aggregates.",
@@ -99,6 +104,10 @@ def import_contacts(
     with context.transaction() as session:
         repository = SqlContactRepository(session)
         ids = [record_contact(repository, CLI_IMPORTER, draft).id for draft in drafts]
+        if ids:
+            audit_access(
+                SqlAccessAuditRepository(session), CLI_IMPORTER, AccessAction.IMPORT, date.today()
+            )
     result = {"file": str(file), "imported": len(ids), "first_id": ids[0] if ids else None}
     emit(
         result,

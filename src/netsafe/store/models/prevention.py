@@ -60,4 +60,21 @@ class PreventionFunnelCountRow(Base):
     count: Mapped[int] = mapped_column(Integer)
 
 
-__all__ = ["PreventionContactRow", "PreventionFunnelCountRow", "PreventionSelfHelpCountRow"]
+class PreventionAccessAuditRow(Base):
+    """The charity's audit of record access: day, practitioner, action, contact (no time, no IP)."""
+
+    __tablename__ = "prevention_access_audit"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    day: Mapped[date] = mapped_column(Date)
+    actor: Mapped[str] = mapped_column(String(63))
+    action: Mapped[str] = mapped_column(String(30))
+    contact_id: Mapped[int | None] = mapped_column(Integer)
+
+
+__all__ = [
+    "PreventionAccessAuditRow",
+    "PreventionContactRow",
+    "PreventionFunnelCountRow",
+    "PreventionSelfHelpCountRow",
+]

@@ -10,6 +10,7 @@ from sqlalchemy import ColumnElement, and_, func, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
+from netsafe.prevention.access_audit import AccessAction, AccessEntry
 from netsafe.prevention.aggregates import ContactTotals, Period
 from netsafe.prevention.contacts import (
     Area,
@@ -23,6 +24,7 @@ from netsafe.prevention.contacts import (
 )
 from netsafe.prevention.counters import DailyCount, FunnelStep, SelfHelpEvent
 from netsafe.store.models.prevention import (
+    PreventionAccessAuditRow,
     PreventionContactRow,
     PreventionFunnelCountRow,
     PreventionSelfHelpCountRow,
@@ -258,3 +260,25 @@ class SqlPreventionAggregates:
             .group_by(row.step)
         )
         return {step: int(n) for step, n in self._session.execute(query)}
+
+
+class SqlAccessAuditRepository:
+    """The charity's access audit in `prevention_access_audit` (rows are only ever added)."""
+
+    def __init__(self, session: Session) -> None:
+        self._session = session
+
+    def add(self, entry: AccessEntry) -> None:
+        self._session.add(
+            PreventionAccessAuditRow(
+                day=entry.day,
+                actor=entry.actor,
+                action=entry.action.value,
+                contact_id=entry.contact_id,
+            )
+        )
+
+    def recent(self, limit: int) -> list[AccessEntry]:
+        row = PreventionAccessAuditRow
+        rows = self._session.scalars(select(row).order_by(row.id.desc()).limit(limit))
+        return [AccessEntry(r.day, r.actor, AccessAction(r.action), r.contact_id) for r in rows]

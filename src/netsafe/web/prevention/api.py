@@ -1,9 +1,9 @@
 """The charity's JSON API: `/api/v1/prevention/contacts` (helpline) and aggregates (charity).
 
 Every route here is behind the wall: `helpline` for records, `helpline` and `charity-analyst` for
-aggregates; police roles and admin get 403. Records are not written to the platform audit log —
-it is readable across the wall (operation lead, admin), and even a record id with a time would
-date a help-seeking contact (docs/prevention.md).
+aggregates; police roles and admin get 403. Record access is audited in the charity's own audit
+(`prevention.access_audit`), not the platform audit log — that one is readable across the wall
+(operation lead, admin), and a record id with a time would date a help-seeking contact.
 """
 
 from __future__ import annotations
@@ -15,6 +15,8 @@ from fastapi import APIRouter, HTTPException, Query
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict, Field
 
+from netsafe.operation.roles import Viewer
+from netsafe.prevention.access_audit import AccessAction, audit_access, read_access_audit
 from netsafe.prevention.aggregates import Period, figures_across_the_wall, prevention_figures
 from netsafe.prevention.contact_fields import ContactFieldsError, parse_contact
 from netsafe.prevention.contacts import (
@@ -29,11 +31,22 @@ from netsafe.prevention.contacts import (
     record_contact,
     record_follow_up,
 )
-from netsafe.store.repositories.prevention import SqlContactRepository, SqlPreventionAggregates
+from netsafe.store.repositories.prevention import (
+    SqlAccessAuditRepository,
+    SqlContactRepository,
+    SqlPreventionAggregates,
+)
 from netsafe.web.deps import SessionDep
 from netsafe.web.prevention.common import CharityViewer, HasherDep, HelplineViewer, uk_today
 
 router = APIRouter(prefix="/api/v1/prevention", tags=["prevention"])
+
+
+def audit(
+    session: SessionDep, viewer: Viewer, action: AccessAction, contact_id: int | None = None
+) -> None:
+    """One entry in the charity's access audit, in the request's transaction."""
+    audit_access(SqlAccessAuditRepository(session), viewer, action, uk_today(), contact_id)
 
 
 class ContactIn(BaseModel):
@@ -74,6 +87,7 @@ def create_contact(
     except ContactFieldsError as error:
         return fields_error(error)
     contact = record_contact(SqlContactRepository(session), viewer, draft)
+    audit(session, viewer, AccessAction.CREATE, contact.id)
     return {"id": contact.id, **contact.as_json()}
 
 
@@ -104,6 +118,7 @@ def contacts(
         offset=offset,
     )
     found, total = list_contacts(SqlContactRepository(session), viewer, criteria)
+    audit(session, viewer, AccessAction.LIST)
     return {"total": total, "contacts": [c.as_json() for c in found]}
 
 
@@ -113,6 +128,7 @@ def contact(contact_id: int, viewer: HelplineViewer, session: SessionDep) -> dic
     found = read_contact(SqlContactRepository(session), viewer, contact_id)
     if found is None:
         raise HTTPException(404, detail="no such contact")
+    audit(session, viewer, AccessAction.READ, contact_id)
     return found.as_json()
 
 
@@ -125,6 +141,7 @@ def follow_up(contact_id: int, viewer: HelplineViewer, session: SessionDep) -> d
         raise HTTPException(422, detail=str(error)) from None
     if updated is None:
         raise HTTPException(404, detail="no such contact")
+    audit(session, viewer, AccessAction.FOLLOW_UP, contact_id)
     return updated.as_json()
 
 
@@ -150,3 +167,12 @@ def aggregates(
     period = default_period(date_from, date_to)
     figures = prevention_figures(SqlPreventionAggregates(session), period, area)
     return figures_across_the_wall(figures)
+
+
+@router.get("/audit")
+def access_audit(
+    viewer: HelplineViewer, session: SessionDep, limit: int = Query(200, ge=1, le=2000)
+) -> dict[str, object]:
+    """The charity's access audit, newest first: day, practitioner, action, contact."""
+    entries = read_access_audit(SqlAccessAuditRepository(session), viewer, limit)
+    return {"entries": [e.as_json() for e in entries]}

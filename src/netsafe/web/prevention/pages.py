@@ -12,6 +12,7 @@ from typing import Any
 from fastapi import APIRouter, HTTPException, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
+from netsafe.prevention.access_audit import AccessAction
 from netsafe.prevention.aggregates import (
     Period,
     figures_across_the_wall,
@@ -33,6 +34,7 @@ from netsafe.prevention.contacts import (
 )
 from netsafe.store.repositories.prevention import SqlContactRepository, SqlPreventionAggregates
 from netsafe.web.deps import SessionDep, TemplatesDep
+from netsafe.web.prevention.api import audit
 from netsafe.web.prevention.common import CharityViewer, HasherDep, HelplineViewer, uk_today
 
 router = APIRouter(prefix="/prevention", include_in_schema=False)
@@ -105,6 +107,7 @@ async def create_contact(
             request, "prevention/contact_form.html", context, status_code=422
         )
     contact = record_contact(SqlContactRepository(session), viewer, draft)
+    audit(session, viewer, AccessAction.CREATE, contact.id)
     return RedirectResponse(f"/prevention/contacts/new?saved={contact.id}", status_code=303)
 
 
@@ -136,6 +139,7 @@ def contact_list(
         offset=(page - 1) * PAGE_SIZE,
     )
     found, total = list_contacts(SqlContactRepository(session), viewer, criteria)
+    audit(session, viewer, AccessAction.LIST)
     filters = {
         "from": date_from or "",
         "to": date_to or "",
@@ -168,6 +172,7 @@ def contact_page(
     found = read_contact(SqlContactRepository(session), viewer, contact_id)
     if found is None:
         raise HTTPException(404, detail="no such contact")
+    audit(session, viewer, AccessAction.READ, contact_id)
     return templates.TemplateResponse(request, "prevention/contact.html", {"contact": found})
 
 
@@ -180,6 +185,7 @@ def follow_up(contact_id: int, viewer: HelplineViewer, session: SessionDep) -> R
         raise HTTPException(422, detail=str(error)) from None
     if updated is None:
         raise HTTPException(404, detail="no such contact")
+    audit(session, viewer, AccessAction.FOLLOW_UP, contact_id)
     return RedirectResponse(f"/prevention/contacts/{contact_id}", status_code=303)
 
 
