@@ -8,7 +8,7 @@ import numpy as np
 import numpy.typing as npt
 import pytest
 
-from netsafe.matching.multi_index import WIDTHS, flip_masks, radii
+from netsafe.matching.multi_index import flip_masks, radii, widths_for
 from netsafe.matching.pdq_brute_force import BruteForcePdqIndex
 from netsafe.matching.pdq_index import PdqIndex
 from netsafe.signals.pdq import PdqSignal
@@ -86,10 +86,14 @@ def test_search_accepts_hex_in_any_case(
 
 
 def test_radii_satisfy_the_pigeonhole_condition() -> None:
-    for distance in range(0, 64):
-        chosen, _ = radii(distance, 10_000_000)
-        assert sum(radius + 1 for radius in chosen) >= distance + 1
-        assert len(chosen) == len(WIDTHS)
+    for count in (1000, 30_000, 10_000_000):
+        widths = widths_for(count)
+        assert sum(widths) <= 256
+        for distance in range(0, 64):
+            chosen, _ = radii(distance, count, widths)
+            assert sum(radius + 1 for radius in chosen) >= distance + 1
+            assert len(chosen) == len(widths)
+    assert widths_for(10_000_000) == (23,) * 11
     assert len(flip_masks(23, 2)) == 1 + 23 + 253
 
 

@@ -1,6 +1,6 @@
 """Multi-index hashing tables over a fixed set of 256-bit hashes (the static part of PdqIndex).
 
-11 disjoint substrings of 23 bits are taken from the 256 bits (3 bits stay outside them). By
+Disjoint substrings of ~log2(n) bits are taken from the 256 bits (10M hashes: 11 of 23 bits). By
 the (generalised) pigeonhole principle, two hashes within distance d agree on at least one
 substring i up to t_i bits whenever sum(t_i + 1) ≥ d + 1. So for each substring we enumerate
 the keys within t_i bits of the query's (277 keys for t=2 over 23 bits), look each up in a
@@ -14,6 +14,7 @@ tables load from disk memory-mapped.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from functools import cache
 from itertools import combinations
@@ -28,18 +29,26 @@ from netsafe.matching.hamming import hamming
 Words = npt.NDArray[np.uint64]
 Keys = npt.NDArray[np.uint32]
 
-#: Substring widths in bits: ~log2(10M) each, 253 of the 256 bits. The pigeonhole argument only
-#: needs disjoint substrings (distance over them ≤ full distance), and 23-bit tables take half the
-#: memory of 24-bit ones (32 MB each) for ~10% more candidates.
-WIDTHS: tuple[int, ...] = (23,) * 11
+#: Widest substring: 23-bit tables take half the memory of 24-bit ones (32 MB each) for ~10% more
+#: candidates at 10M hashes. The pigeonhole argument only needs disjoint substrings (distance over
+#: them ≤ full distance), so a few of the 256 bits may stay outside them.
+MAX_WIDTH = 23
+MIN_WIDTH = 10
 #: Relative cost of verifying one candidate compared with one bucket probe.
 CANDIDATE_COST = 2.0
 
 
-def substring_keys(words: Words, part: int) -> Keys:
+def widths_for(count: int) -> tuple[int, ...]:
+    """Substring widths for `count` hashes: about log2(count) bits each (≤ 1 hash a bucket), as
+    many substrings as fit in 256 bits (10M: 11 × 23 bits; 100,000: 15 × 17 bits)."""
+    width = min(MAX_WIDTH, max(MIN_WIDTH, math.ceil(math.log2(max(count, 2)))))
+    return (width,) * (256 // width)
+
+
+def substring_keys(words: Words, widths: tuple[int, ...], part: int) -> Keys:
     """Bits [start, start + width) of each 256-bit row (4 native uint64 words, LSB first)."""
-    start = sum(WIDTHS[:part])
-    width = WIDTHS[part]
+    start = sum(widths[:part])
+    width = widths[part]
     word, shift = divmod(start, 64)
     mask = np.uint64((1 << width) - 1)
     low = words[:, word] >> np.uint64(shift)
@@ -58,24 +67,22 @@ def flip_masks(width: int, radius: int) -> Keys:
 
 
 def _probes(width: int, radius: int) -> int:
-    from math import comb
-
-    return sum(comb(width, k) for k in range(radius + 1)) if radius >= 0 else 0
+    return sum(math.comb(width, k) for k in range(radius + 1)) if radius >= 0 else 0
 
 
 @cache
-def radii(max_distance: int, count: int) -> tuple[tuple[int, ...], float]:
+def radii(max_distance: int, count: int, widths: tuple[int, ...]) -> tuple[tuple[int, ...], float]:
     """Per-substring search radii whose (radius + 1) sum to max_distance + 1, chosen greedily by
     the expected cost for `count` hashes; and that cost per query (compare with a full scan)."""
-    chosen = [-1] * len(WIDTHS)
+    chosen = [-1] * len(widths)
 
     def cost(part: int, radius: int) -> float:
-        probes = _probes(WIDTHS[part], radius)
-        return probes * (1 + CANDIDATE_COST * count / (1 << WIDTHS[part]))
+        probes = _probes(widths[part], radius)
+        return probes * (1 + CANDIDATE_COST * count / (1 << widths[part]))
 
     for _ in range(max_distance + 1):
         best = min(
-            range(len(WIDTHS)),
+            range(len(widths)),
             key=lambda part: cost(part, chosen[part] + 1) - cost(part, chosen[part]),
         )
         chosen[best] += 1
@@ -98,11 +105,11 @@ class SubstringTable:
         return np.ndarray(shape=(len(starts) - 1,), dtype="<i8", buffer=starts, strides=(4,))
 
     @classmethod
-    def build(cls, words: Words, part: int) -> SubstringTable:
+    def build(cls, words: Words, widths: tuple[int, ...], part: int) -> SubstringTable:
         if len(words) >= 1 << 31:
             raise ValueError("a PDQ index holds at most 2**31 - 1 hashes")
-        keys = substring_keys(words, part)
-        counts = np.bincount(keys, minlength=1 << WIDTHS[part])
+        keys = substring_keys(words, widths, part)
+        counts = np.bincount(keys, minlength=1 << widths[part])
         starts = np.zeros(len(counts) + 1, dtype=np.int32)
         np.cumsum(counts, out=starts[1:], dtype=np.int32)
         del counts
@@ -113,13 +120,16 @@ class SubstringTable:
 class MultiIndex:
     """The substring tables of a fixed array of hashes; `candidates` answers range queries."""
 
-    def __init__(self, words: Words, tables: list[SubstringTable]) -> None:
+    def __init__(self, words: Words, widths: tuple[int, ...], tables: list[SubstringTable]) -> None:
         self.words = words
+        self.widths = widths
         self.tables = tables
 
     @classmethod
     def build(cls, words: Words) -> MultiIndex:
-        return cls(words, [SubstringTable.build(words, part) for part in range(len(WIDTHS))])
+        widths = widths_for(len(words))
+        tables = [SubstringTable.build(words, widths, part) for part in range(len(widths))]
+        return cls(words, widths, tables)
 
     def __len__(self) -> int:
         return len(self.words)
@@ -128,7 +138,7 @@ class MultiIndex:
         self, queries: Words, max_distance: int
     ) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64], npt.NDArray[np.int32]]:
         """(query number, row, distance) of every row within `max_distance` of each query."""
-        chosen, cost = radii(max_distance, len(self.words))
+        chosen, cost = radii(max_distance, len(self.words), self.widths)
         if cost * 1.5 >= len(self.words):
             return scan(self.words, queries, max_distance)
         found: list[tuple[npt.NDArray[np.int64], npt.NDArray[np.int32], npt.NDArray[np.int16]]]
@@ -149,8 +159,8 @@ class MultiIndex:
     ) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int32], npt.NDArray[np.int16]]:
         """Candidates whose substring `part` is within `radius` bits, verified in full."""
         table = self.tables[part]
-        masks = flip_masks(WIDTHS[part], radius)
-        keys = (substring_keys(queries, part)[:, None] ^ masks[None, :]).ravel()
+        masks = flip_masks(self.widths[part], radius)
+        keys = (substring_keys(queries, self.widths, part)[:, None] ^ masks[None, :]).ravel()
         bounds = table.bounds()[keys]  # starts[key] in the low half, starts[key + 1] in the high
         low = bounds.astype(np.int32)
         counts = (bounds >> 32).astype(np.int32) - low
@@ -175,19 +185,21 @@ class MultiIndex:
             np.save(folder / f"{prefix}perm-{part}.npy", table.perm)
 
     @classmethod
-    def load(cls, words: Words, folder: Path, prefix: str, *, mmap: bool) -> MultiIndex:
+    def load(
+        cls, words: Words, widths: tuple[int, ...], folder: Path, prefix: str, *, mmap: bool
+    ) -> MultiIndex:
         mode: Literal["r"] | None = "r" if mmap else None
         tables = [
             SubstringTable(
                 np.load(folder / f"{prefix}starts-{part}.npy", mmap_mode=mode),
                 np.load(folder / f"{prefix}perm-{part}.npy", mmap_mode=mode),
             )
-            for part in range(len(WIDTHS))
+            for part in range(len(widths))
         ]
         for part, table in enumerate(tables):
-            if len(table.starts) != (1 << WIDTHS[part]) + 1 or len(table.perm) != len(words):
+            if len(table.starts) != (1 << widths[part]) + 1 or len(table.perm) != len(words):
                 raise ValueError(f"{folder}: damaged index table {part}")
-        return cls(words, tables)
+        return cls(words, widths, tables)
 
 
 def scan(

@@ -187,7 +187,12 @@ class PdqIndex:
                 self._tables.save(folder, "mih-")
             write_manifest(
                 folder,
-                {"kind": self.KIND, "count": len(self), "tables": self._tables is not None},
+                {
+                    "kind": self.KIND,
+                    "count": len(self),
+                    "tables": self._tables is not None,
+                    "widths": list(self._tables.widths) if self._tables is not None else [],
+                },
             )
 
         replace_folder(Path(path), write)
@@ -206,8 +211,9 @@ class PdqIndex:
         index._words = rows.view(np.uint64).reshape(-1, 4)
         index._ids = ids
         index._alive = np.ones(len(ids), dtype=np.bool_)
-        if manifest.get("tables"):
-            index._tables = MultiIndex.load(index._words, folder, "mih-", mmap=mmap)
+        widths = tuple(int(width) for width in manifest.get("widths", ()))
+        if manifest.get("tables") and widths:
+            index._tables = MultiIndex.load(index._words, widths, folder, "mih-", mmap=mmap)
         elif len(ids) >= cls.TABLES_FROM:
             index._tables = MultiIndex.build(index._words)
         return index
