@@ -238,6 +238,8 @@ def _home() -> dict[str, str]:
 def _triage(env: dict[str, str], source: Path, name: str, *extra: str) -> dict[str, object]:
     out = DATA / "runs" / name
     shutil.rmtree(out, ignore_errors=True)
+    # (the schema may have moved on while a long run was going: other work shares the tree)
+    subprocess.run([*NETSAFE, "db", "upgrade"], env=env, check=True, capture_output=True)
     started = time.perf_counter()
     done = subprocess.run(
         [*NETSAFE, "triage", str(source), "--exhibit", f"BENCH/{name}", "--out", str(out),
