@@ -39,9 +39,23 @@ class ReferralRow(Base):
             postgresql_where=text(OPEN_CONDITION),
             sqlite_where=text(OPEN_CONDITION),
         ),
+        # The dashboard's counts read these two alone (index-only): every column they need.
+        Index(
+            "ix_referrals_open_summary",
+            "force",
+            "risk_band",
+            "deadline_at",
+            "responded_at",
+            "restricted",
+            "id",
+            postgresql_where=text(OPEN_CONDITION),
+            sqlite_where=text(OPEN_CONDITION),
+        ),
         Index(
             "ix_referrals_answered_late",
             "force",
+            "restricted",
+            "id",
             postgresql_where=text(LATE_CONDITION),
             sqlite_where=text(LATE_CONDITION),
         ),
