@@ -138,6 +138,32 @@ def test_incremental_add_remove_and_persistence(tmp_path: Path) -> None:
     ) == reference.search_many(queries, 20)
 
 
+class EagerTables(PdqIndex):
+    TABLES_FROM = 1_000
+
+
+def test_a_large_delta_gets_tables_of_its_own() -> None:
+    rng = np.random.default_rng(11)
+    first = random_hashes(rng, 40_000)
+    fast, reference = EagerTables(), BruteForcePdqIndex()
+    for index in (fast, reference):
+        index.add(range(40_000), first)
+    main_tables = fast._tables
+    extra = random_hashes(rng, 2_000)  # below n/16: stays a delta
+    extra[:200] = flipped(first[1000:1200], rng, 25)
+    for index in (fast, reference):
+        index.add(range(100_000, 102_000), extra)
+    assert fast._delta_tables is None
+    queries = np.concatenate([flipped(extra[:300], rng, 30), flipped(first[:300], rng, 30)])
+    assert fast.search_many(queries, 31) == reference.search_many(queries, 31)
+    assert fast._delta_tables is not None
+    assert fast._tables is main_tables
+    for index in (fast, reference):
+        index.remove(range(100_000, 100_100))
+    assert fast._delta_tables is None
+    assert fast.search_many(queries, 31) == reference.search_many(queries, 31)
+
+
 def test_small_index_and_empty_index() -> None:
     empty = PdqIndex()
     assert len(empty) == 0

@@ -1,7 +1,8 @@
 """The PDQ index: every entry within a Hamming distance of a query, for millions of hashes.
 
-A static multi-index-hashing part (multi_index.py) holds most hashes; additions go to a small
-delta searched by brute force, removals mark rows dead. When the delta or the dead rows grow past
+A static multi-index-hashing part (multi_index.py) holds most hashes; additions go to a delta
+(scanned by brute force while small, given tables of its own when searched past 20,000 hashes),
+removals mark rows dead. When the delta or the dead rows grow past
 a fraction of the index, the static part is rebuilt from the live rows (amortised: a hash list
 sync adding or removing a few thousand entries never rebuilds ten million). Persisted as a folder
 of .npy files that `load` memory-maps, so several worker processes share one copy.
@@ -58,6 +59,7 @@ class PdqIndex:
         self._tables: MultiIndex | None = None
         self._delta_words: Words = np.empty((0, 4), dtype=np.uint64)
         self._delta_ids: IdArray = np.empty(0, dtype=np.int64)
+        self._delta_tables: MultiIndex | None = None
         self._dead = 0
 
     def __len__(self) -> int:
@@ -85,6 +87,7 @@ class PdqIndex:
             return
         self._delta_words = np.concatenate([self._delta_words, words])
         self._delta_ids = np.concatenate([self._delta_ids, id_array])
+        self._delta_tables = None
         self._maybe_rebuild()
 
     def remove(self, ids: Iterable[int] | npt.ArrayLike) -> int:
@@ -106,6 +109,7 @@ class PdqIndex:
             keep = ~np.isin(self._delta_ids, gone)
             removed += int(len(keep) - keep.sum())
             self._delta_words, self._delta_ids = self._delta_words[keep], self._delta_ids[keep]
+            self._delta_tables = None
         self._maybe_rebuild()
         return removed
 
@@ -119,6 +123,7 @@ class PdqIndex:
         self._dead = 0
         self._delta_words = np.empty((0, 4), dtype=np.uint64)
         self._delta_ids = np.empty(0, dtype=np.int64)
+        self._delta_tables = None
         self._tables = MultiIndex.build(words) if len(words) >= self.TABLES_FROM else None
 
     def _maybe_rebuild(self) -> None:
@@ -137,6 +142,9 @@ class PdqIndex:
         """`search` for each query (hex strings or an (n, 32) uint8 array), in order."""
         limit = check_distance(max_distance)
         queries = query_words(hashes)
+        if len(self._delta_ids) >= self.TABLES_FROM and self._delta_tables is None:
+            # a large delta (up to n/16) gets small tables of its own, built before searching
+            self._delta_tables = MultiIndex.build(self._delta_words)
         batches = [queries[i : i + self.BATCH] for i in range(0, len(queries), self.BATCH)]
         if self.threads > 1 and len(batches) > 1:
             with ThreadPoolExecutor(self.threads) as pool:
@@ -155,7 +163,10 @@ class PdqIndex:
             which, rows, distances = which[live], rows[live], distances[live]
         ids = self._ids[rows]
         if len(self._delta_ids):
-            dq, drows, dd = scan(self._delta_words, queries, limit)
+            if self._delta_tables is not None:
+                dq, drows, dd = self._delta_tables.search(queries, limit)
+            else:
+                dq, drows, dd = scan(self._delta_words, queries, limit)
             which = np.concatenate([which, dq])
             ids = np.concatenate([ids, self._delta_ids[drows]])
             distances = np.concatenate([distances, dd])
