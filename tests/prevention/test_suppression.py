@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 import pytest
 
+from netsafe.prevention.aggregates import Period, default_period
 from netsafe.prevention.suppression import (
     SECONDARY_SUPPRESSED,
     SUPPRESSED,
@@ -40,3 +43,16 @@ def test_without_a_total_only_small_cells_are_hidden() -> None:
 def test_two_hidden_cells_need_no_secondary_suppression() -> None:
     shown = suppress_breakdown({"call": 40, "chat": 2, "email": 3})
     assert shown == {"call": 40, "chat": "<5", "email": "<5"}
+
+
+def test_the_default_period_is_the_year_up_to_the_latest_data() -> None:
+    today = date(2026, 11, 23)
+    latest = date(2018, 10, 31)
+    assert default_period(None, None, latest=latest, today=today) == Period(
+        date(2017, 11, 1), latest
+    )
+    assert default_period(None, None, latest=None, today=today).date_to == today
+    asked = default_period(date(2026, 1, 1), date(2026, 2, 1), latest=latest, today=today)
+    assert asked == Period(date(2026, 1, 1), date(2026, 2, 1))
+    with pytest.raises(ValueError, match="before"):
+        default_period(date(2026, 3, 1), date(2026, 2, 1), latest=latest, today=today)

@@ -7,7 +7,7 @@ Run by the charity's operator on the server. Records go in through the same vali
 from __future__ import annotations
 
 import csv
-from datetime import date, timedelta
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -19,7 +19,11 @@ from netsafe.cli.context import command_context
 from netsafe.cli.output import JSON_OPTION_HELP, BadInputError, emit, progress_bar
 from netsafe.operation.roles import Role, Viewer
 from netsafe.prevention.access_audit import AccessAction, audit_access
-from netsafe.prevention.aggregates import Period, figures_across_the_wall, prevention_figures
+from netsafe.prevention.aggregates import (
+    default_period,
+    figures_across_the_wall,
+    prevention_figures,
+)
 from netsafe.prevention.code_words import CodeWordHasher
 from netsafe.prevention.contact_fields import (
     CONTACT_FIELDS,
@@ -141,8 +145,12 @@ def export(
     aggregate: bool = typer.Option(
         False, "--aggregate", help="Export aggregates (the only export there is: required)."
     ),
-    date_from: str | None = typer.Option(None, "--from", help="First day (YYYY-MM-DD)."),
-    date_to: str | None = typer.Option(None, "--to", help="Last day (YYYY-MM-DD); default today."),
+    date_from: str | None = typer.Option(
+        None, "--from", help="First day (YYYY-MM-DD); default a year before --to."
+    ),
+    date_to: str | None = typer.Option(
+        None, "--to", help="Last day (YYYY-MM-DD); default the latest day with data."
+    ),
     area: str | None = typer.Option(None, help="A force area, elsewhere or unknown."),
     as_json: bool = typer.Option(False, "--json", help=JSON_OPTION_HELP),
 ) -> None:
@@ -150,15 +158,19 @@ def export(
     if not aggregate:
         raise BadInputError("--aggregate is required: only aggregates leave prevention, no records")
     try:
-        last = date.fromisoformat(date_to) if date_to else date.today()
-        first = date.fromisoformat(date_from) if date_from else last - timedelta(days=364)
-        period = Period(first, last)
+        last = date.fromisoformat(date_to) if date_to else None
+        first = date.fromisoformat(date_from) if date_from else None
         chosen_area = None if area is None else Area(area)
     except ValueError as error:
         raise BadInputError(f"--from/--to/--area: {error}") from None
     context = command_context()
     with context.transaction() as session:
-        figures = prevention_figures(SqlPreventionAggregates(session), period, chosen_area)
+        source = SqlPreventionAggregates(session)
+        try:
+            period = default_period(first, last, latest=source.latest_day(), today=date.today())
+        except ValueError as error:
+            raise BadInputError(f"--from/--to: {error}") from None
+        figures = prevention_figures(source, period, chosen_area)
     data = figures_across_the_wall(figures)
     emit(data, as_json=as_json, render=lambda c: _render_aggregates(c, data))
 

@@ -13,7 +13,7 @@ made without a code word (each of those may be a different person, so each count
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 from typing import Protocol
 
 from netsafe.prevention.contacts import Area, Channel, Concern, HeardVia, Who
@@ -36,6 +36,15 @@ class Period:
         return {"from": self.date_from.isoformat(), "to": self.date_to.isoformat()}
 
 
+def default_period(
+    date_from: date | None, date_to: date | None, *, latest: date | None, today: date
+) -> Period:
+    """The asked period; by default the year up to the latest day with data (else today)."""
+    last = date_to or latest or today
+    first = date_from or last - timedelta(days=364)
+    return Period(first, last)
+
+
 @dataclass(frozen=True, slots=True)
 class ContactTotals:
     """Raw contact counts for a period (and area): for the charity's eyes only until suppressed."""
@@ -56,6 +65,10 @@ class PreventionAggregateSource(Protocol):
     """Aggregate queries over prevention data (implemented by the store). Nothing per record."""
 
     def contact_totals(self, period: Period, area: Area | None) -> ContactTotals: ...
+
+    def latest_day(self) -> date | None:
+        """The latest day with any prevention data (a contact or a counter)."""
+        ...
 
     def self_help_totals(self, period: Period) -> dict[str, dict[str, int]]:
         """{module: {"started": n, "completed": n}} for the period."""

@@ -8,7 +8,7 @@ aggregates; police roles and admin get 403. Record access is audited in the char
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date
 from typing import Any
 
 from fastapi import APIRouter, HTTPException, Query
@@ -17,7 +17,12 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from netsafe.operation.roles import Viewer
 from netsafe.prevention.access_audit import AccessAction, audit_access, read_access_audit
-from netsafe.prevention.aggregates import Period, figures_across_the_wall, prevention_figures
+from netsafe.prevention.aggregates import (
+    Period,
+    default_period,
+    figures_across_the_wall,
+    prevention_figures,
+)
 from netsafe.prevention.contact_fields import ContactFieldsError, parse_contact
 from netsafe.prevention.contacts import (
     Area,
@@ -145,12 +150,12 @@ def follow_up(contact_id: int, viewer: HelplineViewer, session: SessionDep) -> d
     return updated.as_json()
 
 
-def default_period(date_from: date | None, date_to: date | None) -> Period:
-    """The asked period; by default the year up to today."""
-    last = date_to or uk_today()
-    first = date_from or last - timedelta(days=364)
+def period_of(
+    source: SqlPreventionAggregates, date_from: date | None, date_to: date | None
+) -> Period:
+    """The asked period; by default the year up to the latest day with data."""
     try:
-        return Period(first, last)
+        return default_period(date_from, date_to, latest=source.latest_day(), today=uk_today())
     except ValueError as error:
         raise HTTPException(422, detail=str(error)) from None
 
@@ -164,8 +169,8 @@ def aggregates(
     area: Area | None = None,
 ) -> dict[str, object]:
     """Prevention figures for a period and area, every count under 5 shown as "<5"."""
-    period = default_period(date_from, date_to)
-    figures = prevention_figures(SqlPreventionAggregates(session), period, area)
+    source = SqlPreventionAggregates(session)
+    figures = prevention_figures(source, period_of(source, date_from, date_to), area)
     return figures_across_the_wall(figures)
 
 

@@ -6,7 +6,7 @@ Forms post with the session cookie and the CSRF token (the policy checks it).
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date
 from typing import Any
 
 from fastapi import APIRouter, HTTPException, Query, Request
@@ -14,7 +14,6 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from netsafe.prevention.access_audit import AccessAction
 from netsafe.prevention.aggregates import (
-    Period,
     figures_across_the_wall,
     funnel_rates,
     prevention_figures,
@@ -34,7 +33,7 @@ from netsafe.prevention.contacts import (
 )
 from netsafe.store.repositories.prevention import SqlContactRepository, SqlPreventionAggregates
 from netsafe.web.deps import SessionDep, TemplatesDep
-from netsafe.web.prevention.api import audit
+from netsafe.web.prevention.api import audit, period_of
 from netsafe.web.prevention.common import CharityViewer, HasherDep, HelplineViewer, uk_today
 
 router = APIRouter(prefix="/prevention", include_in_schema=False)
@@ -200,19 +199,19 @@ def dashboard(
     area: str | None = None,
 ) -> Response:
     """The charity's own dashboard: exact counts for the charity, and what may be shared."""
-    last = _day(date_to) or uk_today()
-    first = _day(date_from) or last - timedelta(days=364)
-    try:
-        period = Period(first, last)
-    except ValueError as error:
-        raise HTTPException(422, detail=str(error)) from None
+    source = SqlPreventionAggregates(session)
+    period = period_of(source, _day(date_from), _day(date_to))
     chosen = _optional(Area, area)
-    figures = prevention_figures(SqlPreventionAggregates(session), period, chosen)
+    figures = prevention_figures(source, period, chosen)
     context = {
         "figures": figures,
         "shared": figures_across_the_wall(figures),
         "rates": funnel_rates(figures.funnel),
-        "filters": {"from": first.isoformat(), "to": last.isoformat(), "area": area or ""},
+        "filters": {
+            "from": period.date_from.isoformat(),
+            "to": period.date_to.isoformat(),
+            "area": area or "",
+        },
         "choices": CHOICES,
     }
     return templates.TemplateResponse(request, "prevention/dashboard.html", context)
