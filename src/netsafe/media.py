@@ -159,6 +159,8 @@ def decode_luma(data: bytes, limits: DecodeLimits = DEFAULT_LIMITS) -> npt.NDArr
 
 
 def _guarded(data: bytes, limits: DecodeLimits, *, luma: bool) -> npt.NDArray[np.uint8]:
+    # WeasyPrint switches this process-wide flag on when imported; truncation must stay an error.
+    ImageFile.LOAD_TRUNCATED_IMAGES = False
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
