@@ -171,3 +171,13 @@ def test_decompression_bomb_is_refused_from_the_header() -> None:
 def test_bad_images_raise_media_error_with_a_reason(data: bytes, reason: str) -> None:
     with pytest.raises(MediaError, match=reason):
         decode_rgb(data)
+
+
+def test_truncation_stays_an_error_when_another_library_relaxed_pillow(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from PIL import ImageFile
+
+    monkeypatch.setattr(ImageFile, "LOAD_TRUNCATED_IMAGES", True)  # as WeasyPrint's import does
+    with pytest.raises(MediaError, match="truncated"):
+        decode_rgb(encoded(PICTURE, "JPEG")[:3000])
