@@ -16,6 +16,7 @@ from datetime import UTC, datetime
 from typing import Protocol
 
 GENESIS_HASH = "0" * 64
+_CANONICAL_JSON = json.JSONEncoder(sort_keys=True, separators=(",", ":"), ensure_ascii=False)
 
 
 class Outcome:
@@ -118,7 +119,7 @@ def canonical(seq: int, event: AuditEvent) -> bytes:
         "outcome": event.outcome,
         "detail": event.detail,
     }
-    return json.dumps(content, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode()
+    return _CANONICAL_JSON.encode(content).encode()
 
 
 def chain_hash(prev_hash: str, seq: int, event: AuditEvent) -> str:

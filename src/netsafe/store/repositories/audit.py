@@ -25,6 +25,11 @@ from netsafe.operation.audit import (
 from netsafe.store.models.platform import AuditHeadRow, AuditRow
 
 HEAD_ID = 1
+#: The columns of a record, in the order `records` unpacks them.
+_COLUMNS = (
+    "id", "at", "action", "resource_type", "resource_id", "actor_user_id", "actor",
+    "actor_agency", "request_id", "client", "outcome", "detail", "prev_hash", "hash",
+)  # fmt: skip
 _PENDING = "netsafe.audit.pending"
 
 
@@ -97,10 +102,16 @@ class SqlAuditRepository:
         )
 
     def records(self) -> Iterator[AuditRecord]:
-        table = AuditRow.__table__
-        statement = select(table).order_by(table.c.id).execution_options(yield_per=5000)
+        c = AuditRow.__table__.c
+        statement = (
+            select(*(c[name] for name in _COLUMNS)).order_by(c.id).execution_options(yield_per=5000)
+        )
         for row in self._session.execute(statement):
-            yield _to_domain(row)
+            seq, at, action, rtype, rid, uid, actor, agency, req, client, outcome, detail, *h = row
+            event_ = AuditEvent(
+                utc(at), action, rtype, rid, uid, actor, agency, req, client, outcome, detail
+            )
+            yield AuditRecord(seq, event_, h[0], h[1])
 
     def query(self, query: AuditQuery) -> list[AuditRecord]:
         statement = select(AuditRow).order_by(AuditRow.id.desc()).limit(query.limit)
