@@ -7,7 +7,7 @@ import uuid
 
 from starlette.middleware.base import BaseHTTPMiddleware, RequestResponseEndpoint
 from starlette.requests import Request
-from starlette.responses import Response
+from starlette.responses import PlainTextResponse, Response
 
 from netsafe.web.csrf import CSRF_COOKIE, new_csrf_cookie
 
@@ -26,6 +26,8 @@ DOCS_CONTENT_SECURITY_POLICY = (
     "object-src 'none'; base-uri 'none'; frame-ancestors 'none'"
 )
 DOCS_PATHS = frozenset({"/docs", "/redoc", "/docs/oauth2-redirect"})
+#: Anonymous forms that take text only: a multipart body (a file) is refused before it is read.
+TEXT_ONLY_FORMS = frozenset({"/report", "/login"})
 
 SECURITY_HEADERS = {
     "X-Frame-Options": "DENY",
@@ -52,7 +54,14 @@ class PlatformMiddleware(BaseHTTPMiddleware):
         request.state.request_id = request_id
         new_cookie = None if request.cookies.get(CSRF_COOKIE) else new_csrf_cookie()
         request.state.csrf_cookie = new_cookie
-        response = await call_next(request)
+        if request.url.path in TEXT_ONLY_FORMS and request.headers.get(
+            "content-type", ""
+        ).startswith("multipart/"):
+            response: Response = PlainTextResponse(
+                "this form takes text only, never a file", status_code=415
+            )
+        else:
+            response = await call_next(request)
         path = request.url.path
         response.headers[REQUEST_ID_HEADER] = request_id
         for name, value in SECURITY_HEADERS.items():
