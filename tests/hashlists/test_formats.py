@@ -10,7 +10,15 @@ import pytest
 
 from netsafe.hashlists.category_map import CategoryMap
 from netsafe.hashlists.errors import EntrySink, HashListFormatError, SkipLog
-from netsafe.hashlists.formats import ListFormat, csv, detect_format, plain, read_entries, vics
+from netsafe.hashlists.formats import (
+    ListFormat,
+    csv,
+    detect_format,
+    json_array,
+    plain,
+    read_entries,
+    vics,
+)
 from netsafe.hashlists.model import HashEntry
 from tests.hashlists.listfiles import (
     make_entries,
@@ -248,3 +256,38 @@ def test_plain_bad_line(tmp_path: Path) -> None:
     read, log = read_all(path, ListFormat.PLAIN, skip=True)
     assert len(read) == 1
     assert log.count == 1
+
+
+@pytest.mark.parametrize("chunk", [1, 3, 7, 64, 4096])
+def test_json_array_stream_survives_any_chunk_boundary(
+    chunk: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(json_array, "CHUNK_CHARS", chunk)
+    doc = {
+        "@odata.context": "x#Media",
+        "before": [1, {"a": "]"}],
+        "value": [{"a": 1, "b": 'x,]}"é'}, {"c": 12345678901234}, 3.5, "s", -1.5e10, True, None],
+        "after": 123456789,
+    }
+    raw = b"\xef\xbb\xbf" + json.dumps(doc, indent=2, ensure_ascii=False).encode()
+    assert list(json_array.array_items(io.BytesIO(raw), "value")) == doc["value"]
+    assert list(json_array.array_items(io.BytesIO(b' {"value" : [ ] } '), "value")) == []
+
+
+@pytest.mark.parametrize(
+    ("raw", "items", "message"),
+    [
+        (b'{"value": [1, 2', 2, "expected ',' or ']'"),
+        (b'{"value": [1 2]}', 1, "expected ',' or ']'"),
+        (b"[1]", 0, "expected a JSON object"),
+        (b'{"x": 1}', 0, "no 'value' array"),
+        (b'{"value": [1]} x', 1, "data after the end"),
+        (b'{"value": [{"a": tru}]}', 0, "Expecting value"),
+        (b'{"value": [1,]}', 1, "Expecting value"),
+        (b'{"value": ["unterminated', 0, "Unterminated string"),
+    ],
+)
+def test_json_array_stream_errors(raw: bytes, items: int, message: str) -> None:
+    with pytest.raises(json_array.JsonStreamError, match=message) as caught:
+        list(json_array.array_items(io.BytesIO(raw), "value"))
+    assert caught.value.items == items

@@ -2,8 +2,8 @@
 
 Reads 1.x (`"odata.metadata": ".../1.3.xml#Media"`) and 2.0 (`"@odata.context": "...#Media"`), in
 the hash-set form (`value: [ {MediaID, Category, MD5, SHA1, MediaSize, ...} ]`) and the case export
-form (`#Cases`: `value: [ {CaseID, ..., Media: [ {..., MediaFiles: [...]} ]} ]`), streaming with
-ijson's C backend. Tolerates what real files carry: a UTF-8 BOM, upper-case hex, booleans as the
+form (`#Cases`: `value: [ {CaseID, ..., Media: [ {..., MediaFiles: [...]} ]} ]`), streaming (the
+hash-set form with `json_array`, the case form with ijson's C backend). Tolerates what real files carry: a UTF-8 BOM, upper-case hex, booleans as the
 strings "true"/"false", missing fields. SHA-256 and PDQ are read from `SHA256`/`PDQ` fields or
 from `AlternativeHashes: [ {HashName, HashValue} ]`; the writer puts them in `AlternativeHashes`.
 
@@ -22,6 +22,7 @@ import ijson
 
 from netsafe.hashlists.category_map import CategoryMap
 from netsafe.hashlists.errors import EntryError, EntrySink, HashListFormatError
+from netsafe.hashlists.formats.json_array import JsonStreamError, array_items
 from netsafe.hashlists.hashvalues import (
     hex_or_none,
     optional_text,
@@ -54,25 +55,45 @@ def is_cases_form(head: bytes) -> bool:
 
 
 def read(path: Path, categories: CategoryMap, sink: EntrySink) -> Iterator[EntryRow]:
-    """Stream the media entries of a VICS file (either version, either form)."""
+    """Stream the media entries of a VICS file (either version, either form).
+
+    The hash-set form (one `value` array of Media objects) is read by `json_array` (C `json`
+    scanner per object); the case form, whose Media arrays sit inside case objects, by ijson's
+    C backend.
+    """
     with _open(path) as handle:
         head = handle.read(65536)
         handle.seek(len(BOM) if head.startswith(BOM) else 0)
-        prefix = "value.item.Media.item" if is_cases_form(head) else "value.item"
         number = 0
-        items = _backend().items(handle, prefix, use_float=True, buf_size=1 << 18)
         try:
+            if is_cases_form(head):
+                items = _backend().items(
+                    handle, "value.item.Media.item", use_float=True, buf_size=1 << 18
+                )
+            else:
+                items = array_items(handle, "value")
             for number, media in enumerate(items, start=1):
-                if not isinstance(media, dict):
+                if media.__class__ is not dict:
                     sink.invalid(f"entry {number}", EntryError(None, "not a JSON object"))
                     continue
                 try:
                     yield media_entry(media, categories)
                 except EntryError as error:
-                    sink.invalid(f"entry {number} (MediaID {media.get('MediaID')})", error)
+                    where = f"entry {number} (MediaID {media.get('MediaID')})"
+                    sink.invalid(where, error)
+        except JsonStreamError as error:
+            if error.items == 0 and number == 0 and "array" in str(error):
+                raise HashListFormatError(path, "top level", f"not a VICS file: {error}") from error
+            raise HashListFormatError(
+                path, f"after entry {number}", f"malformed JSON: {error}"
+            ) from error
         except ijson.JSONError as error:
             raise HashListFormatError(
                 path, f"after entry {number}", f"malformed JSON: {error}"
+            ) from error
+        except UnicodeDecodeError as error:
+            raise HashListFormatError(
+                path, f"after entry {number}", f"not UTF-8: {error}"
             ) from error
         if number == 0 and not _has_value_array(head):
             raise HashListFormatError(path, "top level", "not a VICS file: no `value` array")
