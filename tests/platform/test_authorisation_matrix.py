@@ -263,3 +263,29 @@ def test_authorisation_matrix(settings: Settings, engine: Engine) -> None:
     assert not run.failures, (
         f"{len(run.failures)} of {run.checked} calls broke the matrix:\n" + "\n".join(run.failures)
     )
+
+
+def test_the_charity_wall_no_police_role_or_admin_passes_a_prevention_policy() -> None:
+    prevention = [
+        r
+        for r in _listed_routes()
+        if r.path.startswith(("/prevention", "/api/v1/prevention")) and r.policies
+    ]
+    assert prevention, "the prevention area's routes are missing from the app"
+    for route in prevention:
+        if all(p.is_public for p in route.policies):
+            continue  # anonymous counters: no record is read or written
+        admitted = {role for role in Role if _admits(route.policies, role)}
+        assert admitted <= {Role.HELPLINE, Role.CHARITY_ANALYST}, (
+            f"{route.path} admits {sorted(r.value for r in admitted)}"
+        )
+
+
+def test_charity_roles_pass_no_operation_policy() -> None:
+    operation = [
+        r for r in _listed_routes() if r.path.startswith(("/operation", "/api/v1/referrals"))
+    ]
+    assert operation, "the operation area's routes are missing from the app"
+    for route in operation:
+        for role in (Role.HELPLINE, Role.CHARITY_ANALYST):
+            assert not _admits(route.policies, role), f"{route.path} admits {role.value}"
