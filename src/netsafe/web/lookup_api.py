@@ -5,13 +5,15 @@ per hash. `multipart/form-data` with a `file` field: the file is read into memor
 to disk: the upload parser is capped below its spill size), fingerprinted like `netsafe match`
 (MD5, SHA-1, SHA-256, PDQ) and matched; its bytes are dropped when the request ends. The matcher
 is the hash-list engine (`hashlists.matcher.ListMatcher`), kept in memory per process and brought
-up to date with the stored lists on every call (`hashlists.index_sync.apply_changes`).
+up to date with the stored lists at most once a second (`index_sync.apply_changes`).
 """
 
 from __future__ import annotations
 
 import io
+import math
 import threading
+import time
 from collections.abc import AsyncGenerator
 from typing import Annotated, Any, Literal
 
@@ -57,18 +59,24 @@ class _InMemoryMultiPartParser(MultiPartParser):
 
 
 class LookupIndex:
-    """The process's matching index, synced with the stored lists before each lookup."""
+    """The process's matching index, synced with the stored lists at most every `SYNC_SECONDS`
+    (an imported or deleted list shows in lookups within that time)."""
+
+    SYNC_SECONDS = 1.0
 
     def __init__(self) -> None:
         self._index: ListIndex | None = None
+        self._synced_at = -math.inf
         self._lock = threading.Lock()
 
     def match(self, session: SessionDep, query: Any) -> Any:
         """Run `query(matcher)` on an up-to-date matcher (serialised: the index is mutable)."""
         with self._lock:
-            if self._index is None:
-                self._index = ListIndex()
-            apply_changes(self._index, SqlHashListRepository(session))
+            now = time.monotonic()
+            if self._index is None or now - self._synced_at >= self.SYNC_SECONDS:
+                index = self._index or ListIndex()
+                apply_changes(index, SqlHashListRepository(session))
+                self._index, self._synced_at = index, now
             return query(self._index.matcher())
 
 
