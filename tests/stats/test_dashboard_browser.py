@@ -111,7 +111,7 @@ def test_the_statistics_page_in_chromium(served: str) -> None:
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
         page = browser.new_page(viewport={"width": 1280, "height": 900})
-        page.set_default_timeout(20_000)
+        page.set_default_timeout(60_000)
         page.goto(f"{served}/stats?compare=launch-year")
         page.get_by_label("Username").fill("analyst.one")
         page.get_by_label("Password").fill(PASSWORD)

@@ -66,3 +66,15 @@ def test_pdf_is_one_page_that_renders(briefing: Briefing, tmp_path: Path) -> Non
     ).stdout
     assert "Warrants executed" in text
     assert "Dyfed-Powys" in text
+
+
+def test_one_force_briefing_has_no_force_table() -> None:
+    events, contacts = EventLog(), ContactLog()
+    events.add("warrants_executed", "gwent", datetime(2017, 3, 3, 10, tzinfo=UTC))
+    request = StatsRequest(date(2017, 3, 1), date(2017, 3, 31), force="gwent")
+    statistics = compute_statistics(events, contacts, request)
+    series = monthly_series(events, contacts, statistics.period, "gwent", CHART)
+    html = render_html(Briefing(statistics, series, date(2026, 11, 23)))
+    assert "Gwent Police" in html
+    assert "By force" not in html
+    assert "South Wales Police" not in html
