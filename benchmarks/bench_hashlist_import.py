@@ -7,9 +7,10 @@ both backends. References measured in the same run: how fast this script writes 
     python benchmarks/bench_hashlist_import.py            # 10,000,000 entries
     NETSAFE_BENCH_HASHLIST_ENTRIES=200000 python benchmarks/bench_hashlist_import.py   # quick
 
-The file is generated under benchmarks/.data/ (seeded; about 190 bytes an entry) and deleted
-afterwards. PostgreSQL: NETSAFE_BENCH_POSTGRES_URL (default the local test server), in a schema
-of its own that is dropped at the end; skipped when no server answers. Each import runs in a
+The file is generated under benchmarks/.data/ (seeded; about 257 bytes an entry) and deleted
+afterwards (kept and reused with NETSAFE_BENCH_KEEP_DATA=1). PostgreSQL:
+NETSAFE_BENCH_POSTGRES_URL (default the local test server), in a schema of its own dropped at the
+end; skipped when no server answers. Each import runs in a
 fresh process; its peak RSS and that of its reading helper process are both reported, and the
 target is judged on their sum.
 """
@@ -32,6 +33,8 @@ ENTRIES = int(os.environ.get("NETSAFE_BENCH_HASHLIST_ENTRIES", "10000000"))
 POSTGRES_URL = os.environ.get(
     "NETSAFE_BENCH_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 )
+#: NETSAFE_BENCH_KEEP_DATA=1 keeps the generated file and reuses it on the next run.
+KEEP = os.environ.get("NETSAFE_BENCH_KEEP_DATA") == "1"
 TARGET_RATE = 100_000
 TARGET_RSS_MB = 500
 CONTEXT = "http://github.com/VICSDATAMODEL/ProjectVic/DataModels/2.0.xml/CUSTOM/$metadata#Media"
@@ -175,9 +178,12 @@ def main() -> int:
     print(f"entries: {ENTRIES:,}; load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs")
     print("(other processes share these CPUs: compare the rates with the references below)")
     try:
-        generation_rate = generate(path, ENTRIES)
-        print(f"reference  file generation: {generation_rate:,.0f} entries/s "
-              f"({path.stat().st_size / 1e6:,.0f} MB)")  # fmt: skip
+        if KEEP and path.exists():
+            print(f"reference  file generation: not measured (reusing {path.name})")
+        else:
+            generation_rate = generate(path, ENTRIES)
+            print(f"reference  file generation: {generation_rate:,.0f} entries/s "
+                  f"({path.stat().st_size / 1e6:,.0f} MB)")  # fmt: skip
         parse_rate = parse_only(path)
         print(f"reference  ijson yajl2_c parse only: {parse_rate:,.0f} entries/s")
         with tempfile.TemporaryDirectory(dir=data_dir) as folder:
@@ -191,7 +197,8 @@ def main() -> int:
             finally:
                 drop_schema(schema)
     finally:
-        path.unlink(missing_ok=True)
+        if not KEEP:
+            path.unlink(missing_ok=True)
     own_rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(f"benchmark process peak RSS: {own_rss:.0f} MB; load average {os.getloadavg()[0]:.1f}")
     return 0
