@@ -15,6 +15,7 @@ import time
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
+from urllib.parse import unquote_plus
 
 import httpx
 import pytest
@@ -111,11 +112,13 @@ def test_the_whole_journey_in_chromium(served: tuple[str, str]) -> None:
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
         page = browser.new_page(viewport={"width": 1280, "height": 900})
-        page.set_default_timeout(15_000)
+        page.set_default_timeout(30_000)
+        expect.set_options(timeout=15_000)
 
         def submit(button: str) -> None:
             with page.expect_navigation():
                 page.get_by_role("button", name=button).click()
+            assert "error=" not in page.url, f"{button}: {unquote_plus(page.url)}"
 
         def shot(name: str) -> None:
             page.screenshot(path=str(ARTIFACTS / f"{next(shots):02d}-{name}.png"), full_page=True)
