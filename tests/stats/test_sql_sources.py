@@ -260,6 +260,9 @@ def test_prevention_figures_through_the_aggregate_api(session: Session) -> None:
         source, prevention, StatsRequest(MARCH.first, MARCH.last, force="north-wales")
     )
     assert other_area.figures["people_seeking_help"].value == "<5"
+    assert other_area.figures["self_help_starts"].value == 7  # no area: all Wales
+    assert "all Wales" in other_area.figures["self_help_starts"].to_json()["note"]
+    assert "note" not in other_area.figures["people_seeking_help"].to_json()
 
 
 def test_triage_figures_count_each_exhibit_once_with_its_latest_run(casework: Session) -> None:

@@ -44,6 +44,7 @@ class Figure:
     breakdown: dict[str, Value] = field(default_factory=dict)
     by_force: dict[str, Value] = field(default_factory=dict)
     suppressed: bool = False
+    note: str | None = None
 
     @property
     def value(self) -> ShownCount:
@@ -57,6 +58,8 @@ class Figure:
             data["by_force"] = {k: v.to_json() for k, v in self.by_force.items()}
         if self.suppressed:
             data["suppression"] = "counts under 5 read <5"
+        if self.note:
+            data["note"] = self.note
         return data
 
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime
 from typing import Any
 
@@ -22,6 +22,9 @@ from netsafe.stats.sources import (
     PreventionCounts,
     PreventionSource,
 )
+
+#: Prevention figures counted without any area (so the same for every force).
+ALL_WALES_ONLY = frozenset({"self_help_starts", "self_help_completions", "deterrence_funnel"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -103,7 +106,10 @@ def compute_statistics(
     if comparison.against is not None:
         before_counts = prevention.aggregate(comparison.against, force)
     for metric in PREVENTION_METRICS:
-        figures[metric.name] = _prevention_figure(metric, now_counts, before_counts)
+        figure = _prevention_figure(metric, now_counts, before_counts)
+        if force is not None and metric.name in ALL_WALES_ONLY:
+            figure = replace(figure, note="all Wales: these anonymous counts carry no area")
+        figures[metric.name] = figure
     return Statistics(period, comparison, force, figures)
 
 
