@@ -14,6 +14,7 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 from datetime import date
+from typing import Any
 
 from netsafe.prevention.counters import CounterRepository, FunnelStep, count_funnel_step
 from netsafe.prevention.helpline import HelplineDetails
@@ -36,6 +37,8 @@ def normalise_url(url: str) -> str:
     return re.sub(r"^[a-z][a-z0-9+.-]*://", "", url.strip().casefold())
 
 
+#: Marks the end of a whole term in the trie (not a word: words never contain a space).
+_END = " "
 _GLOB_CHARS = re.compile(r"[*?\[\]]")
 
 
@@ -59,16 +62,17 @@ def _words(text: str) -> tuple[str, ...]:
 class DeterrencePatterns:
     """The operator's patterns, indexed for the check. Build with `DeterrencePatterns.build`.
 
-    Terms are kept as word sequences in a set, so a check looks up each run of the query's words
-    (up to the longest term's length) instead of scanning every term. URL globs whose host is a
+    Terms are kept as a word trie (nested dicts, `_END` marking a whole term), so a check walks
+    from each word of the query only as far as some term continues, instead of scanning every
+    term. URL globs whose host is a
     literal name or `*.` + a literal name are indexed by that name, so a check tries only the
     globs filed under the URL host's own suffixes (`a.example.test`, `example.test`, `test`);
     other globs are tried on every URL."""
 
     terms: frozenset[tuple[str, ...]] = frozenset()
+    term_trie: dict[str, Any] = field(default_factory=dict)
     url_patterns: tuple[str, ...] = ()
     hashes: frozenset[str] = frozenset()
-    longest_term: int = 0
     url_index: dict[str, tuple[re.Pattern[str], ...]] = field(default_factory=dict)
     url_scan: tuple[re.Pattern[str], ...] = ()
 
@@ -95,11 +99,17 @@ class DeterrencePatterns:
                 scan.append(compiled)
             else:
                 index.setdefault(host, []).append(compiled)
+        trie: dict[str, Any] = {}
+        for words in term_words:
+            node = trie
+            for word in words:
+                node = node.setdefault(word, {})
+            node[_END] = True
         return cls(
             terms=frozenset(term_words),
+            term_trie=trie,
             url_patterns=globs,
             hashes=frozenset(h.casefold() for h in hashes),
-            longest_term=max((len(w) for w in term_words), default=0),
             url_index={host: tuple(found) for host, found in index.items()},
             url_scan=tuple(scan),
         )
@@ -141,12 +151,17 @@ class DeterrenceAnswer:
 
 def matches(patterns: DeterrencePatterns, request: DeterrenceRequest) -> bool:
     """True when the query (a run of whole words), the URL or any hash meets a pattern."""
-    if request.query and patterns.terms:
+    if request.query and patterns.term_trie:
         words = _words(request.query)
-        for size in range(1, min(patterns.longest_term, len(words)) + 1):
-            for start in range(len(words) - size + 1):
-                if words[start : start + size] in patterns.terms:
+        for start in range(len(words)):
+            node = patterns.term_trie
+            for word in words[start:]:
+                found = node.get(word)
+                if found is None:
+                    break
+                if _END in found:
                     return True
+                node = found
     if request.url and patterns.url_patterns:
         url = normalise_url(request.url)
         candidates = [*patterns.url_scan]
