@@ -1,0 +1,155 @@
+"""The web shell in a real browser (Debian's chromium through Playwright), by keyboard only:
+log in as an admin, disable a user on the Admin page, find it on the Audit page, log out, and
+send a public report. No console errors (a CSP violation would be one). Screenshots are kept
+under test-artifacts/platform-shell/ (gitignored)."""
+
+from __future__ import annotations
+
+import shutil
+import socket
+import threading
+import time
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from pathlib import Path
+
+import httpx
+import pytest
+import uvicorn
+
+from netsafe.operation.agencies import ensure_agencies
+from netsafe.operation.roles import Role
+from netsafe.operation.users import create_user
+from netsafe.settings import load_settings
+from netsafe.store.engine import make_engine, make_session_factory, unit_of_work
+from netsafe.store.migrate import upgrade
+from netsafe.store.repositories.agencies import SqlAgencyRepository
+from netsafe.store.repositories.users import SqlUserRepository
+from netsafe.web.app import create_app
+
+CHROMIUM = Path("/usr/bin/chromium")
+ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "platform-shell"
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+PASSWORD = "shell-browser-password-42"
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.skipif(not CHROMIUM.exists(), reason="Debian's chromium is not installed"),
+]
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port: int = sock.getsockname()[1]
+        return port
+
+
+@pytest.fixture
+def served(tmp_path: Path) -> Iterator[str]:
+    database_url = f"sqlite:///{tmp_path / 'shell.db'}"
+    engine = make_engine(database_url)
+    upgrade(engine)
+    with unit_of_work(make_session_factory(engine)) as session:
+        ensure_agencies(SqlAgencyRepository(session))
+        for username, agency, role in (
+            ("root", "regional-unit", Role.ADMIN),
+            ("gwent.officer", "gwent", Role.INVESTIGATOR),
+        ):
+            create_user(
+                SqlUserRepository(session),
+                SqlAgencyRepository(session),
+                username=username,
+                agency=agency,
+                role=role,
+                password=PASSWORD,
+                now=datetime.now(UTC),
+            )
+    engine.dispose()
+    settings = load_settings(
+        env="test",
+        home=tmp_path / "home",
+        database_url=database_url,
+        secret_key="shell-browser-key-0123456789abcdef",
+    )
+    port = _free_port()
+    server = uvicorn.Server(
+        uvicorn.Config(create_app(settings), host="127.0.0.1", port=port, log_level="warning")
+    )
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    base = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 20
+    while time.monotonic() < deadline:
+        try:
+            if httpx.get(f"{base}/healthz", timeout=1).status_code == 200:
+                break
+        except httpx.HTTPError:
+            time.sleep(0.1)
+    else:
+        pytest.fail("the app did not start")
+    yield base
+    server.should_exit = True
+    thread.join(timeout=10)
+
+
+def test_admin_audit_and_report_by_keyboard(served: str) -> None:
+    from playwright.sync_api import expect, sync_playwright
+
+    shutil.rmtree(ARTIFACTS, ignore_errors=True)
+    ARTIFACTS.mkdir(parents=True)
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        page = browser.new_page(viewport={"width": 1280, "height": 900})
+        page.set_default_timeout(30_000)
+        expect.set_options(timeout=15_000)
+        console_errors: list[str] = []
+        page.on("console", lambda m: console_errors.append(m.text) if m.type == "error" else None)
+
+        page.goto(f"{served}/admin")  # anonymous: to the login page, back here afterwards
+        expect(page).to_have_url(f"{served}/login?next=%2Fadmin")
+        expect(page.get_by_label("Username")).to_be_focused()
+        page.keyboard.type("root")
+        page.keyboard.press("Tab")
+        expect(page.get_by_label("Password")).to_be_focused()
+        page.keyboard.type(PASSWORD)
+        with page.expect_navigation():
+            page.keyboard.press("Enter")
+        expect(page).to_have_url(f"{served}/admin")
+        page.screenshot(path=str(ARTIFACTS / "1-admin.png"), full_page=True)
+
+        disable = page.get_by_role("button", name="Disable gwent.officer")
+        disable.focus()
+        with page.expect_navigation():
+            page.keyboard.press("Enter")
+        expect(page.get_by_role("status")).to_contain_text("Disabled gwent.officer")
+
+        page.get_by_role("link", name="Audit").click()
+        expect(page.get_by_role("heading", name="Audit log")).to_be_visible()
+        expect(page.locator("tbody")).to_contain_text("user.disable")
+        expect(page.locator("tbody")).to_contain_text("auth.login")
+        page.screenshot(path=str(ARTIFACTS / "2-audit.png"), full_page=True)
+
+        with page.expect_navigation():
+            page.get_by_role("button", name="Log out").click()
+        expect(page).to_have_url(f"{served}/login")
+
+        page.goto(f"{served}/report")
+        page.get_by_label("Web address (URL) where you saw it").focus()
+        page.keyboard.type("https://example.org/synthetic")
+        page.keyboard.press("Tab")
+        page.keyboard.type("A synthetic report typed by the browser test.")
+        page.keyboard.press("Tab")
+        with page.expect_navigation():
+            page.keyboard.press("Enter")
+        expect(page.get_by_role("heading", level=1)).to_contain_text("your report was sent")
+        page.screenshot(path=str(ARTIFACTS / "3-report-sent.png"), full_page=True)
+        browser.close()
+    assert console_errors == []
