@@ -8,7 +8,7 @@ from pathlib import Path
 import typer
 
 from netsafe.cli.context import command_context
-from netsafe.cli.output import JSON_OPTION_HELP, BadInputError, emit
+from netsafe.cli.output import JSON_OPTION_HELP, BadInputError, emit, progress_bar
 from netsafe.cli.stats_cmd import COMPARE_HELP, stats_request
 from netsafe.reports.operation_report import CHART, Briefing, write_briefing
 from netsafe.stats.periods import StatsInputError, uk_date
@@ -33,16 +33,22 @@ def operation(
     """Write the one-page briefing: headline figures, change, per-force table and a chart."""
     request = stats_request(date_from, date_to, force, compare)
     context = command_context()
-    with context.transaction() as session:
-        enforcement = SqlEnforcementSource(session)
-        prevention = sql_prevention_source(session)
-        try:
-            statistics = compute_statistics(enforcement, prevention, request)
-        except StatsInputError as error:
-            raise BadInputError(str(error)) from None
-        series = monthly_series(enforcement, prevention, statistics.period, statistics.force, CHART)
-    briefing = Briefing(statistics, series, uk_date(datetime.now(UTC)))
-    pdf_path, html_path = write_briefing(briefing, output)
+    with progress_bar(disable=as_json) as bar:
+        task = bar.add_task("counting the figures", total=2)
+        with context.transaction() as session:
+            enforcement = SqlEnforcementSource(session)
+            prevention = sql_prevention_source(session)
+            try:
+                statistics = compute_statistics(enforcement, prevention, request)
+            except StatsInputError as error:
+                raise BadInputError(str(error)) from None
+            series = monthly_series(
+                enforcement, prevention, statistics.period, statistics.force, CHART
+            )
+        bar.update(task, advance=1, description="writing the PDF and HTML")
+        briefing = Briefing(statistics, series, uk_date(datetime.now(UTC)))
+        pdf_path, html_path = write_briefing(briefing, output)
+        bar.update(task, advance=1)
     result = {
         "pdf": str(pdf_path),
         "html": str(html_path),
