@@ -8,9 +8,12 @@ run; each endpoint's p95 is also given as a ratio to it.
     python benchmarks/bench_platform_load.py                 # full size
     NETSAFE_BENCH_SCALE=0.05 python benchmarks/bench_platform_load.py   # quick: 5% of the data
     NETSAFE_BENCH_DURATION=5 NETSAFE_BENCH_CLIENTS=50 ...    # shorter runs, fewer clients
+    NETSAFE_BENCH_GENERATOR=httpx ...                       # the Python generator, not wrk
 
 Needs PostgreSQL on 127.0.0.1:5432 (database `test`, user postgres; NETSAFE_BENCH_POSTGRES_URL
-overrides); works in a schema of its own (`bench_platform`), dropped at the end. Every request
+overrides); works in a schema of its own (`bench_platform`), dropped at the end. The load comes
+from `wrk` when installed (scripts/install-system-deps), else from an httpx/asyncio generator in
+this file, run as a second process either way. Every request
 loop is bounded in time; traffic goes to 127.0.0.1 only.
 """
 
@@ -21,6 +24,8 @@ import json
 import os
 import random
 import secrets
+import shutil
+import signal
 import socket
 import subprocess
 import sys
@@ -214,7 +219,7 @@ def start_server(home: Path) -> tuple[subprocess.Popen[bytes], str]:
         "--host", "127.0.0.1", "--port", str(port), "--workers", str(WORKERS),
         "--log-level", "warning", "--no-access-log",
     ]  # fmt: skip
-    server = subprocess.Popen(command, env=env)
+    server = subprocess.Popen(command, env=env, start_new_session=True)
     base = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
@@ -225,6 +230,16 @@ def start_server(home: Path) -> tuple[subprocess.Popen[bytes], str]:
             time.sleep(0.2)
     server.terminate()
     raise RuntimeError("the server did not start")
+
+
+def stop_server(server: subprocess.Popen[bytes]) -> None:
+    """Stop uvicorn and its workers (its own process group), forcibly if it does not stop."""
+    server.terminate()
+    try:
+        server.wait(timeout=30)
+    except subprocess.TimeoutExpired:
+        os.killpg(server.pid, signal.SIGKILL)
+        server.wait(timeout=30)
 
 
 async def _load(
@@ -270,11 +285,74 @@ async def _load(
         "p95_ms": pct(0.95),
         "p99_ms": pct(0.99),
         "max_ms": latencies[-1] * 1000,
+        "generator": "httpx",
+    }
+
+
+WRK_SCRIPT = """
+wrk.method = %(method)s
+wrk.body = %(body)s
+%(headers)s
+done = function(summary, latency, requests)
+  local e = summary.errors
+  io.write(string.format(
+    '{"requests": %%d, "duration_us": %%d, "p50_us": %%d, "p95_us": %%d, "p99_us": %%d, ' ..
+    '"max_us": %%d, "connect": %%d, "read": %%d, "write": %%d, "status": %%d, "timeout": %%d}\\n',
+    summary.requests, summary.duration, latency:percentile(50), latency:percentile(95),
+    latency:percentile(99), latency.max, e.connect, e.read, e.write, e.status, e.timeout))
+end
+"""
+
+
+def _lua(value: str) -> str:
+    return json.dumps(value)  # a JSON string is a valid Lua string literal for these values
+
+
+def run_wrk(spec: dict[str, Any], wrk: str) -> dict[str, Any]:
+    """`wrk` (C, two threads) as the second process: a warm-up run, then the measured run."""
+    headers = "\n".join(f"wrk.headers[{_lua(k)}] = {_lua(v)}" for k, v in spec["headers"].items())
+    script = WRK_SCRIPT % {
+        "method": _lua(spec["method"]),
+        "body": _lua(spec["body"]) if spec["body"] else "nil",
+        "headers": headers,
+    }
+    with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as handle:
+        handle.write(script)
+    try:
+        figures: dict[str, Any] = {}
+        for seconds in (WARMUP, spec["duration"]):
+            command = [
+                wrk, "-t2", f"-c{spec['clients']}", f"-d{max(1, round(seconds))}s",
+                "--timeout", "30s", "-s", handle.name, spec["url"],
+            ]  # fmt: skip
+            result = subprocess.run(
+                command, check=True, capture_output=True, text=True, timeout=seconds + 120
+            )
+            line = [x for x in result.stdout.splitlines() if x.startswith("{")][-1]
+            figures = json.loads(line)
+    finally:
+        Path(handle.name).unlink()
+    errors = {
+        k: figures[k] for k in ("connect", "read", "write", "status", "timeout") if figures[k]
+    }
+    return {
+        "generator": "wrk",
+        "requests": figures["requests"],
+        "errors": errors,
+        "rps": figures["requests"] / (figures["duration_us"] / 1e6),
+        "p50_ms": figures["p50_us"] / 1000,
+        "p95_ms": figures["p95_us"] / 1000,
+        "p99_ms": figures["p99_us"] / 1000,
+        "max_ms": figures["max_us"] / 1000,
     }
 
 
 def run_loadgen(spec: dict[str, Any]) -> dict[str, Any]:
-    """Run the load generator in a second process and return its figures."""
+    """Run the load generator in a second process and return its figures: `wrk` when installed
+    (scripts/install-system-deps), else the httpx/asyncio generator in this file."""
+    wrk = shutil.which("wrk")
+    if wrk and os.environ.get("NETSAFE_BENCH_GENERATOR", "wrk") == "wrk":
+        return run_wrk(spec, wrk)
     result = subprocess.run(
         [sys.executable, __file__, "--loadgen", json.dumps(spec)],
         check=True,
@@ -330,8 +408,7 @@ def main() -> int:
                     flush=True,
                 )
         finally:
-            server.terminate()
-            server.wait(timeout=30)
+            stop_server(server)
     drop_schema()
     reference = results[0][1]["p95_ms"]
     print(f"\nagainst the reference (/healthz p95 {reference:.1f} ms):")
@@ -345,6 +422,10 @@ def main() -> int:
             f"{'target met' if met else 'target missed'}"
         )
     print(f"\n{len(results) - 1 - missed} of {len(results) - 1} endpoints met the target")
+    print(
+        f"load generator: {results[0][1]['generator']}; machine load average at the end: "
+        f"{os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs"
+    )
     return 0
 
 

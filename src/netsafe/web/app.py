@@ -16,6 +16,7 @@ from netsafe.settings import DEFAULT_SECRET_KEY, Settings, load_settings
 from netsafe.store.engine import engine_from_settings, make_session_factory
 from netsafe.web import health, home
 from netsafe.web.api import operation as operation_routes
+from netsafe.web.concurrency import ConcurrencyLimit
 from netsafe.web.platform import install_platform
 from netsafe.web.prevention import router as prevention_router
 from netsafe.web.stats import router as stats_router
@@ -48,6 +49,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.templates = Jinja2Templates(directory=WEB / "templates")
     app.mount("/static", StaticFiles(directory=WEB / "static"), name="static")
     install_platform(app)  # security middleware, error pages, auth, audit, admin, public pages
+    app.add_middleware(ConcurrencyLimit)  # outermost: bounded requests in flight, the rest queue
     app.include_router(health.router)
     app.include_router(home.router)
     app.include_router(operation_routes.router)  # referrals to outcomes: API and pages
