@@ -48,10 +48,12 @@ def queue(
     repos: ReposDep,
     auditor: AuditDep,
     templates: TemplatesDep,
-    awaiting_only: bool = False,
+    show: str = Query("awaiting", pattern="^(awaiting|open)$"),
     page: int = Query(1, ge=1, le=100_000),
 ) -> Response:
-    """Open referrals the viewer may see, earliest deadline first, a page at a time."""
+    """Referrals awaiting a response (or all open ones) that the viewer may see, earliest
+    deadline first, a page at a time."""
+    awaiting_only = show == "awaiting"
     now = datetime.now(UTC)
     with page_answers(request, "referral.list", "referral"):
         referrals = referral_queue(
@@ -69,7 +71,7 @@ def queue(
             "referrals": referrals[:PAGE_SIZE],
             "has_next": len(referrals) > PAGE_SIZE,
             "page": page,
-            "awaiting_only": awaiting_only,
+            "show": show,
             "now": now,
         },
     )
