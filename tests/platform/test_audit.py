@@ -7,7 +7,7 @@ import threading
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from sqlalchemy import Engine, delete, text, update
+from sqlalchemy import Engine, delete, insert, text, update
 from sqlalchemy.orm import Session
 
 from netsafe.operation.audit import (
@@ -20,8 +20,8 @@ from netsafe.operation.audit import (
     verify,
 )
 from netsafe.store.engine import make_session_factory, unit_of_work
-from netsafe.store.models.platform import AuditRow
-from netsafe.store.repositories.audit import SqlAuditRepository, append_at_commit
+from netsafe.store.models.platform import AuditPendingRow, AuditRow
+from netsafe.store.repositories.audit import SqlAuditRepository, append_at_commit, seal_pending
 
 T0 = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
 
@@ -125,6 +125,31 @@ def test_query_filters_and_pages_newest_first(session: Session) -> None:
     assert repository.query(AuditQuery(resource_type="referral", resource_id="3"))[0].seq == 3
 
 
+def test_pending_events_are_sealed_in_order_by_the_next_seal(engine: Engine) -> None:
+    factory = make_session_factory(engine)
+    with unit_of_work(factory) as session:  # as if this request's own seal found the head busy
+        session.execute(insert(AuditPendingRow), [_pending(event(n)) for n in (1, 2, 3)])
+    with unit_of_work(factory) as session:
+        assert SqlAuditRepository(session).head().seq == 0
+    assert seal_pending(engine) == 3
+    assert seal_pending(engine) == 0
+    with unit_of_work(factory) as session:
+        records = list(SqlAuditRepository(session).records())
+    assert [r.event.resource_id for r in records] == ["1", "2", "3"]
+    assert check(engine) == []
+
+
+def _pending(e: AuditEvent) -> dict[str, object]:
+    return {
+        "at": e.at,
+        "action": e.action,
+        "resource_type": e.resource_type,
+        "resource_id": e.resource_id,
+        "actor": e.actor,
+        "outcome": e.outcome,
+    }
+
+
 def test_events_queued_at_commit_are_written_on_commit_only(engine: Engine) -> None:
     factory = make_session_factory(engine)
 
@@ -166,6 +191,7 @@ def test_concurrent_appends_never_fork_the_chain(engine: Engine) -> None:
     for thread in threads:
         thread.join()
     assert errors == []
+    seal_pending(engine)  # any event whose own seal found the head busy
     with unit_of_work(factory) as session:
         result = verify(SqlAuditRepository(session))
     assert result.ok

@@ -11,7 +11,7 @@ from rich.console import Console
 from netsafe.cli.context import command_context
 from netsafe.cli.output import JSON_OPTION_HELP, ExitCode, emit, progress_bar
 from netsafe.operation.audit import AuditEvent, verify
-from netsafe.store.repositories.audit import SqlAuditRepository
+from netsafe.store.repositories.audit import SqlAuditRepository, seal_pending
 
 app = typer.Typer(help="The audit log: verify its hash chain.", no_args_is_help=True)
 
@@ -40,6 +40,8 @@ def cli_event(action: str, resource_type: str, resource_id: object = None) -> Au
 def verify_command(as_json: bool = typer.Option(False, "--json", help=JSON_OPTION_HELP)) -> None:
     """Recompute the chain; name every edited row and every deleted run (exit 1 if any)."""
     context = command_context()
+    context.require_migrated()
+    sealed = seal_pending(context.engine)  # events of requests still waiting for their seal
     with context.transaction() as session, progress_bar() as progress:
         repository = SqlAuditRepository(session)
         task = progress.add_task("verifying the audit log", total=repository.head().seq or None)
@@ -47,6 +49,7 @@ def verify_command(as_json: bool = typer.Option(False, "--json", help=JSON_OPTIO
     data = {
         "ok": result.ok,
         "rows": result.rows,
+        "sealed_now": sealed,
         "head": {"seq": result.head.seq, "hash": result.head.hash},
         "problems": [
             {"kind": p.kind, "seq": p.seq, "last_seq": p.last_seq, "message": p.message}

@@ -16,7 +16,7 @@ from pydantic import BaseModel
 
 from netsafe.operation.audit import AuditQuery, AuditRecord
 from netsafe.operation.roles import Role, Viewer
-from netsafe.store.repositories.audit import SqlAuditRepository
+from netsafe.store.repositories.audit import SqlAuditRepository, seal_pending_in
 from netsafe.web.auditor import AuditDep
 from netsafe.web.deps import SessionDep, TemplatesDep
 from netsafe.web.policy import allow
@@ -107,6 +107,7 @@ AuditQueryDep = Annotated[AuditQuery, Depends(audit_query)]
 
 
 def _page(session: SessionDep, query: AuditQuery) -> AuditPage:
+    seal_pending_in(session)  # events of requests still waiting for their seal
     records = SqlAuditRepository(session).query(query)
     more = len(records) == query.limit and records[-1].seq > 1
     return AuditPage(

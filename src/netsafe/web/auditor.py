@@ -6,9 +6,10 @@ def read(referral_id: int, viewer: Annotated[Viewer, Depends(allow(...))], audit
     ...
     auditor.record("referral.read", "referral", referral_id)
 ```
-The event carries the viewer, time, request id and client address; it is appended to the chain
-when the request's transaction commits (never if it rolls back). `record_now` writes at once in a
-transaction of its own, for refusals that end the request with an error.
+The event carries the viewer, time, request id and client address; it is written with the
+request's transaction (never if that rolls back) and chained into the log right after the commit
+(`store.repositories.audit`). `record_now` writes at once in a transaction of its own, for
+refusals that end the request with an error.
 """
 
 from __future__ import annotations
@@ -20,10 +21,10 @@ from typing import Annotated
 from fastapi import Depends, Request
 from sqlalchemy.orm import Session
 
-from netsafe.operation.audit import AuditEvent, Outcome, record
+from netsafe.operation.audit import AuditEvent, Outcome
 from netsafe.operation.roles import Viewer
 from netsafe.store.engine import unit_of_work
-from netsafe.store.repositories.audit import SqlAuditRepository, append_at_commit
+from netsafe.store.repositories.audit import append_at_commit
 from netsafe.web.deps import SessionDep
 
 log = logging.getLogger(__name__)
@@ -96,7 +97,7 @@ def record_now(request: Request, event: AuditEvent) -> None:
     """Append `event` at once, in its own transaction (for requests that end in an error)."""
     try:
         with unit_of_work(request.app.state.sessions) as session:
-            record(SqlAuditRepository(session), [event])
+            append_at_commit(session, [event])
     except Exception:  # an audit failure must not hide the refusal being answered
         log.exception("could not record audit event %s", event.action)
 

@@ -1,18 +1,25 @@
-"""SQL implementation of `netsafe.operation.audit.AuditRepository`.
+"""SQL implementation of `netsafe.operation.audit.AuditRepository`, and how requests append.
 
-Appenders serialise on the one `audit_head` row: `lock_head` first updates it (a no-op update),
-which takes its row lock on PostgreSQL and the database write lock on SQLite, then reads it. The
-lock is held until the transaction ends, so two appenders can never both extend the same head.
-`append_at_commit` defers a request's events to just before its commit, keeping that lock short.
+Appenders serialise on the chain head: on PostgreSQL a transaction-scoped advisory lock, on
+SQLite the database write lock (a no-op update of the one `audit_head` row). The lock is held
+until the transaction ends, so two appenders never extend the same head.
+
+A request does not chain its events itself (that would make every request wait for the commits
+of all others): `append_at_commit` writes them into `audit_pending` inside the request's own
+transaction, so they commit or roll back with the action; right after the commit `seal_pending`
+chains every pending event into `audit_log` in one short transaction. When another process is
+sealing at that moment (PostgreSQL), the events are left for that or the next seal; reading the
+log (`GET /api/v1/audit`, `netsafe audit verify`) seals first and so always sees them.
 """
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterator, Sequence
 from typing import Any
 
-from sqlalchemy import event, insert, select, update
-from sqlalchemy.orm import Session
+from sqlalchemy import Engine, delete, event, func, insert, select, update
+from sqlalchemy.orm import Session, SessionTransaction
 
 from netsafe.operation.audit import (
     AuditEvent,
@@ -22,15 +29,21 @@ from netsafe.operation.audit import (
     record,
     utc,
 )
-from netsafe.store.models.platform import AuditHeadRow, AuditRow
+from netsafe.store.models.platform import AuditHeadRow, AuditPendingRow, AuditRow
 
 HEAD_ID = 1
+#: The PostgreSQL advisory lock key of the chain head ("NSAUDIT" in ASCII).
+HEAD_LOCK_KEY = 0x4E534155444954
+SEAL_BATCH = 5000
+_WROTE_PENDING = "netsafe.audit.wrote-pending"
+_SEAL_DUE = "netsafe.audit.seal-due"
 #: The columns of a record, in the order `records` unpacks them.
 _COLUMNS = (
     "id", "at", "action", "resource_type", "resource_id", "actor_user_id", "actor",
     "actor_agency", "request_id", "client", "outcome", "detail", "prev_hash", "hash",
 )  # fmt: skip
 _PENDING = "netsafe.audit.pending"
+log = logging.getLogger(__name__)
 
 
 def _to_domain(row: Any) -> AuditRecord:
@@ -77,7 +90,20 @@ class SqlAuditRepository:
     def __init__(self, session: Session) -> None:
         self._session = session
 
+    def _is_postgresql(self) -> bool:
+        return self._session.get_bind().dialect.name == "postgresql"
+
+    def try_lock_head(self) -> bool:
+        """Take the head lock if nobody holds it (PostgreSQL); elsewhere wait for it."""
+        if self._is_postgresql():
+            return bool(self._session.scalar(select(func.pg_try_advisory_xact_lock(HEAD_LOCK_KEY))))
+        self.lock_head()
+        return True
+
     def lock_head(self) -> ChainHead:
+        if self._is_postgresql():
+            self._session.execute(select(func.pg_advisory_xact_lock(HEAD_LOCK_KEY)))
+            return self.head()
         result = self._session.execute(
             update(AuditHeadRow).where(AuditHeadRow.id == HEAD_ID).values(seq=AuditHeadRow.seq)
         )
@@ -135,27 +161,110 @@ class SqlAuditRepository:
         return [_to_domain(row) for row in self._session.scalars(statement)]
 
 
+def _pending_values(e: AuditEvent) -> dict[str, object]:
+    return {
+        "at": utc(e.at),
+        "action": e.action,
+        "resource_type": e.resource_type,
+        "resource_id": e.resource_id,
+        "actor_user_id": e.actor_user_id,
+        "actor": e.actor,
+        "actor_agency": e.actor_agency,
+        "request_id": e.request_id,
+        "client": e.client,
+        "outcome": e.outcome,
+        "detail": e.detail,
+    }
+
+
 def append_at_commit(session: Session, events: Sequence[AuditEvent]) -> None:
-    """Queue `events` to be appended to the chain just before `session` commits (nothing is
-    written if it rolls back). Keeps the chain-head lock to the commit itself."""
+    """Queue `events`: written to `audit_pending` just before `session` commits (nothing if it
+    rolls back), chained into the log right after the commit."""
     pending: list[AuditEvent] | None = session.info.get(_PENDING)
     if pending is None:
         pending = []
         session.info[_PENDING] = pending
-        event.listen(session, "before_commit", _flush_pending)
+        event.listen(session, "before_commit", _write_pending)
+        event.listen(session, "after_commit", _committed)
+        event.listen(session, "after_transaction_end", _seal_after_release)
         event.listen(session, "after_rollback", _drop_pending)
     pending.extend(events)
 
 
-def _flush_pending(session: Session) -> None:
+def _write_pending(session: Session) -> None:
     pending: list[AuditEvent] = session.info.get(_PENDING) or []
     if pending:
-        events = list(pending)
+        rows = [_pending_values(e) for e in pending]
         pending.clear()
-        record(SqlAuditRepository(session), events)
+        session.execute(insert(AuditPendingRow), rows)
+        session.info[_WROTE_PENDING] = True
+
+
+def _committed(session: Session) -> None:
+    if session.info.pop(_WROTE_PENDING, False):
+        session.info[_SEAL_DUE] = True
+
+
+def _seal_after_release(session: Session, transaction: SessionTransaction) -> None:
+    """Once the committed transaction has given its connection back, seal (never holding two
+    connections at once, so a busy pool cannot deadlock)."""
+    if transaction.parent is not None or not session.info.pop(_SEAL_DUE, False):
+        return
+    bind = session.get_bind()
+    try:
+        seal_pending(bind if isinstance(bind, Engine) else bind.engine, wait=False)
+    except Exception:  # the action is committed; its events wait for the next seal
+        log.exception("could not seal the pending audit events (the next seal will)")
 
 
 def _drop_pending(session: Session) -> None:
     pending: list[AuditEvent] | None = session.info.get(_PENDING)
     if pending:
         pending.clear()
+    session.info.pop(_WROTE_PENDING, None)
+
+
+def seal_pending(engine: Engine, *, wait: bool = True) -> int:
+    """Chain every pending event into the log, oldest first, in transactions of its own; return
+    how many. `wait=False` gives up at once when another transaction holds the head (it or the
+    next seal will take these events)."""
+    sealed = 0
+    while True:
+        with Session(engine) as session, session.begin():
+            repository = SqlAuditRepository(session)
+            if not wait and not repository.try_lock_head():
+                return sealed
+            batch = seal_pending_in(session, limit=SEAL_BATCH)
+        sealed += batch
+        if batch < SEAL_BATCH:
+            return sealed
+
+
+def seal_pending_in(session: Session, *, limit: int | None = None) -> int:
+    """Chain pending events into the log inside `session`'s transaction (taking the head lock
+    until it ends); return how many."""
+    repository = SqlAuditRepository(session)
+    repository.lock_head()
+    statement = select(AuditPendingRow).order_by(AuditPendingRow.id)
+    rows = session.execute(statement.limit(limit) if limit else statement).scalars().all()
+    if not rows:
+        return 0
+    record(repository, [_pending_event(r) for r in rows])
+    session.execute(delete(AuditPendingRow).where(AuditPendingRow.id.in_([r.id for r in rows])))
+    return len(rows)
+
+
+def _pending_event(r: AuditPendingRow) -> AuditEvent:
+    return AuditEvent(
+        at=utc(r.at),
+        action=r.action,
+        resource_type=r.resource_type,
+        resource_id=r.resource_id,
+        actor_user_id=r.actor_user_id,
+        actor=r.actor,
+        actor_agency=r.actor_agency,
+        request_id=r.request_id,
+        client=r.client,
+        outcome=r.outcome,
+        detail=r.detail,
+    )
