@@ -32,11 +32,13 @@ from netsafe.operation.audit import (
 from netsafe.store.models.platform import AuditHeadRow, AuditPendingRow, AuditRow
 
 HEAD_ID = 1
-#: The PostgreSQL advisory lock key of the chain head ("NSAUDIT" in ASCII).
-HEAD_LOCK_KEY = 0x4E534155444954
+#: The PostgreSQL advisory lock of the chain head: this class id ("NSAU" in ASCII) and the hash of
+#: the schema, so NetSafe databases sharing one PostgreSQL database in schemas never contend.
+HEAD_LOCK_CLASS = 0x4E534155
 SEAL_BATCH = 5000
 _WROTE_PENDING = "netsafe.audit.wrote-pending"
 _SEAL_DUE = "netsafe.audit.seal-due"
+_SCHEMA_KEY = func.hashtext(func.current_schema())
 #: The columns of a record, in the order `records` unpacks them.
 _COLUMNS = (
     "id", "at", "action", "resource_type", "resource_id", "actor_user_id", "actor",
@@ -96,13 +98,14 @@ class SqlAuditRepository:
     def try_lock_head(self) -> bool:
         """Take the head lock if nobody holds it (PostgreSQL); elsewhere wait for it."""
         if self._is_postgresql():
-            return bool(self._session.scalar(select(func.pg_try_advisory_xact_lock(HEAD_LOCK_KEY))))
+            locked = func.pg_try_advisory_xact_lock(HEAD_LOCK_CLASS, _SCHEMA_KEY)
+            return bool(self._session.scalar(select(locked)))
         self.lock_head()
         return True
 
     def lock_head(self) -> ChainHead:
         if self._is_postgresql():
-            self._session.execute(select(func.pg_advisory_xact_lock(HEAD_LOCK_KEY)))
+            self._session.execute(select(func.pg_advisory_xact_lock(HEAD_LOCK_CLASS, _SCHEMA_KEY)))
             return self.head()
         result = self._session.execute(
             update(AuditHeadRow).where(AuditHeadRow.id == HEAD_ID).values(seq=AuditHeadRow.seq)
