@@ -9,6 +9,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import HTMLResponse, Response
+from starlette.concurrency import run_in_threadpool
 
 from netsafe.operation.access import REFERRAL_AREAS
 from netsafe.operation.arrests import record_arrest
@@ -150,26 +151,31 @@ async def risk_form(
     auditor: AuditDep,
     rationale: Text = "",
 ) -> Response:
-    """The answers are the checked question boxes (`q_<key>`)."""
+    """The answers are the checked question boxes (`q_<key>`); the form is read here, the
+    assessment runs on a worker thread like every other (synchronous) handler."""
     form = await request.form()
     questions = question_set(request)
     answers = {q.key: form.get(f"q_{q.key}") == "yes" for q in questions.questions}
-    try:
-        with page_answers(request, "risk.create", "referral", referral_id):
-            assessment, referral = assess_risk(
-                repos.referrals,
-                repos.assessments,
-                viewer,
-                referral_id,
-                answers,
-                questions=questions,
-                rationale=rationale,
-            )
-    except FormError as error:
-        return redirect(case_url(referral_id), error=error.message, fragment="risk")
-    due = f"{referral.deadline_at:%Y-%m-%d %H:%M} UTC"
-    notice = f"Risk assessed: {assessment.band.label}; response due {due}"
-    return _done(auditor, "risk.create", "risk", assessment.id, referral_id, notice)
+
+    def assess() -> Response:
+        try:
+            with page_answers(request, "risk.create", "referral", referral_id):
+                assessment, referral = assess_risk(
+                    repos.referrals,
+                    repos.assessments,
+                    viewer,
+                    referral_id,
+                    answers,
+                    questions=questions,
+                    rationale=rationale,
+                )
+        except FormError as error:
+            return redirect(case_url(referral_id), error=error.message, fragment="risk")
+        due = f"{referral.deadline_at:%Y-%m-%d %H:%M} UTC"
+        notice = f"Risk assessed: {assessment.band.label}; response due {due}"
+        return _done(auditor, "risk.create", "risk", assessment.id, referral_id, notice)
+
+    return await run_in_threadpool(assess)
 
 
 @router.post("/operation/referrals/{referral_id}/warrants", dependencies=[VISIBLE_REFERRAL])
