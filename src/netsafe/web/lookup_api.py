@@ -22,6 +22,7 @@ from pydantic import BaseModel, Field, ValidationError
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import UploadFile
 from starlette.formparsers import MultiPartException, MultiPartParser
+from starlette.requests import ClientDisconnect
 
 from netsafe.hashlists.index_sync import ListIndex, apply_changes
 from netsafe.hashlists.matcher import MatchOutcome
@@ -102,6 +103,8 @@ async def _uploaded_file(request: Request) -> tuple[str, bytes]:
     )
     try:
         form = await parser.parse()
+    except ClientDisconnect:
+        raise HTTPException(400, detail="the client went away before sending the file") from None
     except MultiPartException as error:
         raise HTTPException(400, detail=str(error)) from None
     upload = form.get("file")
@@ -167,6 +170,8 @@ async def lookup(
         }
     try:
         body = LookupIn.model_validate_json(await request.body())
+    except ClientDisconnect:
+        raise HTTPException(400, detail="the client went away before sending the body") from None
     except ValidationError as error:
         raise HTTPException(
             422, detail=error.errors(include_url=False, include_input=False)
