@@ -5,9 +5,10 @@ from __future__ import annotations
 import re
 import uuid
 
-from starlette.middleware.base import BaseHTTPMiddleware, RequestResponseEndpoint
+from starlette.datastructures import MutableHeaders
 from starlette.requests import Request
 from starlette.responses import PlainTextResponse, Response
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from netsafe.web.csrf import CSRF_COOKIE, new_csrf_cookie
 
@@ -45,40 +46,63 @@ def is_https(request: Request) -> bool:
     return request.url.scheme == "https" or forwarded == "https"
 
 
-class PlatformMiddleware(BaseHTTPMiddleware):
-    """Request ids, security headers, `Cache-Control: no-store` off /static, CSRF cookie."""
+class PlatformMiddleware:
+    """Request ids, security headers, `Cache-Control: no-store` off /static, CSRF cookie.
 
-    async def dispatch(self, request: Request, call_next: RequestResponseEndpoint) -> Response:
+    A plain ASGI middleware (no `BaseHTTPMiddleware`): it only adds headers as the response
+    starts, so streaming, background tasks and context variables pass through untouched.
+    """
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        request = Request(scope)
         incoming = request.headers.get(REQUEST_ID_HEADER, "")
         request_id = incoming if _REQUEST_ID.match(incoming) else uuid.uuid4().hex
         request.state.request_id = request_id
         new_cookie = None if request.cookies.get(CSRF_COOKIE) else new_csrf_cookie()
         request.state.csrf_cookie = new_cookie
+        headers = self._headers(request, request_id, new_cookie)
+
+        async def send_with_headers(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                response_headers = MutableHeaders(scope=message)
+                for name, value in headers:
+                    if name.lower() == "set-cookie":
+                        response_headers.append(name, value)
+                    elif name not in response_headers:
+                        response_headers[name] = value
+            await send(message)
+
         if request.url.path in TEXT_ONLY_FORMS and request.headers.get(
             "content-type", ""
         ).startswith("multipart/"):
-            response: Response = PlainTextResponse(
-                "this form takes text only, never a file", status_code=415
-            )
-        else:
-            response = await call_next(request)
+            refusal = PlainTextResponse("this form takes text only, never a file", status_code=415)
+            await refusal(scope, receive, send_with_headers)
+            return
+        await self.app(scope, receive, send_with_headers)
+
+    @staticmethod
+    def _headers(
+        request: Request, request_id: str, new_cookie: str | None
+    ) -> list[tuple[str, str]]:
         path = request.url.path
-        response.headers[REQUEST_ID_HEADER] = request_id
-        for name, value in SECURITY_HEADERS.items():
-            response.headers.setdefault(name, value)
+        https = is_https(request)
+        headers = [(REQUEST_ID_HEADER, request_id), *SECURITY_HEADERS.items()]
         csp = DOCS_CONTENT_SECURITY_POLICY if path in DOCS_PATHS else CONTENT_SECURITY_POLICY
-        response.headers.setdefault("Content-Security-Policy", csp)
-        if is_https(request):
-            response.headers.setdefault("Strict-Transport-Security", "max-age=31536000")
+        headers.append(("Content-Security-Policy", csp))
+        if https:
+            headers.append(("Strict-Transport-Security", "max-age=31536000"))
         if not path.startswith("/static/"):
-            response.headers.setdefault("Cache-Control", "no-store")
+            headers.append(("Cache-Control", "no-store"))
         if new_cookie and not path.startswith(("/api/", "/static/", "/healthz")):
-            response.set_cookie(
-                CSRF_COOKIE,
-                new_cookie,
-                httponly=True,
-                samesite="lax",
-                secure=is_https(request),
-                path="/",
+            cookie = Response()
+            cookie.set_cookie(
+                CSRF_COOKIE, new_cookie, httponly=True, samesite="lax", secure=https, path="/"
             )
-        return response
+            headers.append(("set-cookie", cookie.headers["set-cookie"]))
+        return headers
