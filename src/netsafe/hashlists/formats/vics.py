@@ -3,12 +3,12 @@
 Reads 1.x (`"odata.metadata": ".../1.3.xml#Media"`) and 2.0 (`"@odata.context": "...#Media"`), in
 the hash-set form (`value: [ {MediaID, Category, MD5, SHA1, MediaSize, ...} ]`) and the case export
 form (`#Cases`: `value: [ {CaseID, ..., Media: [ {..., MediaFiles: [...]} ]} ]`), streaming (the
-hash-set form with `json_array`, the case form with ijson's C backend). Tolerates what real files carry: a UTF-8 BOM, upper-case hex, booleans as the
-strings "true"/"false", missing fields. SHA-256 and PDQ are read from `SHA256`/`PDQ` fields or
-from `AlternativeHashes: [ {HashName, HashValue} ]`; the writer puts them in `AlternativeHashes`.
+hash-set form with `json_array`, the case form with ijson's C backend). Tolerates what real files
+carry: a UTF-8 BOM, upper-case hex, booleans as the strings "true"/"false", missing fields. SHA-256
+and PDQ are read from `SHA256`/`PDQ` fields or from `AlternativeHashes: [ {HashName, HashValue} ]`;
+the writer puts them in `AlternativeHashes`.
 
-Writes VICS 2.0 in either form.
-"""
+Writes VICS 2.0 in either form."""
 
 from __future__ import annotations
 
