@@ -76,7 +76,7 @@ def import_list(
         list_id, revision, diff = repository.create(name, list_format, settings), 1, None
     else:
         list_id, revision = existing.id, existing.revision + 1
-        diff = VersionDiff(repository.entries(list_id))
+        diff = VersionDiff(repository.entries(list_id), expected=existing.entry_count)
     counts: Counter[str] = Counter()
     total = added = 0
     for batch in batches:
