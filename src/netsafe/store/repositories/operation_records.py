@@ -51,6 +51,20 @@ def _written(value: t.Any) -> t.Any:
     return value
 
 
+Layout = tuple[list[str], dict[str, Callable[[t.Any], t.Any]]]
+_LAYOUTS: dict[str, Layout] = {}
+
+
+def _layout(kind: type[t.Any]) -> Layout:
+    """A dataclass's field names and the converter of each (worked out once per class)."""
+    key = f"{kind.__module__}.{kind.__qualname__}"
+    if key not in _LAYOUTS:
+        hints = t.get_type_hints(kind)
+        fields = [f.name for f in dataclasses.fields(kind)]
+        _LAYOUTS[key] = (fields, {name: _reader(hints[name]) for name in fields})
+    return _LAYOUTS[key]
+
+
 class SqlRecordRepository(t.Generic[D]):
     """Records of dataclass `kind` in the table of `row_type`, in the caller's session."""
 
@@ -58,9 +72,7 @@ class SqlRecordRepository(t.Generic[D]):
         self._session = session
         self._kind = kind
         self._row_type = row_type
-        hints = t.get_type_hints(kind)
-        self._fields = [f.name for f in dataclasses.fields(kind)]  # type: ignore[arg-type]
-        self._readers = {name: _reader(hints[name]) for name in self._fields}
+        self._fields, self._readers = _layout(kind)
 
     def to_domain(self, row: t.Any) -> D:
         return self._kind(**{n: self._readers[n](getattr(row, n)) for n in self._fields})
