@@ -89,6 +89,11 @@ def test_import_list_show_export_delete(cli: Cli, tmp_path: Path) -> None:
     assert deleted.json()["index"]["entries_removed"] == 120
     assert cli("hashlist", "list", "--json").json() == []
     assert cli("hashlist", "show", "caid").exit_code == 2
+    assert (
+        cli("hashlist", "export", "caid", "--format", "csv", "-o", str(tmp_path / "x")).exit_code
+        == 2
+    )
+    assert cli("hashlist", "delete", "caid").exit_code == 2
 
 
 def test_new_version_reports_added_removed(cli: Cli, tmp_path: Path) -> None:
