@@ -3,14 +3,10 @@
 from __future__ import annotations
 
 import logging
-import socket
-import threading
-import time
 from pathlib import Path
 
 import httpx
 import pytest
-import uvicorn
 from fastapi.testclient import TestClient
 
 from netsafe.settings import Settings, load_settings
@@ -21,6 +17,7 @@ from netsafe.web.prevention.access_log import (
     install_access_log_filter,
     is_anonymous_path,
 )
+from tests.browser_support import serve_in_thread
 from tests.prevention.web_helpers import write_prevention_file
 
 
@@ -80,38 +77,20 @@ class Capture(logging.Handler):
         self.lines.append(record.getMessage())
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port: int = sock.getsockname()[1]
-        return port
-
-
 def test_a_real_uvicorn_server_logs_no_address_for_prevention(settings: Settings) -> None:
     write_prevention_file(settings)
     capture = Capture()
     logger = logging.getLogger(ACCESS_LOGGER)
     logger.addHandler(capture)
     logger.setLevel(logging.INFO)
-    port = _free_port()
-    server = uvicorn.Server(
-        uvicorn.Config(create_app(settings), host="127.0.0.1", port=port, log_config=None)
-    )
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
     try:
-        for _ in range(200):
-            if server.started:
-                break
-            time.sleep(0.02)
-        base = f"http://127.0.0.1:{port}"
-        httpx.post(f"{base}/api/v1/deterrence/check", json={"query": "zebra-test-term"})
-        httpx.post(f"{base}/api/v1/prevention/self-help/managing-urges/started")
-        httpx.get(f"{base}/help")
-        httpx.get(f"{base}/healthz")
+        app = create_app(settings)
+        with serve_in_thread(app, log_config=None, log_level="info") as base:
+            httpx.post(f"{base}/api/v1/deterrence/check", json={"query": "zebra-test-term"})
+            httpx.post(f"{base}/api/v1/prevention/self-help/managing-urges/started")
+            httpx.get(f"{base}/help")
+            httpx.get(f"{base}/healthz")
     finally:
-        server.should_exit = True
-        thread.join(timeout=10)
         logger.removeHandler(capture)
     prevention = [line for line in capture.lines if "/healthz" not in line]
     assert len(prevention) == 3, capture.lines

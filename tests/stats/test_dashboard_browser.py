@@ -6,16 +6,11 @@ that answer. Screenshots go to test-artifacts/stats-dashboard/."""
 from __future__ import annotations
 
 import shutil
-import socket
-import threading
-import time
 from collections.abc import Iterator
 from datetime import UTC, date, datetime
 from pathlib import Path
 
-import httpx
 import pytest
-import uvicorn
 
 from netsafe.demo.seed import seed_demo_operation
 from netsafe.operation.agencies import ensure_agencies
@@ -28,31 +23,13 @@ from netsafe.store.repositories.agencies import SqlAgencyRepository
 from netsafe.store.repositories.demo import SqlDemoLedger, SqlDemoWriter
 from netsafe.store.repositories.users import SqlUserRepository
 from netsafe.web.app import create_app
+from tests.browser_support import BROWSER_MARKS, CHROMIUM, CHROMIUM_ARGS, serve_in_thread
 
-CHROMIUM = Path("/usr/bin/chromium")
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "stats-dashboard"
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 PASSWORD = "correct-horse-battery-staple-8"
 SECRET = "stats-dashboard-key-0123456789"
 
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.skipif(not CHROMIUM.exists(), reason="Debian's chromium is not installed"),
-]
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port: int = sock.getsockname()[1]
-        return port
+pytestmark = BROWSER_MARKS
 
 
 @pytest.fixture
@@ -82,25 +59,8 @@ def served(tmp_path: Path) -> Iterator[str]:
     settings = load_settings(
         env="test", home=tmp_path / "home", database_url=database_url, secret_key=SECRET
     )
-    port = _free_port()
-    server = uvicorn.Server(
-        uvicorn.Config(create_app(settings), host="127.0.0.1", port=port, log_level="warning")
-    )
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 20
-    while time.monotonic() < deadline:
-        try:
-            if httpx.get(f"{base}/healthz", timeout=1).status_code == 200:
-                break
-        except httpx.HTTPError:
-            time.sleep(0.1)
-    else:
-        pytest.fail("the app did not start")
-    yield base
-    server.should_exit = True
-    thread.join(timeout=10)
+    with serve_in_thread(create_app(settings)) as base:
+        yield base
 
 
 def test_the_statistics_page_in_chromium(served: str) -> None:
