@@ -10,7 +10,6 @@ from sqlalchemy.orm import Session
 
 from netsafe.cli.context import command_context
 from netsafe.cli.output import JSON_OPTION_HELP, emit, progress_bar, stderr_console
-from netsafe.demo.seed import STEPS, seed_demo_operation
 from netsafe.operation.agencies import ensure_agencies
 from netsafe.operation.demo_users import DemoRefusedError, ensure_demo_users
 from netsafe.prevention.code_words import CodeWordHasher
@@ -22,6 +21,10 @@ from netsafe.store.repositories.users import SqlUserRepository
 
 def demo(as_json: bool = typer.Option(False, "--json", help=JSON_OPTION_HELP)) -> None:
     """Seed the synthetic demo operation; running it again adds nothing."""
+    # Imported here: the generator pulls in numpy, Pillow and the triage engine, which every
+    # other command would pay for at start-up.
+    from netsafe.demo.seed import STEPS, seed_demo_operation
+
     context = command_context()
     settings = context.settings
     modules = load_prevention_config(settings.home / PREVENTION_FILE_NAME).self_help_modules

@@ -10,7 +10,6 @@ import typer
 from netsafe.cli.context import command_context
 from netsafe.cli.output import JSON_OPTION_HELP, BadInputError, emit, progress_bar
 from netsafe.cli.stats_cmd import COMPARE_HELP, stats_request
-from netsafe.reports.operation_report import CHART, Briefing, write_briefing
 from netsafe.stats.periods import StatsInputError, uk_date
 from netsafe.stats.service import compute_statistics, monthly_series
 from netsafe.store.repositories.stats import SqlEnforcementSource
@@ -31,6 +30,10 @@ def operation(
     as_json: bool = typer.Option(False, "--json", help=JSON_OPTION_HELP),
 ) -> None:
     """Write the one-page briefing: headline figures, change, per-force table and a chart."""
+    # Imported here: matplotlib and WeasyPrint take most of a second, and every other command
+    # would pay for them at start-up.
+    from netsafe.reports.operation_report import CHART, Briefing, write_briefing
+
     request = stats_request(date_from, date_to, force, compare)
     context = command_context()
     with progress_bar(disable=as_json) as bar:
