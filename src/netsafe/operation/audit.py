@@ -12,8 +12,10 @@ import hashlib
 import json
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Protocol
+
+from netsafe.timestamps import as_utc
 
 GENESIS_HASH = "0" * 64
 _CANONICAL_JSON = json.JSONEncoder(sort_keys=True, separators=(",", ":"), ensure_ascii=False)
@@ -96,18 +98,11 @@ class AuditRepository(Protocol):
     def query(self, query: AuditQuery) -> list[AuditRecord]: ...
 
 
-def utc(moment: datetime) -> datetime:
-    """`moment` in UTC (a naive time is taken to be UTC already)."""
-    if moment.tzinfo is None:
-        return moment.replace(tzinfo=UTC)
-    return moment.astimezone(UTC)
-
-
 def canonical(seq: int, event: AuditEvent) -> bytes:
     """The record's content as canonical JSON (sorted keys, UTC microsecond time)."""
     content = {
         "seq": seq,
-        "at": utc(event.at).isoformat(timespec="microseconds"),
+        "at": as_utc(event.at).isoformat(timespec="microseconds"),
         "action": event.action,
         "resource_type": event.resource_type,
         "resource_id": event.resource_id,

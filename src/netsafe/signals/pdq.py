@@ -72,14 +72,6 @@ def bits_to_hex(bits: npt.NDArray[np.integer]) -> str:
     return np.packbits(np.asarray(bits, dtype=np.uint8)).tobytes().hex()
 
 
-def hex_to_bytes(values: list[str] | tuple[str, ...]) -> npt.NDArray[np.uint8]:
-    """Hex hashes to an (n, 32) uint8 array; ValueError names the first invalid one."""
-    out = np.empty((len(values), 32), dtype=np.uint8)
-    for row, value in enumerate(values):
-        out[row] = np.frombuffer(bytes.fromhex(PdqSignal.normalize(value)), dtype=np.uint8)
-    return out
-
-
 def _contiguous(rgb: npt.NDArray[np.uint8]) -> npt.NDArray[np.uint8]:
     if rgb.ndim == 2:
         rgb = np.repeat(rgb[:, :, None], 3, axis=2)

@@ -27,9 +27,9 @@ from netsafe.operation.audit import (
     AuditRecord,
     ChainHead,
     record,
-    utc,
 )
 from netsafe.store.models.platform import AuditHeadRow, AuditPendingRow, AuditRow
+from netsafe.timestamps import as_utc
 
 HEAD_ID = 1
 #: The PostgreSQL advisory lock of the chain head: this class id ("NSAU" in ASCII) and the hash of
@@ -51,7 +51,7 @@ log = logging.getLogger(__name__)
 def _to_domain(row: Any) -> AuditRecord:
     """A record from an `AuditRow` or a Core row of `audit_log` (same attribute names)."""
     event_ = AuditEvent(
-        at=utc(row.at),
+        at=as_utc(row.at),
         action=row.action,
         resource_type=row.resource_type,
         resource_id=row.resource_id,
@@ -70,7 +70,7 @@ def _to_row(rec: AuditRecord) -> dict[str, object]:
     e = rec.event
     return {
         "id": rec.seq,
-        "at": utc(e.at),
+        "at": as_utc(e.at),
         "action": e.action,
         "resource_type": e.resource_type,
         "resource_id": e.resource_id,
@@ -138,7 +138,7 @@ class SqlAuditRepository:
         for row in self._session.execute(statement):
             seq, at, action, rtype, rid, uid, actor, agency, req, client, outcome, detail, *h = row
             event_ = AuditEvent(
-                utc(at), action, rtype, rid, uid, actor, agency, req, client, outcome, detail
+                as_utc(at), action, rtype, rid, uid, actor, agency, req, client, outcome, detail
             )
             yield AuditRecord(seq, event_, h[0], h[1])
 
@@ -156,9 +156,9 @@ class SqlAuditRepository:
             if value is not None:
                 statement = statement.where(column == value)
         if query.since is not None:
-            statement = statement.where(AuditRow.at >= utc(query.since))
+            statement = statement.where(AuditRow.at >= as_utc(query.since))
         if query.until is not None:
-            statement = statement.where(AuditRow.at < utc(query.until))
+            statement = statement.where(AuditRow.at < as_utc(query.until))
         if query.before is not None:
             statement = statement.where(AuditRow.id < query.before)
         return [_to_domain(row) for row in self._session.scalars(statement)]
@@ -166,7 +166,7 @@ class SqlAuditRepository:
 
 def _pending_values(e: AuditEvent) -> dict[str, object]:
     return {
-        "at": utc(e.at),
+        "at": as_utc(e.at),
         "action": e.action,
         "resource_type": e.resource_type,
         "resource_id": e.resource_id,
@@ -259,7 +259,7 @@ def seal_pending_in(session: Session, *, limit: int | None = None) -> int:
 
 def _pending_event(r: AuditPendingRow) -> AuditEvent:
     return AuditEvent(
-        at=utc(r.at),
+        at=as_utc(r.at),
         action=r.action,
         resource_type=r.resource_type,
         resource_id=r.resource_id,

@@ -11,7 +11,7 @@ import enum
 import types
 import typing as t
 from collections.abc import Callable
-from datetime import UTC, datetime
+from datetime import datetime
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -20,13 +20,9 @@ from netsafe.operation.access import Scope
 from netsafe.operation.exhibits import Exhibit
 from netsafe.store.models.operation import ExhibitRow, ReferralRow
 from netsafe.store.repositories.operation_scope import scope_clause
+from netsafe.timestamps import as_utc
 
 D = t.TypeVar("D")
-
-
-def as_utc(value: datetime) -> datetime:
-    """An aware UTC time (SQLite hands back naive times that were stored as UTC)."""
-    return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
 
 
 def _reader(hint: t.Any) -> Callable[[t.Any], t.Any]:

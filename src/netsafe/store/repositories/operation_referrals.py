@@ -25,8 +25,8 @@ from netsafe.store.models.operation import (
     ReferralIdentifierRow,
     ReferralRow,
 )
-from netsafe.store.repositories.operation_records import as_utc
 from netsafe.store.repositories.operation_scope import scope_clause
+from netsafe.timestamps import as_utc
 
 #: Open referrals, written as the partial indexes' condition (a literal, not a bound parameter,
 #: so that the planner can use those indexes on any plan).

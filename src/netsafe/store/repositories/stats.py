@@ -26,6 +26,7 @@ from netsafe.store.models.operation import (
     WarrantRow,
 )
 from netsafe.store.repositories.stats_triage import devices_triaged, matched_files
+from netsafe.timestamps import as_utc
 
 #: A grouped count: (force, breakdown key, count) rows.
 CountQuery = Select[str, str, int]
@@ -136,11 +137,6 @@ _LATEST = (
     ExhibitRow.seized_at,
     OutcomeRow.decided_at,
 )
-
-
-def as_utc(moment: datetime) -> datetime:
-    """SQLite hands times back without a zone; NetSafe stores UTC."""
-    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
 
 
 class SqlEnforcementSource:

@@ -5,10 +5,10 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from netsafe.operation.audit import utc
 from netsafe.operation.roles import Role
 from netsafe.operation.users import NewUser, User
 from netsafe.store.models.platform import UserRow
+from netsafe.timestamps import as_utc
 
 
 def _to_domain(row: UserRow) -> User:
@@ -19,13 +19,13 @@ def _to_domain(row: UserRow) -> User:
         role=Role(row.role),
         password_hash=row.password_hash,
         security_stamp=row.security_stamp,
-        created_at=utc(row.created_at),
+        created_at=as_utc(row.created_at),
         totp_secret=row.totp_secret,
         totp_last_step=row.totp_last_step,
         failed_logins=row.failed_logins,
-        locked_until=None if row.locked_until is None else utc(row.locked_until),
+        locked_until=None if row.locked_until is None else as_utc(row.locked_until),
         disabled=row.disabled,
-        last_login_at=None if row.last_login_at is None else utc(row.last_login_at),
+        last_login_at=None if row.last_login_at is None else as_utc(row.last_login_at),
     )
 
 

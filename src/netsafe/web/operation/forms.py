@@ -12,6 +12,7 @@ from fastapi import HTTPException, Request
 from fastapi.responses import RedirectResponse
 
 from netsafe.operation.access import AccessDeniedError, OperationInputError, RecordNotFoundError
+from netsafe.timestamps import as_utc
 from netsafe.web.api.operation_common import refused
 
 
@@ -34,7 +35,7 @@ def form_time(value: str, field: str, *, default_now: bool = False) -> datetime:
         parsed = datetime.fromisoformat(value)
     except ValueError:
         raise OperationInputError(field, f"not a date and time: {value!r}") from None
-    return parsed.replace(tzinfo=UTC) if parsed.tzinfo is None else parsed.astimezone(UTC)
+    return as_utc(parsed)
 
 
 def form_int(value: str, field: str) -> int:
