@@ -1,39 +1,38 @@
-"""A small per-client rate limiter (sliding window, in memory, per server process)."""
+"""The public report form's rate limit: at most `limit` reports per client per fixed window,
+counted in the database so every server process (and a restart) shares one count.
+
+The client is stored only as an HMAC-SHA256 of its address keyed with NETSAFE_SECRET_KEY, never
+the address in the clear; rows of past windows are deleted as new reports come.
+"""
 
 from __future__ import annotations
 
-import threading
+import hashlib
+import hmac
 import time
-from collections import deque
 from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from sqlalchemy.orm import Session
+
+from netsafe.store.repositories.report_rate import count_report
 
 
-class RateLimiter:
-    """At most `limit` events per `window` seconds per key. Thread-safe."""
+def client_key(secret_key: str, address: str) -> str:
+    """The stored key of a client address (not reversible without the secret key)."""
+    key = hashlib.sha256(("netsafe.report-rate:" + secret_key).encode()).digest()
+    return hmac.new(key, address.encode(), hashlib.sha256).hexdigest()
 
-    def __init__(
-        self, limit: int, window: float, clock: Callable[[], float] = time.monotonic
-    ) -> None:
-        self.limit = limit
-        self.window = window
-        self._clock = clock
-        self._events: dict[str, deque[float]] = {}
-        self._lock = threading.Lock()
 
-    def allow(self, key: str) -> bool:
-        """Count one event for `key`; False (and not counted) when over the limit."""
-        now = self._clock()
-        with self._lock:
-            if len(self._events) > 10_000:
-                self._forget_before(now - self.window)
-            events = self._events.setdefault(key, deque())
-            while events and events[0] <= now - self.window:
-                events.popleft()
-            if len(events) >= self.limit:
-                return False
-            events.append(now)
-            return True
+@dataclass(frozen=True)
+class ReportRateLimit:
+    """At most `limit` reports per client address in each `window_seconds` window."""
 
-    def _forget_before(self, cutoff: float) -> None:
-        for key in [k for k, v in self._events.items() if not v or v[-1] <= cutoff]:
-            del self._events[key]
+    limit: int
+    window_seconds: int
+    clock: Callable[[], float] = field(default=time.time)
+
+    def allow(self, session: Session, secret_key: str, address: str) -> bool:
+        """Count one report from `address` (in the caller's transaction); False when over."""
+        window = int(self.clock() // self.window_seconds)
+        return count_report(session, client_key(secret_key, address), window) <= self.limit

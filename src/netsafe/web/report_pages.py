@@ -1,7 +1,8 @@
 """The public "report a concern" page: a web address and a description — never a file.
 
 Anyone may report, without logging in; each client address may send `REPORTS_PER_WINDOW`
-reports per `WINDOW_SECONDS`. A report becomes a `public-report` referral for the regional unit
+reports per `WINDOW_SECONDS`, counted in the database (`web/rate_limit.py`) so that every server
+process shares the count. A report becomes a `public-report` referral for the regional unit
 (`operation.referrals.create_referral` with no user), and is audited.
 """
 
@@ -26,7 +27,7 @@ from netsafe.store.repositories.operation_referrals import SqlReferralRepository
 from netsafe.web.auditor import AuditDep, client_address
 from netsafe.web.deps import SessionDep, TemplatesDep
 from netsafe.web.policy import public
-from netsafe.web.rate_limit import RateLimiter
+from netsafe.web.rate_limit import ReportRateLimit
 
 REPORTS_PER_WINDOW = 5
 WINDOW_SECONDS = 600
@@ -38,12 +39,10 @@ PUBLIC_REPORT_AREA = "regional-unit"
 router = APIRouter(tags=["public"], include_in_schema=False)
 
 
-def report_limiter(request: Request) -> RateLimiter:
-    limiter: RateLimiter | None = getattr(request.app.state, "report_limiter", None)
-    if limiter is None:
-        limiter = RateLimiter(REPORTS_PER_WINDOW, WINDOW_SECONDS)
-        request.app.state.report_limiter = limiter
-    return limiter
+def report_limit(request: Request) -> ReportRateLimit:
+    """The app's limit (tests may put another on `app.state.report_limit`)."""
+    limit: ReportRateLimit | None = getattr(request.app.state, "report_limit", None)
+    return limit or ReportRateLimit(REPORTS_PER_WINDOW, WINDOW_SECONDS)
 
 
 def check_url(value: str) -> str:
@@ -73,7 +72,8 @@ def report(
 ) -> Response:
     if request.headers.get("content-type", "").startswith("multipart/"):
         raise HTTPException(415, detail="this form takes a web address and a description only")
-    if not report_limiter(request).allow(client_address(request) or "unknown"):
+    secret_key = request.app.state.settings.secret_key
+    if not report_limit(request).allow(session, secret_key, client_address(request) or "unknown"):
         raise HTTPException(429, detail="too many reports from here: please try again later")
     values = {"url": url, "description": description}
     try:

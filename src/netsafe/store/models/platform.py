@@ -1,4 +1,4 @@
-"""The platform's tables: local user accounts and the hash-chained audit log."""
+"""The platform's tables: user accounts, the hash-chained audit log, the report rate limit."""
 
 from __future__ import annotations
 
@@ -28,6 +28,8 @@ class UserRow(Base):
     disabled: Mapped[bool] = mapped_column(Boolean, default=False)
     created_at: Mapped[datetime]
     last_login_at: Mapped[datetime | None]
+    #: Raised by logout: session cookies carry the generation they were issued under.
+    session_generation: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
 
 class AuditRow(Base):
@@ -86,3 +88,15 @@ class AuditPendingRow(Base):
     client: Mapped[str | None] = mapped_column(String(64))
     outcome: Mapped[str] = mapped_column(String(20))
     detail: Mapped[str | None] = mapped_column(Text)
+
+
+class ReportRateRow(Base):
+    """Public reports counted per client and time window, shared by every server process.
+    `client_key` is an HMAC of the client address (never the address itself)."""
+
+    __tablename__ = "report_rate"
+    __table_args__ = (Index("ix_report_rate_window", "time_window"),)
+
+    client_key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    time_window: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    reports: Mapped[int] = mapped_column(Integer)
