@@ -72,6 +72,8 @@ class User:
     locked_until: datetime | None = None
     disabled: bool = False
     last_login_at: datetime | None = None
+    #: Session cookies carry the generation they were issued under; logout raises it.
+    session_generation: int = 0
 
     @property
     def viewer(self) -> Viewer:
@@ -247,10 +249,37 @@ def _count_failure(users: UserRepository, user: User, now: datetime, policy: Loc
 def enrol_totp(users: UserRepository, username: str) -> tuple[User, str]:
     """Give the user a new TOTP secret (replacing any); returns the user and the otpauth URI."""
     user = require_user(users, username)
-    secret = pyotp.random_base32()
+    secret = new_totp_secret()
     user = users.save(replace(user, totp_secret=secret, totp_last_step=None))
-    uri = pyotp.TOTP(secret).provisioning_uri(name=user.username, issuer_name=TOTP_ISSUER)
-    return user, str(uri)
+    return user, totp_uri(secret, user.username)
+
+
+def totp_uri(secret: str, username: str) -> str:
+    """The otpauth:// URI an authenticator app takes for `secret`."""
+    return str(pyotp.TOTP(secret).provisioning_uri(name=username, issuer_name=TOTP_ISSUER))
+
+
+def new_totp_secret() -> str:
+    """A fresh secret for a user to enrol (stored only once confirmed with a first code)."""
+    return pyotp.random_base32()
+
+
+def confirm_totp(
+    users: UserRepository, user_id: int, secret: str, code: str, now: datetime
+) -> User:
+    """Enrol `secret` for the user once `code` proves their app has it (the code is then used).
+
+    Refused (`UserError`) when the user already has a second factor: an admin resets it first.
+    """
+    user = users.get(user_id)
+    if user is None:
+        raise UserError("user", "no such user")
+    if user.totp_secret is not None:
+        raise UserError("totp", "a second factor is already enrolled; ask an admin to reset it")
+    step = _totp_step(secret, code, now)
+    if step is None:
+        raise UserError("code", "that code does not match: check the clock and try the next code")
+    return users.save(replace(user, totp_secret=secret, totp_last_step=step))
 
 
 def remove_totp(users: UserRepository, username: str) -> User:
@@ -278,6 +307,14 @@ def reset_password(users: UserRepository, username: str, password: str) -> User:
             security_stamp=new_security_stamp(),
         )
     )
+
+
+def end_sessions(users: UserRepository, user_id: int) -> User | None:
+    """Logout: every session cookie issued so far stops working (bearer tokens are untouched)."""
+    user = users.get(user_id)
+    if user is None:
+        return None
+    return users.save(replace(user, session_generation=user.session_generation + 1))
 
 
 def unlock(users: UserRepository, username: str) -> User:

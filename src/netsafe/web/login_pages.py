@@ -1,4 +1,7 @@
-"""The login and logout pages: a session cookie (HttpOnly, SameSite=Lax, Secure over TLS)."""
+"""The login and logout pages: a session cookie (HttpOnly, SameSite=Lax, Secure over TLS).
+
+Logout raises the user's session generation, so the cookie (and any copy of it, and the user's
+sessions in other browsers) stops working at once, not only when it expires."""
 
 from __future__ import annotations
 
@@ -9,7 +12,7 @@ from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from netsafe.operation.audit import Outcome
-from netsafe.operation.users import LoginError, authenticate
+from netsafe.operation.users import LoginError, authenticate, end_sessions
 from netsafe.store.repositories.users import SqlUserRepository
 from netsafe.web.auditor import AuditDep
 from netsafe.web.deps import SessionDep, SettingsDep, TemplatesDep
@@ -67,7 +70,7 @@ def login(
     response = RedirectResponse(safe_next(next), status_code=303)
     response.set_cookie(
         SESSION_COOKIE,
-        issue_session_value(settings, user.id, user.security_stamp),
+        issue_session_value(settings, user.id, user.security_stamp, user.session_generation),
         max_age=SESSION_LIFETIME_SECONDS,
         httponly=True,
         samesite="lax",
@@ -78,7 +81,8 @@ def login(
 
 
 @router.post("/logout", dependencies=[Depends(allow_any_user())])
-def logout(request: Request, auditor: AuditDep) -> Response:
+def logout(request: Request, session: SessionDep, auditor: AuditDep) -> Response:
+    end_sessions(SqlUserRepository(session), request.state.viewer.user_id)
     auditor.record("auth.logout", "user", request.state.viewer.user_id)
     response = RedirectResponse("/login", status_code=303)
     response.delete_cookie(SESSION_COOKIE, path="/", httponly=True, samesite="lax")

@@ -2,7 +2,8 @@
 
 Both are `itsdangerous` timed signatures (HMAC-SHA256 with NETSAFE_SECRET_KEY) of the user's id
 and security stamp; they are checked against the database on every request, so a disabled user
-or a reset password ends every token and session at once.
+or a reset password ends every token and session at once. A session cookie also carries the
+user's session generation, which logout raises: a copied cookie is dead once its user logs out.
 """
 
 from __future__ import annotations
@@ -27,6 +28,8 @@ class TokenClaims:
 
     user_id: int
     stamp: str
+    #: Session cookies only: the user's session generation when it was issued.
+    generation: int | None = None
 
 
 def _serializer(settings: Settings, salt: str) -> URLSafeTimedSerializer:
@@ -37,8 +40,8 @@ def issue_bearer_token(settings: Settings, user_id: int, stamp: str) -> str:
     return _serializer(settings, _BEARER_SALT).dumps({"u": user_id, "s": stamp})
 
 
-def issue_session_value(settings: Settings, user_id: int, stamp: str) -> str:
-    return _serializer(settings, _SESSION_SALT).dumps({"u": user_id, "s": stamp})
+def issue_session_value(settings: Settings, user_id: int, stamp: str, generation: int) -> str:
+    return _serializer(settings, _SESSION_SALT).dumps({"u": user_id, "s": stamp, "g": generation})
 
 
 def _read(settings: Settings, salt: str, value: str, max_age: int) -> TokenClaims | None:
@@ -48,10 +51,10 @@ def _read(settings: Settings, salt: str, value: str, max_age: int) -> TokenClaim
         return None
     if not isinstance(data, dict):
         return None
-    user_id, stamp = data.get("u"), data.get("s")
+    user_id, stamp, generation = data.get("u"), data.get("s"), data.get("g")
     if not isinstance(user_id, int) or not isinstance(stamp, str):
         return None
-    return TokenClaims(user_id, stamp)
+    return TokenClaims(user_id, stamp, generation if isinstance(generation, int) else None)
 
 
 def read_bearer_token(settings: Settings, value: str) -> TokenClaims | None:
@@ -60,5 +63,6 @@ def read_bearer_token(settings: Settings, value: str) -> TokenClaims | None:
 
 
 def read_session_value(settings: Settings, value: str) -> TokenClaims | None:
-    """The claims of a valid, unexpired session cookie; None otherwise."""
-    return _read(settings, _SESSION_SALT, value, SESSION_LIFETIME_SECONDS)
+    """The claims of a valid, unexpired session cookie; None otherwise (or without a generation)."""
+    claims = _read(settings, _SESSION_SALT, value, SESSION_LIFETIME_SECONDS)
+    return None if claims is None or claims.generation is None else claims

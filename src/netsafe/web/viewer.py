@@ -2,7 +2,9 @@
 
 `CurrentViewer` answers 401 (pages: a redirect to the login page) without valid credentials;
 `OptionalViewer` is None instead. Credentials are checked against the user's row on every request
-(disabled accounts and reset passwords end every token and session at once).
+(disabled accounts and reset passwords end every token and session at once; logout ends the
+user's sessions: the cookie's session generation must still be the user's, same row, no extra
+query).
 """
 
 from __future__ import annotations
@@ -72,7 +74,12 @@ def authenticate_request(request: Request, session: SessionDep) -> Authenticatio
     authentication = None
     if claims is not None and method is not None:
         user = SqlUserRepository(session).get(claims.user_id)
-        if user is not None and not user.disabled and user.security_stamp == claims.stamp:
+        if (
+            user is not None
+            and not user.disabled
+            and user.security_stamp == claims.stamp
+            and (method != SESSION or claims.generation == user.session_generation)
+        ):
             authentication = Authentication(user.viewer, method)
     request.state.authentication = authentication
     request.state.viewer = None if authentication is None else authentication.viewer

@@ -26,6 +26,7 @@ def _to_domain(row: UserRow) -> User:
         locked_until=None if row.locked_until is None else as_utc(row.locked_until),
         disabled=row.disabled,
         last_login_at=None if row.last_login_at is None else as_utc(row.last_login_at),
+        session_generation=row.session_generation,
     )
 
 
@@ -57,6 +58,7 @@ class SqlUserRepository:
             created_at=user.created_at,
             failed_logins=0,
             disabled=False,
+            session_generation=0,
         )
         self._session.add(row)
         self._session.flush()
@@ -76,5 +78,6 @@ class SqlUserRepository:
         row.locked_until = user.locked_until
         row.disabled = user.disabled
         row.last_login_at = user.last_login_at
+        row.session_generation = user.session_generation
         self._session.flush()
         return _to_domain(row)
