@@ -1,7 +1,8 @@
 """The Admin page: list users; create, disable, enable, unlock and reset them (admins only).
 
 A reset sets a new random password, shown once to the admin to pass on, clears any lockout and
-ends the user's sessions. Every change is audited.
+ends the user's sessions. A TOTP reset removes a user's second factor (a lost phone) so they can
+enrol again on their Account page. Every change is audited.
 """
 
 from __future__ import annotations
@@ -92,12 +93,12 @@ def change_user(
     templates: TemplatesDep,
     auditor: AuditDep,
 ) -> Response:
-    """`change` is one of disable, enable, unlock, reset."""
+    """`change` is one of disable, enable, unlock, reset, totp-reset."""
     repository = SqlUserRepository(session)
     user = repository.get(user_id)
     if user is None:
         return _render(request, session, templates, error="No such user.", status_code=404)
-    if change in ("disable", "reset") and user.id == admin.user_id:
+    if change in ("disable", "reset", "totp-reset") and user.id == admin.user_id:
         error = "You cannot disable or reset your own account here (use the command line)."
         return _render(request, session, templates, error=error, status_code=409)
     message: str
@@ -115,6 +116,11 @@ def change_user(
         accounts.reset_password(repository, user.username, password)
         message = (
             f"New password for {user.username}: {password} — pass it on now; it is not shown again."
+        )
+    elif change == "totp-reset":
+        accounts.remove_totp(repository, user.username)
+        message = (
+            f"Removed the second factor of {user.username}: they enrol again on their Account page."
         )
     else:
         return _render(request, session, templates, error="Unknown change.", status_code=404)

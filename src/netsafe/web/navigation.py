@@ -28,6 +28,7 @@ MAIN_NAVIGATION: tuple[NavLink, ...] = (
     NavLink("Statistics", "/stats"),
     NavLink("Audit", "/audit"),
     NavLink("Admin", "/admin"),
+    NavLink("Account", "/account"),
 )
 
 

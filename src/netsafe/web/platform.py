@@ -8,7 +8,15 @@ from __future__ import annotations
 from fastapi import FastAPI
 
 from netsafe.operation.roles import Role
-from netsafe.web import admin_pages, audit_routes, auth_api, login_pages, lookup_api, report_pages
+from netsafe.web import (
+    account_pages,
+    admin_pages,
+    audit_routes,
+    auth_api,
+    login_pages,
+    lookup_api,
+    report_pages,
+)
 from netsafe.web.audit_routes import AUDIT_READERS
 from netsafe.web.csrf import CSRF_FIELD, csrf_token
 from netsafe.web.errors import install_error_pages
@@ -30,5 +38,6 @@ def install_platform(app: FastAPI) -> None:
     app.include_router(login_pages.router)
     app.include_router(audit_routes.router)
     app.include_router(admin_pages.router)
+    app.include_router(account_pages.router)
     app.include_router(report_pages.router)
     app.include_router(lookup_api.router)
