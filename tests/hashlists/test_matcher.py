@@ -168,3 +168,44 @@ def test_settings_travel_with_the_index(factory: sessionmaker[Session], tmp_path
     (held,) = matcher.lists.values()
     assert (held.name, held.max_distance, held.quality_floor, held.entries) == ("caid", 12, 70, 5)
     assert ListSettings().max_distance == 31
+
+
+def test_match_many_gives_each_file_the_outcome_of_match(
+    factory: sessionmaker[Session], tmp_path: Path
+) -> None:
+    from netsafe.signals.fingerprint import FileFingerprint
+
+    base = bytes(range(32))
+    alert = [HashEntry(md5=b"\x11" * 16, category="A", source_id="1"),
+             HashEntry(pdq=base, category="B", source_id="2"),
+             HashEntry(sha256=b"\x44" * 32, category="C", source_id="3")]  # fmt: skip
+    loose = [HashEntry(pdq=flip_bits(base, 25, seed=1), category="C", source_id="9")]
+    run_import(factory, "strict", alert, max_distance=10)
+    run_import(factory, "loose", loose, max_distance=40, quality_floor=80)
+    run_import(factory, "nsrl", [HashEntry(sha1=b"\x33" * 20)], action=ListAction.IGNORE)
+    matcher = matcher_for(factory, tmp_path / "index")
+
+    def fp(
+        md5: bytes, sha1: bytes, sha256: bytes, pdq: bytes | None, quality: int
+    ) -> FileFingerprint:
+        return FileFingerprint("f", 1, md5.hex(), sha1.hex(), sha256.hex(), None,
+                               pdq.hex() if pdq else None, quality if pdq else None)  # fmt: skip
+
+    near = flip_bits(base, 5, seed=2)
+    files = [
+        fp(b"\x11" * 16, b"\x01" * 20, b"\x02" * 32, None, 0),  # md5 alert
+        fp(b"\x11" * 16, b"\x33" * 20, b"\x02" * 32, near, 90),  # known-good wins
+        fp(b"\x05" * 16, b"\x01" * 20, b"\x02" * 32, near, 90),  # PDQ in both lists
+        fp(b"\x05" * 16, b"\x01" * 20, b"\x44" * 32, near, 60),  # sha256; PDQ under loose floor
+        fp(b"\x05" * 16, b"\x01" * 20, b"\x02" * 32, flip_bits(base, 20, seed=3), 90),  # too far
+        fp(b"\x05" * 16, b"\x01" * 20, b"\x02" * 32, base, 10),  # quality too low for any
+        FileFingerprint("gone", 0, "", "", "", None, None, None, (), "unreadable"),
+    ]
+    one_by_one = [matcher.match(f) for f in files]
+    assert matcher.match_many(files) == one_by_one
+    assert matcher.match_many(files, max_distance=0) == [
+        matcher.match(f, max_distance=0) for f in files
+    ]
+    assert [o.ignored for o in one_by_one] == [False, True, False, False, False, False, False]
+    assert [len(o.matches) for o in one_by_one] == [1, 0, 2, 2, 0, 0, 0]
+    assert matcher.match_many([]) == []
