@@ -154,6 +154,10 @@ class ReferralRepository(Protocol):
         """Write status, band, deadline, response time, restriction and summary."""
         ...
 
+    def update_incident(self, referral: Referral) -> None:
+        """Replace the stored incident details (type, time, identifiers, files)."""
+        ...
+
     def queue(
         self, scope: Scope, *, awaiting_only: bool, limit: int, offset: int
     ) -> list[Referral]:
@@ -293,6 +297,16 @@ def restrict_referral(
     restricted = tuple(sorted(names | {viewer.username})) if names else ()
     updated = replace(referral, restricted_to=restricted)
     referrals.update(updated)
+    return updated
+
+
+def update_incident(
+    referrals: ReferralRepository, viewer: Viewer, referral_id: int, incident: IncidentDetails
+) -> Referral:
+    """Replace a visible referral's incident details (checked as on creation)."""
+    referral = get_referral(referrals, viewer, referral_id)
+    updated = replace(referral, incident=_check_incident(incident))
+    referrals.update_incident(updated)
     return updated
 
 

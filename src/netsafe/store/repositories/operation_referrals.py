@@ -112,25 +112,39 @@ class SqlReferralRepository:
         )
         self._session.add(row)
         self._session.flush()
-        for identifier in referral.incident.identifiers:
+        self._write_incident_lists(row.id, referral.incident)
+        self._write_access(row.id, referral.restricted_to)
+        self._session.flush()
+        return self._to_domain(row, details=True)
+
+    def _write_incident_lists(self, referral_id: int, incident: IncidentDetails) -> None:
+        for identifier in incident.identifiers:
             self._session.add(
                 ReferralIdentifierRow(
-                    referral_id=row.id, kind=identifier.kind.value, value=identifier.value
+                    referral_id=referral_id, kind=identifier.kind.value, value=identifier.value
                 )
             )
-        for reported in referral.incident.files:
+        for reported in incident.files:
             self._session.add(
                 ReferralFileRow(
-                    referral_id=row.id,
+                    referral_id=referral_id,
                     file_name=reported.file_name,
                     md5=reported.md5,
                     sha1=reported.sha1,
                     sha256=reported.sha256,
                 )
             )
-        self._write_access(row.id, referral.restricted_to)
+
+    def update_incident(self, referral: Referral) -> None:
+        row = self._session.get(ReferralRow, referral.id)
+        if row is None:
+            raise LookupError(f"referral {referral.id} not stored")
+        row.incident_type = referral.incident.incident_type
+        row.incident_at = referral.incident.incident_at
+        for table in (ReferralIdentifierRow, ReferralFileRow):
+            self._session.execute(delete(table).where(table.referral_id == referral.id))
+        self._write_incident_lists(referral.id, referral.incident)
         self._session.flush()
-        return self._to_domain(row, details=True)
 
     def _write_access(self, referral_id: int, usernames: tuple[str, ...]) -> None:
         self._session.execute(

@@ -41,6 +41,14 @@ class IncidentBody(BaseModel):
     identifiers: list[IdentifierBody] = Field(default_factory=list, max_length=200)
     files: list[FileBody] = Field(default_factory=list, max_length=5000)
 
+    def to_domain(self) -> IncidentDetails:
+        return IncidentDetails(
+            incident_type=self.incident_type,
+            incident_at=self.incident_at,
+            identifiers=tuple(ReportedIdentifier(i.kind, i.value) for i in self.identifiers),
+            files=tuple(ReportedFile(f.file_name, f.md5, f.sha1, f.sha256) for f in self.files),
+        )
+
 
 class ReferralIn(BaseModel):
     """A new referral: at least source, force (agency slug), received_at and summary."""
@@ -53,22 +61,12 @@ class ReferralIn(BaseModel):
     restricted_to: list[str] = Field(default_factory=list, max_length=50)
 
     def to_domain(self) -> NewReferral:
-        incident = IncidentDetails(
-            incident_type=self.incident.incident_type,
-            incident_at=self.incident.incident_at,
-            identifiers=tuple(
-                ReportedIdentifier(i.kind, i.value) for i in self.incident.identifiers
-            ),
-            files=tuple(
-                ReportedFile(f.file_name, f.md5, f.sha1, f.sha256) for f in self.incident.files
-            ),
-        )
         return NewReferral(
             source=self.source,
             force=self.force,
             received_at=self.received_at,
             summary=self.summary,
-            incident=incident,
+            incident=self.incident.to_domain(),
             restricted_to=tuple(self.restricted_to),
         )
 

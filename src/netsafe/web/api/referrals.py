@@ -1,5 +1,5 @@
-"""`/api/v1/referrals` (create, queue, read, restrict, dashboard summary), the risk question set
-and `/api/v1/risk-assessments`. Every read and write is audited."""
+"""`/api/v1/referrals` (create, queue, read, restrict, incident details, dashboard summary), the
+risk question set and `/api/v1/risk-assessments`. Every read and write is audited."""
 
 from __future__ import annotations
 
@@ -18,10 +18,12 @@ from netsafe.operation.referrals import (
     queue_summary,
     referral_queue,
     restrict_referral,
+    update_incident,
 )
 from netsafe.operation.risk import QuestionSet, RiskAssessment, assess_risk, load_question_set
 from netsafe.web.api.operation_common import PoliceViewer, ReposDep, answering, visible
 from netsafe.web.api.operation_schemas import (
+    IncidentBody,
     ReferralIn,
     ReferralOut,
     RestrictionIn,
@@ -110,6 +112,25 @@ def restrict(
     auditor.record(
         "referral.restrict", "referral", referral_id, detail=",".join(referral.restricted_to)
     )
+    return ReferralOut.of(referral, datetime.now(UTC))
+
+
+@router.put("/referrals/{referral_id}/incident", response_model=ReferralOut)
+def incident(
+    referral_id: int,
+    body: IncidentBody,
+    request: Request,
+    viewer: PoliceViewer,
+    repos: ReposDep,
+    auditor: AuditDep,
+) -> ReferralOut:
+    """Replace the referral's incident details (type, time, reported identifiers, files)."""
+    with answering(request, "referral.incident", "referral", referral_id):
+        referral = update_incident(repos.referrals, viewer, referral_id, body.to_domain())
+    counts = (
+        f"{len(referral.incident.identifiers)} identifiers, {len(referral.incident.files)} files"
+    )
+    auditor.record("referral.incident", "referral", referral_id, detail=counts)
     return ReferralOut.of(referral, datetime.now(UTC))
 
 

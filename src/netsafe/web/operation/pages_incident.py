@@ -1,0 +1,210 @@
+"""Editing a referral's incident details (`/operation/referrals/{id}/incident`, after the
+CyberTipline report fields) and restricting a case to named users (`…/restriction`).
+
+Identifiers are rows of kind and value (blank rows are ignored; each save offers three more);
+files are a text area, one file a line: its name and any of its MD5 / SHA-1 / SHA-256 (told apart
+by length) at the end of the line, separated by spaces, tabs or commas. A mistake re-shows the
+form with what was typed and names the line or row. Every change is audited like the API's.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC
+from typing import Annotated
+
+from fastapi import APIRouter, Form, Request
+from fastapi.responses import HTMLResponse, Response
+
+from netsafe.operation.referrals import (
+    IdentifierKind,
+    IncidentDetails,
+    Referral,
+    ReportedFile,
+    ReportedIdentifier,
+    restrict_referral,
+    update_incident,
+)
+from netsafe.store.repositories.users import SqlUserRepository
+from netsafe.web.api.operation_common import PoliceViewer, ReposDep
+from netsafe.web.auditor import AuditDep
+from netsafe.web.deps import SessionDep, TemplatesDep
+from netsafe.web.operation.forms import FormError, form_time, page_answers, redirect
+from netsafe.web.operation.pages_case import VISIBLE_REFERRAL, case_url
+
+router = APIRouter(tags=["pages"], include_in_schema=False)
+BLANK_IDENTIFIER_ROWS = 3
+FILES_MAX = 5000
+IDENTIFIERS_MAX = 200
+_HASH_BY_LENGTH = {32: "md5", 40: "sha1", 64: "sha256"}
+_TRAILING_HASH = re.compile(r"(?:^|[\s,]+)([0-9a-fA-F]{32,64})$")
+_SEPARATORS = re.compile(r"[\s,]+")
+
+Rows = Annotated[list[str] | None, Form()]
+
+
+def file_lines(incident: IncidentDetails) -> str:
+    """The files as the text area shows them: a name, then its hashes, one file a line."""
+    lines = []
+    for f in incident.files:
+        lines.append("  ".join(v for v in (f.file_name, f.md5, f.sha1, f.sha256) if v))
+    return "\n".join(lines)
+
+
+def parse_files(text: str) -> tuple[ReportedFile, ...]:
+    """One file a line: a name and any of its hashes at the end (blank lines are skipped)."""
+    files = []
+    for number, line in enumerate(text.splitlines(), start=1):
+        rest, hashes = line.strip(), {}
+        while (found := _TRAILING_HASH.search(rest)) is not None:
+            value = found.group(1)
+            algorithm = _HASH_BY_LENGTH.get(len(value))
+            if algorithm is None or algorithm in hashes:
+                break
+            hashes[algorithm] = value.lower()
+            rest = rest[: found.start()].rstrip(" \t,")
+        if not rest and not hashes:
+            continue
+        if len(rest) > 500:
+            raise FormError(f"files line {number}: the file name is longer than 500 characters")
+        files.append(ReportedFile(rest, *(hashes.get(a) for a in ("md5", "sha1", "sha256"))))
+        if len(files) > FILES_MAX:
+            raise FormError(f"files: at most {FILES_MAX} files here (use the API for more)")
+    return tuple(files)
+
+
+def parse_identifiers(kinds: list[str], values: list[str]) -> tuple[ReportedIdentifier, ...]:
+    """Rows of kind and value; a row with no value is ignored."""
+    identifiers = []
+    for number, (kind, value) in enumerate(zip(kinds, values, strict=False), start=1):
+        if not value.strip():
+            continue
+        if len(value.strip()) > 500:
+            raise FormError(f"identifier row {number}: longer than 500 characters")
+        try:
+            identifiers.append(ReportedIdentifier(IdentifierKind(kind), value.strip()))
+        except ValueError:
+            raise FormError(f"identifier row {number}: unknown kind {kind!r}") from None
+    if len(identifiers) > IDENTIFIERS_MAX:
+        raise FormError(f"identifiers: at most {IDENTIFIERS_MAX}")
+    return tuple(identifiers)
+
+
+def _render(
+    request: Request,
+    templates: TemplatesDep,
+    referral: Referral,
+    *,
+    values: dict[str, object],
+    error: str | None = None,
+    status_code: int = 200,
+) -> Response:
+    context = {
+        "referral": referral,
+        "values": values,
+        "kinds": list(IdentifierKind),
+        "blank_rows": BLANK_IDENTIFIER_ROWS,
+        "error": error,
+    }
+    return templates.TemplateResponse(
+        request, "operation/incident.html", context, status_code=status_code
+    )
+
+
+def _values_of(incident: IncidentDetails) -> dict[str, object]:
+    at = incident.incident_at
+    return {
+        "incident_type": incident.incident_type or "",
+        "incident_at": "" if at is None else at.astimezone(UTC).strftime("%Y-%m-%dT%H:%M"),
+        "identifiers": [(i.kind.value, i.value) for i in incident.identifiers],
+        "files": file_lines(incident),
+    }
+
+
+@router.get("/operation/referrals/{referral_id}/incident", response_class=HTMLResponse)
+def incident_form(
+    referral_id: int,
+    request: Request,
+    templates: TemplatesDep,
+    auditor: AuditDep,
+    referral: Referral = VISIBLE_REFERRAL,
+) -> Response:
+    auditor.record("referral.read", "referral", referral_id, detail="incident form")
+    return _render(request, templates, referral, values=_values_of(referral.incident))
+
+
+@router.post("/operation/referrals/{referral_id}/incident", response_class=HTMLResponse)
+def save_incident(
+    referral_id: int,
+    request: Request,
+    viewer: PoliceViewer,
+    repos: ReposDep,
+    templates: TemplatesDep,
+    auditor: AuditDep,
+    referral: Referral = VISIBLE_REFERRAL,
+    incident_type: Annotated[str, Form(max_length=200)] = "",
+    incident_at: Annotated[str, Form(max_length=40)] = "",
+    identifier_kind: Rows = None,
+    identifier_value: Rows = None,
+    files: Annotated[str, Form(max_length=FILES_MAX * 300)] = "",
+) -> Response:
+    """Replace the incident details with the form's (the form shows all of them)."""
+    kinds, texts = identifier_kind or [], identifier_value or []
+    rows = list(zip(kinds, texts, strict=False))
+    values: dict[str, object] = {
+        "incident_type": incident_type,
+        "incident_at": incident_at,
+        "identifiers": [(k, v) for k, v in rows if v.strip()],
+        "files": files,
+    }
+    try:
+        with page_answers(request, "referral.incident", "referral", referral_id):
+            incident = IncidentDetails(
+                incident_type=incident_type.strip() or None,
+                incident_at=form_time(incident_at, "incident_at") if incident_at.strip() else None,
+                identifiers=parse_identifiers(kinds, texts),
+                files=parse_files(files),
+            )
+            updated = update_incident(repos.referrals, viewer, referral_id, incident)
+    except FormError as error:
+        return _render(
+            request, templates, referral, values=values, error=error.message, status_code=422
+        )
+    counts = f"{len(updated.incident.identifiers)} identifiers, {len(updated.incident.files)} files"
+    auditor.record("referral.incident", "referral", referral_id, detail=counts)
+    return redirect(case_url(referral_id), notice=f"Incident details saved ({counts})")
+
+
+@router.post("/operation/referrals/{referral_id}/restriction", dependencies=[VISIBLE_REFERRAL])
+def restriction_form(
+    referral_id: int,
+    request: Request,
+    viewer: PoliceViewer,
+    repos: ReposDep,
+    session: SessionDep,
+    auditor: AuditDep,
+    usernames: Annotated[str, Form(max_length=4000)] = "",
+    lift: Annotated[str, Form(max_length=10)] = "",
+) -> Response:
+    """Restrict the case to the named users (the caller stays named), or lift the restriction."""
+    names = () if lift else tuple(n for n in _SEPARATORS.split(usernames) if n)
+    try:
+        if not lift and not names:
+            raise FormError("usernames: name at least one user, or lift the restriction")
+        users = SqlUserRepository(session)
+        unknown = [name for name in names if users.by_username(name) is None]
+        if unknown:
+            raise FormError(f"usernames: no such user: {', '.join(unknown)}")
+        with page_answers(request, "referral.restrict", "referral", referral_id):
+            referral = restrict_referral(repos.referrals, viewer, referral_id, names)
+    except FormError as error:
+        return redirect(case_url(referral_id), error=error.message, fragment="access")
+    auditor.record(
+        "referral.restrict", "referral", referral_id, detail=",".join(referral.restricted_to)
+    )
+    notice = (
+        f"Restricted to {', '.join(referral.restricted_to)}"
+        if referral.restricted_to
+        else "Restriction lifted: the force's users see the case again"
+    )
+    return redirect(case_url(referral_id), notice=notice, fragment="access")
