@@ -118,7 +118,7 @@ def forked_rate(index: object, queries: npt.NDArray[np.uint8]) -> float:
 
 
 def main() -> None:
-    from netsafe.matching.multi_index import scan
+    from netsafe.matching.hamming import hamming
     from netsafe.matching.pdq_index import PdqIndex
 
     print(
@@ -138,10 +138,17 @@ def main() -> None:
         del hashes
         print(f"NetSafe PdqIndex: build {build:.1f} s")
         rates: dict[int | str, float] = {}
+        index.search_many(queries[:10], DISTANCE)  # compile the kernel (or load it from cache)
         started = time.perf_counter()
         results = index.search_many(queries, DISTANCE)
         rates[1] = len(queries) / (time.perf_counter() - started)
         print(f"  1 process: {rates[1]:,.0f} queries/s")
+        index.threads = 2
+        started = time.perf_counter()
+        index.search_many(queries, DISTANCE)
+        rates["2 threads"] = len(queries) / (time.perf_counter() - started)
+        index.threads = 1
+        print(f"  1 process, 2 threads (no GIL in the kernel): {rates['2 threads']:,.0f} queries/s")
         rates["2 processes"] = forked_rate(index, queries)
         print(f"  2 forked processes sharing the index: {rates['2 processes']:,.0f} queries/s")
         rss = peak_rss_gb()
@@ -157,11 +164,12 @@ def main() -> None:
             rng.choice(QUERIES // 2, RECALL_SAMPLE // 2, replace=False),
             rng.choice(np.arange(QUERIES // 2, QUERIES), RECALL_SAMPLE // 2, replace=False),
         ])  # fmt: skip
+        # the reference is plain numpy XOR + popcount over every stored hash (no shared code)
         words = loaded._words
-        which, rows, _distances = scan(
-            words, queries[sample].view(np.uint64).reshape(-1, 4), DISTANCE
-        )
-        truth = {(int(sample[q]), int(r)) for q, r in zip(which, rows, strict=True)}
+        truth = set()
+        for q, query in zip(sample, queries[sample].view(np.uint64).reshape(-1, 4), strict=True):
+            rows = np.flatnonzero(hamming(words, query[None, :]) <= DISTANCE)
+            truth.update((int(q), int(r)) for r in rows)
         got = {(int(q), int(entry)) for q in sample for entry, _ in results[q]}
         recall = len(truth & got) / len(truth) if truth else 1.0
         print(

@@ -8,8 +8,10 @@ import numpy as np
 import numpy.typing as npt
 import pytest
 
+from netsafe.matching.hamming import hamming
+from netsafe.matching.hamming_kernels import scan
 from netsafe.matching.multi_index import flip_masks, radii, widths_for
-from netsafe.matching.pdq_brute_force import BruteForcePdqIndex
+from netsafe.matching.pdq_brute_force import BruteForcePdqIndex, to_words
 from netsafe.matching.pdq_index import PdqIndex
 from netsafe.signals.pdq import PdqSignal
 
@@ -190,3 +192,39 @@ def test_reference_needles_in_the_haystack(shared_testdata: Path) -> None:
         for entry, distance in pairs:
             assert PdqSignal.distance(needle, haystack[entry]) == distance <= 31
     assert sum(1 for pairs in results if pairs) > 0
+
+
+def test_threads_give_the_same_answers(
+    data: tuple[npt.NDArray[np.uint8], npt.NDArray[np.uint8]],
+    indexes: tuple[PdqIndex, BruteForcePdqIndex],
+) -> None:
+    _, queries = data
+    fast, reference = indexes
+    threaded = PdqIndex(threads=2)
+    threaded._words, threaded._ids, threaded._alive = fast._words, fast._ids, fast._alive
+    threaded._tables = fast._tables
+    assert threaded.search_many(queries, 31) == reference.search_many(queries, 31)
+
+
+def test_compiled_scan_equals_numpy(
+    data: tuple[npt.NDArray[np.uint8], npt.NDArray[np.uint8]],
+) -> None:
+    hashes, queries = data
+    words, query_words = to_words(hashes[:5_000]), to_words(queries[:50])
+    which, rows, distances = scan(words, query_words, 90)
+    expected = set()
+    for number, query in enumerate(query_words):
+        near = hamming(words, query[None, :])
+        expected |= {(number, int(r), int(near[r])) for r in np.flatnonzero(near <= 90)}
+    assert set(zip(which.tolist(), rows.tolist(), distances.tolist(), strict=True)) == expected
+    assert expected
+
+
+def test_an_index_saved_in_another_format_is_refused(tmp_path: Path) -> None:
+    index = PdqIndex()
+    index.add(range(30_000), random_hashes(np.random.default_rng(5), 30_000))
+    index.save(tmp_path / "pdq")
+    manifest = tmp_path / "pdq" / "manifest.json"
+    manifest.write_text(manifest.read_text().replace('"format": 2', '"format": 1'))
+    with pytest.raises(ValueError, match="index format 1, not 2"):
+        PdqIndex.load(tmp_path / "pdq")

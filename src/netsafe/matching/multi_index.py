@@ -8,14 +8,13 @@ direct-address table of bucket offsets into a permutation sorted by that substri
 every candidate with a full 256-bit XOR + popcount. No hash within d can be missed: recall is
 exact by construction, whatever the data.
 
-Everything is flat numpy arrays, so lookups are vectorised over a batch of queries, and the
-tables load from disk memory-mapped.
+The tables are two flat 2-D numpy arrays that load from disk memory-mapped; the search itself
+is a compiled kernel (hamming_kernels.py) that threads run in parallel without the GIL.
 """
 
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
 from functools import cache
 from itertools import combinations
 from pathlib import Path
@@ -24,7 +23,7 @@ from typing import Literal
 import numpy as np
 import numpy.typing as npt
 
-from netsafe.matching.hamming import hamming
+from netsafe.matching.hamming_kernels import Found, scan, table_search
 
 Words = npt.NDArray[np.uint64]
 Keys = npt.NDArray[np.uint32]
@@ -90,134 +89,81 @@ def radii(max_distance: int, count: int, widths: tuple[int, ...]) -> tuple[tuple
     return tuple(chosen), total
 
 
-@dataclass
-class SubstringTable:
-    """Rows sorted by one substring: `perm` lists row numbers, `starts[key]:starts[key+1]`
-    is the slice of `perm` whose substring equals `key`."""
-
-    starts: npt.NDArray[np.int32]
-    perm: npt.NDArray[np.int32]
-
-    def bounds(self) -> npt.NDArray[np.int64]:
-        """starts[k] and starts[k + 1] as one little-endian int64 per k (a strided view, no
-        copy): one random read per probed bucket instead of two."""
-        starts = np.ascontiguousarray(self.starts, dtype="<i4")
-        return np.ndarray(shape=(len(starts) - 1,), dtype="<i8", buffer=starts, strides=(4,))
-
-    @classmethod
-    def build(cls, words: Words, widths: tuple[int, ...], part: int) -> SubstringTable:
-        if len(words) >= 1 << 31:
-            raise ValueError("a PDQ index holds at most 2**31 - 1 hashes")
-        keys = substring_keys(words, widths, part)
-        counts = np.bincount(keys, minlength=1 << widths[part])
-        starts = np.zeros(len(counts) + 1, dtype=np.int32)
-        np.cumsum(counts, out=starts[1:], dtype=np.int32)
-        del counts
-        perm = np.argsort(keys).astype(np.int32)
-        return cls(starts, perm)
-
-
 class MultiIndex:
-    """The substring tables of a fixed array of hashes; `candidates` answers range queries."""
+    """The substring tables of a fixed array of hashes; `search` answers range queries.
 
-    def __init__(self, words: Words, widths: tuple[int, ...], tables: list[SubstringTable]) -> None:
+    Table `part` is row `part` of two 2-D arrays: `perm[part]` lists row numbers sorted by that
+    substring, and `perm[part][starts[part][key]:starts[part][key + 1]]` are the rows whose
+    substring equals `key`. All substrings have the same width.
+    """
+
+    def __init__(
+        self,
+        words: Words,
+        widths: tuple[int, ...],
+        starts: npt.NDArray[np.int32],
+        perm: npt.NDArray[np.int32],
+    ) -> None:
+        if len(set(widths)) != 1:
+            raise ValueError(f"substring widths must be equal, got {widths}")
         self.words = words
         self.widths = widths
-        self.tables = tables
+        self.starts = starts
+        self.perm = perm
 
     @classmethod
     def build(cls, words: Words) -> MultiIndex:
+        if len(words) >= 1 << 31:
+            raise ValueError("a PDQ index holds at most 2**31 - 1 hashes")
         widths = widths_for(len(words))
-        tables = [SubstringTable.build(words, widths, part) for part in range(len(widths))]
-        return cls(words, widths, tables)
+        starts = np.zeros((len(widths), (1 << widths[0]) + 1), dtype=np.int32)
+        perm = np.empty((len(widths), len(words)), dtype=np.int32)
+        for part in range(len(widths)):
+            keys = substring_keys(words, widths, part)
+            np.cumsum(np.bincount(keys, minlength=1 << widths[part]), out=starts[part, 1:])
+            perm[part] = np.argsort(keys, kind="stable")
+        return cls(words, widths, starts, perm)
 
     def __len__(self) -> int:
         return len(self.words)
 
-    def search(
-        self, queries: Words, max_distance: int
-    ) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64], npt.NDArray[np.int32]]:
+    def search(self, queries: Words, max_distance: int) -> Found:
         """(query number, row, distance) of every row within `max_distance` of each query."""
         chosen, cost = radii(max_distance, len(self.words), self.widths)
         if cost * 1.5 >= len(self.words):
             return scan(self.words, queries, max_distance)
-        found: list[tuple[npt.NDArray[np.int64], npt.NDArray[np.int32], npt.NDArray[np.int16]]]
-        found = []
-        for part, radius in enumerate(chosen):
-            if radius >= 0:
-                found.append(self._probe(queries, part, radius, max_distance))
-        which = np.concatenate([item[0] for item in found])
-        rows = np.concatenate([item[1] for item in found])
-        distances = np.concatenate([item[2] for item in found]).astype(np.int32)
-        # a row close in several substrings is found several times: keep one
-        pair = which * len(self.words) + rows
-        _, first = np.unique(pair, return_index=True)
-        return which[first], rows[first].astype(np.int64), distances[first]
-
-    def _probe(
-        self, queries: Words, part: int, radius: int, max_distance: int
-    ) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int32], npt.NDArray[np.int16]]:
-        """Candidates whose substring `part` is within `radius` bits, verified in full."""
-        table = self.tables[part]
-        masks = flip_masks(self.widths[part], radius)
-        keys = (substring_keys(queries, self.widths, part)[:, None] ^ masks[None, :]).ravel()
-        bounds = table.bounds()[keys]  # starts[key] in the low half, starts[key + 1] in the high
-        low = bounds.astype(np.int32)
-        counts = (bounds >> 32).astype(np.int32) - low
-        hit = np.flatnonzero(counts)
-        counts = counts[hit]
-        total = int(counts.sum())
-        if total == 0:
-            return np.empty(0, np.int64), np.empty(0, np.int32), np.empty(0, np.int16)
-        # positions low[h] .. low[h] + counts[h] - 1 for every hit bucket h, in one array
-        ends = np.cumsum(counts)
-        positions = np.arange(total, dtype=np.int32)
-        positions += np.repeat(low[hit] - (ends - counts), counts)
-        rows = table.perm[positions]
-        which = np.repeat((hit // len(masks)).astype(np.int32), counts)
-        distances = hamming(np.take(self.words, rows, axis=0), np.take(queries, which, axis=0))
-        near = np.flatnonzero(distances <= max_distance)
-        return which[near].astype(np.int64), rows[near], distances[near]
+        width = self.widths[0]
+        masks = flip_masks(width, max(chosen)).astype(np.int64)
+        counts = np.array([_probes(width, radius) for radius in range(max(chosen) + 1)])
+        return table_search(
+            self.words,
+            self.starts,
+            self.perm,
+            width,
+            np.asarray(chosen, dtype=np.int64),
+            masks,
+            counts.astype(np.int64),
+            queries,
+            max_distance,
+        )
 
     def save(self, folder: Path, prefix: str) -> None:
-        for part, table in enumerate(self.tables):
-            np.save(folder / f"{prefix}starts-{part}.npy", table.starts)
-            np.save(folder / f"{prefix}perm-{part}.npy", table.perm)
+        np.save(folder / f"{prefix}starts.npy", self.starts)
+        np.save(folder / f"{prefix}perm.npy", self.perm)
 
     @classmethod
     def load(
         cls, words: Words, widths: tuple[int, ...], folder: Path, prefix: str, *, mmap: bool
     ) -> MultiIndex:
         mode: Literal["r"] | None = "r" if mmap else None
-        tables = [
-            SubstringTable(
-                np.load(folder / f"{prefix}starts-{part}.npy", mmap_mode=mode),
-                np.load(folder / f"{prefix}perm-{part}.npy", mmap_mode=mode),
-            )
-            for part in range(len(widths))
-        ]
-        for part, table in enumerate(tables):
-            if len(table.starts) != (1 << widths[part]) + 1 or len(table.perm) != len(words):
-                raise ValueError(f"{folder}: damaged index table {part}")
-        return cls(words, widths, tables)
-
-
-def scan(
-    words: Words, queries: Words, max_distance: int, block: int = 1 << 18
-) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64], npt.NDArray[np.int32]]:
-    """Brute force: every query against every row, in blocks (for small sets and large d)."""
-    found_q: list[npt.NDArray[np.int64]] = []
-    found_r: list[npt.NDArray[np.int64]] = []
-    found_d: list[npt.NDArray[np.int32]] = []
-    for start in range(0, len(words), block):
-        chunk = words[start : start + block]
-        for number, query in enumerate(queries):
-            distances = hamming(chunk, query[None, :])
-            hit = np.flatnonzero(distances <= max_distance)
-            if len(hit):
-                found_q.append(np.full(len(hit), number, dtype=np.int64))
-                found_r.append(hit.astype(np.int64) + start)
-                found_d.append(distances[hit].astype(np.int32))
-    if not found_q:
-        return np.empty(0, np.int64), np.empty(0, np.int64), np.empty(0, np.int32)
-    return np.concatenate(found_q), np.concatenate(found_r), np.concatenate(found_d)
+        starts = np.load(folder / f"{prefix}starts.npy", mmap_mode=mode)
+        perm = np.load(folder / f"{prefix}perm.npy", mmap_mode=mode)
+        if (
+            not widths
+            or starts.shape != (len(widths), (1 << widths[0]) + 1)
+            or perm.shape != (len(widths), len(words))
+            or starts.dtype != np.int32
+            or perm.dtype != np.int32
+        ):
+            raise ValueError(f"{folder}: damaged index tables")
+        return cls(words, widths, starts, perm)

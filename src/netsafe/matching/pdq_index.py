@@ -20,6 +20,7 @@ from typing import ClassVar, Literal
 import numpy as np
 import numpy.typing as npt
 
+from netsafe.matching.hamming_kernels import scan
 from netsafe.matching.hash_array import (
     ByteRows,
     IdArray,
@@ -29,13 +30,12 @@ from netsafe.matching.hash_array import (
     replace_folder,
     write_manifest,
 )
-from netsafe.matching.multi_index import MultiIndex, scan
+from netsafe.matching.multi_index import MultiIndex
 from netsafe.matching.pdq_brute_force import (
     PDQ_BYTES,
     Words,
     check_distance,
     query_words,
-    sorted_pairs,
     to_words,
 )
 
@@ -46,10 +46,13 @@ class PdqIndex:
     """PDQ hashes by entry id, searched by Hamming distance. Ids need not be unique."""
 
     KIND: ClassVar[str] = "netsafe-pdq-index"
+    #: On-disk layout; an index saved in another layout is refused on load (and rebuilt).
+    FORMAT: ClassVar[int] = 2
     #: Below this many hashes the static part is not worth its tables: everything is scanned.
     TABLES_FROM: ClassVar[int] = 20_000
-    #: Queries searched together (vectorised); batches are spread over `threads`.
-    BATCH: ClassVar[int] = 256
+    #: Queries searched together by one call of the compiled kernel; batches are spread over
+    #: `threads` (the kernel releases the GIL).
+    BATCH: ClassVar[int] = 1024
 
     def __init__(self, *, threads: int = 1) -> None:
         self.threads = max(1, threads)
@@ -145,7 +148,8 @@ class PdqIndex:
         if len(self._delta_ids) >= self.TABLES_FROM and self._delta_tables is None:
             # a large delta (up to n/16) gets small tables of its own, built before searching
             self._delta_tables = MultiIndex.build(self._delta_words)
-        batches = [queries[i : i + self.BATCH] for i in range(0, len(queries), self.BATCH)]
+        size = max(1, min(self.BATCH, -(-len(queries) // self.threads)))
+        batches = [queries[i : i + size] for i in range(0, len(queries), size)]
         if self.threads > 1 and len(batches) > 1:
             with ThreadPoolExecutor(self.threads) as pool:
                 parts = list(pool.map(lambda batch: self._search_batch(batch, limit), batches))
@@ -170,15 +174,13 @@ class PdqIndex:
             which = np.concatenate([which, dq])
             ids = np.concatenate([ids, self._delta_ids[drows]])
             distances = np.concatenate([distances, dd])
-        results: list[Pairs] = [[] for _ in range(len(queries))]
-        if len(which):
-            order = np.argsort(which, kind="stable")
-            which, ids, distances = which[order], ids[order], distances[order]
-            bounds = np.searchsorted(which, np.arange(len(queries) + 1))
-            for number in np.unique(which).tolist():
-                start, stop = bounds[number], bounds[number + 1]
-                results[number] = sorted_pairs(ids[start:stop], distances[start:stop])
-        return results
+        if not len(which):
+            return [[] for _ in range(len(queries))]
+        # by query, then nearest first, then by id
+        order = np.lexsort((ids, distances, which))
+        pairs = list(zip(ids[order].tolist(), distances[order].tolist(), strict=True))
+        bounds = np.searchsorted(which[order], np.arange(len(queries) + 1)).tolist()
+        return [pairs[bounds[q] : bounds[q + 1]] for q in range(len(queries))]
 
     # -- persistence -----------------------------------------------------------------------
 
@@ -200,6 +202,7 @@ class PdqIndex:
                 folder,
                 {
                     "kind": self.KIND,
+                    "format": self.FORMAT,
                     "count": len(self),
                     "tables": self._tables is not None,
                     "widths": list(self._tables.widths) if self._tables is not None else [],
@@ -213,6 +216,8 @@ class PdqIndex:
         """Read an index written by `save`, memory-mapped unless `mmap=False`."""
         folder = Path(path)
         manifest = read_manifest(folder, cls.KIND)
+        if manifest.get("format") != cls.FORMAT:
+            raise ValueError(f"{folder}: index format {manifest.get('format')}, not {cls.FORMAT}")
         mode: Literal["r"] | None = "r" if mmap else None
         rows = np.load(folder / "hashes.npy", mmap_mode=mode)
         ids = np.load(folder / "ids.npy", mmap_mode=mode)
