@@ -40,6 +40,9 @@ class KnownHashes:
         if self.pdq_entries:
             self.pdq_index.add(range(len(self.pdq_entries)), [h for h, _ in self.pdq_entries])
 
+    def match_many(self, fps: list[FileFingerprint]) -> list[Outcome]:
+        return [self.match(fp) for fp in fps]
+
     def match(self, fp: FileFingerprint) -> Outcome:
         if fp.md5 in self.ignore:
             return Outcome(True)

@@ -35,6 +35,10 @@ class Matcher(Protocol):
 
     def match(self, fp: Any) -> MatchOutcomeLike: ...
 
+    def match_many(self, fps: Sequence[Any]) -> Sequence[MatchOutcomeLike]:
+        """`match` for each fingerprint, in order (triage matches a batch at a time)."""
+        ...
+
 
 #: A picklable zero-argument callable that builds the matcher inside a worker process.
 MatcherFactory = Callable[[], Matcher]

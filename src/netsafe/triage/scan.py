@@ -7,17 +7,17 @@ Runs inside worker processes; every failure becomes an `ItemError`, never an exc
 from __future__ import annotations
 
 import errno
-import fcntl
 import io
 import os
 import stat
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, BinaryIO, cast
 
 from libarchive.exception import ArchiveError
 
-from netsafe.signals.fingerprint import fingerprint_stream
+from netsafe.signals.fingerprint import FileFingerprint, fingerprint_stream
 from netsafe.triage.archive import (
     HEAD_BYTES,
     MemberStream,
@@ -38,7 +38,7 @@ from netsafe.triage.items import (
     Severity,
 )
 from netsafe.triage.limits import ArchiveLimits, ContainerCount, ExpansionBudget
-from netsafe.triage.matcher import Matcher, MatcherFactory, match_records
+from netsafe.triage.matcher import Matcher, MatcherFactory, MatchOutcomeLike, match_records
 from netsafe.triage.sources.image_access import ImageError, OpenImage
 
 READ_BUFFER = 1 << 20
@@ -64,13 +64,27 @@ class _Context:
     budget: ExpansionBudget
 
 
+@dataclass(frozen=True, slots=True)
+class _Fingerprinted:
+    """A file read to its end, waiting for the batch's matching to become a `FileRecord`."""
+
+    result: ItemResult
+    context: _Context
+    fp: FileFingerprint
+
+
 class Scanner:
-    """Scans items with one matcher; keeps disk images open between items."""
+    """Scans items with one matcher; keeps disk images open between items.
+
+    A batch is fingerprinted first and then matched in one call (`Matcher.match_many`): the list
+    lookups cost per batch, not per file.
+    """
 
     def __init__(self, config: ScanConfig, matcher: Matcher | None) -> None:
         self.config = config
         self.matcher = matcher
         self._images: dict[str, OpenImage] = {}
+        self._unmatched: list[_Fingerprinted] = []
 
     def close(self) -> None:
         for image in self._images.values():
@@ -78,6 +92,17 @@ class Scanner:
         self._images.clear()
 
     def scan(self, item: FileItem) -> ItemResult:
+        """Scan one item (a batch of one)."""
+        return self.scan_batch([item])[0]
+
+    def scan_batch(self, items: list[FileItem]) -> list[ItemResult]:
+        """Scan every item; per-item failures are in each result's errors, never raised."""
+        self._unmatched = []
+        results = [self._read(item) for item in items]
+        self._match_all()
+        return results
+
+    def _read(self, item: FileItem) -> ItemResult:
         result = ItemResult(key=item.key, bytes_read=item.size)
         context = _Context(item, item.path, 0, ExpansionBudget(self.config.limits))
         try:
@@ -106,7 +131,8 @@ class Scanner:
     def _fingerprint(
         self, stream: IO[bytes] | MemberStream, context: _Context, result: ItemResult
     ) -> bool:
-        """Fingerprint and match one stream; False when it could not be read to its end."""
+        """Fingerprint one stream (matched with its batch); False when it could not be read to
+        its end."""
         try:
             fp = fingerprint_stream(
                 cast(BinaryIO, stream), path=context.path, dihedral=self.config.dihedral
@@ -133,24 +159,35 @@ class Scanner:
             result.errors.append(
                 self._error(context, "misleading-extension", warning, Severity.WARNING)
             )
-        outcome = self.matcher.match(fp) if self.matcher is not None else None
-        result.records.append(
-            FileRecord(
-                source=context.item.source,
-                path=context.path,
-                size=int(fp.size),
-                md5=fp.md5,
-                sha1=fp.sha1,
-                sha256=fp.sha256,
-                media_type=fp.media_type,
-                pdq=fp.pdq,
-                pdq_quality=fp.pdq_quality,
-                deleted=context.item.deleted,
-                ignored=bool(outcome is not None and outcome.ignored),
-                matches=() if outcome is None or outcome.ignored else match_records(outcome),
-            )
-        )
+        self._unmatched.append(_Fingerprinted(result, context, fp))
         return True
+
+    def _match_all(self) -> None:
+        """Match every file fingerprinted since the batch began and record it, in read order."""
+        done, self._unmatched = self._unmatched, []
+        outcomes: Sequence[MatchOutcomeLike | None] = (
+            self.matcher.match_many([d.fp for d in done])
+            if self.matcher is not None and done
+            else [None] * len(done)
+        )
+        for read, outcome in zip(done, outcomes, strict=True):
+            fp, item = read.fp, read.context.item
+            read.result.records.append(
+                FileRecord(
+                    source=item.source,
+                    path=read.context.path,
+                    size=int(fp.size),
+                    md5=fp.md5,
+                    sha1=fp.sha1,
+                    sha256=fp.sha256,
+                    media_type=fp.media_type,
+                    pdq=fp.pdq,
+                    pdq_quality=fp.pdq_quality,
+                    deleted=item.deleted,
+                    ignored=bool(outcome is not None and outcome.ignored),
+                    matches=() if outcome is None or outcome.ignored else match_records(outcome),
+                )
+            )
 
     # -- archives ----------------------------------------------------------------------------
     def _scan_top_archive(
@@ -255,13 +292,12 @@ class Scanner:
 
 def _open_regular(path: str) -> io.BufferedReader:
     """Open a file for reading, refusing (without blocking) anything that is no longer a regular
-    file: a FIFO swapped in after the listing would otherwise block the worker for ever."""
+    file: a FIFO swapped in after the listing would otherwise block the worker for ever.
+    (O_NONBLOCK is left on: it means nothing for a regular file, and saves two syscalls.)"""
     descriptor = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
     try:
         if not stat.S_ISREG(os.fstat(descriptor).st_mode):
             raise OSError(errno.EINVAL, "no longer a regular file")
-        flags = fcntl.fcntl(descriptor, fcntl.F_GETFL)
-        fcntl.fcntl(descriptor, fcntl.F_SETFL, flags & ~os.O_NONBLOCK)
     except OSError:
         os.close(descriptor)
         raise

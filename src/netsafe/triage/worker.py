@@ -29,8 +29,7 @@ def scanner_for(config: ScanConfig) -> Scanner:
 
 def scan_batch(config: ScanConfig, batch: list[FileItem]) -> list[ItemResult]:
     """Scan every item of `batch`; per-item failures are in each result's errors."""
-    scanner = scanner_for(config)
-    return [scanner.scan(item) for item in batch]
+    return scanner_for(config).scan_batch(batch)
 
 
 def verify_image(source: str, path: str) -> SourceVerification:
