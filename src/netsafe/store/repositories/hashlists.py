@@ -31,6 +31,38 @@ _COLUMNS = ", ".join(ENTRY_FIELDS)
 _ENTRY_COLUMNS = [getattr(HashListEntryRow, name) for name in ENTRY_FIELDS]
 
 
+#: SQLite's DBAPI binds int, str and bytearray directly but runs its adapter protocol (several
+#: times the cost of the insert itself) for each None, bytes or bool. Bulk inserts therefore pass
+#: every value as one of the cheap types, with an "absent" marker turned back into NULL by SQL:
+#: an empty blob for hashes, '' for texts (readers never keep an empty text: blank means absent),
+#: -1 for the size and the flag (sizes are never negative).
+_SQLITE_VALUES = (
+    "NULLIF(?1, x''), NULLIF(?2, x''), NULLIF(?3, x''), NULLIF(?4, x''), ?5, NULLIF(?6, -1), "
+    "NULLIF(?7, ''), NULLIF(?8, -1), NULLIF(?9, ''), NULLIF(?10, '')"
+)
+_NO_BLOB = bytearray()
+
+
+def _sqlite_parameters(entries: Sequence[EntryRow]) -> list[tuple[object, ...]]:
+    """`entries` as SQLite bind parameters of cheap types (see `_SQLITE_VALUES`)."""
+    none = _NO_BLOB
+    return [
+        (
+            none if md5 is None else bytearray(md5),
+            none if sha1 is None else bytearray(sha1),
+            none if sha256 is None else bytearray(sha256),
+            none if pdq is None else bytearray(pdq),
+            category,
+            -1 if size is None else size,
+            "" if series is None else series,
+            -1 if victim is None else int(victim),
+            "" if comments is None else comments,
+            "" if source_id is None else source_id,
+        )
+        for md5, sha1, sha256, pdq, category, size, series, victim, comments, source_id in entries
+    ]
+
+
 def _to_domain(row: HashListRow) -> HashList:
     return HashList(
         id=row.id,
@@ -116,8 +148,8 @@ class SqlHashListRepository:
             # this transaction holds the write lock, so the batch's ids are the last ones.
             cursor.executemany(
                 f"INSERT INTO hashlist_entries (list_id, revision, {_COLUMNS}) "  # noqa: S608
-                f"VALUES ({int(list_id)}, {int(revision)}, {', '.join('?' * len(ENTRY_FIELDS))})",
-                entries,
+                f"VALUES ({int(list_id)}, {int(revision)}, {_SQLITE_VALUES})",
+                _sqlite_parameters(entries),
             )
             cursor.execute("SELECT MAX(id) FROM hashlist_entries")
             last = int(cursor.fetchone()[0])  # type: ignore[index]
