@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 import sqlite3
 import time
-from collections.abc import Iterator
+from collections.abc import Container, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -23,6 +23,11 @@ CREATE TABLE IF NOT EXISTS meta (name TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS results (key TEXT PRIMARY KEY, data TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS verifications (source TEXT PRIMARY KEY, data TEXT NOT NULL);
 """
+
+
+def journal_row(result: ItemResult) -> tuple[str, str]:
+    """A result as the journal stores it (made in the workers, so the main process only writes)."""
+    return result.key, json.dumps(result.to_json(), separators=(",", ":"))
 
 
 class JournalError(Exception):
@@ -81,11 +86,12 @@ class Journal:
         return None if row is None else SourceVerification.from_json(json.loads(row[0]))
 
     def record(self, result: ItemResult) -> None:
-        self._db.execute(
-            "INSERT OR REPLACE INTO results (key, data) VALUES (?, ?)",
-            (result.key, json.dumps(result.to_json(), separators=(",", ":"))),
-        )
-        self._tick()
+        self.record_rows([journal_row(result)])
+
+    def record_rows(self, rows: list[tuple[str, str]]) -> None:
+        """Record results already in journal form (`journal_row`, made by the workers)."""
+        self._db.executemany("INSERT OR REPLACE INTO results (key, data) VALUES (?, ?)", rows)
+        self._tick(len(rows))
 
     def record_verification(self, verification: SourceVerification) -> None:
         self._db.execute(
@@ -94,8 +100,8 @@ class Journal:
         )
         self._tick()
 
-    def _tick(self) -> None:
-        self._pending += 1
+    def _tick(self, count: int = 1) -> None:
+        self._pending += count
         if (
             self._pending >= self.batch_size
             or time.monotonic() - self._last_commit >= self.batch_seconds
@@ -109,10 +115,11 @@ class Journal:
         self._pending = 0
         self._last_commit = time.monotonic()
 
-    def results(self) -> Iterator[ItemResult]:
-        """Every finished result, in key order."""
-        for (data,) in self._db.execute("SELECT data FROM results ORDER BY key"):
-            yield ItemResult.from_json(json.loads(data))
+    def results(self, skip: Container[str] = frozenset()) -> Iterator[ItemResult]:
+        """Every finished result whose key is not in `skip`, in key order."""
+        for key, data in self._db.execute("SELECT key, data FROM results ORDER BY key"):
+            if key not in skip:
+                yield ItemResult.from_json(json.loads(data))
 
     def verifications(self) -> list[SourceVerification]:
         rows = self._db.execute("SELECT data FROM verifications ORDER BY source")

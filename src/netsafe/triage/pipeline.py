@@ -1,8 +1,8 @@
 """The triage pipeline: enumerate an exhibit's sources, skip what the journal already holds, scan
 the rest in batches on a runner, journal every result, and build the exhibit's `TriageResult`.
 
-Results are assembled from the journal (not from memory), so an interrupted run resumed later ends
-with exactly the results an uninterrupted run would have.
+The result is this run's results together with those an earlier, interrupted run journaled, so a
+run resumed later ends with exactly the results an uninterrupted run would have.
 """
 
 from __future__ import annotations
@@ -106,17 +106,18 @@ def triage_exhibit(
             sum(i.size for i in finished),
         )
         tasks = _tasks(plan, sources, journal, config, pending)
+        scanned: list[ItemResult] = []
         for outcome in runner.run(tasks):
             if isinstance(outcome, SourceVerification):
                 journal.record_verification(outcome)
                 continue
-            for result in outcome:
-                journal.record(result)
-                progress.advance(1, result.bytes_read)
+            journal.record_rows(outcome.rows)
+            scanned.extend(outcome.results)
+            progress.advance(len(outcome.results), sum(r.bytes_read for r in outcome.results))
         journal.commit()
         progress.finish()
         return _assemble(
-            plan, sources, items, enumeration_errors, journal, started, runner, pending
+            plan, sources, items, enumeration_errors, journal, started, runner, scanned
         )
     finally:
         journal.close()
@@ -159,10 +160,12 @@ def _assemble(
     journal: Journal,
     started: datetime,
     runner: Runner,
-    pending: list[FileItem],
+    scanned: list[ItemResult],
 ) -> TriageResult:
     wanted = {item.key for item in items}
-    results: list[ItemResult] = [r for r in journal.results() if r.key in wanted]
+    this_run = {result.key for result in scanned}
+    earlier = (r for r in journal.results(skip=this_run) if r.key in wanted)
+    results: list[ItemResult] = [*scanned, *earlier]
     records = [record for result in results for record in result.records]
     errors = enumeration_errors + [error for result in results for error in result.errors]
     verifications = {v.source: v for v in journal.verifications()}
@@ -192,6 +195,6 @@ def _assemble(
         tool_version=__version__,
         lists=list(plan.lists),
         runner=runner.description,
-        resumed=bool(len(items) - len(pending)),
-        scanned_this_run=len(pending),
+        resumed=bool(len(items) - len(scanned)),
+        scanned_this_run=len(scanned),
     )

@@ -13,6 +13,8 @@ from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wai
 from typing import Any, Protocol
 
 Task = Callable[[], Any]
+#: What the workers run (preloaded by the pool's fork server).
+WORKER_MODULE = "netsafe.triage.worker"
 
 
 class Runner(Protocol):
@@ -39,14 +41,20 @@ class InlineRunner:
 
 
 class ProcessPoolRunner:
-    """A local pool of worker processes (forkserver: safe beside the progress thread)."""
+    """A local pool of worker processes (forkserver: safe beside the progress thread).
+
+    The fork server imports the scanning code once and every worker forks from it; the workers
+    are started at once, so they are ready by the time the sources have been listed.
+    """
 
     def __init__(self, workers: int | None = None) -> None:
         self.workers = workers or os.cpu_count() or 1
         self.description = f"process pool of {self.workers}"
-        self._pool = ProcessPoolExecutor(
-            max_workers=self.workers, mp_context=multiprocessing.get_context("forkserver")
-        )
+        context = multiprocessing.get_context("forkserver")
+        context.set_forkserver_preload([WORKER_MODULE])
+        self._pool = ProcessPoolExecutor(max_workers=self.workers, mp_context=context)
+        for _ in range(self.workers):  # each submit while none is idle starts one worker
+            self._pool.submit(os.getpid)
 
     def run(self, tasks: Iterable[Task]) -> Iterator[Any]:
         window = self.workers * 4

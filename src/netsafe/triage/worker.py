@@ -6,9 +6,11 @@ keeps it, with its open disk images, for every later batch of the same configura
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
 
 from netsafe.triage.items import FileItem, ItemResult, SourceVerification
+from netsafe.triage.journal import journal_row
 from netsafe.triage.scan import ScanConfig, Scanner
 from netsafe.triage.sources.image_access import ImageError, OpenImage
 
@@ -27,9 +29,18 @@ def scanner_for(config: ScanConfig) -> Scanner:
     return scanner
 
 
-def scan_batch(config: ScanConfig, batch: list[FileItem]) -> list[ItemResult]:
+@dataclass(frozen=True, slots=True)
+class ScannedBatch:
+    """A batch's results, and the same results already in journal form."""
+
+    results: list[ItemResult]
+    rows: list[tuple[str, str]]
+
+
+def scan_batch(config: ScanConfig, batch: list[FileItem]) -> ScannedBatch:
     """Scan every item of `batch`; per-item failures are in each result's errors."""
-    return scanner_for(config).scan_batch(batch)
+    results = scanner_for(config).scan_batch(batch)
+    return ScannedBatch(results, [journal_row(result) for result in results])
 
 
 def verify_image(source: str, path: str) -> SourceVerification:
