@@ -34,7 +34,7 @@ class DirectorySource:
             yield self._error(".", "unreadable", f"cannot read the source: {error.strerror}")
             return
         if not stat.S_ISDIR(info.st_mode):
-            yield from self._file(root, root.name, info)
+            yield from self._file(str(root), root.name, info)
             return
         real_root = root.resolve()
         visited: set[tuple[int, int]] = {(info.st_dev, info.st_ino)}
@@ -50,14 +50,13 @@ class DirectorySource:
             return
         for entry in entries:
             relative = f"{prefix}{entry.name}"
-            path = Path(entry.path)
             try:
                 if entry.is_symlink():
-                    target = self._inside_target(path, real_root, relative)
+                    target = self._inside_target(Path(entry.path), real_root, relative)
                     if isinstance(target, ItemError):
                         yield target
                         continue
-                info = path.stat()  # follows a link that stays inside the tree
+                info = entry.stat()  # follows a link that stays inside the tree
             except OSError as error:
                 yield self._error(relative, "unreadable", f"cannot stat: {error.strerror}")
                 continue
@@ -69,9 +68,9 @@ class DirectorySource:
                     )
                     continue
                 visited.add(identity)
-                yield from self._walk(path, f"{relative}/", real_root, visited)
+                yield from self._walk(Path(entry.path), f"{relative}/", real_root, visited)
             else:
-                yield from self._file(path, relative, info)
+                yield from self._file(entry.path, relative, info)
 
     def _inside_target(self, link: Path, real_root: Path, relative: str) -> Path | ItemError:
         try:
@@ -91,7 +90,7 @@ class DirectorySource:
         return target
 
     def _file(
-        self, path: Path, relative: str, info: os.stat_result
+        self, path: str, relative: str, info: os.stat_result
     ) -> Iterator[FileItem | ItemError]:
         if not stat.S_ISREG(info.st_mode):
             yield self._error(relative, "not-a-file", "not a regular file (FIFO, socket or device)")
@@ -101,7 +100,7 @@ class DirectorySource:
             source=self.label,
             path=relative,
             size=info.st_size,
-            locator=Locator(LocatorKind.FILE, str(path)),
+            locator=Locator(LocatorKind.FILE, path),
         )
 
     def _error(self, relative: str, kind: str, reason: str) -> ItemError:
