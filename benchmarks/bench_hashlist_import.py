@@ -140,9 +140,11 @@ def main():
     seconds = time.perf_counter() - started
     own = resource.getrusage(resource.RUSAGE_SELF)
     helper = resource.getrusage(resource.RUSAGE_CHILDREN)
+    # The helper's own peak (its ru_maxrss would include this process's memory at its start).
+    helper_rss = reading.helper_peak_rss_mb or helper.ru_maxrss / 1024
     print(json.dumps({"entries": report.entries, "added": report.added,
         "removed": report.removed, "seconds": seconds,
-        "rss_mb": own.ru_maxrss / 1024, "helper_rss_mb": helper.ru_maxrss / 1024,
+        "rss_mb": own.ru_maxrss / 1024, "helper_rss_mb": helper_rss,
         "cpu_s": own.ru_utime + own.ru_stime, "helper_cpu_s": helper.ru_utime + helper.ru_stime,
         "server_cpu_s": server}))
 

@@ -18,17 +18,26 @@ POOL = [HashEntry(md5=bytes([n]) * 16, category="A") for n in range(8)]
     old=st.lists(st.integers(0, 7), max_size=30),
     new=st.lists(st.integers(0, 7), max_size=30),
     batch=st.integers(1, 7),
+    gaps=st.lists(st.integers(1, 3), min_size=30, max_size=30),
+    old_batch=st.integers(1, 9),
 )
-def test_pairs_are_the_multiset_intersection(old: list[int], new: list[int], batch: int) -> None:
-    old_pairs = [(100 + i, POOL[n]) for i, n in enumerate(old)]
-    diff = VersionDiff([old_pairs[:5], old_pairs[5:]])
+def test_pairs_are_the_multiset_intersection(
+    old: list[int], new: list[int], batch: int, gaps: list[int], old_batch: int
+) -> None:
+    # Old ids ascend with gaps (entries removed by earlier versions), read in batches.
+    ids = [100 + sum(gaps[: i + 1]) for i in range(len(old))]
+    old_pairs = [(ids[i], POOL[n]) for i, n in enumerate(old)]
+    diff = VersionDiff(
+        [old_pairs[s : s + old_batch] for s in range(0, len(old_pairs), old_batch)],
+        expected=len(old) // 2,
+    )
     added = []
     for start in range(0, len(new), batch):
         added += diff.new_entries([POOL[n] for n in new[start : start + batch]])
     common = Counter(old) & Counter(new)
     assert diff.kept == sum(common.values())
     assert Counter(added) == Counter(POOL[n] for n in (Counter(new) - common).elements())
-    removed = Counter(POOL[old[i - 100]] for i in diff.removed_ids())
+    removed = Counter(POOL[old[ids.index(i)]] for i in diff.removed_ids())
     assert removed == Counter(POOL[n] for n in (Counter(old) - common).elements())
 
 

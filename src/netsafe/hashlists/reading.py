@@ -40,6 +40,8 @@ class ListReading:
     background: bool | None = None  # None: a helper process for files of 16 MB and more
     batch_size: int = BATCH_SIZE
     skipped: SkipLog = field(default_factory=SkipLog)
+    #: The helper process's peak resident memory in MB, once it has finished (Linux only).
+    helper_peak_rss_mb: float | None = None
 
     def __post_init__(self) -> None:
         if self.list_format is ListFormat.AUTO:
@@ -72,7 +74,8 @@ class ListReading:
                 if kind == "batch":
                     yield cast(list[EntryRow], payload)
                 elif kind == "done":
-                    self.skipped.merge(payload)
+                    skipped, self.helper_peak_rss_mb = payload
+                    self.skipped.merge(skipped)
                     return
                 elif kind == "format-error":
                     raise HashListFormatError(*payload)
@@ -103,4 +106,17 @@ def _produce(reading: ListReading, channel: Any) -> None:
     except Exception as error:  # the caller re-raises it
         channel.put(("error", f"{type(error).__name__}: {error}"))
     else:
-        channel.put(("done", skipped))
+        channel.put(("done", (skipped, _peak_rss_mb())))
+
+
+def _peak_rss_mb() -> float | None:
+    """This process's own peak RSS (VmHWM). Unlike `ru_maxrss`, it does not count the parent's
+    memory, which a process started by fork and exec inherits in `ru_maxrss` on Linux."""
+    try:
+        status = Path("/proc/self/status").read_text(encoding="ascii")
+    except OSError:
+        return None
+    for line in status.splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024
+    return None
