@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session
 from netsafe.settings import Settings, load_settings
 from netsafe.store.engine import make_engine, make_session_factory
 from netsafe.store.migrate import upgrade
+from tests.migrated_template import PostgresTemplate, SqliteTemplate, pg_dump_available
 
 POSTGRES_URL = os.environ.get("NETSAFE_TEST_POSTGRES_URL")
 BACKENDS = ["sqlite", "postgresql"] if POSTGRES_URL else ["sqlite"]
@@ -49,11 +50,37 @@ def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str
         admin.dispose()
 
 
+@pytest.fixture(scope="session")
+def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> SqliteTemplate:
+    return SqliteTemplate(tmp_path_factory.mktemp("template"))
+
+
+@pytest.fixture(scope="session")
+def postgres_template() -> PostgresTemplate | None:
+    """None when pg_dump is missing: each test then runs the migrations itself."""
+    assert POSTGRES_URL is not None
+    return PostgresTemplate(POSTGRES_URL) if pg_dump_available() else None
+
+
 @pytest.fixture
-def engine(database_url: str) -> Iterator[Engine]:
-    """An engine on a freshly migrated database."""
-    engine = make_engine(database_url)
-    upgrade(engine)
+def engine(database_url: str, request: pytest.FixtureRequest) -> Iterator[Engine]:
+    """An engine on a freshly migrated database (a copy of the session's migrated template)."""
+    url = make_url(database_url)
+    if url.get_backend_name() == "sqlite":
+        request.getfixturevalue("sqlite_template").copy_to(database_url)
+        engine = make_engine(database_url)
+    else:
+        template: PostgresTemplate | None = request.getfixturevalue("postgres_template")
+        engine = make_engine(database_url)
+        if template is None:
+            upgrade(engine)
+        else:
+            schema = str(url.query["options"]).removeprefix("-csearch_path=")
+            admin = create_engine(template.admin_url)
+            with admin.begin() as connection:
+                connection.execute(text(f'DROP SCHEMA "{schema}"'))
+            template.copy_to(admin, schema)
+            admin.dispose()
     yield engine
     engine.dispose()
 
