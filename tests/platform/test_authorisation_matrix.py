@@ -8,7 +8,8 @@ does not see all forces. A route without a declared policy fails. See docs/ARCHI
 
 Users of another agency call every route that names a record (a path parameter) or is declared
 `force_scoped`; on the other routes nothing in the request depends on the caller's force, so each
-role calls them from its own agency (this halves the run time).
+role calls them from its own agency (this halves the run time). What routes without a record in
+their path show or change across agencies is test_cross_agency_matrix.py's.
 """
 
 from __future__ import annotations
