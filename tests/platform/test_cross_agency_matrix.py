@@ -132,7 +132,8 @@ def _check_rule(
         else:
             body = rule.body(OWN_FORCE)
             if rule.form:
-                response = client.request(method, route.path, headers=headers, data=body)
+                form = {key: str(value) for key, value in body.items()}
+                response = client.request(method, route.path, headers=headers, data=form)
             else:
                 response = client.request(method, route.path, headers=headers, json=body)
             status = response.status_code

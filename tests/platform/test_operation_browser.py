@@ -1,6 +1,7 @@
 """The whole journey in a real browser (Debian's chromium through Playwright): log in, record a
-referral, assess risk, apply for / grant / execute a warrant, arrest, seize an exhibit and see its
-triage results, hand it over, safeguard, note the helpline details, record the outcome.
+referral, enter its incident details, restrict the case and lift it, assess risk, apply for /
+grant / execute a warrant, arrest, seize an exhibit and see its triage results, hand it over,
+safeguard, note the helpline details, record the outcome.
 
 The app runs under uvicorn on a free loopback port against a temporary SQLite database.
 Screenshots of every step are kept under test-artifacts/operation-journey/ (gitignored).
@@ -99,6 +100,28 @@ def test_the_whole_journey_in_chromium(served: tuple[str, str]) -> None:
         submit("Record referral")
         expect(page.get_by_role("status")).to_contain_text("recorded")
         case_url = page.url.split("?")[0]
+
+        page.get_by_role("link", name="Add incident details").click()
+        page.get_by_label("Incident type").fill("possession")
+        page.get_by_label("Incident time (UTC; empty if not known)").fill("2026-11-20T22:04")
+        page.get_by_label("Kind of identifier 1", exact=True).select_option("ip-address")
+        page.get_by_label("Identifier 1", exact=True).fill("192.0.2.44")
+        page.get_by_label("Identifier 2", exact=True).fill("zebra-test-account")
+        page.get_by_label("Reported files").fill(
+            "zebra-test-0.jpg 0123456789abcdef0123456789abcdef\n" + "ab" * 32 + "\n"
+        )
+        shot("incident-form")
+        submit("Save incident details")
+        expect(page.get_by_role("status")).to_contain_text("2 identifiers, 2 files")
+        expect(page.get_by_role("cell", name="192.0.2.44")).to_be_visible()
+        expect(page.get_by_role("cell", name="zebra-test-0.jpg")).to_be_visible()
+
+        page.get_by_label("Restrict to these users").fill("gwent.investigator")
+        submit("Restrict case")
+        expect(page.locator("#access-state")).to_contain_text("only gwent.investigator")
+        shot("case-restricted")
+        submit("Lift restriction")
+        expect(page.locator("#access-state")).to_contain_text("Not restricted")
 
         page.get_by_label("Subject name (synthetic in demos)").fill("Jordan Example")
         submit("Add subject")

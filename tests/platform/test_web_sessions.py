@@ -92,7 +92,8 @@ def _report(client: TestClient, settings: Settings) -> int:
         "description": "A synthetic report for the rate limit test.",
         "csrf_token": csrf(client, settings),
     }
-    return client.post("/report", data=form).status_code
+    status: int = client.post("/report", data=form).status_code
+    return status
 
 
 def test_the_report_limit_is_shared_by_two_app_instances(
