@@ -190,3 +190,22 @@ def png_bomb() -> bytes:
     crc = zlib.crc32(bytes(data[ihdr : ihdr + 17])) & 0xFFFFFFFF
     data[ihdr + 17 : ihdr + 21] = struct.pack(">I", crc)
     return bytes(data)
+
+
+def ntfs_image(path: Path, files: dict[str, bytes], *, mb: int = 8) -> Path:
+    """An NTFS image made with ntfs-3g's `mkntfs`, `files` put in with `ntfscp` (no mount).
+
+    ntfs-3g has no tool to make folders or delete files without mounting, so `files` are names
+    in the root folder.
+    """
+    with path.open("wb") as image:
+        image.truncate(mb << 20)
+    subprocess.run(["mkntfs", "-F", "-q", "-Q", str(path)], check=True, capture_output=True)
+    staging = path.parent / f"{path.name}.staging"
+    staging.mkdir()
+    for name, data in files.items():
+        local = staging / name
+        local.write_bytes(data)
+        subprocess.run(["ntfscp", str(path), str(local), name], check=True, capture_output=True)
+    shutil.rmtree(staging)
+    return path

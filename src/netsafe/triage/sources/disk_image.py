@@ -1,6 +1,9 @@
 """A disk image as a triage source: raw (dd) or E01, its partitions and file systems via pytsk3.
 
 Deleted files whose directory entry or inode is still there are included and flagged `deleted`.
+NTFS's own metadata files ($MFT, $LogFile, $UpCase, ... and the $Extend folder: the reserved MFT
+records 0-15, in the root) are not user files and are left out; they are recognised by their
+record number, so a user file merely named `$MFT` is still scanned.
 Workers read a file back by (file-system offset, inode address) through `image_access`.
 """
 
@@ -18,6 +21,7 @@ from netsafe.triage.sources.image_access import EWF_MAGIC, ImageError, OpenImage
 RAW_SUFFIXES = frozenset({".dd", ".raw", ".img", ".001", ".bin", ".vhd", ".iso"})
 MAX_DEPTH = 64  # folders nested deeper than this are reported, not walked
 SKIPPED_NAMES = frozenset({".", ".."})
+NTFS_RESERVED_RECORDS = 16  # MFT records 0-15 hold the file system's own metadata files
 
 
 def looks_like_disk_image(path: Path) -> bool:
@@ -42,6 +46,7 @@ class DiskImageSource:
         self.index = index
         self.label = str(path)
         self.kind = "e01" if _is_ewf(path) else "raw"
+        self._reserved = 0  # MFT records below this in the root are metadata (NTFS: 16)
 
     def items(self) -> Iterator[FileItem | ItemError]:
         try:
@@ -69,6 +74,7 @@ class DiskImageSource:
             yield ItemError(self.label, prefix or "/", "corrupt-file-system", str(error))
             return
         seen: set[int] = set()
+        self._reserved = NTFS_RESERVED_RECORDS if _is_ntfs(fs) else 0
         yield from self._walk_dir(root, offset, prefix, seen, 0, False)
 
     def _walk_dir(
@@ -85,6 +91,8 @@ class DiskImageSource:
             meta = entry.info.meta
             if name in SKIPPED_NAMES or meta is None:
                 continue
+            if depth == 0 and meta.addr < self._reserved and name.startswith("$"):
+                continue  # NTFS metadata file
             path = f"{prefix}/{name}"
             is_deleted = deleted or _deleted(name_info.flags, meta.flags)
             if meta.type == pytsk3.TSK_FS_META_TYPE_DIR or name == "$OrphanFiles":
@@ -110,6 +118,13 @@ class DiskImageSource:
                     locator=Locator(LocatorKind.IMAGE, str(self.path), offset, int(meta.addr)),
                     deleted=is_deleted,
                 )
+
+
+def _is_ntfs(fs: Any) -> bool:
+    try:
+        return bool(int(fs.info.ftype) & int(pytsk3.TSK_FS_TYPE_NTFS_DETECT))
+    except (AttributeError, TypeError, ValueError):
+        return False
 
 
 def _deleted(name_flags: int, meta_flags: int) -> bool:
