@@ -1,16 +1,24 @@
-"""Request dependencies as `Annotated` aliases: settings, a session per request, templates."""
+"""Request dependencies as `Annotated` aliases: settings, a session per request, templates.
+
+The request's transaction commits when the handler returns, before the response is sent (a
+client never sees an answer whose changes, or whose audit events, did not commit); the audit
+events it committed are chained into the log after the response has gone
+(`store.repositories.audit.seal_deferred`), so that work is not on the client's clock.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import AsyncIterator, Iterator
 from typing import Annotated
 
 from fastapi import Depends, Request
 from fastapi.templating import Jinja2Templates
 from sqlalchemy.orm import Session
+from starlette.concurrency import run_in_threadpool
 
 from netsafe.settings import Settings
 from netsafe.store.engine import unit_of_work
+from netsafe.store.repositories.audit import defer_seal, seal_deferred, seal_due
 
 
 async def _settings(request: Request) -> Settings:
@@ -18,9 +26,22 @@ async def _settings(request: Request) -> Settings:
     return settings
 
 
-def _session(request: Request) -> Iterator[Session]:
+async def _seal_after_response() -> AsyncIterator[list[Session]]:
+    """Request scope: once the response is sent, chain the audit events the request committed."""
+    sessions: list[Session] = []
+    yield sessions
+    for session in sessions:
+        if seal_due(session):
+            await run_in_threadpool(seal_deferred, session)
+
+
+def _session(
+    request: Request, sealing: Annotated[list[Session], Depends(_seal_after_response)]
+) -> Iterator[Session]:
     """One transaction per request: committed when the handler returns, rolled back on error."""
     with unit_of_work(request.app.state.sessions) as session:
+        defer_seal(session)
+        sealing.append(session)
         yield session
 
 
@@ -30,5 +51,5 @@ async def _templates(request: Request) -> Jinja2Templates:
 
 
 SettingsDep = Annotated[Settings, Depends(_settings)]
-SessionDep = Annotated[Session, Depends(_session)]
+SessionDep = Annotated[Session, Depends(_session, scope="function")]
 TemplatesDep = Annotated[Jinja2Templates, Depends(_templates)]

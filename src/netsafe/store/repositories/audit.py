@@ -10,11 +10,18 @@ transaction, so they commit or roll back with the action; right after the commit
 chains every pending event into `audit_log` in one short transaction. When another process is
 sealing at that moment (PostgreSQL), the events are left for that or the next seal; reading the
 log (`GET /api/v1/audit`, `netsafe audit verify`) seals first and so always sees them.
+
+Seals after commits are coalesced per process: while one thread seals, others that commit leave
+their events to it and it seals once more when done, so under load one seal chains the events of
+many requests. The web app defers the seal until its response is sent (`defer_seal`,
+`seal_deferred`): the request's commit, with its audit events, still comes first.
 """
 
 from __future__ import annotations
 
 import logging
+import threading
+import weakref
 from collections.abc import Iterator, Sequence
 from typing import Any
 
@@ -38,6 +45,7 @@ HEAD_LOCK_CLASS = 0x4E534155
 SEAL_BATCH = 5000
 _WROTE_PENDING = "netsafe.audit.wrote-pending"
 _SEAL_DUE = "netsafe.audit.seal-due"
+_DEFER_SEAL = "netsafe.audit.defer-seal"
 _SCHEMA_KEY = func.hashtext(func.current_schema())
 #: The columns of a record, in the order `records` unpacks them.
 _COLUMNS = (
@@ -211,11 +219,60 @@ def _committed(session: Session) -> None:
 def _seal_after_release(session: Session, transaction: SessionTransaction) -> None:
     """Once the committed transaction has given its connection back, seal (never holding two
     connections at once, so a busy pool cannot deadlock)."""
-    if transaction.parent is not None or not session.info.pop(_SEAL_DUE, False):
+    if transaction.parent is not None or session.info.get(_DEFER_SEAL):
         return
+    if session.info.pop(_SEAL_DUE, False):
+        _seal_committed(session)
+
+
+def defer_seal(session: Session) -> None:
+    """Leave the seal after `session`'s commit to the caller's `seal_deferred(session)` (the web
+    app: once its response is sent)."""
+    session.info[_DEFER_SEAL] = True
+
+
+def seal_due(session: Session) -> bool:
+    """Whether `session` committed audit events that its caller has still to seal."""
+    return bool(session.info.get(_SEAL_DUE))
+
+
+def seal_deferred(session: Session) -> None:
+    """Chain the events `session` committed, if any (for a session given to `defer_seal`)."""
+    if session.info.pop(_SEAL_DUE, False):
+        _seal_committed(session)
+
+
+class _SealFlight:
+    """At most one seal at a time per engine in this process. A thread finding one running
+    leaves its events to it: the running thread seals again before it stops."""
+
+    def __init__(self) -> None:
+        self._running = threading.Lock()
+        self._due = False
+
+    def seal(self, engine: Engine) -> None:
+        self._due = True
+        while self._due and self._running.acquire(blocking=False):
+            try:
+                self._due = False
+                seal_pending(engine, wait=False)
+            finally:
+                self._running.release()
+
+
+_FLIGHTS: weakref.WeakKeyDictionary[Engine, _SealFlight] = weakref.WeakKeyDictionary()
+_FLIGHTS_LOCK = threading.Lock()
+
+
+def _seal_committed(session: Session) -> None:
     bind = session.get_bind()
+    engine = bind if isinstance(bind, Engine) else bind.engine
+    with _FLIGHTS_LOCK:
+        flight = _FLIGHTS.get(engine)
+        if flight is None:
+            flight = _FLIGHTS[engine] = _SealFlight()
     try:
-        seal_pending(bind if isinstance(bind, Engine) else bind.engine, wait=False)
+        flight.seal(engine)
     except Exception:  # the action is committed; its events wait for the next seal
         log.exception("could not seal the pending audit events (the next seal will)")
 
