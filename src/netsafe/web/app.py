@@ -20,6 +20,7 @@ from netsafe.web.concurrency import ConcurrencyLimit
 from netsafe.web.platform import install_platform
 from netsafe.web.prevention import router as prevention_router
 from netsafe.web.stats import router as stats_router
+from netsafe.web.template_filters import install_template_filters
 
 WEB = Path(__file__).parent
 log = logging.getLogger(__name__)
@@ -47,6 +48,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.engine = engine
     app.state.sessions = make_session_factory(engine)
     app.state.templates = Jinja2Templates(directory=WEB / "templates")
+    install_template_filters(app.state.templates.env)
     app.mount("/static", StaticFiles(directory=WEB / "static"), name="static")
     install_platform(app)  # security middleware, error pages, auth, audit, admin, public pages
     app.add_middleware(ConcurrencyLimit)  # outermost: bounded requests in flight, the rest queue
