@@ -8,6 +8,8 @@ import numpy as np
 import numpy.typing as npt
 
 Words = npt.NDArray[np.uint64]
+#: (query number, row, distance) of every match of a range search.
+Found = tuple[npt.NDArray[np.int64], npt.NDArray[np.int64], npt.NDArray[np.int32]]
 
 
 def hamming(left: Words, right: Words) -> npt.NDArray[np.int16]:

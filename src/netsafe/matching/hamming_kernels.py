@@ -20,8 +20,9 @@ import numpy.typing as npt
 from numba.core import types
 from numba.extending import intrinsic
 
+from netsafe.matching.hamming import Found
+
 Words = npt.NDArray[np.uint64]
-Found = tuple[npt.NDArray[np.int64], npt.NDArray[np.int64], npt.NDArray[np.int32]]
 
 
 def _popcount64_typing(typingctx: t.Any, value: t.Any) -> t.Any:

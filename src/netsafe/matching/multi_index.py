@@ -23,7 +23,7 @@ from typing import Literal
 import numpy as np
 import numpy.typing as npt
 
-from netsafe.matching.hamming_kernels import Found, scan, table_search
+from netsafe.matching.hamming import Found
 
 Words = npt.NDArray[np.uint64]
 Keys = npt.NDArray[np.uint32]
@@ -89,6 +89,14 @@ def radii(max_distance: int, count: int, widths: tuple[int, ...]) -> tuple[tuple
     return tuple(chosen), total
 
 
+def scan(words: Words, queries: Words, max_distance: int) -> Found:
+    """Brute force (compiled): every query against every row. The kernels are imported on first
+    search: numba takes ~0.3 s to import, which commands that never search don't pay."""
+    from netsafe.matching.hamming_kernels import scan as compiled_scan
+
+    return compiled_scan(words, queries, max_distance)
+
+
 class MultiIndex:
     """The substring tables of a fixed array of hashes; `search` answers range queries.
 
@@ -135,6 +143,8 @@ class MultiIndex:
         width = self.widths[0]
         masks = flip_masks(width, max(chosen)).astype(np.int64)
         counts = np.array([_probes(width, radius) for radius in range(max(chosen) + 1)])
+        from netsafe.matching.hamming_kernels import table_search
+
         return table_search(
             self.words,
             self.starts,

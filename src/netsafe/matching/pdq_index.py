@@ -20,7 +20,6 @@ from typing import ClassVar, Literal
 import numpy as np
 import numpy.typing as npt
 
-from netsafe.matching.hamming_kernels import scan
 from netsafe.matching.hash_array import (
     ByteRows,
     IdArray,
@@ -30,7 +29,7 @@ from netsafe.matching.hash_array import (
     replace_folder,
     write_manifest,
 )
-from netsafe.matching.multi_index import MultiIndex
+from netsafe.matching.multi_index import MultiIndex, scan
 from netsafe.matching.pdq_brute_force import (
     PDQ_BYTES,
     Words,
