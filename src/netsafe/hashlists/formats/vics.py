@@ -22,6 +22,7 @@ import ijson
 
 from netsafe.hashlists.category_map import CategoryMap
 from netsafe.hashlists.errors import EntryError, EntrySink, HashListFormatError
+from netsafe.hashlists.formats import vics_hashset
 from netsafe.hashlists.formats.json_array import JsonStreamError, array_items
 from netsafe.hashlists.hashvalues import (
     hex_or_none,
@@ -57,46 +58,84 @@ def is_cases_form(head: bytes) -> bool:
 def read(path: Path, categories: CategoryMap, sink: EntrySink) -> Iterator[EntryRow]:
     """Stream the media entries of a VICS file (either version, either form).
 
-    The hash-set form (one `value` array of Media objects) is read by `json_array` (C `json`
-    scanner per object); the case form, whose Media arrays sit inside case objects, by ijson's
-    C backend.
+    A usual hash set (`vics_hashset.starts_plainly`) is read in whole batches by `vics_hashset`;
+    should it meet anything unusual, it says how many items it has read and the general reader
+    goes on after them. The general reader reads the hash-set form with `json_array` (C `json`
+    scanner per object) and the case form, whose Media arrays sit inside case objects, with
+    ijson's C backend.
     """
     with _open(path) as handle:
         head = handle.read(65536)
+        read_items = 0
+        if vics_hashset.starts_plainly(head) and not is_cases_form(head):
+            handle.seek(0)
+
+            def convert_slowly(items: list[Any], first: int) -> list[EntryRow]:
+                return list(_entries(items, first, categories, sink))
+
+            try:
+                for batch in vics_hashset.hashset_batches(handle, categories, convert_slowly):
+                    yield from batch
+                return
+            except vics_hashset.Unusual as unusual:
+                read_items = unusual.items
         handle.seek(len(BOM) if head.startswith(BOM) else 0)
-        number = 0
-        try:
-            if is_cases_form(head):
-                items = _backend().items(
-                    handle, "value.item.Media.item", use_float=True, buf_size=1 << 18
-                )
-            else:
-                items = array_items(handle, "value")
-            for number, media in enumerate(items, start=1):
-                if media.__class__ is not dict:
-                    sink.invalid(f"entry {number}", EntryError(None, "not a JSON object"))
-                    continue
-                try:
-                    yield media_entry(media, categories)
-                except EntryError as error:
-                    where = f"entry {number} (MediaID {media.get('MediaID')})"
-                    sink.invalid(where, error)
-        except JsonStreamError as error:
-            if error.items == 0 and number == 0 and "array" in str(error):
-                raise HashListFormatError(path, "top level", f"not a VICS file: {error}") from error
-            raise HashListFormatError(
-                path, f"after entry {number}", f"malformed JSON: {error}"
-            ) from error
-        except ijson.JSONError as error:
-            raise HashListFormatError(
-                path, f"after entry {number}", f"malformed JSON: {error}"
-            ) from error
-        except UnicodeDecodeError as error:
-            raise HashListFormatError(
-                path, f"after entry {number}", f"not UTF-8: {error}"
-            ) from error
-        if number == 0 and not _has_value_array(head):
-            raise HashListFormatError(path, "top level", "not a VICS file: no `value` array")
+        yield from _read_general(path, handle, head, categories, sink, read_items)
+
+
+def _read_general(
+    path: Path, handle: IO[bytes], head: bytes, categories: CategoryMap, sink: EntrySink, skip: int
+) -> Iterator[EntryRow]:
+    """The general reader; the first `skip` items (read already) are parsed, not converted."""
+    number = 0
+    try:
+        if is_cases_form(head):
+            items = _backend().items(
+                handle, "value.item.Media.item", use_float=True, buf_size=1 << 18
+            )
+        else:
+            items = array_items(handle, "value")
+        for number, media in enumerate(items, start=1):
+            if number > skip:
+                entry = _entry(media, number, categories, sink)
+                if entry is not None:
+                    yield entry
+    except JsonStreamError as error:
+        if error.items == 0 and number == 0 and "array" in str(error):
+            raise HashListFormatError(path, "top level", f"not a VICS file: {error}") from error
+        raise HashListFormatError(
+            path, f"after entry {number}", f"malformed JSON: {error}"
+        ) from error
+    except ijson.JSONError as error:
+        raise HashListFormatError(
+            path, f"after entry {number}", f"malformed JSON: {error}"
+        ) from error
+    except UnicodeDecodeError as error:
+        raise HashListFormatError(path, f"after entry {number}", f"not UTF-8: {error}") from error
+    if number == 0 and not _has_value_array(head):
+        raise HashListFormatError(path, "top level", "not a VICS file: no `value` array")
+
+
+def _entries(
+    items: list[Any], first: int, categories: CategoryMap, sink: EntrySink
+) -> Iterator[EntryRow]:
+    """Items of a Media array, numbered from `first`, as rows; invalid ones go to `sink`."""
+    for number, media in enumerate(items, start=first):
+        entry = _entry(media, number, categories, sink)
+        if entry is not None:
+            yield entry
+
+
+def _entry(media: Any, number: int, categories: CategoryMap, sink: EntrySink) -> EntryRow | None:
+    """Item `number` of a Media array as a row, or None when `sink` skipped it as invalid."""
+    if media.__class__ is not dict:
+        sink.invalid(f"entry {number}", EntryError(None, "not a JSON object"))
+        return None
+    try:
+        return media_entry(media, categories)
+    except EntryError as error:
+        sink.invalid(f"entry {number} (MediaID {media.get('MediaID')})", error)
+        return None
 
 
 def _open(path: Path) -> IO[bytes]:
