@@ -8,7 +8,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from netsafe.hashlists.model import HashEntry
-from netsafe.hashlists.version_diff import VersionDiff, content_key
+from netsafe.hashlists.version_diff import VersionDiff, content_key, content_keys
 
 POOL = [HashEntry(md5=bytes([n]) * 16, category="A") for n in range(8)]
 
@@ -41,9 +41,11 @@ def test_pairs_are_the_multiset_intersection(
     assert removed == Counter(POOL[n] for n in (Counter(old) - common).elements())
 
 
-def test_content_key_is_stable_and_sees_every_field() -> None:
+def test_content_key_is_the_same_for_equal_entries_and_sees_every_field() -> None:
     entry = HashEntry(md5=b"\x01" * 16, category="A", series="s", source_id="9")
     assert content_key(entry) == content_key(tuple(entry))  # type: ignore[arg-type]
     assert content_key(entry) == content_key(HashEntry(*entry))
     for field in ("category", "series", "source_id"):
         assert content_key(entry._replace(**{field: "other"})) != content_key(entry)
+    assert content_key(entry._replace(md5=b"\x02" * 16)) != content_key(entry)
+    assert content_keys([entry, tuple(entry)]).tolist() == [content_key(entry)] * 2  # type: ignore[list-item]

@@ -192,9 +192,11 @@ class SqlHashListRepository:
         )
         if added_after:
             statement = statement.where(HashListEntryRow.revision > added_after)
-        result = self._session.execute(statement)
+        # Core, not ORM, execution: the ORM's per-row loading cost as much as the query.
+        result = self._session.connection().execute(statement)
+        make = HashEntry._make
         for rows in result.partitions():
-            yield [(row[0], HashEntry._make(row[1:])) for row in rows]
+            yield [(row[0], make(row[1:])) for row in rows]
 
     def removed_after(self, list_id: int, revision: int) -> list[int]:
         return list(
