@@ -34,6 +34,9 @@ class Settings(BaseSettings):
     dask_scheduler: str | None = Field(None, description="address of a Dask scheduler for triage")
     log_level: LogLevel = Field("INFO", description="DEBUG, INFO, WARNING, ERROR or CRITICAL")
     risk_questions: Path | None = Field(None, description="risk question set TOML; default shipped")
+    dashboard_cache_seconds: float = Field(
+        5.0, ge=0, le=3600, description="how long the dashboard's counts are reused; 0: never"
+    )
 
     @field_validator("home")
     @classmethod

@@ -1,9 +1,11 @@
 """The request path's shortcuts keep their promises: coalesced audit seals leave no event behind,
-a request's audit events are committed before its answer, and the Python table-row filters
-write the same markup as the macros they replace."""
+a request's audit events are committed before its answer, the dashboard's kept counts expire and
+are dropped when a referral is written, and the Python table-row filters write the same markup as
+the macros they replace."""
 
 from __future__ import annotations
 
+import re
 import threading
 from datetime import UTC, datetime, timedelta
 from types import SimpleNamespace
@@ -13,7 +15,9 @@ from fastapi.testclient import TestClient
 from jinja2 import Environment
 from sqlalchemy import Engine, func, select, text
 
+from netsafe.operation.access import Scope
 from netsafe.operation.audit import AuditEvent, verify
+from netsafe.operation.referrals import QueueSummary
 from netsafe.operation.roles import Role
 from netsafe.settings import Settings
 from netsafe.store.engine import make_session_factory, unit_of_work
@@ -21,6 +25,7 @@ from netsafe.store.models.platform import AuditPendingRow, AuditRow
 from netsafe.store.repositories import audit as audit_store
 from netsafe.store.repositories.audit import SqlAuditRepository, append_at_commit
 from netsafe.web.app import create_app
+from netsafe.web.operation.summary_cache import SummaryCache
 from netsafe.web.template_filters import install_template_filters
 from netsafe.web.tokens import issue_bearer_token
 from tests.platform.platform_helpers import add_user
@@ -144,3 +149,62 @@ def test_row_filters_write_what_the_macros_wrote() -> None:
     assert new == old
     assert '<strong class="breach">Breached</strong> <time datetime=' in new
     assert '<span class="band band-very-high">Very High</span>' in new
+
+
+def _summary(open_count: int) -> QueueSummary:
+    return QueueSummary(
+        open=open_count,
+        awaiting_response=0,
+        breached=0,
+        breached_open=0,
+        due_within_24h=0,
+        by_band={},
+        by_force={},
+    )
+
+
+def test_dashboard_counts_are_kept_per_scope_for_the_configured_seconds() -> None:
+    clock = [100.0]
+    cache = SummaryCache(5.0, clock=lambda: clock[0])
+    gwent, lead = Scope(frozenset({"gwent"}), "g.inv"), Scope(None, "lead")
+    counted: list[Scope] = []
+
+    def count(scope: Scope, n: int) -> QueueSummary:
+        counted.append(scope)
+        return _summary(n)
+
+    assert cache.get(gwent, lambda: count(gwent, 1)).open == 1
+    assert cache.get(gwent, lambda: count(gwent, 2)).open == 1  # kept
+    assert cache.get(lead, lambda: count(lead, 9)).open == 9  # another scope: its own count
+    clock[0] += 5.0
+    assert cache.get(gwent, lambda: count(gwent, 3)).open == 3  # expired: counted afresh
+    cache.clear()
+    assert cache.get(lead, lambda: count(lead, 10)).open == 10
+    assert counted == [gwent, lead, gwent, lead]
+    never = SummaryCache(0)
+    assert never.get(gwent, lambda: _summary(1)).open == 1
+    assert never.get(gwent, lambda: _summary(2)).open == 2
+
+
+def test_a_referral_written_through_the_app_is_counted_at_once(
+    engine: Engine, settings: Settings
+) -> None:
+    user = add_user(engine, "dp.inv", agency="dyfed-powys", role=Role.INVESTIGATOR)
+    headers = {
+        "Authorization": f"Bearer {issue_bearer_token(settings, user.id, user.security_stamp)}"
+    }
+    slow = settings.model_copy(update={"dashboard_cache_seconds": 3600.0})
+    with TestClient(create_app(slow), follow_redirects=False) as client:
+        assert re.search(r'id="open-count">0<', client.get("/operation", headers=headers).text)
+        created = client.post(
+            "/api/v1/referrals",
+            headers=headers,
+            json={
+                "source": "partner",
+                "force": "dyfed-powys",
+                "received_at": datetime.now(UTC).isoformat(),
+                "summary": "Synthetic referral",
+            },
+        )
+        assert created.status_code == 201, created.text
+        assert re.search(r'id="open-count">1<', client.get("/operation", headers=headers).text)

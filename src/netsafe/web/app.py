@@ -17,6 +17,7 @@ from netsafe.store.engine import engine_from_settings, make_session_factory
 from netsafe.web import health, home
 from netsafe.web.api import operation as operation_routes
 from netsafe.web.concurrency import ConcurrencyLimit
+from netsafe.web.operation.summary_cache import SummaryCache
 from netsafe.web.platform import install_platform
 from netsafe.web.prevention import router as prevention_router
 from netsafe.web.stats import router as stats_router
@@ -49,6 +50,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.sessions = make_session_factory(engine)
     app.state.templates = Jinja2Templates(directory=WEB / "templates")
     install_template_filters(app.state.templates.env)
+    app.state.summary_cache = SummaryCache(settings.dashboard_cache_seconds)
+    app.state.summary_cache.clear_on_referral_writes(app.state.sessions)
     app.mount("/static", StaticFiles(directory=WEB / "static"), name="static")
     install_platform(app)  # security middleware, error pages, auth, audit, admin, public pages
     app.add_middleware(ConcurrencyLimit)  # outermost: bounded requests in flight, the rest queue

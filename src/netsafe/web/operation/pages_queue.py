@@ -8,12 +8,14 @@ from datetime import UTC, datetime
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse, Response
 
+from netsafe.operation.access import scope_for
 from netsafe.operation.referrals import queue_summary, referral_queue
 from netsafe.operation.risk import RiskBand
 from netsafe.web.api.operation_common import PoliceViewer, ReposDep
 from netsafe.web.auditor import AuditDep
 from netsafe.web.deps import TemplatesDep
 from netsafe.web.operation.forms import page_answers
+from netsafe.web.operation.summary_cache import SummaryCache
 
 router = APIRouter(tags=["pages"], include_in_schema=False)
 PAGE_SIZE = 50
@@ -28,10 +30,12 @@ def dashboard(
     auditor: AuditDep,
     templates: TemplatesDep,
 ) -> Response:
-    """Counts, breaches and the ten referrals due soonest."""
+    """Counts (kept for a few seconds per scope: `summary_cache`), breaches and the ten
+    referrals due soonest (read afresh)."""
     now = datetime.now(UTC)
+    counts: SummaryCache = request.app.state.summary_cache
     with page_answers(request, "dashboard.read", "referral"):
-        summary = queue_summary(repos.referrals, viewer, now)
+        summary = counts.get(scope_for(viewer), lambda: queue_summary(repos.referrals, viewer, now))
         due = referral_queue(repos.referrals, viewer, awaiting_only=True, limit=10)
     auditor.record("dashboard.read", "referral", detail=f"{len(due)} shown")
     return templates.TemplateResponse(
