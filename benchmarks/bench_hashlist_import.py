@@ -1,18 +1,21 @@
-"""Benchmark: import a generated VICS 2.0 hash set into SQLite and PostgreSQL.
+"""Benchmark: import a generated VICS 2.0 hash set into SQLite and PostgreSQL, then its next one.
 
 Target (hash-list issue): 10,000,000 entries at >= 100,000 entries/s with peak RSS < 500 MB, on
-both backends. References measured in the same run: how fast this script writes the file
-(json.dumps per entry), and how fast ijson's C backend alone parses it (no checks, no storage).
+both backends; re-importing the next release (every 50th entry gone, every 100th recategorised,
+1% new) must report exactly those added/removed counts and stay under 500 MB too. References
+measured in the same run: how fast this script writes the file (json.dumps per entry), and how
+fast ijson's C backend alone parses it (no checks, no storage).
 
     python benchmarks/bench_hashlist_import.py            # 10,000,000 entries
     NETSAFE_BENCH_HASHLIST_ENTRIES=200000 python benchmarks/bench_hashlist_import.py   # quick
 
-The file is generated under benchmarks/.data/ (seeded; about 257 bytes an entry) and deleted
-afterwards (kept and reused with NETSAFE_BENCH_KEEP_DATA=1). PostgreSQL:
-NETSAFE_BENCH_POSTGRES_URL (default the local test server), in a schema of its own dropped at the
-end; skipped when no server answers. Each import runs in a
-fresh process; its peak RSS and that of its reading helper process are both reported, and the
-target is judged on their sum.
+The two files are generated under benchmarks/.data/ (seeded; about 257 bytes an entry, 2.6 GB
+each at full scale) and deleted afterwards (kept and reused with NETSAFE_BENCH_KEEP_DATA=1).
+PostgreSQL: NETSAFE_BENCH_POSTGRES_URL (default the local test server), in a schema of its own
+dropped at the end; skipped when no server answers. Each import runs in a fresh process; its
+peak RSS and that of its reading helper process (the helper's own VmHWM) are both reported, and
+the target is judged on their sum. CPU seconds are reported per process, with the PostgreSQL
+server process of the import's session when the server runs on this machine.
 """
 
 from __future__ import annotations
