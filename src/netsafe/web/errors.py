@@ -9,6 +9,8 @@ from fastapi.exception_handlers import http_exception_handler
 from fastapi.responses import RedirectResponse, Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from netsafe.web.htmx import htmx_login_redirect, wants_fragment
+
 NON_PAGE_PREFIXES = ("/api/", "/healthz", "/openapi.json", "/static/")
 
 
@@ -27,7 +29,7 @@ async def _http_error(request: Request, error: Exception) -> Response:
     if not is_page(request):
         return await http_exception_handler(request, error)
     if error.status_code == 401:
-        return login_redirect(request)
+        return htmx_login_redirect(request) if wants_fragment(request) else login_redirect(request)
     templates = request.app.state.templates
     return templates.TemplateResponse(  # type: ignore[no-any-return]
         request,
