@@ -14,6 +14,7 @@ from netsafe.operation.risk import RiskBand
 from netsafe.web.api.operation_common import PoliceViewer, ReposDep
 from netsafe.web.auditor import AuditDep
 from netsafe.web.deps import TemplatesDep
+from netsafe.web.htmx import page_or_fragment
 from netsafe.web.operation.forms import page_answers
 from netsafe.web.operation.summary_cache import SummaryCache
 
@@ -56,7 +57,7 @@ def queue(
     page: int = Query(1, ge=1, le=100_000),
 ) -> Response:
     """Referrals awaiting a response (or all open ones) that the viewer may see, earliest
-    deadline first, a page at a time."""
+    deadline first, a page at a time (htmx: the table and pager alone)."""
     awaiting_only = show == "awaiting"
     now = datetime.now(UTC)
     with page_answers(request, "referral.list", "referral"):
@@ -70,7 +71,7 @@ def queue(
     auditor.record("referral.list", "referral", detail=f"page {page}")
     return templates.TemplateResponse(
         request,
-        "operation/queue.html",
+        page_or_fragment(request, "operation/queue.html", "operation/_queue_results.html"),
         {
             "referrals": referrals[:PAGE_SIZE],
             "has_next": len(referrals) > PAGE_SIZE,
