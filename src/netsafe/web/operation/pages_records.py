@@ -1,5 +1,6 @@
 """The warrant page (`/operation/warrants/{id}`: decision and execution) and the exhibit page
-(`/operation/exhibits/{id}`: chain of custody, hand-overs and the exhibit's triage results)."""
+(`/operation/exhibits/{id}`: chain of custody, hand-overs and the exhibit's triage results).
+A hand-over sent by htmx is answered with the custody section alone (`custody_fragment`)."""
 
 from __future__ import annotations
 
@@ -19,6 +20,7 @@ from netsafe.store.repositories.triage import SqlTriageRepository
 from netsafe.web.api.operation_common import PoliceViewer, ReposDep, visible
 from netsafe.web.auditor import AuditDep
 from netsafe.web.deps import SessionDep, TemplatesDep
+from netsafe.web.htmx import wants_fragment
 from netsafe.web.operation.forms import FormError, form_time, page_answers, redirect
 
 router = APIRouter(tags=["pages"], include_in_schema=False)
@@ -150,19 +152,54 @@ def exhibit_page(
     )
 
 
-@router.post("/operation/exhibits/{exhibit_id}/custody", dependencies=[VISIBLE_EXHIBIT])
+def custody_fragment(
+    request: Request,
+    repos: ReposDep,
+    auditor: AuditDep,
+    templates: TemplatesDep,
+    exhibit: Exhibit,
+    *,
+    notice: str | None = None,
+    error: str | None = None,
+    submitted: dict[str, str] | None = None,
+) -> Response:
+    """The custody section alone, for an htmx hand-over: the table (with the new row), the form
+    (refilled after a refusal, 422) and the holder and chain facts out of band. Audited as a read
+    of the exhibit, as the page the plain form's redirect leads to is."""
+    events = custody_events(repos.custody, exhibit)
+    auditor.record("exhibit.read", "exhibit", exhibit.id, detail="custody")
+    context = {
+        "exhibit": exhibit,
+        "events": events,
+        "check": check_custody(exhibit, events),
+        "custody_notice": notice,
+        "custody_error": error,
+        "custody_form": submitted,
+        "custody_out_of_band": True,
+    }
+    status = 422 if error else 200
+    return templates.TemplateResponse(
+        request, "operation/_custody.html", context, status_code=status
+    )
+
+
+@router.post("/operation/exhibits/{exhibit_id}/custody")
 def custody_form(
     exhibit_id: int,
     request: Request,
     viewer: PoliceViewer,
     repos: ReposDep,
     auditor: AuditDep,
+    templates: TemplatesDep,
     handed_to: Text = "",
     at: Text = "",
     location: Text = "",
     purpose: Text = "",
     seal_intact: Text = "",
+    exhibit: Exhibit = VISIBLE_EXHIBIT,
 ) -> Response:
+    """Record a hand-over; answers with a redirect to the exhibit page, or (htmx) with the
+    custody section alone."""
     back = f"/operation/exhibits/{exhibit_id}"
     try:
         with page_answers(request, "custody.create", "exhibit", exhibit_id):
@@ -179,6 +216,26 @@ def custody_form(
                 seal_intact=seal_intact == "yes",
             )
     except FormError as error:
+        if wants_fragment(request):
+            submitted = {
+                "handed_to": handed_to,
+                "at": at,
+                "location": location,
+                "purpose": purpose,
+                "seal_intact": seal_intact,
+            }
+            return custody_fragment(
+                request,
+                repos,
+                auditor,
+                templates,
+                exhibit,
+                error=error.message,
+                submitted=submitted,
+            )
         return redirect(back, error=error.message, fragment="custody")
     auditor.record("custody.create", "exhibit", exhibit_id, detail=f"to {event.handed_to}")
-    return redirect(back, notice=f"Handed over to {event.handed_to}", fragment="custody")
+    notice = f"Handed over to {event.handed_to}"
+    if wants_fragment(request):
+        return custody_fragment(request, repos, auditor, templates, exhibit, notice=notice)
+    return redirect(back, notice=notice, fragment="custody")
