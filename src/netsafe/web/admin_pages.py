@@ -2,7 +2,8 @@
 
 A reset sets a new random password, shown once to the admin to pass on, clears any lockout and
 ends the user's sessions. A TOTP reset removes a user's second factor (a lost phone) so they can
-enrol again on their Account page. Every change is audited.
+enrol again on their Account page. Every change is audited. A change sent by htmx is answered
+with the user table and its message alone (`_admin_users.html`), swapped in place.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from netsafe.store.repositories.agencies import SqlAgencyRepository
 from netsafe.store.repositories.users import SqlUserRepository
 from netsafe.web.auditor import AuditDep
 from netsafe.web.deps import SessionDep, TemplatesDep
+from netsafe.web.htmx import page_or_fragment
 from netsafe.web.policy import allow
 
 Admin = Annotated[Viewer, Depends(allow(Role.ADMIN))]
@@ -45,7 +47,8 @@ def _render(
         "error": error,
         "now": datetime.now(UTC),
     }
-    return templates.TemplateResponse(request, "admin.html", context, status_code=status_code)
+    template = page_or_fragment(request, "admin.html", "_admin_users.html")
+    return templates.TemplateResponse(request, template, context, status_code=status_code)
 
 
 @router.get("/admin", response_class=HTMLResponse)
