@@ -291,30 +291,67 @@ def seal_pending(engine: Engine, *, wait: bool = True) -> int:
     sealed = 0
     while True:
         with Session(engine) as session, session.begin():
-            repository = SqlAuditRepository(session)
-            if not wait and not repository.try_lock_head():
+            locked = not wait and SqlAuditRepository(session).try_lock_head()
+            if not wait and not locked:
                 return sealed
-            batch = seal_pending_in(session, limit=SEAL_BATCH)
+            batch = seal_pending_in(session, limit=SEAL_BATCH, locked=locked)
         sealed += batch
         if batch < SEAL_BATCH:
             return sealed
 
 
-def seal_pending_in(session: Session, *, limit: int | None = None) -> int:
+class _LockedHead:
+    """The repository with its head lock already held: `record` reuses the head read once."""
+
+    def __init__(self, repository: SqlAuditRepository, head: ChainHead) -> None:
+        self._repository = repository
+        self._head = head
+
+    def lock_head(self) -> ChainHead:
+        return self._head
+
+    def head(self) -> ChainHead:
+        return self._head
+
+    def insert(self, records: Sequence[AuditRecord]) -> None:
+        self._repository.insert(records)
+
+    def set_head(self, head: ChainHead) -> None:
+        self._repository.set_head(head)
+
+    def records(self) -> Iterator[AuditRecord]:
+        return self._repository.records()
+
+    def query(self, query: AuditQuery) -> list[AuditRecord]:
+        return self._repository.query(query)
+
+
+_PENDING_COLUMNS = (
+    "id", "at", "action", "resource_type", "resource_id", "actor_user_id", "actor",
+    "actor_agency", "request_id", "client", "outcome", "detail",
+)  # fmt: skip
+
+
+def seal_pending_in(session: Session, *, limit: int | None = None, locked: bool = False) -> int:
     """Chain pending events into the log inside `session`'s transaction (taking the head lock
-    until it ends); return how many."""
+    until it ends, unless `locked`: already taken); return how many.
+
+    The events are taken out of `audit_pending` and returned by one `DELETE … RETURNING` (safe:
+    only the head lock's holder takes them), then chained in id order."""
     repository = SqlAuditRepository(session)
-    repository.lock_head()
-    statement = select(AuditPendingRow).order_by(AuditPendingRow.id)
-    rows = session.execute(statement.limit(limit) if limit else statement).scalars().all()
+    head = repository.head() if locked else repository.lock_head()
+    table = AuditPendingRow.__table__
+    oldest = select(table.c.id).order_by(table.c.id)
+    taken = delete(AuditPendingRow).where(table.c.id.in_(oldest.limit(limit) if limit else oldest))
+    returned = session.execute(taken.returning(*(table.c[name] for name in _PENDING_COLUMNS)))
+    rows = sorted(returned, key=lambda row: int(row[0]))
     if not rows:
         return 0
-    record(repository, [_pending_event(r) for r in rows])
-    session.execute(delete(AuditPendingRow).where(AuditPendingRow.id.in_([r.id for r in rows])))
+    record(_LockedHead(repository, head), [_pending_event(row) for row in rows])
     return len(rows)
 
 
-def _pending_event(r: AuditPendingRow) -> AuditEvent:
+def _pending_event(r: Any) -> AuditEvent:
     return AuditEvent(
         at=as_utc(r.at),
         action=r.action,
