@@ -208,3 +208,32 @@ def test_a_referral_written_through_the_app_is_counted_at_once(
         )
         assert created.status_code == 201, created.text
         assert re.search(r'id="open-count">1<', client.get("/operation", headers=headers).text)
+
+
+def test_while_a_scope_is_counted_others_get_the_previous_counts() -> None:
+    clock = [0.0]
+    cache = SummaryCache(5.0, clock=lambda: clock[0])
+    scope = Scope(None, "lead")
+    cache.get(scope, lambda: _summary(1))
+    clock[0] = 10.0  # expired
+    seen: list[int] = []
+
+    def count_slowly() -> QueueSummary:
+        seen.append(cache.get(scope, lambda: _summary(99)).open)  # asked meanwhile
+        return _summary(2)
+
+    assert cache.get(scope, count_slowly).open == 2
+    assert seen == [1]
+    assert cache.get(scope, lambda: _summary(3)).open == 2  # the new counts are kept
+
+
+def test_counts_begun_before_a_write_are_not_kept() -> None:
+    cache = SummaryCache(5.0, clock=lambda: 0.0)
+    scope = Scope(None, "lead")
+
+    def count_then_a_write_commits() -> QueueSummary:
+        cache.clear()
+        return _summary(1)
+
+    assert cache.get(scope, count_then_a_write_commits).open == 1
+    assert cache.get(scope, lambda: _summary(2)).open == 2

@@ -41,27 +41,39 @@ class SummaryCache:
         self.seconds = seconds
         self._clock = clock
         self._entries: dict[Scope, tuple[float, QueueSummary]] = {}
+        self._counting: set[Scope] = set()
+        self._generation = 0
         self._lock = threading.Lock()
 
     def get(self, scope: Scope, count: Callable[[], QueueSummary]) -> QueueSummary:
-        """The scope's counts if fresh, else `count()` (kept for next time)."""
+        """The scope's counts if fresh, else `count()` (kept for next time). While one request
+        counts a scope afresh, others asking for it meanwhile get the counts it replaces (at
+        most one count per scope at a time, not one per waiting request)."""
         if self.seconds <= 0:
             return count()
         now = self._clock()
         with self._lock:
             entry = self._entries.get(scope)
-        if entry is not None and now - entry[0] < self.seconds:
-            return entry[1]
-        summary = count()
+            if entry is not None and (now - entry[0] < self.seconds or scope in self._counting):
+                return entry[1]
+            self._counting.add(scope)
+            generation = self._generation
+        try:
+            summary = count()
+        finally:
+            with self._lock:
+                self._counting.discard(scope)
         with self._lock:
-            if len(self._entries) >= MAX_ENTRIES:
-                self._entries.clear()
-            self._entries[scope] = (now, summary)
+            if generation == self._generation:
+                if len(self._entries) >= MAX_ENTRIES:
+                    self._entries.clear()
+                self._entries[scope] = (now, summary)
         return summary
 
     def clear(self) -> None:
         with self._lock:
             self._entries.clear()
+            self._generation += 1  # counts under way began before this write: not kept
 
     def clear_on_referral_writes(self, sessions: sessionmaker[Session]) -> None:
         """Clear when a session of `sessions` commits a change to a referral or its access."""
