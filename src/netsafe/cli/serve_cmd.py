@@ -13,6 +13,9 @@ def serve(
     port: int = typer.Option(8000, help="Port to listen on."),
     workers: int = typer.Option(1, min=1, help="Worker processes."),
     reload: bool = typer.Option(False, help="Reload on code changes (development)."),
+    access_log: bool = typer.Option(
+        True, help="Log every request (leave it to the TLS proxy under heavy load)."
+    ),
 ) -> None:
     """Serve the web platform and JSON API (the database must be migrated)."""
     context = command_context()
@@ -25,5 +28,6 @@ def serve(
         workers=workers,
         reload=reload,
         proxy_headers=True,
+        access_log=access_log,
         log_config=None,
     )
