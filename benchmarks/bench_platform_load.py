@@ -9,6 +9,7 @@ run; each endpoint's p95 is also given as a ratio to it.
     NETSAFE_BENCH_SCALE=0.05 python benchmarks/bench_platform_load.py   # quick: 5% of the data
     NETSAFE_BENCH_DURATION=5 NETSAFE_BENCH_CLIENTS=50 ...    # shorter runs, fewer clients
     NETSAFE_BENCH_GENERATOR=httpx ...                       # the Python generator, not wrk
+    NETSAFE_BENCH_KEEP=1 ...     # keep the schema at the end; reuse it next run (same scale)
 
 Needs PostgreSQL on 127.0.0.1:5432 (database `test`, user postgres; NETSAFE_BENCH_POSTGRES_URL
 overrides); works in a schema of its own (`bench_platform`), dropped at the end. The load comes
@@ -46,6 +47,7 @@ CLIENTS = int(os.environ.get("NETSAFE_BENCH_CLIENTS", "100"))
 DURATION = float(os.environ.get("NETSAFE_BENCH_DURATION", "15"))
 WARMUP = 2.0
 WORKERS = int(os.environ.get("NETSAFE_BENCH_WORKERS", "2"))
+KEEP = os.environ.get("NETSAFE_BENCH_KEEP", "") == "1"
 TARGET_P95_MS = 200.0
 SECRET = "bench-platform-secret-key-0123456789abcdef"  # noqa: S105 - a throwaway test key
 FORCES = ("south-wales", "gwent", "dyfed-powys", "north-wales")
@@ -66,6 +68,55 @@ def _free_port() -> int:
 
 
 # --- data -------------------------------------------------------------------------------------
+
+
+BENCH_USERS = (
+    ("bench.lead", "regional-unit", "operation-lead"),
+    ("bench.investigator", "gwent", "investigator"),
+)
+
+
+def reuse_database() -> dict[str, str] | None:
+    """With NETSAFE_BENCH_KEEP=1, the tokens of a kept schema holding this scale's data (it is
+    migrated to the current head first); None when there is none to reuse."""
+    from sqlalchemy import create_engine, func, select, text
+
+    from netsafe.settings import load_settings
+    from netsafe.store.engine import make_engine, make_session_factory, unit_of_work
+    from netsafe.store.migrate import upgrade
+    from netsafe.store.models.operation import ReferralRow
+    from netsafe.store.repositories.users import SqlUserRepository
+    from netsafe.web.tokens import issue_bearer_token
+
+    if not KEEP:
+        return None
+    admin = create_engine(POSTGRES_URL)
+    with admin.connect() as connection:
+        exists = connection.scalar(
+            text("SELECT 1 FROM information_schema.schemata WHERE schema_name = :s"), {"s": SCHEMA}
+        )
+    admin.dispose()
+    if not exists:
+        return None
+    engine = make_engine(_schema_url())
+    try:
+        upgrade(engine)
+        settings = load_settings(env="production", database_url=_schema_url(), secret_key=SECRET)
+        with unit_of_work(make_session_factory(engine)) as session:
+            if session.scalar(select(func.count()).select_from(ReferralRow)) != REFERRALS:
+                return None
+            users = SqlUserRepository(session)
+            found = {name: users.by_username(name) for name, _agency, _role in BENCH_USERS}
+    finally:
+        engine.dispose()
+    if any(user is None for user in found.values()):
+        return None
+    print(f"  reusing the kept schema {SCHEMA} ({REFERRALS:,} referrals)", flush=True)
+    return {
+        name: issue_bearer_token(settings, user.id, user.security_stamp)
+        for name, user in found.items()
+        if user is not None
+    }
 
 
 def prepare_database() -> dict[str, str]:
@@ -95,13 +146,12 @@ def prepare_database() -> dict[str, str]:
     tokens = {}
     with unit_of_work(make_session_factory(engine)) as session:
         ensure_agencies(SqlAgencyRepository(session))
-        for name, agency, role in (
-            ("bench.lead", "regional-unit", Role.OPERATION_LEAD),
-            ("bench.investigator", "gwent", Role.INVESTIGATOR),
-        ):
+        for name, agency, role in BENCH_USERS:
             stamp = secrets.token_hex(8)
             user = SqlUserRepository(session).add(
-                NewUser(name, agency, role, "bench-uses-minted-tokens", stamp, datetime.now(UTC))
+                NewUser(
+                    name, agency, Role(role), "bench-uses-minted-tokens", stamp, datetime.now(UTC)
+                )
             )
             tokens[name] = issue_bearer_token(settings, user.id, stamp)
 
@@ -370,7 +420,8 @@ def main() -> int:
         f"{DURATION:.0f} s per endpoint (after {WARMUP:.0f} s warm-up), {WORKERS} server workers",
         flush=True,
     )
-    tokens = prepare_database()
+    started, load_at_start = time.perf_counter(), os.getloadavg()[0]
+    tokens = reuse_database() or prepare_database()
     lead = {"Authorization": f"Bearer {tokens['bench.lead']}"}
     force = {"Authorization": f"Bearer {tokens['bench.investigator']}"}
     lookup = json.dumps(
@@ -409,7 +460,8 @@ def main() -> int:
                 )
         finally:
             stop_server(server)
-    drop_schema()
+    if not KEEP:
+        drop_schema()
     reference = results[0][1]["p95_ms"]
     print(f"\nagainst the reference (/healthz p95 {reference:.1f} ms):")
     missed = 0
@@ -424,7 +476,8 @@ def main() -> int:
     print(f"\n{len(results) - 1 - missed} of {len(results) - 1} endpoints met the target")
     print(
         f"load generator: {results[0][1]['generator']}; machine load average at the end: "
-        f"{os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs"
+        f"{os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs (at the start: {load_at_start:.1f}); "
+        f"whole run {time.perf_counter() - started:.0f} s"
     )
     return 0
 
