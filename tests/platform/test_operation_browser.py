@@ -172,7 +172,8 @@ def test_the_whole_journey_in_chromium(served: tuple[str, str]) -> None:
         page.get_by_label("Handed to").fill("exhibits.officer")
         page.get_by_label("Where").fill("Gwent property store")
         page.get_by_label("Purpose").fill("Storage")
-        submit("Record hand-over")
+        page.get_by_role("button", name="Record hand-over").click()  # htmx: in place, no load
+        expect(page.locator("#custody-notice")).to_have_text("Handed over to exhibits.officer")
         expect(page.locator("#holder")).to_contain_text("exhibits.officer")
         expect(page.locator("#chain")).to_have_text("unbroken")
         shot("exhibit-with-triage")
