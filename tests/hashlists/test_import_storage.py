@@ -151,6 +151,18 @@ def test_helper_process_reading_gives_the_same_entries(tmp_path: Path) -> None:
     assert [tuple(e) for batch in reading.batches() for e in batch] == [tuple(e) for e in entries]
 
 
+def test_helper_process_reads_hash_sets_and_skips_as_in_process(tmp_path: Path) -> None:
+    path = write_vics(tmp_path / "l.json", make_entries(700, seed=6))
+    path.write_bytes(path.read_bytes().replace(b'"Category": 2,', b'"Category": 77,'))
+    helper = ListReading(path, ListFormat.AUTO, CATEGORIES, skip_invalid=True, background=True)
+    here = ListReading(path, ListFormat.AUTO, CATEGORIES, skip_invalid=True, background=False)
+    assert list(helper.batches()) == list(here.batches())
+    assert helper.skipped == here.skipped
+    assert helper.skipped.count > 0
+    assert helper.helper_peak_rss_mb is not None
+    assert helper.helper_peak_rss_mb > 0
+
+
 def test_skip_invalid_imports_the_rest(engine: Engine, tmp_path: Path) -> None:
     factory = make_session_factory(engine)
     entries = make_entries(100, seed=5)
