@@ -319,3 +319,24 @@ def test_htmx_without_a_session_is_sent_to_the_login_page(client: TestClient) ->
     assert client.get("/operation/queue", headers=elsewhere).headers["hx-redirect"] == (
         "/login?next=%2Fsteal%3Fx%3D1"
     )
+
+
+def test_htmx_hand_over_keeps_the_access_rules(
+    client: TestClient, engine: Engine, settings: Settings
+) -> None:
+    add_user(engine, "gwent.investigator")
+    add_user(engine, "nw.investigator", agency="north-wales")
+    add_user(engine, "helpline", agency="charity", role=Role.HELPLINE)
+    exhibit_url = _exhibit(client, log_in(client, settings, "gwent.investigator"))
+    form = {"handed_to": "someone.else", "location": "Elsewhere"}
+    for username, status in (("nw.investigator", 404), ("helpline", 403)):
+        client.cookies.clear()
+        csrf = log_in(client, settings, username)
+        refused = client.post(
+            f"{exhibit_url}/custody", headers=HX | {"X-CSRF-Token": csrf}, data=form
+        )
+        assert refused.status_code == status
+        assert "hx-swap-oob" not in refused.text
+    denied = [a for a in audit_actions(engine) if a[3] == "denied"]
+    assert len(denied) == 2
+    assert not [a for a in audit_actions(engine) if a[0] == "custody.create"]
