@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import tempfile
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -55,6 +56,9 @@ class KnownFiles:
 
     def __call__(self) -> Matcher:
         return self
+
+    def match_many(self, fps: Sequence[Any]) -> list[KnownFileOutcome]:
+        return [self.match(fp) for fp in fps]
 
     def match(self, fp: Any) -> KnownFileOutcome:
         categories = dict(self.known)
