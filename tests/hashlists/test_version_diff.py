@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from collections import Counter
 
+import numpy as np
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from netsafe.hashlists.model import HashEntry
-from netsafe.hashlists.version_diff import VersionDiff, content_key, content_keys
+from netsafe.hashlists.version_diff import VersionDiff, _as_int32, content_key, content_keys
 
 POOL = [HashEntry(md5=bytes([n]) * 16, category="A") for n in range(8)]
 
@@ -49,3 +51,12 @@ def test_content_key_is_the_same_for_equal_entries_and_sees_every_field() -> Non
         assert content_key(entry._replace(**{field: "other"})) != content_key(entry)
     assert content_key(entry._replace(md5=b"\x02" * 16)) != content_key(entry)
     assert content_keys([entry, tuple(entry)]).tolist() == [content_key(entry)] * 2  # type: ignore[list-item]
+
+
+@pytest.mark.parametrize("count", [0, 1, 7, (1 << 20) + 3, 3 << 20])
+def test_read_order_narrowed_to_int32_in_place_keeps_every_value(count: int) -> None:
+    order = np.random.default_rng(count).permutation(count).astype(np.int64)
+    expected = order.copy()
+    narrowed = _as_int32(order)
+    assert narrowed.dtype == np.int32
+    assert np.array_equal(narrowed, expected)
