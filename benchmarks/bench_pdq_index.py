@@ -3,8 +3,9 @@ recall against brute force; FAISS measured on the same data for comparison.
 
 Data (seeded): random 256-bit hashes, of which 10,000 are planted near-duplicates (1–31 bits from
 another stored hash). Queries: 10,000 near copies of stored hashes (0–31 bits away) and 10,000
-random hashes. NetSafe's PdqIndex (multi-index hashing over numpy arrays) is built and queried in
-this process; recall is checked against a numpy brute-force scan on a sample of queries. FAISS
+random hashes. NetSafe's PdqIndex (multi-index hashing, a compiled kernel) is built and queried
+in this process — one thread, two threads, and two forked processes sharing the index; recall is
+checked against a plain numpy brute-force scan on a sample of queries. FAISS
 IndexBinaryFlat and IndexBinaryMultiHash (16 × 16 bits, nflip 1: python-threatexchange's
 configuration) run in child processes so their memory is measured apart.
 Targets: >= 10,000 queries/s, recall 100%, peak RSS < 1.5 GB.
