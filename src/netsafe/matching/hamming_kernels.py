@@ -72,11 +72,13 @@ prefetch = t.cast(t.Callable[[npt.NDArray[t.Any], int], None], intrinsic(_prefet
 
 
 def _distance_py(words: Words, row: int, q0: int, q1: int, q2: int, q3: int) -> int:
+    """Bits that differ between row `row` of flat `words` (4 uint64 a row) and q0..q3."""
+    at = 4 * row
     distance: int = (
-        popcount64(words[row, 0] ^ q0)
-        + popcount64(words[row, 1] ^ q1)
-        + popcount64(words[row, 2] ^ q2)
-        + popcount64(words[row, 3] ^ q3)
+        popcount64(words[at] ^ q0)
+        + popcount64(words[at + 1] ^ q1)
+        + popcount64(words[at + 2] ^ q2)
+        + popcount64(words[at + 3] ^ q3)
     )
     return distance
 
@@ -165,13 +167,7 @@ def _table_search(
         for i in range(n):
             if i + PREFETCH < n:
                 prefetch(words, 4 * rows[i + PREFETCH])
-            at = 4 * rows[i]
-            distance = (
-                popcount64(words[at] ^ q0)
-                + popcount64(words[at + 1] ^ q1)
-                + popcount64(words[at + 2] ^ q2)
-                + popcount64(words[at + 3] ^ q3)
-            )
+            distance = _distance(words, rows[i], q0, q1, q2, q3)
             if distance <= max_distance:
                 seen = False
                 for k in range(mine, len(found_r)):
@@ -190,13 +186,13 @@ def _table_search(
 
 
 def _scan(words: Words, queries: Words, max_distance: int) -> Found:
-    """Brute force: every query against every row."""
+    """Brute force: every query against every row (`words` flat, 4 uint64 a row)."""
     found_q: list[int] = []
     found_r: list[int] = []
     found_d: list[int] = []
     for q in range(queries.shape[0]):
         q0, q1, q2, q3 = queries[q, 0], queries[q, 1], queries[q, 2], queries[q, 3]
-        for row in range(words.shape[0]):
+        for row in range(words.shape[0] // 4):
             distance = _distance(words, row, q0, q1, q2, q3)
             if distance <= max_distance:
                 found_q.append(q)
@@ -252,4 +248,4 @@ def scan(words: Words, queries: Words, max_distance: int) -> Found:
     """(query number, row, distance) of every row within `max_distance`, by brute force."""
     if not len(words) or not len(queries):
         return np.empty(0, np.int64), np.empty(0, np.int64), np.empty(0, np.int32)
-    return _scan_compiled(np.asarray(words), np.ascontiguousarray(queries), max_distance)
+    return _scan_compiled(_flat(words), np.ascontiguousarray(queries), max_distance)
