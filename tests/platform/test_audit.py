@@ -3,7 +3,6 @@ PostgreSQL never fork the chain, and the queued-at-commit path writes nothing on
 
 from __future__ import annotations
 
-import threading
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -22,6 +21,7 @@ from netsafe.operation.audit import (
 from netsafe.store.engine import make_session_factory, unit_of_work
 from netsafe.store.models.platform import AuditPendingRow, AuditRow
 from netsafe.store.repositories.audit import SqlAuditRepository, append_at_commit, seal_pending
+from tests.platform.platform_helpers import append_concurrently
 
 T0 = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
 
@@ -172,25 +172,7 @@ def test_concurrent_appends_never_fork_the_chain(engine: Engine) -> None:
     if engine.dialect.name != "postgresql":
         pytest.skip("concurrent writers are a PostgreSQL deployment concern")
     factory = make_session_factory(engine)
-    errors: list[BaseException] = []
-    start = threading.Barrier(8)
-
-    def writer(worker: int) -> None:
-        try:
-            start.wait()
-            for n in range(25):
-                with unit_of_work(factory) as session:
-                    session.execute(text("SELECT 1"))  # a transaction that did other work first
-                    append_at_commit(session, [event(worker * 100 + n)])
-        except BaseException as error:
-            errors.append(error)
-
-    threads = [threading.Thread(target=writer, args=(w,)) for w in range(8)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    assert errors == []
+    assert append_concurrently(engine, event) == []
     seal_pending(engine)  # any event whose own seal found the head busy
     with unit_of_work(factory) as session:
         result = verify(SqlAuditRepository(session))

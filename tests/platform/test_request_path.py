@@ -13,7 +13,7 @@ from types import SimpleNamespace
 import pytest
 from fastapi.testclient import TestClient
 from jinja2 import Environment
-from sqlalchemy import Engine, func, select, text
+from sqlalchemy import Engine, func, select
 
 from netsafe.operation.access import Scope
 from netsafe.operation.audit import AuditEvent, verify
@@ -23,12 +23,12 @@ from netsafe.settings import Settings
 from netsafe.store.engine import make_session_factory, unit_of_work
 from netsafe.store.models.platform import AuditPendingRow, AuditRow
 from netsafe.store.repositories import audit as audit_store
-from netsafe.store.repositories.audit import SqlAuditRepository, append_at_commit
+from netsafe.store.repositories.audit import SqlAuditRepository
 from netsafe.web.app import create_app
 from netsafe.web.operation.summary_cache import SummaryCache
 from netsafe.web.template_filters import install_template_filters
 from netsafe.web.tokens import issue_bearer_token
-from tests.platform.platform_helpers import add_user
+from tests.platform.platform_helpers import add_user, append_concurrently
 
 T0 = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
 
@@ -76,25 +76,7 @@ def test_concurrent_requests_leave_no_event_unsealed(engine: Engine) -> None:
     if engine.dialect.name != "postgresql":
         pytest.skip("concurrent writers are a PostgreSQL deployment concern")
     factory = make_session_factory(engine)
-    errors: list[BaseException] = []
-    start = threading.Barrier(8)
-
-    def writer(worker: int) -> None:
-        try:
-            start.wait()
-            for n in range(25):
-                with unit_of_work(factory) as session:
-                    session.execute(text("SELECT 1"))
-                    append_at_commit(session, [event(worker * 100 + n)])
-        except BaseException as error:
-            errors.append(error)
-
-    threads = [threading.Thread(target=writer, args=(w,)) for w in range(8)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    assert errors == []
+    assert append_concurrently(engine, event) == []
     with unit_of_work(factory) as session:  # no seal_pending here: the commits' seals did it all
         assert session.scalar(select(func.count()).select_from(AuditPendingRow)) == 0
         result = verify(SqlAuditRepository(session))

@@ -75,23 +75,7 @@ def _to_domain(row: Any) -> AuditRecord:
 
 
 def _to_row(rec: AuditRecord) -> dict[str, object]:
-    e = rec.event
-    return {
-        "id": rec.seq,
-        "at": as_utc(e.at),
-        "action": e.action,
-        "resource_type": e.resource_type,
-        "resource_id": e.resource_id,
-        "actor_user_id": e.actor_user_id,
-        "actor": e.actor,
-        "actor_agency": e.actor_agency,
-        "request_id": e.request_id,
-        "client": e.client,
-        "outcome": e.outcome,
-        "detail": e.detail,
-        "prev_hash": rec.prev_hash,
-        "hash": rec.hash,
-    }
+    return {"id": rec.seq, **_event_values(rec.event), "prev_hash": rec.prev_hash, "hash": rec.hash}
 
 
 class SqlAuditRepository:
@@ -172,7 +156,8 @@ class SqlAuditRepository:
         return [_to_domain(row) for row in self._session.scalars(statement)]
 
 
-def _pending_values(e: AuditEvent) -> dict[str, object]:
+def _event_values(e: AuditEvent) -> dict[str, object]:
+    """An event's columns, shared by `audit_log` and `audit_pending`."""
     return {
         "at": as_utc(e.at),
         "action": e.action,
@@ -205,7 +190,7 @@ def append_at_commit(session: Session, events: Sequence[AuditEvent]) -> None:
 def _write_pending(session: Session) -> None:
     pending: list[AuditEvent] = session.info.get(_PENDING) or []
     if pending:
-        rows = [_pending_values(e) for e in pending]
+        rows = [_event_values(e) for e in pending]
         pending.clear()
         session.execute(insert(AuditPendingRow), rows)
         session.info[_WROTE_PENDING] = True
