@@ -15,19 +15,16 @@ from typing import Any
 
 import pytest
 
-from netsafe.operation.agencies import ensure_agencies
 from netsafe.operation.exhibits import record_exhibit
 from netsafe.operation.referrals import NewReferral, create_referral, record_response
 from netsafe.operation.roles import Role, Viewer
-from netsafe.operation.users import create_user
 from netsafe.settings import load_settings
 from netsafe.store.engine import make_engine, make_session_factory, unit_of_work
 from netsafe.store.migrate import upgrade
-from netsafe.store.repositories.agencies import SqlAgencyRepository
 from netsafe.store.repositories.operation import case_repositories
-from netsafe.store.repositories.users import SqlUserRepository
 from netsafe.web.app import create_app
 from tests.browser_support import BROWSER_MARKS, CHROMIUM, CHROMIUM_ARGS, serve_in_thread
+from tests.platform.platform_helpers import add_user
 
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "htmx"
 PASSWORD = "htmx-browser-password-42"
@@ -44,17 +41,10 @@ def served(tmp_path: Path) -> Iterator[tuple[str, int]]:
     engine = make_engine(database_url)
     upgrade(engine)
     now = datetime.now(UTC)
+    add_user(
+        engine, "gwent.investigator", agency="gwent", role=Role.INVESTIGATOR, password=PASSWORD
+    )
     with unit_of_work(make_session_factory(engine)) as session:
-        ensure_agencies(SqlAgencyRepository(session))
-        create_user(
-            SqlUserRepository(session),
-            SqlAgencyRepository(session),
-            username="gwent.investigator",
-            agency="gwent",
-            role="investigator",
-            password=PASSWORD,
-            now=now,
-        )
         repos = case_repositories(session)
         made = [
             create_referral(

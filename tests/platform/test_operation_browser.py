@@ -11,22 +11,19 @@ from __future__ import annotations
 
 import shutil
 from collections.abc import Iterator
-from datetime import UTC, datetime
 from pathlib import Path
 from urllib.parse import unquote_plus
 
 import pytest
 
-from netsafe.operation.agencies import ensure_agencies
-from netsafe.operation.users import create_user
+from netsafe.operation.roles import Role
 from netsafe.settings import load_settings
 from netsafe.store.engine import make_engine, make_session_factory, unit_of_work
 from netsafe.store.migrate import upgrade
-from netsafe.store.repositories.agencies import SqlAgencyRepository
-from netsafe.store.repositories.users import SqlUserRepository
 from netsafe.web.app import create_app
 from tests.browser_support import BROWSER_MARKS, CHROMIUM, CHROMIUM_ARGS, serve_in_thread
 from tests.platform.operation_triage import store_triage_run
+from tests.platform.platform_helpers import add_user
 
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "operation-journey"
 PASSWORD = "correct-horse-battery-staple-7"
@@ -40,17 +37,9 @@ def served(tmp_path: Path) -> Iterator[tuple[str, str]]:
     database_url = f"sqlite:///{tmp_path / 'journey.db'}"
     engine = make_engine(database_url)
     upgrade(engine)
-    with unit_of_work(make_session_factory(engine)) as session:
-        ensure_agencies(SqlAgencyRepository(session))
-        create_user(
-            SqlUserRepository(session),
-            SqlAgencyRepository(session),
-            username="gwent.investigator",
-            agency="gwent",
-            role="investigator",
-            password=PASSWORD,
-            now=datetime.now(UTC),
-        )
+    add_user(
+        engine, "gwent.investigator", agency="gwent", role=Role.INVESTIGATOR, password=PASSWORD
+    )
     engine.dispose()
     settings = load_settings(
         env="test",

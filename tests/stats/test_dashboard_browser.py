@@ -7,23 +7,21 @@ from __future__ import annotations
 
 import shutil
 from collections.abc import Iterator
-from datetime import UTC, date, datetime
+from datetime import date
 from pathlib import Path
 
 import pytest
 
 from netsafe.demo.seed import seed_demo_operation
-from netsafe.operation.agencies import ensure_agencies
-from netsafe.operation.users import create_user
+from netsafe.operation.roles import Role
 from netsafe.prevention.code_words import CodeWordHasher
 from netsafe.settings import load_settings
 from netsafe.store.engine import make_engine, make_session_factory, unit_of_work
 from netsafe.store.migrate import upgrade
-from netsafe.store.repositories.agencies import SqlAgencyRepository
 from netsafe.store.repositories.demo import SqlDemoLedger, SqlDemoWriter
-from netsafe.store.repositories.users import SqlUserRepository
 from netsafe.web.app import create_app
 from tests.browser_support import BROWSER_MARKS, CHROMIUM, CHROMIUM_ARGS, serve_in_thread
+from tests.platform.platform_helpers import add_user
 
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "stats-dashboard"
 PASSWORD = "correct-horse-battery-staple-8"
@@ -37,17 +35,8 @@ def served(tmp_path: Path) -> Iterator[str]:
     database_url = f"sqlite:///{tmp_path / 'stats.db'}"
     engine = make_engine(database_url)
     upgrade(engine)
+    add_user(engine, "analyst.one", agency="regional-unit", role=Role.ANALYST, password=PASSWORD)
     with unit_of_work(make_session_factory(engine)) as session:
-        ensure_agencies(SqlAgencyRepository(session))
-        create_user(
-            SqlUserRepository(session),
-            SqlAgencyRepository(session),
-            username="analyst.one",
-            agency="regional-unit",
-            role="analyst",
-            password=PASSWORD,
-            now=datetime.now(UTC),
-        )
         seed_demo_operation(
             SqlDemoWriter(session),
             SqlDemoLedger(session),
