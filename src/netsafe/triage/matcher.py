@@ -31,12 +31,11 @@ class MatchOutcomeLike(Protocol):
 
 
 class Matcher(Protocol):
-    """Matches a fingerprint against every list; known-good (ignore) lists answer first."""
-
-    def match(self, fp: Any) -> MatchOutcomeLike: ...
+    """Matches fingerprints against every list, a batch at a time; known-good (ignore) lists
+    answer first."""
 
     def match_many(self, fps: Sequence[Any]) -> Sequence[MatchOutcomeLike]:
-        """`match` for each fingerprint, in order (triage matches a batch at a time)."""
+        """One outcome for each fingerprint, in order."""
         ...
 
 
