@@ -18,7 +18,7 @@ import subprocess
 import uuid
 from pathlib import Path
 
-from sqlalchemy import Engine, create_engine, make_url, text
+from sqlalchemy import URL, Engine, create_engine, make_url, text
 
 from netsafe.store.engine import make_engine
 from netsafe.store.migrate import upgrade
@@ -57,8 +57,8 @@ class PostgresTemplate:
                 connection.execute(text(f'DROP SCHEMA IF EXISTS "{self.name}" CASCADE'))
             admin.dispose()
 
-    def _dump(self, url: object) -> str:
-        plain_url = url.render_as_string(hide_password=False)  # type: ignore[attr-defined]
+    def _dump(self, url: URL) -> str:
+        plain_url = url.render_as_string(hide_password=False)
         dump = subprocess.run(
             ["pg_dump", "--no-owner", "--no-privileges", "--inserts", "-n", self.name, plain_url],
             check=True,
