@@ -1,9 +1,10 @@
 """SQL implementation of `netsafe.hashlists.repository.HashListRepository`.
 
 Entries are written in batches straight through the DBAPI connection of the caller's session
-(same transaction): `executemany` on SQLite, `COPY` on PostgreSQL. Entry ids are consecutive
-per batch, from the table's current maximum; on PostgreSQL the table is locked against other
-writers for the rest of the transaction, so two imports cannot hand out the same ids.
+(same transaction): `executemany` of 50-row INSERTs on SQLite, `COPY` on PostgreSQL. Entry ids
+are consecutive per batch, from the table's current maximum; on PostgreSQL the table is locked
+against other writers for the rest of the transaction, so two imports cannot hand out the same
+ids.
 """
 
 from __future__ import annotations
@@ -36,31 +37,50 @@ _ENTRY_COLUMNS = [getattr(HashListEntryRow, name) for name in ENTRY_FIELDS]
 #: every value as one of the cheap types, with an "absent" marker turned back into NULL by SQL:
 #: an empty blob for hashes, '' for texts (readers never keep an empty text: blank means absent),
 #: -1 for the size and the flag (sizes are never negative).
-_SQLITE_VALUES = (
-    "NULLIF(?1, x''), NULLIF(?2, x''), NULLIF(?3, x''), NULLIF(?4, x''), ?5, NULLIF(?6, -1), "
-    "NULLIF(?7, ''), NULLIF(?8, -1), NULLIF(?9, ''), NULLIF(?10, '')"
+_SQLITE_ROW = (
+    "NULLIF(?, x''), NULLIF(?, x''), NULLIF(?, x''), NULLIF(?, x''), ?, NULLIF(?, -1), "
+    "NULLIF(?, ''), NULLIF(?, -1), NULLIF(?, ''), NULLIF(?, '')"
 )
+#: Rows per INSERT statement: one statement of many rows runs a third fewer instructions per row
+#: than one row per statement (fewer statement steps and resets); 500 parameters stay far under
+#: SQLite's limit of 32,766.
+_SQLITE_ROWS_PER_STATEMENT = 50
 _NO_BLOB = bytearray()
 
 
-def _sqlite_parameters(entries: Sequence[EntryRow]) -> list[tuple[object, ...]]:
-    """`entries` as SQLite bind parameters of cheap types (see `_SQLITE_VALUES`)."""
+def _sqlite_insert(list_id: int, revision: int, rows: int) -> str:
+    """INSERT of `rows` entries of one list and revision (ids left to SQLite: the next rowids)."""
+    values = ", ".join([f"({int(list_id)}, {int(revision)}, {_SQLITE_ROW})"] * rows)
+    return f"INSERT INTO hashlist_entries (list_id, revision, {_COLUMNS}) VALUES {values}"  # noqa: S608
+
+
+def _sqlite_parameters(entries: Sequence[EntryRow], rows: int) -> list[tuple[object, ...]]:
+    """`entries` as SQLite bind parameters of cheap types (see `_SQLITE_ROW`), the values of
+    `rows` entries in each tuple (of the entries left at the end, in the last one)."""
     none = _NO_BLOB
-    return [
-        (
-            none if md5 is None else bytearray(md5),
-            none if sha1 is None else bytearray(sha1),
-            none if sha256 is None else bytearray(sha256),
-            none if pdq is None else bytearray(pdq),
-            category,
-            -1 if size is None else size,
-            "" if series is None else series,
-            -1 if victim is None else int(victim),
-            "" if comments is None else comments,
-            "" if source_id is None else source_id,
-        )
-        for md5, sha1, sha256, pdq, category, size, series, victim, comments, source_id in entries
-    ]
+    statements = []
+    for start in range(0, len(entries), rows):
+        values: list[object] = []
+        add = values.extend
+        for md5, sha1, sha256, pdq, category, size, series, victim, comments, source_id in entries[
+            start : start + rows
+        ]:
+            add(
+                (
+                    none if md5 is None else bytearray(md5),
+                    none if sha1 is None else bytearray(sha1),
+                    none if sha256 is None else bytearray(sha256),
+                    none if pdq is None else bytearray(pdq),
+                    category,
+                    -1 if size is None else size,
+                    "" if series is None else series,
+                    -1 if victim is None else int(victim),
+                    "" if comments is None else comments,
+                    "" if source_id is None else source_id,
+                )
+            )
+        statements.append(tuple(values))
+    return statements
 
 
 def _to_domain(row: HashListRow) -> HashList:
@@ -142,15 +162,20 @@ class SqlHashListRepository:
         assert dbapi is not None
         if self._postgres:
             return self._copy(dbapi, int(list_id), int(revision), entries)
+        rows = _SQLITE_ROWS_PER_STATEMENT
+        parameters = _sqlite_parameters(entries, rows)
+        whole = len(entries) // rows
         cursor = dbapi.cursor()
         try:
-            # The id is left out: SQLite gives each row MAX(rowid) + 1. Once the first row is in,
-            # this transaction holds the write lock, so the batch's ids are the last ones.
-            cursor.executemany(
-                f"INSERT INTO hashlist_entries (list_id, revision, {_COLUMNS}) "  # noqa: S608
-                f"VALUES ({int(list_id)}, {int(revision)}, {_SQLITE_VALUES})",
-                _sqlite_parameters(entries),
-            )
+            # The id is left out: SQLite gives each row MAX(rowid) + 1, in the order of the
+            # VALUES. Once the first row is in, this transaction holds the write lock, so the
+            # batch's ids are the last ones.
+            if whole:
+                cursor.executemany(_sqlite_insert(list_id, revision, rows), parameters[:whole])
+            if len(entries) % rows:
+                cursor.execute(
+                    _sqlite_insert(list_id, revision, len(entries) % rows), parameters[whole]
+                )
             cursor.execute("SELECT MAX(id) FROM hashlist_entries")
             last = int(cursor.fetchone()[0])  # type: ignore[index]
         finally:
