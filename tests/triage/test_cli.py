@@ -148,3 +148,31 @@ def test_bad_usage_exits_2(
     done = run_cli(capsys, monkeypatch, "triage", *filled, "--workers", "0")
     assert done.exit_code == 2
     assert message in done.stderr
+
+
+def test_hashes_auto_follows_the_lists_and_an_explicit_choice_must_cover_them(
+    tmp_path: Path,
+    cli_env: Settings,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+    known: Known,
+) -> None:
+    _import_list(tmp_path, capsys, monkeypatch, known)  # MD5 entries and one PDQ entry
+    folder = tmp_path / "folder"
+    folder.mkdir()
+    (folder / "a.jpg").write_bytes(known.image_a)
+    (folder / "notes.txt").write_bytes(b"benign generated notes\n" * 50)
+    args = ["triage", str(folder), "--exhibit", "SWP/HASH/1", "--workers", "0", "--json"]
+    done = run_cli(capsys, monkeypatch, *args, "--out", str(tmp_path / "auto"))
+    assert done.exit_code == 0, done.stderr
+    summary = done.json()
+    assert summary["hashes"]["every_file"] == ["md5"]
+    assert summary["files_matched"] == 1
+    refused = run_cli(
+        capsys, monkeypatch, *args, "--hashes", "sha256", "--out", str(tmp_path / "x")
+    )
+    assert refused.exit_code == 2
+    assert "would miss list entries that carry only md5" in refused.stderr
+    every = run_cli(capsys, monkeypatch, *args, "--hashes", "all", "--out", str(tmp_path / "all"))
+    assert every.exit_code == 0, every.stderr
+    assert every.json()["hashes"]["every_file"] == ["md5", "sha1", "sha256"]

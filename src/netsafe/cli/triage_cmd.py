@@ -17,10 +17,11 @@ from netsafe.cli.context import CommandContext, command_context
 from netsafe.cli.hashlist_cmd import index_folder
 from netsafe.cli.output import JSON_OPTION_HELP, BadInputError, emit
 from netsafe.cli.triage_progress import RichTriageProgress
-from netsafe.hashlists.index_sync import sync_index
+from netsafe.hashlists.index_sync import crypto_patterns, sync_index
 from netsafe.hashlists.model import HashList
 from netsafe.reports.triage_reports import ReportSink
 from netsafe.settings import Settings
+from netsafe.signals.crypto import choose_hashes
 from netsafe.store.repositories.hashlists import SqlHashListRepository
 from netsafe.store.repositories.triage import SqlTriageRepository
 from netsafe.triage.journal import JournalError
@@ -58,6 +59,13 @@ def triage(
     verify: bool = typer.Option(
         True, "--verify/--no-verify", help="Hash whole disk images (E01: check the stored MD5)."
     ),
+    hashes: str = typer.Option(
+        "auto",
+        "--hashes",
+        help="Cryptographic hashes of every file: auto (the cheapest set that still finds every "
+        "exact match in the lists), all, or a list such as md5,sha1. Images, archive members "
+        "and matched files always get md5, sha1 and sha256.",
+    ),
     pdf: bool = typer.Option(True, "--pdf/--no-pdf", help="Write report.pdf."),
     as_json: bool = typer.Option(False, "--json", help=JSON_OPTION_HELP),
 ) -> None:
@@ -67,7 +75,8 @@ def triage(
     plans = _plans(settings, sources, exhibit, case, out, verify)
     context.require_migrated()
     lists = _lists(context)
-    config = ScanConfig(*index_matcher(index_folder(context)))
+    chosen = _hashes(hashes, index_folder(context))
+    config = ScanConfig(*index_matcher(index_folder(context)), hashes=chosen)
     runner = _runner(settings, workers, scheduler)
     summaries: list[dict[str, Any]] = []
     try:
@@ -138,6 +147,13 @@ def _lists(context: CommandContext) -> list[dict[str, Any]]:
         repository = SqlHashListRepository(session)
         sync_index(index_folder(context), repository)
         return [_describe(hash_list) for hash_list in repository.all()]
+
+
+def _hashes(choice: str, index: Path) -> tuple[str, ...]:
+    try:
+        return choose_hashes(choice, crypto_patterns(index))
+    except ValueError as error:
+        raise BadInputError(f"--hashes: {error}") from error
 
 
 def _describe(hash_list: HashList) -> dict[str, Any]:

@@ -88,7 +88,11 @@ class ListIndex:
         self.pdq.save(staging / "pdq")
         self.catalog.save(staging)
         lists = [{**asdict(hl), "action": hl.action.value} for hl in self.lists.values()]
-        manifest = {"format": FORMAT_VERSION, "lists": lists}
+        manifest = {
+            "format": FORMAT_VERSION,
+            "lists": lists,
+            "crypto_patterns": self.crypto_patterns(),
+        }
         (staging / "lists.json").write_text(json.dumps(manifest, indent=2), encoding="utf-8")
         old = folder.with_name(folder.name + ".old")
         shutil.rmtree(old, ignore_errors=True)
@@ -96,6 +100,24 @@ class ListIndex:
             folder.rename(old)
         staging.rename(folder)
         shutil.rmtree(old, ignore_errors=True)
+
+    def crypto_patterns(self) -> list[list[str]]:
+        """Each distinct combination of cryptographic hashes the indexed entries carry (e.g.
+        [["md5", "sha1"], ["sha256"]]): what `cheapest_cover` needs to choose which hashes a
+        triage computes. Entries with PDQ only carry none and are left out."""
+        ids = self.catalog.ids
+        masks = np.zeros(len(ids), dtype=np.uint8)
+        for bit, signal in enumerate(EXACT_SIGNALS):
+            held = self.exact[signal].entry_ids()
+            at = np.searchsorted(ids, held)
+            known = at < len(ids)
+            at = at[known][ids[at[known]] == held[known]]
+            masks[at] |= np.uint8(1 << bit)
+        return [
+            [signal for bit, signal in enumerate(EXACT_SIGNALS) if int(mask) >> bit & 1]
+            for mask in np.unique(masks).tolist()
+            if mask
+        ]
 
     def matcher(self) -> ListMatcher:
         return ListMatcher(self.lists, self.exact, self.pdq, self.catalog)
@@ -185,6 +207,16 @@ def sync_index(folder: Path, repository: HashListRepository) -> IndexChanges:
         if changes.changed or not folder.exists():
             index.save(folder)
     return changes
+
+
+def crypto_patterns(folder: Path) -> list[list[str]]:
+    """`ListIndex.crypto_patterns` of the index saved in `folder`, from its manifest (an index
+    saved before the manifest held them is loaded to compute them)."""
+    try:
+        manifest = json.loads((folder / "lists.json").read_text(encoding="utf-8"))
+        return [list(pattern) for pattern in manifest["crypto_patterns"]]
+    except (OSError, ValueError, KeyError, TypeError):
+        return ListIndex.load(folder).crypto_patterns()
 
 
 def load_matcher(folder: Path, repository: HashListRepository) -> ListMatcher:

@@ -63,6 +63,11 @@ class ExactIndex:
         if self._pending_count > max(self.MERGE_AT, len(self._ids) // 16):
             self._flush()
 
+    def entry_ids(self) -> IdArray:
+        """The id of every entry held (an entry with several digests is not possible: one each)."""
+        pending = [i for ids in self._pending.values() for i in ids]
+        return np.concatenate([self._ids, np.asarray(pending, dtype=np.int64)])
+
     def remove(self, ids: Iterable[int] | npt.ArrayLike) -> int:
         """Remove every entry with one of `ids`; returns how many were removed."""
         gone = as_ids(ids)

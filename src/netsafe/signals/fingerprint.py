@@ -9,13 +9,13 @@ plain module-level functions, so they pickle into process pools and Dask workers
 
 from __future__ import annotations
 
-import io
+from collections.abc import Collection
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, BinaryIO
 
 from netsafe.media import SNIFF_BYTES, DecodeLimits, MediaError, decode_luma, sniff_media_type
-from netsafe.signals.crypto import CHUNK_SIZE, CryptoHasher
+from netsafe.signals.crypto import CHUNK_SIZE, CRYPTO_SIGNALS, CryptoHasher
 from netsafe.signals.pdq import MIN_QUALITY, PdqSignal
 
 
@@ -65,54 +65,90 @@ def fingerprint_stream(
     limits: DecodeLimits | None = None,
 ) -> FileFingerprint:
     """Fingerprint everything left in `stream` (read once); `path` is only reported."""
-    limits = limits or DecodeLimits()
-    hasher = CryptoHasher()
-    kept = io.BytesIO()
-    media_type: str | None = None
-    keep = False
-    first = True
-    error: str | None = None
-    try:
-        while True:
-            chunk = stream.read(CHUNK_SIZE)
-            if not chunk:
-                break
-            if first:
-                chunk = _fill_head(stream, chunk)
-                media_type = sniff_media_type(chunk[:SNIFF_BYTES])
-                keep = media_type is not None
-                first = False
-            hasher.update(chunk)
-            if keep:
-                if kept.tell() + len(chunk) > limits.max_image_bytes:
-                    keep = False
-                    kept = io.BytesIO()
-                    error = f"image not decoded: larger than {limits.max_image_bytes:,} bytes"
-                else:
-                    kept.write(chunk)
-    except OSError as read_error:
-        error = f"read error after {hasher.size:,} bytes: {read_error}"
-        keep = False
-    digests = hasher.digests()
-    pdq: str | None = None
-    quality: int | None = None
-    hashes: tuple[str, ...] = ()
-    if keep and error is None:
-        pdq, quality, hashes, error = _pdq(kept.getvalue(), dihedral, limits)
-    elif digests.size == 0:
-        error = error or "empty file (0 bytes)"
-    return FileFingerprint(
-        path=path,
-        size=digests.size,
-        md5=digests.md5,
-        sha1=digests.sha1,
-        sha256=digests.sha256,
-        media_type=media_type,
-        pdq=pdq,
-        pdq_quality=quality,
-        dihedral=hashes,
-        error=error,
-    )
+    return Fingerprinter(dihedral=dihedral, limits=limits).fingerprint(stream, path=path)[0]
+
+
+class Fingerprinter:
+    """Fingerprints stream after stream through one reusable read buffer.
+
+    A fresh 1 MB buffer per file costs more than hashing a small file (the allocator maps and
+    faults in new pages), so a worker keeps one Fingerprinter. `hashes` are the cryptographic
+    hashes of content that is not an image; images always get all three (decoding them costs
+    far more). Not thread-safe: one per thread or process.
+    """
+
+    def __init__(
+        self,
+        *,
+        hashes: Collection[str] = CRYPTO_SIGNALS,
+        dihedral: bool = False,
+        limits: DecodeLimits | None = None,
+        head_bytes: int = SNIFF_BYTES,
+    ) -> None:
+        self.hashes = tuple(hashes)
+        self.dihedral = dihedral
+        self.limits = limits or DecodeLimits()
+        self.head_bytes = max(head_bytes, SNIFF_BYTES)
+        self._buffer = bytearray(max(CHUNK_SIZE, self.head_bytes))
+        self._view = memoryview(self._buffer)
+
+    def fingerprint(
+        self, stream: BinaryIO, *, path: str, all_hashes: bool = False
+    ) -> tuple[FileFingerprint, bytes]:
+        """The fingerprint of everything left in `stream`, and its first `head_bytes` bytes.
+
+        `all_hashes`: compute all three cryptographic hashes whatever the content (for a stream
+        that cannot be read a second time to complete them)."""
+        view = self._view
+        readinto = stream.readinto  # type: ignore[attr-defined]
+        error: str | None = None
+        count = 0
+        try:
+            count = _fill(readinto, view, self.head_bytes)
+        except OSError as read_error:
+            error = f"read error after 0 bytes: {read_error}"
+        head = bytes(view[: min(count, self.head_bytes)])
+        media_type = sniff_media_type(head[:SNIFF_BYTES])
+        hasher = CryptoHasher(CRYPTO_SIGNALS if all_hashes or media_type else self.hashes)
+        kept: list[bytes] | None = [] if media_type is not None else None
+        kept_size = 0
+        max_image = self.limits.max_image_bytes
+        try:
+            while count:
+                chunk = view[:count]
+                hasher.update(chunk)
+                if kept is not None:
+                    kept_size += count
+                    if kept_size > max_image:
+                        kept = None
+                        error = f"image not decoded: larger than {max_image:,} bytes"
+                    else:
+                        kept.append(bytes(chunk))
+                count = readinto(view)
+        except OSError as read_error:
+            error = f"read error after {hasher.size:,} bytes: {read_error}"
+            kept = None
+        digests = hasher.digests()
+        pdq: str | None = None
+        quality: int | None = None
+        hashes: tuple[str, ...] = ()
+        if kept is not None and error is None:
+            pdq, quality, hashes, error = _pdq(b"".join(kept), self.dihedral, self.limits)
+        elif digests.size == 0:
+            error = error or "empty file (0 bytes)"
+        fingerprint = FileFingerprint(
+            path=path,
+            size=digests.size,
+            md5=digests.md5,
+            sha1=digests.sha1,
+            sha256=digests.sha256,
+            media_type=media_type,
+            pdq=pdq,
+            pdq_quality=quality,
+            dihedral=hashes,
+            error=error,
+        )
+        return fingerprint, head
 
 
 def fingerprint_file(
@@ -132,14 +168,16 @@ def unreadable(path: str, reason: str) -> FileFingerprint:
     return FileFingerprint(path, 0, "", "", "", None, None, None, (), reason)
 
 
-def _fill_head(stream: BinaryIO, chunk: bytes) -> bytes:
-    """Make sure sniffing sees SNIFF_BYTES even from a stream that returns short reads."""
-    while len(chunk) < SNIFF_BYTES:
-        more = stream.read(SNIFF_BYTES - len(chunk))
+def _fill(readinto: Any, view: memoryview, wanted: int) -> int:
+    """Read into `view` until it holds `wanted` bytes or the stream ends (a stream may return
+    short reads); how many bytes it holds."""
+    count: int = readinto(view)
+    while count and count < wanted:
+        more: int = readinto(view[count:])
         if not more:
             break
-        chunk += more
-    return chunk
+        count += more
+    return count
 
 
 def _pdq(

