@@ -15,7 +15,7 @@ from netsafe.hashlists.export import ExportFormat, export_list
 from netsafe.hashlists.formats import ListFormat
 from netsafe.hashlists.importer import EmptyListError, ImportReport, import_list
 from netsafe.hashlists.model import EntryRow, HashEntry, ListAction, ListSettings, Provenance
-from netsafe.hashlists.reading import ListReading
+from netsafe.hashlists.reading import ListReading, decode_batch, encode_batch
 from netsafe.store.engine import make_session_factory, unit_of_work
 from netsafe.store.models.hashlists import HashListEntryRow, HashListRemovalRow, HashListRow
 from netsafe.store.repositories.hashlists import SqlHashListRepository
@@ -161,6 +161,23 @@ def test_helper_process_reads_hash_sets_and_skips_as_in_process(tmp_path: Path) 
     assert helper.skipped.count > 0
     assert helper.helper_peak_rss_mb is not None
     assert helper.helper_peak_rss_mb > 0
+
+
+class _Label(str):
+    """A str subclass, which marshal does not write."""
+
+    __slots__ = ()
+
+
+def test_batches_cross_from_the_helper_unchanged() -> None:
+    rows = [tuple(e) for e in make_entries(40, seed=8)]
+    kind, data = encode_batch(rows)
+    assert kind == "batch"
+    assert decode_batch(kind, data) == rows
+    odd = [(*rows[0][:4], _Label("a"), *rows[0][5:])]
+    kind, data = encode_batch(odd)
+    assert kind == "pickled-batch"  # marshal writes no str subclass: pickled instead
+    assert decode_batch(kind, data) == odd
 
 
 def test_skip_invalid_imports_the_rest(engine: Engine, tmp_path: Path) -> None:

