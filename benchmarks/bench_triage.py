@@ -5,10 +5,13 @@ benchmarks/.data/ (seeded; kept between runs). `netsafe triage` runs end to end 
 NETSAFE_HOME, a hash list of 2,000 entries of which 1% are in the exhibit, the default process
 pool of one worker per CPU), and is measured against references in the same run:
 
-1. non-image files only: MB/s of `netsafe triage` (md5 + sha1 + sha256, matching, journal)
-   against `sha1sum` over the same files (`xargs -P <workers>`, same parallelism), measured just
-   before and just after the run and averaged. Target >= 0.9x. Also printed: the same three
-   hashes in coreutils, and hashing alone in Python (the ceiling: everything else free).
+1. non-image files only: MB/s of `netsafe triage` (hashing, matching, journal) against
+   `sha1sum` over the same files (`xargs -P <workers>`, same parallelism), measured just before
+   and just after each run and averaged. Target >= 0.9x, judged on the default (`--hashes auto`:
+   the list is shaped like a VICS/CAID hash set, MD5 and SHA-1 on every entry, so SHA-1 alone
+   finds every exact match). Also printed: `--hashes md5` (what an MD5-only list needs),
+   `--hashes all` (md5 + sha1 + sha256 of every file), the same three hashes in coreutils, and
+   hashing alone in Python (the ceiling: everything else free).
 2. images only: images/s of `netsafe triage` against the naive path (Pillow full decode, RGB,
    `pdqhash.compute`, in a pool of the same size) over the same JPEGs.
 3. the whole exhibit as a directory and as an E01 (ext4 image built with `mke2fs -d`, acquired
@@ -236,7 +239,8 @@ def _naive_rate(paths: list[Path]) -> float:
 
 
 def _home() -> dict[str, str]:
-    """A fresh NETSAFE_HOME with a 2,000-entry list (1% of it in the exhibit)."""
+    """A fresh NETSAFE_HOME with a 2,000-entry list (1% of it in the exhibit), each entry with an
+    MD5 and a SHA-1 as in VICS/CAID hash sets."""
     import hashlib
     import random
 
@@ -248,10 +252,15 @@ def _home() -> dict[str, str]:
     env.pop("NETSAFE_DASK_SCHEDULER", None)
     rng = random.Random(1)
     images = _files("images")
-    rows = ["md5,category"]
+    rows = ["md5,sha1,category"]
     for path in rng.sample(images, min(20, len(images))):
-        rows.append(f"{hashlib.md5(path.read_bytes()).hexdigest()},{rng.choice('ABC')}")
-    rows += [f"{rng.getrandbits(128):032x},C" for _ in range(2000 - len(rows) + 1)]
+        data = path.read_bytes()
+        md5, sha1 = hashlib.md5(data).hexdigest(), hashlib.sha1(data).hexdigest()
+        rows.append(f"{md5},{sha1},{rng.choice('ABC')}")
+    rows += [
+        f"{rng.getrandbits(128):032x},{rng.getrandbits(160):040x},C"
+        for _ in range(2000 - len(rows) + 1)
+    ]
     (home / "list.csv").write_text("\n".join(rows) + "\n")
     subprocess.run([*NETSAFE, "db", "upgrade"], env=env, check=True, capture_output=True)
     subprocess.run(
@@ -290,34 +299,40 @@ def main() -> int:
     image_bytes = sum(p.stat().st_size for p in images)
 
     # 1. non-image bytes against sha1sum
-    # references on both sides of the run, averaged: on a shared machine the load drifts
-    before = _sha1sum(others), _hashing_alone(others)
-    same_work = _sha1sum(others, ("md5sum", "sha1sum", "sha256sum"))
-    run = _triage(env, _view("others"), "others")
-    after = _sha1sum(others), _hashing_alone(others)
-    reference, hashing = (before[0] + after[0]) / 2, (before[1] + after[1]) / 2
-    ours = float(run["duration_seconds"])  # type: ignore[arg-type]
-    ratio = (other_bytes / ours) / (other_bytes / reference)
+    # references on both sides of each run, averaged: on a shared machine the load drifts
     print(f"non-image files: {len(others):,} files, {other_bytes / 1e6:,.0f} MB")
+    hashing = _hashing_alone(others)
+    same_work = _sha1sum(others, ("md5sum", "sha1sum", "sha256sum"))
+    ratios: dict[str, float] = {}
+    for choice in ("auto", "md5", "all"):
+        before = _sha1sum(others)
+        run = _triage(env, _view("others"), f"others-{choice}", "--hashes", choice)
+        after = _sha1sum(others)
+        reference = (before + after) / 2
+        ours = float(run["duration_seconds"])  # type: ignore[arg-type]
+        ratios[choice] = reference / ours
+        chosen = ",".join(run["hashes"]["every_file"])  # type: ignore[index]
+        print(
+            f"  netsafe triage --hashes {choice} ({chosen}): {other_bytes / 1e6 / ours:,.1f} MB/s, "
+            f"{len(others) / ours:,.0f} files/s (wall {run['wall_seconds']:.1f} s with start-up "
+            f"and reports); sha1sum (xargs -P {WORKERS}) {other_bytes / 1e6 / reference:,.1f} "
+            f"MB/s (before {other_bytes / 1e6 / before:,.1f}, "
+            f"after {other_bytes / 1e6 / after:,.1f}) = {ratios[choice]:.2f}x sha1sum"
+        )
+        if choice == "all":
+            print(
+                f"    the same work in coreutils (md5sum, sha1sum, sha256sum): "
+                f"{other_bytes / 1e6 / same_work:,.1f} MB/s; netsafe = {same_work / ours:.2f}x that"
+            )
+            print(
+                f"    hashing alone in Python (md5+sha1+sha256, {WORKERS} threads, nothing else): "
+                f"{other_bytes / 1e6 / hashing:,.1f} MB/s; netsafe = {hashing / ours:.2f}x that"
+            )
+    verdict = "met" if ratios["auto"] >= TARGET_SHA1SUM_RATIO else "MISSED"
     print(
-        f"  sha1sum (xargs -P {WORKERS}): {other_bytes / 1e6 / reference:,.1f} MB/s "
-        f"(before the run {other_bytes / 1e6 / before[0]:,.1f}, "
-        f"after {other_bytes / 1e6 / after[0]:,.1f})"
+        f"  ratio (default, --hashes auto) {ratios['auto']:.2f}x sha1sum "
+        f"(target >= {TARGET_SHA1SUM_RATIO}x): target {verdict}"
     )
-    print(f"  netsafe triage: {other_bytes / 1e6 / ours:,.1f} MB/s, "
-          f"{len(others) / ours:,.0f} files/s "
-          f"(wall {run['wall_seconds']:.1f} s with start-up and reports)")  # fmt: skip
-    print(
-        f"  the same work in coreutils (md5sum, sha1sum, sha256sum): "
-        f"{other_bytes / 1e6 / same_work:,.1f} MB/s; netsafe = {same_work / ours:.2f}x that"
-    )
-    print(
-        f"  hashing alone in Python (md5+sha1+sha256, {WORKERS} threads, nothing else): "
-        f"{other_bytes / 1e6 / hashing:,.1f} MB/s = {reference / hashing:.2f}x sha1sum; "
-        f"netsafe = {hashing / ours:.2f}x that"
-    )
-    verdict = "met" if ratio >= TARGET_SHA1SUM_RATIO else "MISSED"
-    print(f"  ratio {ratio:.2f}x sha1sum (target >= {TARGET_SHA1SUM_RATIO}x): target {verdict}")
 
     # 2. images against the naive path
     naive = _naive_rate(images)

@@ -22,7 +22,7 @@ from netsafe.triage.runners import Runner, Task
 from netsafe.triage.scan import ScanConfig
 from netsafe.triage.sources import Source, open_source
 from netsafe.triage.sources.disk_image import DiskImageSource
-from netsafe.triage.worker import scan_batch, verify_image
+from netsafe.triage.worker import ItemBatch, scan_batch, verify_image
 
 BATCH_FILES = 64
 BATCH_BYTES = 64 * 1024 * 1024
@@ -135,7 +135,7 @@ def _tasks(
             if isinstance(source, DiskImageSource) and journal.verification(source.label) is None:
                 yield functools.partial(verify_image, source.label, str(source.path))
     for batch in batches(pending):
-        yield functools.partial(scan_batch, config, batch)
+        yield functools.partial(scan_batch, config, ItemBatch(batch))
 
 
 def batches(items: list[FileItem]) -> Iterator[list[FileItem]]:

@@ -34,6 +34,22 @@ def scanner_for(config: ScanConfig) -> Scanner:
 
 _PACK = msgspec.msgpack.Encoder().encode
 _UNPACK = msgspec.msgpack.Decoder(list[ItemResult]).decode
+_UNPACK_ITEMS = msgspec.msgpack.Decoder(list[FileItem]).decode
+
+
+@dataclass(frozen=True, slots=True)
+class ItemBatch:
+    """Items for one worker call. Like `ScannedBatch`, it travels as MessagePack: pickling the
+    dataclasses cost ~14 µs a file, MessagePack ~1 µs."""
+
+    items: list[FileItem]
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return _unpacked_items, (_PACK(self.items),)
+
+
+def _unpacked_items(packed: bytes) -> ItemBatch:
+    return ItemBatch(_UNPACK_ITEMS(packed))
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,9 +71,9 @@ def _unpacked(packed: bytes, rows: list[tuple[str, str]]) -> ScannedBatch:
     return ScannedBatch(_UNPACK(packed), rows)
 
 
-def scan_batch(config: ScanConfig, batch: list[FileItem]) -> ScannedBatch:
+def scan_batch(config: ScanConfig, batch: ItemBatch) -> ScannedBatch:
     """Scan every item of `batch`; per-item failures are in each result's errors."""
-    results = scanner_for(config).scan_batch(batch)
+    results = scanner_for(config).scan_batch(batch.items)
     return ScannedBatch(results, [journal_row(result) for result in results])
 
 
