@@ -73,6 +73,12 @@ def test_unusual_values_and_skipped_entries_match_the_general_reader(tmp_path: P
         {"HashName": "SHA256", "HashValue": "ab" * 32},
         {"HashName": "pdq", "HashValue": "CD" * 32},
     ]
+    spelled_otherwise = [  # names as the general reader takes them; the last of a kind counts
+        {"HashName": " Sha-256 ", "HashValue": "12" * 32},
+        {"HashName": "PDQ", "HashValue": "34" * 32},
+        {"HashName": "Pdq", "HashValue": "56" * 32},
+        {"HashName": "MD5", "HashValue": "not read"},
+    ]
     path = vics_file(
         tmp_path,
         e3={"Category": "2", "VictimIdentified": "yes"},  # text the general path accepts
@@ -81,6 +87,8 @@ def test_unusual_values_and_skipped_entries_match_the_general_reader(tmp_path: P
         e21={"MediaSize": "12345", "Series": " leading space"},
         e40={"AlternativeHashes": two_hashes},
         e41={"AlternativeHashes": two_hashes, "Comments": [{"Comment": "c"}]},
+        e50={"SHA256": None, "PDQ": None, "AlternativeHashes": spelled_otherwise},
+        e51={"PDQ": "EF" * 32, "AlternativeHashes": spelled_otherwise},  # the field wins
         e60={"MD5": None, "SHA1": None, "AlternativeHashes": None},  # no hash: skipped
         e77={"SourceID": 77, "MediaID": "x"},
         e99=[1, 2],  # not an object: skipped

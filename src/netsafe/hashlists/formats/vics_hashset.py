@@ -193,13 +193,8 @@ def _convert_structs(media: list[_Media], categories: CategoryMap) -> list[Entry
     """Rows of `media`, column by column; None when any value needs the general path."""
     sha256 = [m.sha256 for m in media]
     pdq = [m.pdq for m in media]
-    with_alternatives = [i for i, m in enumerate(media) if m.alternatives]
-    for index in with_alternatives:
-        found = _alternative_hashes(media[index].alternatives)  # type: ignore[arg-type]
-        if found is None:
-            return None
-        sha256[index] = sha256[index] or found.get("sha256")
-        pdq[index] = pdq[index] or found.get("pdq")
+    if not _take_alternatives(media, sha256, pdq):
+        return None
     columns = (
         _hex_column([m.md5 for m in media], 16),
         _hex_column([m.sha1 for m in media], 20),
@@ -251,17 +246,38 @@ def _hex_column(column: list[str | None], size: int) -> list[bytes | None] | Non
     return [None if h is None else next(found) for h in column]
 
 
-def _alternative_hashes(alternatives: list[_Hash]) -> dict[str, str] | None:
-    found: dict[str, str] = {}
-    for item in alternatives:
-        name = item.hash_name.strip().lower()
-        kind = "sha256" if name in ("sha256", "sha-256") else "pdq" if name == "pdq" else None
-        if kind is not None:
+#: Hash names of `AlternativeHashes` items as usually spelled, then as `_KIND_OF_NAME` reads any.
+_KIND_OF_USUAL_NAME = {"PDQ": "pdq", "pdq": "pdq", "SHA256": "sha256", "sha256": "sha256"}
+_KIND_OF_NAME = {"sha256": "sha256", "sha-256": "sha256", "pdq": "pdq"}
+
+
+def _take_alternatives(
+    media: list[_Media], sha256: list[str | None], pdq: list[str | None]
+) -> bool:
+    """Fill the gaps of the `sha256` and `pdq` columns from `AlternativeHashes` (the last item of
+    a kind counts); False when an item of either kind has no 64-digit value."""
+    usual = _KIND_OF_USUAL_NAME
+    for index, alternatives in enumerate([m.alternatives for m in media]):
+        if not alternatives:
+            continue
+        found_sha256 = found_pdq = None
+        for item in alternatives:
+            name = item.hash_name
+            kind = usual.get(name) or _KIND_OF_NAME.get(name.strip().lower())
+            if kind is None:
+                continue
             value = item.hash_value
             if value is None or len(value) != 64:
-                return None
-            found[kind] = value
-    return found
+                return False
+            if kind == "pdq":
+                found_pdq = value
+            else:
+                found_sha256 = value
+        if sha256[index] is None:
+            sha256[index] = found_sha256
+        if pdq[index] is None:
+            pdq[index] = found_pdq
+    return True
 
 
 def _plain_texts(values: list[Any]) -> bool:
