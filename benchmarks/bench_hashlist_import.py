@@ -8,6 +8,7 @@ fast ijson's C backend alone parses it (no checks, no storage).
 
     python benchmarks/bench_hashlist_import.py            # 10,000,000 entries
     NETSAFE_BENCH_HASHLIST_ENTRIES=200000 python benchmarks/bench_hashlist_import.py   # quick
+    NETSAFE_BENCH_BACKENDS=sqlite python benchmarks/bench_hashlist_import.py   # one backend
 
 The two files are generated under benchmarks/.data/ (seeded; about 257 bytes an entry, 2.6 GB
 each at full scale) and deleted afterwards (kept and reused with NETSAFE_BENCH_KEEP_DATA=1).
@@ -38,6 +39,8 @@ POSTGRES_URL = os.environ.get(
 )
 #: NETSAFE_BENCH_KEEP_DATA=1 keeps the generated file and reuses it on the next run.
 KEEP = os.environ.get("NETSAFE_BENCH_KEEP_DATA") == "1"
+#: NETSAFE_BENCH_BACKENDS: which backends run, comma-separated (default "sqlite,postgresql").
+BACKENDS = os.environ.get("NETSAFE_BENCH_BACKENDS", "sqlite,postgresql").lower().split(",")
 TARGET_RATE = 100_000
 TARGET_RSS_MB = 500
 CONTEXT = "http://github.com/VICSDATAMODEL/ProjectVic/DataModels/2.0.xml/CUSTOM/$metadata#Media"
@@ -267,9 +270,10 @@ def main() -> int:
         parse_rate = parse_only(releases[0])
         print(f"reference  ijson yajl2_c parse only: {parse_rate:,.0f} entries/s")
         make_file(releases[1], 2)
-        with tempfile.TemporaryDirectory(dir=data_dir) as folder:
-            run_backend("SQLite", f"sqlite:///{folder}/bench.db", releases, parse_rate)
-        postgres = postgres_schema_url()
+        if "sqlite" in BACKENDS:
+            with tempfile.TemporaryDirectory(dir=data_dir) as folder:
+                run_backend("SQLite", f"sqlite:///{folder}/bench.db", releases, parse_rate)
+        postgres = postgres_schema_url() if "postgresql" in BACKENDS else None
         if postgres is not None:
             url, schema = postgres
             try:
