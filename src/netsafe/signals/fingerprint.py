@@ -1,10 +1,12 @@
 """A file's fingerprints: MD5, SHA-1, SHA-256 of every byte, and PDQ when it is an image.
 
-`fingerprint_stream` reads its stream once: the bytes go to the three cryptographic hashes as
-they arrive, and when the first bytes sniff as an image they are also kept for decoding (up to
+`fingerprint_stream` reads its stream once: the bytes go to the cryptographic hashes as they
+arrive, and when the first bytes sniff as an image they are also kept for decoding (up to
 DecodeLimits.max_image_bytes). It never raises for bad content: the `error` field says why an
-image could not be decoded, and the cryptographic hashes are always there. Both functions are
-plain module-level functions, so they pickle into process pools and Dask workers.
+image could not be decoded, and the cryptographic hashes are always there. `Fingerprinter` does
+the same for stream after stream through one reusable buffer, and can leave out hashes of
+content that is not an image (triage's `--hashes`). The functions are plain module-level
+functions, so they pickle into process pools and Dask workers.
 """
 
 from __future__ import annotations
