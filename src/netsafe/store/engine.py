@@ -29,11 +29,18 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.close()
 
 
-def engine_from_settings(settings: Settings) -> Engine:
-    """The engine for the configured database (creating NETSAFE_HOME for the SQLite default)."""
+def engine_from_settings(settings: Settings, *, pool_size: int | None = None) -> Engine:
+    """The engine for the configured database (creating NETSAFE_HOME for the SQLite default).
+
+    `pool_size`: connections kept open (a server process gives the most it uses at once, so
+    that busy moments do not open and close a PostgreSQL connection, a new backend process, per
+    request); SQLAlchemy's default of 5 otherwise. Not applied to SQLite."""
     if settings.database_url is None:
         settings.ensure_home()
-    return make_engine(settings.sqlalchemy_url)
+    url = settings.sqlalchemy_url
+    if pool_size is None or url.startswith("sqlite"):
+        return make_engine(url)
+    return make_engine(url, pool_size=pool_size)
 
 
 def make_session_factory(engine: Engine) -> sessionmaker[Session]:

@@ -16,7 +16,8 @@ from netsafe.settings import DEFAULT_SECRET_KEY, Settings, load_settings
 from netsafe.store.engine import engine_from_settings, make_session_factory
 from netsafe.web import health, home
 from netsafe.web.api import operation as operation_routes
-from netsafe.web.concurrency import ConcurrencyLimit
+from netsafe.web.concurrency import POOL_SIZE, ConcurrencyLimit
+from netsafe.web.cpu_affinity import pin_to_own_cpu
 from netsafe.web.operation.summary_cache import SummaryCache
 from netsafe.web.platform import install_platform
 from netsafe.web.prevention import router as prevention_router
@@ -32,12 +33,15 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or load_settings()
     if settings.secret_key == DEFAULT_SECRET_KEY:
         log.warning("using the development secret key: set NETSAFE_SECRET_KEY outside development")
-    engine = engine_from_settings(settings)
+    engine = engine_from_settings(settings, pool_size=POOL_SIZE)
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        claim = pin_to_own_cpu(settings.home / "run") if settings.pin_workers else None
         yield
         engine.dispose()
+        if claim is not None:
+            claim.release()
 
     app = FastAPI(
         title="NetSafe",
@@ -49,6 +53,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.engine = engine
     app.state.sessions = make_session_factory(engine)
     app.state.templates = Jinja2Templates(directory=WEB / "templates")
+    # Templates are read once per process; checking each file's time on every render (one stat
+    # per template of a page) is for development, where they change under a running server.
+    app.state.templates.env.auto_reload = settings.env == "development"
     install_template_filters(app.state.templates.env)
     app.state.summary_cache = SummaryCache(settings.dashboard_cache_seconds)
     app.state.summary_cache.clear_on_referral_writes(app.state.sessions)

@@ -16,6 +16,10 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 
 #: SQLAlchemy's default pool is 5 connections + 10 overflow; two per request at most.
 DEFAULT_LIMIT = 7
+#: Connections a process keeps open: two for each request in the app, and one for the audit seal
+#: that runs after a response (`web/deps.py`). With fewer, the surplus connections of every busy
+#: moment were closed when returned and opened again (a new PostgreSQL backend) moments later.
+POOL_SIZE = 2 * DEFAULT_LIMIT + 1
 
 
 class ConcurrencyLimit:

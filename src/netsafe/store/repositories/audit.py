@@ -19,14 +19,26 @@ many requests. The web app defers the seal until its response is sent (`defer_se
 
 from __future__ import annotations
 
+import functools
 import logging
 import threading
 import weakref
 from collections.abc import Iterator, Sequence
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import Engine, delete, event, func, insert, select, update
+from sqlalchemy import (
+    Engine,
+    Table,
+    bindparam,
+    delete,
+    event,
+    func,
+    insert,
+    select,
+    update,
+)
 from sqlalchemy.orm import Session, SessionTransaction
+from sqlalchemy.sql.dml import ReturningDelete
 
 from netsafe.operation.audit import (
     AuditEvent,
@@ -53,6 +65,22 @@ _COLUMNS = (
     "actor_agency", "request_id", "client", "outcome", "detail", "prev_hash", "hash",
 )  # fmt: skip
 _PENDING = "netsafe.audit.pending"
+#: The tables, written with Core statements: the ORM's bulk-insert and bulk-update machinery
+#: cost more than the statements themselves, on every request (pending) and every seal.
+_LOG = cast(Table, AuditRow.__table__)
+_HEAD = cast(Table, AuditHeadRow.__table__)
+_PENDING_TABLE = cast(Table, AuditPendingRow.__table__)
+# The statements of every request and seal, built once: building one and its cache key took as
+# long as running it.
+_TRY_LOCK = select(func.pg_try_advisory_xact_lock(HEAD_LOCK_CLASS, _SCHEMA_KEY))
+_READ_HEAD = select(_HEAD.c.seq, _HEAD.c.hash).where(_HEAD.c.id == HEAD_ID)
+_SET_HEAD = (
+    update(_HEAD)
+    .where(_HEAD.c.id == HEAD_ID)
+    .values(seq=bindparam("head_seq"), hash=bindparam("head_hash"))
+)
+_INSERT_LOG = insert(_LOG)
+_INSERT_PENDING = insert(_PENDING_TABLE)
 log = logging.getLogger(__name__)
 
 
@@ -87,40 +115,37 @@ class SqlAuditRepository:
     def _is_postgresql(self) -> bool:
         return self._session.get_bind().dialect.name == "postgresql"
 
-    def try_lock_head(self) -> bool:
-        """Take the head lock if nobody holds it (PostgreSQL); elsewhere wait for it."""
-        if self._is_postgresql():
-            locked = func.pg_try_advisory_xact_lock(HEAD_LOCK_CLASS, _SCHEMA_KEY)
-            return bool(self._session.scalar(select(locked)))
-        self.lock_head()
-        return True
+    def try_lock_head(self) -> ChainHead | None:
+        """Take the head lock if nobody holds it and return the head; None when another
+        transaction holds it (PostgreSQL). Elsewhere wait for the lock.
+
+        The head is read by a statement of its own, after the lock is taken: read in the same
+        statement, it would come from that statement's snapshot, taken before the lock, and
+        could miss the seal whose commit released the lock (the chain would fork)."""
+        if not self._is_postgresql():
+            return self.lock_head()
+        return self.head() if self._session.scalar(_TRY_LOCK) else None
 
     def lock_head(self) -> ChainHead:
         if self._is_postgresql():
             self._session.execute(select(func.pg_advisory_xact_lock(HEAD_LOCK_CLASS, _SCHEMA_KEY)))
             return self.head()
         result = self._session.execute(
-            update(AuditHeadRow).where(AuditHeadRow.id == HEAD_ID).values(seq=AuditHeadRow.seq)
+            update(_HEAD).where(_HEAD.c.id == HEAD_ID).values(seq=_HEAD.c.seq)
         )
         if getattr(result, "rowcount", 0) == 0:  # a database migrated without its head row
-            self._session.execute(insert(AuditHeadRow).values(id=HEAD_ID, seq=0, hash="0" * 64))
+            self._session.execute(insert(_HEAD).values(id=HEAD_ID, seq=0, hash="0" * 64))
         return self.head()
 
     def head(self) -> ChainHead:
-        row = self._session.execute(
-            select(AuditHeadRow.seq, AuditHeadRow.hash).where(AuditHeadRow.id == HEAD_ID)
-        ).one_or_none()
+        row = self._session.execute(_READ_HEAD).one_or_none()
         return ChainHead() if row is None else ChainHead(int(row.seq), row.hash)
 
     def insert(self, records: Sequence[AuditRecord]) -> None:
-        self._session.execute(insert(AuditRow), [_to_row(r) for r in records])
+        self._session.execute(_INSERT_LOG, [_to_row(r) for r in records])
 
     def set_head(self, head: ChainHead) -> None:
-        self._session.execute(
-            update(AuditHeadRow)
-            .where(AuditHeadRow.id == HEAD_ID)
-            .values(seq=head.seq, hash=head.hash)
-        )
+        self._session.execute(_SET_HEAD, {"head_seq": head.seq, "head_hash": head.hash})
 
     def records(self) -> Iterator[AuditRecord]:
         c = AuditRow.__table__.c
@@ -178,21 +203,38 @@ def append_at_commit(session: Session, events: Sequence[AuditEvent]) -> None:
     rolls back), chained into the log right after the commit."""
     pending: list[AuditEvent] | None = session.info.get(_PENDING)
     if pending is None:
+        _listen_to_sessions()
         pending = []
         session.info[_PENDING] = pending
-        event.listen(session, "before_commit", _write_pending)
-        event.listen(session, "after_commit", _committed)
-        event.listen(session, "after_transaction_end", _seal_after_release)
-        event.listen(session, "after_rollback", _drop_pending)
     pending.extend(events)
 
 
+_LISTENING = False
+_LISTENING_LOCK = threading.Lock()
+
+
+def _listen_to_sessions() -> None:
+    """Hook the commit of every `Session` once per process (each hook returns at once for a
+    session without pending events). Hooking each session that appends instead cost ~0.1 ms a
+    request: SQLAlchemy builds listener collections per instance."""
+    global _LISTENING
+    if _LISTENING:
+        return
+    with _LISTENING_LOCK:
+        if not _LISTENING:
+            event.listen(Session, "before_commit", _write_pending)
+            event.listen(Session, "after_commit", _committed)
+            event.listen(Session, "after_transaction_end", _seal_after_release)
+            event.listen(Session, "after_rollback", _drop_pending)
+            _LISTENING = True
+
+
 def _write_pending(session: Session) -> None:
-    pending: list[AuditEvent] = session.info.get(_PENDING) or []
+    pending: list[AuditEvent] | None = session.info.get(_PENDING)
     if pending:
         rows = [_event_values(e) for e in pending]
         pending.clear()
-        session.execute(insert(AuditPendingRow), rows)
+        session.execute(_INSERT_PENDING, rows)
         session.info[_WROTE_PENDING] = True
 
 
@@ -276,10 +318,10 @@ def seal_pending(engine: Engine, *, wait: bool = True) -> int:
     sealed = 0
     while True:
         with Session(engine) as session, session.begin():
-            locked = not wait and SqlAuditRepository(session).try_lock_head()
-            if not wait and not locked:
+            head = None if wait else SqlAuditRepository(session).try_lock_head()
+            if not wait and head is None:
                 return sealed
-            batch = seal_pending_in(session, limit=SEAL_BATCH, locked=locked)
+            batch = seal_pending_in(session, limit=SEAL_BATCH, head=head)
         sealed += batch
         if batch < SEAL_BATCH:
             return sealed
@@ -317,23 +359,32 @@ _PENDING_COLUMNS = (
 )  # fmt: skip
 
 
-def seal_pending_in(session: Session, *, limit: int | None = None, locked: bool = False) -> int:
+def seal_pending_in(
+    session: Session, *, limit: int | None = None, head: ChainHead | None = None
+) -> int:
     """Chain pending events into the log inside `session`'s transaction (taking the head lock
-    until it ends, unless `locked`: already taken); return how many.
+    until it ends, unless `head` is given: the lock already taken, and the head it read); return
+    how many.
 
     The events are taken out of `audit_pending` and returned by one `DELETE … RETURNING` (safe:
     only the head lock's holder takes them), then chained in id order."""
     repository = SqlAuditRepository(session)
-    head = repository.head() if locked else repository.lock_head()
-    table = AuditPendingRow.__table__
-    oldest = select(table.c.id).order_by(table.c.id)
-    taken = delete(AuditPendingRow).where(table.c.id.in_(oldest.limit(limit) if limit else oldest))
-    returned = session.execute(taken.returning(*(table.c[name] for name in _PENDING_COLUMNS)))
+    head = head if head is not None else repository.lock_head()
+    returned = session.execute(_take_pending(limit))
     rows = sorted(returned, key=lambda row: int(row[0]))
     if not rows:
         return 0
     record(_LockedHead(repository, head), [_pending_event(row) for row in rows])
     return len(rows)
+
+
+@functools.lru_cache(maxsize=4)
+def _take_pending(limit: int | None) -> ReturningDelete[Any]:
+    """`DELETE … RETURNING` of the oldest `limit` pending events (all with None), built once."""
+    table = _PENDING_TABLE
+    oldest = select(table.c.id).order_by(table.c.id)
+    taken = delete(table).where(table.c.id.in_(oldest.limit(limit) if limit else oldest))
+    return taken.returning(*(table.c[name] for name in _PENDING_COLUMNS))
 
 
 def _pending_event(r: Any) -> AuditEvent:

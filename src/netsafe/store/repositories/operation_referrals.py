@@ -2,9 +2,22 @@
 
 from __future__ import annotations
 
+import functools
 from datetime import datetime, timedelta
+from typing import Any
 
-from sqlalchemy import ColumnElement, and_, case, delete, func, select, text
+from sqlalchemy import (
+    ColumnElement,
+    Integer,
+    Select,
+    and_,
+    bindparam,
+    case,
+    delete,
+    func,
+    select,
+    text,
+)
 from sqlalchemy.orm import Session
 
 from netsafe.operation.access import Scope
@@ -25,13 +38,18 @@ from netsafe.store.models.operation import (
     ReferralIdentifierRow,
     ReferralRow,
 )
-from netsafe.store.repositories.operation_scope import scope_clause
+from netsafe.store.repositories.operation_scope import forces_clause, scope_clause
 from netsafe.timestamps import as_utc
 
 #: Open referrals, written as the partial indexes' condition (a literal, not a bound parameter,
 #: so that the planner can use those indexes on any plan).
 _OPEN = text(f"referrals.{OPEN_CONDITION}")
 _ANSWERED_LATE = ReferralRow.responded_at > ReferralRow.deadline_at
+_TABLE = ReferralRow.__table__
+_ACCESS = ReferralAccessRow.__table__
+_SOURCES = {source.value: source for source in ReferralSource}
+_STATUSES = {status.value: status for status in ReferralStatus}
+_NO_INCIDENT = IncidentDetails()
 
 
 def _opt(value: datetime | None) -> datetime | None:
@@ -173,11 +191,22 @@ class SqlReferralRepository:
     def queue(
         self, scope: Scope, *, awaiting_only: bool, limit: int, offset: int
     ) -> list[Referral]:
-        query = select(ReferralRow).where(_OPEN, scope_clause(scope))
-        if awaiting_only:
-            query = query.where(ReferralRow.responded_at.is_(None))
-        query = query.order_by(ReferralRow.deadline_at, ReferralRow.id).limit(limit).offset(offset)
-        return [self._to_domain(row, details=False) for row in self._session.scalars(query)]
+        """A page of the queue, read as plain rows (Core): a list page is read on every view,
+        and loading ORM objects cost more than the rest of the query."""
+        query = _queue_statement(scope.forces, awaiting_only)
+        self._session.flush()  # changes made in this session are read back as stored
+        connection = self._session.connection()
+        values = {"username": scope.username, "limit": limit, "offset": offset}
+        rows = connection.execute(query, values).all()
+        restricted = [row.id for row in rows if row.restricted]
+        named: dict[int, list[str]] = {}
+        if restricted:
+            access = select(_ACCESS.c.referral_id, _ACCESS.c.username).where(
+                _ACCESS.c.referral_id.in_(restricted)
+            )
+            for referral_id, username in connection.execute(access.order_by(_ACCESS.c.username)):
+                named.setdefault(referral_id, []).append(username)
+        return [_listed(row, tuple(named.get(row.id, ()))) for row in rows]
 
     def summary(self, scope: Scope, now: datetime) -> QueueSummary:
         awaiting = ReferralRow.responded_at.is_(None)
@@ -223,3 +252,41 @@ class SqlReferralRepository:
             by_band=by_band,
             by_force=by_force,
         )
+
+
+@functools.lru_cache(maxsize=64)
+def _queue_statement(forces: frozenset[str] | None, awaiting_only: bool) -> Select[Any]:
+    """The queue's query for a set of forces, built once (building a statement and its cache
+    key cost as much as running it): the username, limit and offset are bound parameters."""
+    query = select(_TABLE).where(_OPEN, forces_clause(forces, bindparam("username")))
+    if awaiting_only:
+        query = query.where(ReferralRow.responded_at.is_(None))
+    return (
+        query.order_by(ReferralRow.deadline_at, ReferralRow.id)
+        .limit(bindparam("limit", type_=Integer))
+        .offset(bindparam("offset", type_=Integer))
+    )
+
+
+def _listed(row: Any, restricted_to: tuple[str, ...]) -> Referral:
+    """A referral as a list shows it (its incident's lists are not read), from a Core row."""
+    incident = (
+        _NO_INCIDENT
+        if row.incident_type is None and row.incident_at is None
+        else IncidentDetails(incident_type=row.incident_type, incident_at=_opt(row.incident_at))
+    )
+    return Referral(
+        id=row.id,
+        source=_SOURCES.get(row.source) or ReferralSource(row.source),
+        force=row.force,
+        received_at=as_utc(row.received_at),
+        summary=row.summary,
+        status=_STATUSES.get(row.status) or ReferralStatus(row.status),
+        deadline_at=as_utc(row.deadline_at),
+        incident=incident,
+        restricted_to=restricted_to,
+        risk_band=row.risk_band,
+        responded_at=_opt(row.responded_at),
+        created_by=row.created_by,
+        created_at=_opt(row.created_at),
+    )

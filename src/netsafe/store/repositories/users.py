@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from sqlalchemy import select
+from typing import Any
+
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 
 from netsafe.operation.roles import Role
@@ -10,13 +12,20 @@ from netsafe.operation.users import NewUser, User
 from netsafe.store.models.platform import UserRow
 from netsafe.timestamps import as_utc
 
+_USERS = UserRow.__table__
+#: One user by id, as a Core statement: every request reads its caller's row, and the ORM's
+#: identity-map load of a whole object costs several times a plain row's.
+_BY_ID = select(_USERS).where(_USERS.c.id == bindparam("user_id"))
+_ROLES = {role.value: role for role in Role}
 
-def _to_domain(row: UserRow) -> User:
+
+def _to_domain(row: Any) -> User:
+    """A user from a `UserRow` or a Core row of `users` (same attribute names)."""
     return User(
         id=row.id,
         username=row.username,
         agency=row.agency,
-        role=Role(row.role),
+        role=_ROLES.get(row.role) or Role(row.role),
         password_hash=row.password_hash,
         security_stamp=row.security_stamp,
         created_at=as_utc(row.created_at),
@@ -37,7 +46,8 @@ class SqlUserRepository:
         self._session = session
 
     def get(self, user_id: int) -> User | None:
-        row = self._session.get(UserRow, user_id)
+        self._session.flush()  # a change made in this session is read back as stored
+        row = self._session.execute(_BY_ID, {"user_id": user_id}).one_or_none()
         return None if row is None else _to_domain(row)
 
     def by_username(self, username: str) -> User | None:
