@@ -17,7 +17,7 @@ from sqlalchemy import Engine, func, select
 
 from netsafe.operation.access import Scope
 from netsafe.operation.audit import AuditEvent, verify
-from netsafe.operation.referrals import QueueSummary
+from netsafe.operation.referrals import QueueSummary, Referral, ReferralSource, ReferralStatus
 from netsafe.operation.roles import Role
 from netsafe.settings import Settings
 from netsafe.store.engine import make_session_factory, unit_of_work
@@ -131,6 +131,50 @@ def test_row_filters_write_what_the_macros_wrote() -> None:
     assert new == old
     assert '<strong class="breach">Breached</strong> <time datetime=' in new
     assert '<span class="band band-very-high">Very High</span>' in new
+
+
+ROWS_MACRO = """\
+{%- macro referral_rows(referrals, now) %}
+  {% for r in referrals %}
+  <tr{% if r.breached(now) and not r.responded_at %} class="row-breach"{% endif %}>
+    <td><a href="/operation/referrals/{{ r.id }}">{{ r.reference }}</a>{% if r.restricted_to %} <small>(restricted)</small>{% endif %}</td>
+    <td>{{ r.force }}</td><td>{{ r.source.value }}</td><td>{{ r.received_at|when }}</td>
+    <td>{{ r.risk_band|band }}</td><td>{{ r|deadline(now) }}</td><td>{{ r.status.value }}</td>
+  </tr>
+  {% else %}
+  <tr><td colspan="7">No referrals.</td></tr>
+  {% endfor %}
+{% endmacro %}{{ referral_rows(rows, now) }}"""  # noqa: E501 - the macro as it was, word for word
+
+
+def test_referral_rows_filter_writes_what_the_macro_wrote() -> None:
+    now = datetime(2026, 11, 23, 12, 30, 15, tzinfo=UTC)
+    rows = [
+        Referral(
+            id=n,
+            source=ReferralSource.PARTNER,
+            force="gwent" if n % 2 else "<force & co>",
+            received_at=now - timedelta(days=n),
+            summary="Synthetic",
+            status=ReferralStatus.CLOSED if n == 3 else ReferralStatus.ASSESSED,
+            deadline_at=now + timedelta(days=n - 2),
+            restricted_to=("lead",) if n == 2 else (),
+            risk_band=[None, "low", "very-high"][n % 3],
+            responded_at=now if n == 4 else None,
+        )
+        for n in range(1, 6)
+    ]
+    env = Environment(autoescape=True)
+    install_template_filters(env)
+    between_tags = re.compile(r">\s+<")
+    for shown in (rows, []):
+        old = env.from_string(ROWS_MACRO).render(rows=shown, now=now).strip()
+        new = env.from_string("{{ rows|referral_rows(now) }}").render(rows=shown, now=now)
+        assert between_tags.sub("><", new) == between_tags.sub("><", old)
+    page = env.from_string("{{ rows|referral_rows(now) }}").render(rows=rows, now=now)
+    assert "&lt;force &amp; co&gt;" in page
+    assert "<force" not in page
+    assert page.count('class="row-breach"') == 1  # the open one past its deadline, unanswered
 
 
 def _summary(open_count: int) -> QueueSummary:

@@ -8,7 +8,7 @@ events it committed are chained into the log after the response has gone
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator
 from typing import Annotated
 
 from fastapi import Depends, Request
@@ -35,14 +35,24 @@ async def _seal_after_response() -> AsyncIterator[list[Session]]:
             await run_in_threadpool(seal_deferred, session)
 
 
-def _session(
+async def _session(
     request: Request, sealing: Annotated[list[Session], Depends(_seal_after_response)]
-) -> Iterator[Session]:
-    """One transaction per request: committed when the handler returns, rolled back on error."""
-    with unit_of_work(request.app.state.sessions) as session:
-        defer_seal(session)
-        sealing.append(session)
+) -> AsyncIterator[Session]:
+    """One transaction per request: committed when the handler returns, rolled back on error.
+
+    Beginning it touches no database (the connection is taken at the first statement), so it is
+    done in the event loop; only the end (commit or rollback) takes a worker thread."""
+    transaction = unit_of_work(request.app.state.sessions)
+    session = transaction.__enter__()
+    defer_seal(session)
+    sealing.append(session)
+    try:
         yield session
+    except BaseException as error:
+        if not await run_in_threadpool(transaction.__exit__, type(error), error, None):
+            raise
+    else:
+        await run_in_threadpool(transaction.__exit__, None, None, None)
 
 
 async def _templates(request: Request) -> Jinja2Templates:

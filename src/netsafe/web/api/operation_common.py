@@ -25,8 +25,8 @@ POLICE_ONLY = allow(*sorted(POLICE_ROLES), force_scoped=True)
 PoliceViewer = Annotated[Viewer, Depends(POLICE_ONLY)]
 
 
-def _repositories(session: SessionDep) -> CaseRepositories:
-    return case_repositories(session)
+async def _repositories(session: SessionDep) -> CaseRepositories:
+    return case_repositories(session)  # no I/O: in the event loop, not a worker thread
 
 
 ReposDep = Annotated[CaseRepositories, Depends(_repositories)]

@@ -9,7 +9,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from fastapi import APIRouter, Depends, Query, Request
+from fastapi import APIRouter, Depends, Query, Request, Response
+from pydantic import TypeAdapter
 
 from netsafe.operation.records import visible_records
 from netsafe.operation.referrals import (
@@ -56,6 +57,11 @@ def create(
     return ReferralOut.of(referral, datetime.now(UTC))
 
 
+#: The queue's answer, written straight to JSON: returned as a list, FastAPI would validate the
+#: models it was given once more (in another worker thread) before writing them.
+_REFERRAL_LIST = TypeAdapter(list[ReferralOut])
+
+
 @router.get("/referrals", response_model=list[ReferralOut])
 def queue(
     request: Request,
@@ -65,7 +71,7 @@ def queue(
     awaiting_only: bool = False,
     limit: int = Query(50, ge=1, le=500),
     offset: int = Query(0, ge=0),
-) -> list[ReferralOut]:
+) -> Response:
     """The caller's queue: open referrals they may see, earliest deadline first."""
     with answering(request, "referral.list", "referral"):
         referrals = referral_queue(
@@ -73,7 +79,8 @@ def queue(
         )
     auditor.record("referral.list", "referral", detail=f"{len(referrals)} shown")
     now = datetime.now(UTC)
-    return [ReferralOut.of(r, now) for r in referrals]
+    body = _REFERRAL_LIST.dump_json([ReferralOut.of(r, now) for r in referrals])
+    return Response(body, media_type="application/json")
 
 
 @router.get("/referrals/summary")
