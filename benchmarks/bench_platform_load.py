@@ -10,6 +10,7 @@ run; each endpoint's p95 is also given as a ratio to it.
     NETSAFE_BENCH_DURATION=5 NETSAFE_BENCH_CLIENTS=50 ...    # shorter runs, fewer clients
     NETSAFE_BENCH_GENERATOR=httpx ...                       # the Python generator, not wrk
     NETSAFE_BENCH_KEEP=1 ...     # keep the schema at the end; reuse it next run (same scale)
+    NETSAFE_BENCH_PIN=0 ...      # workers not kept to a CPU each (`netsafe serve --pin-workers`)
 
 Needs PostgreSQL on 127.0.0.1:5432 (database `test`, user postgres; NETSAFE_BENCH_POSTGRES_URL
 overrides); works in a schema of its own (`bench_platform`), dropped at the end. The load comes
@@ -48,6 +49,7 @@ DURATION = float(os.environ.get("NETSAFE_BENCH_DURATION", "15"))
 WARMUP = 2.0
 WORKERS = int(os.environ.get("NETSAFE_BENCH_WORKERS", "2"))
 KEEP = os.environ.get("NETSAFE_BENCH_KEEP", "") == "1"
+PIN = os.environ.get("NETSAFE_BENCH_PIN", "1") == "1"
 TARGET_P95_MS = 200.0
 SECRET = "bench-platform-secret-key-0123456789abcdef"  # noqa: S105 - a throwaway test key
 FORCES = ("south-wales", "gwent", "dyfed-powys", "north-wales")
@@ -265,9 +267,8 @@ def start_server(home: Path) -> tuple[subprocess.Popen[bytes], str]:
         "NETSAFE_LOG_LEVEL": "WARNING",
     }
     command = [
-        sys.executable, "-m", "uvicorn", "netsafe.web.app:create_app", "--factory",
-        "--host", "127.0.0.1", "--port", str(port), "--workers", str(WORKERS),
-        "--log-level", "warning", "--no-access-log",
+        sys.executable, "-m", "netsafe", "serve", "--host", "127.0.0.1", "--port", str(port),
+        "--workers", str(WORKERS), "--no-access-log", *(["--pin-workers"] if PIN else []),
     ]  # fmt: skip
     server = subprocess.Popen(command, env=env, start_new_session=True)
     base = f"http://127.0.0.1:{port}"
@@ -283,7 +284,8 @@ def start_server(home: Path) -> tuple[subprocess.Popen[bytes], str]:
 
 
 def stop_server(server: subprocess.Popen[bytes]) -> None:
-    """Stop uvicorn and its workers (its own process group), forcibly if it does not stop."""
+    """Stop `netsafe serve` and its workers (its own process group), forcibly if it does not
+    stop."""
     server.terminate()
     try:
         server.wait(timeout=30)
@@ -417,7 +419,8 @@ def run_loadgen(spec: dict[str, Any]) -> dict[str, Any]:
 def main() -> int:
     print(
         f"platform load: {REFERRALS:,} referrals, {AUDIT_ROWS:,} audit rows, {CLIENTS} clients, "
-        f"{DURATION:.0f} s per endpoint (after {WARMUP:.0f} s warm-up), {WORKERS} server workers",
+        f"{DURATION:.0f} s per endpoint (after {WARMUP:.0f} s warm-up), {WORKERS} server workers"
+        f"{', one CPU each' if PIN else ''}",
         flush=True,
     )
     started, load_at_start = time.perf_counter(), os.getloadavg()[0]

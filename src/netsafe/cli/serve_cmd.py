@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+
 import typer
 import uvicorn
 
@@ -16,10 +18,17 @@ def serve(
     access_log: bool = typer.Option(
         True, help="Log every request (leave it to the TLS proxy under heavy load)."
     ),
+    pin_workers: bool = typer.Option(
+        False,
+        help="Keep each worker process to one CPU of its own (Linux; a server of its own with "
+        "one worker per CPU). Same as NETSAFE_PIN_WORKERS=1.",
+    ),
 ) -> None:
     """Serve the web platform and JSON API (the database must be migrated)."""
     context = command_context()
     context.require_migrated()
+    if pin_workers:  # the workers read their settings from the environment
+        os.environ["NETSAFE_PIN_WORKERS"] = "1"
     uvicorn.run(
         "netsafe.web.app:create_app",
         factory=True,
