@@ -24,7 +24,9 @@ from netsafe.triage.sources import Source, open_source
 from netsafe.triage.sources.disk_image import DiskImageSource
 from netsafe.triage.worker import ItemBatch, scan_batch, verify_image
 
-BATCH_FILES = 64
+#: A batch's size: large enough that the pool's per-task costs (~0.6 ms in the main process's
+#: threads) vanish per file; a SIGKILL loses at most the batches in flight (8 on 2 workers).
+BATCH_FILES = 256
 BATCH_BYTES = 64 * 1024 * 1024
 
 
