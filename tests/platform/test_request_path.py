@@ -72,6 +72,32 @@ def test_a_seal_asked_for_while_one_runs_is_done_by_the_running_one(
     assert calls == ["first", "first"]  # and "first" sealed once more, for the second caller
 
 
+def test_a_request_leaves_its_seal_to_a_running_one_without_a_thread(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    started, release = threading.Event(), threading.Event()
+    calls: list[str] = []
+
+    def slow_seal(_engine: object, *, wait: bool = True) -> int:
+        calls.append(threading.current_thread().name)
+        if len(calls) == 1:
+            started.set()
+            release.wait(10)
+        return 0
+
+    monkeypatch.setattr(audit_store, "seal_pending", slow_seal)
+    flight = audit_store._SealFlight()
+    assert not flight.leave_to_running()  # nothing running: the caller must seal
+    flight._due = False
+    first = threading.Thread(target=flight.seal, args=(None,), name="first")
+    first.start()
+    assert started.wait(10)
+    assert flight.leave_to_running()  # left to "first", from the event loop's thread
+    release.set()
+    first.join(10)
+    assert calls == ["first", "first"]  # "first" sealed once more for it
+
+
 def test_concurrent_requests_leave_no_event_unsealed(engine: Engine) -> None:
     if engine.dialect.name != "postgresql":
         pytest.skip("concurrent writers are a PostgreSQL deployment concern")

@@ -18,7 +18,12 @@ from starlette.concurrency import run_in_threadpool
 
 from netsafe.settings import Settings
 from netsafe.store.engine import unit_of_work
-from netsafe.store.repositories.audit import defer_seal, seal_deferred, seal_due
+from netsafe.store.repositories.audit import (
+    defer_seal,
+    leave_seal_to_running,
+    seal_deferred,
+    seal_due,
+)
 
 
 async def _settings(request: Request) -> Settings:
@@ -31,7 +36,9 @@ async def _seal_after_response() -> AsyncIterator[list[Session]]:
     sessions: list[Session] = []
     yield sessions
     for session in sessions:
-        if seal_due(session):
+        # Under load a seal is usually running in this process already: it takes these events
+        # too, and the request needs no worker thread for its seal.
+        if seal_due(session) and not leave_seal_to_running(session):
             await run_in_threadpool(seal_deferred, session)
 
 

@@ -286,18 +286,44 @@ class _SealFlight:
             finally:
                 self._running.release()
 
+    def leave_to_running(self) -> bool:
+        """Ask for a seal; True when one is running, which will then seal once more before it
+        stops (so the caller need not start one). `_due` is set before the lock is looked at:
+        a seal seen running has yet to release it, and reads `_due` after releasing."""
+        self._due = True
+        return self._running.locked()
+
 
 _FLIGHTS: weakref.WeakKeyDictionary[Engine, _SealFlight] = weakref.WeakKeyDictionary()
 _FLIGHTS_LOCK = threading.Lock()
 
 
-def _seal_committed(session: Session) -> None:
+def _flight(session: Session) -> tuple[Engine, _SealFlight]:
     bind = session.get_bind()
     engine = bind if isinstance(bind, Engine) else bind.engine
     with _FLIGHTS_LOCK:
         flight = _FLIGHTS.get(engine)
         if flight is None:
             flight = _FLIGHTS[engine] = _SealFlight()
+    return engine, flight
+
+
+def leave_seal_to_running(session: Session) -> bool:
+    """For a session given to `defer_seal`: when a seal is running in this process, leave the
+    events `session` committed to it (it seals once more before it stops) and return True;
+    otherwise False, and the caller runs `seal_deferred(session)`. Costs no database work, so
+    an event loop can ask before handing the seal to a worker thread."""
+    if not session.info.get(_SEAL_DUE):
+        return True
+    _engine, flight = _flight(session)
+    if flight.leave_to_running():
+        session.info.pop(_SEAL_DUE, None)
+        return True
+    return False
+
+
+def _seal_committed(session: Session) -> None:
+    engine, flight = _flight(session)
     try:
         flight.seal(engine)
     except Exception:  # the action is committed; its events wait for the next seal
