@@ -57,6 +57,10 @@ def test_process_pool_gives_the_same_results(
     pooled = _run(ProcessPoolRunner(2), exhibit, known, tmp_path / "out")
     assert pooled.runner == "process pool of 2"
     assert _signature(pooled) == _signature(inline)
+    # the summary's CPU time counts the workers' batches (reported back with each batch)
+    assert pooled.cpu_seconds > 0
+    assert inline.cpu_seconds > 0
+    assert pooled.summary()["cpu_seconds"] == round(pooled.cpu_seconds, 3)
     counts = inline.category_counts()
     assert (counts["A"], counts["B"], counts["C"]) == (2, 1, 2)
 

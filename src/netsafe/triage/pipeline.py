@@ -8,6 +8,7 @@ run resumed later ends with exactly the results an uninterrupted run would have.
 from __future__ import annotations
 
 import functools
+import time
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -18,7 +19,7 @@ from netsafe import __version__
 from netsafe.triage.items import FileItem, ItemError, ItemResult, SourceVerification
 from netsafe.triage.journal import Journal
 from netsafe.triage.result import SourceSummary, TriageResult
-from netsafe.triage.runners import Runner, Task
+from netsafe.triage.runners import InlineRunner, Runner, Task
 from netsafe.triage.scan import ScanConfig
 from netsafe.triage.sources import Source, open_source
 from netsafe.triage.sources.disk_image import DiskImageSource
@@ -85,6 +86,7 @@ def triage_exhibit(
     """Triage every source of `plan` and return its result (reports are the caller's sinks)."""
     progress = progress or NoProgress()
     started = datetime.now(UTC)
+    main_cpu = time.process_time()
     plan.out.mkdir(parents=True, exist_ok=True)
     journal = Journal(plan.out, plan.journal_params(), resume=resume)
     try:
@@ -109,18 +111,24 @@ def triage_exhibit(
         )
         tasks = _tasks(plan, sources, journal, config, pending)
         scanned: list[ItemResult] = []
+        worker_cpu = 0.0
         for outcome in runner.run(tasks):
             if isinstance(outcome, SourceVerification):
                 journal.record_verification(outcome)
                 continue
             journal.record_rows(outcome.rows)
+            worker_cpu += outcome.cpu_seconds
             scanned.extend(outcome.results)
             progress.advance(len(outcome.results), sum(r.bytes_read for r in outcome.results))
         journal.commit()
         progress.finish()
-        return _assemble(
+        result = _assemble(
             plan, sources, items, enumeration_errors, journal, started, runner, scanned, config
         )
+        # in process, the workers' CPU is the main process's own: count it once
+        own = time.process_time() - main_cpu
+        result.cpu_seconds = own if isinstance(runner, InlineRunner) else own + worker_cpu
+        return result
     finally:
         journal.close()
 

@@ -68,6 +68,9 @@ class TriageResult:
     resumed: bool = False
     scanned_this_run: int = 0
     hashes: tuple[str, ...] = ("md5", "sha1", "sha256")
+    #: CPU time of this run's file scanning: the workers' threads on their batches, plus the
+    #: main process (listing, journal, matching results). Disk-image verification is not in it.
+    cpu_seconds: float = 0.0
 
     @property
     def duration_seconds(self) -> float:
@@ -138,6 +141,7 @@ class TriageResult:
             "started_at": self.started_at.isoformat(),
             "finished_at": self.finished_at.isoformat(),
             "duration_seconds": round(self.duration_seconds, 3),
+            "cpu_seconds": round(self.cpu_seconds, 3),
             "sources": [s.to_json() for s in self.sources],
             "counts_by_category": self.category_counts(),
             "files_matched": self.matched_files(),

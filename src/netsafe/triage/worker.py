@@ -6,6 +6,7 @@ keeps it, with its open disk images, for every later batch of the same configura
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -62,19 +63,22 @@ class ScannedBatch:
 
     results: list[ItemResult]
     rows: list[tuple[str, str]]
+    cpu_seconds: float = 0.0  # the CPU time the worker's thread spent on the batch
 
     def __reduce__(self) -> tuple[Any, ...]:
-        return _unpacked, (_PACK(self.results), self.rows)
+        return _unpacked, (_PACK(self.results), self.rows, self.cpu_seconds)
 
 
-def _unpacked(packed: bytes, rows: list[tuple[str, str]]) -> ScannedBatch:
-    return ScannedBatch(_UNPACK(packed), rows)
+def _unpacked(packed: bytes, rows: list[tuple[str, str]], cpu_seconds: float) -> ScannedBatch:
+    return ScannedBatch(_UNPACK(packed), rows, cpu_seconds)
 
 
 def scan_batch(config: ScanConfig, batch: ItemBatch) -> ScannedBatch:
     """Scan every item of `batch`; per-item failures are in each result's errors."""
+    started = time.thread_time()  # this task's thread: Dask runs several tasks per process
     results = scanner_for(config).scan_batch(batch.items)
-    return ScannedBatch(results, [journal_row(result) for result in results])
+    rows = [journal_row(result) for result in results]
+    return ScannedBatch(results, rows, time.thread_time() - started)
 
 
 def verify_image(source: str, path: str) -> SourceVerification:
