@@ -47,9 +47,11 @@ def event(n: int) -> AuditEvent:
     )
 
 
-def test_a_seal_asked_for_while_one_runs_is_done_by_the_running_one(
+def _slow_seal(
     monkeypatch: pytest.MonkeyPatch,
-) -> None:
+) -> tuple[threading.Event, threading.Event, list[str]]:
+    """Replace the seal by one that records its thread and holds the first call until released:
+    (first call started, release it, the threads that sealed)."""
     started, release = threading.Event(), threading.Event()
     calls: list[str] = []
 
@@ -61,6 +63,13 @@ def test_a_seal_asked_for_while_one_runs_is_done_by_the_running_one(
         return 0
 
     monkeypatch.setattr(audit_store, "seal_pending", slow_seal)
+    return started, release, calls
+
+
+def test_a_seal_asked_for_while_one_runs_is_done_by_the_running_one(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    started, release, calls = _slow_seal(monkeypatch)
     flight = audit_store._SealFlight()
     first = threading.Thread(target=flight.seal, args=(None,), name="first")
     first.start()
@@ -75,17 +84,7 @@ def test_a_seal_asked_for_while_one_runs_is_done_by_the_running_one(
 def test_a_request_leaves_its_seal_to_a_running_one_without_a_thread(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    started, release = threading.Event(), threading.Event()
-    calls: list[str] = []
-
-    def slow_seal(_engine: object, *, wait: bool = True) -> int:
-        calls.append(threading.current_thread().name)
-        if len(calls) == 1:
-            started.set()
-            release.wait(10)
-        return 0
-
-    monkeypatch.setattr(audit_store, "seal_pending", slow_seal)
+    started, release, calls = _slow_seal(monkeypatch)
     flight = audit_store._SealFlight()
     assert not flight.leave_to_running()  # nothing running: the caller must seal
     flight._due = False
