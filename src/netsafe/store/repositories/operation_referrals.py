@@ -91,26 +91,13 @@ class SqlReferralRepository:
                     .order_by(ReferralAccessRow.username)
                 )
             )
-        return Referral(
-            id=row.id,
-            source=ReferralSource(row.source),
-            force=row.force,
-            received_at=as_utc(row.received_at),
-            summary=row.summary,
-            status=ReferralStatus(row.status),
-            deadline_at=as_utc(row.deadline_at),
-            incident=IncidentDetails(
-                incident_type=row.incident_type,
-                incident_at=_opt(row.incident_at),
-                identifiers=identifiers,
-                files=files,
-            ),
-            restricted_to=restricted,
-            risk_band=row.risk_band,
-            responded_at=_opt(row.responded_at),
-            created_by=row.created_by,
-            created_at=_opt(row.created_at),
+        incident = IncidentDetails(
+            incident_type=row.incident_type,
+            incident_at=_opt(row.incident_at),
+            identifiers=identifiers,
+            files=files,
         )
+        return _listed(row, restricted, incident)
 
     def add(self, referral: Referral) -> Referral:
         row = ReferralRow(
@@ -268,13 +255,17 @@ def _queue_statement(forces: frozenset[str] | None, awaiting_only: bool) -> Sele
     )
 
 
-def _listed(row: Any, restricted_to: tuple[str, ...]) -> Referral:
-    """A referral as a list shows it (its incident's lists are not read), from a Core row."""
-    incident = (
-        _NO_INCIDENT
-        if row.incident_type is None and row.incident_at is None
-        else IncidentDetails(incident_type=row.incident_type, incident_at=_opt(row.incident_at))
-    )
+def _listed(
+    row: Any, restricted_to: tuple[str, ...], incident: IncidentDetails | None = None
+) -> Referral:
+    """A referral from its row (Core or ORM); as a list shows it unless `incident` is given
+    (a list does not read the incident's identifiers and files)."""
+    if incident is None:
+        incident = (
+            _NO_INCIDENT
+            if row.incident_type is None and row.incident_at is None
+            else IncidentDetails(incident_type=row.incident_type, incident_at=_opt(row.incident_at))
+        )
     return Referral(
         id=row.id,
         source=_SOURCES.get(row.source) or ReferralSource(row.source),
