@@ -115,6 +115,8 @@ def test_queue_answers_htmx_with_the_table_alone(
     assert "Page 1 of the open referrals" in fragment.text
     assert 'name="show"' not in fragment.text  # the filter form stays on the page
     assert fragment.headers["content-security-policy"] == CSP
+    # one URL, two answers: caches and the browser's history must key them on the header
+    assert page.headers["vary"] == fragment.headers["vary"] == "HX-Request"
     # The fragment is the same markup as the page's part.
     assert fragment.text.strip() in page.text
 

@@ -99,6 +99,8 @@ class PlatformMiddleware:
             headers.append(("Strict-Transport-Security", "max-age=31536000"))
         if not path.startswith("/static/"):
             headers.append(("Cache-Control", "no-store"))
+            # a page answers htmx with a fragment and a browser with the whole page
+            headers.append(("Vary", "HX-Request"))
         if new_cookie and not path.startswith(("/api/", "/static/", "/healthz")):
             cookie = Response()
             cookie.set_cookie(
