@@ -435,6 +435,27 @@ def run_loadgen(spec: dict[str, Any]) -> dict[str, Any]:
     return figures
 
 
+def _round(
+    base: str, cases: list[tuple[str, str, str, dict[str, str], str | None]], think: float
+) -> list[tuple[str, dict[str, Any]]]:
+    """Every case under load in turn (`think`: the users' mean pause, 0 for a closed loop)."""
+    results = []
+    for name, method, path, headers, body in cases:
+        spec = {
+            "url": base + path,
+            "method": method,
+            "headers": headers,
+            "body": body,
+            "clients": CLIENTS,
+            "duration": DURATION,
+            "think": think,
+        }
+        figures = run_loadgen(spec)
+        results.append((name, figures))
+        _print_figures(name, figures)
+    return results
+
+
 def _print_figures(name: str, figures: dict[str, Any]) -> None:
     print(
         f"  {name:48s} {figures['requests']:7,d} req  {figures['rps']:7.1f} req/s  "
@@ -468,42 +489,18 @@ def main() -> int:
         ("lookup API (10 SHA-1 per request)", "POST", "/api/v1/lookup",
          {**lead, "Content-Type": "application/json"}, lookup),
     ]  # fmt: skip
-    results = []
-    users = []
+    users: list[tuple[str, dict[str, Any]]] = []
     with tempfile.TemporaryDirectory(prefix="netsafe-bench-") as home:
         server, base = start_server(Path(home))
         try:
-            for name, method, path, headers, body in cases:
-                spec = {
-                    "url": base + path,
-                    "method": method,
-                    "headers": headers,
-                    "body": body,
-                    "clients": CLIENTS,
-                    "duration": DURATION,
-                }
-                figures = run_loadgen(spec)
-                results.append((name, figures))
-                _print_figures(name, figures)
+            results = _round(base, cases, think=0.0)
             if THINK > 0:
                 print(
                     f"\n{CLIENTS} users pausing {THINK * 0.5:g}-{THINK * 1.5:g} s between "
                     "requests (not judged: the target is on the closed-loop clients above):",
                     flush=True,
                 )
-                for name, method, path, headers, body in cases:
-                    spec = {
-                        "url": base + path,
-                        "method": method,
-                        "headers": headers,
-                        "body": body,
-                        "clients": CLIENTS,
-                        "duration": DURATION,
-                        "think": THINK,
-                    }
-                    figures = run_loadgen(spec)
-                    users.append((name, figures))
-                    _print_figures(name, figures)
+                users = _round(base, cases, think=THINK)
         finally:
             stop_server(server)
     if not KEEP:
