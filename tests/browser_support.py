@@ -1,5 +1,5 @@
 """What the browser tests share: Debian's chromium, its launch flags, and the app served by uvicorn
-on a free loopback port in a background thread."""
+on a free loopback port in a background thread (`serve_platform` for the whole app)."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest
@@ -29,6 +30,25 @@ BROWSER_MARKS = [
     pytest.mark.browser,
     pytest.mark.skipif(not CHROMIUM.exists(), reason="Debian's chromium is not installed"),
 ]
+
+
+@contextmanager
+def serve_platform(home: Path, database_url: str, secret_key: str) -> Iterator[str]:
+    """The whole NetSafe app (test settings) over `database_url`, served until the block ends;
+    yields its base URL."""
+    from netsafe.settings import load_settings
+    from netsafe.web.app import create_app
+
+    settings = load_settings(
+        env="test", home=home, database_url=database_url, secret_key=secret_key
+    )
+    with serve_in_thread(create_app(settings)) as base:
+        yield base
+
+
+def launch_chromium(playwright: Any) -> Any:
+    """Debian's chromium, headless, through Playwright."""
+    return playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
 
 
 def free_port() -> int:

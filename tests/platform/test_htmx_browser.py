@@ -18,12 +18,10 @@ import pytest
 from netsafe.operation.exhibits import record_exhibit
 from netsafe.operation.referrals import NewReferral, create_referral, record_response
 from netsafe.operation.roles import Role, Viewer
-from netsafe.settings import load_settings
 from netsafe.store.engine import make_engine, make_session_factory, unit_of_work
 from netsafe.store.migrate import upgrade
 from netsafe.store.repositories.operation import case_repositories
-from netsafe.web.app import create_app
-from tests.browser_support import BROWSER_MARKS, CHROMIUM, CHROMIUM_ARGS, serve_in_thread
+from tests.browser_support import BROWSER_MARKS, launch_chromium, serve_platform
 from tests.platform.platform_helpers import add_user
 
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "htmx"
@@ -68,13 +66,9 @@ def served(tmp_path: Path) -> Iterator[tuple[str, int]]:
             seized_from="4 Example Way",
         )
     engine.dispose()
-    settings = load_settings(
-        env="test",
-        home=tmp_path / "home",
-        database_url=database_url,
-        secret_key="htmx-browser-key-0123456789abcdef",
-    )
-    with serve_in_thread(create_app(settings)) as base:
+    with serve_platform(
+        tmp_path / "home", database_url, "htmx-browser-key-0123456789abcdef"
+    ) as base:
         yield base, exhibit.id
 
 
@@ -93,7 +87,7 @@ def test_queue_filter_and_hand_over_update_in_place(served: tuple[str, int]) -> 
     shutil.rmtree(ARTIFACTS, ignore_errors=True)
     ARTIFACTS.mkdir(parents=True)
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        browser = launch_chromium(playwright)
         page = browser.new_page(viewport={"width": 1280, "height": 900})
         page.set_default_timeout(30_000)
         expect.set_options(timeout=15_000)
@@ -171,7 +165,7 @@ def test_the_same_forms_work_without_javascript(served: tuple[str, int]) -> None
 
     base, exhibit_id = served
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        browser = launch_chromium(playwright)
         page = browser.new_context(java_script_enabled=False).new_page()
         page.set_default_timeout(30_000)
         expect.set_options(timeout=15_000)

@@ -17,11 +17,9 @@ from urllib.parse import unquote_plus
 import pytest
 
 from netsafe.operation.roles import Role
-from netsafe.settings import load_settings
 from netsafe.store.engine import make_engine, make_session_factory, unit_of_work
 from netsafe.store.migrate import upgrade
-from netsafe.web.app import create_app
-from tests.browser_support import BROWSER_MARKS, CHROMIUM, CHROMIUM_ARGS, serve_in_thread
+from tests.browser_support import BROWSER_MARKS, launch_chromium, serve_platform
 from tests.platform.operation_triage import store_triage_run
 from tests.platform.platform_helpers import add_user
 
@@ -41,13 +39,9 @@ def served(tmp_path: Path) -> Iterator[tuple[str, str]]:
         engine, "gwent.investigator", agency="gwent", role=Role.INVESTIGATOR, password=PASSWORD
     )
     engine.dispose()
-    settings = load_settings(
-        env="test",
-        home=tmp_path / "home",
-        database_url=database_url,
-        secret_key="browser-journey-key-0123456789abcdef",
-    )
-    with serve_in_thread(create_app(settings)) as base:
+    with serve_platform(
+        tmp_path / "home", database_url, "browser-journey-key-0123456789abcdef"
+    ) as base:
         yield base, database_url
 
 
@@ -60,7 +54,7 @@ def test_the_whole_journey_in_chromium(served: tuple[str, str]) -> None:
     shots = iter(range(1, 100))
 
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        browser = launch_chromium(playwright)
         page = browser.new_page(viewport={"width": 1280, "height": 900})
         page.set_default_timeout(30_000)
         expect.set_options(timeout=15_000)

@@ -15,13 +15,11 @@ import pytest
 from netsafe.operation.agencies import ensure_agencies
 from netsafe.operation.roles import Role
 from netsafe.operation.users import create_user
-from netsafe.settings import load_settings
 from netsafe.store.engine import make_engine, make_session_factory, unit_of_work
 from netsafe.store.migrate import upgrade
 from netsafe.store.repositories.agencies import SqlAgencyRepository
 from netsafe.store.repositories.users import SqlUserRepository
-from netsafe.web.app import create_app
-from tests.browser_support import BROWSER_MARKS, CHROMIUM, CHROMIUM_ARGS, serve_in_thread
+from tests.browser_support import BROWSER_MARKS, launch_chromium, serve_platform
 
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "platform-shell"
 PASSWORD = "shell-browser-password-42"
@@ -50,13 +48,9 @@ def served(tmp_path: Path) -> Iterator[str]:
                 now=datetime.now(UTC),
             )
     engine.dispose()
-    settings = load_settings(
-        env="test",
-        home=tmp_path / "home",
-        database_url=database_url,
-        secret_key="shell-browser-key-0123456789abcdef",
-    )
-    with serve_in_thread(create_app(settings)) as base:
+    with serve_platform(
+        tmp_path / "home", database_url, "shell-browser-key-0123456789abcdef"
+    ) as base:
         yield base
 
 
@@ -66,7 +60,7 @@ def test_admin_audit_and_report_by_keyboard(served: str) -> None:
     shutil.rmtree(ARTIFACTS, ignore_errors=True)
     ARTIFACTS.mkdir(parents=True)
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        browser = launch_chromium(playwright)
         page = browser.new_page(viewport={"width": 1280, "height": 900})
         page.set_default_timeout(30_000)
         expect.set_options(timeout=15_000)

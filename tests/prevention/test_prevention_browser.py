@@ -18,13 +18,11 @@ import pytest
 
 from netsafe.operation.agencies import ensure_agencies
 from netsafe.operation.users import create_user
-from netsafe.settings import load_settings
 from netsafe.store.engine import make_engine, make_session_factory, unit_of_work
 from netsafe.store.migrate import upgrade
 from netsafe.store.repositories.agencies import SqlAgencyRepository
 from netsafe.store.repositories.users import SqlUserRepository
-from netsafe.web.app import create_app
-from tests.browser_support import BROWSER_MARKS, CHROMIUM, CHROMIUM_ARGS, serve_in_thread
+from tests.browser_support import BROWSER_MARKS, launch_chromium, serve_platform
 from tests.prevention.web_helpers import PREVENTION_FILE
 
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "prevention-journey"
@@ -59,10 +57,7 @@ def served(tmp_path: Path) -> Iterator[str]:
     home = tmp_path / "home"
     home.mkdir()
     (home / "prevention.toml").write_text(PREVENTION_FILE, encoding="utf-8")
-    settings = load_settings(
-        env="test", home=home, database_url=database_url, secret_key="prevention-journey-key-0123"
-    )
-    with serve_in_thread(create_app(settings)) as base:
+    with serve_platform(home, database_url, "prevention-journey-key-0123") as base:
         yield base
 
 
@@ -75,7 +70,7 @@ def test_the_practitioner_journey_in_chromium(served: str) -> None:
     shots = iter(range(1, 100))
 
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        browser = launch_chromium(playwright)
         page = browser.new_page(viewport={"width": 1280, "height": 900})
         page.set_default_timeout(15_000)
 

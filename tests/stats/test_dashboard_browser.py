@@ -15,12 +15,10 @@ import pytest
 from netsafe.demo.seed import seed_demo_operation
 from netsafe.operation.roles import Role
 from netsafe.prevention.code_words import CodeWordHasher
-from netsafe.settings import load_settings
 from netsafe.store.engine import make_engine, make_session_factory, unit_of_work
 from netsafe.store.migrate import upgrade
 from netsafe.store.repositories.demo import SqlDemoLedger, SqlDemoWriter
-from netsafe.web.app import create_app
-from tests.browser_support import BROWSER_MARKS, CHROMIUM, CHROMIUM_ARGS, serve_in_thread
+from tests.browser_support import BROWSER_MARKS, launch_chromium, serve_platform
 from tests.platform.platform_helpers import add_user
 
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "stats-dashboard"
@@ -45,10 +43,7 @@ def served(tmp_path: Path) -> Iterator[str]:
             last_day=date(2017, 10, 31),
         )
     engine.dispose()
-    settings = load_settings(
-        env="test", home=tmp_path / "home", database_url=database_url, secret_key=SECRET
-    )
-    with serve_in_thread(create_app(settings)) as base:
+    with serve_platform(tmp_path / "home", database_url, SECRET) as base:
         yield base
 
 
@@ -58,7 +53,7 @@ def test_the_statistics_page_in_chromium(served: str) -> None:
     shutil.rmtree(ARTIFACTS, ignore_errors=True)
     ARTIFACTS.mkdir(parents=True)
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        browser = launch_chromium(playwright)
         page = browser.new_page(viewport={"width": 1280, "height": 900})
         page.set_default_timeout(60_000)
         page.goto(f"{served}/stats?compare=launch-year")
