@@ -9,7 +9,7 @@ slowest of the three by far) need not be computed for files that match nothing.
 from __future__ import annotations
 
 import itertools
-from collections.abc import Collection, Iterable, Sequence
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 from typing import BinaryIO
 
@@ -144,8 +144,3 @@ def ordered(names: Iterable[str]) -> tuple[str, ...]:
     """`names` in report order (md5, sha1, sha256), each once."""
     chosen = set(names)
     return tuple(name for name in CRYPTO_SIGNALS if name in chosen)
-
-
-def missing(digests: CryptoDigests | object, signals: Sequence[str] = CRYPTO_SIGNALS) -> bool:
-    """True when any of `signals` was not computed for `digests` (a record with md5/sha1/sha256)."""
-    return any(not getattr(digests, name) for name in signals)

@@ -11,6 +11,7 @@ functions, so they pickle into process pools and Dask workers.
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Collection
 from dataclasses import dataclass
 from pathlib import Path
@@ -67,7 +68,22 @@ def fingerprint_stream(
     limits: DecodeLimits | None = None,
 ) -> FileFingerprint:
     """Fingerprint everything left in `stream` (read once); `path` is only reported."""
-    return Fingerprinter(dihedral=dihedral, limits=limits).fingerprint(stream, path=path)[0]
+    return _thread_fingerprinter(dihedral, limits).fingerprint(stream, path=path)[0]
+
+
+_THREAD = threading.local()
+
+
+def _thread_fingerprinter(dihedral: bool, limits: DecodeLimits | None) -> Fingerprinter:
+    """This thread's Fingerprinter for these settings: `netsafe hash` and the lookup API call
+    `fingerprint_stream` file after file, and each would otherwise allocate a fresh buffer."""
+    kept: dict[tuple[bool, DecodeLimits | None], Fingerprinter] = _THREAD.__dict__.setdefault(
+        "fingerprinters", {}
+    )
+    key = (dihedral, limits)
+    if key not in kept:
+        kept[key] = Fingerprinter(dihedral=dihedral, limits=limits)
+    return kept[key]
 
 
 class Fingerprinter:

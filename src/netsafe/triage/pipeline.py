@@ -19,7 +19,7 @@ from netsafe import __version__
 from netsafe.triage.items import FileItem, ItemError, ItemResult, SourceVerification
 from netsafe.triage.journal import Journal
 from netsafe.triage.result import SourceSummary, TriageResult
-from netsafe.triage.runners import InlineRunner, Runner, Task
+from netsafe.triage.runners import Runner, Task
 from netsafe.triage.scan import ScanConfig
 from netsafe.triage.sources import Source, open_source
 from netsafe.triage.sources.disk_image import DiskImageSource
@@ -125,9 +125,8 @@ def triage_exhibit(
         result = _assemble(
             plan, sources, items, enumeration_errors, journal, started, runner, scanned, config
         )
-        # in process, the workers' CPU is the main process's own: count it once
-        own = time.process_time() - main_cpu
-        result.cpu_seconds = own if isinstance(runner, InlineRunner) else own + worker_cpu
+        own = time.process_time() - main_cpu  # in process, the workers' CPU is already in it
+        result.cpu_seconds = own if runner.in_process else own + worker_cpu
         return result
     finally:
         journal.close()

@@ -7,6 +7,7 @@ from datetime import datetime
 from typing import Any
 
 from netsafe.categories import REPORT_ORDER, Category
+from netsafe.signals.crypto import CRYPTO_SIGNALS
 from netsafe.triage.items import FileRecord, ItemError, Severity, SourceVerification
 
 
@@ -67,7 +68,7 @@ class TriageResult:
     runner: str = ""
     resumed: bool = False
     scanned_this_run: int = 0
-    hashes: tuple[str, ...] = ("md5", "sha1", "sha256")
+    hashes: tuple[str, ...] = CRYPTO_SIGNALS
     #: CPU time of this run's file scanning: the workers' threads on their batches, plus the
     #: main process (listing, journal, matching results). Disk-image verification is not in it.
     cpu_seconds: float = 0.0
@@ -156,7 +157,7 @@ class TriageResult:
             "scanned_this_run": self.scanned_this_run,
             "hashes": {
                 "every_file": list(self.hashes),
-                "images_archive_members_and_matched_files": ["md5", "sha1", "sha256"],
+                "images_archive_members_and_matched_files": list(CRYPTO_SIGNALS),
             },
             "runner": self.runner,
             "tool": {"name": "netsafe", "version": self.tool_version},

@@ -21,6 +21,8 @@ class Runner(Protocol):
     """Runs tasks and yields their results in completion order."""
 
     description: str
+    #: True when tasks run in the calling process (their CPU time is the caller's own).
+    in_process: bool
 
     def run(self, tasks: Iterable[Task]) -> Iterator[Any]: ...
 
@@ -31,6 +33,7 @@ class InlineRunner:
     """Runs every task in this process, one after the other (debugging, small tests)."""
 
     description = "in process"
+    in_process = True
 
     def run(self, tasks: Iterable[Task]) -> Iterator[Any]:
         for task in tasks:
@@ -46,6 +49,8 @@ class ProcessPoolRunner:
     The fork server imports the scanning code once and every worker forks from it; the workers
     are started at once, so they are ready by the time the sources have been listed.
     """
+
+    in_process = False
 
     def __init__(self, workers: int | None = None) -> None:
         self.workers = workers or os.cpu_count() or 1
@@ -76,6 +81,8 @@ class ProcessPoolRunner:
 
 class DaskRunner:
     """Tasks on a Dask distributed cluster (the scheduler at `address`, or a `Client` given)."""
+
+    in_process = False
 
     def __init__(self, address: str | None = None, client: Any = None) -> None:
         from distributed import Client as DaskClient
