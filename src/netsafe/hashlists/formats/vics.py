@@ -100,13 +100,14 @@ def _read_general(
                 entry = _entry(media, number, categories, sink)
                 if entry is not None:
                     yield entry
-    except JsonStreamError as error:
-        if error.items == 0 and number == 0 and "array" in str(error):
+    except (JsonStreamError, ijson.JSONError) as error:
+        if (
+            isinstance(error, JsonStreamError)
+            and error.items == 0
+            and number == 0
+            and "array" in str(error)
+        ):
             raise HashListFormatError(path, "top level", f"not a VICS file: {error}") from error
-        raise HashListFormatError(
-            path, f"after entry {number}", f"malformed JSON: {error}"
-        ) from error
-    except ijson.JSONError as error:
         raise HashListFormatError(
             path, f"after entry {number}", f"malformed JSON: {error}"
         ) from error
