@@ -53,6 +53,29 @@ IMAGE_FORMATS: tuple[str, ...] = (
     "ICNS",
 )
 
+#: The first bytes each format's signature (Pillow's `_accept` check) can start with: one byte
+#: rules out most content before the checks run. HEIF and AVIF are told by `ftyp` at offset 4.
+SIGNATURE_FIRST_BYTES: dict[str, bytes] = {
+    "JPEG": b"\xff",
+    "PNG": b"\x89",
+    "GIF": b"G",
+    "WEBP": b"R",
+    "BMP": b"B",
+    "TIFF": b"MI",
+    "HEIF": b"",
+    "AVIF": b"",
+    "JPEG2000": b"\xff\x00",
+    "ICO": b"\x00",
+    "PPM": b"P",
+    "PSD": b"8",
+    "QOI": b"q",
+    "DDS": b"D",
+    "PCX": b"\x0a",
+    "SGI": b"\x01",  # 474 as a big-endian 16-bit number
+    "ICNS": b"i",
+}
+IMAGE_FIRST_BYTES = frozenset(b"".join(SIGNATURE_FIRST_BYTES[name] for name in IMAGE_FORMATS))
+
 _MIME_FALLBACK = {
     "HEIF": "image/heif",
     "AVIF": "image/avif",
@@ -128,6 +151,12 @@ def sniff_format(head: bytes) -> str | None:
         except Exception:  # noqa: S112 - a signature check that trips over odd bytes is a "no"
             continue
     return None
+
+
+def could_be_image(head: bytes) -> bool:
+    """False when content starting with `head` is surely no image NetSafe decodes (a cheap test
+    of its first bytes); True means `sniff_media_type` must decide."""
+    return bool(head) and (head[0] in IMAGE_FIRST_BYTES or head[4:8] == b"ftyp")
 
 
 def mime_type(format_name: str) -> str:

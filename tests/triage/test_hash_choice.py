@@ -9,6 +9,7 @@ from pathlib import Path
 
 from netsafe.categories import Category
 from netsafe.matching.match import Match
+from netsafe.signals.crypto import DIGEST_BYTES
 from netsafe.signals.fingerprint import FileFingerprint
 from netsafe.triage.items import FileRecord
 from netsafe.triage.scan import ScanConfig
@@ -43,6 +44,11 @@ class Sha1Matcher:
             outcomes.append(_Outcome(matches=matches))
         return outcomes
 
+    def known_digests(self, signal: str, digests: bytes) -> list[bool]:
+        width = DIGEST_BYTES[signal]
+        hexes = [digests[i : i + width].hex() for i in range(0, len(digests), width)]
+        return [signal == "sha1" and h in self.listed for h in hexes]
+
 
 def _config(matcher: Sha1Matcher) -> ScanConfig:
     return ScanConfig(lambda: matcher, f"sha1-{id(matcher)}", hashes=("sha1",))
@@ -71,7 +77,7 @@ def test_unmatched_files_get_the_chosen_hashes_and_matches_images_and_members_ge
     (exhibit / "bundle.zip").write_bytes(zip_bytes({"inner.txt": OTHER}))
     matcher = Sha1Matcher(frozenset({hashlib.sha1(LISTED).hexdigest()}))
     result = run_triage([exhibit], tmp_path / "out", _config(matcher))
-    records = _by_path(result.records)
+    records = _by_path(result.all_records())
     listed = records["listed.txt"]
     assert (listed.md5, listed.sha1, listed.sha256) == _hashes(LISTED)
     assert [m.list_name for m in listed.matches] == ["sha1-list"]

@@ -47,7 +47,7 @@ def test_each_hostile_file_is_a_row_in_errors_csv_and_the_rest_still_matches(
 
     matched = {r.path: r.matches[0].category for r in result.records if r.matches}
     assert matched == {"holiday.txt": "A", "fine.jpg": "C"}  # content, not the name, decides
-    hashed = {r.path: r for r in result.records}
+    hashed = {r.path: r for r in result.all_records()}
     assert hashed["bomb.png"].sha256  # cryptographic hashes even when the image is refused
     assert hashed["cut.jpg"].md5
     assert hashed["empty.bin"].md5 == "d41d8cd98f00b204e9800998ecf8427e"

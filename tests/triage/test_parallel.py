@@ -30,7 +30,7 @@ def exhibit(tmp_path_factory: pytest.TempPathFactory, known: Known) -> list[Path
 
 def _signature(result: TriageResult) -> tuple[object, ...]:
     return (
-        [(r.source, r.path, r.sha256, r.pdq, r.deleted, r.matches) for r in result.records],
+        [(r.source, r.path, r.sha256, r.pdq, r.deleted, r.matches) for r in result.all_records()],
         result.errors,
         result.category_counts(),
         [s.verification for s in result.sources],

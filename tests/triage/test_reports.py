@@ -57,7 +57,7 @@ def test_summary_json(reported: tuple[TriageResult, Path]) -> None:
     assert summary["files_ignored"] == 1
     assert summary["deleted_files_scanned"] == 1
     assert summary["items_in_error"] == 1
-    assert summary["files_scanned"] == len(result.records)
+    assert summary["files_scanned"] == len(result.all_records())
     assert summary["bytes_scanned"] > 0
     assert summary["duration_seconds"] >= 0
     assert summary["tool"]["name"] == "netsafe"

@@ -16,6 +16,7 @@ import pytest
 from netsafe.store.engine import make_engine
 from netsafe.store.migrate import upgrade
 from netsafe.triage.journal import JOURNAL_NAME
+from netsafe.triage.plain import unpack
 from tests.cli_runner import run_cli
 from tests.triage.conftest import Known
 from tests.triage.fixtures import photo_jpeg, text_file
@@ -27,7 +28,9 @@ REPORTS = ("findings.csv", "errors.csv")
 def _journaled(out: Path) -> int:
     try:
         with sqlite3.connect(f"file:{out / JOURNAL_NAME}?mode=ro", uri=True) as db:
-            return int(db.execute("SELECT count(*) FROM results").fetchone()[0])
+            full = int(db.execute("SELECT count(*) FROM results").fetchone()[0])
+            plain = sum(len(unpack(data)) for (data,) in db.execute("SELECT data FROM plain"))
+            return full + plain
     except sqlite3.Error:
         return 0
 

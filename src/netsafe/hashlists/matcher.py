@@ -19,11 +19,14 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
+import numpy as np
+
 from netsafe.hashlists.entry_catalog import EntryCatalog
 from netsafe.hashlists.model import ListAction
 from netsafe.matching.exact_index import ExactIndex
 from netsafe.matching.match import Match
 from netsafe.matching.pdq_index import PdqIndex
+from netsafe.signals.crypto import DIGEST_BYTES
 from netsafe.signals.fingerprint import FileFingerprint
 
 EXACT_SIGNALS: tuple[str, ...] = ("md5", "sha1", "sha256")
@@ -125,6 +128,15 @@ class ListMatcher:
         exact = [{"md5": fp.md5, "sha1": fp.sha1, "sha256": fp.sha256} for fp in fps]
         queries = [fp.dihedral or ((fp.pdq,) if fp.pdq else ()) for fp in fps]
         return self._match_many(exact, queries, [fp.pdq_quality for fp in fps], max_distance)
+
+    def known_digests(self, signal: str, digests: bytes) -> list[bool]:
+        """For each raw digest of `signal` packed back to back in `digests`: whether any list
+        (alert or ignore) holds it. Triage asks this for a whole batch of plain files at once
+        and scans in full only those that are known."""
+        index = self._exact[signal]
+        rows = np.frombuffer(digests, dtype=np.uint8).reshape(-1, DIGEST_BYTES[signal])
+        answers: list[bool] = index.contains_many(rows).tolist()
+        return answers
 
     def _match(
         self,

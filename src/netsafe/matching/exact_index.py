@@ -23,8 +23,7 @@ from netsafe.matching.hash_array import (
     replace_folder,
     write_manifest,
 )
-
-DIGEST_BYTES: dict[str, int] = {"md5": 16, "sha1": 20, "sha256": 32}
+from netsafe.signals.crypto import DIGEST_BYTES
 
 
 class ExactIndex:
@@ -116,6 +115,23 @@ class ExactIndex:
             found.extend(self._pending.get(rows[index].tobytes(), ()))
             results.append(found)
         return results
+
+    def contains_many(self, hashes: Sequence[str] | ByteRows) -> npt.NDArray[np.bool_]:
+        """For each digest, whether any entry has it: one vectorised pass over the sorted keys;
+        only digests whose first 8 bytes are known are compared in full."""
+        rows = as_rows(hashes, self.nbytes, what=self.signal)
+        keys = _keys(rows)
+        found = np.searchsorted(self._keys, keys, side="right") > np.searchsorted(
+            self._keys, keys, side="left"
+        )
+        if self._pending:
+            found |= np.fromiter(
+                (row.tobytes() in self._pending for row in rows), dtype=np.bool_, count=len(rows)
+            )
+        at = np.flatnonzero(found)
+        if len(at):
+            found[at] = [bool(ids) for ids in self.lookup_many(rows[at])]
+        return found
 
     def _lookup_row(self, row: npt.NDArray[np.uint8]) -> list[int]:
         return self.lookup_many(row[None, :])[0]

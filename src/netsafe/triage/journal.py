@@ -1,4 +1,6 @@
-"""The resume journal: a SQLite file in the output folder holding every finished item's result.
+"""The resume journal: a SQLite file in the output folder holding every finished item's result:
+one row per item scanned in full, one row per batch of plain files (`triage.plain`, as packed
+by the worker).
 
 Results are committed in batches (at most `batch_size` results or `batch_seconds` apart) with
 `synchronous=FULL`, so each commit is fsync'd: a run killed at any moment (SIGKILL included) loses
@@ -11,18 +13,22 @@ from __future__ import annotations
 import json
 import sqlite3
 import time
-from collections.abc import Container, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import msgspec
 
 from netsafe.triage.items import ItemResult, SourceVerification
+from netsafe.triage.plain import PlainFiles, unpack
 
 JOURNAL_NAME = "journal.sqlite"
+#: Bumped when what the journal holds changes: a journal of another format is not resumed.
+JOURNAL_FORMAT = "2"
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (name TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS results (key TEXT PRIMARY KEY, data TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS plain (id INTEGER PRIMARY KEY, data BLOB NOT NULL);
 CREATE TABLE IF NOT EXISTS verifications (source TEXT PRIMARY KEY, data TEXT NOT NULL);
 """
 
@@ -66,6 +72,9 @@ class Journal:
         self._db.execute("PRAGMA synchronous=FULL")
         self._db.executescript(SCHEMA)
         self._check_params(params, resumed=existed)
+        # what earlier runs wrote: rows up to these ids (this run's rows come after them)
+        self._earlier_results = self._last_id("SELECT max(rowid) FROM results")
+        self._earlier_plain = self._last_id("SELECT max(id) FROM plain")
         self.batch_size = batch_size
         self.batch_seconds = batch_seconds
         self._pending = 0
@@ -75,8 +84,19 @@ class Journal:
     def _check_params(self, params: dict[str, Any], *, resumed: bool) -> None:
         wanted = json.dumps(params, sort_keys=True)
         row = self._db.execute("SELECT value FROM meta WHERE name = 'params'").fetchone()
+        kept = self._db.execute("SELECT value FROM meta WHERE name = 'format'").fetchone()
         if row is None:
-            self._db.execute("INSERT INTO meta (name, value) VALUES ('params', ?)", (wanted,))
+            self._db.executemany(
+                "INSERT INTO meta (name, value) VALUES (?, ?)",
+                [("params", wanted), ("format", JOURNAL_FORMAT)],
+            )
+        elif kept is None or kept[0] != JOURNAL_FORMAT:
+            self._db.close()
+            raise JournalError(
+                f"{self.path} was written by another version of NetSafe (journal format "
+                f"{kept[0] if kept else 1}, this one reads {JOURNAL_FORMAT}): it cannot be "
+                "resumed; triage again into another --out"
+            )
         elif row[0] != wanted:
             self._db.close()
             raise JournalError(
@@ -84,8 +104,15 @@ class Journal:
                 f"it was {row[0]}"
             )
 
+    def _last_id(self, query: str) -> int:
+        (last,) = self._db.execute(query).fetchone()
+        return int(last or 0)
+
     def done_keys(self) -> set[str]:
-        return {key for (key,) in self._db.execute("SELECT key FROM results")}
+        done = {key for (key,) in self._db.execute("SELECT key FROM results")}
+        for (data,) in self._db.execute("SELECT data FROM plain"):
+            done.update(unpack(data).keys)
+        return done
 
     def verification(self, source: str) -> SourceVerification | None:
         row = self._db.execute(
@@ -100,6 +127,11 @@ class Journal:
         """Record results already in journal form (`journal_row`, made by the workers)."""
         self._db.executemany("INSERT OR REPLACE INTO results (key, data) VALUES (?, ?)", rows)
         self._tick(len(rows))
+
+    def record_plain(self, packed: bytes, files: int) -> None:
+        """Record a batch of plain files, packed by the worker (`triage.plain.pack`)."""
+        self._db.execute("INSERT INTO plain (data) VALUES (?)", (packed,))
+        self._tick(files)
 
     def record_verification(self, verification: SourceVerification) -> None:
         self._db.execute(
@@ -123,11 +155,21 @@ class Journal:
         self._pending = 0
         self._last_commit = time.monotonic()
 
-    def results(self, skip: Container[str] = frozenset()) -> Iterator[ItemResult]:
-        """Every finished result whose key is not in `skip`, in key order."""
-        for key, data in self._db.execute("SELECT key, data FROM results ORDER BY key"):
-            if key not in skip:
-                yield _DECODE(data)
+    def earlier_results(self) -> Iterator[ItemResult]:
+        """The results earlier runs recorded (a resumed run's own are already in memory)."""
+        rows = self._db.execute(
+            "SELECT data FROM results WHERE rowid <= ? ORDER BY key", (self._earlier_results,)
+        )
+        for (data,) in rows:
+            yield _DECODE(data)
+
+    def earlier_plain(self) -> Iterator[PlainFiles]:
+        """The plain files earlier runs recorded, batch by batch."""
+        rows = self._db.execute(
+            "SELECT data FROM plain WHERE id <= ? ORDER BY id", (self._earlier_plain,)
+        )
+        for (data,) in rows:
+            yield unpack(data)
 
     def verifications(self) -> list[SourceVerification]:
         rows = self._db.execute("SELECT data FROM verifications ORDER BY source")

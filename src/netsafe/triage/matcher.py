@@ -38,6 +38,12 @@ class Matcher(Protocol):
         """One outcome for each fingerprint, in order."""
         ...
 
+    def known_digests(self, signal: str, digests: bytes) -> Sequence[bool]:
+        """For each raw digest of `signal` (md5, sha1 or sha256) packed back to back in
+        `digests`: whether a list (alert or ignore) may hold it. False must mean that none
+        does; a file with any True is scanned in full and matched by `match_many`."""
+        ...
+
 
 #: A picklable zero-argument callable that builds the matcher inside a worker process.
 MatcherFactory = Callable[[], Matcher]

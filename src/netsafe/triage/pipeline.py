@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import functools
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -18,6 +18,7 @@ from typing import Any, Protocol
 from netsafe import __version__
 from netsafe.triage.items import FileItem, ItemError, ItemResult, SourceVerification
 from netsafe.triage.journal import Journal
+from netsafe.triage.plain import PlainFiles
 from netsafe.triage.result import SourceSummary, TriageResult
 from netsafe.triage.runners import Runner, Task
 from netsafe.triage.scan import ScanConfig
@@ -51,11 +52,15 @@ class ExhibitPlan:
 
 
 class ProgressReporter(Protocol):
-    """Told how much there is to do and how much got done (the CLI draws a bar)."""
+    """Told how much got done and, once the sources are listed, how much there is to do (the
+    CLI draws a bar). Scanning starts while the sources are still being listed."""
 
-    def start(
-        self, exhibit: str, files: int, size: int, done_files: int, done_bytes: int
-    ) -> None: ...
+    def start(self, exhibit: str) -> None: ...
+
+    def listed(self, files: int, done_files: int) -> None:
+        """Every source is listed: `files` in all, of which `done_files` were finished by an
+        earlier run. (Sizes come with the results: a folder is listed without a stat a file.)"""
+        ...
 
     def advance(self, files: int, size: int) -> None: ...
 
@@ -65,7 +70,10 @@ class ProgressReporter(Protocol):
 class NoProgress:
     """A reporter that shows nothing."""
 
-    def start(self, exhibit: str, files: int, size: int, done_files: int, done_bytes: int) -> None:
+    def start(self, exhibit: str) -> None:
+        return None
+
+    def listed(self, files: int, done_files: int) -> None:
         return None
 
     def advance(self, files: int, size: int) -> None:
@@ -91,45 +99,71 @@ def triage_exhibit(
     journal = Journal(plan.out, plan.journal_params(), resume=resume)
     try:
         sources = [open_source(path, index) for index, path in enumerate(plan.sources)]
-        items: list[FileItem] = []
-        enumeration_errors: list[ItemError] = []
-        for source in sources:
-            for found in source.items():
-                if isinstance(found, FileItem):
-                    items.append(found)
-                else:
-                    enumeration_errors.append(found)
-        done = journal.done_keys()
-        pending = [item for item in items if item.key not in done]
-        finished = [item for item in items if item.key in done]
-        progress.start(
-            plan.exhibit,
-            len(items),
-            sum(i.size for i in items),
-            len(finished),
-            sum(i.size for i in finished),
-        )
-        tasks = _tasks(plan, sources, journal, config, pending)
-        scanned: list[ItemResult] = []
-        worker_cpu = 0.0
+        listing = _Listing(sources, journal.done_keys(), progress)
+        progress.start(plan.exhibit)
+        tasks = _tasks(plan, sources, journal, config, listing)
+        scanned = _Scanned()
         for outcome in runner.run(tasks):
             if isinstance(outcome, SourceVerification):
                 journal.record_verification(outcome)
                 continue
             journal.record_rows(outcome.rows)
-            worker_cpu += outcome.cpu_seconds
-            scanned.extend(outcome.results)
-            progress.advance(len(outcome.results), sum(r.bytes_read for r in outcome.results))
+            plain = outcome.plain_files()
+            if len(plain):
+                journal.record_plain(outcome.plain, len(plain))
+                scanned.plain.append(plain)
+            scanned.cpu_seconds += outcome.cpu_seconds
+            scanned.results.extend(outcome.results)
+            progress.advance(
+                len(outcome.results) + len(plain),
+                sum(r.bytes_read for r in outcome.results) + plain.total_bytes,
+            )
         journal.commit()
         progress.finish()
-        result = _assemble(
-            plan, sources, items, enumeration_errors, journal, started, runner, scanned, config
-        )
+        result = _assemble(plan, sources, listing, journal, started, runner, scanned, config)
         own = time.process_time() - main_cpu  # in process, the workers' CPU is already in it
-        result.cpu_seconds = own if runner.in_process else own + worker_cpu
+        result.cpu_seconds = own if runner.in_process else own + scanned.cpu_seconds
         return result
     finally:
         journal.close()
+
+
+@dataclass
+class _Scanned:
+    """What this run scanned: results of files scanned in full, plain files, workers' CPU."""
+
+    results: list[ItemResult] = field(default_factory=list)
+    plain: list[PlainFiles] = field(default_factory=list)
+    cpu_seconds: float = 0.0
+
+    def count(self) -> int:
+        return len(self.results) + sum(len(p) for p in self.plain)
+
+
+class _Listing:
+    """The exhibit's items, listed source by source while the first batches are scanned: every
+    item and enumeration error is kept, and the items no earlier run finished are handed on."""
+
+    def __init__(
+        self, sources: Sequence[Source], done: set[str], progress: ProgressReporter
+    ) -> None:
+        self.sources = sources
+        self.done = done
+        self.progress = progress
+        self.items: list[FileItem] = []
+        self.errors: list[ItemError] = []
+
+    def pending(self) -> Iterator[FileItem]:
+        items, errors, done = self.items, self.errors, self.done
+        for source in self.sources:
+            for found in source.items():
+                if isinstance(found, FileItem):
+                    items.append(found)
+                    if found.key not in done:
+                        yield found
+                else:
+                    errors.append(found)
+        self.progress.listed(len(items), sum(1 for item in items if item.key in done))
 
 
 def _tasks(
@@ -137,26 +171,28 @@ def _tasks(
     sources: Sequence[Source],
     journal: Journal,
     config: ScanConfig,
-    pending: list[FileItem],
+    listing: _Listing,
 ) -> Iterator[Task]:
     if plan.verify_images:
         for source in sources:
             if isinstance(source, DiskImageSource) and journal.verification(source.label) is None:
                 yield functools.partial(verify_image, source.label, str(source.path))
-    for batch in batches(pending):
+    for batch in batches(listing.pending()):
         yield functools.partial(scan_batch, config, ItemBatch(batch))
 
 
-def batches(items: list[FileItem]) -> Iterator[list[FileItem]]:
-    """Items grouped into batches of at most BATCH_FILES files or BATCH_BYTES bytes."""
+def batches(items: Iterable[FileItem]) -> Iterator[list[FileItem]]:
+    """Items grouped into batches of at most BATCH_FILES files or BATCH_BYTES bytes (of the
+    sizes known before reading)."""
     batch: list[FileItem] = []
     size = 0
     for item in items:
-        if batch and (len(batch) >= BATCH_FILES or size + item.size > BATCH_BYTES):
+        known = item.size or 0  # unknown sizes (a folder's files) count as small
+        if batch and (len(batch) >= BATCH_FILES or size + known > BATCH_BYTES):
             yield batch
             batch, size = [], 0
         batch.append(item)
-        size += item.size
+        size += known
     if batch:
         yield batch
 
@@ -164,21 +200,31 @@ def batches(items: list[FileItem]) -> Iterator[list[FileItem]]:
 def _assemble(
     plan: ExhibitPlan,
     sources: Sequence[Source],
-    items: list[FileItem],
-    enumeration_errors: list[ItemError],
+    listing: _Listing,
     journal: Journal,
     started: datetime,
     runner: Runner,
-    scanned: list[ItemResult],
+    scanned: _Scanned,
     config: ScanConfig,
 ) -> TriageResult:
+    items = listing.items
     wanted = {item.key for item in items}
-    this_run = {result.key for result in scanned}
-    earlier = (r for r in journal.results(skip=this_run) if r.key in wanted)
-    results: list[ItemResult] = [*scanned, *earlier]
+    earlier = (r for r in journal.earlier_results() if r.key in wanted)
+    results: list[ItemResult] = [*scanned.results, *earlier]
+    plain = PlainFiles.concat(
+        [
+            *scanned.plain,
+            *(
+                part.select(i for i, key in enumerate(part.keys) if key in wanted)
+                for part in journal.earlier_plain()
+            ),
+        ]
+    )
     records = [record for result in results for record in result.records]
-    errors = enumeration_errors + [error for result in results for error in result.errors]
+    errors = listing.errors + [error for result in results for error in result.errors]
     verifications = {v.source: v for v in journal.verifications()}
+    sizes = dict(zip(plain.keys, plain.sizes, strict=True))
+    sizes.update((result.key, result.bytes_read) for result in results)
     summaries = []
     for source in sources:
         own = [i for i in items if i.source == source.label]
@@ -187,7 +233,7 @@ def _assemble(
                 path=source.label,
                 kind=source.kind,
                 files=len(own),
-                bytes=sum(i.size for i in own),
+                bytes=sum(sizes.get(i.key, 0) for i in own),
                 errors=sum(1 for e in errors if e.source == source.label),
                 verification=verifications.get(source.label),
             )
@@ -205,7 +251,8 @@ def _assemble(
         tool_version=__version__,
         lists=list(plan.lists),
         runner=runner.description,
-        resumed=bool(len(items) - len(scanned)),
-        scanned_this_run=len(scanned),
+        resumed=bool(len(items) - scanned.count()),
+        scanned_this_run=scanned.count(),
         hashes=config.hashes,
+        plain=plain,
     )

@@ -9,6 +9,7 @@ from typing import Any
 from netsafe.categories import REPORT_ORDER, Category
 from netsafe.signals.crypto import CRYPTO_SIGNALS
 from netsafe.triage.items import FileRecord, ItemError, Severity, SourceVerification
+from netsafe.triage.plain import PlainFiles
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,7 +55,12 @@ class SourceSummary:
 
 @dataclass
 class TriageResult:
-    """Everything one exhibit's triage found; records and errors in a stable order."""
+    """Everything one exhibit's triage found; records and errors in a stable order.
+
+    `records` are the files scanned in full (images, archives and their members, files a list
+    knows, files with errors or warnings); `plain` the rest, as columns (`triage.plain`: not an
+    image or archive, known to no list). `all_records()` gives every file as a record.
+    """
 
     exhibit: str
     case: str | None
@@ -72,6 +78,7 @@ class TriageResult:
     #: CPU time of this run's file scanning: the workers' threads on their batches, plus the
     #: main process (listing, journal, matching results). Disk-image verification is not in it.
     cpu_seconds: float = 0.0
+    plain: PlainFiles = field(default_factory=PlainFiles)
 
     @property
     def duration_seconds(self) -> float:
@@ -79,7 +86,13 @@ class TriageResult:
 
     @property
     def files_scanned(self) -> int:
-        return len(self.records)
+        return len(self.records) + len(self.plain)
+
+    def all_records(self) -> list[FileRecord]:
+        """Every file as a record, the plain ones included, by source and path."""
+        every = [*self.records, *self.plain.records()]
+        every.sort(key=lambda r: (r.source, r.path))
+        return every
 
     @property
     def bytes_scanned(self) -> int:

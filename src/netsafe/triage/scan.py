@@ -41,6 +41,7 @@ from netsafe.triage.items import (
 )
 from netsafe.triage.limits import ArchiveLimits, ContainerCount, ExpansionBudget
 from netsafe.triage.matcher import Matcher, MatcherFactory, MatchOutcomeLike, match_records
+from netsafe.triage.plain import PlainBatchBuilder, PlainFileReader, PlainFiles
 from netsafe.triage.sources.image_access import ImageError, OpenImage
 
 READ_BUFFER = 1 << 20
@@ -57,6 +58,9 @@ class ScanConfig:
     #: The cryptographic hashes of every file. Images, archive members and files that match a
     #: list always get all three (the scanner completes a matched file by reading it again).
     hashes: tuple[str, ...] = CRYPTO_SIGNALS
+    #: Regular files are tried on the lean path first (`triage.plain`); False sends every file
+    #: through the full scan (the tests compare the two).
+    plain_files: bool = True
 
 
 @dataclass
@@ -93,6 +97,7 @@ class Scanner:
         self._fingerprinter = Fingerprinter(
             hashes=config.hashes, dihedral=config.dihedral, head_bytes=HEAD_BYTES
         )
+        self._plain_reader = PlainFileReader(config.hashes) if config.plain_files else None
 
     def close(self) -> None:
         for image in self._images.values():
@@ -100,28 +105,58 @@ class Scanner:
         self._images.clear()
 
     def scan(self, item: FileItem) -> ItemResult:
-        """Scan one item (a batch of one)."""
-        return self.scan_batch([item])[0]
-
-    def scan_batch(self, items: list[FileItem]) -> list[ItemResult]:
-        """Scan every item; per-item failures are in each result's errors, never raised."""
+        """Scan one item in full."""
         self._unmatched = []
-        results = [self._read(item) for item in items]
+        result = self._read(item)
         self._match_all()
-        return results
+        return result
+
+    def scan_batch(self, items: list[FileItem]) -> tuple[list[ItemResult], PlainFiles]:
+        """Scan every item: the plain files (`triage.plain`) as columns, the others in full
+        (per-item failures are in each result's errors, never raised)."""
+        self._unmatched = []
+        plain = PlainBatchBuilder(self.config.hashes)
+        results: list[ItemResult] = []
+        lean = self._plain_reader
+        for item in items:
+            if lean is not None and item.locator.kind is LocatorKind.FILE:
+                read = lean.read(item.locator.path, item.path)
+                if read is not None:
+                    plain.add(item, *read)
+                    continue
+            results.append(self._read(item))
+        known = self._known(plain)
+        results.extend(self._read(plain.items[i]) for i in known)
+        self._match_all()
+        files = plain.build()
+        if known:
+            files = files.select(i for i in range(len(files)) if i not in known)
+        return results, files
+
+    def _known(self, plain: PlainBatchBuilder) -> list[int]:
+        """Positions of the plain files some list may know (they are scanned again in full)."""
+        if self.matcher is None or not plain.items:
+            return []
+        known = [False] * len(plain.items)
+        for name in plain.hashes:
+            answers = self.matcher.known_digests(name, plain.joined(name))
+            known = [a or b for a, b in zip(known, answers, strict=True)]
+        return [i for i, hit in enumerate(known) if hit]
 
     def _read(self, item: FileItem) -> ItemResult:
-        result = ItemResult(key=item.key, bytes_read=item.size)
+        result = ItemResult(key=item.key, bytes_read=item.size or 0)
         context = _Context(item, item.path, 0, ExpansionBudget(self.config.limits))
         try:
             stream = self._open(item)
+            if item.size is None:  # a folder's file, listed without a stat
+                result.bytes_read = os.fstat(stream.fileno()).st_size
         except (OSError, ImageError) as error:
             result.errors.append(self._error(context, "unreadable", _reason(error)))
             return result
         with stream:
             head = self._fingerprint(stream, context, result)
         if head is not None and is_archive(head) and context.depth < self.config.limits.max_depth:
-            self._scan_top_archive(item, head, context, result)
+            self._scan_top_archive(item, head, result.bytes_read, context, result)
         return result
 
     # -- opening -------------------------------------------------------------------------
@@ -234,16 +269,16 @@ class Scanner:
 
     # -- archives ----------------------------------------------------------------------------
     def _scan_top_archive(
-        self, item: FileItem, head: bytes, context: _Context, result: ItemResult
+        self, item: FileItem, head: bytes, size: int, context: _Context, result: ItemResult
     ) -> None:
         source: str | BinaryIO
         if item.locator.kind is LocatorKind.FILE:
             source = item.locator.path
-            self._scan_archive(source, head, item.size, context, result)
+            self._scan_archive(source, head, size, context, result)
             return
         try:
             with self._open(item, buffered=True) as stream:
-                self._scan_archive(stream, head, item.size, context, result)
+                self._scan_archive(stream, head, size, context, result)
         except (OSError, ImageError) as error:
             result.errors.append(self._error(context, "unreadable", _reason(error)))
 

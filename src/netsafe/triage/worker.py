@@ -15,6 +15,7 @@ import msgspec
 
 from netsafe.triage.items import FileItem, ItemResult, SourceVerification
 from netsafe.triage.journal import journal_row
+from netsafe.triage.plain import PlainFiles, pack, unpack
 from netsafe.triage.scan import ScanConfig, Scanner
 from netsafe.triage.sources.image_access import ImageError, OpenImage
 
@@ -55,7 +56,8 @@ def _unpacked_items(packed: bytes) -> ItemBatch:
 
 @dataclass(frozen=True, slots=True)
 class ScannedBatch:
-    """A batch's results, and the same results already in journal form.
+    """A batch's results: the files scanned in full (and the same results in journal form),
+    and the plain files as columns, packed (`triage.plain`; the journal keeps the same bytes).
 
     It crosses to the main process (or the Dask client) as MessagePack: a third of the cost of
     pickling the dataclasses, which is per file and shows at thousands of small files a second.
@@ -63,22 +65,29 @@ class ScannedBatch:
 
     results: list[ItemResult]
     rows: list[tuple[str, str]]
+    plain: bytes = b""
     cpu_seconds: float = 0.0  # the CPU time the worker's thread spent on the batch
 
+    def plain_files(self) -> PlainFiles:
+        return unpack(self.plain) if self.plain else PlainFiles()
+
     def __reduce__(self) -> tuple[Any, ...]:
-        return _unpacked, (_PACK(self.results), self.rows, self.cpu_seconds)
+        return _unpacked, (_PACK(self.results), self.rows, self.plain, self.cpu_seconds)
 
 
-def _unpacked(packed: bytes, rows: list[tuple[str, str]], cpu_seconds: float) -> ScannedBatch:
-    return ScannedBatch(_UNPACK(packed), rows, cpu_seconds)
+def _unpacked(
+    packed: bytes, rows: list[tuple[str, str]], plain: bytes, cpu_seconds: float
+) -> ScannedBatch:
+    return ScannedBatch(_UNPACK(packed), rows, plain, cpu_seconds)
 
 
 def scan_batch(config: ScanConfig, batch: ItemBatch) -> ScannedBatch:
     """Scan every item of `batch`; per-item failures are in each result's errors."""
     started = time.thread_time()  # this task's thread: Dask runs several tasks per process
-    results = scanner_for(config).scan_batch(batch.items)
+    results, plain = scanner_for(config).scan_batch(batch.items)
     rows = [journal_row(result) for result in results]
-    return ScannedBatch(results, rows, time.thread_time() - started)
+    packed = pack(plain) if len(plain) else b""
+    return ScannedBatch(results, rows, packed, time.thread_time() - started)
 
 
 def verify_image(source: str, path: str) -> SourceVerification:

@@ -1,5 +1,8 @@
 """A directory tree as a triage source.
 
+Regular files are listed from the folders' own records, without a stat each; their sizes come
+from the workers' reads.
+
 Symbolic links are followed only while they stay inside the tree; a link pointing outside it is
 reported and not followed, and a directory reached twice (a link loop) is reported and not walked
 again. FIFOs, sockets and devices are reported, never opened.
@@ -34,7 +37,7 @@ class DirectorySource:
             yield self._error(".", "unreadable", f"cannot read the source: {error.strerror}")
             return
         if not stat.S_ISDIR(info.st_mode):
-            yield from self._file(str(root), root.name, info)
+            yield self._file(str(root), root.name, info)
             return
         real_root = root.resolve()
         visited: set[tuple[int, int]] = {(info.st_dev, info.st_ino)}
@@ -48,6 +51,7 @@ class DirectorySource:
         except OSError as error:
             yield self._error(prefix or ".", "unreadable", f"cannot list folder: {error.strerror}")
             return
+        label, index = self.label, self.index
         for entry in entries:
             relative = f"{prefix}{entry.name}"
             try:
@@ -56,6 +60,12 @@ class DirectorySource:
                     if isinstance(target, ItemError):
                         yield target
                         continue
+                elif entry.is_file(follow_symlinks=False):
+                    # a regular file by the folder's own record (no stat: it costs more than
+                    # the rest of the listing together); the worker's read gives its size
+                    locator = Locator(LocatorKind.FILE, entry.path)
+                    yield FileItem(f"{index}:{relative}", label, relative, None, locator)
+                    continue
                 info = entry.stat()  # follows a link that stays inside the tree
             except OSError as error:
                 yield self._error(relative, "unreadable", f"cannot stat: {error.strerror}")
@@ -70,7 +80,7 @@ class DirectorySource:
                 visited.add(identity)
                 yield from self._walk(Path(entry.path), f"{relative}/", real_root, visited)
             else:
-                yield from self._file(entry.path, relative, info)
+                yield self._file(entry.path, relative, info)
 
     def _inside_target(self, link: Path, real_root: Path, relative: str) -> Path | ItemError:
         try:
@@ -89,13 +99,12 @@ class DirectorySource:
             )
         return target
 
-    def _file(
-        self, path: str, relative: str, info: os.stat_result
-    ) -> Iterator[FileItem | ItemError]:
+    def _file(self, path: str, relative: str, info: os.stat_result) -> FileItem | ItemError:
         if not stat.S_ISREG(info.st_mode):
-            yield self._error(relative, "not-a-file", "not a regular file (FIFO, socket or device)")
-            return
-        yield FileItem(
+            return self._error(
+                relative, "not-a-file", "not a regular file (FIFO, socket or device)"
+            )
+        return FileItem(
             key=f"{self.index}:{relative}",
             source=self.label,
             path=relative,

@@ -1,0 +1,215 @@
+"""Plain files: the bulk of an exhibit, files that are nothing but their hashes.
+
+Most files on a seized device are neither images nor archives and match no list. For them a
+triage only needs the hashes its lists can match (`ScanConfig.hashes`), and the full scan's
+machinery (sniffing through Pillow, a fingerprint, a match outcome, a record and a journal row
+per file) costs more than reading and hashing a small file. So a worker first tries each regular
+file on a lean path, `PlainFileReader`: one open, one read into a reusable buffer, the digests,
+a check of the first bytes. A file that turns out to be anything else (an image, an archive,
+empty, unreadable, named like an image) goes to the full scan, and so does any file a list may
+know: the matcher answers for a whole batch of digests at once (`Matcher.known_digests`), and
+those files are scanned again in full, so their matches, ignores and all three hashes come out
+exactly as before.
+
+What is left travels, is journaled and is reported as one `PlainFiles` per batch: columns of
+keys, paths and sizes, and each computed hash as raw digests back to back.
+"""
+
+from __future__ import annotations
+
+import os
+import stat
+from collections.abc import Iterable, Iterator
+from typing import Any
+
+import msgspec
+
+from netsafe.media import IMAGE_FIRST_BYTES, SNIFF_BYTES, could_be_image, sniff_media_type
+from netsafe.signals.crypto import CHUNK_SIZE, CRYPTO_SIGNALS, DIGEST_BYTES, new_hash
+from netsafe.triage.archive import ARCHIVE_MAGIC, HEAD_BYTES, is_archive
+from netsafe.triage.extensions import IMAGE_SUFFIXES
+from netsafe.triage.items import FileRecord
+
+
+class PlainFiles(msgspec.Struct, array_like=True):
+    """Files of one batch (or a whole triage) that are nothing but their hashes, as columns.
+
+    `md5`, `sha1` and `sha256` hold each file's raw digest back to back, in `keys` order; a hash
+    that was not computed (`ScanConfig.hashes`) is empty.
+    """
+
+    keys: list[str] = msgspec.field(default_factory=list)
+    sources: list[str] = msgspec.field(default_factory=list)
+    paths: list[str] = msgspec.field(default_factory=list)
+    sizes: list[int] = msgspec.field(default_factory=list)
+    md5: bytes = b""
+    sha1: bytes = b""
+    sha256: bytes = b""
+
+    def __len__(self) -> int:
+        return len(self.keys)
+
+    @property
+    def total_bytes(self) -> int:
+        return sum(self.sizes)
+
+    def digests(self, name: str) -> bytes:
+        """The raw digests of hash `name` back to back (empty when it was not computed)."""
+        value: bytes = getattr(self, name)
+        return value
+
+    def records(self) -> Iterator[FileRecord]:
+        """Each file as a `FileRecord` (hex hashes; "" for a hash not computed)."""
+        columns = {name: self.digests(name) for name in CRYPTO_SIGNALS}
+        for i, (source, path, size) in enumerate(
+            zip(self.sources, self.paths, self.sizes, strict=True)
+        ):
+            hexes = {
+                name: column[i * DIGEST_BYTES[name] : (i + 1) * DIGEST_BYTES[name]].hex()
+                for name, column in columns.items()
+            }
+            yield FileRecord(source, path, size, hexes["md5"], hexes["sha1"], hexes["sha256"])
+
+    def select(self, positions: Iterable[int]) -> PlainFiles:
+        """The files at `positions`, in that order."""
+        kept = list(positions)
+        digests = {}
+        for name in CRYPTO_SIGNALS:
+            column, width = self.digests(name), DIGEST_BYTES[name]
+            digests[name] = (
+                b"".join(column[i * width : (i + 1) * width] for i in kept) if column else b""
+            )
+        return PlainFiles(
+            [self.keys[i] for i in kept],
+            [self.sources[i] for i in kept],
+            [self.paths[i] for i in kept],
+            [self.sizes[i] for i in kept],
+            **digests,
+        )
+
+    @classmethod
+    def concat(cls, parts: Iterable[PlainFiles]) -> PlainFiles:
+        """One `PlainFiles` of every part's files, in order. Parts computed different hashes
+        only when they come from different runs; a hash missing from any part is dropped."""
+        parts = [part for part in parts if part.keys]
+        joined = cls()
+        for part in parts:
+            joined.keys.extend(part.keys)
+            joined.sources.extend(part.sources)
+            joined.paths.extend(part.paths)
+            joined.sizes.extend(part.sizes)
+        for name in CRYPTO_SIGNALS:
+            columns = [part.digests(name) for part in parts]
+            if columns and all(columns):
+                setattr(joined, name, b"".join(columns))
+        return joined
+
+
+_ENCODE = msgspec.msgpack.Encoder().encode
+_DECODE = msgspec.msgpack.Decoder(PlainFiles).decode
+
+
+def pack(plain: PlainFiles) -> bytes:
+    """`plain` as MessagePack (how it crosses to the main process and sits in the journal)."""
+    return _ENCODE(plain)
+
+
+def unpack(data: bytes) -> PlainFiles:
+    return _DECODE(data)
+
+
+class PlainBatchBuilder:
+    """Collects a batch's plain files as columns (the digests in `hashes` order)."""
+
+    def __init__(self, hashes: tuple[str, ...]) -> None:
+        self.hashes = hashes
+        self.items: list[Any] = []  # the batch's FileItems (kept for a full scan if needed)
+        self.sizes: list[int] = []
+        self.digests: list[list[bytes]] = [[] for _ in hashes]
+
+    def add(self, item: Any, size: int, digests: tuple[bytes, ...]) -> None:
+        self.items.append(item)
+        self.sizes.append(size)
+        for column, digest in zip(self.digests, digests, strict=True):
+            column.append(digest)
+
+    def joined(self, name: str) -> bytes:
+        """Every collected digest of hash `name`, back to back."""
+        return b"".join(self.digests[self.hashes.index(name)])
+
+    def build(self) -> PlainFiles:
+        items = self.items
+        return PlainFiles(
+            [item.key for item in items],
+            [item.source for item in items],
+            [item.path for item in items],
+            self.sizes,
+            **{
+                name: b"".join(column)
+                for name, column in zip(self.hashes, self.digests, strict=True)
+            },
+        )
+
+
+class PlainFileReader:
+    """The lean path: reads a regular file and hashes it, or says it needs the full scan.
+
+    Not thread-safe (one reusable buffer): one per worker, like the `Fingerprinter`.
+    """
+
+    def __init__(self, hashes: tuple[str, ...]) -> None:
+        self.hashes = hashes
+        self._new = tuple(new_hash(name) for name in hashes)
+        self._buffer = bytearray(max(CHUNK_SIZE, HEAD_BYTES))
+        self._view = memoryview(self._buffer)
+
+    def read(self, path: str, relative: str) -> tuple[int, tuple[bytes, ...]] | None:
+        """(size, digests in `hashes` order) of the file at `path`, or None when it needs the
+        full scan: named like an image, empty, an image or archive by content, not a regular
+        file, or unreadable (the full scan reports why)."""
+        slash, dot = relative.rfind("/"), relative.rfind(".")
+        if dot > slash + 1 and relative[dot:].lower() in IMAGE_SUFFIXES:
+            return None
+        try:
+            descriptor = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
+        except OSError:
+            return None
+        buffer, view = self._buffer, self._view
+        try:
+            if not stat.S_ISREG(os.fstat(descriptor).st_mode):
+                return None
+            count = os.readv(descriptor, [buffer])
+            if not count:
+                return None
+            # one byte rules out most content; the rest is looked at closely (the buffer may
+            # hold an earlier file's bytes past `count`: that only sends a file to `_special`)
+            if (
+                buffer[0] in _SPECIAL_FIRST_BYTES
+                or buffer[4:8] == b"ftyp"
+                or buffer[257:262] == b"ustar"
+            ) and _special(view, count):
+                return None
+            hashes = [new(view[:count]) for new in self._new]
+            size = count
+            while count == len(buffer):
+                count = os.readv(descriptor, [buffer])
+                for hash_ in hashes:
+                    hash_.update(view[:count])
+                size += count
+        except OSError:
+            return None
+        finally:
+            os.close(descriptor)
+        return size, tuple(hash_.digest() for hash_ in hashes)
+
+
+#: First bytes of an archive's or an image's signature (`could_be_image`, `ARCHIVE_MAGIC`).
+_SPECIAL_FIRST_BYTES = frozenset(magic[0] for magic in ARCHIVE_MAGIC) | IMAGE_FIRST_BYTES
+
+
+def _special(view: memoryview, count: int) -> bool:
+    """True when the first bytes say image or archive."""
+    head = bytes(view[: min(count, HEAD_BYTES)])
+    if is_archive(head):
+        return True
+    return could_be_image(head) and sniff_media_type(head[:SNIFF_BYTES]) is not None
