@@ -209,3 +209,16 @@ def test_match_many_gives_each_file_the_outcome_of_match(
     assert [o.ignored for o in one_by_one] == [False, True, False, False, False, False, False]
     assert [len(o.matches) for o in one_by_one] == [1, 0, 2, 2, 0, 0, 0]
     assert matcher.match_many([]) == []
+
+
+def test_known_digests_says_which_raw_digests_any_list_holds(
+    factory: sessionmaker[Session], tmp_path: Path
+) -> None:
+    """Alert and ignore lists both count: triage scans such a file in full."""
+    run_import(factory, "caid", [HashEntry(md5=b"\x11" * 16, sha1=b"\x12" * 20, category="A")])
+    run_import(factory, "nsrl", [HashEntry(sha1=b"\x33" * 20)], action=ListAction.IGNORE)
+    matcher = matcher_for(factory, tmp_path / "index")
+    sha1s = b"\x12" * 20 + b"\x00" * 20 + b"\x33" * 20
+    assert matcher.known_digests("sha1", sha1s) == [True, False, True]
+    assert matcher.known_digests("md5", b"\x11" * 16 + b"\x12" * 16) == [True, False]
+    assert matcher.known_digests("sha256", b"") == []

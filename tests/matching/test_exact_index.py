@@ -53,3 +53,15 @@ def test_match_is_a_typed_value() -> None:
     assert not match.exact
     assert Match("x", 1, Category.A, "md5", 0).exact
     assert match == Match("CAID sample", 12, Category.B, "pdq", 7)
+
+
+def test_contains_many_answers_like_lookup_many() -> None:
+    """Vectorised membership: a shared 8-byte prefix is not enough, pending additions count."""
+    index = ExactIndex("md5")
+    index.add(range(60_000), [md5(n) for n in range(60_000)])
+    index.add([70_000], [md5(-7)])  # pending, not merged yet
+    twin = md5(5)[:16] + "0" * 16  # the first 8 bytes of a known digest, then different
+    queries = [md5(5), twin, md5(-7), md5(-8), md5(59_999)]
+    assert index.contains_many(queries).tolist() == [True, False, True, False, True]
+    assert index.contains_many(queries).tolist() == [bool(i) for i in index.lookup_many(queries)]
+    assert ExactIndex("sha1").contains_many([]).tolist() == []

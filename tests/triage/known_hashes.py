@@ -57,7 +57,7 @@ class KnownHashes:
             return Outcome(True)
         matches = [
             Match("test-list", i, self.entries[i][1], "md5", 0)
-            for i in self.md5_index.lookup(fp.md5)
+            for i in (self.md5_index.lookup(fp.md5) if fp.md5 else ())
         ]
         if fp.pdq is not None and fp.pdq_matchable and self.pdq_entries:
             for entry, distance in self.pdq_index.search(fp.pdq, self.max_distance):

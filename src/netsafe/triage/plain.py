@@ -20,7 +20,6 @@ from __future__ import annotations
 import os
 import stat
 from collections.abc import Iterable, Iterator
-from typing import Any
 
 import msgspec
 
@@ -28,7 +27,7 @@ from netsafe.media import IMAGE_FIRST_BYTES, SNIFF_BYTES, could_be_image, sniff_
 from netsafe.signals.crypto import CHUNK_SIZE, CRYPTO_SIGNALS, DIGEST_BYTES, new_hash
 from netsafe.triage.archive import ARCHIVE_MAGIC, HEAD_BYTES, is_archive
 from netsafe.triage.extensions import IMAGE_SUFFIXES
-from netsafe.triage.items import FileRecord
+from netsafe.triage.items import FileItem, FileRecord
 
 
 class PlainFiles(msgspec.Struct, array_like=True):
@@ -123,11 +122,11 @@ class PlainBatchBuilder:
 
     def __init__(self, hashes: tuple[str, ...]) -> None:
         self.hashes = hashes
-        self.items: list[Any] = []  # the batch's FileItems (kept for a full scan if needed)
+        self.items: list[FileItem] = []  # kept for a full scan if a list knows one
         self.sizes: list[int] = []
         self.digests: list[list[bytes]] = [[] for _ in hashes]
 
-    def add(self, item: Any, size: int, digests: tuple[bytes, ...]) -> None:
+    def add(self, item: FileItem, size: int, digests: tuple[bytes, ...]) -> None:
         self.items.append(item)
         self.sizes.append(size)
         for column, digest in zip(self.digests, digests, strict=True):

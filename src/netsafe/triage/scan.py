@@ -30,6 +30,11 @@ from netsafe.triage.archive import (
     open_reader,
     unsafe_member_name,
 )
+from netsafe.triage.error_kinds import (
+    archive_failure_kind,
+    content_error_kind,
+    unreadable_reason,
+)
 from netsafe.triage.extensions import extension_warning
 from netsafe.triage.items import (
     FileItem,
@@ -151,7 +156,7 @@ class Scanner:
             if item.size is None:  # a folder's file, listed without a stat
                 result.bytes_read = os.fstat(stream.fileno()).st_size
         except (OSError, ImageError) as error:
-            result.errors.append(self._error(context, "unreadable", _reason(error)))
+            result.errors.append(self._error(context, "unreadable", unreadable_reason(error)))
             return result
         with stream:
             head = self._fingerprint(stream, context, result)
@@ -186,14 +191,14 @@ class Scanner:
         )
         failure = stream.failure if isinstance(stream, MemberStream) else None
         if failure is not None:
-            result.errors.append(self._error(context, _failure_kind(failure), failure))
+            result.errors.append(self._error(context, archive_failure_kind(failure), failure))
             return None
         if fp.error and fp.error.startswith("read error"):
             # the stream failed part-way (a vanished file, an unreadable sector): no hashes
             result.errors.append(self._error(context, "unreadable", fp.error))
             return None
         if fp.error and not fp.error.startswith("empty file"):
-            result.errors.append(self._error(context, _content_kind(fp.error), fp.error))
+            result.errors.append(self._error(context, content_error_kind(fp.error), fp.error))
         if fp.size == 0:
             result.errors.append(
                 self._error(context, "empty-file", "0-byte file", Severity.WARNING)
@@ -248,7 +253,7 @@ class Scanner:
                 again = digest_stream(stream)
         except (OSError, ImageError) as error:
             read.result.errors.append(
-                self._error(context, "unreadable", f"matched, but {_reason(error)}")
+                self._error(context, "unreadable", f"matched, but {unreadable_reason(error)}")
             )
             return fp
         changed = again.size != fp.size or any(
@@ -280,7 +285,7 @@ class Scanner:
             with self._open(item, buffered=True) as stream:
                 self._scan_archive(stream, head, size, context, result)
         except (OSError, ImageError) as error:
-            result.errors.append(self._error(context, "unreadable", _reason(error)))
+            result.errors.append(self._error(context, "unreadable", unreadable_reason(error)))
 
     def _scan_archive(
         self,
@@ -355,7 +360,7 @@ class Scanner:
         data = stream.read_all(limits.max_nested_bytes)
         if data is None or stream.failure is not None:
             failure = stream.failure or "unreadable member"
-            kind = _failure_kind(failure)
+            kind = archive_failure_kind(failure)
             result.errors.append(self._error(context, kind, failure))
             return kind == "nested-archive-too-large"
         self._fingerprint(io.BytesIO(data), context, result)
@@ -380,31 +385,6 @@ def _open_regular(path: str) -> io.FileIO:
         os.close(descriptor)
         raise
     return io.FileIO(descriptor, "rb")
-
-
-def _reason(error: BaseException) -> str:
-    if isinstance(error, FileNotFoundError):
-        return "file vanished before it could be read"
-    if isinstance(error, OSError) and error.strerror:
-        return f"cannot read: {error.strerror}"
-    return f"cannot read: {error}"
-
-
-def _content_kind(error: str) -> str:
-    text = error.lower()
-    if "bomb" in text or "exceeds the limit" in text or text.startswith("refused"):
-        return "decompression-bomb"
-    if "larger than" in text:
-        return "image-too-large"
-    return "corrupt-image"
-
-
-def _failure_kind(failure: str) -> str:
-    if failure.startswith("archive bomb"):
-        return "archive-bomb"
-    if failure.startswith("nested archive larger"):
-        return "nested-archive-too-large"
-    return "corrupt-archive"
 
 
 def _unrecognised(error: ArchiveError) -> bool:
