@@ -1,5 +1,6 @@
 """The triage pipeline: enumerate an exhibit's sources, skip what the journal already holds, scan
-the rest in batches on a runner, journal every result, and build the exhibit's `TriageResult`.
+the rest in batches on a runner (the first batches go out while the listing goes on), journal
+every result, and build the exhibit's `TriageResult`.
 
 The result is this run's results together with those an earlier, interrupted run journaled, so a
 run resumed later ends with exactly the results an uninterrupted run would have.

@@ -122,12 +122,13 @@ class Scanner:
         self._unmatched = []
         plain = PlainBatchBuilder(self.config.hashes)
         results: list[ItemResult] = []
-        lean = self._plain_reader
+        lean = self._plain_reader.read if self._plain_reader is not None else None
+        add, regular = plain.add, LocatorKind.FILE
         for item in items:
-            if lean is not None and item.locator.kind is LocatorKind.FILE:
-                read = lean.read(item.locator.path, item.path)
+            if lean is not None and item.locator.kind is regular:
+                read = lean(item.locator.path, item.path)
                 if read is not None:
-                    plain.add(item, *read)
+                    add(item, *read)
                     continue
             results.append(self._read(item))
         known = self._known(plain)
