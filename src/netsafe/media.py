@@ -153,7 +153,7 @@ def sniff_format(head: bytes) -> str | None:
     return None
 
 
-def could_be_image(head: bytes) -> bool:
+def could_be_image(head: bytes | bytearray) -> bool:
     """False when content starting with `head` is surely no image NetSafe decodes (a cheap test
     of its first bytes); True means `sniff_media_type` must decide."""
     return bool(head) and (head[0] in IMAGE_FIRST_BYTES or head[4:8] == b"ftyp")

@@ -10,7 +10,7 @@ from netsafe.categories import Category
 from netsafe.matching.exact_index import ExactIndex
 from netsafe.matching.match import Match
 from netsafe.matching.pdq_index import PdqIndex
-from netsafe.signals.crypto import DIGEST_BYTES
+from netsafe.signals.crypto import split_digests
 from netsafe.signals.fingerprint import FileFingerprint
 
 
@@ -46,8 +46,7 @@ class KnownHashes:
 
     def known_digests(self, signal: str, digests: bytes) -> list[bool]:
         """Only MD5s are known (alert or ignore)."""
-        width = DIGEST_BYTES[signal]
-        hexes = [digests[i : i + width].hex() for i in range(0, len(digests), width)]
+        hexes = [digest.hex() for digest in split_digests(signal, digests)]
         if signal != "md5":
             return [False] * len(hexes)
         return [h in self.ignore or bool(self.md5_index.lookup(h)) for h in hexes]

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from netsafe.categories import Category
 from netsafe.matching.match import Match
-from netsafe.signals.crypto import DIGEST_BYTES
+from netsafe.signals.crypto import split_digests
 from netsafe.signals.fingerprint import FileFingerprint
 from netsafe.triage.items import FileRecord
 from netsafe.triage.scan import ScanConfig
@@ -45,8 +45,7 @@ class Sha1Matcher:
         return outcomes
 
     def known_digests(self, signal: str, digests: bytes) -> list[bool]:
-        width = DIGEST_BYTES[signal]
-        hexes = [digests[i : i + width].hex() for i in range(0, len(digests), width)]
+        hexes = [digest.hex() for digest in split_digests(signal, digests)]
         return [signal == "sha1" and h in self.listed for h in hexes]
 
 

@@ -19,7 +19,7 @@ from PIL import Image
 
 from netsafe.demo import rates
 from netsafe.demo.draws import Draws
-from netsafe.signals.crypto import DIGEST_BYTES
+from netsafe.signals.crypto import split_digests
 from netsafe.triage.matcher import Matcher
 from netsafe.triage.pipeline import ExhibitPlan, triage_exhibit
 from netsafe.triage.result import Finding
@@ -64,10 +64,8 @@ class KnownFiles:
     def known_digests(self, signal: str, digests: bytes) -> list[bool]:
         """Only SHA-1s are known."""
         known = {sha1 for sha1, _ in self.known}
-        width = DIGEST_BYTES[signal]
         return [
-            signal == "sha1" and digests[i : i + width].hex() in known
-            for i in range(0, len(digests), width)
+            signal == "sha1" and digest.hex() in known for digest in split_digests(signal, digests)
         ]
 
     def match(self, fp: Any) -> KnownFileOutcome:

@@ -43,6 +43,12 @@ def new_hash(name: str) -> Callable[[bytes | memoryview], hashlib._Hash]:
     return functools.partial(constructor, usedforsecurity=False)
 
 
+def split_digests(name: str, packed: bytes) -> list[bytes]:
+    """Raw digests of hash `name` packed back to back, one by one."""
+    width = DIGEST_BYTES[name]
+    return [packed[i : i + width] for i in range(0, len(packed), width)]
+
+
 @dataclass(frozen=True)
 class CryptoDigests:
     """The cryptographic hashes (lowercase hex) of some bytes, and how many there were.

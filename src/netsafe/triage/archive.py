@@ -27,7 +27,7 @@ ARCHIVE_MAGIC = (
 HEAD_BYTES = 512
 
 
-def is_archive(head: bytes) -> bool:
+def is_archive(head: bytes | bytearray) -> bool:
     """True when the first bytes of a file say it is an archive or a compressed stream."""
     return head.startswith(ARCHIVE_MAGIC) or head[257:262] == b"ustar"
 

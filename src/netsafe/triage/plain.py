@@ -23,9 +23,9 @@ from collections.abc import Iterable, Iterator
 
 import msgspec
 
-from netsafe.media import IMAGE_FIRST_BYTES, SNIFF_BYTES, could_be_image, sniff_media_type
-from netsafe.signals.crypto import CHUNK_SIZE, CRYPTO_SIGNALS, DIGEST_BYTES, new_hash
-from netsafe.triage.archive import ARCHIVE_MAGIC, HEAD_BYTES, is_archive
+from netsafe.media import SNIFF_BYTES, could_be_image, sniff_media_type
+from netsafe.signals.crypto import CHUNK_SIZE, CRYPTO_SIGNALS, new_hash, split_digests
+from netsafe.triage.archive import HEAD_BYTES, is_archive
 from netsafe.triage.extensions import IMAGE_SUFFIXES
 from netsafe.triage.items import FileItem, FileRecord
 
@@ -57,27 +57,24 @@ class PlainFiles(msgspec.Struct, array_like=True):
         value: bytes = getattr(self, name)
         return value
 
+    def _split(self, name: str) -> list[bytes]:
+        """Each file's digest of hash `name` (empty ones when it was not computed)."""
+        return split_digests(name, self.digests(name)) or [b""] * len(self.keys)
+
     def records(self) -> Iterator[FileRecord]:
         """Each file as a `FileRecord` (hex hashes; "" for a hash not computed)."""
-        columns = {name: self.digests(name) for name in CRYPTO_SIGNALS}
-        for i, (source, path, size) in enumerate(
-            zip(self.sources, self.paths, self.sizes, strict=True)
-        ):
-            hexes = {
-                name: column[i * DIGEST_BYTES[name] : (i + 1) * DIGEST_BYTES[name]].hex()
-                for name, column in columns.items()
-            }
-            yield FileRecord(source, path, size, hexes["md5"], hexes["sha1"], hexes["sha256"])
+        md5s, sha1s, sha256s = (self._split(name) for name in CRYPTO_SIGNALS)
+        columns = zip(self.sources, self.paths, self.sizes, md5s, sha1s, sha256s, strict=True)
+        for source, path, size, md5, sha1, sha256 in columns:
+            yield FileRecord(source, path, size, md5.hex(), sha1.hex(), sha256.hex())
 
     def select(self, positions: Iterable[int]) -> PlainFiles:
         """The files at `positions`, in that order."""
         kept = list(positions)
         digests = {}
         for name in CRYPTO_SIGNALS:
-            column, width = self.digests(name), DIGEST_BYTES[name]
-            digests[name] = (
-                b"".join(column[i * width : (i + 1) * width] for i in kept) if column else b""
-            )
+            column = self._split(name)
+            digests[name] = b"".join(column[i] for i in kept)
         return PlainFiles(
             [self.keys[i] for i in kept],
             [self.sources[i] for i in kept],
@@ -132,10 +129,6 @@ class PlainBatchBuilder:
         for column, digest in zip(self.digests, digests, strict=True):
             column.append(digest)
 
-    def joined(self, name: str) -> bytes:
-        """Every collected digest of hash `name`, back to back."""
-        return b"".join(self.digests[self.hashes.index(name)])
-
     def build(self) -> PlainFiles:
         items = self.items
         return PlainFiles(
@@ -180,13 +173,10 @@ class PlainFileReader:
             count = os.readv(descriptor, [buffer])
             if not count:
                 return None
-            # one byte rules out most content; the rest is looked at closely (the buffer may
-            # hold an earlier file's bytes past `count`: that only sends a file to `_special`)
-            if (
-                buffer[0] in _SPECIAL_FIRST_BYTES
-                or buffer[4:8] == b"ftyp"
-                or buffer[257:262] == b"ustar"
-            ) and _special(view, count):
+            # the signatures' first bytes rule out most content; the rest is looked at closely
+            # (past `count` the buffer may hold an earlier file's bytes: that only sends a file
+            # to `_special`)
+            if (could_be_image(buffer) or is_archive(buffer)) and _special(view, count):
                 return None
             hashes = [new(view[:count]) for new in self._new]
             size = count
@@ -200,10 +190,6 @@ class PlainFileReader:
         finally:
             os.close(descriptor)
         return size, tuple(hash_.digest() for hash_ in hashes)
-
-
-#: First bytes of an archive's or an image's signature (`could_be_image`, `ARCHIVE_MAGIC`).
-_SPECIAL_FIRST_BYTES = frozenset(magic[0] for magic in ARCHIVE_MAGIC) | IMAGE_FIRST_BYTES
 
 
 def _special(view: memoryview, count: int) -> bool:

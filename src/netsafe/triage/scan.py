@@ -131,23 +131,23 @@ class Scanner:
                     add(item, *read)
                     continue
             results.append(self._read(item))
-        known = self._known(plain)
-        results.extend(self._read(plain.items[i]) for i in known)
-        self._match_all()
         files = plain.build()
+        known = self._known(files)
+        results.extend(self._read(plain.items[i]) for i in sorted(known))
+        self._match_all()
         if known:
             files = files.select(i for i in range(len(files)) if i not in known)
         return results, files
 
-    def _known(self, plain: PlainBatchBuilder) -> list[int]:
+    def _known(self, files: PlainFiles) -> set[int]:
         """Positions of the plain files some list may know (they are scanned again in full)."""
-        if self.matcher is None or not plain.items:
-            return []
-        known = [False] * len(plain.items)
-        for name in plain.hashes:
-            answers = self.matcher.known_digests(name, plain.joined(name))
-            known = [a or b for a, b in zip(known, answers, strict=True)]
-        return [i for i, hit in enumerate(known) if hit]
+        if self.matcher is None or not len(files):
+            return set()
+        known: set[int] = set()
+        for name in self.config.hashes:
+            answers = self.matcher.known_digests(name, files.digests(name))
+            known.update(i for i, hit in enumerate(answers) if hit)
+        return known
 
     def _read(self, item: FileItem) -> ItemResult:
         result = ItemResult(key=item.key, bytes_read=item.size or 0)
