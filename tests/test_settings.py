@@ -6,7 +6,12 @@ from pathlib import Path
 
 import pytest
 
-from netsafe.settings import DEFAULT_SECRET_KEY, SettingsError, load_settings
+from netsafe.settings import (
+    DEFAULT_SECRET_KEY,
+    DEVELOPMENT_AUDIT_KEY,
+    SettingsError,
+    load_settings,
+)
 
 
 def test_defaults_use_sqlite_in_home(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
@@ -60,3 +65,52 @@ def test_nothing_is_built_at_import() -> None:
     from sqlalchemy import Engine
 
     assert not any(isinstance(value, FastAPI | Engine) for value in module_values)
+
+
+STRONG_KEY = "mB1r0uXq7Zk3VtYw9Lp2Nc5Hd8Fj4Gs6Ra0Ue1Ki7Oy3"
+STRONG_AUDIT_KEY = "Qh4Wn8Tz2Jv6Xb0Mc3Ld7Ps1Fr5Gk9Ye2Ua6Io0Ex4Nw"
+
+
+@pytest.mark.parametrize(
+    "weak",
+    [
+        "a" * 16,
+        "a" * 64,
+        " " * 16,
+        " " * 64,
+        "passwordpasswordpasswordpassword",
+        "0123456789abcdef0123456789abcdef",  # 16 bytes as hex: half the strength asked for
+        "a real key with spaces in it, long enough to pass by length",
+    ],
+)
+def test_weak_production_secret_refused_with_how_to_make_one(weak: str) -> None:
+    with pytest.raises(SettingsError, match="NETSAFE_SECRET_KEY") as refused:
+        load_settings(env="production", secret_key=weak, audit_key=STRONG_AUDIT_KEY)
+    assert "secrets.token_urlsafe(32)" in str(refused.value)
+
+
+def test_generated_production_keys_accepted() -> None:
+    import secrets
+
+    for _ in range(200):
+        settings = load_settings(
+            env="production",
+            secret_key=secrets.token_urlsafe(32),
+            audit_key=secrets.token_urlsafe(32),
+        )
+        assert settings.audit_hmac_key
+    load_settings(env="production", secret_key=secrets.token_hex(32), audit_key=STRONG_AUDIT_KEY)
+
+
+def test_production_needs_its_own_strong_audit_key() -> None:
+    with pytest.raises(SettingsError, match="NETSAFE_AUDIT_KEY is required"):
+        load_settings(env="production", secret_key=STRONG_KEY)
+    with pytest.raises(SettingsError, match="must differ"):
+        load_settings(env="production", secret_key=STRONG_KEY, audit_key=STRONG_KEY)
+    with pytest.raises(SettingsError, match="NETSAFE_AUDIT_KEY.*token_urlsafe"):
+        load_settings(env="production", secret_key=STRONG_KEY, audit_key="b" * 40)
+
+
+def test_development_audit_key_default() -> None:
+    assert load_settings(env="development").audit_hmac_key == DEVELOPMENT_AUDIT_KEY.encode()
+    assert load_settings(env="development", audit_key="x" * 20).audit_hmac_key == b"x" * 20

@@ -12,7 +12,11 @@ from typing import Literal
 from pydantic import Field, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from netsafe.secret_keys import WeakKeyError, check_key_strength
+
 DEFAULT_SECRET_KEY = "netsafe-development-key-change-me"  # noqa: S105 - the refused default
+#: Keys the audit chain outside production when NETSAFE_AUDIT_KEY is unset (refused in production).
+DEVELOPMENT_AUDIT_KEY = "netsafe-development-audit-key"
 
 Environment = Literal["development", "test", "production"]
 LogLevel = Literal["DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"]
@@ -31,6 +35,9 @@ class Settings(BaseSettings):
     home: Path = Field(Path(".netsafe"), description="data folder: database, indexes, reports")
     database_url: str | None = Field(None, description="SQLAlchemy URL; default SQLite in home")
     secret_key: str = Field(DEFAULT_SECRET_KEY, description="signs sessions, keys anonymous hashes")
+    audit_key: str | None = Field(
+        None, description="HMAC key of the audit chain, apart from the secret key (production)"
+    )
     dask_scheduler: str | None = Field(None, description="address of a Dask scheduler for triage")
     log_level: LogLevel = Field("INFO", description="DEBUG, INFO, WARNING, ERROR or CRITICAL")
     risk_questions: Path | None = Field(None, description="risk question set TOML; default shipped")
@@ -61,7 +68,30 @@ class Settings(BaseSettings):
             )
         if len(self.secret_key) < 16:
             raise ValueError("NETSAFE_SECRET_KEY must be at least 16 characters")
+        if self.env == "production":
+            self._check_production_keys()
         return self
+
+    def _check_production_keys(self) -> None:
+        """Production keys need real entropy; the audit key is required and its own."""
+        if self.audit_key is None:
+            raise ValueError(
+                "NETSAFE_AUDIT_KEY is required in production (it keys the audit chain, apart "
+                "from NETSAFE_SECRET_KEY): make one with "
+                "`python3 -c 'import secrets; print(secrets.token_urlsafe(32))'`"
+            )
+        if self.audit_key == self.secret_key:
+            raise ValueError("NETSAFE_AUDIT_KEY must differ from NETSAFE_SECRET_KEY")
+        try:
+            check_key_strength("NETSAFE_SECRET_KEY", self.secret_key)
+            check_key_strength("NETSAFE_AUDIT_KEY", self.audit_key)
+        except WeakKeyError as weak:
+            raise ValueError(str(weak)) from None
+
+    @property
+    def audit_hmac_key(self) -> bytes:
+        """The key of the audit chain's HMAC (the development key when none is set)."""
+        return (self.audit_key or DEVELOPMENT_AUDIT_KEY).encode()
 
     @cached_property
     def sqlalchemy_url(self) -> str:
