@@ -107,7 +107,7 @@ def test_production_needs_its_own_strong_audit_key() -> None:
         load_settings(env="production", secret_key=STRONG_KEY)
     with pytest.raises(SettingsError, match="must differ"):
         load_settings(env="production", secret_key=STRONG_KEY, audit_key=STRONG_KEY)
-    with pytest.raises(SettingsError, match="NETSAFE_AUDIT_KEY.*token_urlsafe"):
+    with pytest.raises(SettingsError, match=r"NETSAFE_AUDIT_KEY.*token_urlsafe"):
         load_settings(env="production", secret_key=STRONG_KEY, audit_key="b" * 40)
 
 
