@@ -48,6 +48,7 @@ def seed_assessment(session: Session, force: str) -> str:
         SEEDER,
         _referral(session, force),
         {},
+        subjects=repos.subjects,
         questions=load_question_set(),
     )
     return str(assessment.id)
@@ -56,7 +57,12 @@ def seed_assessment(session: Session, force: str) -> str:
 def seed_warrant(session: Session, force: str) -> str:
     repos = case_repositories(session)
     warrant = apply_for_warrant(
-        repos.referrals, repos.warrants, SEEDER, _referral(session, force), premises="1 Seed St"
+        repos.referrals,
+        repos.warrants,
+        SEEDER,
+        _referral(session, force),
+        subjects=repos.subjects,
+        premises="1 Seed St",
     )
     return str(warrant.id)
 
@@ -85,6 +91,8 @@ def seed_exhibit(session: Session, force: str) -> str:
         repos.exhibits,
         SEEDER,
         referral_id,
+        subjects=repos.subjects,
+        warrants=repos.warrants,
         reference=f"SEED/{referral_id}",
         device_type="phone",
         seal_number=f"S{referral_id}",
@@ -115,6 +123,7 @@ def seed_outcome(session: Session, force: str) -> str:
         repos.outcomes,
         SEEDER,
         _referral(session, force),
+        subjects=repos.subjects,
         kind="charge",
         decided_at=datetime.now(UTC),
     )

@@ -59,6 +59,8 @@ def served(tmp_path: Path) -> Iterator[tuple[str, int]]:
             repos.exhibits,
             SEEDER,
             made[0].id,
+            subjects=repos.subjects,
+            warrants=repos.warrants,
             reference="GWP/HTMX/1",
             device_type="phone",
             seal_number="SEAL-7",

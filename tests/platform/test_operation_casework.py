@@ -58,7 +58,14 @@ def test_risk_bands_set_the_deadline(
 ) -> None:
     referral = make_referral(repos)
     assessment, updated = assess_risk(
-        repos.referrals, repos.assessments, V, referral.id, answers, questions=QUESTIONS, now=NOW
+        repos.referrals,
+        repos.assessments,
+        V,
+        referral.id,
+        answers,
+        subjects=repos.subjects,
+        questions=QUESTIONS,
+        now=NOW,
     )
     assert assessment.band is band
     assert updated.deadline_at == referral.received_at + timedelta(days=days)
@@ -69,13 +76,23 @@ def test_risk_bands_set_the_deadline(
 def test_a_very_high_risk_referral_goes_to_the_top_and_breaches(repos: CaseRepositories) -> None:
     first = make_referral(repos, received=NOW - timedelta(hours=30))
     second = make_referral(repos, received=NOW - timedelta(hours=20))
-    assess_risk(repos.referrals, repos.assessments, V, first.id, {}, questions=QUESTIONS, now=NOW)
+    assess_risk(
+        repos.referrals,
+        repos.assessments,
+        V,
+        first.id,
+        {},
+        subjects=repos.subjects,
+        questions=QUESTIONS,
+        now=NOW,
+    )
     assess_risk(
         repos.referrals,
         repos.assessments,
         V,
         second.id,
         {"child_at_immediate_risk": True},
+        subjects=repos.subjects,
         questions=QUESTIONS,
         now=NOW,
     )
@@ -90,7 +107,13 @@ def test_unknown_answers_are_refused(repos: CaseRepositories) -> None:
     referral = make_referral(repos)
     with pytest.raises(OperationInputError) as error:
         assess_risk(
-            repos.referrals, repos.assessments, V, referral.id, {"zebra": True}, questions=QUESTIONS
+            repos.referrals,
+            repos.assessments,
+            V,
+            referral.id,
+            {"zebra": True},
+            subjects=repos.subjects,
+            questions=QUESTIONS,
         )
     assert error.value.field == "answers.zebra"
 
@@ -112,7 +135,13 @@ def test_question_set_files_are_checked(tmp_path: Path) -> None:
 def test_warrant_lifecycle_and_response_clock(repos: CaseRepositories) -> None:
     referral = make_referral(repos, received=NOW - timedelta(days=3))
     warrant = apply_for_warrant(
-        repos.referrals, repos.warrants, V, referral.id, premises="1 Test Row", applied_at=NOW
+        repos.referrals,
+        repos.warrants,
+        V,
+        referral.id,
+        subjects=repos.subjects,
+        premises="1 Test Row",
+        applied_at=NOW,
     )
     with pytest.raises(OperationInputError, match="not granted"):
         execute_warrant(
@@ -156,6 +185,8 @@ def test_custody_chain_must_be_unbroken(repos: CaseRepositories) -> None:
         repos.exhibits,
         V,
         referral.id,
+        subjects=repos.subjects,
+        warrants=repos.warrants,
         reference="GWP/T/1",
         device_type="phone",
         seal_number="SEAL-1",
@@ -169,6 +200,8 @@ def test_custody_chain_must_be_unbroken(repos: CaseRepositories) -> None:
             repos.exhibits,
             V,
             referral.id,
+            subjects=repos.subjects,
+            warrants=repos.warrants,
             reference="GWP/T/1",
             device_type="phone",
             seal_number="SEAL-2",
@@ -277,6 +310,7 @@ def test_safeguarding_outcome_and_timeline(repos: CaseRepositories) -> None:
         repos.outcomes,
         V,
         referral.id,
+        subjects=repos.subjects,
         kind="charge",
         decided_at=NOW + timedelta(2),
     )
@@ -286,6 +320,7 @@ def test_safeguarding_outcome_and_timeline(repos: CaseRepositories) -> None:
         repos.outcomes,
         V,
         referral.id,
+        subjects=repos.subjects,
         kind="conviction",
         decided_at=NOW + timedelta(days=90),
     )

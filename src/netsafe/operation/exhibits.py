@@ -11,10 +11,10 @@ import enum
 import re
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Protocol
+from typing import Any, Protocol
 
 from netsafe.operation.access import OperationInputError
-from netsafe.operation.records import RecordRepository, visible_record
+from netsafe.operation.records import RecordRepository, same_case_id, visible_record
 from netsafe.operation.referrals import ReferralRepository, get_referral, utc
 from netsafe.operation.roles import Viewer
 
@@ -103,6 +103,8 @@ def record_exhibit(
     viewer: Viewer,
     referral_id: int,
     *,
+    subjects: RecordRepository[Any],
+    warrants: RecordRepository[Any],
     reference: str,
     device_type: DeviceType | str,
     seal_number: str,
@@ -115,6 +117,8 @@ def record_exhibit(
 ) -> Exhibit:
     """Record a seized exhibit on a referral the viewer may see; the reference must be new."""
     referral = get_referral(referrals, viewer, referral_id)
+    subject_id = same_case_id(subjects, subject_id, referral, "subject_id", "subject")
+    warrant_id = same_case_id(warrants, warrant_id, referral, "warrant_id", "warrant")
     reference = reference.strip()
     if not REFERENCE_PATTERN.fullmatch(reference):
         raise OperationInputError("reference", "1-64 letters, digits, '/', '.', '_' or '-'")

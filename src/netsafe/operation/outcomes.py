@@ -7,9 +7,10 @@ from __future__ import annotations
 import enum
 from dataclasses import dataclass, replace
 from datetime import datetime
+from typing import Any
 
 from netsafe.operation.access import OperationInputError
-from netsafe.operation.records import RecordRepository
+from netsafe.operation.records import RecordRepository, same_case_id
 from netsafe.operation.referrals import (
     Referral,
     ReferralRepository,
@@ -53,6 +54,7 @@ def record_outcome(
     viewer: Viewer,
     referral_id: int,
     *,
+    subjects: RecordRepository[Any],
     kind: OutcomeKind | str,
     decided_at: datetime,
     subject_id: int | None = None,
@@ -61,6 +63,7 @@ def record_outcome(
 ) -> tuple[Outcome, Referral]:
     """Record an outcome; closes the referral when the outcome is final (or `close_case`)."""
     referral = get_referral(referrals, viewer, referral_id)
+    subject_id = same_case_id(subjects, subject_id, referral, "subject_id", "subject")
     try:
         outcome_kind = OutcomeKind(kind)
     except ValueError:

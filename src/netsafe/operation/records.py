@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Protocol, TypeVar
 
-from netsafe.operation.access import RecordNotFoundError, Scope, scope_for
+from netsafe.operation.access import OperationInputError, RecordNotFoundError, Scope, scope_for
 from netsafe.operation.referrals import Referral, ReferralRepository, get_referral
 from netsafe.operation.roles import Viewer
 
@@ -25,6 +25,9 @@ class CaseRecord(Protocol):
 
 
 R = TypeVar("R", bound=CaseRecord)
+
+#: Record ids are INTEGER columns (32-bit signed on PostgreSQL): anything larger names no record.
+MAX_RECORD_ID = 2**31 - 1
 
 
 class RecordRepository(Protocol[R]):
@@ -72,3 +75,17 @@ def visible_records(
     """The records the viewer may see, newest first, a page at a time."""
     limit = max(1, min(limit, 500))
     return records.visible(scope_for(viewer), limit=limit, offset=max(0, offset))
+
+
+def same_case_id(
+    records: RecordRepository[R], record_id: int | None, referral: Referral, field: str, kind: str
+) -> int | None:
+    """`record_id` (a subject, a warrant, ... named inside a request body) when it names a record
+    of `referral`; an input error on `field` otherwise, the same whether the id is unknown or a
+    record of another case (of this force or another), so the answer reveals nothing else."""
+    if record_id is None:
+        return None
+    record = records.get(record_id) if 0 < record_id <= MAX_RECORD_ID else None
+    if record is None or record.referral_id != referral.id:
+        raise OperationInputError(field, f"no {kind} {record_id} in this case")
+    return record_id

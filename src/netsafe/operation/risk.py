@@ -15,9 +15,10 @@ from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 from netsafe.operation.access import OperationInputError
-from netsafe.operation.records import RecordRepository
+from netsafe.operation.records import RecordRepository, same_case_id
 from netsafe.operation.referrals import (
     Referral,
     ReferralRepository,
@@ -167,6 +168,7 @@ def assess_risk(
     referral_id: int,
     answers: Mapping[str, bool],
     *,
+    subjects: RecordRepository[Any],
     questions: QuestionSet,
     subject_id: int | None = None,
     rationale: str = "",
@@ -175,6 +177,7 @@ def assess_risk(
     """Assess a referral: band and deadline from `answers`; the referral takes the new band and
     deadline (counted from its receipt) and, when new, becomes `assessed`."""
     referral = get_referral(referrals, viewer, referral_id)
+    subject_id = same_case_id(subjects, subject_id, referral, "subject_id", "subject")
     score, band = questions.score(answers)
     deadline = referral.received_at + timedelta(days=questions.rule(band).deadline_days)
     assessment = assessments.add(

@@ -6,9 +6,10 @@ from __future__ import annotations
 import enum
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
+from typing import Any
 
 from netsafe.operation.access import OperationInputError
-from netsafe.operation.records import RecordRepository, visible_record
+from netsafe.operation.records import RecordRepository, same_case_id, visible_record
 from netsafe.operation.referrals import ReferralRepository, get_referral, record_response, utc
 from netsafe.operation.roles import Viewer
 
@@ -54,13 +55,16 @@ def apply_for_warrant(
     viewer: Viewer,
     referral_id: int,
     *,
+    subjects: RecordRepository[Any],
     premises: str,
     applied_at: datetime | None = None,
     subject_id: int | None = None,
     court: str = "",
 ) -> Warrant:
-    """Record a warrant application for a referral the viewer may see."""
+    """Record a warrant application for a referral the viewer may see (`subject_id`, if given,
+    must be a subject of that referral)."""
     referral = get_referral(referrals, viewer, referral_id)
+    subject_id = same_case_id(subjects, subject_id, referral, "subject_id", "subject")
     if not premises.strip():
         raise OperationInputError("premises", "required")
     return warrants.add(

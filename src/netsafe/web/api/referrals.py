@@ -163,6 +163,7 @@ def assess(
             viewer,
             body.referral_id,
             body.answers,
+            subjects=repos.subjects,
             questions=question_set(request),
             subject_id=body.subject_id,
             rationale=body.rationale,
