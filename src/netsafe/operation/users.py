@@ -1,15 +1,23 @@
 """Local user accounts: argon2 passwords, a TOTP second factor, lockout after failed logins,
 enable/disable and password reset. Storage is reached through `UserRepository`.
 
-The service functions never commit: a failed login updates the user's counters through the
-repository and then raises `LoginError`; the caller's unit of work must still commit so the
-lockout counts (the web login routes answer 401 instead of raising).
+A login first reserves one of the account's password checks (`reserve_login_attempt`: one atomic
+`UPDATE … WHERE attempts < max RETURNING`), so however many requests arrive at once, at most
+`LockoutPolicy.max_failures` passwords are checked per lockout window; a success clears the count.
+The web routes reserve in a transaction of their own, committed before the (slow) check.
+Every refusal before the password is right — unknown, wrong, locked, disabled — does the same
+work (one argon2 verify, against a dummy hash when there is nothing to check) and gives the same
+message, so neither timing nor wording tells whether an account exists.
+
+The service functions never commit: the caller's unit of work must commit so counters stick
+(the web login routes answer 401 instead of raising).
 """
 
 from __future__ import annotations
 
 import re
 import secrets
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from typing import Protocol
@@ -114,6 +122,14 @@ class UserRepository(Protocol):
         """Store every mutable field of `user` (matched by id)."""
         ...
 
+    def reserve_attempt(
+        self, username: str, *, now: datetime, max_attempts: int, lock_until: datetime
+    ) -> User | None:
+        """Atomically count one login attempt of an enabled account with attempts left (or
+        whose lockout is over: the count starts again at 1); lock it until `lock_until` when
+        this attempt is its last. The user as updated, or None when nothing was reserved."""
+        ...
+
 
 class AgencyLookup(Protocol):
     """The one thing users need of agencies: whether a slug exists."""
@@ -193,6 +209,31 @@ def _totp_step(secret: str, code: str, now: datetime) -> int | None:
     return None
 
 
+@dataclass(frozen=True, slots=True)
+class LoginAttempt:
+    """A reserved (or refused) password check: `user` is None for an unknown username."""
+
+    username: str
+    user: User | None
+    reserved: bool
+
+
+def reserve_login_attempt(
+    users: UserRepository, username: str, now: datetime, policy: LockoutPolicy = LockoutPolicy()
+) -> LoginAttempt:
+    """Take one of the account's password checks (see the module docstring)."""
+    user = users.reserve_attempt(
+        username, now=now, max_attempts=policy.max_failures, lock_until=now + policy.lock_for
+    )
+    if user is not None:
+        return LoginAttempt(username, user, reserved=True)
+    return LoginAttempt(username, users.by_username(username), reserved=False)
+
+
+#: Called once the password is right; raises `LoginError` to refuse the account all the same.
+Admission = Callable[[User, str], None]
+
+
 def authenticate(
     users: UserRepository,
     *,
@@ -201,29 +242,35 @@ def authenticate(
     totp_code: str | None,
     now: datetime,
     policy: LockoutPolicy = LockoutPolicy(),
+    attempt: LoginAttempt | None = None,
+    admit: Admission | None = None,
 ) -> User:
     """The user when the password (and TOTP code, once enrolled) are right; else `LoginError`.
 
-    Every failure of a known account counts towards the lockout; a locked or disabled account is
-    refused even with the right password. A TOTP code is accepted once (no replay).
+    `attempt` is the reservation made beforehand (made here, in the caller's transaction, when
+    not given). Unknown, wrong, locked and disabled all cost one argon2 verify and answer the
+    same message; `admit(user, password)` may still refuse an account whose password is right.
+    A TOTP code is accepted once (no replay).
     """
-    user = users.by_username(username)
+    if attempt is None:
+        attempt = reserve_login_attempt(users, username, now, policy)
+    user = attempt.user
+    checked = user if attempt.reserved else None
+    matches = _password_matches(_DUMMY_HASH if checked is None else checked.password_hash, password)
     if user is None:
-        _password_matches(_DUMMY_HASH, password)
         raise LoginError("unknown-user")
-    if user.disabled:
-        raise LoginError("disabled", "this account is disabled")
-    if user.locked_at(now):
-        raise LoginError("locked", "too many failed logins: this account is locked for now")
-    if not _password_matches(user.password_hash, password):
-        _count_failure(users, user, now, policy)
+    if checked is None:
+        raise LoginError("disabled" if user.disabled else "locked")
+    if not matches:
         raise LoginError("bad-password")
+    user = checked
+    if admit is not None:
+        admit(user, password)
     if user.totp_secret is not None:
         if not totp_code:
             raise LoginError("totp-required", "enter the code from your authenticator app")
         step = _totp_step(user.totp_secret, totp_code, now)
         if step is None or (user.totp_last_step is not None and step <= user.totp_last_step):
-            _count_failure(users, user, now, policy)
             raise LoginError("bad-totp")
         user = replace(user, totp_last_step=step)
     password_hash = user.password_hash
@@ -238,12 +285,6 @@ def authenticate(
             last_login_at=now,
         )
     )
-
-
-def _count_failure(users: UserRepository, user: User, now: datetime, policy: LockoutPolicy) -> None:
-    failures = user.failed_logins + 1
-    locked_until = now + policy.lock_for if failures >= policy.max_failures else user.locked_until
-    users.save(replace(user, failed_logins=failures, locked_until=locked_until))
 
 
 def enrol_totp(users: UserRepository, username: str) -> tuple[User, str]:

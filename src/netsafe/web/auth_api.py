@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Form, Request
@@ -10,10 +9,10 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel
 
 from netsafe.operation.audit import Outcome
-from netsafe.operation.users import LoginError, authenticate
-from netsafe.store.repositories.users import SqlUserRepository
+from netsafe.operation.users import LoginError
 from netsafe.web.auditor import AuditDep
 from netsafe.web.deps import SessionDep, SettingsDep
+from netsafe.web.login_flow import log_in
 from netsafe.web.policy import public
 from netsafe.web.tokens import BEARER_LIFETIME_SECONDS, issue_bearer_token
 
@@ -47,13 +46,7 @@ def token(
 ) -> JSONResponse | TokenOut:
     """Exchange username, password (and TOTP code when enrolled) for a bearer token."""
     try:
-        user = authenticate(
-            SqlUserRepository(session),
-            username=username,
-            password=password,
-            totp_code=totp,
-            now=datetime.now(UTC),
-        )
+        user = log_in(request, session, username, password, totp)
     except LoginError as error:
         auditor.record("auth.token", "user", username, outcome=Outcome.DENIED, detail=error.reason)
         return JSONResponse(

@@ -5,17 +5,17 @@ sessions in other browsers) stops working at once, not only when it expires."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from netsafe.operation.audit import Outcome
-from netsafe.operation.users import LoginError, authenticate, end_sessions
+from netsafe.operation.users import LoginError, end_sessions
 from netsafe.store.repositories.users import SqlUserRepository
 from netsafe.web.auditor import AuditDep
 from netsafe.web.deps import SessionDep, SettingsDep, TemplatesDep
+from netsafe.web.login_flow import log_in
 from netsafe.web.middleware import is_https
 from netsafe.web.policy import allow_any_user, public
 from netsafe.web.tokens import SESSION_COOKIE, SESSION_LIFETIME_SECONDS, issue_session_value
@@ -53,13 +53,7 @@ def login(
     next: Annotated[str | None, Form()] = None,
 ) -> Response:
     try:
-        user = authenticate(
-            SqlUserRepository(session),
-            username=username.strip(),
-            password=password,
-            totp_code=totp or None,
-            now=datetime.now(UTC),
-        )
+        user = log_in(request, session, username.strip(), password, totp or None)
     except LoginError as error:
         auditor.record("auth.login", "user", username, outcome=Outcome.DENIED, detail=error.reason)
         context = {"next": safe_next(next), "viewer": None, "error": error.message}

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from typing import Any
+from datetime import datetime
+from typing import Any, cast
 
-from sqlalchemy import bindparam, select
+from sqlalchemy import Table, and_, bindparam, case, or_, select, update
 from sqlalchemy.orm import Session
 
 from netsafe.operation.roles import Role
@@ -12,7 +13,7 @@ from netsafe.operation.users import NewUser, User
 from netsafe.store.models.platform import UserRow
 from netsafe.timestamps import as_utc
 
-_USERS = UserRow.__table__
+_USERS = cast(Table, UserRow.__table__)
 #: One user by id, as a Core statement: every request reads its caller's row, and the ORM's
 #: identity-map load of a whole object costs several times a plain row's.
 _BY_ID = select(_USERS).where(_USERS.c.id == bindparam("user_id"))
@@ -91,3 +92,35 @@ class SqlUserRepository:
         row.session_generation = user.session_generation
         self._session.flush()
         return _to_domain(row)
+
+    def reserve_attempt(
+        self, username: str, *, now: datetime, max_attempts: int, lock_until: datetime
+    ) -> User | None:
+        """One `UPDATE … RETURNING`: the row lock (PostgreSQL) or the write lock (SQLite) makes
+        concurrent reservations take turns, and each sees the count the last one left."""
+        attempts, locked = _USERS.c.failed_logins, _USERS.c.locked_until
+        window_over = or_(locked.is_(None), locked <= now)
+        start_again = and_(attempts >= max_attempts, window_over)
+        statement = (
+            update(_USERS)
+            .where(
+                _USERS.c.username == username,
+                _USERS.c.disabled.is_(False),
+                or_(attempts < max_attempts, window_over),
+            )
+            .values(
+                failed_logins=case((start_again, 1), else_=attempts + 1),
+                locked_until=case(
+                    (start_again, lock_until if max_attempts <= 1 else None),
+                    (attempts + 1 >= max_attempts, lock_until),
+                    else_=locked,
+                ),
+            )
+            .returning(*_USERS.c)
+        )
+        self._session.flush()
+        row = self._session.execute(statement).one_or_none()
+        for loaded in list(self._session.identity_map.values()):  # now stale: read again
+            if isinstance(loaded, UserRow) and loaded.username == username:
+                self._session.expire(loaded)
+        return None if row is None else _to_domain(row)
