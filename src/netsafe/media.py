@@ -76,6 +76,13 @@ SIGNATURE_FIRST_BYTES: dict[str, bytes] = {
 }
 IMAGE_FIRST_BYTES = frozenset(b"".join(SIGNATURE_FIRST_BYTES[name] for name in IMAGE_FORMATS))
 
+#: Formats whose signature is two or three bytes that random content often starts with (about
+#: 1 file in 20,000 of random bytes passes one of them): content sniffed as one of these is an
+#: image only once Pillow parses its header; otherwise it is a plain file, not a corrupt image.
+#: The other formats' signatures are 4 to 12 fixed bytes (JPEG's FF D8 FF: 1 in 16.7 million),
+#: so content that starts with one and does not parse is reported as a corrupt image.
+WEAK_SIGNATURES = frozenset({"BMP", "ICO", "PCX", "PPM", "SGI"})
+
 _MIME_FALLBACK = {
     "HEIF": "image/heif",
     "AVIF": "image/avif",
@@ -105,6 +112,11 @@ _ORIENTATION: dict[int, tuple[Image.Transpose, ...]] = {
 
 class MediaError(Exception):
     """An image could not be decoded: the message says why (truncated, too large, ...)."""
+
+
+class NotAnImage(MediaError):
+    """Content whose first bytes passed a weak signature (`WEAK_SIGNATURES`) but whose header
+    does not parse: it is a plain file, not an image (and not a corrupt one)."""
 
 
 @dataclass(frozen=True)
@@ -214,7 +226,7 @@ def _describe(error: Exception) -> str:
 
 
 def _decode(data: bytes, limits: DecodeLimits, *, luma: bool) -> npt.NDArray[np.uint8]:
-    image: Image.Image = Image.open(io.BytesIO(data))
+    image = _open_header(data)
     width, height = image.size
     if width <= 0 or height <= 0:
         raise MediaError(f"corrupt image: size {width}×{height}")
@@ -235,6 +247,46 @@ def _decode(data: bytes, limits: DecodeLimits, *, luma: bool) -> npt.NDArray[np.
     for step in _ORIENTATION.get(orientation, ()):
         picture = picture.transpose(step)
     return np.asarray(picture, dtype=np.uint8)
+
+
+def _open_header(data: bytes) -> Image.Image:
+    """The image with its header parsed (no pixels yet). Content sniffed by a weak signature
+    whose header does not parse raises NotAnImage."""
+    sniffed = sniff_format(data[:SNIFF_BYTES])
+    # only the sniffed format's reader: Pillow would otherwise go on to readers of formats with
+    # no signature at all (TGA), which "parse" most random bytes
+    formats = None if sniffed is None else (sniffed,)
+    try:
+        image: Image.Image = Image.open(io.BytesIO(data), formats=formats)
+    except Image.DecompressionBombError:
+        raise
+    except Exception as error:
+        if sniffed in WEAK_SIGNATURES:
+            raise NotAnImage(f"starts like {sniffed} but its header does not parse") from error
+        raise
+    if image.format in WEAK_SIGNATURES and (image.size[0] <= 0 or image.size[1] <= 0):
+        raise NotAnImage(f"starts like {image.format} but its header gives no size")
+    if image.format == "ICO" and not _icon_directory_fits(data):
+        raise NotAnImage("starts like ICO but its directory points outside the file")
+    return image
+
+
+def _icon_directory_fits(data: bytes) -> bool:
+    """An ICO directory (Microsoft's ICONDIR): each entry's reserved byte is 0, its planes 0 or
+    1, and its image lies after the directory and inside the file. Pillow reads the directory
+    without these checks, so random bytes starting 00 00 01 00 would "parse"."""
+    count = int.from_bytes(data[4:6], "little")
+    end = 6 + 16 * count
+    if count == 0 or end > len(data):
+        return False
+    for at in range(6, end, 16):
+        entry = data[at : at + 16]
+        planes = int.from_bytes(entry[4:6], "little")
+        size = int.from_bytes(entry[8:12], "little")
+        offset = int.from_bytes(entry[12:16], "little")
+        if entry[3] != 0 or planes > 1 or offset < end or offset + size > len(data):
+            return False
+    return True
 
 
 def _orientation(image: Image.Image) -> int:

@@ -178,3 +178,39 @@ def test_match_files_against_lists(cli: Cli, tmp_path: Path) -> None:
     assert by_path["other.bin"] == {**by_path["other.bin"], "ignored": False, "matches": []}
     human = cli("match", str(known), str(good), "--max-distance", "10")
     assert "1 matched, 1 ignored" in human.stdout
+
+
+def test_match_says_when_pdq_was_not_tried(cli: Cli, tmp_path: Path) -> None:
+    import io
+
+    import numpy as np
+    from PIL import Image
+
+    def png(pixels: np.ndarray) -> bytes:
+        buffer = io.BytesIO()
+        Image.fromarray(pixels.astype(np.uint8)).save(buffer, "PNG")
+        return buffer.getvalue()
+
+    rng = np.random.default_rng(4)
+    listed = png(rng.integers(0, 255, (64, 64, 3)))
+    plain = np.full((64, 64, 3), 120)
+    plain[:, :32] += 8  # two flat halves: PDQ quality 2
+    (tmp_path / "listed.png").write_bytes(listed)
+    (tmp_path / "plain.png").write_bytes(png(plain))
+    listed_pdq = cli("hash", str(tmp_path / "listed.png"), "--json").json()[0]["pdq"]
+    (tmp_path / "list.csv").write_text(f"PDQ,Category\n{listed_pdq},B\n")
+    cli("hashlist", "import", str(tmp_path / "list.csv"), "--name", "caid")
+
+    result = cli("match", str(tmp_path / "plain.png"), str(tmp_path / "listed.png"), "--json")
+    by_path = {Path(r["path"]).name: r for r in result.json()}
+    assert by_path["plain.png"]["matches"] == []
+    assert by_path["plain.png"]["pdq_quality"] < 50
+    assert by_path["plain.png"]["pdq_not_tried"] == (
+        f"PDQ not tried: quality {by_path['plain.png']['pdq_quality']} is under every alert "
+        "list's floor (50): too plain or too small"
+    )
+    assert by_path["listed.png"]["pdq_not_tried"] is None
+    assert by_path["listed.png"]["matches"][0]["signal"] == "pdq"
+    human = cli("match", str(tmp_path / "plain.png"), str(tmp_path / "listed.png"))
+    assert "1 images too plain or too small to match by PDQ" in human.stdout
+    assert "no match" in human.stdout

@@ -75,8 +75,15 @@ def test_exact_and_pdq_matches_honour_each_list(
     assert "strict" not in {m.list_name for m in far.matches}  # 20 > 10
     low_quality = matcher.match_hashes(pdq=flip_bits(base, 5, seed=2).hex(), pdq_quality=60)
     assert {m.list_name for m in low_quality.matches} == {"strict"}  # loose wants quality 80
+    assert low_quality.pdq_not_tried == (
+        "PDQ not tried: quality 60 is under the floor of loose (80): too plain or too small"
+    )
     too_low = matcher.match_hashes(pdq=base.hex(), pdq_quality=49)
     assert too_low.matches == []  # under the default floor of 50
+    assert too_low.pdq_not_tried.startswith("PDQ not tried: quality 49 is under every alert")
+    assert too_low.as_json()["pdq_not_tried"] == too_low.pdq_not_tried
+    assert near.pdq_not_tried == ""  # no quality given: matched as if sufficient
+    assert matcher.match_hashes(pdq=base.hex(), pdq_quality=90).pdq_not_tried == ""
     override = matcher.match_hashes(pdq=flip_bits(base, 20, seed=3).hex(), max_distance=0)
     assert override.matches == []
     assert matcher.match_hashes(md5="ab" * 16).matches == []

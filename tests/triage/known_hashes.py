@@ -18,6 +18,7 @@ from netsafe.signals.fingerprint import FileFingerprint
 class Outcome:
     ignored: bool
     matches: list[Match] = field(default_factory=list)
+    pdq_not_tried: str = ""
 
 
 class KnownHashes:
@@ -58,6 +59,8 @@ class KnownHashes:
             Match("test-list", i, self.entries[i][1], "md5", 0)
             for i in (self.md5_index.lookup(fp.md5) if fp.md5 else ())
         ]
+        if fp.pdq is not None and not fp.pdq_matchable and self.pdq_entries:
+            return Outcome(False, matches, f"PDQ not tried: quality {fp.pdq_quality}")
         if fp.pdq is not None and fp.pdq_matchable and self.pdq_entries:
             for entry, distance in self.pdq_index.search(fp.pdq, self.max_distance):
                 category = self.pdq_entries[int(entry)][1]

@@ -84,8 +84,16 @@ def _render(console: Console, results: list[tuple[FileFingerprint, MatchOutcome]
                     str(m.distance),
                 )
         else:
+            notes = [note for note in (fp.error, outcome.pdq_not_tried) if note]
             table.add_row(
-                fp.path, "no match" + (f" ({fp.error})" if fp.error else ""), "", "", "", "", ""
+                fp.path, "no match" + "".join(f" ({note})" for note in notes), "", "", "", "", ""
             )
+        if outcome.pdq_not_tried and outcome.matches:
+            table.add_row(fp.path, outcome.pdq_not_tried, "", "", "", "", "")
     console.print(table)
-    console.print(f"{len(results)} files: {matched} matched, {ignored} ignored", highlight=False)
+    not_tried = sum(1 for _, outcome in results if outcome.pdq_not_tried)
+    console.print(
+        f"{len(results)} files: {matched} matched, {ignored} ignored"
+        + (f"; {not_tried} images too plain or too small to match by PDQ" if not_tried else ""),
+        highlight=False,
+    )

@@ -52,11 +52,15 @@ class MatchOutcome:
     ignored: bool = False
     ignored_by: tuple[str, ...] = ()
     matches: list[Match] = field(default_factory=list)
+    #: Why PDQ was not tried against some or all alert lists ("" when it was, or there was no
+    #: PDQ hash to try): the file's quality is under their floor (too plain or too small).
+    pdq_not_tried: str = ""
 
     def as_json(self) -> dict[str, object]:
         return {
             "ignored": self.ignored,
             "ignored_by": list(self.ignored_by),
+            "pdq_not_tried": self.pdq_not_tried or None,
             "matches": [
                 {
                     "list": m.list_name,
@@ -68,6 +72,22 @@ class MatchOutcome:
                 for m in self.matches
             ],
         }
+
+
+def pdq_not_tried_reason(
+    quality: int, under: Sequence[tuple[str, int]], alert: Sequence[object]
+) -> str:
+    """The words for a PDQ hash not searched: its quality under the floor of lists `under`
+    (name, floor) out of the `alert` lists ("" when `under` is empty)."""
+    if not under:
+        return ""
+    floors = sorted({floor for _, floor in under})
+    where = (
+        f"every alert list's floor ({', '.join(map(str, floors))})"
+        if len(under) == len(alert)
+        else "the floor of " + ", ".join(f"{name} ({floor})" for name, floor in under)
+    )
+    return f"PDQ not tried: quality {quality} is under {where}: too plain or too small"
 
 
 class ListMatcher:
@@ -160,7 +180,8 @@ class ListMatcher:
         searched = [() if by else hashes for by, hashes in zip(ignored, pdq_hashes, strict=True)]
         pdq_hits = self._pdq_hits(searched, pdq_qualities, max_distance)
         outcomes: list[MatchOutcome] = []
-        for by, hits, near in zip(ignored, exact_hits, pdq_hits, strict=True):
+        rows = zip(ignored, exact_hits, pdq_hits, searched, pdq_qualities, strict=True)
+        for by, hits, near, hashes, quality in rows:
             if by:
                 outcomes.append(MatchOutcome(ignored=True, ignored_by=by))
                 continue
@@ -172,8 +193,17 @@ class ListMatcher:
             matches = sorted(
                 best.values(), key=lambda m: (m.distance, m.list_name, m.entry_id, m.signal)
             )
-            outcomes.append(MatchOutcome(matches=matches))
+            not_tried = self._pdq_not_tried(quality) if hashes else ""
+            outcomes.append(MatchOutcome(matches=matches, pdq_not_tried=not_tried))
         return outcomes
+
+    def _pdq_not_tried(self, quality: int | None) -> str:
+        """Why a file's PDQ hash was not searched in some alert lists ("" when it was in all)."""
+        if quality is None or not len(self._pdq):
+            return ""
+        alert = [hl for hl in self.lists.values() if hl.action is ListAction.ALERT]
+        under = sorted((hl for hl in alert if quality < hl.quality_floor), key=lambda hl: hl.name)
+        return pdq_not_tried_reason(quality, [(hl.name, hl.quality_floor) for hl in under], alert)
 
     def _exact_hits(self, exact: Sequence[Mapping[str, str | None]]) -> list[list[tuple[str, int]]]:
         hits: list[list[tuple[str, int]]] = [[] for _ in exact]

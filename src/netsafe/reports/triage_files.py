@@ -22,6 +22,7 @@ FINDINGS_COLUMNS = (
     "signal",
     "distance",
     "deleted",
+    "pdq_not_tried",
 )
 ERRORS_COLUMNS = ("source", "path", "severity", "kind", "reason")
 
@@ -55,6 +56,7 @@ def write_findings(result: TriageResult, out: Path) -> Path:
                     f.signal,
                     f.distance,
                     "yes" if f.deleted else "no",
+                    f.pdq_not_tried,
                 )
             )
     return path

@@ -17,7 +17,14 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, BinaryIO
 
-from netsafe.media import SNIFF_BYTES, DecodeLimits, MediaError, decode_luma, sniff_media_type
+from netsafe.media import (
+    SNIFF_BYTES,
+    DecodeLimits,
+    MediaError,
+    NotAnImage,
+    decode_luma,
+    sniff_media_type,
+)
 from netsafe.signals.crypto import CHUNK_SIZE, CRYPTO_SIGNALS, CryptoHasher
 from netsafe.signals.pdq import MIN_QUALITY, PdqSignal
 
@@ -151,7 +158,10 @@ class Fingerprinter:
         quality: int | None = None
         hashes: tuple[str, ...] = ()
         if kept is not None and error is None:
-            pdq, quality, hashes, error = _pdq(b"".join(kept), self.dihedral, self.limits)
+            try:
+                pdq, quality, hashes, error = _pdq(b"".join(kept), self.dihedral, self.limits)
+            except NotAnImage:
+                media_type = None  # a weak signature whose header does not parse: plain file
         elif digests.size == 0:
             error = error or "empty file (0 bytes)"
         fingerprint = FileFingerprint(
@@ -201,8 +211,12 @@ def _fill(readinto: Any, view: memoryview, wanted: int) -> int:
 def _pdq(
     data: bytes, dihedral: bool, limits: DecodeLimits
 ) -> tuple[str | None, int | None, tuple[str, ...], str | None]:
+    """PDQ, quality, dihedral hashes and the decoding error of an image's bytes; raises
+    NotAnImage when the content is no image after all (`media.WEAK_SIGNATURES`)."""
     try:
         rgb = decode_luma(data, limits)
+    except NotAnImage:
+        raise
     except MediaError as error:
         return None, None, (), str(error)
     if dihedral:

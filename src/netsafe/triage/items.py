@@ -95,6 +95,8 @@ class FileRecord:
     deleted: bool = False
     ignored: bool = False
     matches: tuple[MatchRecord, ...] = ()
+    #: Why the PDQ hash was not searched in (some) alert lists: quality under their floor.
+    pdq_not_tried: str = ""
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -110,6 +112,7 @@ class FileRecord:
             "deleted": self.deleted,
             "ignored": self.ignored,
             "matches": [asdict(m) for m in self.matches],
+            "pdq_not_tried": self.pdq_not_tried,
         }
 
     @classmethod

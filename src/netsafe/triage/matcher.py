@@ -28,6 +28,10 @@ class MatchOutcomeLike(Protocol):
     def ignored(self) -> bool: ...
     @property
     def matches(self) -> Sequence[MatchLike]: ...
+    @property
+    def pdq_not_tried(self) -> str:
+        """Why the PDQ hash was not searched in some alert lists ("" when it was)."""
+        ...
 
 
 class Matcher(Protocol):

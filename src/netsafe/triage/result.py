@@ -29,6 +29,8 @@ class Finding:
     signal: str
     distance: int
     deleted: bool
+    #: Why the file's PDQ hash was not searched in some alert lists ("" when it was).
+    pdq_not_tried: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -127,6 +129,7 @@ class TriageResult:
                 signal=m.signal,
                 distance=m.distance,
                 deleted=r.deleted,
+                pdq_not_tried=r.pdq_not_tried,
             )
             for r in self.records
             for m in r.matches
@@ -143,6 +146,11 @@ class TriageResult:
                 top = min((m.category for m in record.matches), key=category_rank)
                 counts[top] = counts.get(top, 0) + 1
         return counts
+
+    def pdq_not_tried(self) -> int:
+        """Images whose PDQ hash was not searched in some alert list: too plain or too small
+        (quality under the list's floor)."""
+        return sum(1 for r in self.records if r.pdq_not_tried)
 
     def matched_files(self) -> int:
         return sum(1 for r in self.records if r.matches)
@@ -164,6 +172,7 @@ class TriageResult:
             "bytes_scanned": self.bytes_scanned,
             "files_ignored": self.files_ignored,
             "deleted_files_scanned": sum(1 for r in self.records if r.deleted),
+            "images_pdq_not_tried": self.pdq_not_tried(),
             "items_in_error": self.items_in_error,
             "warnings": self.warnings,
             "resumed": self.resumed,

@@ -238,6 +238,7 @@ class Scanner:
                     deleted=item.deleted,
                     ignored=bool(outcome is not None and outcome.ignored),
                     matches=() if outcome is None or outcome.ignored else match_records(outcome),
+                    pdq_not_tried="" if outcome is None else outcome.pdq_not_tried,
                 )
             )
 
