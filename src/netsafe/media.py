@@ -114,7 +114,7 @@ class MediaError(Exception):
     """An image could not be decoded: the message says why (truncated, too large, ...)."""
 
 
-class NotAnImage(MediaError):
+class NotAnImageError(MediaError):
     """Content whose first bytes passed a weak signature (`WEAK_SIGNATURES`) but whose header
     does not parse: it is a plain file, not an image (and not a corrupt one)."""
 
@@ -251,7 +251,7 @@ def _decode(data: bytes, limits: DecodeLimits, *, luma: bool) -> npt.NDArray[np.
 
 def _open_header(data: bytes) -> Image.Image:
     """The image with its header parsed (no pixels yet). Content sniffed by a weak signature
-    whose header does not parse raises NotAnImage."""
+    whose header does not parse raises NotAnImageError."""
     sniffed = sniff_format(data[:SNIFF_BYTES])
     # only the sniffed format's reader: Pillow would otherwise go on to readers of formats with
     # no signature at all (TGA), which "parse" most random bytes
@@ -262,12 +262,12 @@ def _open_header(data: bytes) -> Image.Image:
         raise
     except Exception as error:
         if sniffed in WEAK_SIGNATURES:
-            raise NotAnImage(f"starts like {sniffed} but its header does not parse") from error
+            raise NotAnImageError(f"starts like {sniffed} but its header does not parse") from error
         raise
     if image.format in WEAK_SIGNATURES and (image.size[0] <= 0 or image.size[1] <= 0):
-        raise NotAnImage(f"starts like {image.format} but its header gives no size")
+        raise NotAnImageError(f"starts like {image.format} but its header gives no size")
     if image.format == "ICO" and not _icon_directory_fits(data):
-        raise NotAnImage("starts like ICO but its directory points outside the file")
+        raise NotAnImageError("starts like ICO but its directory points outside the file")
     return image
 
 

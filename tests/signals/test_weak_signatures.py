@@ -45,7 +45,8 @@ def test_random_bytes_that_start_like_a_weak_signature_are_plain_files() -> None
         fp, _ = fingerprinter.fingerprint(io.BytesIO(data), path="random.bin")
         assert fp.media_type is None, data[:16]
         assert fp.error is None, (fp.error, data[:16])
-        assert fp.pdq is None and fp.md5
+        assert fp.pdq is None
+        assert fp.md5
     assert sniffed > 1000  # most of them pass the signature check: the header decides
 
 
@@ -55,7 +56,8 @@ def test_many_random_files_give_no_image_errors() -> None:
     for _ in range(30_000):
         data = rng.randbytes(64)
         fp, _ = fingerprinter.fingerprint(io.BytesIO(data), path="random.bin")
-        assert fp.media_type is None and fp.error is None, data[:16]
+        assert fp.media_type is None, data[:16]
+        assert fp.error is None, data[:16]
 
 
 @pytest.mark.parametrize("fmt", ["PPM", "SGI", "PCX", "BMP", "ICO"])
@@ -63,7 +65,9 @@ def test_real_images_of_weak_formats_are_still_images(fmt: str) -> None:
     buffer = io.BytesIO()
     Image.new("RGB", (32, 24), (40, 90, 200)).save(buffer, fmt)
     fp, _ = Fingerprinter().fingerprint(io.BytesIO(buffer.getvalue()), path="x")
-    assert fp.media_type is not None and fp.pdq is not None and fp.error is None
+    assert fp.media_type is not None
+    assert fp.pdq is not None
+    assert fp.error is None
 
 
 def test_a_real_ppm_cut_short_is_still_a_corrupt_image() -> None:
@@ -71,7 +75,8 @@ def test_a_real_ppm_cut_short_is_still_a_corrupt_image() -> None:
     Image.new("RGB", (64, 64), (40, 90, 200)).save(buffer, "PPM")
     fp, _ = Fingerprinter().fingerprint(io.BytesIO(buffer.getvalue()[:500]), path="x")
     assert fp.media_type is not None
-    assert fp.error is not None and "truncated" in fp.error
+    assert fp.error is not None
+    assert "truncated" in fp.error
 
 
 def test_triage_of_random_files_named_bin_reports_nothing(tmp_path: Path) -> None:

@@ -25,6 +25,7 @@ PHOTO = photo_jpeg(13)
 class _Outcome:
     ignored: bool = False
     matches: list[Match] = field(default_factory=list)
+    pdq_not_tried: str = ""  # matches by SHA-1 only
 
 
 @dataclass

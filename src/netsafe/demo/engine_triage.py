@@ -47,6 +47,7 @@ class KnownFileMatch:
 class KnownFileOutcome:
     ignored: bool
     matches: tuple[KnownFileMatch, ...]
+    pdq_not_tried: str = ""  # the demo's lists hold SHA-1s only
 
 
 @dataclass(frozen=True)

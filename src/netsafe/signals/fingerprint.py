@@ -21,7 +21,7 @@ from netsafe.media import (
     SNIFF_BYTES,
     DecodeLimits,
     MediaError,
-    NotAnImage,
+    NotAnImageError,
     decode_luma,
     sniff_media_type,
 )
@@ -160,7 +160,7 @@ class Fingerprinter:
         if kept is not None and error is None:
             try:
                 pdq, quality, hashes, error = _pdq(b"".join(kept), self.dihedral, self.limits)
-            except NotAnImage:
+            except NotAnImageError:
                 media_type = None  # a weak signature whose header does not parse: plain file
         elif digests.size == 0:
             error = error or "empty file (0 bytes)"
@@ -212,10 +212,10 @@ def _pdq(
     data: bytes, dihedral: bool, limits: DecodeLimits
 ) -> tuple[str | None, int | None, tuple[str, ...], str | None]:
     """PDQ, quality, dihedral hashes and the decoding error of an image's bytes; raises
-    NotAnImage when the content is no image after all (`media.WEAK_SIGNATURES`)."""
+    NotAnImageError when the content is no image after all (`media.WEAK_SIGNATURES`)."""
     try:
         rgb = decode_luma(data, limits)
-    except NotAnImage:
+    except NotAnImageError:
         raise
     except MediaError as error:
         return None, None, (), str(error)
