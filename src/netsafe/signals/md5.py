@@ -13,8 +13,9 @@ class Md5Signal(SignalType):
 
     name: ClassVar[str] = "md5"
     hex_length: ClassVar[int] = 32
+    column: ClassVar[bool] = True
 
-    @staticmethod
-    def new() -> hashlib._Hash:
+    @classmethod
+    def new(cls) -> hashlib._Hash:
         """A fresh hashlib object for this signal."""
         return hashlib.new("md5", usedforsecurity=False)

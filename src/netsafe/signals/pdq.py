@@ -15,7 +15,7 @@ import numpy as np
 import numpy.typing as npt
 import pdqhash
 
-from netsafe.signals.base import SignalType
+from netsafe.signals.base import Content, SignalType
 
 #: The distance at or under which two PDQ hashes are taken as the same picture by default.
 DEFAULT_MAX_DISTANCE = 31
@@ -47,7 +47,10 @@ class PdqSignal(SignalType):
 
     name: ClassVar[str] = "pdq"
     hex_length: ClassVar[int] = 64
-    any_content: ClassVar[bool] = False
+    content: ClassVar[Content] = Content.IMAGE
+    column: ClassVar[bool] = True
+    aliases: ClassVar[tuple[str, ...]] = ("pdqhash",)
+    max_distance: ClassVar[int] = DEFAULT_MAX_DISTANCE
 
     @staticmethod
     def compute(rgb: npt.NDArray[np.uint8]) -> PdqHash:
@@ -60,6 +63,11 @@ class PdqSignal(SignalType):
         """The 8 hashes of the picture rotated and flipped (DIHEDRAL_NAMES order), and quality."""
         hashes, quality = pdqhash.compute_dihedral(_contiguous(rgb))
         return tuple(bits_to_hex(bits) for bits in hashes), int(quality)
+
+    @classmethod
+    def compute_image(cls, luma: npt.NDArray[np.uint8]) -> str | None:
+        """The hex PDQ of a decoded picture (fingerprints keep its quality too: `compute`)."""
+        return cls.compute(luma).hex
 
     @classmethod
     def distance(cls, left: str, right: str) -> int:

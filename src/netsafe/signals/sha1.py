@@ -13,8 +13,9 @@ class Sha1Signal(SignalType):
 
     name: ClassVar[str] = "sha1"
     hex_length: ClassVar[int] = 40
+    column: ClassVar[bool] = True
 
-    @staticmethod
-    def new() -> hashlib._Hash:
+    @classmethod
+    def new(cls) -> hashlib._Hash:
         """A fresh hashlib object for this signal."""
         return hashlib.new("sha1", usedforsecurity=False)

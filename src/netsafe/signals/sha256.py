@@ -13,8 +13,9 @@ class Sha256Signal(SignalType):
 
     name: ClassVar[str] = "sha256"
     hex_length: ClassVar[int] = 64
+    column: ClassVar[bool] = True
 
-    @staticmethod
-    def new() -> hashlib._Hash:
+    @classmethod
+    def new(cls) -> hashlib._Hash:
         """A fresh hashlib object for this signal."""
         return hashlib.new("sha256", usedforsecurity=False)
