@@ -1,11 +1,19 @@
-"""Parse and format hash values: hex (any case) to raw bytes, with the field named on error."""
+"""Parse and format hash values: hex (any case) to raw bytes, with the field named on error;
+values of signals without a column (any registered signal) to their canonical text."""
 
 from __future__ import annotations
 
-from netsafe.hashlists.errors import EntryError
+from collections.abc import Iterable
 
-#: Raw length in bytes of each hash kind.
-HASH_BYTES: dict[str, int] = {"md5": 16, "sha1": 20, "sha256": 32, "pdq": 32}
+from netsafe.hashlists.errors import EntryError
+from netsafe.hashlists.model import SignalValues
+from netsafe.signals import registry
+from netsafe.signals.base import SignalType
+
+#: Raw length in bytes of each signal with a column (md5, sha1, sha256, pdq).
+HASH_BYTES: dict[str, int] = {
+    signal.name: signal.raw_bytes() for signal in registry.signal_types() if signal.column
+}
 #: Hash kind by hex length, for lists that do not say (plain text). 64 hex digits are SHA-256.
 KIND_BY_HEX_LENGTH: dict[int, str] = {32: "md5", 40: "sha1", 64: "sha256"}
 
@@ -31,6 +39,25 @@ def parse_hex(value: object, kind: str, field_name: str) -> bytes | None:
         field_name,
         f"{kind} must be {HASH_BYTES[kind] * 2} hex digits, got {len(text)} ({text[:80]!r})",
     )
+
+
+def signal_value(signal: type[SignalType], value: object, field_name: str) -> str | None:
+    """A signal's value as its canonical text (None when empty); EntryError naming the field."""
+    if value is None:
+        return None
+    if not isinstance(value, str):
+        raise EntryError(field_name, f"expected a {signal.name} value as text")
+    if not value.strip():
+        return None
+    try:
+        return signal.normalize(value)
+    except ValueError as error:
+        raise EntryError(field_name, str(error)) from None
+
+
+def signal_values(values: Iterable[tuple[str, str]]) -> SignalValues:
+    """(signal name, canonical value) pairs as an entry keeps them: sorted by name."""
+    return tuple(sorted(values))
 
 
 def to_hex(value: bytes | None) -> str | None:

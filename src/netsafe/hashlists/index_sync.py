@@ -1,10 +1,13 @@
 """The on-disk matching index (NETSAFE_HOME/index), kept in step with the stored lists.
 
-The index holds exact indexes (md5, sha1, sha256), a PDQ index, the entry catalog and, in
-`lists.json`, the revision of every list it holds. `sync_index` brings it up to date
-incrementally: for each list whose revision moved on it removes the entries removed since (the
-repository remembers them per revision) and adds the entries added since; a deleted list's
-entries are dropped. Nothing is rebuilt from scratch unless the index is missing or damaged.
+The index holds exact indexes (md5, sha1, sha256), a PDQ index, the index each other registered
+signal declares (`signals/<name>`), the entry catalog and, in `lists.json`, the revision of
+every list it holds and the signals it was built for (an index built for other signals than
+those registered now is rebuilt, so a newly registered signal's stored values are indexed).
+`sync_index` brings it up to date incrementally: for each list whose revision moved on it
+removes the entries removed since (the repository remembers them per revision) and adds the
+entries added since; a deleted list's entries are dropped. Nothing is rebuilt from scratch
+unless the index is missing or damaged, or was built for other signals.
 The folder is locked while it is updated and replaced as a whole, so readers never see half.
 """
 
@@ -27,6 +30,8 @@ from netsafe.hashlists.model import HashEntry, HashList, ListAction
 from netsafe.hashlists.repository import HashListRepository
 from netsafe.matching.exact_index import ExactIndex
 from netsafe.matching.pdq_index import PdqIndex
+from netsafe.matching.signal_index import SignalIndex
+from netsafe.signals import registry
 
 FORMAT_VERSION = 1
 _HASH_FIELDS = {"md5": 0, "sha1": 1, "sha256": 2, "pdq": 3}
@@ -58,6 +63,10 @@ class ListIndex:
         self.exact = {signal: ExactIndex(signal) for signal in EXACT_SIGNALS}
         self.pdq = PdqIndex()
         self.catalog = EntryCatalog()
+        #: The index of each registered signal without a column, by name.
+        self.signals: dict[str, SignalIndex] = {
+            signal.name: signal.index_class()() for signal in registry.extra_signals()
+        }
 
     @classmethod
     def load(cls, folder: Path) -> ListIndex:
@@ -67,6 +76,12 @@ class ListIndex:
             manifest = json.loads((folder / "lists.json").read_text(encoding="utf-8"))
             if manifest.get("format") != FORMAT_VERSION:
                 return cls()
+            if manifest.get("signals", []) != list(index.signals):
+                return cls()  # built for other signals: rebuilt from the stored lists
+            index.signals = {
+                name: registry.get(name).index_class().load(folder / "signals" / name)
+                for name in index.signals
+            }
             index.exact = {s: ExactIndex.load(folder / s) for s in EXACT_SIGNALS}
             index.pdq = PdqIndex.load(folder / "pdq")
             index.catalog = EntryCatalog.load(folder)
@@ -86,10 +101,14 @@ class ListIndex:
         for signal, exact in self.exact.items():
             exact.save(staging / signal)
         self.pdq.save(staging / "pdq")
+        for name, held in self.signals.items():
+            (staging / "signals").mkdir(exist_ok=True)
+            held.save(staging / "signals" / name)
         self.catalog.save(staging)
         lists = [{**asdict(hl), "action": hl.action.value} for hl in self.lists.values()]
         manifest = {
             "format": FORMAT_VERSION,
+            "signals": list(self.signals),
             "lists": lists,
             "crypto_patterns": self.crypto_patterns(),
         }
@@ -120,7 +139,7 @@ class ListIndex:
         ]
 
     def matcher(self) -> ListMatcher:
-        return ListMatcher(self.lists, self.exact, self.pdq, self.catalog)
+        return ListMatcher(self.lists, self.exact, self.pdq, self.catalog, self.signals)
 
     def remove(self, ids: list[int] | npt.NDArray[np.int64]) -> int:
         if not len(ids):
@@ -128,6 +147,8 @@ class ListIndex:
         for exact in self.exact.values():
             exact.remove(ids)
         self.pdq.remove(ids)
+        for held in self.signals.values():
+            held.remove(ids)
         before = len(self.catalog)
         self.catalog.remove(ids)
         return before - len(self.catalog)
@@ -144,6 +165,15 @@ class ListIndex:
                 self.pdq.add(ids, rows)
             else:
                 self.exact[signal].add(ids, rows)
+        others: dict[str, tuple[list[int], list[str]]] = {}
+        for entry_id, entry in batch if self.signals else ():
+            for name, value in entry.signals:
+                if name in self.signals:  # values of signals no longer registered wait
+                    ids_values = others.setdefault(name, ([], []))
+                    ids_values[0].append(entry_id)
+                    ids_values[1].append(value)
+        for name, (ids, values) in others.items():
+            self.signals[name].add(ids, values)
         self.catalog.add(list_id, [i for i, _ in batch], [e.category for _, e in batch])
 
 

@@ -11,7 +11,9 @@ Rules: `ignore` lists are checked first and on cryptographic hashes only (they k
 pictures); when one knows the file, `ignored` is true and no alert matching is done. `alert`
 lists match on MD5, SHA-1, SHA-256 (distance 0) and PDQ within each list's max distance, when
 the file's PDQ quality reaches the list's quality floor (50 by default). With dihedral hashes
-(rotations and flips) every one of them is searched and the nearest distance kept.
+(rotations and flips) every one of them is searched and the nearest distance kept. Every other
+registered signal is searched in the index its type declares (`SignalType.index_class`), with
+the file's value of that signal, and matches `alert` lists as that index answers.
 """
 
 from __future__ import annotations
@@ -26,6 +28,8 @@ from netsafe.hashlists.model import ListAction
 from netsafe.matching.exact_index import ExactIndex
 from netsafe.matching.match import Match
 from netsafe.matching.pdq_index import PdqIndex
+from netsafe.matching.signal_index import IndexHit, SignalIndex
+from netsafe.signals import registry
 from netsafe.signals.crypto import DIGEST_BYTES
 from netsafe.signals.fingerprint import FileFingerprint
 
@@ -68,6 +72,7 @@ class MatchOutcome:
                     "category": m.category.value,
                     "signal": m.signal,
                     "distance": m.distance,
+                    **dict(m.scores),
                 }
                 for m in self.matches
             ],
@@ -99,11 +104,13 @@ class ListMatcher:
         exact: Mapping[str, ExactIndex],
         pdq: PdqIndex,
         catalog: EntryCatalog,
+        signals: Mapping[str, SignalIndex] | None = None,
     ) -> None:
         self.lists = dict(lists)
         self._exact = dict(exact)
         self._pdq = pdq
         self._catalog = catalog
+        self._signals = dict(signals or {})
 
     def __len__(self) -> int:
         """Number of indexed entries."""
@@ -111,13 +118,7 @@ class ListMatcher:
 
     def match(self, fp: FileFingerprint, *, max_distance: int | None = None) -> MatchOutcome:
         """Match a file; `max_distance` overrides every list's PDQ distance when given."""
-        pdq_hashes: Sequence[str] = fp.dihedral or ((fp.pdq,) if fp.pdq else ())
-        return self._match(
-            {"md5": fp.md5, "sha1": fp.sha1, "sha256": fp.sha256},
-            pdq_hashes,
-            fp.pdq_quality,
-            max_distance,
-        )
+        return self.match_many([fp], max_distance=max_distance)[0]
 
     def match_hashes(
         self,
@@ -133,12 +134,28 @@ class ListMatcher:
 
         A PDQ hash without a quality is matched as if its quality were sufficient.
         """
-        return self._match(
-            {"md5": md5, "sha1": sha1, "sha256": sha256},
-            (pdq,) if pdq else (),
-            pdq_quality,
-            max_distance,
+        given = {"md5": md5, "sha1": sha1, "sha256": sha256, "pdq": pdq}
+        return self.match_values(
+            {name: value for name, value in given.items() if value},
+            pdq_quality=pdq_quality,
+            max_distance=max_distance,
         )
+
+    def match_values(
+        self,
+        values: Mapping[str, str],
+        *,
+        pdq_quality: int | None = None,
+        max_distance: int | None = None,
+    ) -> MatchOutcome:
+        """Match bare values of any registered signals (name → value as lists write it).
+        Raises ValueError naming the signal on an unknown signal or a bad value."""
+        canonical = {name: registry.get(name).normalize(value) for name, value in values.items()}
+        pdq = canonical.pop("pdq", None)
+        exact = {name: canonical.pop(name) for name in EXACT_SIGNALS if name in canonical}
+        return self._match_many(
+            [exact], [(pdq,) if pdq else ()], [pdq_quality], max_distance, [canonical]
+        )[0]
 
     def match_many(
         self, fps: Sequence[FileFingerprint], *, max_distance: int | None = None
@@ -147,7 +164,9 @@ class ListMatcher:
         per cryptographic signal and one PDQ search for the whole batch."""
         exact = [{"md5": fp.md5, "sha1": fp.sha1, "sha256": fp.sha256} for fp in fps]
         queries = [fp.dihedral or ((fp.pdq,) if fp.pdq else ()) for fp in fps]
-        return self._match_many(exact, queries, [fp.pdq_quality for fp in fps], max_distance)
+        others = [fp.signals for fp in fps]
+        qualities = [fp.pdq_quality for fp in fps]
+        return self._match_many(exact, queries, qualities, max_distance, others)
 
     def known_digests(self, signal: str, digests: bytes) -> list[bool]:
         """For each raw digest of `signal` packed back to back in `digests`: whether any list
@@ -158,30 +177,23 @@ class ListMatcher:
         answers: list[bool] = index.contains_many(rows).tolist()
         return answers
 
-    def _match(
-        self,
-        exact: Mapping[str, str | None],
-        pdq_hashes: Sequence[str],
-        pdq_quality: int | None,
-        max_distance: int | None,
-    ) -> MatchOutcome:
-        return self._match_many([exact], [pdq_hashes], [pdq_quality], max_distance)[0]
-
     def _match_many(
         self,
         exact: Sequence[Mapping[str, str | None]],
         pdq_hashes: Sequence[Sequence[str]],
         pdq_qualities: Sequence[int | None],
         max_distance: int | None,
+        others: Sequence[Mapping[str, str]],
     ) -> list[MatchOutcome]:
         exact_hits = self._exact_hits(exact)
         ignored = [self._ignored_by(hits) for hits in exact_hits]
         # known-good files are not searched by PDQ
         searched = [() if by else hashes for by, hashes in zip(ignored, pdq_hashes, strict=True)]
         pdq_hits = self._pdq_hits(searched, pdq_qualities, max_distance)
+        other_hits = self._other_hits(others)
         outcomes: list[MatchOutcome] = []
-        rows = zip(ignored, exact_hits, pdq_hits, searched, pdq_qualities, strict=True)
-        for by, hits, near, hashes, quality in rows:
+        rows = zip(ignored, exact_hits, pdq_hits, searched, pdq_qualities, other_hits, strict=True)
+        for by, hits, near, hashes, quality, more in rows:
             if by:
                 outcomes.append(MatchOutcome(ignored=True, ignored_by=by))
                 continue
@@ -190,6 +202,8 @@ class ListMatcher:
                 self._keep(best, entry_id, signal, 0)
             for entry_id, distance in near:
                 self._keep(best, entry_id, "pdq", distance)
+            for signal, hit in more:
+                self._keep(best, hit.entry_id, signal, hit.distance, hit.scores)
             matches = sorted(
                 best.values(), key=lambda m: (m.distance, m.list_name, m.entry_id, m.signal)
             )
@@ -215,6 +229,18 @@ class ListMatcher:
             found = index.lookup_many([str(exact[i][signal]) for i in at])
             for i, ids in zip(at, found, strict=True):
                 hits[i].extend((signal, entry_id) for entry_id in ids)
+        return hits
+
+    def _other_hits(self, others: Sequence[Mapping[str, str]]) -> list[list[tuple[str, IndexHit]]]:
+        """Per file: (signal, hit) of its values of signals without a column, in their indexes."""
+        hits: list[list[tuple[str, IndexHit]]] = [[] for _ in others]
+        for signal, index in self._signals.items():
+            at = [i for i, values in enumerate(others) if values.get(signal)]
+            if not at or not len(index):
+                continue
+            found = index.search([others[i][signal] for i in at])
+            for i, results in zip(at, found, strict=True):
+                hits[i].extend((signal, hit) for hit in results)
         return hits
 
     def _ignored_by(self, hits: list[tuple[str, int]]) -> tuple[str, ...]:
@@ -272,7 +298,12 @@ class ListMatcher:
         return self.lists[found[0]], found[1]
 
     def _keep(
-        self, best: dict[tuple[int, str], Match], entry_id: int, signal: str, distance: int
+        self,
+        best: dict[tuple[int, str], Match],
+        entry_id: int,
+        signal: str,
+        distance: int,
+        scores: tuple[tuple[str, float], ...] = (),
     ) -> None:
         found = self._catalog.find(entry_id)
         if found is None or found[0] not in self.lists:
@@ -280,4 +311,4 @@ class ListMatcher:
         indexed = self.lists[found[0]]
         if indexed.action is not ListAction.ALERT:
             return
-        best[(entry_id, signal)] = Match(indexed.name, entry_id, found[1], signal, distance)
+        best[(entry_id, signal)] = Match(indexed.name, entry_id, found[1], signal, distance, scores)

@@ -1,7 +1,9 @@
 """The list model: a named list with provenance, action and thresholds, and its entries.
 
 An entry is a `HashEntry` (a named tuple, so millions of them stream cheaply from a reader to
-storage): any of md5/sha1/sha256/pdq as raw bytes, a category and optional metadata.
+storage): any of md5/sha1/sha256/pdq as raw bytes (the column signals), a category, optional
+metadata, and the values of any other registered signal (`signals`: (name, value) pairs, sorted
+by name, each value its signal's canonical text).
 """
 
 from __future__ import annotations
@@ -26,8 +28,13 @@ class ListAction(enum.StrEnum):
     IGNORE = "ignore"  # known-good files (NSRL): the file is excluded from review
 
 
+#: Values of signals without a column: (signal name, canonical value) pairs sorted by name.
+SignalValues = tuple[tuple[str, str], ...]
+
+
 class HashEntry(NamedTuple):
-    """One entry of a list. Hashes are raw bytes (md5 16, sha1 20, sha256 32, pdq 32)."""
+    """One entry of a list. Hashes are raw bytes (md5 16, sha1 20, sha256 32, pdq 32); other
+    signals' values are in `signals`."""
 
     md5: bytes | None = None
     sha1: bytes | None = None
@@ -39,10 +46,23 @@ class HashEntry(NamedTuple):
     victim_identified: bool | None = None
     comments: str | None = None
     source_id: str | None = None
+    signals: SignalValues = ()
 
     def has_hash(self) -> bool:
         """True when the entry carries at least one hash."""
-        return any(h is not None for h in (self.md5, self.sha1, self.sha256, self.pdq))
+        return bool(self.signals) or any(
+            h is not None for h in (self.md5, self.sha1, self.sha256, self.pdq)
+        )
+
+    def values(self) -> dict[str, str]:
+        """Every signal value of the entry by signal name (hex for the column signals)."""
+        found = {
+            name: raw.hex()
+            for name, raw in zip(COLUMN_FIELDS, self[:4], strict=True)
+            if raw is not None
+        }
+        found.update(self.signals)
+        return found
 
 
 #: An entry as a plain tuple in `HashEntry` field order: how batches travel between processes
@@ -58,10 +78,13 @@ EntryRow = tuple[
     bool | None,
     str | None,
     str | None,
+    SignalValues,
 ]
 
-#: Column order of `HashEntry`, used by storage for bulk inserts.
-ENTRY_FIELDS: tuple[str, ...] = HashEntry._fields
+#: The entry fields that are signals with their own column, in field order.
+COLUMN_FIELDS: tuple[str, ...] = ("md5", "sha1", "sha256", "pdq")
+#: Column order of `HashEntry`'s stored columns (all but `signals`), for bulk inserts.
+ENTRY_FIELDS: tuple[str, ...] = HashEntry._fields[:-1]
 
 
 @dataclass(frozen=True, slots=True)

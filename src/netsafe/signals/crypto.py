@@ -69,8 +69,14 @@ class CryptoHasher:
         if unknown:
             raise ValueError(f"unknown cryptographic hash {sorted(unknown)}: use md5, sha1, sha256")
         self._hashes = tuple((name, _NEW[name]()) for name in CRYPTO_SIGNALS if name in signals)
-        self._updates = tuple(hash_.update for _, hash_ in self._hashes)
+        self._updates: tuple[Callable[[bytes | memoryview], object], ...] = tuple(
+            hash_.update for _, hash_ in self._hashes
+        )
         self.size = 0
+
+    def also_update(self, updates: tuple[Callable[[bytes | memoryview], object], ...]) -> None:
+        """Feed the same bytes to `updates` too (other signals computed from bytes)."""
+        self._updates = (*self._updates, *updates)
 
     def update(self, data: bytes | memoryview) -> None:
         for update in self._updates:

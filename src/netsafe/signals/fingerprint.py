@@ -1,4 +1,5 @@
-"""A file's fingerprints: MD5, SHA-1, SHA-256 of every byte, and PDQ when it is an image.
+"""A file's fingerprints: MD5, SHA-1, SHA-256 of every byte, and PDQ when it is an image, plus
+every other registered signal that applies to its content (`FileFingerprint.signals`).
 
 `fingerprint_stream` reads its stream once: the bytes go to the cryptographic hashes as they
 arrive, and when the first bytes sniff as an image they are also kept for decoding (up to
@@ -13,7 +14,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Collection
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, BinaryIO
 
@@ -25,13 +26,17 @@ from netsafe.media import (
     decode_luma,
     sniff_media_type,
 )
+from netsafe.signals import registry
+from netsafe.signals.base import ByteHasher, Content, SignalType
 from netsafe.signals.crypto import CHUNK_SIZE, CRYPTO_SIGNALS, CryptoHasher
 from netsafe.signals.pdq import MIN_QUALITY, PdqSignal
 
 
 @dataclass(frozen=True)
 class FileFingerprint:
-    """Everything NetSafe knows about one file's content. Never holds the content itself."""
+    """Everything NetSafe knows about one file's content. Never holds the content itself.
+
+    `signals`: the values of registered signals without a column of their own (name → value)."""
 
     path: str
     size: int
@@ -43,6 +48,13 @@ class FileFingerprint:
     pdq_quality: int | None
     dihedral: tuple[str, ...] = ()
     error: str | None = None
+    signals: dict[str, str] = field(default_factory=dict)
+
+    def values(self) -> dict[str, str]:
+        """Every signal value the file has, by signal name (report order)."""
+        found = {"md5": self.md5, "sha1": self.sha1, "sha256": self.sha256, "pdq": self.pdq or ""}
+        found.update(self.signals)
+        return {name: value for name, value in found.items() if value}
 
     @property
     def pdq_matchable(self) -> bool:
@@ -62,6 +74,7 @@ class FileFingerprint:
             "pdq_quality": self.pdq_quality,
             "error": self.error,
         }
+        data.update(self.signals)
         if self.dihedral:
             data["dihedral"] = list(self.dihedral)
         return data
@@ -84,10 +97,10 @@ _THREAD = threading.local()
 def _thread_fingerprinter(dihedral: bool, limits: DecodeLimits | None) -> Fingerprinter:
     """This thread's Fingerprinter for these settings: `netsafe hash` and the lookup API call
     `fingerprint_stream` file after file, and each would otherwise allocate a fresh buffer."""
-    kept: dict[tuple[bool, DecodeLimits | None], Fingerprinter] = _THREAD.__dict__.setdefault(
+    kept: dict[tuple[object, ...], Fingerprinter] = _THREAD.__dict__.setdefault(
         "fingerprinters", {}
     )
-    key = (dihedral, limits)
+    key = (dihedral, limits, registry.extra_signals())  # a signal registered since: a new one
     if key not in kept:
         kept[key] = Fingerprinter(dihedral=dihedral, limits=limits)
     return kept[key]
@@ -116,6 +129,8 @@ class Fingerprinter:
         self.head_bytes = max(head_bytes, SNIFF_BYTES)
         self._buffer = bytearray(max(CHUNK_SIZE, self.head_bytes))
         self._view = memoryview(self._buffer)
+        #: Registered signals without a column, read when the fingerprinter is made.
+        self.extra = registry.extra_signals()
 
     def fingerprint(
         self, stream: BinaryIO, *, path: str, all_hashes: bool = False
@@ -135,6 +150,7 @@ class Fingerprinter:
         head = bytes(view[: min(count, self.head_bytes)])
         media_type = sniff_media_type(head[:SNIFF_BYTES])
         hasher = CryptoHasher(CRYPTO_SIGNALS if all_hashes or media_type else self.hashes)
+        extra = _ByteSignals(self.extra, hasher) if self.extra else None
         kept: list[bytes] | None = [] if media_type is not None else None
         kept_size = 0
         max_image = self.limits.max_image_bytes
@@ -157,11 +173,15 @@ class Fingerprinter:
         pdq: str | None = None
         quality: int | None = None
         hashes: tuple[str, ...] = ()
+        signals = extra.values() if extra is not None and error is None else {}
         if kept is not None and error is None:
+            data = b"".join(kept)
             try:
-                pdq, quality, hashes, error = _pdq(b"".join(kept), self.dihedral, self.limits)
+                pdq, quality, hashes, error = _pdq(data, self.dihedral, self.limits)
             except NotAnImageError:
                 media_type = None  # a weak signature whose header does not parse: plain file
+            if self.extra and media_type is not None:
+                error = _media_signals(self.extra, data, self.limits, signals) or error
         elif digests.size == 0:
             error = error or "empty file (0 bytes)"
         fingerprint = FileFingerprint(
@@ -175,6 +195,7 @@ class Fingerprinter:
             pdq_quality=quality,
             dihedral=hashes,
             error=error,
+            signals=signals,
         )
         return fingerprint, head
 
@@ -206,6 +227,45 @@ def _fill(readinto: Any, view: memoryview, wanted: int) -> int:
             break
         count += more
     return count
+
+
+class _ByteSignals:
+    """The hashers of the extra bytes signals, fed by the `CryptoHasher`'s own update loop."""
+
+    def __init__(self, signals: tuple[type[SignalType], ...], hasher: CryptoHasher) -> None:
+        self._hashers: list[tuple[type[SignalType], ByteHasher]] = [
+            (signal, signal.new()) for signal in signals if signal.content is Content.BYTES
+        ]
+        hasher.also_update(tuple(h.update for _, h in self._hashers))
+
+    def values(self) -> dict[str, str]:
+        return {signal.name: signal.finish(h) for signal, h in self._hashers}
+
+
+def _media_signals(
+    signals: tuple[type[SignalType], ...],
+    data: bytes,
+    limits: DecodeLimits,
+    found: dict[str, str],
+) -> str | None:
+    """Add the image and video signals of `data` to `found`; the first error, if any."""
+    error: str | None = None
+    luma = None
+    for signal in signals:
+        try:
+            if signal.content is Content.IMAGE:
+                luma = decode_luma(data, limits) if luma is None else luma
+                value = signal.compute_image(luma)
+            elif signal.content is Content.VIDEO:
+                value = signal.compute_video(data, limits)
+            else:
+                continue
+        except (MediaError, ValueError) as problem:
+            error = error or f"{signal.name}: {problem}"
+            continue
+        if value is not None:
+            found[signal.name] = value
+    return error
 
 
 def _pdq(

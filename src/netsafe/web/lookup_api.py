@@ -1,9 +1,11 @@
 """Remote identification: `POST /api/v1/lookup` — hashes, or one file hashed in memory.
 
 JSON: `{"hashes": [{"type": "sha256", "value": "…"}, …], "max_distance": 31}` answers one result
-per hash. `multipart/form-data` with a `file` field: the file is read into memory (never written
-to disk: the upload parser is capped below its spill size), fingerprinted like `netsafe match`
-(MD5, SHA-1, SHA-256, PDQ) and matched; its bytes are dropped when the request ends. The matcher
+per hash; `type` is any registered signal (`netsafe.signals.registry`). `multipart/form-data`
+with a `file` field: the file is read into memory (never written to disk: the upload parser is
+capped below its spill size), fingerprinted like `netsafe match` (MD5, SHA-1, SHA-256, PDQ and
+every other registered signal that applies) and matched; its bytes are dropped when the request
+ends. The matcher
 is the hash-list engine (`hashlists.matcher.ListMatcher`), kept in memory per process and brought
 up to date with the stored lists at most once a second (`index_sync.apply_changes`).
 """
@@ -15,10 +17,10 @@ import math
 import threading
 import time
 from collections.abc import AsyncGenerator
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, HTTPException, Request
-from pydantic import BaseModel, Field, ValidationError
+from pydantic import BaseModel, Field, ValidationError, field_validator
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import UploadFile
 from starlette.formparsers import MultiPartException, MultiPartParser
@@ -27,6 +29,7 @@ from starlette.requests import ClientDisconnect
 from netsafe.hashlists.index_sync import ListIndex, apply_changes
 from netsafe.hashlists.matcher import MatchOutcome
 from netsafe.operation.roles import POLICE_ROLES, Viewer
+from netsafe.signals import registry
 from netsafe.signals.fingerprint import fingerprint_stream
 from netsafe.store.repositories.hashlists import SqlHashListRepository
 from netsafe.web.auditor import AuditDep
@@ -35,15 +38,25 @@ from netsafe.web.policy import allow
 
 MAX_UPLOAD_BYTES = 64 * 1024 * 1024
 MAX_HASHES = 1000
+#: The longest value accepted (a video signal's serialisation holds a hash per sampled frame).
+MAX_VALUE_CHARS = 1_000_000
 
 router = APIRouter(tags=["lookup"])
 
 
 class HashQuery(BaseModel):
-    """One hash to look up: its type and hex value."""
+    """One hash to look up: its type (a registered signal: md5, sha1, sha256, pdq, ...) and
+    value (hex for the hashes)."""
 
-    type: Literal["md5", "sha1", "sha256", "pdq"]
-    value: str = Field(min_length=32, max_length=64)
+    type: str = Field(min_length=1, max_length=40)
+    value: str = Field(min_length=1, max_length=MAX_VALUE_CHARS)
+
+    @field_validator("type")
+    @classmethod
+    def _registered(cls, value: str) -> str:
+        if value not in registry.signal_names():
+            raise ValueError(f"unknown hash type: use one of {', '.join(registry.signal_names())}")
+        return value
 
 
 class LookupIn(BaseModel):
@@ -164,6 +177,7 @@ async def lookup(
                 "sha256": fingerprint.sha256,
                 "pdq": fingerprint.pdq,
                 "pdq_quality": fingerprint.pdq_quality,
+                **fingerprint.signals,
                 "error": fingerprint.error,
             },
             **_outcome_json(outcome),
@@ -174,21 +188,22 @@ async def lookup(
         raise HTTPException(400, detail="the client went away before sending the body") from None
     except ValidationError as error:
         raise HTTPException(
-            422, detail=error.errors(include_url=False, include_input=False)
+            422, detail=error.errors(include_url=False, include_input=False, include_context=False)
         ) from None
 
     def run(matcher: Any) -> list[dict[str, Any]]:
         results = []
         for item in body.hashes:
             try:
-                outcome = matcher.match_hashes(
-                    **{item.type: item.value}, max_distance=body.max_distance
+                outcome = matcher.match_values(
+                    {item.type: item.value}, max_distance=body.max_distance
                 )
             except ValueError as error:
                 raise HTTPException(
                     422, detail=f"hashes: {item.type} value {item.value!r}: {error}"
                 ) from None
-            results.append({"type": item.type, "value": item.value.lower(), **outcome.as_json()})
+            value = registry.get(item.type).normalize(item.value)
+            results.append({"type": item.type, "value": value, **outcome.as_json()})
         return results
 
     results = await run_in_threadpool(index.match, session, run)

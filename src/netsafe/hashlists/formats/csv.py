@@ -1,7 +1,9 @@
 """CSV lists with a header naming the columns (md5, sha1, sha256, pdq, category, ..., any order).
 
 Header names are matched case-insensitively, with a few aliases (`sha-1`, `MediaSize`, ...);
-unknown columns are ignored. A UTF-8 BOM is allowed. The writer writes every known column.
+a column named after any registered signal (or one of its aliases) holds that signal's values;
+unknown columns are ignored. A UTF-8 BOM is allowed. The writer writes every entry field and a
+column for each registered signal without a column of its own.
 """
 
 from __future__ import annotations
@@ -13,16 +15,21 @@ from typing import IO
 
 from netsafe.hashlists.category_map import CategoryMap
 from netsafe.hashlists.errors import EntryError, EntrySink, HashListFormatError
-from netsafe.hashlists.hashvalues import optional_text, parse_bool, parse_hex, parse_size
-from netsafe.hashlists.model import ENTRY_FIELDS, HashEntry
+from netsafe.hashlists.hashvalues import (
+    optional_text,
+    parse_bool,
+    parse_hex,
+    parse_size,
+    signal_value,
+    signal_values,
+)
+from netsafe.hashlists.model import COLUMN_FIELDS, ENTRY_FIELDS, HashEntry
+from netsafe.signals import registry
+from netsafe.signals.base import SignalType, label_key
 
-#: Header spellings (lower case, spaces/underscores/hyphens removed) of each entry field.
+#: Header spellings (lower case, spaces/underscores/hyphens removed) of each entry field that is
+#: not a signal (signals are found by `registry.find`, under their names and aliases).
 COLUMN_ALIASES: dict[str, str] = {
-    "md5": "md5",
-    "sha1": "sha1",
-    "sha256": "sha256",
-    "pdq": "pdq",
-    "pdqhash": "pdq",
     "category": "category",
     "grade": "category",
     "mediasize": "media_size",
@@ -36,11 +43,6 @@ COLUMN_ALIASES: dict[str, str] = {
     "mediaid": "source_id",
     "id": "source_id",
 }
-HASH_COLUMNS = ("md5", "sha1", "sha256", "pdq")
-
-
-def _key(header: str) -> str:
-    return "".join(ch for ch in header.strip().lower() if ch not in " _-")
 
 
 def read(path: Path, categories: CategoryMap, sink: EntrySink) -> Iterator[HashEntry]:
@@ -55,7 +57,7 @@ def read(path: Path, categories: CategoryMap, sink: EntrySink) -> Iterator[HashE
             header = next(rows, None)
             if header is None:
                 raise HashListFormatError(path, "line 1", "empty file: no header")
-            columns = _columns(path, header)
+            columns, extras = _columns(path, header)
             for row in rows:
                 if not row or (len(row) == 1 and not row[0].strip()):
                     continue
@@ -67,7 +69,7 @@ def read(path: Path, categories: CategoryMap, sink: EntrySink) -> Iterator[HashE
                     continue
                 values = {name: row[i] if i < len(row) else "" for name, i in columns.items()}
                 try:
-                    yield _entry(values, categories)
+                    yield _entry(values, categories, extras)
                 except EntryError as error:
                     sink.invalid(where, error)
         except UnicodeDecodeError as error:
@@ -80,23 +82,36 @@ def read(path: Path, categories: CategoryMap, sink: EntrySink) -> Iterator[HashE
             ) from error
 
 
-def _columns(path: Path, header: list[str]) -> dict[str, int]:
+def _columns(path: Path, header: list[str]) -> tuple[dict[str, int], list[type[SignalType]]]:
+    """Field → column position, and the signals without a column of their own in the header."""
     columns: dict[str, int] = {}
+    extras: list[type[SignalType]] = []
     for index, name in enumerate(header):
-        field = COLUMN_ALIASES.get(_key(name))
+        signal = registry.find(name)
+        field = signal.name if signal is not None else COLUMN_ALIASES.get(label_key(name))
         if field is not None:
             if field in columns:
                 raise HashListFormatError(path, "line 1", f"two columns for {field}", name)
             columns[field] = index
-    if not any(h in columns for h in HASH_COLUMNS):
+            if signal is not None and not signal.column:
+                extras.append(signal)
+    if not extras and not any(h in columns for h in COLUMN_FIELDS):
+        names = ", ".join(registry.signal_names())
         raise HashListFormatError(
-            path, "line 1", f"the header names no hash column (one of {', '.join(HASH_COLUMNS)})"
+            path, "line 1", f"the header names no hash column (one of {names})"
         )
-    return columns
+    return columns, extras
 
 
-def _entry(values: dict[str, str], categories: CategoryMap) -> HashEntry:
+def _entry(
+    values: dict[str, str], categories: CategoryMap, extras: list[type[SignalType]]
+) -> HashEntry:
     get = values.get
+    others = [
+        (signal.name, value)
+        for signal in extras
+        if (value := signal_value(signal, get(signal.name), signal.name)) is not None
+    ]
     entry = HashEntry(
         parse_hex(get("md5"), "md5", "md5"),
         parse_hex(get("sha1"), "sha1", "sha1"),
@@ -108,6 +123,7 @@ def _entry(values: dict[str, str], categories: CategoryMap) -> HashEntry:
         parse_bool(get("victim_identified"), "victim_identified"),
         optional_text(get("comments"), "comments"),
         optional_text(get("source_id"), "source_id"),
+        signal_values(others),
     )
     if not entry.has_hash():
         raise EntryError("md5", "no hash in this row")
@@ -115,18 +131,21 @@ def _entry(values: dict[str, str], categories: CategoryMap) -> HashEntry:
 
 
 def write(handle: IO[str], entries: Iterable[HashEntry]) -> int:
-    """Write a CSV list with a header of every entry field; hex lower case; return the count."""
+    """Write a CSV list with a header of every entry field and a column for each registered
+    signal without one; hex lower case; return the count."""
+    extras = [signal.name for signal in registry.extra_signals()]
     writer = csv.writer(handle, lineterminator="\n")
-    writer.writerow(ENTRY_FIELDS)
+    writer.writerow([*ENTRY_FIELDS, *extras])
     count = 0
     for count, entry in enumerate(entries, start=1):  # noqa: B007 - returned
-        writer.writerow(_cells(entry))
+        others = dict(entry.signals)
+        writer.writerow(_cells(entry) + [others.get(name, "") for name in extras])
     return count
 
 
 def _cells(entry: HashEntry) -> list[str]:
     cells: list[str] = []
-    for value in entry:
+    for value in entry[: len(ENTRY_FIELDS)]:
         if value is None:
             cells.append("")
         elif isinstance(value, bytes):

@@ -1,8 +1,9 @@
 """Plain text lists: one hash per line, the kind told by its length (32 md5, 40 sha1, 64 sha256).
 
 `#` starts a comment (a whole line or the rest of one); blank lines are skipped. A line may name
-its kind as `kind:hex` (`pdq:...`, since 64 hex digits are read as SHA-256 otherwise). Every
-entry is `ungraded`. The writer writes one hash per line, `pdq:` prefixed.
+its kind as `kind:value` (`pdq:...`, since 64 hex digits are read as SHA-256 otherwise), where
+kind is any registered signal (name or alias). Every entry is `ungraded`. The writer writes one
+value per line, `pdq:` and every signal without a column of its own prefixed with its name.
 """
 
 from __future__ import annotations
@@ -14,19 +15,27 @@ from typing import IO
 from netsafe.categories import Category
 from netsafe.hashlists.category_map import CategoryMap
 from netsafe.hashlists.errors import EntryError, EntrySink, HashListFormatError
-from netsafe.hashlists.hashvalues import HASH_BYTES, KIND_BY_HEX_LENGTH, parse_hex
+from netsafe.hashlists.hashvalues import KIND_BY_HEX_LENGTH, parse_hex, signal_value
 from netsafe.hashlists.model import HashEntry
+from netsafe.signals import registry
 
 _HEX = set("0123456789abcdefABCDEF")
 
 
 def looks_plain(text: str) -> bool:
-    """True when the first content line is a bare (or `kind:`) hex hash."""
+    """True when the first content line is a bare (or `kind:`) hex hash, or `signal:value` of a
+    registered signal."""
     for line in text.splitlines():
         value = line.split("#", 1)[0].strip()
         if value:
-            value = value.split(":", 1)[-1].strip()
-            return len(value) in KIND_BY_HEX_LENGTH and set(value) <= _HEX
+            kind, colon, rest = value.partition(":")
+            if not colon:
+                kind, rest = "", value
+            signal = registry.find(kind) if colon else None
+            if signal is not None and signal.is_valid(rest):
+                return True
+            rest = rest.strip()
+            return len(rest) in KIND_BY_HEX_LENGTH and set(rest) <= _HEX
     return False
 
 
@@ -54,10 +63,17 @@ def read(path: Path, categories: CategoryMap, sink: EntrySink) -> Iterator[HashE
 def _entry(value: str) -> HashEntry:
     kind: str | None
     if ":" in value:
-        kind, value = (part.strip() for part in value.split(":", 1))
-        kind = kind.lower().replace("-", "")
-        if kind not in HASH_BYTES:
-            raise EntryError("hash", f"unknown hash kind {kind!r} (md5, sha1, sha256 or pdq)")
+        label, value = (part.strip() for part in value.split(":", 1))
+        signal = registry.find(label)
+        if signal is None:
+            known = ", ".join(registry.signal_names())
+            raise EntryError("hash", f"unknown hash kind {label!r} ({known})")
+        kind = signal.name
+        if not signal.column:
+            text = signal_value(signal, value, kind)
+            if text is None:
+                raise EntryError(kind, "no value after the kind")
+            return HashEntry(category=Category.UNGRADED.value, signals=((kind, text),))
     else:
         kind = KIND_BY_HEX_LENGTH.get(len(value))
         if kind is None:
@@ -85,4 +101,7 @@ def write(handle: IO[str], entries: Iterable[HashEntry]) -> int:
             if value is not None:
                 handle.write(f"{kind}{value.hex()}\n")
                 count += 1
+        for name, text in entry.signals:
+            handle.write(f"{name}:{text}\n")
+            count += 1
     return count

@@ -5,8 +5,9 @@ the hash-set form (`value: [ {MediaID, Category, MD5, SHA1, MediaSize, ...} ]`) 
 form (`#Cases`: `value: [ {CaseID, ..., Media: [ {..., MediaFiles: [...]} ]} ]`), streaming (the
 hash-set form with `json_array`, the case form with ijson's C backend). Tolerates what real files
 carry: a UTF-8 BOM, upper-case hex, booleans as the strings "true"/"false", missing fields. SHA-256
-and PDQ are read from `SHA256`/`PDQ` fields or from `AlternativeHashes: [ {HashName, HashValue} ]`;
-the writer puts them in `AlternativeHashes`.
+and PDQ are read from `SHA256`/`PDQ` fields or from `AlternativeHashes: [ {HashName, HashValue} ]`,
+as is any other registered signal (by its name, an alias or its VICS name, e.g. "vPDQ"); the
+writer puts them all in `AlternativeHashes` (`HashName`: the signal's VICS name).
 
 Writes VICS 2.0 in either form."""
 
@@ -29,15 +30,17 @@ from netsafe.hashlists.hashvalues import (
     optional_text,
     parse_bool,
     parse_size,
+    signal_value,
+    signal_values,
     text_or_none,
 )
-from netsafe.hashlists.model import EntryRow, HashEntry
+from netsafe.hashlists.model import EntryRow, HashEntry, SignalValues
+from netsafe.signals import registry
 
 CONTEXT_2_0 = "http://github.com/VICSDATAMODEL/ProjectVic/DataModels/2.0.xml/CUSTOM/$metadata"
 BOM = b"\xef\xbb\xbf"
 _CONTEXT = re.compile(rb'"(@odata\.context|odata\.metadata)"\s*:\s*"([^"]*)"')
 _BOOLEAN_TEXT = {"true": True, "false": False, "True": True, "False": False}
-_ALTERNATIVE_KINDS = {"sha256": "sha256", "sha-256": "sha256", "pdq": "pdq"}
 
 
 def _backend() -> Any:
@@ -169,15 +172,16 @@ def media_entry(media: dict[str, Any], categories: CategoryMap) -> EntryRow:
     sha256 = get("SHA256")
     pdq = get("PDQ")
     alternatives = get("AlternativeHashes")
+    others: SignalValues = ()
     if alternatives:
-        found = _alternative_hashes(alternatives)
+        found, others = _alternative_hashes(alternatives)
         sha256 = sha256 or found.get("sha256")
         pdq = pdq or found.get("pdq")
     if sha256 is not None:
         sha256 = hex_or_none(sha256, "sha256", "SHA256")
     if pdq is not None:
         pdq = hex_or_none(pdq, "pdq", "PDQ")
-    if md5 is None and sha1 is None and sha256 is None and pdq is None:
+    if md5 is None and sha1 is None and sha256 is None and pdq is None and not others:
         raise EntryError("MD5", "no hash: MD5, SHA1, SHA256 and PDQ are all missing")
     category = get("Category")
     category = categories.values_by_number.get(category) if category.__class__ is int else None
@@ -201,7 +205,7 @@ def media_entry(media: dict[str, Any], categories: CategoryMap) -> EntryRow:
     if source_id is None:
         source_id = get("MediaID")
     source_id = str(source_id) if source_id.__class__ is int else _source_id(source_id)
-    return (md5, sha1, sha256, pdq, category, size, series, victim, comments, source_id)
+    return (md5, sha1, sha256, pdq, category, size, series, victim, comments, source_id, others)
 
 
 def _fromhex(text: str) -> bytes | None:
@@ -215,17 +219,26 @@ def _source_id(value: object) -> str | None:
     return None if value is None else text_or_none(value, "MediaID")
 
 
-def _alternative_hashes(alternatives: object) -> dict[str, object]:
+def _alternative_hashes(alternatives: object) -> tuple[dict[str, object], SignalValues]:
+    """SHA-256 and PDQ values (to check as columns), and the values of registered signals
+    without a column, from `AlternativeHashes` (the last item of a kind counts)."""
     if not isinstance(alternatives, list):
         raise EntryError("AlternativeHashes", "expected a list")
     found: dict[str, object] = {}
+    others: dict[str, str] = {}
     for item in alternatives:
         if not isinstance(item, dict):
             raise EntryError("AlternativeHashes", "expected objects with HashName and HashValue")
-        kind = _ALTERNATIVE_KINDS.get(str(item.get("HashName", "")).strip().lower())
-        if kind is not None:
-            found[kind] = item.get("HashValue")
-    return found
+        signal = registry.find(str(item.get("HashName", "")))
+        if signal is None or signal.name in ("md5", "sha1"):
+            continue
+        if signal.column:
+            found[signal.name] = item.get("HashValue")
+            continue
+        value = signal_value(signal, item.get("HashValue"), f"AlternativeHashes {signal.heading()}")
+        if value is not None:
+            others[signal.name] = value
+    return found, signal_values(others.items())
 
 
 def _comments(value: object) -> str | None:
@@ -259,11 +272,15 @@ def media_object(entry: HashEntry, number: int, categories: CategoryMap) -> dict
         media["VictimIdentified"] = entry.victim_identified
     if entry.comments is not None:
         media["Comments"] = entry.comments
-    alternatives = [
+    alternatives: list[dict[str, str]] = [
         {"HashName": name, "HashValue": value.hex().upper()}
         for name, value in (("SHA256", entry.sha256), ("PDQ", entry.pdq))
         if value is not None
     ]
+    for name, text in entry.signals:
+        signal = registry.find(name)
+        heading = signal.heading() if signal is not None else name
+        alternatives.append({"HashName": heading, "HashValue": text})
     if alternatives:
         media["AlternativeHashes"] = alternatives
     return media

@@ -27,6 +27,7 @@ import msgspec
 from netsafe.hashlists.category_map import CategoryMap
 from netsafe.hashlists.hashvalues import TEXT_LIMIT
 from netsafe.hashlists.model import EntryRow
+from netsafe.signals import registry
 
 CHUNK_BYTES = 4 << 20
 #: The usual start of a hash set: the OData context, then the `value` array.
@@ -226,8 +227,9 @@ def _convert_structs(media: list[_Media], categories: CategoryMap) -> list[Entry
         return None
     size = [m.media_size for m in media]
     source_text = [s if s.__class__ is not int else str(s) for s in source]
+    others = [()] * len(media)  # values of other signals send a batch to the general path
     return list(zip(md5, sha1, sha256_raw, pdq_raw, category, size, series, victim, comments,
-                    source_text, strict=True))  # fmt: skip
+                    source_text, others, strict=True))  # fmt: skip
 
 
 def _hex_column(column: list[str | None], size: int) -> list[bytes | None] | None:
@@ -265,6 +267,9 @@ def _take_alternatives(
             name = item.hash_name
             kind = usual.get(name) or _KIND_OF_NAME.get(name.strip().lower())
             if kind is None:
+                signal = registry.find(name)
+                if signal is not None and not signal.column:
+                    return False  # a signal without a column: the general path reads it
                 continue
             value = item.hash_value
             if value is None or len(value) != 64:

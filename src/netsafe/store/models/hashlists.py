@@ -1,4 +1,5 @@
-"""Known-hash lists, their entries, and the entries removed by each new version (for indexes)."""
+"""Known-hash lists, their entries, the values of signals without a column (side table), and the
+entries removed by each new version (for indexes)."""
 
 from __future__ import annotations
 
@@ -70,6 +71,20 @@ class HashListEntryRow(Base):
     victim_identified: Mapped[bool | None] = mapped_column(Boolean)
     comments: Mapped[str | None] = mapped_column(Text)
     source_id: Mapped[str | None] = mapped_column(Text)
+
+
+class HashListEntrySignalRow(Base):
+    """The value of one signal without a column (not md5/sha1/sha256/pdq) of one entry.
+
+    Written and deleted with its entry by the repository (no foreign key, as for entries)."""
+
+    __tablename__ = "hashlist_entry_signals"
+    __table_args__ = (Index("ix_hashlist_entry_signals_list_id_entry_id", "list_id", "entry_id"),)
+
+    entry_id: Mapped[int] = mapped_column(BigInteger, primary_key=True)
+    signal: Mapped[str] = mapped_column(String(40), primary_key=True)
+    list_id: Mapped[int] = mapped_column(Integer)
+    value: Mapped[str] = mapped_column(Text)
 
 
 class HashListRemovalRow(Base):

@@ -1,7 +1,8 @@
 """SQL implementation of `netsafe.hashlists.repository.HashListRepository`.
 
 Entries are written in batches straight through the DBAPI connection of the caller's session
-(same transaction): `executemany` of 50-row INSERTs on SQLite, `COPY` on PostgreSQL. Entry ids
+(same transaction): `executemany` of 50-row INSERTs on SQLite, `COPY` on PostgreSQL. The values of
+signals without a column go to the side table `hashlist_entry_signals`, one row per value. Entry ids
 are consecutive per batch, from the table's current maximum; on PostgreSQL the table is locked
 against other writers for the rest of the transaction, so two imports cannot hand out the same
 ids.
@@ -24,9 +25,15 @@ from netsafe.hashlists.model import (
     ListAction,
     ListSettings,
     Provenance,
+    SignalValues,
 )
 from netsafe.hashlists.repository import ListUpdate
-from netsafe.store.models.hashlists import HashListEntryRow, HashListRemovalRow, HashListRow
+from netsafe.store.models.hashlists import (
+    HashListEntryRow,
+    HashListEntrySignalRow,
+    HashListRemovalRow,
+    HashListRow,
+)
 
 _COLUMNS = ", ".join(ENTRY_FIELDS)
 _ENTRY_COLUMNS = [getattr(HashListEntryRow, name) for name in ENTRY_FIELDS]
@@ -54,17 +61,32 @@ def _sqlite_insert(list_id: int, revision: int, rows: int) -> str:
     return f"INSERT INTO hashlist_entries (list_id, revision, {_COLUMNS}) VALUES {values}"  # noqa: S608
 
 
-def _sqlite_parameters(entries: Sequence[EntryRow], rows: int) -> list[tuple[object, ...]]:
+def _sqlite_parameters(
+    entries: Sequence[EntryRow], rows: int, signals: list[tuple[int, SignalValues]]
+) -> list[tuple[object, ...]]:
     """`entries` as SQLite bind parameters of cheap types (see `_SQLITE_ROW`), the values of
-    `rows` entries in each tuple (of the entries left at the end, in the last one)."""
+    `rows` entries in each tuple (of the entries left at the end, in the last one). Entries with
+    values of signals without a column are added to `signals` with their position."""
     none = _NO_BLOB
     statements = []
     for start in range(0, len(entries), rows):
         values: list[object] = []
         add = values.extend
-        for md5, sha1, sha256, pdq, category, size, series, victim, comments, source_id in entries[
-            start : start + rows
-        ]:
+        for position, (
+            md5,
+            sha1,
+            sha256,
+            pdq,
+            category,
+            size,
+            series,
+            victim,
+            comments,
+            source_id,
+            others,
+        ) in enumerate(entries[start : start + rows], start):
+            if others:
+                signals.append((position, others))
             add(
                 (
                     none if md5 is None else bytearray(md5),
@@ -163,7 +185,8 @@ class SqlHashListRepository:
         if self._postgres:
             return self._copy(dbapi, int(list_id), int(revision), entries)
         rows = _SQLITE_ROWS_PER_STATEMENT
-        parameters = _sqlite_parameters(entries, rows)
+        signals: list[tuple[int, SignalValues]] = []
+        parameters = _sqlite_parameters(entries, rows, signals)
         whole = len(entries) // rows
         cursor = dbapi.cursor()
         try:
@@ -181,7 +204,22 @@ class SqlHashListRepository:
         finally:
             cursor.close()
         first = last - len(entries) + 1
+        self._add_signal_values(list_id, first, signals)
         return range(first, first + len(entries))
+
+    def _add_signal_values(
+        self, list_id: int, first: int, signals: list[tuple[int, SignalValues]]
+    ) -> None:
+        """Side-table rows for entries (by position from entry id `first`) with such values."""
+        if signals:
+            self._session.execute(
+                insert(HashListEntrySignalRow),
+                [
+                    {"entry_id": first + at, "signal": name, "list_id": list_id, "value": value}
+                    for at, values in signals
+                    for name, value in values
+                ],
+            )
 
     def _copy(self, dbapi: Any, list_id: int, revision: int, entries: Sequence[EntryRow]) -> range:
         with dbapi.cursor() as cursor:
@@ -191,9 +229,13 @@ class SqlHashListRepository:
             cursor.execute("SELECT COALESCE(MAX(id), 0) FROM hashlist_entries")
             first = int(cursor.fetchone()[0]) + 1
             statement = f"COPY hashlist_entries (id, list_id, revision, {_COLUMNS}) FROM STDIN"
+            signals: list[tuple[int, SignalValues]] = []
             with cursor.copy(statement) as copy:
-                for entry_id, entry in enumerate(entries, start=first):
-                    copy.write_row((entry_id, list_id, revision, *entry))
+                for at, entry in enumerate(entries):
+                    if entry[10]:
+                        signals.append((at, entry[10]))
+                    copy.write_row((first + at, list_id, revision, *entry[:10]))
+        self._add_signal_values(list_id, first, signals)
         return range(first, first + len(entries))
 
     def remove_entries(self, list_id: int, revision: int, entry_ids: Sequence[int]) -> None:
@@ -201,6 +243,9 @@ class SqlHashListRepository:
         for start in range(0, len(ids), 10_000):
             chunk = ids[start : start + 10_000]
             self._session.execute(delete(HashListEntryRow).where(HashListEntryRow.id.in_(chunk)))
+            self._session.execute(
+                delete(HashListEntrySignalRow).where(HashListEntrySignalRow.entry_id.in_(chunk))
+            )
             self._session.execute(
                 insert(HashListRemovalRow),
                 [{"list_id": list_id, "revision": revision, "entry_id": i} for i in chunk],
@@ -217,11 +262,46 @@ class SqlHashListRepository:
         )
         if added_after:
             statement = statement.where(HashListEntryRow.revision > added_after)
+        with_signals = self._has_signal_values(list_id)
         # Core, not ORM, execution: the ORM's per-row loading cost as much as the query.
         result = self._session.connection().execute(statement)
         make = HashEntry._make
+        none: tuple[SignalValues] = ((),)
         for rows in result.partitions():
-            yield [(row[0], make(row[1:])) for row in rows]
+            if not with_signals:
+                yield [(row[0], make(row[1:] + none)) for row in rows]
+                continue
+            found = self._signal_values(list_id, rows[0][0], rows[-1][0])
+            yield [(row[0], make((*row[1:], found.get(row[0], ())))) for row in rows]
+
+    def _has_signal_values(self, list_id: int) -> bool:
+        return (
+            self._session.scalar(
+                select(HashListEntrySignalRow.entry_id)
+                .where(HashListEntrySignalRow.list_id == list_id)
+                .limit(1)
+            )
+            is not None
+        )
+
+    def _signal_values(self, list_id: int, first: int, last: int) -> dict[int, SignalValues]:
+        """The side-table values of a list's entries with ids from `first` to `last`."""
+        rows = self._session.execute(
+            select(
+                HashListEntrySignalRow.entry_id,
+                HashListEntrySignalRow.signal,
+                HashListEntrySignalRow.value,
+            )
+            .where(
+                HashListEntrySignalRow.list_id == list_id,
+                HashListEntrySignalRow.entry_id.between(first, last),
+            )
+            .order_by(HashListEntrySignalRow.entry_id, HashListEntrySignalRow.signal)
+        )
+        found: dict[int, list[tuple[str, str]]] = {}
+        for entry_id, signal, value in rows:
+            found.setdefault(entry_id, []).append((signal, value))
+        return {entry_id: tuple(values) for entry_id, values in found.items()}
 
     def removed_after(self, list_id: int, revision: int) -> list[int]:
         return list(
@@ -233,7 +313,7 @@ class SqlHashListRepository:
         )
 
     def delete(self, list_id: int) -> None:
-        for table in (HashListRemovalRow, HashListEntryRow):
+        for table in (HashListRemovalRow, HashListEntrySignalRow, HashListEntryRow):
             self._session.execute(delete(table).where(table.list_id == list_id))
         self._session.execute(delete(HashListRow).where(HashListRow.id == list_id))
         self._session.expire_all()
