@@ -5,10 +5,8 @@ block by block, and only a nested archive is held in memory (bounded) to be open
 from __future__ import annotations
 
 import io
-import posixpath
 from collections.abc import Iterator
 from contextlib import AbstractContextManager
-from dataclasses import dataclass
 from typing import Any, BinaryIO
 
 import libarchive
@@ -24,7 +22,8 @@ ARCHIVE_MAGIC = (
     b"Rar!\x1a\x07",
     *COMPRESSED_STREAM_MAGIC,
 )
-HEAD_BYTES = 512
+#: The first bytes kept to recognise a container (`openers.interfaces.PROBE_BYTES`).
+HEAD_BYTES = 34 * 1024
 
 
 def is_archive(head: bytes | bytearray) -> bool:
@@ -42,14 +41,6 @@ def unsafe_member_name(name: str) -> bool:
         return True
     parts = name.replace("\\", "/").split("/")
     return ".." in parts
-
-
-@dataclass(slots=True)
-class Member:
-    """One file inside an archive: its name and a stream over its bytes (read once)."""
-
-    name: str
-    stream: MemberStream
 
 
 class MemberStream(io.RawIOBase):
@@ -79,6 +70,9 @@ class MemberStream(io.RawIOBase):
             block = next(self._blocks, b"")
         except ArchiveError as error:
             self.failure = f"corrupt archive member: {_message(error)}"
+            return b""
+        except OSError as error:  # a file read back from a disk image inside the item
+            self.failure = f"unreadable: {error}"
             return b""
         if block and not self._budget.consume(self._container, len(block)):
             self.failure = self._budget.tripped
@@ -129,25 +123,6 @@ def open_reader(source: str | bytes | BinaryIO, *, raw: bool) -> AbstractContext
     else:
         reader = libarchive.stream_reader(source, format_name=format_name, block_size=1 << 16)
     return reader
-
-
-def members(
-    reader: Any, container_name: str, budget: ExpansionBudget, container: ContainerCount
-) -> Iterator[Member]:
-    """The regular-file members of an open archive; raises ArchiveError when it is corrupt."""
-    for entry in reader:
-        if not entry.isfile:
-            continue
-        name = entry.pathname or ""
-        if name == "data" and entry.size is None:  # the lone member of a raw .gz/.bz2/.xz
-            name = _stripped_name(container_name)
-        yield Member(name, MemberStream(iter(entry.get_blocks()), budget, container))
-
-
-def _stripped_name(container_name: str) -> str:
-    base = posixpath.basename(container_name.replace("\\", "/"))
-    stem, dot, _suffix = base.rpartition(".")
-    return stem if dot and stem else base or "data"
 
 
 def _message(error: ArchiveError) -> str:

@@ -28,4 +28,6 @@ def archive_failure_kind(failure: str) -> str:
         return "archive-bomb"
     if failure.startswith("nested archive larger"):
         return "nested-archive-too-large"
+    if failure.startswith("unreadable"):
+        return "unreadable"
     return "corrupt-archive"

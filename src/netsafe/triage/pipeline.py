@@ -99,7 +99,7 @@ def triage_exhibit(
     plan.out.mkdir(parents=True, exist_ok=True)
     journal = Journal(plan.out, plan.journal_params(), resume=resume)
     try:
-        sources = [open_source(path, index) for index, path in enumerate(plan.sources)]
+        sources = [open_source(path, index, config.keys) for index, path in enumerate(plan.sources)]
         listing = _Listing(sources, journal.done_keys(), progress)
         progress.start(plan.exhibit)
         tasks = _tasks(plan, sources, journal, config, listing)

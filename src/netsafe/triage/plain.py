@@ -25,9 +25,10 @@ import msgspec
 
 from netsafe.media import SNIFF_BYTES, could_be_image, sniff_media_type
 from netsafe.signals.crypto import CHUNK_SIZE, CRYPTO_SIGNALS, new_hash, split_digests
-from netsafe.triage.archive import HEAD_BYTES, is_archive
+from netsafe.triage.archive import HEAD_BYTES
 from netsafe.triage.extensions import IMAGE_SUFFIXES
 from netsafe.triage.items import FileItem, FileRecord
+from netsafe.triage.openers.registry import REGISTRY
 
 
 class PlainFiles(msgspec.Struct, array_like=True):
@@ -176,7 +177,7 @@ class PlainFileReader:
             # the signatures' first bytes rule out most content; the rest is looked at closely
             # (past `count` the buffer may hold an earlier file's bytes: that only sends a file
             # to `_special`)
-            if (could_be_image(buffer) or is_archive(buffer)) and _special(view, count):
+            if (could_be_image(buffer) or _container(buffer)) and _special(view, count):
                 return None
             hashes = [new(view[:count]) for new in self._new]
             size = count
@@ -195,6 +196,11 @@ class PlainFileReader:
 def _special(view: memoryview, count: int) -> bool:
     """True when the first bytes say image or archive."""
     head = bytes(view[: min(count, HEAD_BYTES)])
-    if is_archive(head):
+    if _container(head):
         return True
     return could_be_image(head) and sniff_media_type(head[:SNIFF_BYTES]) is not None
+
+
+def _container(head: bytes | bytearray) -> bool:
+    """True when a content opener (archive, disk image, thumbnail cache, ...) knows the bytes."""
+    return REGISTRY.content_for(bytes(head[:HEAD_BYTES]), "") is not None

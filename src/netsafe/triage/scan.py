@@ -16,20 +16,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, BinaryIO, cast
 
-from libarchive.exception import ArchiveError
-
 from netsafe.signals.crypto import CRYPTO_SIGNALS, digest_stream
 from netsafe.signals.fingerprint import FileFingerprint, Fingerprinter
-from netsafe.triage.archive import (
-    HEAD_BYTES,
-    MemberStream,
-    archive_error_message,
-    is_archive,
-    is_compressed_stream,
-    members,
-    open_reader,
-    unsafe_member_name,
-)
+from netsafe.triage.archive import HEAD_BYTES, MemberStream, unsafe_member_name
 from netsafe.triage.error_kinds import (
     archive_failure_kind,
     content_error_kind,
@@ -46,6 +35,15 @@ from netsafe.triage.items import (
 )
 from netsafe.triage.limits import ArchiveLimits, ContainerCount, ExpansionBudget
 from netsafe.triage.matcher import Matcher, MatcherFactory, MatchOutcomeLike, match_records
+from netsafe.triage.openers.interfaces import (
+    Content,
+    ContentOpener,
+    EmbeddedProblem,
+    KeyRing,
+    OpenContext,
+    OpenError,
+)
+from netsafe.triage.openers.registry import REGISTRY
 from netsafe.triage.plain import PlainBatchBuilder, PlainFileReader, PlainFiles
 from netsafe.triage.sources.image_access import ImageError, OpenImage
 
@@ -66,6 +64,8 @@ class ScanConfig:
     #: Regular files are tried on the lean path first (`triage.plain`); False sends every file
     #: through the full scan (the tests compare the two).
     plain_files: bool = True
+    #: Passwords and recovery keys for encrypted volumes (`--key`); never in a repr or a log.
+    keys: KeyRing = field(default_factory=KeyRing, repr=False)
 
 
 @dataclass
@@ -76,6 +76,8 @@ class _Context:
     path: str
     depth: int
     budget: ExpansionBudget
+    deleted: bool = False
+    flags: frozenset[str] = frozenset()  # "thumbnail", "carved", ... of the embedded item
 
 
 @dataclass(frozen=True, slots=True)
@@ -103,6 +105,7 @@ class Scanner:
             hashes=config.hashes, dihedral=config.dihedral, head_bytes=HEAD_BYTES
         )
         self._plain_reader = PlainFileReader(config.hashes) if config.plain_files else None
+        self._open_context = OpenContext(config.keys)
 
     def close(self) -> None:
         for image in self._images.values():
@@ -161,8 +164,9 @@ class Scanner:
             return result
         with stream:
             head = self._fingerprint(stream, context, result)
-        if head is not None and is_archive(head) and context.depth < self.config.limits.max_depth:
-            self._scan_top_archive(item, head, result.bytes_read, context, result)
+        opener = REGISTRY.content_for(head, item.path) if head is not None else None
+        if opener is not None and head is not None and self.config.limits.max_depth > 0:
+            self._scan_top_container(item, opener, head, result.bytes_read, context, result)
         return result
 
     # -- opening -------------------------------------------------------------------------
@@ -176,7 +180,7 @@ class Scanner:
         else:
             image = self._images.get(locator.path)
             if image is None:
-                image = self._images[locator.path] = OpenImage(Path(locator.path))
+                image = self._images[locator.path] = OpenImage(Path(locator.path), self.config.keys)
             raw = image.open_file(locator.fs_offset, locator.inode)
         return cast(BinaryIO, io.BufferedReader(raw, READ_BUFFER) if buffered else raw)
 
@@ -235,7 +239,7 @@ class Scanner:
                     media_type=fp.media_type,
                     pdq=fp.pdq,
                     pdq_quality=fp.pdq_quality,
-                    deleted=item.deleted,
+                    deleted=item.deleted or read.context.deleted,
                     ignored=bool(outcome is not None and outcome.ignored),
                     matches=() if outcome is None or outcome.ignored else match_records(outcome),
                     pdq_not_tried="" if outcome is None else outcome.pdq_not_tried,
@@ -274,58 +278,44 @@ class Scanner:
             return fp
         return dataclasses.replace(fp, md5=again.md5, sha1=again.sha1, sha256=again.sha256)
 
-    # -- archives ----------------------------------------------------------------------------
-    def _scan_top_archive(
-        self, item: FileItem, head: bytes, size: int, context: _Context, result: ItemResult
-    ) -> None:
-        source: str | BinaryIO
-        if item.locator.kind is LocatorKind.FILE:
-            source = item.locator.path
-            self._scan_archive(source, head, size, context, result)
-            return
-        try:
-            with self._open(item, buffered=True) as stream:
-                self._scan_archive(stream, head, size, context, result)
-        except (OSError, ImageError) as error:
-            result.errors.append(self._error(context, "unreadable", unreadable_reason(error)))
-
-    def _scan_archive(
+    # -- containers (archives, disk images, thumbnail caches: `openers.registry`) ---------------
+    def _scan_top_container(
         self,
-        source: str | bytes | BinaryIO,
+        item: FileItem,
+        opener: ContentOpener,
         head: bytes,
         size: int,
         context: _Context,
         result: ItemResult,
     ) -> None:
-        raw = False
-        for attempt in (False, True) if is_compressed_stream(head) else (False,):
-            raw = attempt
-            if not isinstance(source, str | bytes):
-                source.seek(0)
-            try:
-                self._read_members(source, raw, size, context, result)
-                return
-            except ArchiveError as error:
-                if not raw and is_compressed_stream(head) and _unrecognised(error):
-                    continue
-                result.errors.append(
-                    self._error(context, "corrupt-archive", archive_error_message(error))
-                )
-                return
+        if item.locator.kind is LocatorKind.FILE:
+            content = Content(context.path, head, size, path=item.locator.path)
+            self._scan_container(opener, content, context, result)
+            return
+        try:
+            with self._open(item, buffered=True) as stream:
+                content = Content(context.path, head, size, stream=stream)
+                self._scan_container(opener, content, context, result)
+        except (OSError, ImageError) as error:
+            result.errors.append(self._error(context, "unreadable", unreadable_reason(error)))
 
-    def _read_members(
-        self,
-        source: str | bytes | BinaryIO,
-        raw: bool,
-        size: int,
-        context: _Context,
-        result: ItemResult,
+    def _scan_container(
+        self, opener: ContentOpener, content: Content, context: _Context, result: ItemResult
     ) -> None:
-        container = ContainerCount(size)
+        """Scan every item the opener finds in `content` (each opened in turn if it is a
+        container), under the limits: member count, bytes expanded, nesting depth."""
+        container = ContainerCount(content.size)
         limits = self.config.limits
         count = 0
-        with open_reader(source, raw=raw) as reader:
-            for member in members(reader, context.path, context.budget, container):
+        try:
+            for found in opener.open(content, self._open_context):
+                if isinstance(found, EmbeddedProblem):
+                    path = f"{context.path}!/{found.name}" if found.name else context.path
+                    severity = Severity.WARNING if found.warning else Severity.ERROR
+                    result.errors.append(
+                        ItemError(context.item.source, path, found.kind, found.reason, severity)
+                    )
+                    continue
                 count += 1
                 if count > limits.max_entries:
                     result.errors.append(
@@ -336,11 +326,13 @@ class Scanner:
                     return
                 inner = _Context(
                     context.item,
-                    f"{context.path}!/{member.name}",
+                    f"{context.path}!/{found.name}",
                     context.depth + 1,
                     context.budget,
+                    context.deleted or found.deleted,
+                    context.flags | found.flags,
                 )
-                if unsafe_member_name(member.name):
+                if unsafe_member_name(found.name):
                     result.errors.append(
                         self._error(
                             inner,
@@ -350,14 +342,22 @@ class Scanner:
                             Severity.WARNING,
                         )
                     )
-                if not self._scan_member(member.stream, inner, result):
-                    return  # a bomb or a corrupt stream ends this archive
+                stream = MemberStream(found.blocks, context.budget, container)
+                if not self._scan_member(stream, inner, result):
+                    return  # a bomb or a corrupt stream ends this container
+        except OpenError as error:
+            result.errors.append(self._error(context, error.kind, error.reason))
+        except (OSError, RuntimeError) as error:
+            result.errors.append(self._error(context, "unreadable", unreadable_reason(error)))
 
     def _scan_member(self, stream: MemberStream, context: _Context, result: ItemResult) -> bool:
-        """Scan one member (opening it in turn if it is an archive); False ends the archive."""
+        """Scan one member (opening it in turn if it is a container); False ends the container."""
         head = stream.peek_head()
         limits = self.config.limits
-        if stream.failure is not None or not is_archive(head) or context.depth >= limits.max_depth:
+        opener = None
+        if stream.failure is None and context.depth < limits.max_depth:
+            opener = REGISTRY.content_for(head, context.path)
+        if opener is None:
             return self._fingerprint(stream, context, result) is not None
         data = stream.read_all(limits.max_nested_bytes)
         if data is None or stream.failure is not None:
@@ -366,7 +366,9 @@ class Scanner:
             result.errors.append(self._error(context, kind, failure))
             return kind == "nested-archive-too-large"
         self._fingerprint(io.BytesIO(data), context, result)
-        self._scan_archive(data, head, len(data), context, result)
+        self._scan_container(
+            opener, Content(context.path, head, len(data), data=data), context, result
+        )
         return context.budget.tripped is None
 
     def _error(
@@ -387,7 +389,3 @@ def _open_regular(path: str) -> io.FileIO:
         os.close(descriptor)
         raise
     return io.FileIO(descriptor, "rb")
-
-
-def _unrecognised(error: ArchiveError) -> bool:
-    return "Unrecognized archive format" in archive_error_message(error)

@@ -113,5 +113,11 @@ def verify_image(source: str, path: str) -> SourceVerification:
             detail = "stored MD5 matches the media" if verified else "MD5 MISMATCH: media altered"
         return SourceVerification(source, "e01", stored, computed, verified, size, detail)
     return SourceVerification(
-        source, "raw", None, computed, None, size, "raw image: no stored hash, MD5 computed"
+        source,
+        image.format,
+        None,
+        computed,
+        None,
+        size,
+        f"{image.format} image: no stored hash, MD5 of the media computed",
     )

@@ -1,0 +1,87 @@
+"""Archives of every kind libarchive reads (zip, 7z, rar, tar, and lone gzip/bzip2/xz/zstd
+streams) as a content opener: members streamed block by block, never extracted to disk."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+from libarchive.exception import ArchiveError
+
+from netsafe.triage.archive import (
+    archive_error_message,
+    is_archive,
+    is_compressed_stream,
+    open_reader,
+)
+from netsafe.triage.openers.interfaces import (
+    Content,
+    Embedded,
+    EmbeddedProblem,
+    OpenContext,
+    OpenError,
+)
+
+_KINDS = (
+    (b"PK\x03\x04", "zip"),
+    (b"PK\x05\x06", "zip"),
+    (b"7z\xbc\xaf\x27\x1c", "7z"),
+    (b"Rar!\x1a\x07", "rar"),
+    (b"\x1f\x8b", "gzip"),
+    (b"BZh", "bzip2"),
+    (b"\xfd7zXZ\x00", "xz"),
+    (b"\x28\xb5\x2f\xfd", "zstd"),
+)
+
+
+class ArchiveOpener:
+    """Any archive libarchive reads, recognised by its signature."""
+
+    kind = "archive"
+
+    def recognise(self, head: bytes, name: str) -> bool:
+        return is_archive(head)
+
+    def describe(self, head: bytes) -> str:
+        """The archive's format by its signature ("zip", "7z", "tar", ...)."""
+        for magic, kind in _KINDS:
+            if head.startswith(magic):
+                return kind
+        return "tar" if head[257:262] == b"ustar" else "archive"
+
+    def open(self, content: Content, context: OpenContext) -> Iterator[Embedded | EmbeddedProblem]:
+        source: Any = content.path or content.data
+        if source is None:
+            source = content.stream
+        attempts = (False, True) if is_compressed_stream(content.head) else (False,)
+        for raw in attempts:
+            if content.stream is not None and source is content.stream:
+                content.stream.seek(0)
+            started = False
+            try:
+                with open_reader(source, raw=raw) as reader:
+                    for entry in reader:
+                        if not entry.isfile:
+                            continue
+                        started = True
+                        name = entry.pathname or ""
+                        if name == "data" and entry.size is None:  # a raw .gz/.bz2/.xz
+                            name = stripped_name(content.name)
+                        yield Embedded(name, iter(entry.get_blocks()))
+                return
+            except ArchiveError as error:
+                message = archive_error_message(error)
+                if not raw and not started and len(attempts) > 1 and "Unrecognized" in message:
+                    continue
+                raise OpenError("corrupt-archive", message) from error
+
+
+def stripped_name(container_name: str) -> str:
+    """The lone member's name of a compressed stream: the container's without its ending."""
+    base = container_name.replace("\\", "/").rsplit("/", 1)[-1]
+    base = base.rsplit("!/", 1)[-1]
+    stem, dot, _suffix = base.rpartition(".")
+    return stem if dot and stem else base or "data"
+
+
+OPENERS = (ArchiveOpener(),)

@@ -1,0 +1,200 @@
+"""A medium's volumes: its partition table (MBR, GPT, APM, ... as The Sleuth Kit reads them), the
+encrypted volumes on it (unlocked when a key was given) and the file systems in each, found by
+content. Implements `interfaces.OpenedDisk`; the source walks its file systems and the workers
+find a file's file system again by its offset on the medium."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+import pytsk3
+
+from netsafe.triage.openers.byte_sources import SliceBytes, SourceImage
+from netsafe.triage.openers.encryption import UnlockResult, unlock
+from netsafe.triage.openers.interfaces import (
+    PROBE_BYTES,
+    ByteRun,
+    ByteSource,
+    EmbeddedProblem,
+    KeyRing,
+    OpenedMedium,
+)
+from netsafe.triage.openers.signatures import encryption_scheme
+
+
+@dataclass
+class FoundFileSystem:
+    """A file system TSK opened (`interfaces.OpenedFileSystem`)."""
+
+    label: str  # "/partition-1.2", or "" when the medium is the file system
+    type_name: str
+    offset: int  # on the medium
+    tsk: Any  # pytsk3.FS_Info
+    source: ByteSource  # the bytes it lives in (the medium, or a decrypted volume)
+    encryption: str | None = None
+
+    def unallocated(self) -> Iterator[ByteRun]:
+        """The unallocated byte runs (issue 14 point 3: carving builds this)."""
+        raise NotImplementedError("unallocated space is listed by the carving work (c14)")
+
+
+@dataclass
+class Disk:
+    """An opened medium with its volumes (`interfaces.OpenedDisk`)."""
+
+    medium: OpenedMedium
+    keys: KeyRing = field(default_factory=KeyRing)
+    key_labels: tuple[str, ...] = ()
+    found: list[FoundFileSystem] = field(default_factory=list)
+    problems: list[EmbeddedProblem] = field(default_factory=list)
+    partition_table: str | None = None
+    _unpartitioned: list[ByteRun] = field(default_factory=list)
+    _decrypted: list[ByteSource] = field(default_factory=list)
+
+    def file_systems(self) -> list[FoundFileSystem]:
+        return self.found
+
+    def unpartitioned(self) -> Iterator[ByteRun]:
+        yield from self._unpartitioned
+
+    def filesystem_at(self, offset: int) -> FoundFileSystem | None:
+        for found in self.found:
+            if found.offset == offset:
+                return found
+        return None
+
+    def close(self) -> None:
+        self.found.clear()
+        for source in self._decrypted:
+            source.close()
+        self.medium.close()
+
+
+def open_disk(medium: OpenedMedium, keys: KeyRing, key_labels: tuple[str, ...] = ()) -> Disk:
+    """Find every volume and file system of `medium` (never raises: what cannot be opened is
+    in `Disk.problems`)."""
+    disk = Disk(medium, keys, key_labels)
+    image = SourceImage(medium.data)
+    try:
+        volumes = pytsk3.Volume_Info(image)
+    except (OSError, RuntimeError):
+        volumes = None
+    if volumes is not None:
+        disk.partition_table = _table_name(volumes)
+        block = int(volumes.info.block_size)
+        for part in volumes:
+            flags = int(part.flags)
+            start, length = int(part.start) * block, int(part.len) * block
+            if flags & int(pytsk3.TSK_VS_PART_FLAG_UNALLOC):
+                disk._unpartitioned.append(ByteRun(start, length))
+                continue
+            if not flags & int(pytsk3.TSK_VS_PART_FLAG_ALLOC):
+                continue
+            label = f"/partition-{int(part.table_num) + 1}.{int(part.slot_num) + 1}"
+            desc = part.desc.decode("utf-8", "replace")
+            _open_volume(disk, image, start, length, label, desc)
+    if not disk.found and not any(p.kind == "encrypted-volume" for p in disk.problems):
+        before = list(disk.problems)
+        _open_volume(disk, image, 0, medium.data.size, "", "")
+        if disk.found:
+            disk.problems = before
+        elif volumes is not None:
+            disk.problems = before  # partitions said why; offset 0 is no file system either
+    return disk
+
+
+def _open_volume(disk: Disk, image: Any, offset: int, length: int, label: str, desc: str) -> None:
+    where = f"{label} ({desc})" if desc else label or "the medium"
+    source = SliceBytes(disk.medium.data, offset, length)
+    try:
+        head = source.read_at(0, PROBE_BYTES)
+    except OSError as error:
+        disk.problems.append(EmbeddedProblem(label, "unreadable", f"{where}: {error}"))
+        return
+    scheme = encryption_scheme(head)
+    if scheme is not None:
+        result = unlock(scheme, source, disk.keys.for_source(*disk.key_labels))
+        if result.source is None:
+            disk.problems.append(_locked(label, where, scheme, result))
+            return
+        disk._decrypted.append(result.source)
+        fs = _tsk_fs(SourceImage(result.source), 0)
+        if fs is None:
+            disk.problems.append(
+                EmbeddedProblem(
+                    label,
+                    "no-file-system",
+                    f"{where}: {scheme} volume unlocked, "
+                    "but no file system The Sleuth Kit reads is inside",
+                )
+            )
+            return
+        disk.found.append(FoundFileSystem(label, _fs_name(fs), offset, fs, result.source, scheme))
+        return
+    if head[32:36] == b"NXSB":
+        disk.problems.append(
+            EmbeddedProblem(
+                label,
+                "unsupported-file-system",
+                f"{where}: APFS container; APFS files are not read yet",
+            )
+        )
+        return
+    fs = _tsk_fs(image, offset)
+    if fs is None:
+        disk.problems.append(
+            EmbeddedProblem(
+                label, "no-file-system", f"{where}: no file system The Sleuth Kit reads"
+            )
+        )
+        return
+    disk.found.append(FoundFileSystem(label, _fs_name(fs), offset, fs, disk.medium.data))
+
+
+def _locked(label: str, where: str, scheme: str, result: UnlockResult) -> EmbeddedProblem:
+    if result.tried:
+        reason = f"{where}: {scheme} encrypted volume; the key given did not unlock it"
+    elif result.reason:
+        reason = f"{where}: {scheme} encrypted volume; {result.reason}"
+    else:
+        reason = (
+            f"{where}: {scheme} encrypted volume; needs a password or recovery key "
+            "(--key SOURCE=@file or SOURCE=-)"
+        )
+    return EmbeddedProblem(label, "encrypted-volume", reason)
+
+
+def _tsk_fs(image: Any, offset: int) -> Any:
+    try:
+        return pytsk3.FS_Info(image, offset=offset)
+    except (OSError, RuntimeError):
+        return None
+
+
+def _fs_name(fs: Any) -> str:
+    try:
+        value = int(fs.info.ftype)
+    except (AttributeError, TypeError, ValueError):
+        return "unknown"
+    for name in ("NTFS", "FAT", "EXFAT", "EXT", "HFS", "ISO9660", "UFS", "YAFFS2"):
+        if value & int(getattr(pytsk3, f"TSK_FS_TYPE_{name}_DETECT", 0)):
+            return {"EXFAT": "exFAT", "EXT": "ext", "HFS": "HFS+", "ISO9660": "ISO 9660"}.get(
+                name, name
+            )
+    return "unknown"
+
+
+def _table_name(volumes: Any) -> str:
+    names = {
+        int(pytsk3.TSK_VS_TYPE_DOS): "MBR",
+        int(pytsk3.TSK_VS_TYPE_GPT): "GPT",
+        int(pytsk3.TSK_VS_TYPE_MAC): "APM",
+        int(pytsk3.TSK_VS_TYPE_BSD): "BSD",
+        int(pytsk3.TSK_VS_TYPE_SUN): "Sun",
+    }
+    try:
+        return names.get(int(volumes.info.vstype), "unknown")
+    except (AttributeError, TypeError, ValueError):
+        return "unknown"

@@ -1,0 +1,1 @@
+"""Storage-media image formats, one module each (see `openers.interfaces.MediaFormat`)."""

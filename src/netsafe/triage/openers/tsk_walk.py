@@ -1,0 +1,125 @@
+"""Walking a file system The Sleuth Kit opened: every regular file, allocated or deleted.
+
+Deleted files whose directory entry or inode is still there are included and flagged deleted,
+and so are orphan files (inodes no directory names any more, which TSK lists under
+`$OrphanFiles`). A deleted name whose inode is gone (pytsk3 gives `meta=None`) has no content
+left to read: it is listed as a warning naming it. NTFS's own metadata files ($MFT, $LogFile,
+$UpCase, ... and $Extend: the reserved MFT records 0-15, in the root) are not user files and are
+left out; they are recognised by their record number, so a user file named `$MFT` is scanned.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+
+import pytsk3
+
+MAX_DEPTH = 64  # folders nested deeper than this are reported, not walked
+SKIPPED_NAMES = frozenset({".", ".."})
+NTFS_RESERVED_RECORDS = 16  # MFT records 0-15 hold the file system's own metadata files
+#: exFAT's allocation bitmap and up-case table, which TSK lists as files in the root
+EXFAT_METADATA = frozenset({"$ALLOC_BITMAP", "$UPCASE_TABLE", "$VOLUME_GUID_ENTRY", "$TEX_FAT"})
+ORPHANS = "$OrphanFiles"
+
+
+@dataclass(frozen=True, slots=True)
+class TskFile:
+    """A regular file: its path (below the file system), inode address, size, deleted flag."""
+
+    path: str
+    inode: int
+    size: int
+    deleted: bool
+
+
+@dataclass(frozen=True, slots=True)
+class TskProblem:
+    """What could not be walked (an errors.csv row); `warning` when nothing readable was lost."""
+
+    path: str
+    kind: str
+    reason: str
+    warning: bool = False
+
+
+def walk(fs: Any, prefix: str) -> Iterator[TskFile | TskProblem]:
+    """Every regular file of `fs`, paths starting with `prefix` ("/partition-1.1" or "")."""
+    try:
+        root = fs.open_dir(path="/")
+    except OSError as error:
+        yield TskProblem(prefix or "/", "corrupt-file-system", str(error))
+        return
+    reserved = NTFS_RESERVED_RECORDS if _is(fs, "NTFS") else 0
+    metadata = EXFAT_METADATA if _is(fs, "EXFAT") else frozenset()
+    yield from _walk_dir(root, prefix, set(), 0, False, reserved, metadata)
+
+
+def _walk_dir(
+    directory: Any,
+    prefix: str,
+    seen: set[int],
+    depth: int,
+    deleted: bool,
+    reserved: int,
+    metadata: frozenset[str],
+) -> Iterator[TskFile | TskProblem]:
+    try:
+        entries = list(directory)
+    except (OSError, RuntimeError) as error:
+        yield TskProblem(prefix or "/", "corrupt-file-system", str(error))
+        return
+    for entry in entries:
+        name_info = entry.info.name
+        name = name_info.name.decode("utf-8", "replace")
+        if name in SKIPPED_NAMES:
+            continue
+        path = f"{prefix}/{name}"
+        meta = entry.info.meta
+        if meta is None:
+            if int(name_info.flags) & int(pytsk3.TSK_FS_NAME_FLAG_UNALLOC):
+                yield TskProblem(
+                    path,
+                    "deleted-content-gone",
+                    "deleted file: its name is left but its metadata (inode, MFT record) was "
+                    "reused, so its content cannot be read",
+                    warning=True,
+                )
+            continue
+        if depth == 0 and name.startswith("$") and (meta.addr < reserved or name in metadata):
+            continue  # NTFS or exFAT metadata file
+        is_deleted = deleted or _deleted(name_info.flags, meta.flags)
+        if meta.type == pytsk3.TSK_FS_META_TYPE_DIR or (depth == 0 and name == ORPHANS):
+            if meta.addr in seen:
+                continue  # '.'-style back references and directory loops in corrupt images
+            seen.add(meta.addr)
+            if depth >= MAX_DEPTH:
+                yield TskProblem(path, "too-deep", f"folder deeper than {MAX_DEPTH}")
+                continue
+            try:
+                child = entry.as_directory()
+            except (OSError, RuntimeError) as error:
+                if not is_deleted:
+                    yield TskProblem(path, "corrupt-file-system", str(error))
+                continue
+            orphans = depth == 0 and name == ORPHANS
+            yield from _walk_dir(
+                child, path, seen, depth + 1, is_deleted or orphans, reserved, metadata
+            )
+        elif meta.type == pytsk3.TSK_FS_META_TYPE_REG:
+            yield TskFile(path, int(meta.addr), int(meta.size), is_deleted)
+
+
+def _is(fs: Any, kind: str) -> bool:
+    try:
+        return bool(int(fs.info.ftype) & int(getattr(pytsk3, f"TSK_FS_TYPE_{kind}_DETECT")))
+    except (AttributeError, TypeError, ValueError):
+        return False
+
+
+def _deleted(name_flags: int, meta_flags: int) -> bool:
+    return bool(
+        int(name_flags) & int(pytsk3.TSK_FS_NAME_FLAG_UNALLOC)
+        or int(meta_flags) & int(pytsk3.TSK_FS_META_FLAG_UNALLOC)
+    )
