@@ -147,3 +147,16 @@ def test_the_key_ring_never_shows_a_key() -> None:
     assert "zebra-secret-1" not in repr(ring)
     assert ring.for_source("/cases/exhibit.E01") == ["zebra-secret-1"]
     assert ring.for_source("other.E01") == []
+
+
+def test_a_file_system_lists_its_unallocated_runs(tmp_path: Path, known: Known) -> None:
+    volume = fat_image(tmp_path / "v.raw", {"a.jpg": known.image_a, "b.jpg": known.image_c})
+    disk = open_disk(open_medium(probe_path(volume)), KeyRing())
+    try:
+        (fs,) = disk.file_systems()
+        runs = list(fs.unallocated())
+        assert runs
+        assert sum(run.length for run in runs) < volume.stat().st_size
+        assert all(run.offset + run.length <= volume.stat().st_size for run in runs)
+    finally:
+        disk.close()

@@ -34,10 +34,23 @@ class FoundFileSystem:
     tsk: Any  # pytsk3.FS_Info
     source: ByteSource  # the bytes it lives in (the medium, or a decrypted volume)
     encryption: str | None = None
+    source_offset: int = -1  # where it starts in `source` (the offset, unless decrypted)
+
+    def __post_init__(self) -> None:
+        if self.source_offset < 0:
+            self.source_offset = self.offset
 
     def unallocated(self) -> Iterator[ByteRun]:
-        """The unallocated byte runs (issue 14 point 3: carving builds this)."""
-        raise NotImplementedError("unallocated space is listed by the carving work (c14)")
+        """The unallocated byte runs, as runs of `source` (`carving.allocation` reads the file
+        system's allocation map); raises LookupError for a kind of file system whose map
+        NetSafe does not read."""
+        from netsafe.triage.carving.allocation import unallocated_runs
+
+        runs = unallocated_runs(self.tsk, self.source.read_at, self.source_offset)
+        if runs is None:
+            raise LookupError(f"{self.type_name}: the allocation map is not read")
+        for offset, length in runs:
+            yield ByteRun(offset, length)
 
 
 @dataclass
@@ -131,7 +144,9 @@ def _open_volume(disk: Disk, image: Any, offset: int, length: int, label: str, d
                 )
             )
             return
-        disk.found.append(FoundFileSystem(label, _fs_name(fs), offset, fs, result.source, scheme))
+        disk.found.append(
+            FoundFileSystem(label, _fs_name(fs), offset, fs, result.source, scheme, 0)
+        )
         return
     if head[32:36] == b"NXSB":
         disk.problems.append(
@@ -178,9 +193,11 @@ def _fs_name(fs: Any) -> str:
         value = int(fs.info.ftype)
     except (AttributeError, TypeError, ValueError):
         return "unknown"
-    for name in ("NTFS", "FAT", "EXFAT", "EXT", "HFS", "ISO9660", "UFS", "YAFFS2"):
+    if value == int(pytsk3.TSK_FS_TYPE_EXFAT):  # 10: its bits overlap FAT12 and FAT32
+        return "exFAT"
+    for name in ("NTFS", "FAT", "EXT", "HFS", "ISO9660", "FFS", "YAFFS2", "APFS"):
         if value & int(getattr(pytsk3, f"TSK_FS_TYPE_{name}_DETECT", 0)):
-            return {"EXFAT": "exFAT", "EXT": "ext", "HFS": "HFS+", "ISO9660": "ISO 9660"}.get(
+            return {"EXT": "ext", "HFS": "HFS+", "ISO9660": "ISO 9660", "FFS": "UFS"}.get(
                 name, name
             )
     return "unknown"

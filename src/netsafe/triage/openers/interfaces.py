@@ -205,7 +205,9 @@ class OpenedFileSystem(Protocol):
     offset: int  # of its first byte on the medium
 
     def unallocated(self) -> Iterator[ByteRun]:
-        """The byte runs (of the medium) that no file of it claims."""
+        """The byte runs that no file of it claims, of the bytes it lives in (the medium, or
+        the decrypted volume of an encrypted one); LookupError when its kind's allocation map
+        is not read."""
         ...
 
 

@@ -52,7 +52,7 @@ def walk(fs: Any, prefix: str) -> Iterator[TskFile | TskProblem]:
         yield TskProblem(prefix or "/", "corrupt-file-system", str(error))
         return
     reserved = NTFS_RESERVED_RECORDS if _is(fs, "NTFS") else 0
-    metadata = EXFAT_METADATA if _is(fs, "EXFAT") else frozenset()
+    metadata = EXFAT_METADATA if _ftype(fs) == int(pytsk3.TSK_FS_TYPE_EXFAT) else frozenset()
     yield from _walk_dir(root, prefix, set(), 0, False, reserved, metadata)
 
 
@@ -112,10 +112,15 @@ def _walk_dir(
 
 
 def _is(fs: Any, kind: str) -> bool:
+    return bool(_ftype(fs) & int(getattr(pytsk3, f"TSK_FS_TYPE_{kind}_DETECT")))
+
+
+def _ftype(fs: Any) -> int:
+    """TSK's type number (exFAT is 10: compare it whole, its bits overlap FAT12 and FAT32)."""
     try:
-        return bool(int(fs.info.ftype) & int(getattr(pytsk3, f"TSK_FS_TYPE_{kind}_DETECT")))
+        return int(fs.info.ftype)
     except (AttributeError, TypeError, ValueError):
-        return False
+        return 0
 
 
 def _deleted(name_flags: int, meta_flags: int) -> bool:
