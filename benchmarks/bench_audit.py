@@ -1,7 +1,7 @@
 """The audit log at scale on PostgreSQL: verify 1,000,000 chained rows, append from concurrent
 writers, and read pages of the log.
 
-- verify: `netsafe.operation.audit.verify` over the whole log (target: 1,000,000 rows in < 60 s).
+- verify: `netsafe.platform.audit.verify` over the whole log (target: 1,000,000 rows in < 60 s).
 - appends: 8 writer threads, one event per transaction (as a request records it) through
   `append_at_commit` (the event is written with the transaction, then chained by a short seal
   after the commit); reference: the same writers inserting the same rows with no chain, no seal
@@ -29,7 +29,7 @@ from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import Engine, create_engine, make_url, text
 
-from netsafe.operation.audit import AuditEvent, AuditQuery, chain_hash, verify
+from netsafe.platform.audit import AuditEvent, AuditQuery, chain_hash, verify
 from netsafe.store.engine import make_engine, make_session_factory, unit_of_work
 from netsafe.store.migrate import upgrade
 from netsafe.store.repositories.audit import SqlAuditRepository, append_at_commit, seal_pending

@@ -132,10 +132,10 @@ def prepare_database() -> dict[str, str]:
     """Fresh schema, migrated, with the referrals, audit rows and two users; their tokens."""
     from sqlalchemy import create_engine, insert, text
 
-    from netsafe.operation.agencies import ensure_agencies
-    from netsafe.operation.audit import AuditEvent, chain_hash
-    from netsafe.operation.roles import Role
-    from netsafe.operation.users import NewUser
+    from netsafe.platform.agencies import ensure_agencies
+    from netsafe.platform.audit import AuditEvent, chain_hash
+    from netsafe.platform.roles import Role
+    from netsafe.platform.users import NewUser
     from netsafe.settings import load_settings
     from netsafe.store.engine import make_engine, make_session_factory, unit_of_work
     from netsafe.store.migrate import upgrade

@@ -8,7 +8,7 @@ from alembic.migration import MigrationContext
 from sqlalchemy import Engine, inspect
 from sqlalchemy.orm import Session
 
-from netsafe.operation.agencies import OPERATION_AGENCIES, ensure_agencies
+from netsafe.platform.agencies import OPERATION_AGENCIES, ensure_agencies
 from netsafe.store.engine import database_reachable, make_session_factory, unit_of_work
 from netsafe.store.migrate import current_revisions, head_revisions, upgrade
 from netsafe.store.models import Base

@@ -5,7 +5,7 @@ from __future__ import annotations
 from fastapi.testclient import TestClient
 from sqlalchemy import Engine
 
-from netsafe.operation.agencies import ensure_agencies
+from netsafe.platform.agencies import ensure_agencies
 from netsafe.settings import Settings, load_settings
 from netsafe.store.engine import make_session_factory, unit_of_work
 from netsafe.store.repositories.agencies import SqlAgencyRepository

@@ -23,9 +23,9 @@ from datetime import UTC, datetime, timedelta
 
 from sqlalchemy.orm import Session
 
-from netsafe.operation.audit import AuditEvent
 from netsafe.operation.referrals import NewReferral, create_referral
-from netsafe.operation.roles import Role
+from netsafe.platform.audit import AuditEvent
+from netsafe.platform.roles import Role
 from netsafe.store.repositories.audit import append_at_commit
 from netsafe.store.repositories.operation import case_repositories
 from tests.platform.matrix_seeds import SEEDS

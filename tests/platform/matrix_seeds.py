@@ -14,8 +14,8 @@ from datetime import UTC, datetime
 
 from sqlalchemy.orm import Session
 
-from netsafe.operation.roles import Role
-from netsafe.operation.users import NewUser
+from netsafe.platform.roles import Role
+from netsafe.platform.users import NewUser
 from netsafe.store.repositories.users import SqlUserRepository
 from tests.platform.operation_seeds import OPERATION_SEEDS
 from tests.prevention.matrix_seeds import PREVENTION_SEEDS

@@ -6,7 +6,7 @@ from datetime import UTC, datetime, timedelta
 
 from netsafe.operation.casefile import CaseRepositories
 from netsafe.operation.referrals import NewReferral, Referral, create_referral
-from netsafe.operation.roles import Role, Viewer
+from netsafe.platform.roles import Role, Viewer
 
 NOW = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
 

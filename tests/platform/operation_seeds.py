@@ -12,10 +12,10 @@ from netsafe.operation.exhibits import record_exhibit
 from netsafe.operation.outcomes import record_outcome
 from netsafe.operation.referrals import NewReferral, create_referral
 from netsafe.operation.risk import assess_risk, load_question_set
-from netsafe.operation.roles import Role, Viewer
 from netsafe.operation.safeguarding import record_safeguarding
 from netsafe.operation.subjects import add_subject
 from netsafe.operation.warrants import apply_for_warrant
+from netsafe.platform.roles import Role, Viewer
 from netsafe.store.repositories.operation import case_repositories
 
 SEEDER = Viewer(0, "matrix.seeder", "regional-unit", Role.OPERATION_LEAD)

@@ -8,10 +8,10 @@ from datetime import UTC, datetime
 
 from sqlalchemy import Engine, text
 
-from netsafe.operation.agencies import ensure_agencies
-from netsafe.operation.audit import AuditEvent
-from netsafe.operation.roles import Role
-from netsafe.operation.users import User, create_user
+from netsafe.platform.agencies import ensure_agencies
+from netsafe.platform.audit import AuditEvent
+from netsafe.platform.roles import Role
+from netsafe.platform.users import User, create_user
 from netsafe.store.engine import make_session_factory, unit_of_work
 from netsafe.store.repositories.agencies import SqlAgencyRepository
 from netsafe.store.repositories.audit import append_at_commit

@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import Engine, delete, insert, text, update
 from sqlalchemy.orm import Session
 
-from netsafe.operation.audit import (
+from netsafe.platform.audit import (
     GENESIS_HASH,
     AuditEvent,
     AuditQuery,

@@ -26,9 +26,9 @@ import pytest
 from fastapi import FastAPI
 from sqlalchemy import Engine
 
-from netsafe.operation.agencies import ensure_agencies
-from netsafe.operation.roles import Role
-from netsafe.operation.users import NewUser
+from netsafe.platform.agencies import ensure_agencies
+from netsafe.platform.roles import Role
+from netsafe.platform.users import NewUser
 from netsafe.settings import Settings, load_settings
 from netsafe.store.engine import make_session_factory, unit_of_work
 from netsafe.store.repositories.agencies import SqlAgencyRepository

@@ -12,7 +12,7 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import Engine
 
-from netsafe.operation.roles import POLICE_ROLES, Role
+from netsafe.platform.roles import POLICE_ROLES, Role
 from netsafe.settings import Settings
 from netsafe.store.engine import make_session_factory, unit_of_work
 from netsafe.web.app import create_app

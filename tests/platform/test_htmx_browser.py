@@ -17,7 +17,7 @@ import pytest
 
 from netsafe.operation.exhibits import record_exhibit
 from netsafe.operation.referrals import NewReferral, create_referral, record_response
-from netsafe.operation.roles import Role, Viewer
+from netsafe.platform.roles import Role, Viewer
 from netsafe.store.engine import make_engine, make_session_factory, unit_of_work
 from netsafe.store.migrate import upgrade
 from netsafe.store.repositories.operation import case_repositories

@@ -14,7 +14,7 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import Engine, text
 
-from netsafe.operation.roles import Role
+from netsafe.platform.roles import Role
 from netsafe.settings import Settings
 from netsafe.web.app import create_app
 from netsafe.web.csrf import CSRF_COOKIE, token_for

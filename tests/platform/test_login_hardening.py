@@ -11,8 +11,8 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import Engine, select
 
-from netsafe.operation import users as users_module
-from netsafe.operation.users import set_disabled
+from netsafe.platform import users as users_module
+from netsafe.platform.users import set_disabled
 from netsafe.settings import Settings
 from netsafe.store.engine import make_session_factory, unit_of_work
 from netsafe.store.models.platform import AuditRow
@@ -177,7 +177,7 @@ def test_reservations_in_parallel_transactions_stop_at_five(engine: Engine) -> N
     """The repository's atomic reservation, raced directly by 30 threads on this backend."""
     from datetime import UTC, datetime
 
-    from netsafe.operation.users import LockoutPolicy, reserve_login_attempt
+    from netsafe.platform.users import LockoutPolicy, reserve_login_attempt
 
     add_user(engine, "ann")
     factory = make_session_factory(engine)

@@ -16,7 +16,7 @@ from urllib.parse import unquote_plus
 
 import pytest
 
-from netsafe.operation.roles import Role
+from netsafe.platform.roles import Role
 from netsafe.store.engine import make_engine, make_session_factory, unit_of_work
 from netsafe.store.migrate import upgrade
 from tests.browser_support import BROWSER_MARKS, launch_chromium, serve_platform

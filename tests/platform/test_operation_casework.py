@@ -9,7 +9,6 @@ from pathlib import Path
 import pytest
 from sqlalchemy.orm import Session
 
-from netsafe.operation.access import OperationInputError, RecordNotFoundError
 from netsafe.operation.arrests import record_arrest
 from netsafe.operation.casefile import CaseRepositories, load_case
 from netsafe.operation.exhibits import check_custody, custody_events, hand_over, record_exhibit
@@ -25,6 +24,7 @@ from netsafe.operation.risk import (
 from netsafe.operation.safeguarding import record_safeguarding
 from netsafe.operation.subjects import add_subject, note_helpline_details_given
 from netsafe.operation.warrants import apply_for_warrant, decide_warrant, execute_warrant
+from netsafe.platform.access import OperationInputError, RecordNotFoundError
 from netsafe.store.repositories.operation import case_repositories
 from tests.platform.operation_helpers import (
     GWENT_INVESTIGATOR,

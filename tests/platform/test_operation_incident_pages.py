@@ -10,7 +10,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import Engine, select
 
 from netsafe.operation.referrals import IdentifierKind, Referral, ReportedFile
-from netsafe.operation.roles import Role
+from netsafe.platform.roles import Role
 from netsafe.settings import Settings
 from netsafe.store.engine import make_session_factory, unit_of_work
 from netsafe.store.models.platform import AuditRow

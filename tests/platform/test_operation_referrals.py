@@ -7,7 +7,6 @@ from datetime import timedelta
 import pytest
 from sqlalchemy.orm import Session
 
-from netsafe.operation.access import AccessDeniedError, OperationInputError, RecordNotFoundError
 from netsafe.operation.casefile import CaseRepositories
 from netsafe.operation.referrals import (
     IdentifierKind,
@@ -23,6 +22,7 @@ from netsafe.operation.referrals import (
     referral_queue,
     restrict_referral,
 )
+from netsafe.platform.access import AccessDeniedError, OperationInputError, RecordNotFoundError
 from netsafe.store.repositories.operation import case_repositories
 from tests.platform.operation_helpers import (
     ANALYST,

@@ -15,10 +15,10 @@ from fastapi.testclient import TestClient
 from jinja2 import Environment
 from sqlalchemy import Engine, func, select
 
-from netsafe.operation.access import Scope
-from netsafe.operation.audit import AuditEvent, verify
 from netsafe.operation.referrals import QueueSummary, Referral, ReferralSource, ReferralStatus
-from netsafe.operation.roles import Role
+from netsafe.platform.access import Scope
+from netsafe.platform.audit import AuditEvent, verify
+from netsafe.platform.roles import Role
 from netsafe.settings import Settings
 from netsafe.store.engine import make_session_factory, unit_of_work
 from netsafe.store.models.platform import AuditPendingRow, AuditRow

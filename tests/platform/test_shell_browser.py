@@ -12,9 +12,9 @@ from pathlib import Path
 
 import pytest
 
-from netsafe.operation.agencies import ensure_agencies
-from netsafe.operation.roles import Role
-from netsafe.operation.users import create_user
+from netsafe.platform.agencies import ensure_agencies
+from netsafe.platform.roles import Role
+from netsafe.platform.users import create_user
 from netsafe.store.engine import make_engine, make_session_factory, unit_of_work
 from netsafe.store.migrate import upgrade
 from netsafe.store.repositories.agencies import SqlAgencyRepository

@@ -7,7 +7,7 @@ import io
 import pytest
 from sqlalchemy import Engine, delete, update
 
-from netsafe.operation.agencies import ensure_agencies
+from netsafe.platform.agencies import ensure_agencies
 from netsafe.settings import Settings
 from netsafe.store.engine import make_session_factory, unit_of_work
 from netsafe.store.models.platform import AuditRow

@@ -9,9 +9,9 @@ import pyotp
 import pytest
 from sqlalchemy.orm import Session
 
-from netsafe.operation.agencies import ensure_agencies
-from netsafe.operation.roles import Role
-from netsafe.operation.users import (
+from netsafe.platform.agencies import ensure_agencies
+from netsafe.platform.roles import Role
+from netsafe.platform.users import (
     LockoutPolicy,
     LoginError,
     UserError,

@@ -11,8 +11,8 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import Engine, select
 
-from netsafe.operation.roles import Role
-from netsafe.operation.users import enrol_totp, set_disabled
+from netsafe.platform.roles import Role
+from netsafe.platform.users import enrol_totp, set_disabled
 from netsafe.settings import Settings
 from netsafe.store.engine import make_session_factory, unit_of_work
 from netsafe.store.models.platform import AuditRow

@@ -13,15 +13,15 @@ from fastapi.testclient import TestClient
 from PIL import Image
 from sqlalchemy import Engine
 
-from netsafe.operation.agencies import ensure_agencies
-from netsafe.operation.demo_users import (
+from netsafe.operation.referrals import ReferralSource
+from netsafe.platform.agencies import ensure_agencies
+from netsafe.platform.demo_users import (
     DEMO_ACCOUNTS,
     DEMO_PASSWORD,
     DemoRefusedError,
     ensure_demo_users,
 )
-from netsafe.operation.referrals import ReferralSource
-from netsafe.operation.roles import Role
+from netsafe.platform.roles import Role
 from netsafe.settings import Settings
 from netsafe.signals.fingerprint import fingerprint_stream
 from netsafe.store.engine import make_session_factory, unit_of_work

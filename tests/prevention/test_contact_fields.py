@@ -6,7 +6,7 @@ from datetime import date
 
 import pytest
 
-from netsafe.operation.agencies import FORCE_SLUGS
+from netsafe.platform.agencies import FORCE_SLUGS
 from netsafe.prevention.code_words import CodeWordHasher
 from netsafe.prevention.contact_fields import ContactFieldsError, parse_contact
 from netsafe.prevention.contacts import Area, Channel, Concern, HeardVia, Who

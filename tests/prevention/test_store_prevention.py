@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy import Engine, inspect
 from sqlalchemy.orm import Session
 
-from netsafe.operation.roles import Role, Viewer
+from netsafe.platform.roles import Role, Viewer
 from netsafe.prevention.aggregates import (
     Period,
     figures_across_the_wall,

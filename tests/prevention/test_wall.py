@@ -13,7 +13,7 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import Engine
 
-from netsafe.operation.roles import POLICE_ROLES, Role
+from netsafe.platform.roles import POLICE_ROLES, Role
 from netsafe.settings import Settings
 from netsafe.web.app import create_app
 from netsafe.web.policy import FRAMEWORK_PUBLIC_PATHS, declared_routes

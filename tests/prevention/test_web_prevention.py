@@ -9,7 +9,7 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import Engine
 
-from netsafe.operation.roles import Role
+from netsafe.platform.roles import Role
 from netsafe.prevention.aggregates import Period
 from netsafe.settings import Settings
 from netsafe.store.engine import make_session_factory, unit_of_work

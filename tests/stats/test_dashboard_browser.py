@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from netsafe.demo.seed import seed_demo_operation
-from netsafe.operation.roles import Role
+from netsafe.platform.roles import Role
 from netsafe.prevention.code_words import CodeWordHasher
 from netsafe.store.engine import make_engine, make_session_factory, unit_of_work
 from netsafe.store.migrate import upgrade

@@ -12,7 +12,7 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from netsafe.operation.agencies import FORCE_SLUGS
+from netsafe.platform.agencies import FORCE_SLUGS
 from netsafe.reports.operation_report import CHART, Briefing, render_html, write_briefing
 from netsafe.stats.service import StatsRequest, compute_statistics, monthly_series
 from tests.stats.memory_sources import ContactLog, EventLog

@@ -10,7 +10,7 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import Engine
 
-from netsafe.operation.roles import Role
+from netsafe.platform.roles import Role
 from netsafe.settings import Settings
 from netsafe.web.app import create_app
 from tests.stats.web_helpers import bearer, seed_march_2017

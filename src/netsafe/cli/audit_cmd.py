@@ -10,7 +10,7 @@ from rich.console import Console
 
 from netsafe.cli.context import command_context
 from netsafe.cli.output import JSON_OPTION_HELP, ExitCode, emit, progress_bar
-from netsafe.operation.audit import AuditEvent, verify
+from netsafe.platform.audit import AuditEvent, verify
 from netsafe.store.repositories.audit import SqlAuditRepository, seal_pending
 
 app = typer.Typer(help="The audit log: verify its hash chain.", no_args_is_help=True)

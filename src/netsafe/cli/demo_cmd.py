@@ -10,8 +10,8 @@ from sqlalchemy.orm import Session
 
 from netsafe.cli.context import command_context
 from netsafe.cli.output import JSON_OPTION_HELP, emit, progress_bar, stderr_console
-from netsafe.operation.agencies import ensure_agencies
-from netsafe.operation.demo_users import DemoRefusedError, ensure_demo_users
+from netsafe.platform.agencies import ensure_agencies
+from netsafe.platform.demo_users import DemoRefusedError, ensure_demo_users
 from netsafe.prevention.code_words import CodeWordHasher
 from netsafe.prevention.settings_file import PREVENTION_FILE_NAME, load_prevention_config
 from netsafe.store.repositories.agencies import SqlAgencyRepository

@@ -17,7 +17,7 @@ from rich.table import Table
 
 from netsafe.cli.context import command_context
 from netsafe.cli.output import JSON_OPTION_HELP, BadInputError, emit, progress_bar
-from netsafe.operation.roles import Role, Viewer
+from netsafe.platform.roles import Role, Viewer
 from netsafe.prevention.access_audit import AccessAction, audit_access
 from netsafe.prevention.aggregates import (
     default_period,

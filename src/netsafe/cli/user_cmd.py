@@ -16,9 +16,9 @@ from rich.table import Table
 from netsafe.cli.audit_cmd import cli_event
 from netsafe.cli.context import command_context
 from netsafe.cli.output import JSON_OPTION_HELP, BadInputError, emit
-from netsafe.operation import users as accounts
-from netsafe.operation.audit import record
-from netsafe.operation.users import User, UserError
+from netsafe.platform import users as accounts
+from netsafe.platform.audit import record
+from netsafe.platform.users import User, UserError
 from netsafe.store.repositories.agencies import SqlAgencyRepository
 from netsafe.store.repositories.audit import SqlAuditRepository
 from netsafe.store.repositories.users import SqlUserRepository

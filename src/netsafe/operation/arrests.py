@@ -5,11 +5,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from netsafe.operation.access import OperationInputError
 from netsafe.operation.records import RecordRepository, visible_record
 from netsafe.operation.referrals import ReferralRepository, record_response, utc
-from netsafe.operation.roles import Viewer
 from netsafe.operation.subjects import Subject
+from netsafe.platform.access import OperationInputError
+from netsafe.platform.roles import Viewer
 
 
 @dataclass(frozen=True, slots=True)

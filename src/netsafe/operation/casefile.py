@@ -16,10 +16,10 @@ from netsafe.operation.outcomes import Outcome
 from netsafe.operation.records import RecordRepository
 from netsafe.operation.referrals import Referral, ReferralRepository, get_referral
 from netsafe.operation.risk import RiskAssessment
-from netsafe.operation.roles import Viewer
 from netsafe.operation.safeguarding import SafeguardingRecord
 from netsafe.operation.subjects import Subject
 from netsafe.operation.warrants import Warrant
+from netsafe.platform.roles import Viewer
 
 
 @dataclass(frozen=True, slots=True)

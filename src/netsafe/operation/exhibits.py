@@ -13,10 +13,10 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Protocol
 
-from netsafe.operation.access import OperationInputError
 from netsafe.operation.records import RecordRepository, same_case_id, visible_record
 from netsafe.operation.referrals import ReferralRepository, get_referral, utc
-from netsafe.operation.roles import Viewer
+from netsafe.platform.access import OperationInputError
+from netsafe.platform.roles import Viewer
 
 REFERENCE_PATTERN = re.compile(r"[A-Za-z0-9][A-Za-z0-9/._-]{0,63}")
 

@@ -9,7 +9,6 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
 
-from netsafe.operation.access import OperationInputError
 from netsafe.operation.records import RecordRepository, same_case_id
 from netsafe.operation.referrals import (
     Referral,
@@ -19,7 +18,8 @@ from netsafe.operation.referrals import (
     record_response,
     utc,
 )
-from netsafe.operation.roles import Viewer
+from netsafe.platform.access import OperationInputError
+from netsafe.platform.roles import Viewer
 
 
 class OutcomeKind(enum.StrEnum):

@@ -9,9 +9,9 @@ from __future__ import annotations
 
 from typing import Protocol, TypeVar
 
-from netsafe.operation.access import OperationInputError, RecordNotFoundError, Scope, scope_for
 from netsafe.operation.referrals import Referral, ReferralRepository, get_referral
-from netsafe.operation.roles import Viewer
+from netsafe.platform.access import OperationInputError, RecordNotFoundError, Scope, scope_for
+from netsafe.platform.roles import Viewer
 
 
 class CaseRecord(Protocol):

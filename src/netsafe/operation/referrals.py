@@ -12,14 +12,14 @@ from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 from typing import Protocol
 
-from netsafe.operation.access import (
+from netsafe.platform.access import (
     OperationInputError,
     RecordNotFoundError,
     Scope,
     require_area,
     scope_for,
 )
-from netsafe.operation.roles import Viewer
+from netsafe.platform.roles import Viewer
 
 #: Until risk-assessed, a referral is due for assessment this many days after it was received.
 ASSESS_WITHIN_DAYS = 2

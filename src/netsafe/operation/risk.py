@@ -17,7 +17,6 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from netsafe.operation.access import OperationInputError
 from netsafe.operation.records import RecordRepository, same_case_id
 from netsafe.operation.referrals import (
     Referral,
@@ -25,7 +24,8 @@ from netsafe.operation.referrals import (
     ReferralStatus,
     get_referral,
 )
-from netsafe.operation.roles import Viewer
+from netsafe.platform.access import OperationInputError
+from netsafe.platform.roles import Viewer
 
 DEFAULT_QUESTION_SET = Path(__file__).with_name("risk_questions.toml")
 

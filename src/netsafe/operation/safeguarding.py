@@ -6,10 +6,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from netsafe.operation.access import OperationInputError
 from netsafe.operation.records import RecordRepository
 from netsafe.operation.referrals import ReferralRepository, get_referral, utc
-from netsafe.operation.roles import Viewer
+from netsafe.platform.access import OperationInputError
+from netsafe.platform.roles import Viewer
 
 
 @dataclass(frozen=True, slots=True)

@@ -9,10 +9,10 @@ import enum
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime
 
-from netsafe.operation.access import OperationInputError
 from netsafe.operation.records import RecordRepository, visible_record
 from netsafe.operation.referrals import ReferralRepository, get_referral, utc
-from netsafe.operation.roles import Viewer
+from netsafe.platform.access import OperationInputError
+from netsafe.platform.roles import Viewer
 
 
 class HelplineRecipient(enum.StrEnum):

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Protocol
 
-from netsafe.operation.roles import Viewer
+from netsafe.platform.roles import Viewer
 from netsafe.prevention.contacts import RecordAccessError, may_read_records
 
 

@@ -17,8 +17,8 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Protocol
 
-from netsafe.operation.agencies import FORCE_SLUGS
-from netsafe.operation.roles import Role, Viewer
+from netsafe.platform.agencies import FORCE_SLUGS
+from netsafe.platform.roles import Role, Viewer
 
 
 class Channel(enum.StrEnum):

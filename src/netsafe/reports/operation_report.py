@@ -10,7 +10,7 @@ from pathlib import Path
 from jinja2 import Environment, PackageLoader, select_autoescape
 from markupsafe import Markup
 
-from netsafe.operation.agencies import FORCE_SLUGS, OPERATION_AGENCIES
+from netsafe.platform.agencies import FORCE_SLUGS, OPERATION_AGENCIES
 from netsafe.stats.charts import monthly_chart
 from netsafe.stats.figures import format_change, format_count
 from netsafe.stats.metrics import HEADLINE, METRICS

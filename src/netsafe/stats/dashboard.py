@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from netsafe.operation.agencies import FORCE_SLUGS
+from netsafe.platform.agencies import FORCE_SLUGS
 from netsafe.stats.charts import force_bars, monthly_chart
 from netsafe.stats.figures import Figure
 from netsafe.stats.metrics import HEADLINE, METRICS

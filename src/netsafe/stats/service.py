@@ -10,7 +10,7 @@ from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime
 from typing import Any
 
-from netsafe.operation.agencies import FORCE_SLUGS
+from netsafe.platform.agencies import FORCE_SLUGS
 from netsafe.prevention.suppression import ShownCount, suppress_breakdown, suppress_count
 from netsafe.stats.comparison import Comparison, resolve
 from netsafe.stats.figures import Figure, Value

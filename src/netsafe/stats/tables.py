@@ -7,7 +7,7 @@ import csv
 import io
 from dataclasses import dataclass
 
-from netsafe.operation.agencies import FORCE_SLUGS
+from netsafe.platform.agencies import FORCE_SLUGS
 from netsafe.prevention.suppression import ShownCount
 from netsafe.stats.metrics import ENFORCEMENT_METRICS, METRICS
 from netsafe.stats.service import MonthlySeries, Statistics

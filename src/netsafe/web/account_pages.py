@@ -15,9 +15,9 @@ from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import HTMLResponse, Response
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 
-from netsafe.operation.audit import Outcome
-from netsafe.operation.roles import Viewer
-from netsafe.operation.users import UserError, confirm_totp, new_totp_secret, totp_uri
+from netsafe.platform.audit import Outcome
+from netsafe.platform.roles import Viewer
+from netsafe.platform.users import UserError, confirm_totp, new_totp_secret, totp_uri
 from netsafe.settings import Settings
 from netsafe.store.repositories.users import SqlUserRepository
 from netsafe.web.auditor import AuditDep

@@ -15,9 +15,9 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import HTMLResponse, Response
 
-from netsafe.operation import users as accounts
-from netsafe.operation.roles import Role, Viewer
-from netsafe.operation.users import UserError
+from netsafe.platform import users as accounts
+from netsafe.platform.roles import Role, Viewer
+from netsafe.platform.users import UserError
 from netsafe.store.repositories.agencies import SqlAgencyRepository
 from netsafe.store.repositories.users import SqlUserRepository
 from netsafe.web.auditor import AuditDep

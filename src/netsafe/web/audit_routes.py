@@ -14,8 +14,8 @@ from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import HTMLResponse, Response
 from pydantic import BaseModel
 
-from netsafe.operation.audit import AuditQuery, AuditRecord
-from netsafe.operation.roles import Role, Viewer
+from netsafe.platform.audit import AuditQuery, AuditRecord
+from netsafe.platform.roles import Role, Viewer
 from netsafe.store.repositories.audit import SqlAuditRepository, seal_pending_in
 from netsafe.web.auditor import AuditDep
 from netsafe.web.deps import SessionDep, TemplatesDep

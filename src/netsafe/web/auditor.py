@@ -21,8 +21,8 @@ from typing import Annotated
 from fastapi import Depends, Request
 from sqlalchemy.orm import Session
 
-from netsafe.operation.audit import AuditEvent, Outcome
-from netsafe.operation.roles import Viewer
+from netsafe.platform.audit import AuditEvent, Outcome
+from netsafe.platform.roles import Viewer
 from netsafe.store.engine import unit_of_work
 from netsafe.store.repositories.audit import append_at_commit
 from netsafe.web.deps import SessionDep

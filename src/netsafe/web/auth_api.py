@@ -8,8 +8,8 @@ from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel
 
-from netsafe.operation.audit import Outcome
-from netsafe.operation.users import LoginError
+from netsafe.platform.audit import Outcome
+from netsafe.platform.users import LoginError
 from netsafe.web.auditor import AuditDep
 from netsafe.web.deps import SessionDep, SettingsDep
 from netsafe.web.login_flow import log_in

@@ -12,7 +12,7 @@ from datetime import UTC, datetime
 from fastapi import Request
 from sqlalchemy.orm import Session
 
-from netsafe.operation.users import User, authenticate, reserve_login_attempt
+from netsafe.platform.users import User, authenticate, reserve_login_attempt
 from netsafe.store.engine import unit_of_work
 from netsafe.store.repositories.users import SqlUserRepository
 
@@ -20,7 +20,7 @@ from netsafe.store.repositories.users import SqlUserRepository
 def log_in(
     request: Request, session: Session, username: str, password: str, totp_code: str | None
 ) -> User:
-    """The user, or `LoginError` (see `netsafe.operation.users.authenticate`)."""
+    """The user, or `LoginError` (see `netsafe.platform.users.authenticate`)."""
     now = datetime.now(UTC)
     with unit_of_work(request.app.state.sessions) as own:
         attempt = reserve_login_attempt(SqlUserRepository(own), username, now)

@@ -10,8 +10,8 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
-from netsafe.operation.audit import Outcome
-from netsafe.operation.users import LoginError, end_sessions
+from netsafe.platform.audit import Outcome
+from netsafe.platform.users import LoginError, end_sessions
 from netsafe.store.repositories.users import SqlUserRepository
 from netsafe.web.auditor import AuditDep
 from netsafe.web.deps import SessionDep, SettingsDep, TemplatesDep

@@ -28,7 +28,7 @@ from starlette.requests import ClientDisconnect
 
 from netsafe.hashlists.index_sync import ListIndex, apply_changes
 from netsafe.hashlists.matcher import MatchOutcome
-from netsafe.operation.roles import POLICE_ROLES, Viewer
+from netsafe.platform.roles import POLICE_ROLES, Viewer
 from netsafe.signals import registry
 from netsafe.signals.fingerprint import fingerprint_stream
 from netsafe.store.repositories.hashlists import SqlHashListRepository

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 from fastapi import FastAPI, Request
 
-from netsafe.operation.roles import Role
+from netsafe.platform.roles import Role
 from netsafe.web.policy import Policy, declared_routes
 
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from fastapi import FastAPI
 
-from netsafe.operation.roles import Role
+from netsafe.platform.roles import Role
 from netsafe.web import (
     account_pages,
     admin_pages,

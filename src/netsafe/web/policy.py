@@ -30,8 +30,8 @@ from typing import Any
 from fastapi import FastAPI, HTTPException, Request
 from fastapi.dependencies.models import Dependant
 
-from netsafe.operation.audit import Outcome
-from netsafe.operation.roles import Role, Viewer
+from netsafe.platform.audit import Outcome
+from netsafe.platform.roles import Role, Viewer
 from netsafe.web.auditor import audit_event, record_now
 from netsafe.web.csrf import require_csrf
 from netsafe.web.viewer import SESSION, CurrentViewer

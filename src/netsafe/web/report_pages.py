@@ -15,7 +15,6 @@ from urllib.parse import urlsplit
 from fastapi import APIRouter, Depends, Form, HTTPException, Request
 from fastapi.responses import HTMLResponse, Response
 
-from netsafe.operation.access import OperationInputError
 from netsafe.operation.referrals import (
     IdentifierKind,
     IncidentDetails,
@@ -23,6 +22,7 @@ from netsafe.operation.referrals import (
     ReportedIdentifier,
     create_referral,
 )
+from netsafe.platform.access import OperationInputError
 from netsafe.store.repositories.operation_referrals import SqlReferralRepository
 from netsafe.web.auditor import AuditDep, client_address
 from netsafe.web.deps import SessionDep, TemplatesDep

@@ -15,7 +15,7 @@ from typing import Annotated
 from fastapi import Depends, HTTPException, Request
 from fastapi.security import OAuth2PasswordBearer
 
-from netsafe.operation.roles import Viewer
+from netsafe.platform.roles import Viewer
 from netsafe.store.repositories.users import SqlUserRepository
 from netsafe.web.deps import SessionDep
 from netsafe.web.tokens import (

@@ -1,11 +1,11 @@
-"""SQL implementation of `netsafe.operation.agencies.AgencyRepository`."""
+"""SQL implementation of `netsafe.platform.agencies.AgencyRepository`."""
 
 from __future__ import annotations
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from netsafe.operation.agencies import Agency, AgencyKind
+from netsafe.platform.agencies import Agency, AgencyKind
 from netsafe.store.models.agency import AgencyRow
 
 

@@ -1,4 +1,4 @@
-"""SQL implementation of `netsafe.operation.audit.AuditRepository`, and how requests append.
+"""SQL implementation of `netsafe.platform.audit.AuditRepository`, and how requests append.
 
 Appenders serialise on the chain head: on PostgreSQL a transaction-scoped advisory lock, on
 SQLite the database write lock (a no-op update of the one `audit_head` row). The lock is held
@@ -40,7 +40,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Session, SessionTransaction
 from sqlalchemy.sql.dml import ReturningDelete
 
-from netsafe.operation.audit import (
+from netsafe.platform.audit import (
     AuditEvent,
     AuditQuery,
     AuditRecord,

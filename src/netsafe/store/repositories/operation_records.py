@@ -16,8 +16,8 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from netsafe.operation.access import Scope
 from netsafe.operation.exhibits import Exhibit
+from netsafe.platform.access import Scope
 from netsafe.store.models.operation import ExhibitRow, ReferralRow
 from netsafe.store.repositories.operation_scope import scope_clause
 from netsafe.timestamps import as_utc

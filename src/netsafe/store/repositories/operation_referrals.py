@@ -20,7 +20,6 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Session
 
-from netsafe.operation.access import Scope
 from netsafe.operation.referrals import (
     IdentifierKind,
     IncidentDetails,
@@ -31,6 +30,7 @@ from netsafe.operation.referrals import (
     ReportedFile,
     ReportedIdentifier,
 )
+from netsafe.platform.access import Scope
 from netsafe.store.models.operation import (
     OPEN_CONDITION,
     ReferralAccessRow,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy import BindParameter, ColumnElement, and_, exists, or_, select, true
 
-from netsafe.operation.access import Scope
+from netsafe.platform.access import Scope
 from netsafe.store.models.operation import ReferralAccessRow, ReferralRow
 
 

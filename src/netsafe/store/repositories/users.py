@@ -1,4 +1,4 @@
-"""SQL implementation of `netsafe.operation.users.UserRepository`."""
+"""SQL implementation of `netsafe.platform.users.UserRepository`."""
 
 from __future__ import annotations
 
@@ -8,8 +8,8 @@ from typing import Any, cast
 from sqlalchemy import Table, and_, bindparam, case, or_, select, update
 from sqlalchemy.orm import Session
 
-from netsafe.operation.roles import Role
-from netsafe.operation.users import NewUser, User
+from netsafe.platform.roles import Role
+from netsafe.platform.users import NewUser, User
 from netsafe.store.models.platform import UserRow
 from netsafe.timestamps import as_utc
 

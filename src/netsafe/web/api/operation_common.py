@@ -9,12 +9,12 @@ from typing import Annotated, Any
 
 from fastapi import Depends, HTTPException, Path, Request
 
-from netsafe.operation.access import AccessDeniedError, OperationInputError, RecordNotFoundError
-from netsafe.operation.audit import Outcome
 from netsafe.operation.casefile import CaseRepositories
 from netsafe.operation.records import RecordRepository, visible_record
 from netsafe.operation.referrals import Referral, get_referral
-from netsafe.operation.roles import POLICE_ROLES, Viewer
+from netsafe.platform.access import AccessDeniedError, OperationInputError, RecordNotFoundError
+from netsafe.platform.audit import Outcome
+from netsafe.platform.roles import POLICE_ROLES, Viewer
 from netsafe.store.repositories.operation import case_repositories
 from netsafe.web.auditor import audit_event, record_now
 from netsafe.web.deps import SessionDep

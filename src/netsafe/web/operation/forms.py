@@ -11,7 +11,7 @@ from urllib.parse import urlencode
 from fastapi import HTTPException, Request
 from fastapi.responses import RedirectResponse
 
-from netsafe.operation.access import AccessDeniedError, OperationInputError, RecordNotFoundError
+from netsafe.platform.access import AccessDeniedError, OperationInputError, RecordNotFoundError
 from netsafe.timestamps import as_utc
 from netsafe.web.api.operation_common import refused
 

@@ -11,7 +11,6 @@ from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import HTMLResponse, Response
 from starlette.concurrency import run_in_threadpool
 
-from netsafe.operation.access import REFERRAL_AREAS
 from netsafe.operation.arrests import record_arrest
 from netsafe.operation.casefile import load_case
 from netsafe.operation.exhibits import DeviceType, record_exhibit
@@ -21,6 +20,7 @@ from netsafe.operation.risk import assess_risk
 from netsafe.operation.safeguarding import record_safeguarding
 from netsafe.operation.subjects import HelplineRecipient, add_subject, note_helpline_details_given
 from netsafe.operation.warrants import apply_for_warrant
+from netsafe.platform.access import REFERRAL_AREAS
 from netsafe.web.api.operation_common import PoliceViewer, ReposDep, visible, visible_referral
 from netsafe.web.api.referrals import question_set
 from netsafe.web.auditor import AuditDep

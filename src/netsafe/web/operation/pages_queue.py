@@ -8,9 +8,9 @@ from datetime import UTC, datetime
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse, Response
 
-from netsafe.operation.access import scope_for
 from netsafe.operation.referrals import queue_summary, referral_queue
 from netsafe.operation.risk import RiskBand
+from netsafe.platform.access import scope_for
 from netsafe.web.api.operation_common import PoliceViewer, ReposDep
 from netsafe.web.auditor import AuditDep
 from netsafe.web.deps import TemplatesDep

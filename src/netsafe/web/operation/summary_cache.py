@@ -24,8 +24,8 @@ from collections.abc import Callable
 from sqlalchemy import event
 from sqlalchemy.orm import Session, sessionmaker
 
-from netsafe.operation.access import Scope
 from netsafe.operation.referrals import QueueSummary
+from netsafe.platform.access import Scope
 from netsafe.store.models.operation import ReferralAccessRow, ReferralRow
 
 _WROTE_REFERRALS = "netsafe.dashboard.wrote-referrals"

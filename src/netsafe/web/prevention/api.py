@@ -15,7 +15,7 @@ from fastapi import APIRouter, HTTPException, Query
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict, Field
 
-from netsafe.operation.roles import Viewer
+from netsafe.platform.roles import Viewer
 from netsafe.prevention.access_audit import AccessAction, audit_access, read_access_audit
 from netsafe.prevention.aggregates import (
     Period,

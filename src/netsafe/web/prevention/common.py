@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 
 from fastapi import Depends, Request
 
-from netsafe.operation.roles import Role, Viewer
+from netsafe.platform.roles import Role, Viewer
 from netsafe.prevention.code_words import CodeWordHasher
 from netsafe.prevention.settings_file import (
     PREVENTION_FILE_NAME,

@@ -7,7 +7,7 @@ from typing import Annotated
 
 from fastapi import Depends, HTTPException, Query
 
-from netsafe.operation.roles import Role, Viewer
+from netsafe.platform.roles import Role, Viewer
 from netsafe.stats.periods import StatsInputError, parse_date
 from netsafe.stats.service import StatsRequest
 from netsafe.web.policy import allow

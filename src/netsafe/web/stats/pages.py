@@ -5,7 +5,7 @@ from __future__ import annotations
 from fastapi import APIRouter, HTTPException, Request
 from fastapi.responses import HTMLResponse, Response
 
-from netsafe.operation.agencies import FORCE_SLUGS
+from netsafe.platform.agencies import FORCE_SLUGS
 from netsafe.stats.comparison import BASELINES
 from netsafe.stats.dashboard import build_dashboard, tables_only
 from netsafe.stats.figures import format_change, format_count

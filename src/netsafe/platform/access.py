@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from netsafe.operation.agencies import FORCE_SLUGS
-from netsafe.operation.roles import Viewer
+from netsafe.platform.agencies import FORCE_SLUGS
+from netsafe.platform.roles import Viewer
 
 #: Force areas a referral may belong to: the four forces, and the regional unit (which takes
 #: public reports and referrals whose force is not yet known).

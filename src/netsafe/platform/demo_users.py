@@ -8,9 +8,9 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from netsafe.operation.agencies import FORCE_SLUGS
-from netsafe.operation.roles import Role
-from netsafe.operation.users import AgencyLookup, User, UserRepository, create_user
+from netsafe.platform.agencies import FORCE_SLUGS
+from netsafe.platform.roles import Role
+from netsafe.platform.users import AgencyLookup, User, UserRepository, create_user
 
 #: Documented in the README as demo-only. Never use it for a real account.
 DEMO_PASSWORD = "netsafe-demo-only"  # noqa: S105 - the documented demo password
