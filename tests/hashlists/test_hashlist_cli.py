@@ -119,7 +119,8 @@ def test_bad_file_exits_2_and_changes_nothing(cli: Cli, tmp_path: Path) -> None:
     failed = cli("hashlist", "import", str(bad), "--name", "caid", "--json")
     assert failed.exit_code == 2
     message = " ".join(failed.stderr.split())  # rich wraps long lines
-    assert "v2.json, entry 7 (MediaID 7), field Category: unknown category 17" in message
+    assert "v2.json, entry 7 (MediaID 7), field Category: unknown category 17: copy" in message
+    assert '17 = "..." to its numeric table' in message
     assert failed.stdout == ""
     shown = cli("hashlist", "show", "caid", "--json").json()
     assert (shown["revision"], shown["entries"]) == (1, 50)
@@ -128,7 +129,9 @@ def test_bad_file_exits_2_and_changes_nothing(cli: Cli, tmp_path: Path) -> None:
     assert skipped.exit_code == 0
     data = skipped.json()
     assert data["skipped"] == 1
-    assert data["reasons"] == {"Category: unknown category 17": 1}
+    [(reason, count)] = data["reasons"].items()
+    assert reason.startswith("Category: unknown category 17: copy the category map")
+    assert count == 1
     assert data["entries"] == 49
     human = cli("hashlist", "import", str(bad), "--name", "caid", "--skip-invalid")
     assert "skipped 1 invalid entries" in human.stdout

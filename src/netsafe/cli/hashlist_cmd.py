@@ -17,6 +17,8 @@ from netsafe.hashlists.export import ExportFormat, UnknownListError, export_list
 from netsafe.hashlists.formats import ListFormat
 from netsafe.hashlists.importer import EmptyListError, ImportReport, import_list
 from netsafe.hashlists.index_sync import sync_index
+from netsafe.hashlists.known_good import KnownGoodSet
+from netsafe.hashlists.known_good import recognise as recognise_known_good
 from netsafe.hashlists.model import (
     DEFAULT_MAX_DISTANCE,
     DEFAULT_QUALITY_FLOOR,
@@ -90,6 +92,12 @@ def import_command(
     if not file.is_file():
         raise BadInputError(f"{file}: no such file")
     try:
+        known_good = recognise_known_good(file, list_format)
+        if known_good is not None:
+            # the set's own category number reads as ignorable unless a given map says otherwise
+            categories = categories if category_map else known_good.categories(categories)
+            action = action or known_good.action
+            source = source or known_good.source
         reading = ListReading(file, list_format, categories, skip_invalid=skip_invalid)
         with context.transaction() as session, progress_bar() as progress:
             repository = SqlHashListRepository(session)
@@ -110,8 +118,12 @@ def import_command(
     except (HashListFormatError, EmptyListError) as error:
         raise BadInputError(str(error)) from error
     indexed = _update_index(context)
-    result = {**report.as_json(), "index": indexed}
-    emit(result, as_json=as_json, render=lambda c: _render_import(c, report))
+    result = {
+        **report.as_json(),
+        "recognised_as": None if known_good is None else known_good.source,
+        "index": indexed,
+    }
+    emit(result, as_json=as_json, render=lambda c: _render_import(c, report, known_good))
 
 
 def _settings(
@@ -152,7 +164,13 @@ def _update_index(context: CommandContext) -> dict[str, object]:
     return changes.as_json()
 
 
-def _render_import(console: Console, report: ImportReport) -> None:
+def _render_import(console: Console, report: ImportReport, known_good: KnownGoodSet | None) -> None:
+    if known_good is not None:
+        console.print(
+            f"recognised as {known_good.source}: a known-good set (category "
+            f"{known_good.category_number} read as ignorable)",
+            highlight=False,
+        )
     verb = "replaced" if report.replaced else "imported"
     console.print(
         f"{report.name}: {verb} as revision {report.revision} ({report.format}): "

@@ -84,10 +84,26 @@ class CategoryMap:
         else:
             found = None
         if found is None:
-            raise EntryError(field_name, f"unknown category {value!r}")
+            raise EntryError(field_name, f"unknown category {value!r}: {_how_to_map(value)}")
         return found.value
 
     def number_of(self, category: str) -> int | None:
         """The VICS number to write for `category`: the lowest mapped to it, None if none is."""
         numbers = sorted(n for n, c in self.numeric.items() if c.value == category)
         return numbers[0] if numbers else None
+
+
+def _how_to_map(value: object) -> str:
+    """How to map an unknown category: the map file's line for it."""
+    text = str(value).strip()
+    numeric = isinstance(value, int) or text.lstrip("-").isdigit()
+    line = (
+        f'{text} = "..." to its numeric table'
+        if numeric
+        else f'"{text}" = "..." to its names table'
+    )
+    choices = ", ".join(category.value for category in Category)
+    return (
+        f"copy the category map ({DEFAULT_CATEGORY_MAP_PATH}), add {line} (one of {choices}) "
+        "and import again with --category-map FILE"
+    )

@@ -1,4 +1,4 @@
-"""List file formats: one reader/writer module each (vics, csv, nsrl, plain) and detection.
+"""List file formats: one reader/writer module each (vics, csv, icse, nsrl, plain) and detection.
 
 A reader is `read(path, categories, sink) -> Iterator[EntryRow]` (`HashEntry` named tuples, or
 plain tuples in the same field order where speed matters): it streams entries, reports
@@ -14,7 +14,7 @@ from pathlib import Path
 
 from netsafe.hashlists.category_map import CategoryMap
 from netsafe.hashlists.errors import EntrySink, HashListFormatError
-from netsafe.hashlists.formats import csv, nsrl, plain, vics
+from netsafe.hashlists.formats import csv, icse, nsrl, plain, vics
 from netsafe.hashlists.model import EntryRow
 
 
@@ -24,6 +24,7 @@ class ListFormat(enum.StrEnum):
     AUTO = "auto"
     VICS = "vics"
     CSV = "csv"
+    ICSE = "icse"
     NSRL = "nsrl"
     PLAIN = "plain"
 
@@ -43,6 +44,8 @@ def detect_format(path: Path) -> ListFormat:
     first = next((ln.strip() for ln in text.splitlines() if ln.strip()), "")
     if nsrl.is_legacy_header(first):
         return ListFormat.NSRL
+    if icse.is_icse_header(first):
+        return ListFormat.ICSE
     if plain.looks_plain(text):
         return ListFormat.PLAIN
     return ListFormat.CSV
@@ -57,6 +60,7 @@ def read_entries(
     readers = {
         ListFormat.VICS: vics.read,
         ListFormat.CSV: csv.read,
+        ListFormat.ICSE: icse.read,
         ListFormat.NSRL: nsrl.read,
         ListFormat.PLAIN: plain.read,
     }
