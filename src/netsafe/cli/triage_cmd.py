@@ -59,6 +59,11 @@ def triage(
     verify: bool = typer.Option(
         True, "--verify/--no-verify", help="Hash whole disk images (E01: check the stored MD5)."
     ),
+    carve: bool = typer.Option(
+        True,
+        "--carve/--no-carve",
+        help="Carve pictures and videos from disk images' unallocated and unpartitioned space.",
+    ),
     hashes: str = typer.Option(
         "auto",
         "--hashes",
@@ -81,7 +86,7 @@ def triage(
     summaries: list[dict[str, Any]] = []
     try:
         for plan in plans:
-            plan = dataclasses.replace(plan, lists=tuple(lists))
+            plan = dataclasses.replace(plan, lists=tuple(lists), carve=carve)
             result = _run(plan, runner, config, resume)
             ReportSink(plan.out, pdf=pdf).write(result)
             with context.transaction() as session:

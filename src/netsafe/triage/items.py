@@ -18,15 +18,29 @@ class LocatorKind(enum.StrEnum):
 
     FILE = "file"  # a file of the examiner's file system, by its OS path
     IMAGE = "image"  # a file inside a disk image, by file-system offset and inode address
+    CARVE = "carve"  # byte runs of a disk image to carve (`triage.carving`), not a file
 
 
 class Locator(msgspec.Struct, frozen=True):
-    """Where a worker opens an item: an OS path, or (image path, file-system offset, inode)."""
+    """Where a worker opens an item: an OS path, or (image path, file-system offset, inode,
+    and for a stream other than the file's default data, its attribute type and id), or for
+    carving (CARVE) byte runs (`runs`; the first `scan` bytes of them are scanned, files found
+    may run on to their end) of the file system at `fs_offset` (the bytes it lives in) or, for
+    `UNPARTITIONED_SPACE`, of the medium."""
 
     kind: LocatorKind
     path: str
     fs_offset: int = 0
     inode: int = 0
+    attr_type: int = 0
+    attr_id: int = -1
+    runs: tuple[tuple[int, int], ...] = ()
+    scan: int = 0
+    space: str = ""
+
+
+#: `Locator.space` of a disk's unpartitioned space (runs of the medium itself).
+UNPARTITIONED_SPACE = "unpartitioned"
 
 
 class FileItem(msgspec.Struct, frozen=True):
@@ -41,6 +55,7 @@ class FileItem(msgspec.Struct, frozen=True):
     size: int | None  # None: not known until read (a folder's files are listed without a stat)
     locator: Locator
     deleted: bool = False
+    carved: bool = False  # a CARVE item: its records are files carved out of its runs
 
 
 class Severity(enum.StrEnum):
@@ -97,6 +112,7 @@ class FileRecord:
     matches: tuple[MatchRecord, ...] = ()
     #: Why the PDQ hash was not searched in (some) alert lists: quality under their floor.
     pdq_not_tried: str = ""
+    carved: bool = False  # carved out of unallocated or unpartitioned space
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -113,6 +129,7 @@ class FileRecord:
             "ignored": self.ignored,
             "matches": [asdict(m) for m in self.matches],
             "pdq_not_tried": self.pdq_not_tried,
+            "carved": self.carved,
         }
 
     @classmethod

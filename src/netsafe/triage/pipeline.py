@@ -43,6 +43,8 @@ class ExhibitPlan:
     case: str | None = None
     verify_images: bool = True
     lists: tuple[dict[str, Any], ...] = field(default_factory=tuple)
+    #: Carve disk images' unallocated and unpartitioned space (`triage.carving`).
+    carve: bool = True
 
     def journal_params(self) -> dict[str, Any]:
         return {
@@ -99,7 +101,10 @@ def triage_exhibit(
     plan.out.mkdir(parents=True, exist_ok=True)
     journal = Journal(plan.out, plan.journal_params(), resume=resume)
     try:
-        sources = [open_source(path, index, config.keys) for index, path in enumerate(plan.sources)]
+        sources = [
+            open_source(path, index, config.keys, carve=plan.carve)
+            for index, path in enumerate(plan.sources)
+        ]
         listing = _Listing(sources, journal.done_keys(), progress)
         progress.start(plan.exhibit)
         tasks = _tasks(plan, sources, journal, config, listing)
@@ -228,7 +233,7 @@ def _assemble(
     sizes.update((result.key, result.bytes_read) for result in results)
     summaries = []
     for source in sources:
-        own = [i for i in items if i.source == source.label]
+        own = [i for i in items if i.source == source.label and not i.carved]
         summaries.append(
             SourceSummary(
                 path=source.label,

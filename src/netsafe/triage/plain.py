@@ -17,6 +17,8 @@ keys, paths and sizes, and each computed hash as raw digests back to back.
 
 from __future__ import annotations
 
+import errno
+import io
 import os
 import stat
 from collections.abc import Iterable, Iterator
@@ -204,3 +206,17 @@ def _special(view: memoryview, count: int) -> bool:
 def _container(head: bytes | bytearray) -> bool:
     """True when a content opener (archive, disk image, thumbnail cache, ...) knows the bytes."""
     return REGISTRY.content_for(bytes(head[:HEAD_BYTES]), "") is not None
+
+
+def open_regular(path: str) -> io.FileIO:
+    """Open a file for reading, refusing (without blocking) anything that is no longer a regular
+    file: a FIFO swapped in after the listing would otherwise block the worker for ever.
+    (O_NONBLOCK is left on: it means nothing for a regular file, and saves two syscalls.)"""
+    descriptor = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
+    try:
+        if not stat.S_ISREG(os.fstat(descriptor).st_mode):
+            raise OSError(errno.EINVAL, "no longer a regular file")
+    except OSError:
+        os.close(descriptor)
+        raise
+    return io.FileIO(descriptor, "rb")

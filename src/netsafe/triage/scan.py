@@ -7,10 +7,8 @@ Runs inside worker processes; every failure becomes an `ItemError`, never an exc
 from __future__ import annotations
 
 import dataclasses
-import errno
 import io
 import os
-import stat
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -19,6 +17,7 @@ from typing import IO, BinaryIO, cast
 from netsafe.signals.crypto import CRYPTO_SIGNALS, digest_stream
 from netsafe.signals.fingerprint import FileFingerprint, Fingerprinter
 from netsafe.triage.archive import HEAD_BYTES, MemberStream, unsafe_member_name
+from netsafe.triage.carving.regions import carved_files
 from netsafe.triage.error_kinds import (
     archive_failure_kind,
     content_error_kind,
@@ -44,10 +43,11 @@ from netsafe.triage.openers.interfaces import (
     OpenError,
 )
 from netsafe.triage.openers.registry import REGISTRY
-from netsafe.triage.plain import PlainBatchBuilder, PlainFileReader, PlainFiles
+from netsafe.triage.plain import PlainBatchBuilder, PlainFileReader, PlainFiles, open_regular
 from netsafe.triage.sources.image_access import ImageError, OpenImage
 
 READ_BUFFER = 1 << 20
+CARVED = frozenset({"carved"})
 
 
 @dataclass(frozen=True)
@@ -155,6 +155,9 @@ class Scanner:
     def _read(self, item: FileItem) -> ItemResult:
         result = ItemResult(key=item.key, bytes_read=item.size or 0)
         context = _Context(item, item.path, 0, ExpansionBudget(self.config.limits))
+        if item.locator.kind is LocatorKind.CARVE:
+            self._carve(item, context, result)
+            return result
         try:
             stream = self._open(item)
             if item.size is None:  # a folder's file, listed without a stat
@@ -176,13 +179,30 @@ class Scanner:
         locator = item.locator
         raw: io.RawIOBase
         if locator.kind is LocatorKind.FILE:
-            raw = _open_regular(locator.path)
+            raw = open_regular(locator.path)
         else:
-            image = self._images.get(locator.path)
-            if image is None:
-                image = self._images[locator.path] = OpenImage(Path(locator.path), self.config.keys)
-            raw = image.open_file(locator.fs_offset, locator.inode)
+            image = self._image(locator.path)
+            raw = image.open_file(
+                locator.fs_offset, locator.inode, locator.attr_type, locator.attr_id
+            )
         return cast(BinaryIO, io.BufferedReader(raw, READ_BUFFER) if buffered else raw)
+
+    def _image(self, path: str) -> OpenImage:
+        image = self._images.get(path)
+        if image is None:
+            image = self._images[path] = OpenImage(Path(path), self.config.keys)
+        return image
+
+    def _carve(self, item: FileItem, context: _Context, result: ItemResult) -> None:
+        """Carve a CARVE item's runs: each file found is fingerprinted (all three hashes) and
+        matched like a file, its path giving its volume and byte offset."""
+        try:
+            read, base = self._image(item.locator.path).carving_space(item.locator)
+            for path, stream in carved_files(read, item.locator, item.path, base):
+                inner = _Context(item, path, 1, context.budget, flags=CARVED)
+                self._fingerprint(cast(IO[bytes], stream), inner, result)
+        except (OSError, RuntimeError, ImageError) as error:
+            result.errors.append(self._error(context, "unreadable", unreadable_reason(error)))
 
     # -- fingerprints and matches ----------------------------------------------------------
     def _fingerprint(
@@ -243,6 +263,7 @@ class Scanner:
                     ignored=bool(outcome is not None and outcome.ignored),
                     matches=() if outcome is None or outcome.ignored else match_records(outcome),
                     pdq_not_tried="" if outcome is None else outcome.pdq_not_tried,
+                    carved=item.carved or "carved" in read.context.flags,
                 )
             )
 
@@ -375,17 +396,3 @@ class Scanner:
         self, context: _Context, kind: str, reason: str, severity: Severity = Severity.ERROR
     ) -> ItemError:
         return ItemError(context.item.source, context.path, kind, reason, severity)
-
-
-def _open_regular(path: str) -> io.FileIO:
-    """Open a file for reading, refusing (without blocking) anything that is no longer a regular
-    file: a FIFO swapped in after the listing would otherwise block the worker for ever.
-    (O_NONBLOCK is left on: it means nothing for a regular file, and saves two syscalls.)"""
-    descriptor = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
-    try:
-        if not stat.S_ISREG(os.fstat(descriptor).st_mode):
-            raise OSError(errno.EINVAL, "no longer a regular file")
-    except OSError:
-        os.close(descriptor)
-        raise
-    return io.FileIO(descriptor, "rb")

@@ -36,6 +36,8 @@ def unallocated_runs(fs: Any, read: ReadAt, fs_offset: int) -> list[Run] | None:
     kind = int(fs.info.ftype)
     block_size = int(fs.info.block_size)
     blocks = int(fs.info.block_count)
+    if kind == int(pytsk3.TSK_FS_TYPE_EXFAT):  # 10: its bits overlap FAT12's and FAT32's
+        return None
     try:
         if kind & int(pytsk3.TSK_FS_TYPE_NTFS_DETECT):
             free = ~_bits(_metadata_file(fs), blocks, "little")

@@ -14,6 +14,30 @@ from netsafe.triage.carving.candidate import ReadAt
 Run = tuple[int, int]  # (offset in the medium, length)
 
 
+def without(runs: Sequence[Run], taken: Sequence[Run]) -> list[Run]:
+    """`runs` less every byte in `taken` (either may be unsorted; the result is sorted)."""
+    cuts: list[tuple[int, int]] = []
+    for start, end in sorted((s, s + n) for s, n in taken if n > 0):
+        if cuts and start <= cuts[-1][1]:
+            cuts[-1] = (cuts[-1][0], max(cuts[-1][1], end))
+        else:
+            cuts.append((start, end))
+    cut_ends = [end for _, end in cuts]
+    left: list[Run] = []
+    for start, length in sorted(runs):
+        end = start + length
+        index = bisect.bisect_right(cut_ends, start)
+        while index < len(cuts) and cuts[index][0] < end:
+            cut_start, cut_end = cuts[index]
+            if cut_start > start:
+                left.append((start, cut_start - start))
+            start = max(start, cut_end)
+            index += 1
+        if start < end:
+            left.append((start, end - start))
+    return left
+
+
 class RunSpace:
     """Runs of a medium read with `read(offset, size)`, one after the other as one space."""
 

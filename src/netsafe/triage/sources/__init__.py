@@ -24,8 +24,11 @@ class Source(Protocol):
     def items(self) -> Iterator[FileItem | ItemError]: ...
 
 
-def open_source(path: Path, index: int, keys: KeyRing | None = None) -> Source:
-    """The source for `path`, by content: a directory, a disk image, else a single file."""
+def open_source(
+    path: Path, index: int, keys: KeyRing | None = None, *, carve: bool = True
+) -> Source:
+    """The source for `path`, by content: a directory, a disk image (its unallocated and
+    unpartitioned space carved unless `carve` is False), else a single file."""
     from netsafe.triage.openers.interfaces import OpenError
     from netsafe.triage.openers.registry import REGISTRY
     from netsafe.triage.openers.resolve import is_disk, open_medium, probe_path
@@ -41,7 +44,7 @@ def open_source(path: Path, index: int, keys: KeyRing | None = None) -> Source:
         return DirectorySource(path, index)  # it reports why it cannot be read
     media_format = REGISTRY.media_for(probe)
     if media_format.kind != "raw":
-        return DiskImageSource(path, index, media_format.kind, keys)
+        return DiskImageSource(path, index, media_format.kind, keys, carve=carve)
     try:
         medium = open_medium(probe)
     except OpenError:
@@ -51,5 +54,5 @@ def open_source(path: Path, index: int, keys: KeyRing | None = None) -> Source:
     finally:
         medium.close()
     if disk:
-        return DiskImageSource(path, index, "raw", keys)
+        return DiskImageSource(path, index, "raw", keys, carve=carve)
     return SingleFileSource(path, index, probe)

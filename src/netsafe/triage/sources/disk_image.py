@@ -13,19 +13,32 @@ from pathlib import Path
 from netsafe.triage.items import FileItem, ItemError, Locator, LocatorKind, Severity
 from netsafe.triage.openers.interfaces import KeyRing
 from netsafe.triage.openers.tsk_walk import TskFile, walk
+from netsafe.triage.sources.carving_space import carving_items, data_runs
 from netsafe.triage.sources.image_access import ImageError, OpenImage
 
 
 class DiskImageSource:
     """Every file (allocated, deleted or orphan) of every file system of a disk image."""
 
-    def __init__(self, path: Path, index: int, kind: str, keys: KeyRing | None = None) -> None:
+    def __init__(
+        self,
+        path: Path,
+        index: int,
+        kind: str,
+        keys: KeyRing | None = None,
+        *,
+        carve: bool = True,
+    ) -> None:
         self.path = path
         self.index = index
         self.label = str(path)
         self.kind = kind
         self.keys = keys or KeyRing()
         self.found_file_system = False
+        #: carve the unallocated and unpartitioned space (`sources.carving_space`)
+        self.carve = carve
+        #: per file-system offset: the runs of deleted files listed (scanned, not carved)
+        self._deleted_runs: dict[int, list[tuple[int, int]]] = {}
 
     def items(self) -> Iterator[FileItem | ItemError]:
         try:
@@ -47,14 +60,22 @@ class DiskImageSource:
                 )
             for fs in disk.found:
                 self.found_file_system = True
-                yield from self._files(fs.tsk, fs.offset, fs.label)
+                yield from self._files(fs.tsk, fs.offset, fs.label, fs.source_offset)
+            if self.carve:
+                path = str(self.path)
+                yield from carving_items(disk, path, self.label, self.index, self._deleted_runs)
         finally:
             image.close()
 
-    def _files(self, tsk: object, offset: int, prefix: str) -> Iterator[FileItem | ItemError]:
+    def _files(
+        self, tsk: object, offset: int, prefix: str, base: int
+    ) -> Iterator[FileItem | ItemError]:
         label, index, path = self.label, self.index, str(self.path)
         for found in walk(tsk, prefix):
             if isinstance(found, TskFile):
+                if found.deleted and self.carve:
+                    runs = data_runs(tsk, found.inode, base)
+                    self._deleted_runs.setdefault(offset, []).extend(runs)
                 yield FileItem(
                     key=f"{index}:{offset}:{found.inode}:{found.path}",
                     source=label,

@@ -6,9 +6,11 @@ from __future__ import annotations
 
 import hashlib
 import io
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from netsafe.triage.items import UNPARTITIONED_SPACE, Locator
 from netsafe.triage.openers.disk import Disk, open_disk
 from netsafe.triage.openers.interfaces import KeyRing, OpenError
 from netsafe.triage.openers.resolve import open_medium, probe_path
@@ -51,13 +53,28 @@ class OpenImage:
             raise ImageError(f"no file system at offset {offset}")
         return found.tsk
 
-    def open_file(self, offset: int, inode: int) -> TskFileStream:
-        """A readable stream over the file with `inode` in the file system at `offset`."""
+    def open_file(
+        self, offset: int, inode: int, attr_type: int = 0, attr_id: int = -1
+    ) -> TskFileStream:
+        """A readable stream over the file with `inode` in the file system at `offset`: its
+        default data, or the attribute (`attr_type`, `attr_id`): an NTFS alternate data stream,
+        an HFS+ resource fork."""
         try:
             entry = self.filesystem(offset).open_meta(inode=inode)
         except (OSError, RuntimeError) as error:
             raise ImageError(f"cannot open inode {inode}: {error}") from error
-        return TskFileStream(entry)
+        return TskFileStream(entry, attr_type, attr_id)
+
+    def carving_space(self, locator: Locator) -> tuple[Callable[[int, int], bytes], int]:
+        """How a CARVE item's runs are read, and where its volume starts in those bytes: the
+        bytes its file system lives in (the medium, or a decrypted volume), or the medium for
+        the unpartitioned space."""
+        if locator.space == UNPARTITIONED_SPACE:
+            return self.disk.medium.data.read_at, 0
+        found = self.disk.filesystem_at(locator.fs_offset)
+        if found is None:
+            raise ImageError(f"no file system at offset {locator.fs_offset}")
+        return found.source.read_at, found.source_offset
 
     def stored_md5(self) -> str | None:
         return self.disk.medium.stored_md5
@@ -86,11 +103,15 @@ def open_image(path: Path, keys: KeyRing | None = None) -> OpenImage:
 class TskFileStream(io.RawIOBase):
     """A pytsk3 file read sequentially as a binary stream."""
 
-    def __init__(self, entry: Any) -> None:
+    def __init__(self, entry: Any, attr_type: int = 0, attr_id: int = -1) -> None:
         super().__init__()
         self._entry = entry
         meta = entry.info.meta
         self.size = int(meta.size) if meta is not None else 0
+        self._attribute: tuple[int, int] | None = None
+        if attr_type:
+            self._attribute = (attr_type, attr_id)
+            self.size = _attribute_size(entry, attr_type, attr_id)
         self._position = 0
 
     def readable(self) -> bool:
@@ -112,7 +133,11 @@ class TskFileStream(io.RawIOBase):
         if wanted <= 0:
             return 0
         try:
-            data = self._entry.read_random(self._position, wanted)
+            if self._attribute is None:
+                data = self._entry.read_random(self._position, wanted)
+            else:
+                kind, ident = self._attribute
+                data = self._entry.read_random(self._position, wanted, kind, ident)
         except (OSError, RuntimeError) as error:
             raise OSError(f"read error at offset {self._position}: {error}") from error
         if not data:
@@ -121,3 +146,11 @@ class TskFileStream(io.RawIOBase):
         buffer[:count] = data
         self._position += count
         return count
+
+
+def _attribute_size(entry: Any, attr_type: int, attr_id: int) -> int:
+    for attribute in entry:
+        info = attribute.info
+        if int(info.type) == attr_type and int(info.id) == attr_id:
+            return int(info.size)
+    raise OSError(f"no attribute {attr_type}-{attr_id}")
