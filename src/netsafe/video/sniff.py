@@ -1,0 +1,93 @@
+"""Video containers recognised by their first bytes, never by a file's name.
+
+MP4/MOV/3GP (an ISO base media `ftyp` box, or a QuickTime file opening with another top-level
+atom), Matroska/WebM (EBML), AVI (RIFF `AVI `), WMV/ASF (the ASF header GUID), FLV, MPEG-TS
+(a 0x47 sync byte every 188 bytes, or 192 for M2TS) and MPEG-PS (a pack header). HEIF and AVIF
+stills share the `ftyp` box with MP4: their brands are images (media.py decodes them), except
+AVIF sequences (`avis`), which are video.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+#: How many leading bytes recognition needs (MPEG-TS needs four sync bytes, 188 bytes apart).
+VIDEO_SNIFF_BYTES = 1024
+
+
+@dataclass(frozen=True)
+class VideoFormat:
+    """A recognised container: a short name (`mp4`, `mov`, `3gp`, `webm`, ...) and MIME type."""
+
+    name: str
+    mime: str
+
+
+_ASF_GUID = bytes.fromhex("3026b2758e66cf11a6d900aa0062ce6c")
+_QUICKTIME_ATOMS = (b"moov", b"mdat", b"wide", b"free", b"skip", b"pnot")
+#: `ftyp` major brands of still images (HEIF/AVIF/JPEG 2000), left to the image decoder.
+_IMAGE_BRANDS = frozenset(
+    {b"heic", b"heix", b"heim", b"heis", b"hevc", b"hevx", b"mif1", b"mif2", b"msf1", b"avif"}
+    | {b"jp2 ", b"jpx ", b"jpm ", b"MiHE", b"MiHA", b"MiHB", b"crx "}
+)
+_MP4_FORMATS = {
+    b"qt  ": VideoFormat("mov", "video/quicktime"),
+    b"3gp": VideoFormat("3gp", "video/3gpp"),
+    b"3g2": VideoFormat("3g2", "video/3gpp2"),
+    b"M4V": VideoFormat("mp4", "video/x-m4v"),
+    b"avis": VideoFormat("avif-sequence", "image/avif"),
+}
+_MP4 = VideoFormat("mp4", "video/mp4")
+
+
+def sniff_video(head: bytes | bytearray) -> VideoFormat | None:
+    """The container of content starting with `head` (give it VIDEO_SNIFF_BYTES), or None when
+    it is not a video container NetSafe decodes."""
+    head = bytes(head[:VIDEO_SNIFF_BYTES])
+    if len(head) < 12:
+        return None
+    box = head[4:8]
+    if box == b"ftyp":
+        return _iso_media(head)
+    if box in _QUICKTIME_ATOMS and int.from_bytes(head[:4], "big") >= 8:
+        return VideoFormat("mov", "video/quicktime")
+    if head[:4] == b"\x1a\x45\xdf\xa3":
+        return _matroska(head)
+    if head[:4] == b"RIFF" and head[8:12] in (b"AVI ", b"AVIX"):
+        return VideoFormat("avi", "video/x-msvideo")
+    if head[:16] == _ASF_GUID:
+        return VideoFormat("asf", "video/x-ms-asf")
+    if head[:3] == b"FLV" and head[3] == 1:
+        return VideoFormat("flv", "video/x-flv")
+    if head[:4] == b"\x00\x00\x01\xba":
+        return VideoFormat("mpeg-ps", "video/mpeg")
+    if head[:4] == b"\x00\x00\x01\xb3":
+        return VideoFormat("mpeg-video", "video/mpeg")
+    if _sync_every(head, 0, 188):
+        return VideoFormat("mpeg-ts", "video/mp2t")
+    if _sync_every(head, 4, 192):
+        return VideoFormat("m2ts", "video/mp2t")
+    return None
+
+
+def _iso_media(head: bytes) -> VideoFormat | None:
+    brand = head[8:12]
+    if brand in _IMAGE_BRANDS:
+        return None
+    for prefix, found in _MP4_FORMATS.items():
+        if brand.startswith(prefix):
+            return found
+    return _MP4
+
+
+def _matroska(head: bytes) -> VideoFormat:
+    doctype = head.find(b"\x42\x82", 4, 64)
+    if doctype >= 0 and head[doctype + 3 : doctype + 7] == b"webm":
+        return VideoFormat("webm", "video/webm")
+    return VideoFormat("mkv", "video/x-matroska")
+
+
+def _sync_every(head: bytes, first: int, step: int) -> bool:
+    """True when a 0x47 sync byte starts each of the packets `head` holds (at least four)."""
+    offsets = range(first, len(head), step)
+    return len(offsets) >= 4 and all(head[offset] == 0x47 for offset in offsets)
