@@ -1,0 +1,166 @@
+"""The vPDQ index: listed videos' frame hashes in a PDQ index, each frame knowing its video.
+
+A video's frames are de-duplicated by hash (as Meta's matcher does) and added to a PdqIndex
+under the id `entry << FRAME_BITS | frame slot`, so one range search of the query's frames finds
+every listed frame within the distance, and the id says which video and which of its frames it
+is. From the hits, per candidate video: the query frames with a hit (query share) and the
+distinct listed frames hit (compared share, since "within distance" is symmetric) — exactly
+Meta's brute-force shares (vpdq_match.compare_vpdq), without scanning the list. Qualities are
+kept per frame, so the quality threshold can differ per search (per list).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import ClassVar
+
+import numpy as np
+import numpy.typing as npt
+
+from netsafe.matching.hash_array import read_manifest, replace_folder, write_manifest
+from netsafe.matching.pdq_index import PdqIndex
+from netsafe.video.vpdq import VpdqFeature
+from netsafe.video.vpdq_match import DEFAULT_VPDQ_THRESHOLDS, VpdqThresholds, matchable_frames
+
+#: Frames a video may have in the index (after de-duplication): 2**20, 291 hours at one a second.
+FRAME_BITS = 20
+_FRAME_MASK = (1 << FRAME_BITS) - 1
+
+
+@dataclass(frozen=True)
+class VideoMatch:
+    """Listed video `entry_id` matched: the shares of the query's and of its frames matched."""
+
+    entry_id: int
+    query_match: float
+    compared_match: float
+
+
+class VpdqIndex:
+    """Listed videos by entry id; `search` finds those a query video matches."""
+
+    KIND: ClassVar[str] = "netsafe-vpdq-index"
+
+    def __init__(self, *, threads: int = 1) -> None:
+        self.frames = PdqIndex(threads=threads)
+        self._qualities: dict[int, npt.NDArray[np.uint8]] = {}
+
+    def __len__(self) -> int:
+        """How many videos the index holds."""
+        return len(self._qualities)
+
+    def add(self, entry_id: int, features: Sequence[VpdqFeature]) -> None:
+        """Add (or replace) the video `entry_id` with its frames."""
+        self.add_many([(entry_id, features)])
+
+    def add_many(self, videos: Iterable[tuple[int, Sequence[VpdqFeature]]]) -> None:
+        """Add many videos in one index update (a list import adds them all at once)."""
+        ids: list[int] = []
+        hashes: list[str] = []
+        replaced: list[int] = []
+        for entry_id, features in videos:
+            if entry_id < 0 or entry_id >= 1 << (63 - FRAME_BITS):
+                raise ValueError(f"vpdq entry id out of range: {entry_id}")
+            if entry_id in self._qualities:
+                replaced.append(entry_id)
+            frames = matchable_frames(features, 0)[: 1 << FRAME_BITS]
+            base = entry_id << FRAME_BITS
+            ids.extend(base | slot for slot in range(len(frames)))
+            hashes.extend(frame.hex for frame in frames)
+            self._qualities[entry_id] = np.fromiter(
+                (frame.quality for frame in frames), dtype=np.uint8, count=len(frames)
+            )
+        if replaced:
+            self._remove_frames(replaced)
+        self.frames.add(ids, hashes)
+
+    def remove(self, entry_ids: Iterable[int]) -> int:
+        """Remove videos; how many were in the index."""
+        gone = [entry for entry in entry_ids if entry in self._qualities]
+        self._remove_frames(gone)
+        for entry in gone:
+            del self._qualities[entry]
+        return len(gone)
+
+    def _remove_frames(self, entry_ids: list[int]) -> None:
+        ids = [
+            (entry << FRAME_BITS) | slot
+            for entry in entry_ids
+            for slot in range(len(self._qualities[entry]))
+        ]
+        if ids:
+            self.frames.remove(ids)
+
+    def search(
+        self,
+        query: Sequence[VpdqFeature],
+        thresholds: VpdqThresholds = DEFAULT_VPDQ_THRESHOLDS,
+        *,
+        all_shares: bool = False,
+    ) -> list[VideoMatch]:
+        """Listed videos the query matches under `thresholds`, best query share first (with
+        `all_shares`, every video sharing a frame, whatever its shares)."""
+        mine = matchable_frames(query, thresholds.quality)
+        if not mine or not len(self.frames):
+            return []
+        found = self.frames.search_many([frame.hex for frame in mine], thresholds.distance)
+        query_hits: dict[int, set[int]] = {}
+        listed_hits: dict[int, set[int]] = {}
+        for number, pairs in enumerate(found):
+            for frame_id, _distance in pairs:
+                entry, slot = frame_id >> FRAME_BITS, frame_id & _FRAME_MASK
+                qualities = self._qualities.get(entry)
+                if qualities is None or qualities[slot] < thresholds.quality:
+                    continue
+                query_hits.setdefault(entry, set()).add(number)
+                listed_hits.setdefault(entry, set()).add(slot)
+        matches = []
+        for entry, numbers in query_hits.items():
+            usable = int((self._qualities[entry] >= thresholds.quality).sum())
+            query_share = len(numbers) / len(mine)
+            compared_share = len(listed_hits[entry]) / usable
+            if all_shares or thresholds.accepts(query_share, compared_share):
+                matches.append(VideoMatch(entry, query_share, compared_share))
+        matches.sort(key=lambda match: (-match.query_match, -match.compared_match, match.entry_id))
+        return matches
+
+    # -- persistence -----------------------------------------------------------------------
+
+    def save(self, path: Path) -> None:
+        """Write the index to the folder `path` (its frames' PDQ index in `frames/`)."""
+        entries = np.fromiter(self._qualities, dtype=np.int64, count=len(self._qualities))
+        counts = np.fromiter(
+            (len(q) for q in self._qualities.values()), dtype=np.int64, count=len(entries)
+        )
+        qualities = (
+            np.concatenate(list(self._qualities.values()))
+            if self._qualities
+            else np.empty(0, dtype=np.uint8)
+        )
+
+        def write(folder: Path) -> None:
+            self.frames.save(folder / "frames")
+            np.save(folder / "entries.npy", entries)
+            np.save(folder / "counts.npy", counts)
+            np.save(folder / "qualities.npy", qualities)
+            write_manifest(folder, {"kind": self.KIND, "videos": len(entries)})
+
+        replace_folder(Path(path), write)
+
+    @classmethod
+    def load(cls, path: Path, *, mmap: bool = True, threads: int = 1) -> VpdqIndex:
+        folder = Path(path)
+        read_manifest(folder, cls.KIND)
+        index = cls(threads=threads)
+        index.frames = PdqIndex.load(folder / "frames", mmap=mmap, threads=threads)
+        entries = np.load(folder / "entries.npy")
+        counts = np.load(folder / "counts.npy")
+        qualities = np.load(folder / "qualities.npy")
+        if len(entries) != len(counts) or int(counts.sum()) != len(qualities):
+            raise ValueError(f"{folder}: damaged vPDQ index")
+        bounds = np.concatenate([[0], np.cumsum(counts)])
+        for number, entry in enumerate(entries.tolist()):
+            index._qualities[entry] = qualities[bounds[number] : bounds[number + 1]]
+        return index

@@ -1,0 +1,93 @@
+"""The vPDQ index gives exactly Meta's brute-force shares, without scanning the list."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from netsafe.matching.vpdq_index import VideoMatch, VpdqIndex
+from netsafe.video.vpdq import VpdqFeature
+from netsafe.video.vpdq_match import VpdqThresholds, compare_vpdq
+
+
+def random_video(rng: np.random.Generator, frames: int) -> list[VpdqFeature]:
+    return [
+        VpdqFeature(rng.bytes(32).hex(), int(rng.integers(30, 101)), number, float(number))
+        for number in range(frames)
+    ]
+
+
+def near_copy(rng: np.random.Generator, video: list[VpdqFeature], keep: float) -> list[VpdqFeature]:
+    """Some of `video`'s frames with up to 40 bits flipped each, plus new frames."""
+    copy = []
+    for feature in video:
+        if rng.random() < keep:
+            value = int(feature.hex, 16)
+            for bit in rng.choice(256, int(rng.integers(0, 41)), replace=False):
+                value ^= 1 << int(bit)
+            copy.append(VpdqFeature(f"{value:064x}", feature.quality, 0, 0.0))
+    return copy + random_video(rng, int(rng.integers(0, 5)))
+
+
+def brute_force(
+    listed: dict[int, list[VpdqFeature]], query: list[VpdqFeature], thresholds: VpdqThresholds
+) -> list[VideoMatch]:
+    found = []
+    for entry, video in listed.items():
+        shares = compare_vpdq(query, video, thresholds)
+        if shares.query_match > 0 and thresholds.accepts(shares.query_match, shares.compared_match):
+            found.append(VideoMatch(entry, shares.query_match, shares.compared_match))
+    return sorted(found, key=lambda m: (-m.query_match, -m.compared_match, m.entry_id))
+
+
+@pytest.fixture(scope="module")
+def listed() -> dict[int, list[VpdqFeature]]:
+    rng = np.random.default_rng(11)
+    return {entry: random_video(rng, int(rng.integers(1, 40))) for entry in range(0, 3000, 3)}
+
+
+@pytest.mark.parametrize(
+    "thresholds",
+    [
+        VpdqThresholds(),
+        VpdqThresholds(query_match=0.0, compared_match=0.0),
+        VpdqThresholds(distance=20, quality=70, query_match=0.3, compared_match=0.2),
+    ],
+)
+def test_index_equals_brute_force(
+    listed: dict[int, list[VpdqFeature]], thresholds: VpdqThresholds
+) -> None:
+    rng = np.random.default_rng(5)
+    index = VpdqIndex()
+    index.add_many(listed.items())
+    assert len(index) == len(listed)
+    entries = list(listed)
+    for _ in range(60):
+        query = near_copy(rng, listed[entries[int(rng.integers(len(entries)))]], rng.random())
+        query += near_copy(rng, listed[entries[int(rng.integers(len(entries)))]], 0.3)
+        assert index.search(query, thresholds) == brute_force(listed, query, thresholds)
+
+
+def test_remove_replace_save_load(listed: dict[int, list[VpdqFeature]], tmp_path: Path) -> None:
+    index = VpdqIndex()
+    index.add_many(listed.items())
+    some = listed[30]
+    assert [m.entry_id for m in index.search(some)] == [30]
+    assert index.remove([30, 999_999]) == 1
+    assert index.search(some) == []
+    index.add(30, listed[33])
+    assert {m.entry_id for m in index.search(listed[33])} == {30, 33}
+    index.add(30, some)  # replaces the video's frames
+    assert [m.entry_id for m in index.search(some)] == [30]
+    index.save(tmp_path / "vpdq")
+    loaded = VpdqIndex.load(tmp_path / "vpdq")
+    assert len(loaded) == len(listed)
+    assert loaded.search(some) == [VideoMatch(30, 1.0, 1.0)]
+    assert loaded.search(listed[33]) == index.search(listed[33])
+
+
+def test_entry_ids_must_fit() -> None:
+    with pytest.raises(ValueError, match="out of range"):
+        VpdqIndex().add(1 << 50, [])
