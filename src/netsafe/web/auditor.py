@@ -30,6 +30,16 @@ from netsafe.web.deps import SessionDep
 log = logging.getLogger(__name__)
 
 
+def storable(text: str | None, limit: int | None = None) -> str | None:
+    """`text` (cut to `limit` characters, if given) with any NUL or lone surrogate replaced, so
+    an audit event can always be written (PostgreSQL refuses NUL in text; no database takes a
+    lone surrogate)."""
+    if text is None:
+        return None
+    cut = text[:limit].replace("\x00", "\ufffd")
+    return cut.encode("utf-8", errors="replace").decode("utf-8")
+
+
 def client_address(request: Request) -> str | None:
     """The client's IP (uvicorn puts the proxy's X-Forwarded-For here when trusted)."""
     return None if request.client is None else request.client.host[:64]
@@ -52,14 +62,14 @@ def audit_event(
         at=datetime.now(UTC),
         action=action,
         resource_type=resource_type,
-        resource_id=None if resource_id is None else str(resource_id)[:80],
+        resource_id=storable(None if resource_id is None else str(resource_id), 80),
         actor_user_id=None if viewer is None else viewer.user_id,
-        actor=actor or ("anonymous" if viewer is None else viewer.username),
+        actor=storable(actor, 63) or ("anonymous" if viewer is None else viewer.username),
         actor_agency=None if viewer is None else viewer.agency,
         request_id=getattr(request.state, "request_id", None),
         client=client_address(request),
         outcome=outcome,
-        detail=detail,
+        detail=storable(detail),
     )
 
 

@@ -1,14 +1,21 @@
-"""Error answers: JSON `{"detail": ...}` for the API, a page (or the login redirect) for pages."""
+"""Error answers: JSON `{"detail": ..., "code": ...}` for the API (`web/error_codes.py`), a page
+(or the login redirect) for pages. Validation errors never repeat the input; a number or text the
+database cannot hold (an id past the column's range) is a 422, not a 500; refusals are audited."""
 
 from __future__ import annotations
 
 from urllib.parse import quote
 
 from fastapi import FastAPI, Request
-from fastapi.exception_handlers import http_exception_handler
-from fastapi.responses import RedirectResponse, Response
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse, RedirectResponse, Response
+from sqlalchemy.exc import DataError
+from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from netsafe.operation.audit import Outcome
+from netsafe.web.auditor import audit_event, record_now
+from netsafe.web.error_codes import code_for, error_body
 from netsafe.web.htmx import htmx_login_redirect, wants_fragment
 
 NON_PAGE_PREFIXES = ("/api/", "/healthz", "/openapi.json", "/static/")
@@ -27,7 +34,10 @@ def login_redirect(request: Request) -> RedirectResponse:
 async def _http_error(request: Request, error: Exception) -> Response:
     assert isinstance(error, StarletteHTTPException)
     if not is_page(request):
-        return await http_exception_handler(request, error)
+        if error.status_code in (204, 304):
+            return Response(status_code=error.status_code, headers=error.headers)
+        body = error_body(error.detail, code_for(error.status_code))
+        return JSONResponse(body, status_code=error.status_code, headers=error.headers)
     if error.status_code == 401:
         return htmx_login_redirect(request) if wants_fragment(request) else login_redirect(request)
     templates = request.app.state.templates
@@ -40,5 +50,40 @@ async def _http_error(request: Request, error: Exception) -> Response:
     )
 
 
+async def _refuse(request: Request, status: int, detail: object, code: str, note: str) -> Response:
+    """An audited refusal of the request as a whole (the event holds no input)."""
+    event = audit_event(
+        request,
+        "request.refused",
+        "request",
+        f"{request.method} {request.url.path}",
+        outcome=Outcome.DENIED,
+        detail=f"{code}: {note}"[:200],
+    )
+    await run_in_threadpool(record_now, request, event)
+    return JSONResponse(error_body(detail, code), status_code=status)
+
+
+async def _invalid(request: Request, error: Exception) -> Response:
+    """422 listing where and what was wrong, without the values sent."""
+    assert isinstance(error, RequestValidationError)
+    problems = [
+        {"loc": list(item.get("loc", ())), "msg": item.get("msg", ""), "type": item.get("type")}
+        for item in error.errors()
+    ]
+    where = ", ".join(".".join(str(part) for part in p["loc"]) for p in problems[:5])
+    return await _refuse(request, 422, problems, "invalid_input", where)
+
+
+async def _out_of_range(request: Request, error: Exception) -> Response:
+    """A value the database cannot hold (an id past a 32- or 64-bit column, an offset past
+    64 bits): 422, the same on SQLite (`OverflowError`) and PostgreSQL (`DataError`)."""
+    message = "a number or text in the request is out of range for storage"
+    return await _refuse(request, 422, message, "value_out_of_range", type(error).__name__)
+
+
 def install_error_pages(app: FastAPI) -> None:
     app.add_exception_handler(StarletteHTTPException, _http_error)
+    app.add_exception_handler(RequestValidationError, _invalid)
+    app.add_exception_handler(DataError, _out_of_range)
+    app.add_exception_handler(OverflowError, _out_of_range)

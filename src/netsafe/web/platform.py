@@ -20,12 +20,14 @@ from netsafe.web import (
 from netsafe.web.audit_routes import AUDIT_READERS
 from netsafe.web.csrf import CSRF_FIELD, csrf_token
 from netsafe.web.errors import install_error_pages
+from netsafe.web.input_guard import InputGuard
 from netsafe.web.middleware import PlatformMiddleware
 from netsafe.web.navigation import nav_links
 
 
 def install_platform(app: FastAPI) -> None:
     """Security middleware, error pages, template helpers and the platform's routers."""
+    app.add_middleware(InputGuard)  # inside the platform middleware: its answers get the headers
     app.add_middleware(PlatformMiddleware)
     install_error_pages(app)
     env = app.state.templates.env

@@ -20,6 +20,9 @@ from netsafe.operation.referrals import (
     ReportedIdentifier,
 )
 
+#: Far above any real case, far below any column's range (the same answer on every database).
+MAX_CHILDREN = 100_000
+
 
 class IdentifierBody(BaseModel):
     kind: IdentifierKind
@@ -197,8 +200,8 @@ class CustodyEventIn(BaseModel):
 
 class SafeguardingIn(BaseModel):
     referral_id: int
-    children_identified: int = Field(ge=0)
-    children_safeguarded: int = Field(ge=0)
+    children_identified: int = Field(ge=0, le=MAX_CHILDREN)
+    children_safeguarded: int = Field(ge=0, le=MAX_CHILDREN)
     referred_to_childrens_services: bool
     local_authority: str = Field("", max_length=200)
     notes: str = Field("", max_length=4000)
