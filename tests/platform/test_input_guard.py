@@ -15,7 +15,7 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from sqlalchemy import Engine
 
-from netsafe.operation.audit import AuditQuery
+from netsafe.platform.audit import AuditQuery
 from netsafe.settings import Settings
 from netsafe.store.engine import make_session_factory, unit_of_work
 from netsafe.store.repositories.audit import SqlAuditRepository

@@ -13,7 +13,7 @@ from sqlalchemy.exc import DataError
 from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from netsafe.operation.audit import Outcome
+from netsafe.platform.audit import Outcome
 from netsafe.web.auditor import audit_event, record_now
 from netsafe.web.error_codes import code_for, error_body
 from netsafe.web.htmx import htmx_login_redirect, wants_fragment

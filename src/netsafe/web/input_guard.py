@@ -28,7 +28,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from netsafe.operation.audit import Outcome
+from netsafe.platform.audit import Outcome
 from netsafe.web.auditor import audit_event, record_now
 from netsafe.web.error_codes import error_body
 
