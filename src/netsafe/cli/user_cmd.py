@@ -15,8 +15,9 @@ from rich.table import Table
 
 from netsafe.cli.audit_cmd import cli_event
 from netsafe.cli.context import command_context
-from netsafe.cli.output import JSON_OPTION_HELP, BadInputError, emit
+from netsafe.cli.output import JSON_OPTION_HELP, BadInputError, ExitCode, emit
 from netsafe.platform import users as accounts
+from netsafe.platform.account_sides import AccountProblem, account_problems
 from netsafe.platform.audit import record
 from netsafe.platform.users import User, UserError
 from netsafe.store.repositories.agencies import SqlAgencyRepository
@@ -64,7 +65,12 @@ def _bad(error: UserError) -> BadInputError:
 def create(
     name: str = typer.Argument(..., help="Username: lower-case letters, digits, '.', '_', '-'."),
     agency: str = typer.Option(..., "--agency", help="Agency slug, e.g. gwent or charity."),
-    role: str = typer.Option(..., "--role", help="investigator, examiner, supervisor, …"),
+    role: str = typer.Option(
+        ...,
+        "--role",
+        help="investigator, examiner, supervisor, …; a charity role (helpline, charity-analyst, "
+        "charity-admin) only in the charity, the others only in a force or the regional unit.",
+    ),
     password_stdin: bool = typer.Option(False, "--password-stdin", help=PASSWORD_STDIN_HELP),
     as_json: bool = typer.Option(False, "--json", help=JSON_OPTION_HELP),
 ) -> None:
@@ -93,10 +99,23 @@ def create(
 
 
 @app.command("list")
-def list_users(as_json: bool = typer.Option(False, "--json", help=JSON_OPTION_HELP)) -> None:
+def list_users(
+    problems: bool = typer.Option(
+        False,
+        "--problems",
+        help="Only accounts whose role and agency are on different sides of the charity wall "
+        "(they cannot log in); exit 1 when there are any.",
+    ),
+    as_json: bool = typer.Option(False, "--json", help=JSON_OPTION_HELP),
+) -> None:
     """List every account with its agency, role, TOTP and lock state."""
     with command_context().transaction() as session:
         users = SqlUserRepository(session).all()
+        if problems:
+            found = account_problems(users, SqlAgencyRepository(session).all())
+    if problems:
+        _list_problems(found, as_json)
+        return
 
     def render(console: Console) -> None:
         table = Table("username", "agency", "role", "TOTP", "state", "last login")
@@ -109,6 +128,25 @@ def list_users(as_json: bool = typer.Option(False, "--json", help=JSON_OPTION_HE
         console.print(table)
 
     emit([user_json(u) for u in users], as_json=as_json, render=render)
+
+
+def _list_problems(found: list[AccountProblem], as_json: bool) -> None:
+    def render(console: Console) -> None:
+        if not found:
+            console.print("no account crosses the charity wall")
+            return
+        table = Table("username", "agency", "role", "problem")
+        for p in found:
+            table.add_row(p.username, p.agency, p.role.value, p.problem)
+        console.print(table)
+
+    rows = [
+        {"username": p.username, "agency": p.agency, "role": p.role.value, "problem": p.problem}
+        for p in found
+    ]
+    emit(rows, as_json=as_json, render=render)
+    if found:
+        raise typer.Exit(int(ExitCode.FAILED))
 
 
 @app.command("totp")

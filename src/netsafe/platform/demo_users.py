@@ -24,6 +24,7 @@ DEMO_ACCOUNTS: tuple[tuple[Role, str], ...] = (
     (Role.ADMIN, "regional-unit"),
     (Role.HELPLINE, "charity"),
     (Role.CHARITY_ANALYST, "charity"),
+    (Role.CHARITY_ADMIN, "charity"),
 )
 
 
@@ -33,6 +34,15 @@ class DemoRefusedError(Exception):
 
 def demo_username(role: Role, agency: str) -> str:
     return f"{role.value}.{agency}"
+
+
+#: Every demo account's username: none of them may log in when NETSAFE_ENV=production.
+DEMO_USERNAMES = frozenset(demo_username(role, agency) for role, agency in DEMO_ACCOUNTS)
+
+
+def is_demo_login(username: str, password: str) -> bool:
+    """A demo account, or any account still on the published demo password."""
+    return username in DEMO_USERNAMES or password == DEMO_PASSWORD
 
 
 def ensure_demo_users(

@@ -16,6 +16,9 @@ class Role(enum.StrEnum):
     OPERATION_LEAD = "operation-lead"
     HELPLINE = "helpline"
     CHARITY_ANALYST = "charity-analyst"
+    #: Manages the charity's accounts (and only theirs); sees no records.
+    CHARITY_ADMIN = "charity-admin"
+    #: Manages the police side's accounts (never the charity's).
     ADMIN = "admin"
 
     @property
@@ -29,8 +32,10 @@ class Role(enum.StrEnum):
         return self in (Role.OPERATION_LEAD, Role.ANALYST)
 
 
-CHARITY_ROLES = frozenset({Role.HELPLINE, Role.CHARITY_ANALYST})
+CHARITY_ROLES = frozenset({Role.HELPLINE, Role.CHARITY_ANALYST, Role.CHARITY_ADMIN})
 POLICE_ROLES = frozenset(set(Role) - CHARITY_ROLES - {Role.ADMIN})
+#: The roles that administer accounts: each only the accounts of its own side of the wall.
+ACCOUNT_ADMIN_ROLES = (Role.ADMIN, Role.CHARITY_ADMIN)
 
 
 @dataclass(frozen=True, slots=True)

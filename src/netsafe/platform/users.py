@@ -26,6 +26,8 @@ import pyotp
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
 
+from netsafe.platform.account_sides import side_problem
+from netsafe.platform.agencies import Agency
 from netsafe.platform.roles import Role, Viewer
 
 USERNAME_PATTERN = re.compile(r"^[a-z0-9][a-z0-9._-]{1,62}$")
@@ -132,9 +134,9 @@ class UserRepository(Protocol):
 
 
 class AgencyLookup(Protocol):
-    """The one thing users need of agencies: whether a slug exists."""
+    """The one thing users need of agencies: the agency of a slug (its kind), if it exists."""
 
-    def get(self, slug: str) -> object | None: ...
+    def get(self, slug: str) -> Agency | None: ...
 
 
 def new_security_stamp() -> str:
@@ -163,14 +165,19 @@ def create_user(
     password: str,
     now: datetime,
 ) -> User:
-    """Add a local account; refuses a bad or taken username, unknown agency/role, short password."""
+    """Add a local account; refuses a bad or taken username, unknown agency/role, a role of the
+    other side of the charity wall than its agency (`account_sides`), a short password."""
     if not USERNAME_PATTERN.match(username):
         raise UserError("username", "2-63 characters: lower-case letters, digits, '.', '_', '-'")
     if users.by_username(username) is not None:
         raise UserError("username", f"{username!r} already exists")
-    if agencies.get(agency) is None:
+    found = agencies.get(agency)
+    if found is None:
         raise UserError("agency", f"unknown agency {agency!r} (run `netsafe demo` or add it)")
     role = role if isinstance(role, Role) else parse_role(role)
+    problem = side_problem(role, agency, found.kind)
+    if problem is not None:
+        raise UserError("role", problem)
     check_password_policy(password)
     return users.add(
         NewUser(

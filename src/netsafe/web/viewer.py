@@ -4,7 +4,8 @@
 `OptionalViewer` is None instead. Credentials are checked against the user's row on every request
 (disabled accounts and reset passwords end every token and session at once; logout ends the
 user's sessions: the cookie's session generation must still be the user's, same row, no extra
-query).
+query). An account whose role and agency are on different sides of the charity wall, and in
+production a demo account, is never a viewer, whatever credentials it holds.
 """
 
 from __future__ import annotations
@@ -15,6 +16,8 @@ from typing import Annotated
 from fastapi import Depends, HTTPException, Request
 from fastapi.security import OAuth2PasswordBearer
 
+from netsafe.platform.account_sides import known_side_problem
+from netsafe.platform.demo_users import DEMO_USERNAMES
 from netsafe.platform.roles import Viewer
 from netsafe.store.repositories.users import SqlUserRepository
 from netsafe.web.deps import SessionDep
@@ -79,6 +82,10 @@ def authenticate_request(request: Request, session: SessionDep) -> Authenticatio
             and not user.disabled
             and user.security_stamp == claims.stamp
             and (method != SESSION or claims.generation == user.session_generation)
+            and known_side_problem(user) is None  # an account across the charity wall
+            and not (
+                request.app.state.settings.env == "production" and user.username in DEMO_USERNAMES
+            )
         ):
             authentication = Authentication(user.viewer, method)
     request.state.authentication = authentication
