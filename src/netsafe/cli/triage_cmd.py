@@ -15,7 +15,8 @@ import typer
 
 from netsafe.cli.context import CommandContext, command_context
 from netsafe.cli.hashlist_cmd import index_folder
-from netsafe.cli.output import JSON_OPTION_HELP, BadInputError, emit
+from netsafe.cli.output import JSON_OPTION_HELP, BadInputError, emit, fail
+from netsafe.cli.triage_keys import read_keys
 from netsafe.cli.triage_progress import RichTriageProgress
 from netsafe.hashlists.index_sync import crypto_patterns, sync_index
 from netsafe.hashlists.model import HashList
@@ -72,6 +73,13 @@ def triage(
         "and matched files always get md5, sha1 and sha256.",
     ),
     pdf: bool = typer.Option(True, "--pdf/--no-pdf", help="Write report.pdf."),
+    key: list[str] = typer.Option(
+        [],
+        "--key",
+        help="Password or recovery key of an encrypted volume (BitLocker, LUKS): "
+        "SOURCE=@FILE reads it from a file, SOURCE=- asks for it; SOURCE is the source's path "
+        "or file name, or * for any. Never given on the command line, never logged.",
+    ),
     as_json: bool = typer.Option(False, "--json", help=JSON_OPTION_HELP),
 ) -> None:
     """Triage exhibits: hash every file (PDQ for images), match all lists, write the reports."""
@@ -81,7 +89,7 @@ def triage(
     context.require_migrated()
     lists = _lists(context)
     chosen = _hashes(hashes, index_folder(context))
-    config = ScanConfig(*index_matcher(index_folder(context)), hashes=chosen)
+    config = ScanConfig(*index_matcher(index_folder(context)), hashes=chosen, keys=read_keys(key))
     runner = _runner(settings, workers, scheduler)
     summaries: list[dict[str, Any]] = []
     try:
@@ -100,6 +108,13 @@ def triage(
             _render(console, summary)
 
     emit(summaries[0] if len(summaries) == 1 else summaries, as_json=as_json, render=render)
+    unread = [s for summary in summaries for s in summary["sources"] if s["unread"]]
+    if unread:
+        fail(
+            "nothing could be read from "
+            + "; ".join(f"{s['path']} ({s['unread']})" for s in unread)
+            + ": this is not a clean device"
+        )
 
 
 def _run(plan: ExhibitPlan, runner: Runner, config: ScanConfig, resume: bool) -> TriageResult:

@@ -176,10 +176,16 @@ class SourceVerification:
     verified: bool | None  # None: nothing stored to check against (raw images)
     media_size: int = 0
     detail: str = ""
+    #: Sector ranges (first, last; inclusive) whose EWF chunk checksums failed: libewf reads
+    #: them as zeros. A source with any is never verified.
+    bad_sectors: tuple[tuple[int, int], ...] = ()
 
     def to_json(self) -> dict[str, Any]:
-        return asdict(self)
+        data = asdict(self)
+        data["bad_sectors"] = [list(pair) for pair in self.bad_sectors]
+        return data
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> SourceVerification:
-        return cls(**data)
+        bad = tuple((int(a), int(b)) for a, b in data.get("bad_sectors", ()))
+        return cls(**{**data, "bad_sectors": bad})

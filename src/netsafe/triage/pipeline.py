@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from netsafe import __version__
-from netsafe.triage.items import FileItem, ItemError, ItemResult, SourceVerification
+from netsafe.triage.items import FileItem, ItemError, ItemResult, Severity, SourceVerification
 from netsafe.triage.journal import Journal
 from netsafe.triage.plain import PlainFiles
 from netsafe.triage.result import SourceSummary, TriageResult
@@ -25,6 +25,7 @@ from netsafe.triage.runners import Runner, Task
 from netsafe.triage.scan import ScanConfig
 from netsafe.triage.sources import Source, open_source
 from netsafe.triage.sources.disk_image import DiskImageSource
+from netsafe.triage.verification import verification_errors
 from netsafe.triage.worker import ItemBatch, scan_batch, verify_image
 
 #: A batch's size: large enough that the pool's per-task costs (~0.6 ms in the main process's
@@ -229,6 +230,7 @@ def _assemble(
     records = [record for result in results for record in result.records]
     errors = listing.errors + [error for result in results for error in result.errors]
     verifications = {v.source: v for v in journal.verifications()}
+    errors += [row for v in verifications.values() for row in verification_errors(v)]
     sizes = dict(zip(plain.keys, plain.sizes, strict=True))
     sizes.update((result.key, result.bytes_read) for result in results)
     summaries = []
@@ -242,6 +244,7 @@ def _assemble(
                 bytes=sum(sizes.get(i.key, 0) for i in own),
                 errors=sum(1 for e in errors if e.source == source.label),
                 verification=verifications.get(source.label),
+                unread=_unread(own, [e for e in errors if e.source == source.label]),
             )
         )
     records.sort(key=lambda r: (r.source, r.path))
@@ -262,3 +265,15 @@ def _assemble(
         hashes=config.hashes,
         plain=plain,
     )
+
+
+def _unread(items: list[FileItem], errors: list[ItemError]) -> str:
+    """Why a source yielded nothing at all, from its errors ("" when it yielded a file, or when
+    it is merely empty: an empty folder is no error)."""
+    if items:
+        return ""
+    reasons = [f"{e.kind}: {e.reason}" for e in errors if e.severity is Severity.ERROR]
+    if not reasons:
+        return ""
+    more = f" (and {len(reasons) - 3} more)" if len(reasons) > 3 else ""
+    return "; ".join(reasons[:3]) + more

@@ -43,6 +43,9 @@ class SourceSummary:
     bytes: int
     errors: int
     verification: SourceVerification | None = None
+    #: Why the source yielded nothing at all (no file system, a missing segment, unreadable);
+    #: "" when it yielded files. `netsafe triage` exits 1 when any source has one.
+    unread: str = ""
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -52,6 +55,7 @@ class SourceSummary:
             "bytes": self.bytes,
             "errors": self.errors,
             "verification": None if self.verification is None else self.verification.to_json(),
+            "unread": self.unread or None,
         }
 
 
@@ -165,6 +169,7 @@ class TriageResult:
             "duration_seconds": round(self.duration_seconds, 3),
             "cpu_seconds": round(self.cpu_seconds, 3),
             "sources": [s.to_json() for s in self.sources],
+            "sources_unread": [s.path for s in self.sources if s.unread],
             "counts_by_category": self.category_counts(),
             "files_matched": self.matched_files(),
             "findings": sum(len(r.matches) for r in self.records),

@@ -8,16 +8,17 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 import msgspec
 
-from netsafe.triage.items import FileItem, ItemResult, SourceVerification
+from netsafe.triage.items import FileItem, ItemResult
 from netsafe.triage.journal import journal_row
 from netsafe.triage.plain import PlainFiles, pack, unpack
 from netsafe.triage.scan import ScanConfig, Scanner
-from netsafe.triage.sources.image_access import ImageError, OpenImage
+from netsafe.triage.verification import verify_image
+
+__all__ = ["ItemBatch", "ScannedBatch", "scan_batch", "scanner_for", "verify_image"]
 
 _SCANNERS: dict[str, Scanner] = {}
 
@@ -88,36 +89,3 @@ def scan_batch(config: ScanConfig, batch: ItemBatch) -> ScannedBatch:
     rows = [journal_row(result) for result in results]
     packed = pack(plain) if len(plain) else b""
     return ScannedBatch(results, rows, packed, time.thread_time() - started)
-
-
-def verify_image(source: str, path: str) -> SourceVerification:
-    """Hash the whole media of a disk image; for an E01, compare with its stored MD5."""
-    try:
-        image = OpenImage(Path(path))
-    except ImageError as error:
-        return SourceVerification(source, "unknown", None, None, False, 0, str(error))
-    try:
-        stored = image.stored_md5()
-        computed, size = image.media_md5()
-    except (OSError, RuntimeError) as error:
-        return SourceVerification(
-            source, image.format, None, None, False, 0, f"read error: {error}"
-        )
-    finally:
-        image.close()
-    if image.format == "e01":
-        verified = None if stored is None else stored == computed
-        if verified is None:
-            detail = "no MD5 stored in the E01; MD5 computed"
-        else:
-            detail = "stored MD5 matches the media" if verified else "MD5 MISMATCH: media altered"
-        return SourceVerification(source, "e01", stored, computed, verified, size, detail)
-    return SourceVerification(
-        source,
-        image.format,
-        None,
-        computed,
-        None,
-        size,
-        f"{image.format} image: no stored hash, MD5 of the media computed",
-    )

@@ -45,6 +45,9 @@ class EwfFormat:
                 missing = missing_segments(probe.path)
                 if missing:
                     raise OpenError("missing-segment", f"EWF segment missing: {', '.join(missing)}")
+                after = _missing_after(Path(found[-1]), probe.path)
+                if after is not None:
+                    raise OpenError("missing-segment", f"EWF segment missing: {after}")
                 handle.open(found)
                 segments = tuple(found)
         except (OSError, RuntimeError, TypeError) as error:
@@ -95,6 +98,18 @@ def missing_segments(first: Path) -> list[str]:
         for n in range(run + 1, max(later, default=0))
         if n not in numbered
     ]
+
+
+def _missing_after(last: Path, first: Path) -> str | None:
+    """The name of the segment that should follow `last` when `last` says more follow."""
+    from netsafe.triage.openers.media.ewf_check import last_section_type
+
+    if last_section_type(last) != "next":
+        return None
+    number = segment_number(last.suffix[1:])
+    if number is None:
+        return f"the segment after {last.name}"
+    return f"{first.stem}.{_segment_suffix(first.suffix[1:], number + 1)}"
 
 
 def _segment_suffix(template: str, number: int) -> str:

@@ -1,0 +1,76 @@
+"""`netsafe triage` on sources that yield nothing (exit 1, saying why) and `--key` for encrypted
+volumes (from a file; never from the command line)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from sqlalchemy import Engine
+
+from netsafe.settings import Settings
+from tests.cli_runner import run_cli
+from tests.triage.conftest import Known
+from tests.triage.disk_fixtures import luks_image
+from tests.triage.fixtures import fat_image
+from tests.triage.test_cli import _import_list, cli_env  # noqa: F401 - the fixture
+
+
+@pytest.mark.usefixtures("engine")
+def test_a_source_that_yields_nothing_exits_1_and_says_why(
+    tmp_path: Path,
+    cli_env: Settings,  # noqa: F811
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    segments = [tmp_path / "exhibit.001", tmp_path / "exhibit.002", tmp_path / "exhibit.004"]
+    for segment in segments:
+        segment.write_bytes(b"\0" * 4096)
+    args = ["triage", str(segments[0]), "--exhibit", "EX/1", "--out", str(tmp_path / "out")]
+    done = run_cli(capsys, monkeypatch, *args, "--workers", "0", "--no-pdf")
+    assert done.exit_code == 1
+    assert "nothing could be read from" in done.stderr
+    assert "split raw segment missing: exhibit.003" in done.stderr
+    assert (tmp_path / "out" / "errors.csv").read_text().count("missing-segment") == 1
+
+
+def test_a_key_on_the_command_line_is_refused(
+    tmp_path: Path,
+    cli_env: Settings,  # noqa: F811
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    (tmp_path / "x").mkdir()
+    args = ["triage", str(tmp_path / "x"), "--exhibit", "EX/1", "--key", "x=zebra-secret"]
+    done = run_cli(capsys, monkeypatch, *args)
+    assert done.exit_code == 2
+    assert "never on the command line" in done.stderr
+    assert "zebra-secret" not in done.stderr
+
+
+def test_an_encrypted_volume_opens_with_a_key_from_a_file(
+    tmp_path: Path,
+    cli_env: Settings,  # noqa: F811
+    engine: Engine,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+    known: Known,
+) -> None:
+    _import_list(tmp_path, capsys, monkeypatch, known)
+    volume = fat_image(tmp_path / "v.raw", {"DCIM/a.jpg": known.image_a})
+    image = luks_image(volume, tmp_path / "usb.img", "zebra-pass-2")
+    key_file = tmp_path / "key.txt"
+    key_file.write_text("zebra-pass-2\n")
+    base = ["triage", str(image), "--exhibit", "EX/2", "--workers", "0", "--no-pdf", "--json"]
+    locked = run_cli(capsys, monkeypatch, *base, "--out", str(tmp_path / "o1"))
+    assert locked.exit_code == 1
+    assert "LUKS encrypted volume" in locked.stderr
+    opened = run_cli(
+        capsys, monkeypatch, *base, "--out", str(tmp_path / "o2"), "--key", f"usb.img=@{key_file}"
+    )
+    assert opened.exit_code == 0, opened.stderr
+    assert opened.json()["counts_by_category"]["A"] == 1
+    for folder in ("o1", "o2"):
+        for written in (tmp_path / folder).rglob("*"):
+            if written.is_file() and written.suffix in (".csv", ".json", ".html", ".txt"):
+                assert "zebra-pass-2" not in written.read_text(errors="replace")

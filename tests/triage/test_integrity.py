@@ -1,0 +1,139 @@
+"""Integrity (issue 14 point 5): EWF chunk checksum errors named with their sectors (ewfverify is
+the reference) in errors.csv, summary.json and the report, never "verified"; missing segments
+named; a source that yielded nothing makes `netsafe triage` exit 1. Encrypted volumes are
+reported by scheme and opened with `--key`."""
+
+from __future__ import annotations
+
+import csv
+import json
+import shutil
+import struct
+from pathlib import Path
+
+import pytest
+
+from netsafe.reports.triage_reports import ReportSink
+from netsafe.triage.openers.interfaces import KeyRing
+from netsafe.triage.scan import ScanConfig
+from tests.triage.conftest import Known, run_triage
+from tests.triage.disk_fixtures import e01_segments, luks_image
+from tests.triage.fixtures import fat_image, mbr_disk
+
+pytestmark = pytest.mark.skipif(shutil.which("ewfverify") is None, reason="needs ewf-tools")
+
+
+@pytest.fixture(scope="module")
+def disk(tmp_path_factory: pytest.TempPathFactory, known: Known) -> Path:
+    folder = tmp_path_factory.mktemp("integrity")
+    volume = fat_image(folder / "v.raw", {"DCIM/a.jpg": known.image_a})
+    return mbr_disk(folder / "disk.raw", [(volume, 0x0C)])
+
+
+def _corrupt_e01(disk: Path, folder: Path, known: Known) -> Path:
+    """An uncompressed E01 of `disk` with one byte of the picture's chunk flipped."""
+    (e01,) = e01_segments(disk, folder / "exhibit", segment_bytes=64 * 1024 * 1024)
+    data = bytearray(e01.read_bytes())
+    position = data.find(known.image_a[2000:2064])
+    assert position > 0
+    data[position + 7] ^= 0xFF
+    e01.write_bytes(bytes(data))
+    return e01
+
+
+def test_a_chunk_checksum_error_is_named_and_the_source_is_not_verified(
+    disk: Path, tmp_path: Path, known: Known
+) -> None:
+    e01 = _corrupt_e01(disk, tmp_path, known)
+    result = run_triage([e01], tmp_path / "out", known.config())
+    verification = result.sources[0].verification
+    assert verification is not None
+    assert verification.verified is False
+    assert len(verification.bad_sectors) == 1
+    first, last = verification.bad_sectors[0]
+    raw = disk.read_bytes()
+    picture_sector = raw.find(known.image_a[2000:2064]) // 512
+    assert first <= picture_sector <= last
+    assert f"CHECKSUM ERRORS in {last - first + 1} sectors ({first}-{last})" in verification.detail
+    kinds = {e.kind: e.reason for e in result.errors if e.path == "."}
+    assert f"sectors {first}-{last}" in kinds["checksum-error"]
+    assert "hash-mismatch" in kinds  # libewf's zeros change the media's MD5 too
+
+    ReportSink(tmp_path / "out", pdf=False).write(result)
+    summary = json.loads((tmp_path / "out" / "summary.json").read_text())
+    assert summary["sources"][0]["verification"]["bad_sectors"] == [[first, last]]
+    assert summary["sources"][0]["verification"]["verified"] is False
+    with (tmp_path / "out" / "errors.csv").open() as handle:
+        rows = list(csv.DictReader(handle))
+    assert any(r["kind"] == "checksum-error" and f"{first}-{last}" in r["reason"] for r in rows)
+    report = (tmp_path / "out" / "report.html").read_text()
+    assert f"CHECKSUM ERRORS in {last - first + 1} sectors" in report
+
+
+def test_a_clean_e01_is_verified(disk: Path, tmp_path: Path, known: Known) -> None:
+    (e01,) = e01_segments(disk, tmp_path / "clean", segment_bytes=64 * 1024 * 1024)
+    result = run_triage([e01], tmp_path / "out", known.config())
+    verification = result.sources[0].verification
+    assert verification is not None
+    assert (verification.verified, verification.bad_sectors) == (True, ())
+    assert verification.detail == "stored MD5 matches the media"
+
+
+def test_a_missing_last_ewf_segment_is_named(disk: Path, tmp_path: Path, known: Known) -> None:
+    segments = e01_segments(disk, tmp_path / "set" / "exhibit")
+    segments[-1].unlink()
+    result = run_triage([segments[0]], tmp_path / "out", known.config())
+    missing = segments[-1].name
+    assert [(e.kind, e.reason) for e in result.errors] == [
+        ("missing-segment", f"EWF segment missing: {missing}")
+    ]
+    assert result.sources[0].unread == f"missing-segment: EWF segment missing: {missing}"
+    assert result.summary()["sources_unread"] == [str(segments[0])]
+
+
+def test_an_empty_folder_is_not_unread(tmp_path: Path, known: Known) -> None:
+    (tmp_path / "empty").mkdir()
+    result = run_triage([tmp_path / "empty"], tmp_path / "out", known.config())
+    assert result.sources[0].unread == ""
+
+
+def test_a_luks_volume_is_reported_then_opened_with_its_key(
+    disk: Path, tmp_path: Path, known: Known
+) -> None:
+    volume = fat_image(tmp_path / "v.raw", {"DCIM/a.jpg": known.image_a})
+    image = luks_image(volume, tmp_path / "usb.img", "zebra-pass-1")
+    locked = run_triage([image], tmp_path / "out1", known.config())
+    assert [(e.kind, e.reason) for e in locked.errors] == [
+        (
+            "encrypted-volume",
+            "the medium: LUKS encrypted volume; needs a password or recovery key "
+            "(--key SOURCE=@file or SOURCE=-)",
+        )
+    ]
+    assert locked.sources[0].unread
+    wrong = ScanConfig(known.factory, "known", keys=KeyRing({"usb.img": "zebra-wrong"}))
+    refused = run_triage([image], tmp_path / "out2", wrong)
+    assert [e.reason for e in refused.errors] == [
+        "the medium: LUKS encrypted volume; the key given did not unlock it"
+    ]
+    right = ScanConfig(known.factory, "known", keys=KeyRing({"usb.img": "zebra-pass-1"}))
+    opened = run_triage([image], tmp_path / "out3", right)
+    matched = {r.path: r.matches[0].category for r in opened.records if r.matches}
+    assert matched == {"/DCIM/a.jpg": "A"}
+    assert "zebra-pass-1" not in repr(right)
+
+
+def test_a_bitlocker_volume_is_named_not_no_file_system(tmp_path: Path, known: Known) -> None:
+    """A BitLocker volume header as libbde's format documentation describes it: the boot
+    sector's OEM name is `-FVE-FS-`."""
+    header = bytearray(512)
+    header[0:3] = b"\xeb\x58\x90"
+    header[3:11] = b"-FVE-FS-"
+    struct.pack_into("<H", header, 11, 512)
+    header[510:512] = b"\x55\xaa"
+    volume = tmp_path / "volume.bin"
+    volume.write_bytes(bytes(header) + b"\x5a" * (4 * 1024 * 1024 - 512))
+    disk = mbr_disk(tmp_path / "laptop.raw", [(volume, 0x07)])
+    result = run_triage([disk], tmp_path / "out", known.config())
+    assert [(e.path, e.kind) for e in result.errors] == [("/partition-1.1", "encrypted-volume")]
+    assert "BitLocker encrypted volume; needs a password or recovery key" in result.errors[0].reason
