@@ -32,6 +32,10 @@ demo: migrate  ## seed the synthetic demo operation (idempotent)
 	$(BIN)/netsafe demo
 
 run: demo  ## install, migrate, seed the demo and serve the platform at http://127.0.0.1:8000
+	@echo ""
+	@echo "  NetSafe: http://$(HOST):$(PORT)/login"
+	@echo "  demo login: investigator.gwent / netsafe-demo-only (any {role}.{agency}: see README.md)"
+	@echo ""
 	NETSAFE_ENV=$${NETSAFE_ENV:-development} $(BIN)/netsafe serve --host $(HOST) --port $(PORT)
 
 lint: install  ## ruff lint, ruff format check, import contracts

@@ -1,6 +1,6 @@
 """Settings from the environment (pydantic-settings), built by a factory, never at import time.
 
-Every setting is read from a `NETSAFE_*` variable; see the README's Configuration section.
+Every setting is read from a `NETSAFE_*` variable; see docs/operator.md (Configuration).
 """
 
 from __future__ import annotations
@@ -115,5 +115,5 @@ def load_settings(**overrides: object) -> Settings:
     return settings
 
 
-#: Every environment variable NetSafe reads (the docs test checks each is in the README).
+#: Every environment variable NetSafe reads (the docs test checks each is in docs/operator.md).
 ENVIRONMENT_VARIABLES = tuple(f"NETSAFE_{name.upper()}" for name in Settings.model_fields)

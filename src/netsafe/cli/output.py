@@ -23,7 +23,7 @@ JSON_OPTION_HELP = "Print the result as JSON on stdout (and nothing else)."
 
 
 class ExitCode(enum.IntEnum):
-    """Exit codes of every command (documented in the README)."""
+    """Exit codes of every command (documented in docs/cli.md)."""
 
     DONE = 0  # done, also "done with per-item errors" (counted in the output)
     FAILED = 1  # the command failed

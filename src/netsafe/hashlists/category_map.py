@@ -1,7 +1,7 @@
 """Mapping of list categories (VICS numbers, words in CSV files) to NetSafe categories.
 
 The default is `default-category-map.toml` next to this module; its numbering is an assumption
-(UK CAID-style: 1-3 are A-C) documented in the README. `--category-map FILE` replaces it.
+(UK CAID-style: 1-3 are A-C) documented in docs/examiner.md. `--category-map FILE` replaces it.
 """
 
 from __future__ import annotations

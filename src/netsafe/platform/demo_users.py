@@ -12,7 +12,7 @@ from netsafe.platform.agencies import FORCE_SLUGS
 from netsafe.platform.roles import Role
 from netsafe.platform.users import AgencyLookup, User, UserRepository, create_user
 
-#: Documented in the README as demo-only. Never use it for a real account.
+#: Documented in README.md (the demo logins) as demo-only. Never use it for a real account.
 DEMO_PASSWORD = "netsafe-demo-only"  # noqa: S105 - the documented demo password
 
 FORCE_ROLES = (Role.INVESTIGATOR, Role.EXAMINER, Role.SUPERVISOR)
