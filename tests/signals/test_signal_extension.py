@@ -1,13 +1,15 @@
 """The extension point: a signal defined and registered here, in the test, and nowhere else,
 flows through `netsafe hash`, list import (CSV, plain, VICS), the side table, the matching
-index, `netsafe match`, list export and the lookup API, without editing any other file."""
+index (its own index class, which adds scores), `netsafe match`, list export, the lookup API and
+a triage (findings.csv, the stored findings), without editing any other file."""
 
 from __future__ import annotations
 
+import csv
 import io
 import json
 import zlib
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import ClassVar
 
@@ -15,10 +17,13 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import Engine, text
 
+from netsafe.matching.signal_index import ExactValueIndex, IndexHit
 from netsafe.settings import Settings
 from netsafe.signals import registry
 from netsafe.signals.base import Content, SignalType
 from netsafe.signals.fingerprint import fingerprint_stream
+from netsafe.store.engine import make_session_factory
+from netsafe.store.repositories.triage import SqlTriageRepository
 from netsafe.web.app import create_app
 from tests.cli_runner import CliResult, run_cli
 from tests.platform.platform_helpers import PASSWORD, add_user
@@ -40,6 +45,16 @@ class _Crc32:
         return f"{self._value:08x}"
 
 
+class _ScoredIndex(ExactValueIndex):
+    """The toy signal's own index: exact values, each hit with a score (as vPDQ's shares)."""
+
+    def search(self, values: Sequence[str]) -> list[list[IndexHit]]:
+        return [
+            [hit._replace(scores=(("toy_score", 0.5),)) for hit in hits]
+            for hits in super().search(values)
+        ]
+
+
 class Crc32Signal(SignalType):
     """A toy bytes signal: CRC-32 of every byte (8 hex digits)."""
 
@@ -52,6 +67,10 @@ class Crc32Signal(SignalType):
     @classmethod
     def new(cls) -> _Crc32:
         return _Crc32()
+
+    @classmethod
+    def index_class(cls) -> type[_ScoredIndex]:
+        return _ScoredIndex
 
 
 def crc32_of(data: bytes) -> str:
@@ -159,6 +178,7 @@ def test_toy_signal_flows_from_list_import_to_match_export_and_lookup(
     assert [(m["list"], m["signal"], m["distance"]) for m in by_file["known.bin"]] == [
         ("csv", "crc32", 0)
     ]
+    assert by_file["known.bin"][0]["toy_score"] == 0.5
     assert sorted(m["list"] for m in by_file["other.bin"]) == ["plain", "vics"]
     assert by_file["unknown.bin"] == []
 
@@ -203,6 +223,35 @@ def test_toy_signal_flows_from_list_import_to_match_export_and_lookup(
             "/api/v1/lookup", json={"hashes": [{"type": "crc64", "value": "00"}]}, headers=headers
         )
         assert unknown_type.status_code == 422
+
+
+def test_toy_signal_flows_through_a_triage(
+    crc32: type[SignalType], cli: Cli, engine: Engine, tmp_path: Path
+) -> None:
+    folder = tmp_path / "exhibit"
+    folder.mkdir()
+    known = b"zebra-known" * 500
+    (folder / "known.bin").write_bytes(known)
+    (folder / "other.bin").write_bytes(b"zebra-other" * 500)
+    (tmp_path / "list.csv").write_text(f"crc32,category\n{crc32_of(known)},B\n", encoding="utf-8")
+    assert cli("hashlist", "import", str(tmp_path / "list.csv"), "--name", "toy").exit_code == 0
+    out = tmp_path / "out"
+    done = cli(
+        "triage", str(folder), "--exhibit", "SWP/T/1", "--out", str(out), "--workers", "0",
+        "--no-pdf", "--json",
+    )  # fmt: skip
+    assert done.exit_code == 0, done.stderr
+    assert done.json()["counts_by_category"]["B"] == 1
+    rows = list(csv.DictReader((out / "findings.csv").open(encoding="utf-8")))
+    assert [(Path(r["path"]).name, r["signal"], r["crc32"], r["scores"]) for r in rows] == [
+        ("known.bin", "crc32", crc32_of(known), "toy_score=0.5")
+    ]
+    with make_session_factory(engine)() as session:
+        repository = SqlTriageRepository(session)
+        run = repository.latest_run("SWP/T/1")
+        assert run is not None
+        (finding,) = repository.findings(run.id)
+    assert (finding.signal, finding.scores) == ("crc32", (("toy_score", 0.5),))
 
 
 @pytest.fixture

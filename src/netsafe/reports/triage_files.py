@@ -6,6 +6,7 @@ import csv
 import json
 from pathlib import Path
 
+from netsafe.signals import registry
 from netsafe.triage.result import TriageResult
 
 FINDINGS_COLUMNS = (
@@ -35,12 +36,18 @@ def write_summary(result: TriageResult, out: Path) -> Path:
 
 
 def write_findings(result: TriageResult, out: Path) -> Path:
-    """One row per match: the file, its hashes, the list entry, category, distance, deleted."""
+    """One row per match: the file, its hashes, the list entry, category, distance, deleted;
+    with signals registered beyond the four built-in ones, a column for each (the file's value)
+    and `scores` (what the matched signal adds, `name=value;...`)."""
     path = out / "findings.csv"
+    extras = [signal.name for signal in registry.extra_signals()]
     with path.open("w", newline="", encoding="utf-8") as handle:
         writer = csv.writer(handle)
-        writer.writerow(FINDINGS_COLUMNS)
+        writer.writerow(FINDINGS_COLUMNS + ((*extras, "scores") if extras else ()))
         for f in result.findings():
+            values = dict(f.signals)
+            more = [values.get(name, "") for name in extras]
+            scores = ";".join(f"{name}={value:g}" for name, value in f.scores)
             writer.writerow(
                 (
                     f.source,
@@ -57,6 +64,7 @@ def write_findings(result: TriageResult, out: Path) -> Path:
                     f.distance,
                     "yes" if f.deleted else "no",
                     f.pdq_not_tried,
+                    *((*more, scores) if extras else ()),
                 )
             )
     return path

@@ -85,18 +85,39 @@ class ItemError:
 
 @dataclass(frozen=True, slots=True)
 class MatchRecord:
-    """A match of one file against one list entry."""
+    """A match of one file against one list entry; `scores` are what the signal adds (vPDQ's
+    shares of frames matched)."""
 
     list_name: str
     entry_id: str
     category: str
     signal: str
     distance: int
+    scores: tuple[tuple[str, float], ...] = ()
+
+    def to_json(self) -> dict[str, Any]:
+        data: dict[str, Any] = {
+            "list_name": self.list_name,
+            "entry_id": self.entry_id,
+            "category": self.category,
+            "signal": self.signal,
+            "distance": self.distance,
+        }
+        if self.scores:
+            data["scores"] = dict(self.scores)
+        return data
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> MatchRecord:
+        scores = tuple(data.get("scores", {}).items())
+        return cls(**{**data, "scores": scores})
 
 
 @dataclass(frozen=True, slots=True)
 class FileRecord:
-    """A scanned file: its fingerprints and what it matched. No content, ever."""
+    """A scanned file: its fingerprints and what it matched. No content, ever.
+
+    `signals`: values of registered signals without a column ((name, value) sorted by name)."""
 
     source: str
     path: str
@@ -113,9 +134,10 @@ class FileRecord:
     #: Why the PDQ hash was not searched in (some) alert lists: quality under their floor.
     pdq_not_tried: str = ""
     carved: bool = False  # carved out of unallocated or unpartitioned space
+    signals: tuple[tuple[str, str], ...] = ()
 
     def to_json(self) -> dict[str, Any]:
-        return {
+        data = {
             "source": self.source,
             "path": self.path,
             "size": self.size,
@@ -127,15 +149,19 @@ class FileRecord:
             "pdq_quality": self.pdq_quality,
             "deleted": self.deleted,
             "ignored": self.ignored,
-            "matches": [asdict(m) for m in self.matches],
+            "matches": [m.to_json() for m in self.matches],
             "pdq_not_tried": self.pdq_not_tried,
             "carved": self.carved,
         }
+        if self.signals:
+            data["signals"] = dict(self.signals)
+        return data
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> FileRecord:
-        matches = tuple(MatchRecord(**m) for m in data["matches"])
-        return cls(**{**data, "matches": matches})
+        matches = tuple(MatchRecord.from_json(m) for m in data["matches"])
+        signals = tuple(sorted(data.get("signals", {}).items()))
+        return cls(**{**data, "matches": matches, "signals": signals})
 
 
 @dataclass(slots=True)

@@ -62,6 +62,7 @@ def match_records(outcome: MatchOutcomeLike) -> tuple[MatchRecord, ...]:
             category=_text(m.category),
             signal=_text(m.signal),
             distance=int(m.distance),
+            scores=tuple(getattr(m, "scores", ())),
         )
         for m in outcome.matches
     )

@@ -31,6 +31,9 @@ class Finding:
     deleted: bool
     #: Why the file's PDQ hash was not searched in some alert lists ("" when it was).
     pdq_not_tried: str = ""
+    #: The file's values of signals without a column, and the match's scores (if any).
+    signals: tuple[tuple[str, str], ...] = ()
+    scores: tuple[tuple[str, float], ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -134,6 +137,8 @@ class TriageResult:
                 distance=m.distance,
                 deleted=r.deleted,
                 pdq_not_tried=r.pdq_not_tried,
+                signals=r.signals,
+                scores=m.scores,
             )
             for r in self.records
             for m in r.matches

@@ -14,6 +14,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, BinaryIO, cast
 
+from netsafe.signals import registry
+from netsafe.signals.base import Content as SignalContent
 from netsafe.signals.crypto import CRYPTO_SIGNALS, digest_stream
 from netsafe.signals.fingerprint import FileFingerprint, Fingerprinter
 from netsafe.triage.archive import HEAD_BYTES, MemberStream, unsafe_member_name
@@ -104,7 +106,12 @@ class Scanner:
         self._fingerprinter = Fingerprinter(
             hashes=config.hashes, dihedral=config.dihedral, head_bytes=HEAD_BYTES
         )
-        self._plain_reader = PlainFileReader(config.hashes) if config.plain_files else None
+        # the lean path computes the column digests only: with a bytes signal registered
+        # beyond them, every file takes the full scan (which computes every signal)
+        lean = config.plain_files and not any(
+            signal.content is SignalContent.BYTES for signal in registry.extra_signals()
+        )
+        self._plain_reader = PlainFileReader(config.hashes) if lean else None
         self._open_context = OpenContext(config.keys)
 
     def close(self) -> None:
@@ -264,6 +271,7 @@ class Scanner:
                     matches=() if outcome is None or outcome.ignored else match_records(outcome),
                     pdq_not_tried="" if outcome is None else outcome.pdq_not_tried,
                     carved=item.carved or "carved" in read.context.flags,
+                    signals=tuple(sorted(fp.signals.items())),
                 )
             )
 

@@ -69,6 +69,8 @@ class TriageFindingRow(Base):
     list_name: Mapped[str] = mapped_column(String(200))
     entry_id: Mapped[str] = mapped_column(String(100))
     category: Mapped[str] = mapped_column(String(20))
-    signal: Mapped[str] = mapped_column(String(10))
+    signal: Mapped[str] = mapped_column(String(40))
     distance: Mapped[int] = mapped_column(Integer)
     deleted: Mapped[bool] = mapped_column(Boolean)
+    #: What the matched signal adds (vPDQ: query_match, compared_match); None for the others.
+    scores: Mapped[dict[str, Any] | None] = mapped_column(JSON)

@@ -50,6 +50,7 @@ def _finding(row: TriageFindingRow) -> Finding:
         signal=row.signal,
         distance=row.distance,
         deleted=row.deleted,
+        scores=tuple((str(k), float(v)) for k, v in (row.scores or {}).items()),
     )
 
 
@@ -97,6 +98,7 @@ class SqlTriageRepository:
                 "signal": f.signal,
                 "distance": f.distance,
                 "deleted": f.deleted,
+                "scores": dict(f.scores) or None,
             }
             for f in findings
         ]
