@@ -6,6 +6,13 @@ and so are orphan files (inodes no directory names any more, which TSK lists und
 left to read: it is listed as a warning naming it. NTFS's own metadata files ($MFT, $LogFile,
 $UpCase, ... and $Extend: the reserved MFT records 0-15, in the root) are not user files and are
 left out; they are recognised by their record number, so a user file named `$MFT` is scanned.
+HFS+'s are left out the same way (catalog node ids below 16: `$ExtentsFile`, `$CatalogFile`,
+`$BadBlockFile`, `$AllocationFile`, `$StartupFile`, `$AttributesFile`), with its two private
+folders of hard-link targets (their files are listed where the links name them).
+
+A file's other data streams are items of their own: NTFS alternate data streams
+(`file:stream-name`) and HFS+ resource forks (`file:rsrc`; not for a file whose data is
+compressed into its resource fork, which TSK reads back as the file's data).
 """
 
 from __future__ import annotations
@@ -22,6 +29,12 @@ NTFS_RESERVED_RECORDS = 16  # MFT records 0-15 hold the file system's own metada
 #: exFAT's allocation bitmap and up-case table, which TSK lists as files in the root
 EXFAT_METADATA = frozenset({"$ALLOC_BITMAP", "$UPCASE_TABLE", "$VOLUME_GUID_ENTRY", "$TEX_FAT"})
 ORPHANS = "$OrphanFiles"
+HFS_RESERVED_IDS = 16  # catalog node ids 1-15 are HFS+'s own (3-8 its metadata files)
+#: HFS+'s private folders of hard-link targets (file links; directory links), as TSK names them
+HFS_PRIVATE = frozenset({"^^^^HFS+ Private Data", ".HFS+ Private Directory Data\r"})
+_NTFS_DATA = int(pytsk3.TSK_FS_ATTR_TYPE_NTFS_DATA)
+_HFS_RSRC = int(pytsk3.TSK_FS_ATTR_TYPE_HFS_RSRC)
+_HFS_COMPRESSED = int(pytsk3.TSK_FS_ATTR_TYPE_HFS_COMP_REC)
 
 
 @dataclass(frozen=True, slots=True)
@@ -32,6 +45,9 @@ class TskFile:
     inode: int
     size: int
     deleted: bool
+    #: a stream other than the default data: its TSK attribute type and id (0, -1: default)
+    attr_type: int = 0
+    attr_id: int = -1
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,9 +67,12 @@ def walk(fs: Any, prefix: str) -> Iterator[TskFile | TskProblem]:
     except OSError as error:
         yield TskProblem(prefix or "/", "corrupt-file-system", str(error))
         return
-    reserved = NTFS_RESERVED_RECORDS if _is(fs, "NTFS") else 0
+    ntfs, hfs = _is(fs, "NTFS"), _is(fs, "HFS")
+    reserved = NTFS_RESERVED_RECORDS if ntfs else HFS_RESERVED_IDS if hfs else 0
     metadata = EXFAT_METADATA if _ftype(fs) == int(pytsk3.TSK_FS_TYPE_EXFAT) else frozenset()
-    yield from _walk_dir(root, prefix, set(), 0, False, reserved, metadata)
+    if hfs:
+        metadata = HFS_PRIVATE
+    yield from _walk_dir(root, prefix, set(), 0, False, reserved, metadata, ntfs or hfs)
 
 
 def _walk_dir(
@@ -64,6 +83,7 @@ def _walk_dir(
     deleted: bool,
     reserved: int,
     metadata: frozenset[str],
+    streams: bool = False,
 ) -> Iterator[TskFile | TskProblem]:
     try:
         entries = list(directory)
@@ -88,7 +108,9 @@ def _walk_dir(
                 )
             continue
         if depth == 0 and name.startswith("$") and (meta.addr < reserved or name in metadata):
-            continue  # NTFS or exFAT metadata file
+            continue  # NTFS, HFS+ or exFAT metadata file
+        if depth == 0 and name in metadata:
+            continue  # HFS+'s private folders
         is_deleted = deleted or _deleted(name_info.flags, meta.flags)
         if meta.type == pytsk3.TSK_FS_META_TYPE_DIR or (depth == 0 and name == ORPHANS):
             if meta.addr in seen:
@@ -105,10 +127,29 @@ def _walk_dir(
                 continue
             orphans = depth == 0 and name == ORPHANS
             yield from _walk_dir(
-                child, path, seen, depth + 1, is_deleted or orphans, reserved, metadata
+                child, path, seen, depth + 1, is_deleted or orphans, reserved, metadata, streams
             )
         elif meta.type == pytsk3.TSK_FS_META_TYPE_REG:
             yield TskFile(path, int(meta.addr), int(meta.size), is_deleted)
+            if streams:
+                yield from _streams(entry, path, int(meta.addr), is_deleted)
+
+
+def _streams(entry: Any, path: str, inode: int, deleted: bool) -> Iterator[TskFile | TskProblem]:
+    """A file's NTFS alternate data streams and HFS+ resource fork, as files of their own."""
+    try:
+        attributes = [attribute.info for attribute in entry]
+    except (OSError, RuntimeError) as error:
+        yield TskProblem(path, "corrupt-file-system", f"cannot list its data streams: {error}")
+        return
+    kinds = {int(info.type) for info in attributes}
+    for info in attributes:
+        kind, size = int(info.type), int(info.size)
+        if kind == _NTFS_DATA and info.name:
+            stream = info.name.decode("utf-8", "replace")
+            yield TskFile(f"{path}:{stream}", inode, size, deleted, kind, int(info.id))
+        elif kind == _HFS_RSRC and size and _HFS_COMPRESSED not in kinds:
+            yield TskFile(f"{path}:rsrc", inode, size, deleted, kind, int(info.id))
 
 
 def _is(fs: Any, kind: str) -> bool:

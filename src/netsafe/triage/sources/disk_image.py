@@ -73,7 +73,7 @@ class DiskImageSource:
         label, index, path = self.label, self.index, str(self.path)
         for found in walk(tsk, prefix):
             if isinstance(found, TskFile):
-                if found.deleted and self.carve:
+                if found.deleted and self.carve and not found.attr_type:
                     runs = data_runs(tsk, found.inode, base)
                     self._deleted_runs.setdefault(offset, []).extend(runs)
                 yield FileItem(
@@ -81,7 +81,14 @@ class DiskImageSource:
                     source=label,
                     path=found.path,
                     size=found.size,
-                    locator=Locator(LocatorKind.IMAGE, path, offset, found.inode),
+                    locator=Locator(
+                        LocatorKind.IMAGE,
+                        path,
+                        offset,
+                        found.inode,
+                        attr_type=found.attr_type,
+                        attr_id=found.attr_id,
+                    ),
                     deleted=found.deleted,
                 )
             else:

@@ -74,17 +74,19 @@ class DiskImageOpener:
                 for found in walk(fs.tsk, fs.label):
                     name = found.path.lstrip("/")
                     if isinstance(found, TskFile):
-                        yield Embedded(
-                            name, _blocks(fs.tsk, found.inode, found.size), found.deleted
-                        )
+                        blocks = _blocks(fs.tsk, found, found.size)
+                        yield Embedded(name, blocks, found.deleted)
                     else:
                         yield EmbeddedProblem(name, found.kind, found.reason, found.warning)
         finally:
             disk.close()
 
 
-def _blocks(tsk: Any, inode: int, size: int) -> Iterator[bytes]:
-    """A file's bytes, read block by block from its file system."""
+def _blocks(tsk: Any, found: TskFile, size: int) -> Iterator[bytes]:
+    """A file's bytes (or its stream's: an NTFS alternate data stream, an HFS+ resource fork),
+    read block by block from its file system."""
+    inode = found.inode
+    stream = (found.attr_type, found.attr_id) if found.attr_type else ()
     try:
         entry = tsk.open_meta(inode=inode)
     except (OSError, RuntimeError) as error:
@@ -92,7 +94,7 @@ def _blocks(tsk: Any, inode: int, size: int) -> Iterator[bytes]:
     offset = 0
     while offset < size:
         try:
-            block = entry.read_random(offset, min(READ_BLOCK, size - offset))
+            block = entry.read_random(offset, min(READ_BLOCK, size - offset), *stream)
         except (OSError, RuntimeError) as error:
             raise OSError(f"read error at offset {offset}: {error}") from error
         if not block:
