@@ -8,6 +8,7 @@ from pathlib import Path
 import typer
 from rich.console import Console
 from rich.table import Table
+from sqlalchemy.exc import IntegrityError, OperationalError
 
 from netsafe.cli.context import CommandContext, command_context
 from netsafe.cli.output import JSON_OPTION_HELP, BadInputError, emit, progress_bar
@@ -101,6 +102,7 @@ def import_command(
         reading = ListReading(file, list_format, categories, skip_invalid=skip_invalid)
         with context.transaction() as session, progress_bar() as progress:
             repository = SqlHashListRepository(session)
+            repository.lock_imports()  # before reading the list: a concurrent import waits
             previous = repository.get(name)
             settings = _settings(previous, reading.list_format, action, max_distance, quality_floor)
             given = Provenance(source, version, released_on, handling_note)
@@ -117,6 +119,14 @@ def import_command(
             )
     except (HashListFormatError, EmptyListError) as error:
         raise BadInputError(str(error)) from error
+    except IntegrityError as error:
+        message = f"list {name!r} was created by another import at the same time: import again"
+        raise BadInputError(message) from error
+    except OperationalError as error:
+        if "locked" not in str(error).lower():
+            raise
+        message = f"another import held the lists for too long; nothing imported into {name!r}"
+        raise BadInputError(message) from error
     indexed = _update_index(context)
     result = {
         **report.as_json(),

@@ -69,8 +69,10 @@ def import_list(
 
     `skipped` is the reader's log of invalid entries (filled while the batches are read);
     `on_batch(n)` is called after each stored batch of n entries (progress bars).
-    Raises EmptyListError when no entry was read.
+    Raises EmptyListError when no entry was read. Takes the import lock first (held until the
+    caller's transaction ends), so a concurrent import of the same list waits for this one.
     """
+    repository.lock_imports()
     existing = repository.get(name)
     if existing is None:
         list_id, revision, diff = repository.create(name, list_format, settings), 1, None

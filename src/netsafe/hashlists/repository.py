@@ -24,6 +24,12 @@ class ListUpdate:
 class HashListRepository(Protocol):
     """Lists and their entries. Entry ids are assigned by the repository, in batches."""
 
+    def lock_imports(self) -> None:
+        """Wait for, then hold until the transaction ends, the lock every import takes before
+        it reads a list: imports of one list (or two creating the same new list) run one after
+        the other, each seeing the revision the one before it committed."""
+        ...
+
     def get(self, name: str) -> HashList | None:
         """The list called `name`, or None."""
         ...

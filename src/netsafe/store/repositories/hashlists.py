@@ -14,7 +14,7 @@ from collections.abc import Iterator, Sequence
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import delete, func, insert, select, update
+from sqlalchemy import delete, func, insert, select, text, update
 from sqlalchemy.orm import Session
 
 from netsafe.hashlists.model import (
@@ -129,6 +129,18 @@ class SqlHashListRepository:
     @property
     def _postgres(self) -> bool:
         return self._session.get_bind().dialect.name == "postgresql"
+
+    def lock_imports(self) -> None:
+        """PostgreSQL: the entries table's SHARE ROW EXCLUSIVE lock (it conflicts with itself;
+        readers go on). SQLite: the database's write lock, taken by a write that changes nothing
+        (it waits up to the connection's busy timeout)."""
+        if self._locked:
+            return
+        if self._postgres:
+            self._session.execute(text("LOCK TABLE hashlist_entries IN SHARE ROW EXCLUSIVE MODE"))
+        else:
+            self._session.execute(text("UPDATE hashlists SET revision = revision WHERE id = -1"))
+        self._locked = True
 
     def get(self, name: str) -> HashList | None:
         row = self._session.scalar(select(HashListRow).where(HashListRow.name == name))
