@@ -44,6 +44,9 @@ class Settings(BaseSettings):
     dashboard_cache_seconds: float = Field(
         5.0, ge=0, le=3600, description="how long the dashboard's counts are reused; 0: never"
     )
+    allow_demo_data: bool = Field(
+        False, description="production: serve a database holding demo data, with a banner"
+    )
     pin_workers: bool = Field(
         False, description="web server: each worker process keeps to one CPU of its own"
     )

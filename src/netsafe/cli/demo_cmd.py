@@ -9,7 +9,14 @@ from rich.console import Console
 from sqlalchemy.orm import Session
 
 from netsafe.cli.context import command_context
-from netsafe.cli.output import JSON_OPTION_HELP, emit, progress_bar, stderr_console
+from netsafe.cli.output import (
+    JSON_OPTION_HELP,
+    ExitCode,
+    emit,
+    fail,
+    progress_bar,
+    stderr_console,
+)
 from netsafe.platform.agencies import ensure_agencies
 from netsafe.platform.demo_users import DemoRefusedError, ensure_demo_users
 from netsafe.prevention.code_words import CodeWordHasher
@@ -27,6 +34,12 @@ def demo(as_json: bool = typer.Option(False, "--json", help=JSON_OPTION_HELP)) -
 
     context = command_context()
     settings = context.settings
+    if settings.env == "production":
+        fail(
+            "netsafe demo refuses to run when NETSAFE_ENV=production: its synthetic referrals, "
+            "warrants, contacts and accounts would mix into real records and statistics",
+            ExitCode.BAD_INPUT,
+        )
     modules = load_prevention_config(settings.home / PREVENTION_FILE_NAME).self_help_modules
     with context.transaction() as session, progress_bar(disable=as_json) as bar:
         added = ensure_agencies(SqlAgencyRepository(session))

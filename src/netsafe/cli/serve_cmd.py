@@ -8,6 +8,8 @@ import typer
 import uvicorn
 
 from netsafe.cli.context import command_context
+from netsafe.cli.output import ExitCode, fail
+from netsafe.web.demo_guard import DemoDataRefusedError, demo_banner
 
 
 def serve(
@@ -18,6 +20,12 @@ def serve(
     access_log: bool = typer.Option(
         True, help="Log every request (leave it to the TLS proxy under heavy load)."
     ),
+    allow_demo_data: bool = typer.Option(
+        False,
+        "--allow-demo-data",
+        help="With NETSAFE_ENV=production, serve a database holding demo data anyway (every "
+        "page then says so). Same as NETSAFE_ALLOW_DEMO_DATA=1.",
+    ),
     pin_workers: bool = typer.Option(
         False,
         help="Keep each worker process to one CPU of its own (Linux; a server of its own with "
@@ -25,8 +33,14 @@ def serve(
     ),
 ) -> None:
     """Serve the web platform and JSON API (the database must be migrated)."""
+    if allow_demo_data:  # the workers read their settings from the environment
+        os.environ["NETSAFE_ALLOW_DEMO_DATA"] = "1"
     context = command_context()
     context.require_migrated()
+    try:
+        demo_banner(context.settings, context.engine)
+    except DemoDataRefusedError as refused:
+        fail(str(refused), ExitCode.BAD_INPUT)
     if pin_workers:  # the workers read their settings from the environment
         os.environ["NETSAFE_PIN_WORKERS"] = "1"
     uvicorn.run(

@@ -18,6 +18,7 @@ from netsafe.web import health, home
 from netsafe.web.api import operation as operation_routes
 from netsafe.web.concurrency import POOL_SIZE, ConcurrencyLimit
 from netsafe.web.cpu_affinity import pin_to_own_cpu
+from netsafe.web.demo_guard import demo_banner
 from netsafe.web.operation.summary_cache import SummaryCache
 from netsafe.web.platform import install_platform
 from netsafe.web.prevention import router as prevention_router
@@ -34,6 +35,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     if settings.secret_key == DEFAULT_SECRET_KEY:
         log.warning("using the development secret key: set NETSAFE_SECRET_KEY outside development")
     engine = engine_from_settings(settings, pool_size=POOL_SIZE)
+    banner = demo_banner(settings, engine)  # refuses demo data under production
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
@@ -57,6 +59,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     # per template of a page) is for development, where they change under a running server.
     app.state.templates.env.auto_reload = settings.env == "development"
     install_template_filters(app.state.templates.env)
+    app.state.templates.env.globals["demo_data_banner"] = banner
     app.state.summary_cache = SummaryCache(settings.dashboard_cache_seconds)
     app.state.summary_cache.clear_on_referral_writes(app.state.sessions)
     app.mount("/static", StaticFiles(directory=WEB / "static"), name="static")
