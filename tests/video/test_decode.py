@@ -9,13 +9,13 @@ import numpy as np
 import pytest
 
 from netsafe.media import MediaError
-from netsafe.video.decode import (
+from netsafe.video.decode import sample_frames
+from netsafe.video.frames import (
     FULL_VIDEO_DECODE,
     VideoError,
     VideoInfo,
     VideoLimits,
     frame_step,
-    sample_frames,
 )
 from netsafe.video.vpdq import compute_vpdq
 from tests.video.videos import make_video

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from netsafe.signals.pdq import PdqSignal
-from netsafe.video.decode import FULL_VIDEO_DECODE
+from netsafe.video.frames import FULL_VIDEO_DECODE
 from netsafe.video.vpdq import (
     VpdqFeature,
     compute_vpdq,

@@ -10,14 +10,15 @@ How a signal is computed depends on its content:
 - `Content.BYTES`: every byte of a file, fed as it is read (`new()` gives a hasher with
   `update(data)`; `finish(hasher)` gives the value);
 - `Content.IMAGE`: a decoded picture (`compute_image(luma)`);
-- `Content.VIDEO`: a video file's bytes (`compute_video(data, limits)`).
+- `Content.VIDEO`: a video, as its bytes or a stream that can seek (`compute_video(data,
+  limits)`); an image's bytes too, for animations.
 """
 
 from __future__ import annotations
 
 import enum
 import re
-from typing import TYPE_CHECKING, Any, ClassVar, Protocol
+from typing import TYPE_CHECKING, Any, BinaryIO, ClassVar, Protocol
 
 if TYPE_CHECKING:
     import numpy as np
@@ -139,8 +140,9 @@ class SignalType:
         raise NotImplementedError(f"{cls.name} is not computed from pictures")
 
     @classmethod
-    def compute_video(cls, data: bytes, limits: Any) -> str | None:
-        """The value of a video signal for a video's bytes (None: no value for it)."""
+    def compute_video(cls, data: bytes | BinaryIO, limits: Any) -> str | None:
+        """The value of a video signal for a video's bytes or seekable stream, or an image's
+        bytes (None: no value for it)."""
         raise NotImplementedError(f"{cls.name} is not computed from videos")
 
 

@@ -3,10 +3,12 @@ every other registered signal that applies to its content (`FileFingerprint.sign
 
 `fingerprint_stream` reads its stream once: the bytes go to the cryptographic hashes as they
 arrive, and when the first bytes sniff as an image they are also kept for decoding (up to
-DecodeLimits.max_image_bytes). It never raises for bad content: the `error` field says why an
-image could not be decoded, and the cryptographic hashes are always there. `Fingerprinter` does
-the same for stream after stream through one reusable buffer, and can leave out hashes of
-content that is not an image (triage's `--hashes`). The functions are plain module-level
+DecodeLimits.max_image_bytes). A video (a container recognised by content, netsafe.video.sniff)
+gets the video signals (vPDQ): decoded from the stream itself, rewound, when it can seek (a file),
+else from its bytes kept as an image's are. It never raises for bad content: the `error` field
+says why an image or video could not be decoded, and the cryptographic hashes are always there.
+`Fingerprinter` does the same for stream after stream through one reusable buffer, and can leave
+out hashes of content that is not an image (triage's `--hashes`). The functions are plain module-level
 functions, so they pickle into process pools and Dask workers.
 """
 
@@ -30,6 +32,7 @@ from netsafe.signals import registry
 from netsafe.signals.base import ByteHasher, Content, SignalType
 from netsafe.signals.crypto import CHUNK_SIZE, CRYPTO_SIGNALS, CryptoHasher
 from netsafe.signals.pdq import MIN_QUALITY, PdqSignal
+from netsafe.video.sniff import VIDEO_SNIFF_BYTES, sniff_video
 
 
 @dataclass(frozen=True)
@@ -131,6 +134,7 @@ class Fingerprinter:
         self._view = memoryview(self._buffer)
         #: Registered signals without a column, read when the fingerprinter is made.
         self.extra = registry.extra_signals()
+        self.video = tuple(s for s in self.extra if s.content is Content.VIDEO)
 
     def fingerprint(
         self, stream: BinaryIO, *, path: str, all_hashes: bool = False
@@ -143,15 +147,22 @@ class Fingerprinter:
         readinto = stream.readinto  # type: ignore[attr-defined]
         error: str | None = None
         count = 0
+        start = _position(stream) if self.video else None
         try:
-            count = _fill(readinto, view, self.head_bytes)
+            wanted = max(self.head_bytes, VIDEO_SNIFF_BYTES) if self.video else self.head_bytes
+            count = _fill(readinto, view, wanted)
         except OSError as read_error:
             error = f"read error after 0 bytes: {read_error}"
         head = bytes(view[: min(count, self.head_bytes)])
         media_type = sniff_media_type(head[:SNIFF_BYTES])
+        video = None
+        if media_type is None and self.video and count:
+            video = sniff_video(bytes(view[: min(count, VIDEO_SNIFF_BYTES)]))
+            media_type = video.mime if video is not None else None
         hasher = CryptoHasher(CRYPTO_SIGNALS if all_hashes or media_type else self.hashes)
         extra = _ByteSignals(self.extra, hasher) if self.extra else None
-        kept: list[bytes] | None = [] if media_type is not None else None
+        rereadable = video is not None and start is not None
+        kept: list[bytes] | None = [] if media_type is not None and not rereadable else None
         kept_size = 0
         max_image = self.limits.max_image_bytes
         try:
@@ -162,7 +173,8 @@ class Fingerprinter:
                     kept_size += count
                     if kept_size > max_image:
                         kept = None
-                        error = f"image not decoded: larger than {max_image:,} bytes"
+                        what = "image" if video is None else "video (a stream that cannot seek)"
+                        error = f"{what} not decoded: larger than {max_image:,} bytes"
                     else:
                         kept.append(bytes(chunk))
                 count = readinto(view)
@@ -174,7 +186,13 @@ class Fingerprinter:
         quality: int | None = None
         hashes: tuple[str, ...] = ()
         signals = extra.values() if extra is not None and error is None else {}
-        if kept is not None and error is None:
+        if video is not None:
+            source: BinaryIO | bytes | None = _rewound(stream, start) if rereadable else None
+            if source is None and kept is not None:
+                source = b"".join(kept)
+            if source is not None and error is None:
+                error = _media_signals(self.video, source, self.limits, signals)
+        elif kept is not None and error is None:
             data = b"".join(kept)
             try:
                 pdq, quality, hashes, error = _pdq(data, self.dihedral, self.limits)
@@ -242,9 +260,25 @@ class _ByteSignals:
         return {signal.name: signal.finish(h) for signal, h in self._hashers}
 
 
+def _position(stream: BinaryIO) -> int | None:
+    """Where a stream that can seek stands (None when it cannot: read it once)."""
+    try:
+        return stream.tell() if stream.seekable() else None
+    except (AttributeError, OSError, ValueError):
+        return None
+
+
+def _rewound(stream: BinaryIO, start: int | None) -> BinaryIO | None:
+    try:
+        stream.seek(start or 0)
+    except (OSError, ValueError):
+        return None
+    return stream
+
+
 def _media_signals(
     signals: tuple[type[SignalType], ...],
-    data: bytes,
+    data: bytes | BinaryIO,
     limits: DecodeLimits,
     found: dict[str, str],
 ) -> str | None:
@@ -253,7 +287,7 @@ def _media_signals(
     luma = None
     for signal in signals:
         try:
-            if signal.content is Content.IMAGE:
+            if signal.content is Content.IMAGE and isinstance(data, bytes):
                 luma = decode_luma(data, limits) if luma is None else luma
                 value = signal.compute_image(luma)
             elif signal.content is Content.VIDEO:

@@ -17,9 +17,16 @@ from netsafe.signals.md5 import Md5Signal
 from netsafe.signals.pdq import PdqSignal
 from netsafe.signals.sha1 import Sha1Signal
 from netsafe.signals.sha256 import Sha256Signal
+from netsafe.signals.vpdq import VpdqSignal
 
 #: The signals NetSafe ships, in the order they are reported.
-BUILTIN: tuple[type[SignalType], ...] = (Md5Signal, Sha1Signal, Sha256Signal, PdqSignal)
+BUILTIN: tuple[type[SignalType], ...] = (
+    Md5Signal,
+    Sha1Signal,
+    Sha256Signal,
+    PdqSignal,
+    VpdqSignal,
+)
 
 #: The four signals with their own columns (list store, triage records), in report order.
 COLUMN_SIGNALS: tuple[str, ...] = ("md5", "sha1", "sha256", "pdq")

@@ -17,7 +17,7 @@ import numpy as np
 from PIL import Image, ImageSequence
 
 from netsafe.media import image_to_luma
-from netsafe.video.decode import SampledFrame, VideoError, VideoInfo, VideoLimits
+from netsafe.video.frames import SampledFrame, VideoError, VideoInfo, VideoLimits
 
 #: Pillow formats that can hold an animation.
 ANIMATED_FORMATS = frozenset({"GIF", "WEBP", "PNG"})
@@ -25,17 +25,16 @@ ANIMATED_FORMATS = frozenset({"GIF", "WEBP", "PNG"})
 DEFAULT_FRAME_MS = 100
 
 
-def frame_count(data: bytes) -> int:
-    """How many frames the image in `data` has (1 when it is no animation, 0 when unreadable)."""
+def is_animation(data: bytes) -> bool:
+    """True when the GIF/WebP/PNG in `data` has more than one frame (False for anything else,
+    or what Pillow cannot open)."""
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
             image = Image.open(io.BytesIO(data))
-            if image.format not in ANIMATED_FORMATS:
-                return 1
-            return int(getattr(image, "n_frames", 1))
+            return image.format in ANIMATED_FORMATS and bool(getattr(image, "is_animated", False))
     except Exception:
-        return 0
+        return False
 
 
 def sample_animation(
@@ -84,6 +83,7 @@ def _frames(
         decoded_pixels += info.width * info.height
         if decoded_pixels > limits.max_decoded_pixels:
             raise VideoError(f"refused: over {limits.max_decoded_pixels:,} decoded pixels in all")
+        frame.load()  # WebP tells a frame's duration once it is loaded
         duration = frame.info.get("duration") or DEFAULT_FRAME_MS
         if shown + 1e-9 >= next_time:
             luma = image_to_luma(frame.convert("RGB"))

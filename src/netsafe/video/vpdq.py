@@ -27,14 +27,7 @@ from typing import IO
 import numpy as np
 
 from netsafe.signals.pdq import PdqSignal
-from netsafe.video.animation import sample_animation
-from netsafe.video.decode import (
-    DEFAULT_VIDEO_LIMITS,
-    SampledFrame,
-    VideoInfo,
-    VideoLimits,
-    sample_frames,
-)
+from netsafe.video.frames import DEFAULT_VIDEO_LIMITS, SampledFrame, VideoInfo, VideoLimits
 
 #: Meta's default sampling: one frame a second.
 DEFAULT_SECONDS_PER_HASH = 1.0
@@ -78,6 +71,8 @@ def compute_vpdq(
     limits: VideoLimits = DEFAULT_VIDEO_LIMITS,
 ) -> VideoHash:
     """The vPDQ of the video in `source` (a path or a binary stream). Raises VideoError."""
+    from netsafe.video.decode import sample_frames  # PyAV loads on the first video
+
     info = VideoInfo()
     frames = sample_frames(source, seconds_per_hash=seconds_per_hash, limits=limits, info=info)
     return VideoHash(hash_frames(frames), info)
@@ -90,6 +85,8 @@ def compute_animation_vpdq(
     limits: VideoLimits = DEFAULT_VIDEO_LIMITS,
 ) -> VideoHash:
     """The vPDQ of an animated GIF/WebP/PNG (every sampled frame). Raises VideoError."""
+    from netsafe.video.animation import sample_animation
+
     info = VideoInfo()
     frames = sample_animation(data, seconds_per_hash=seconds_per_hash, limits=limits, info=info)
     return VideoHash(hash_frames(frames), info)

@@ -1,0 +1,73 @@
+"""The vPDQ signal's index as the matcher and the index sync use every signal's index
+(`SignalIndex`): values in, `IndexHit`s with vPDQ's shares as scores out.
+
+Values are vPDQ signal strings (canonical); the work is VpdqIndex's. A hit's distance is the
+share of query frames not matched, in percent (0: every query frame matched), so the matcher's
+nearest-first order puts the closest video first; its scores are `query_match` and
+`compared_match` (0–1), which every report shows. Hits are the videos Meta's default thresholds
+accept; `thresholds` may be set per index.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+from typing import ClassVar, Self
+
+import numpy.typing as npt
+
+from netsafe.matching.hash_array import as_ids
+from netsafe.matching.signal_index import IndexHit
+from netsafe.matching.vpdq_index import VpdqIndex
+from netsafe.video.vpdq import parse_vpdq
+from netsafe.video.vpdq_match import DEFAULT_VPDQ_THRESHOLDS, VpdqThresholds
+
+
+class VpdqSignalIndex:
+    """Listed videos by entry id, searched with a query video's vPDQ."""
+
+    KIND: ClassVar[str] = VpdqIndex.KIND
+
+    def __init__(self, thresholds: VpdqThresholds = DEFAULT_VPDQ_THRESHOLDS) -> None:
+        self.thresholds = thresholds
+        self.videos = VpdqIndex()
+
+    def __len__(self) -> int:
+        return len(self.videos)
+
+    def add(self, ids: Sequence[int], values: Sequence[str]) -> None:
+        if len(ids) != len(values):
+            raise ValueError(f"{len(ids)} ids but {len(values)} values")
+        self.videos.add_many(
+            (int(entry_id), parse_vpdq(value)) for entry_id, value in zip(ids, values, strict=True)
+        )
+
+    def remove(self, ids: Iterable[int] | npt.ArrayLike) -> int:
+        return self.videos.remove(as_ids(ids).tolist())
+
+    def search(self, values: Sequence[str]) -> list[list[IndexHit]]:
+        return [self.search_one(value) for value in values]
+
+    def search_one(self, value: str, thresholds: VpdqThresholds | None = None) -> list[IndexHit]:
+        """The listed videos one query video matches, with their shares."""
+        found = self.videos.search(parse_vpdq(value), thresholds or self.thresholds)
+        return [
+            IndexHit(
+                match.entry_id,
+                round((1.0 - match.query_match) * 100),
+                (
+                    ("query_match", round(match.query_match, 4)),
+                    ("compared_match", round(match.compared_match, 4)),
+                ),
+            )
+            for match in found
+        ]
+
+    def save(self, path: Path) -> None:
+        self.videos.save(path)
+
+    @classmethod
+    def load(cls, path: Path) -> Self:
+        index = cls()
+        index.videos = VpdqIndex.load(path)
+        return index

@@ -1,0 +1,186 @@
+"""vPDQ wherever a signal goes: `netsafe hash` prints it, lists (CSV, plain, VICS) carry it, `netsafe
+match` and the lookup API (a vPDQ in the body, or a video upload) match a re-encoded copy with
+the match's shares; animated images are hashed as video."""
+
+from __future__ import annotations
+
+import io
+import json
+from collections.abc import Callable
+from pathlib import Path
+
+import numpy as np
+import pytest
+from fastapi.testclient import TestClient
+from PIL import Image
+from sqlalchemy import Engine, text
+
+from netsafe.settings import Settings
+from netsafe.signals import registry
+from netsafe.signals.fingerprint import fingerprint_file, fingerprint_stream
+from netsafe.video.vpdq import parse_vpdq
+from netsafe.web.app import create_app
+from tests.cli_runner import CliResult, run_cli
+from tests.platform.platform_helpers import PASSWORD, add_user
+from tests.video.videos import Scene
+
+Cli = Callable[..., CliResult]
+pytestmark = pytest.mark.timeout(600)
+
+
+@pytest.fixture
+def cli(monkeypatch: pytest.MonkeyPatch, settings: Settings, capsys: pytest.CaptureFixture[str]):  # type: ignore[no-untyped-def]
+    for name, value in {
+        "NETSAFE_HOME": str(settings.home),
+        "NETSAFE_DATABASE_URL": settings.sqlalchemy_url,
+        "NETSAFE_ENV": "test",
+        "NETSAFE_SECRET_KEY": settings.secret_key,
+    }.items():
+        monkeypatch.setenv(name, value)
+
+    def run(*args: str) -> CliResult:
+        return run_cli(capsys, monkeypatch, *args)
+
+    return run
+
+
+@pytest.fixture
+def client_factory(settings: Settings) -> Callable[[], TestClient]:
+    return lambda: TestClient(create_app(settings), follow_redirects=False)
+
+
+def test_vpdq_is_a_registered_video_signal() -> None:
+    signal = registry.get("vpdq")
+    assert signal in registry.extra_signals()
+    assert registry.find("vPDQ") is signal
+    assert signal.heading() == "vPDQ"
+
+
+def test_a_videos_fingerprint_has_its_vpdq(original: Path) -> None:
+    from_file = fingerprint_file(original)
+    assert from_file.media_type == "video/mp4"
+    assert from_file.error is None
+    assert len(parse_vpdq(from_file.signals["vpdq"])) == 12
+    # a stream that cannot seek: the bytes are kept, as an image's are
+    unseekable = io.BufferedReader(io.BytesIO(original.read_bytes()))
+    unseekable.seekable = lambda: False  # type: ignore[method-assign]
+    from_stream = fingerprint_stream(unseekable, path="x")
+    assert from_stream.signals["vpdq"] == from_file.signals["vpdq"]
+    assert from_stream.md5 == from_file.md5
+
+
+def test_a_corrupt_video_is_an_error_with_its_hashes(original: Path, tmp_path: Path) -> None:
+    broken = tmp_path / "broken.mp4"
+    broken.write_bytes(original.read_bytes()[:4000])
+    fingerprint = fingerprint_file(broken)
+    assert fingerprint.md5 and fingerprint.sha256
+    assert "vpdq" not in fingerprint.signals
+    assert fingerprint.error is not None
+    assert fingerprint.error.startswith("vpdq: ")
+
+
+def _animation(path: Path, frames: int, frame_ms: int) -> Path:
+    scene = Scene(160, 120, 1000 / frame_ms, seed=5)
+    pictures = [Image.fromarray(scene.frame(i * 5)) for i in range(frames)]
+    pictures[0].save(path, save_all=True, append_images=pictures[1:], duration=frame_ms, loop=0)
+    return path
+
+
+@pytest.mark.parametrize("suffix", ["gif", "webp", "png"])
+def test_animated_images_are_hashed_as_video(tmp_path: Path, suffix: str) -> None:
+    animated = fingerprint_file(_animation(tmp_path / f"a.{suffix}", 10, 400))
+    features = parse_vpdq(animated.signals["vpdq"])
+    # frames shown at 0, 0.4, 0.8, 1.2 ... s: the first at or after each second is sampled
+    assert [f.timestamp for f in features] == pytest.approx([0.0, 1.2, 2.0, 3.2])
+    assert animated.pdq is not None  # the first frame's PDQ, as before
+    still = tmp_path / f"still.{suffix}"
+    Image.fromarray(np.full((64, 64, 3), 90, dtype=np.uint8)).save(still)
+    assert "vpdq" not in fingerprint_file(still).signals
+
+
+def test_vpdq_flows_from_hash_to_lists_match_export_and_lookup(
+    cli: Cli,
+    client_factory: Callable[[], TestClient],
+    engine: Engine,
+    original: Path,
+    variants: dict[str, Path],
+    unrelated: Path,
+    tmp_path: Path,
+) -> None:
+    hashed = cli("hash", str(original), "--json")
+    assert hashed.exit_code == 0, hashed.stderr
+    listed = hashed.json()[0]["vpdq"]
+    assert listed.startswith('["') and len(parse_vpdq(listed)) == 12
+
+    # three formats, each naming the signal its own way; CSV quotes the JSON list
+    (tmp_path / "list.csv").write_text(
+        "vpdq,category\n" + '"' + listed.replace('"', '""') + '",A\n', encoding="utf-8"
+    )
+    (tmp_path / "list.txt").write_text(f"vpdq:{listed}\n", encoding="utf-8")
+    vics = {
+        "@odata.context": "http://github.com/VICSDATAMODEL/ProjectVic/DataModels/2.0.xml/#Media",
+        "value": [
+            {
+                "MediaID": 1,
+                "Category": 1,
+                "AlternativeHashes": [{"HashName": "vPDQ", "HashValue": listed}],
+            }
+        ],
+    }
+    (tmp_path / "list.json").write_text(json.dumps(vics), encoding="utf-8")
+    for name, path in (("csv", "list.csv"), ("plain", "list.txt"), ("vics", "list.json")):
+        imported = cli("hashlist", "import", str(tmp_path / path), "--name", name, "--json")
+        assert imported.exit_code == 0, imported.stderr
+        assert imported.json()["entries"] == 1
+    with engine.connect() as connection:
+        stored = connection.execute(
+            text("SELECT DISTINCT signal, value FROM hashlist_entry_signals")
+        ).all()
+    assert [tuple(row) for row in stored] == [("vpdq", listed)]
+
+    copies = [variants["re-encoded"], variants["resized"], variants["trimmed"]]
+    matched = cli("match", *(str(p) for p in [*copies, unrelated]), "--json")
+    assert matched.exit_code == 0, matched.stderr
+    by_file = {Path(r["path"]).name: r["matches"] for r in matched.json()}
+    for copy in copies:
+        found = by_file[copy.name]
+        assert sorted(m["list"] for m in found) == ["csv", "plain", "vics"], found
+        assert all(m["signal"] == "vpdq" and m["query_match"] >= 0.9 for m in found), found
+        assert all(0.0 < m["compared_match"] <= 1.0 for m in found), found
+    assert by_file[unrelated.name] == []
+
+    for export_format, needle in (("csv", "vpdq"), ("plain", "vpdq:"), ("vics", '"vPDQ"')):
+        out = tmp_path / f"export.{export_format}"
+        exported = cli("hashlist", "export", "csv", "--format", export_format, "-o", str(out))
+        assert exported.exit_code == 0, exported.stderr
+        written = out.read_text(encoding="utf-8")
+        assert needle in written
+    again = cli("hashlist", "import", str(tmp_path / "export.plain"), "--name", "plain", "--json")
+    assert again.exit_code == 0, again.stderr
+    assert (again.json()["added"], again.json()["removed"]) == (0, 0)
+
+    add_user(engine, "inv")
+    with client_factory() as client:
+        token = client.post("/api/v1/auth/token", data={"username": "inv", "password": PASSWORD})
+        headers = {"Authorization": f"Bearer {token.json()['access_token']}"}
+        query_vpdq = fingerprint_file(variants["resized"]).signals["vpdq"]
+        answer = client.post(
+            "/api/v1/lookup", json={"hashes": [{"type": "vpdq", "value": query_vpdq}]},
+            headers=headers,
+        )  # fmt: skip
+        assert answer.status_code == 200, answer.text
+        (result,) = answer.json()["results"]
+        assert sorted(m["list"] for m in result["matches"]) == ["csv", "plain", "vics"]
+        assert all(m["query_match"] >= 0.9 for m in result["matches"])
+        uploaded = client.post(
+            "/api/v1/lookup",
+            files={"file": ("clip.avi", variants["re-encoded"].read_bytes(), "video/x-msvideo")},
+            headers=headers,
+        )
+        assert uploaded.status_code == 200, uploaded.text
+        assert uploaded.json()["file"]["vpdq"].startswith('["')
+        assert sorted(m["list"] for m in uploaded.json()["matches"]) == ["csv", "plain", "vics"]
+        bad = client.post(
+            "/api/v1/lookup", json={"hashes": [{"type": "vpdq", "value": "[1]"}]}, headers=headers
+        )
+        assert bad.status_code == 422
