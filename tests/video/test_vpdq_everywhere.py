@@ -1,6 +1,6 @@
-"""vPDQ wherever a signal goes: `netsafe hash` prints it, lists (CSV, plain, VICS) carry it, `netsafe
-match` and the lookup API (a vPDQ in the body, or a video upload) match a re-encoded copy with
-the match's shares; animated images are hashed as video."""
+"""vPDQ wherever a signal goes: `netsafe hash` prints it, lists (CSV, plain, VICS) carry it,
+`netsafe match` and the lookup API (a vPDQ in the body, or a video upload) match a re-encoded
+copy with the match's shares; animated images are hashed as video."""
 
 from __future__ import annotations
 
@@ -73,7 +73,8 @@ def test_a_corrupt_video_is_an_error_with_its_hashes(original: Path, tmp_path: P
     broken = tmp_path / "broken.mp4"
     broken.write_bytes(original.read_bytes()[:4000])
     fingerprint = fingerprint_file(broken)
-    assert fingerprint.md5 and fingerprint.sha256
+    assert fingerprint.md5
+    assert fingerprint.sha256
     assert "vpdq" not in fingerprint.signals
     assert fingerprint.error is not None
     assert fingerprint.error.startswith("vpdq: ")
@@ -110,7 +111,8 @@ def test_vpdq_flows_from_hash_to_lists_match_export_and_lookup(
     hashed = cli("hash", str(original), "--json")
     assert hashed.exit_code == 0, hashed.stderr
     listed = hashed.json()[0]["vpdq"]
-    assert listed.startswith('["') and len(parse_vpdq(listed)) == 12
+    assert listed.startswith('["')
+    assert len(parse_vpdq(listed)) == 12
 
     # three formats, each naming the signal its own way; CSV quotes the JSON list
     (tmp_path / "list.csv").write_text(

@@ -8,8 +8,8 @@ gets the video signals (vPDQ): decoded from the stream itself, rewound, when it 
 else from its bytes kept as an image's are. It never raises for bad content: the `error` field
 says why an image or video could not be decoded, and the cryptographic hashes are always there.
 `Fingerprinter` does the same for stream after stream through one reusable buffer, and can leave
-out hashes of content that is not an image (triage's `--hashes`). The functions are plain module-level
-functions, so they pickle into process pools and Dask workers.
+out hashes of content that is not an image (triage's `--hashes`). The functions are plain
+module-level functions, so they pickle into process pools and Dask workers.
 """
 
 from __future__ import annotations
