@@ -32,6 +32,7 @@ class Locator(msgspec.Struct, frozen=True):
     path: str
     fs_offset: int = 0
     inode: int = 0
+    volume: int = 0  # the volume of an APFS container at `fs_offset`
     attr_type: int = 0
     attr_id: int = -1
     runs: tuple[tuple[int, int], ...] = ()

@@ -190,7 +190,7 @@ class Scanner:
         else:
             image = self._image(locator.path)
             raw = image.open_file(
-                locator.fs_offset, locator.inode, locator.attr_type, locator.attr_id
+                locator.fs_offset, locator.inode, locator.attr_type, locator.attr_id, locator.volume
             )
         return cast(BinaryIO, io.BufferedReader(raw, READ_BUFFER) if buffered else raw)
 

@@ -11,8 +11,10 @@ from typing import Any
 
 import pytsk3
 
+from netsafe.triage.openers.apfs import ApfsFileSystem, open_apfs
 from netsafe.triage.openers.byte_sources import SliceBytes, SourceImage
 from netsafe.triage.openers.encryption import UnlockResult, unlock
+from netsafe.triage.openers.file_streams import TskFileStream
 from netsafe.triage.openers.interfaces import (
     PROBE_BYTES,
     ByteRun,
@@ -22,6 +24,7 @@ from netsafe.triage.openers.interfaces import (
     OpenedMedium,
 )
 from netsafe.triage.openers.signatures import encryption_scheme
+from netsafe.triage.openers.tsk_walk import TskFile, TskProblem, walk
 
 
 @dataclass
@@ -36,9 +39,19 @@ class FoundFileSystem:
     encryption: str | None = None
     source_offset: int = -1  # where it starts in `source` (the offset, unless decrypted)
 
+    volume_index: int = 0  # (several only in an APFS container)
+
     def __post_init__(self) -> None:
         if self.source_offset < 0:
             self.source_offset = self.offset
+
+    def walk(self) -> Iterator[TskFile | TskProblem]:
+        """Every regular file, allocated, deleted or orphan (`tsk_walk`)."""
+        return walk(self.tsk, self.label)
+
+    def open_file(self, inode: int, attr_type: int = 0, attr_id: int = -1) -> TskFileStream:
+        """The file's default data, or its attribute (`attr_type`, `attr_id`)."""
+        return TskFileStream(self.tsk.open_meta(inode=inode), attr_type, attr_id)
 
     def unallocated(self) -> Iterator[ByteRun]:
         """The unallocated byte runs, as runs of `source` (`carving.allocation` reads the file
@@ -60,26 +73,31 @@ class Disk:
     medium: OpenedMedium
     keys: KeyRing = field(default_factory=KeyRing)
     key_labels: tuple[str, ...] = ()
-    found: list[FoundFileSystem] = field(default_factory=list)
+    found: list[FoundFileSystem | ApfsFileSystem] = field(default_factory=list)
     problems: list[EmbeddedProblem] = field(default_factory=list)
     partition_table: str | None = None
     _unpartitioned: list[ByteRun] = field(default_factory=list)
     _decrypted: list[ByteSource] = field(default_factory=list)
+    _handles: list[Any] = field(default_factory=list)
 
-    def file_systems(self) -> list[FoundFileSystem]:
+    def file_systems(self) -> list[FoundFileSystem | ApfsFileSystem]:
         return self.found
 
     def unpartitioned(self) -> Iterator[ByteRun]:
         yield from self._unpartitioned
 
-    def filesystem_at(self, offset: int) -> FoundFileSystem | None:
+    def filesystem_at(
+        self, offset: int, volume_index: int = 0
+    ) -> FoundFileSystem | ApfsFileSystem | None:
         for found in self.found:
-            if found.offset == offset:
+            if found.offset == offset and found.volume_index == volume_index:
                 return found
         return None
 
     def close(self) -> None:
         self.found.clear()
+        for handle in reversed(self._handles):
+            handle.close()
         for source in self._decrypted:
             source.close()
         self.medium.close()
@@ -149,13 +167,11 @@ def _open_volume(disk: Disk, image: Any, offset: int, length: int, label: str, d
         )
         return
     if head[32:36] == b"NXSB":
-        disk.problems.append(
-            EmbeddedProblem(
-                label,
-                "unsupported-file-system",
-                f"{where}: APFS container; APFS files are not read yet",
-            )
-        )
+        keys = disk.keys.for_source(*disk.key_labels)
+        volumes, problems, handles = open_apfs(source, offset, label, keys)
+        disk.found.extend(volumes)
+        disk.problems.extend(problems)
+        disk._handles.extend(handles)
         return
     fs = _tsk_fs(image, offset)
     if fs is None:

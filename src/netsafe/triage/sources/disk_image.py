@@ -11,6 +11,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from netsafe.triage.items import FileItem, ItemError, Locator, LocatorKind, Severity
+from netsafe.triage.openers.apfs import ApfsFileSystem
 from netsafe.triage.openers.interfaces import KeyRing
 from netsafe.triage.openers.tsk_walk import TskFile, walk
 from netsafe.triage.sources.carving_space import carving_items, data_runs
@@ -60,7 +61,10 @@ class DiskImageSource:
                 )
             for fs in disk.found:
                 self.found_file_system = True
-                yield from self._files(fs.tsk, fs.offset, fs.label, fs.source_offset)
+                if isinstance(fs, ApfsFileSystem):
+                    yield from self._apfs_files(fs)
+                else:
+                    yield from self._files(fs.tsk, fs.offset, fs.label, fs.source_offset)
             if self.carve:
                 path = str(self.path)
                 yield from carving_items(disk, path, self.label, self.index, self._deleted_runs)
@@ -90,6 +94,22 @@ class DiskImageSource:
                         attr_id=found.attr_id,
                     ),
                     deleted=found.deleted,
+                )
+            else:
+                severity = Severity.WARNING if found.warning else Severity.ERROR
+                yield ItemError(label, found.path, found.kind, found.reason, severity)
+
+    def _apfs_files(self, fs: ApfsFileSystem) -> Iterator[FileItem | ItemError]:
+        label, index, path = self.label, self.index, str(self.path)
+        offset, volume = fs.offset, fs.volume_index
+        for found in fs.walk():
+            if isinstance(found, TskFile):
+                yield FileItem(
+                    key=f"{index}:{offset}.{volume}:{found.inode}:{found.path}",
+                    source=label,
+                    path=found.path,
+                    size=found.size,
+                    locator=Locator(LocatorKind.IMAGE, path, offset, found.inode, volume=volume),
                 )
             else:
                 severity = Severity.WARNING if found.warning else Severity.ERROR

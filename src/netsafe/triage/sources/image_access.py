@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from netsafe.triage.items import UNPARTITIONED_SPACE, Locator
+from netsafe.triage.openers.apfs import ApfsFileSystem
 from netsafe.triage.openers.disk import Disk, open_disk
 from netsafe.triage.openers.interfaces import KeyRing, OpenError
 from netsafe.triage.openers.resolve import open_medium, probe_path
@@ -49,21 +50,23 @@ class OpenImage:
     def filesystem(self, offset: int) -> Any:
         """The pytsk3 file system at `offset` on the medium."""
         found = self.disk.filesystem_at(offset)
-        if found is None:
-            raise ImageError(f"no file system at offset {offset}")
+        if found is None or isinstance(found, ApfsFileSystem):
+            raise ImageError(f"no file system The Sleuth Kit reads at offset {offset}")
         return found.tsk
 
     def open_file(
-        self, offset: int, inode: int, attr_type: int = 0, attr_id: int = -1
-    ) -> TskFileStream:
-        """A readable stream over the file with `inode` in the file system at `offset`: its
-        default data, or the attribute (`attr_type`, `attr_id`): an NTFS alternate data stream,
-        an HFS+ resource fork."""
+        self, offset: int, inode: int, attr_type: int = 0, attr_id: int = -1, volume: int = 0
+    ) -> io.RawIOBase:
+        """A readable stream over the file with `inode` in the file system at `offset` (in an
+        APFS container, of its `volume`): its default data, or the attribute (`attr_type`,
+        `attr_id`): an NTFS alternate data stream, an HFS+ resource fork."""
+        found = self.disk.filesystem_at(offset, volume)
+        if found is None:
+            raise ImageError(f"no file system at offset {offset}")
         try:
-            entry = self.filesystem(offset).open_meta(inode=inode)
+            return found.open_file(inode, attr_type, attr_id)
         except (OSError, RuntimeError) as error:
             raise ImageError(f"cannot open inode {inode}: {error}") from error
-        return TskFileStream(entry, attr_type, attr_id)
 
     def carving_space(self, locator: Locator) -> tuple[Callable[[int, int], bytes], int]:
         """How a CARVE item's runs are read, and where its volume starts in those bytes: the
@@ -72,8 +75,8 @@ class OpenImage:
         if locator.space == UNPARTITIONED_SPACE:
             return self.disk.medium.data.read_at, 0
         found = self.disk.filesystem_at(locator.fs_offset)
-        if found is None:
-            raise ImageError(f"no file system at offset {locator.fs_offset}")
+        if found is None or isinstance(found, ApfsFileSystem):
+            raise ImageError(f"no carvable file system at offset {locator.fs_offset}")
         return found.source.read_at, found.source_offset
 
     def stored_md5(self) -> str | None:
@@ -98,59 +101,3 @@ class OpenImage:
 
 def open_image(path: Path, keys: KeyRing | None = None) -> OpenImage:
     return OpenImage(path, keys)
-
-
-class TskFileStream(io.RawIOBase):
-    """A pytsk3 file read sequentially as a binary stream."""
-
-    def __init__(self, entry: Any, attr_type: int = 0, attr_id: int = -1) -> None:
-        super().__init__()
-        self._entry = entry
-        meta = entry.info.meta
-        self.size = int(meta.size) if meta is not None else 0
-        self._attribute: tuple[int, int] | None = None
-        if attr_type:
-            self._attribute = (attr_type, attr_id)
-            self.size = _attribute_size(entry, attr_type, attr_id)
-        self._position = 0
-
-    def readable(self) -> bool:
-        return True
-
-    def seekable(self) -> bool:
-        return True
-
-    def tell(self) -> int:
-        return self._position
-
-    def seek(self, offset: int, whence: int = io.SEEK_SET) -> int:
-        base = {io.SEEK_SET: 0, io.SEEK_CUR: self._position, io.SEEK_END: self.size}[whence]
-        self._position = max(0, base + offset)
-        return self._position
-
-    def readinto(self, buffer: Any) -> int:
-        wanted = min(len(buffer), self.size - self._position)
-        if wanted <= 0:
-            return 0
-        try:
-            if self._attribute is None:
-                data = self._entry.read_random(self._position, wanted)
-            else:
-                kind, ident = self._attribute
-                data = self._entry.read_random(self._position, wanted, kind, ident)
-        except (OSError, RuntimeError) as error:
-            raise OSError(f"read error at offset {self._position}: {error}") from error
-        if not data:
-            raise OSError(f"read error at offset {self._position}: no data (unrecoverable)")
-        count = len(data)
-        buffer[:count] = data
-        self._position += count
-        return count
-
-
-def _attribute_size(entry: Any, attr_type: int, attr_id: int) -> int:
-    for attribute in entry:
-        info = attribute.info
-        if int(info.type) == attr_type and int(info.id) == attr_id:
-            return int(info.size)
-    raise OSError(f"no attribute {attr_type}-{attr_id}")

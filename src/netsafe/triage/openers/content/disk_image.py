@@ -6,9 +6,9 @@ Opened within the archive limits: its bytes come from a path, a stream, or memor
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 from netsafe.triage.openers.byte_sources import FileBytes, MemoryBytes, StreamBytes
 from netsafe.triage.openers.disk import open_disk
@@ -23,7 +23,7 @@ from netsafe.triage.openers.interfaces import (
 )
 from netsafe.triage.openers.registry import REGISTRY
 from netsafe.triage.openers.signatures import volume_kind
-from netsafe.triage.openers.tsk_walk import TskFile, walk
+from netsafe.triage.openers.tsk_walk import TskFile
 
 READ_BLOCK = 1 << 20
 _MEDIA_MAGIC = (
@@ -71,36 +71,28 @@ class DiskImageOpener:
                     problem.name.lstrip("/"), problem.kind, problem.reason, problem.warning
                 )
             for fs in disk.found:
-                for found in walk(fs.tsk, fs.label):
+                for found in fs.walk():
                     name = found.path.lstrip("/")
                     if isinstance(found, TskFile):
-                        blocks = _blocks(fs.tsk, found, found.size)
-                        yield Embedded(name, blocks, found.deleted)
+                        yield Embedded(name, _blocks(fs.open_file, found), found.deleted)
                     else:
                         yield EmbeddedProblem(name, found.kind, found.reason, found.warning)
         finally:
             disk.close()
 
 
-def _blocks(tsk: Any, found: TskFile, size: int) -> Iterator[bytes]:
+def _blocks(
+    open_file: Callable[[int, int, int], BinaryIO | Any], found: TskFile
+) -> Iterator[bytes]:
     """A file's bytes (or its stream's: an NTFS alternate data stream, an HFS+ resource fork),
     read block by block from its file system."""
-    inode = found.inode
-    stream = (found.attr_type, found.attr_id) if found.attr_type else ()
     try:
-        entry = tsk.open_meta(inode=inode)
+        stream = open_file(found.inode, found.attr_type, found.attr_id)
     except (OSError, RuntimeError) as error:
-        raise OSError(f"cannot open inode {inode}: {error}") from error
-    offset = 0
-    while offset < size:
-        try:
-            block = entry.read_random(offset, min(READ_BLOCK, size - offset), *stream)
-        except (OSError, RuntimeError) as error:
-            raise OSError(f"read error at offset {offset}: {error}") from error
-        if not block:
-            raise OSError(f"read error at offset {offset}: no data")
-        offset += len(block)
-        yield bytes(block)
+        raise OSError(f"cannot open inode {found.inode}: {error}") from error
+    with stream:
+        while block := stream.read(READ_BLOCK):
+            yield bytes(block)
 
 
 OPENERS = (DiskImageOpener(),)
