@@ -3,6 +3,7 @@ stored run; bad usage exits 2. Matching here goes through the real hash-list ind
 
 from __future__ import annotations
 
+import csv
 import io
 import json
 from pathlib import Path
@@ -168,6 +169,7 @@ def test_hashes_auto_follows_the_lists_and_an_explicit_choice_must_cover_them(
     summary = done.json()
     assert summary["hashes"]["every_file"] == ["md5"]
     assert summary["files_matched"] == 1
+    assert not (tmp_path / "auto" / "inventory.csv").exists()  # only when asked for
     refused = run_cli(
         capsys, monkeypatch, *args, "--hashes", "sha256", "--out", str(tmp_path / "x")
     )
@@ -176,3 +178,12 @@ def test_hashes_auto_follows_the_lists_and_an_explicit_choice_must_cover_them(
     every = run_cli(capsys, monkeypatch, *args, "--hashes", "all", "--out", str(tmp_path / "all"))
     assert every.exit_code == 0, every.stderr
     assert every.json()["hashes"]["every_file"] == ["md5", "sha1", "sha256"]
+    with (tmp_path / "all" / "inventory.csv").open(encoding="utf-8") as handle:
+        rows = {row["path"]: row for row in csv.DictReader(handle)}  # --hashes all implies it
+    assert rows["notes.txt"]["sha256"]
+    assert rows["a.jpg"]["status"] == "matched"
+    asked = run_cli(capsys, monkeypatch, *args, "--inventory", "--out", str(tmp_path / "inv"))
+    assert asked.exit_code == 0, asked.stderr
+    with (tmp_path / "inv" / "inventory.csv").open(encoding="utf-8") as handle:
+        rows = {row["path"]: row for row in csv.DictReader(handle)}
+    assert (rows["notes.txt"]["md5"] != "", rows["notes.txt"]["sha256"]) == (True, "")

@@ -70,7 +70,13 @@ def triage(
         "--hashes",
         help="Cryptographic hashes of every file: auto (the cheapest set that still finds every "
         "exact match in the lists), all, or a list such as md5,sha1. Images, archive members "
-        "and matched files always get md5, sha1 and sha256.",
+        "and matched files always get md5, sha1 and sha256. `all` also writes inventory.csv.",
+    ),
+    inventory: bool = typer.Option(
+        False,
+        "--inventory",
+        help="Write inventory.csv: one row per item (source, path, size, the hashes computed, "
+        "PDQ, media type, flags deleted/carved/thumbnail, status). Implied by --hashes all.",
     ),
     pdf: bool = typer.Option(True, "--pdf/--no-pdf", help="Write report.pdf."),
     key: list[str] = typer.Option(
@@ -96,7 +102,9 @@ def triage(
         for plan in plans:
             plan = dataclasses.replace(plan, lists=tuple(lists), carve=carve)
             result = _run(plan, runner, config, resume)
-            ReportSink(plan.out, pdf=pdf).write(result)
+            ReportSink(
+                plan.out, pdf=pdf, inventory=inventory or hashes.strip().lower() == "all"
+            ).write(result)
             with context.transaction() as session:
                 RepositorySink(SqlTriageRepository(session), plan.out).write(result)
             summaries.append({**result.summary(), "out": str(plan.out)})

@@ -136,6 +136,8 @@ class FileRecord:
     pdq_not_tried: str = ""
     carved: bool = False  # carved out of unallocated or unpartitioned space
     signals: tuple[tuple[str, str], ...] = ()
+    #: What else the item is (beyond `deleted` and `carved`): "thumbnail" (from a thumbnail cache)
+    flags: tuple[str, ...] = ()
 
     def to_json(self) -> dict[str, Any]:
         data = {
@@ -153,6 +155,7 @@ class FileRecord:
             "matches": [m.to_json() for m in self.matches],
             "pdq_not_tried": self.pdq_not_tried,
             "carved": self.carved,
+            "flags": list(self.flags),
         }
         if self.signals:
             data["signals"] = dict(self.signals)
@@ -162,7 +165,8 @@ class FileRecord:
     def from_json(cls, data: dict[str, Any]) -> FileRecord:
         matches = tuple(MatchRecord.from_json(m) for m in data["matches"])
         signals = tuple(sorted(data.get("signals", {}).items()))
-        return cls(**{**data, "matches": matches, "signals": signals})
+        flags = tuple(data.get("flags", ()))
+        return cls(**{**data, "matches": matches, "signals": signals, "flags": flags})
 
 
 @dataclass(slots=True)

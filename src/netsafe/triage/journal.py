@@ -44,6 +44,19 @@ def journal_row(result: ItemResult) -> tuple[str, str]:
     return result.key, _ENCODE(result).decode()
 
 
+def journal_contents(out: Path) -> Iterator[ItemResult | PlainFiles]:
+    """Everything the journal in `out` holds, one result or plain-file batch at a time (read
+    only; the inventory streams from it, so its memory does not grow with the exhibit)."""
+    db = sqlite3.connect(f"{(out / JOURNAL_NAME).resolve().as_uri()}?mode=ro", uri=True)
+    try:
+        for (data,) in db.execute("SELECT data FROM results ORDER BY rowid"):
+            yield _DECODE(data)
+        for (data,) in db.execute("SELECT data FROM plain ORDER BY id"):
+            yield unpack(data)
+    finally:
+        db.close()
+
+
 class JournalError(Exception):
     """The journal cannot be used: exists without --resume, or belongs to another triage."""
 

@@ -272,6 +272,7 @@ class Scanner:
                     pdq_not_tried="" if outcome is None else outcome.pdq_not_tried,
                     carved=item.carved or "carved" in read.context.flags,
                     signals=tuple(sorted(fp.signals.items())),
+                    flags=tuple(sorted(read.context.flags - {"carved"})),
                 )
             )
 
