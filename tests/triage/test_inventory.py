@@ -81,3 +81,20 @@ def test_inventory_streams_from_the_journal_in_flat_memory(tmp_path: Path) -> No
     assert count == batches * per_batch
     assert size > 15_000_000
     assert peak < 4_000_000, peak  # one batch at a time, not the 200,000 rows
+
+
+def test_flags_of_carved_and_thumbnail_items() -> None:
+    from netsafe.reports.triage_inventory import inventory_rows
+    from netsafe.triage.items import FileRecord, ItemError, ItemResult
+
+    carved = FileRecord("/disk.E01", "/p1/$unallocated@0x1000.jpg", 10, "a", "b", "c", carved=True)
+    thumb = FileRecord("/d", "/t.db!/0011", 5, "a", "b", "c", deleted=True, flags=("thumbnail",))
+    unread = ItemError("/d", "/gone.bin", "unreadable", "file vanished")
+    rows = list(inventory_rows([ItemResult("k", [carved, thumb], [unread])]))
+    columns = INVENTORY_COLUMNS.index("flags"), INVENTORY_COLUMNS.index("status")
+    assert [(row[1], row[columns[0]], row[columns[1]]) for row in rows] == [
+        ("/p1/$unallocated@0x1000.jpg", "carved", "no-match"),
+        ("/t.db!/0011", "deleted thumbnail", "no-match"),
+        ("/gone.bin", "", "unread"),
+    ]
+    assert rows[2][-1] == "unreadable"
