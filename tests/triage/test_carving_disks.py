@@ -89,6 +89,8 @@ def test_a_picture_whose_entry_was_overwritten_is_carved_and_matched(
     assert data == known.image_a  # the offset is the picture's place in its volume
     assert not [r for r in result.records if not r.carved and r.md5 == md5(known.image_a)]
     assert result.sources[0].files == len([r for r in result.records if not r.carved])
+    assert result.summary()["carved_files_scanned"] == 3
+    assert {(f.path, f.carved) for f in result.findings()} == {(a.path, True), (b.path, True)}
     assert [e for e in result.errors if e.severity == "error"] == []
 
     off = _triage(disk, tmp_path / "off", known, carve=False)

@@ -86,7 +86,7 @@ def test_findings_csv_one_row_per_match(known: Known, reported: tuple[TriageResu
     assert [r["category"] for r in rows if r["path"] == "pics.zip!/c.jpg"] == ["C"]
     assert set(rows[0]) == {
         "source", "path", "size", "md5", "sha1", "sha256", "pdq", "list", "entry_id",
-        "category", "signal", "distance", "deleted", "pdq_not_tried",
+        "category", "signal", "distance", "deleted", "pdq_not_tried", "carved",
     }  # fmt: skip
 
 

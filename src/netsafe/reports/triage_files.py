@@ -24,6 +24,7 @@ FINDINGS_COLUMNS = (
     "distance",
     "deleted",
     "pdq_not_tried",
+    "carved",
 )
 ERRORS_COLUMNS = ("source", "path", "severity", "kind", "reason")
 
@@ -36,9 +37,9 @@ def write_summary(result: TriageResult, out: Path) -> Path:
 
 
 def write_findings(result: TriageResult, out: Path) -> Path:
-    """One row per match: the file, its hashes, the list entry, category, distance, deleted;
-    with signals registered beyond the four built-in ones, a column for each (the file's value)
-    and `scores` (what the matched signal adds, `name=value;...`)."""
+    """One row per match: the file, its hashes, the list entry, category, distance, deleted,
+    carved; with signals registered beyond the four built-in ones, a column for each (the
+    file's value) and `scores` (what the matched signal adds, `name=value;...`)."""
     path = out / "findings.csv"
     extras = [signal.name for signal in registry.extra_signals()]
     with path.open("w", newline="", encoding="utf-8") as handle:
@@ -64,6 +65,7 @@ def write_findings(result: TriageResult, out: Path) -> Path:
                     f.distance,
                     "yes" if f.deleted else "no",
                     f.pdq_not_tried,
+                    "yes" if f.carved else "no",
                     *((*more, scores) if extras else ()),
                 )
             )

@@ -34,6 +34,8 @@ class Finding:
     #: The file's values of signals without a column, and the match's scores (if any).
     signals: tuple[tuple[str, str], ...] = ()
     scores: tuple[tuple[str, float], ...] = ()
+    #: Carved out of unallocated or unpartitioned space (its path gives volume and offset).
+    carved: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -139,6 +141,7 @@ class TriageResult:
                 pdq_not_tried=r.pdq_not_tried,
                 signals=r.signals,
                 scores=m.scores,
+                carved=r.carved,
             )
             for r in self.records
             for m in r.matches
@@ -182,6 +185,7 @@ class TriageResult:
             "bytes_scanned": self.bytes_scanned,
             "files_ignored": self.files_ignored,
             "deleted_files_scanned": sum(1 for r in self.records if r.deleted),
+            "carved_files_scanned": sum(1 for r in self.records if r.carved),
             "images_pdq_not_tried": self.pdq_not_tried(),
             "items_in_error": self.items_in_error,
             "warnings": self.warnings,
