@@ -27,10 +27,9 @@ from netsafe.store.repositories.operation_referrals import SqlReferralRepository
 from netsafe.web.auditor import AuditDep, client_address
 from netsafe.web.deps import SessionDep, TemplatesDep
 from netsafe.web.policy import public
-from netsafe.web.rate_limit import ReportRateLimit
+from netsafe.web.rate_limit import WINDOW_SECONDS, ReportRateLimit
 
 REPORTS_PER_WINDOW = 5
-WINDOW_SECONDS = 600
 URL_MAX = 2000
 DESCRIPTION_MIN, DESCRIPTION_MAX = 10, 4000
 #: Public reports go to the regional unit, which passes them to the right force.

@@ -3,12 +3,15 @@ the help page.
 
 No login, no cookie read or set by these handlers, nothing about the caller kept: each call adds
 one to a per-day counter (`prevention.counters`). The access log drops the client address for
-these paths (`access_log.py`).
+these paths (`access_log.py`). The counters' POSTs (funnel steps, self-help) are rate limited per
+client like the report form (`web/rate_limit.py`: a keyed hash of the address, per window, rows
+deleted as windows pass — never the address): over the limit they answer 429 and count nothing.
 """
 
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 from fastapi import APIRouter, Depends, HTTPException, Request, Response
 from fastapi.responses import HTMLResponse, RedirectResponse
@@ -29,18 +32,49 @@ from netsafe.prevention.deterrence import (
     check_and_count,
 )
 from netsafe.store.repositories.prevention import SqlCounterRepository
+from netsafe.web.auditor import client_address
 from netsafe.web.deps import SessionDep, SettingsDep, TemplatesDep
 from netsafe.web.policy import public
 from netsafe.web.prevention.common import PreventionConfigDep, uk_today
+from netsafe.web.rate_limit import ReportRateLimit
 
 router = APIRouter(dependencies=[Depends(public())])
+
+#: Counter posts one client may make per window (a visit makes a handful).
+COUNTER_CALLS_PER_WINDOW = 30
+RATE_LIMITED: dict[int | str, dict[str, Any]] = {
+    429: {"description": "Too many calls from this client: nothing was counted."}
+}
+
+
+def counter_limit(request: Request) -> ReportRateLimit:
+    """The app's limit on counter posts (tests may put another on `app.state.counter_limit`)."""
+    limit: ReportRateLimit | None = getattr(request.app.state, "counter_limit", None)
+    return limit or ReportRateLimit(COUNTER_CALLS_PER_WINDOW, scope="counters")
+
+
+def _within_limit(request: Request, session: SessionDep) -> None:
+    """429 when this client has posted too many counts in the current window."""
+    secret_key = request.app.state.settings.secret_key
+    address = client_address(request) or "unknown"
+    if not counter_limit(request).allow(session, secret_key, address):
+        raise HTTPException(429, detail="too many counts from here: please try again later")
+
+
+WITHIN_LIMIT = Depends(_within_limit)
 
 HELP_PAGE = "/help"
 #: Optional extra text for the help page (plain text; lines starting "http" become links).
 HELP_TEXT_FILE = "helpline.txt"
 
 
-@router.post("/api/v1/prevention/self-help/{module}/{event}", status_code=204, tags=["prevention"])
+@router.post(
+    "/api/v1/prevention/self-help/{module}/{event}",
+    status_code=204,
+    tags=["prevention"],
+    dependencies=[WITHIN_LIMIT],
+    responses=RATE_LIMITED,
+)
 def self_help(
     module: str, event: SelfHelpEvent, session: SessionDep, config: PreventionConfigDep
 ) -> Response:
@@ -74,7 +108,13 @@ def deterrence_check(
     return answer.as_json()
 
 
-@router.post("/api/v1/prevention/funnel/{step}", status_code=204, tags=["deterrence"])
+@router.post(
+    "/api/v1/prevention/funnel/{step}",
+    status_code=204,
+    tags=["deterrence"],
+    dependencies=[WITHIN_LIMIT],
+    responses=RATE_LIMITED,
+)
 def funnel_step(step: FunnelStep, session: SessionDep) -> Response:
     """Count a funnel step a page or platform saw: `help-page-view`, `helpline-click`,
     `chat-click` (`warning-shown` is counted by the check itself)."""
