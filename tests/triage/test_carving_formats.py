@@ -9,6 +9,7 @@ import io
 import os
 import shutil
 import subprocess
+import time
 from pathlib import Path
 
 import numpy as np
@@ -179,3 +180,30 @@ def test_run_space_reads_scattered_runs_as_one_and_maps_offsets_back() -> None:
     assert space.read(250, 300) == joined[250:550]
     assert space.read(900, 100) == joined[900:]
     assert space.medium_offset(350) == 5050
+
+
+@pytest.mark.parametrize(
+    ("name", "hostile"),
+    [
+        ("jpeg", b"\xff\xd8" + b"\xff\x01" * (4 << 20)),  # endless empty markers
+        ("jpeg", b"\xff\xd8" + b"\xff" * (8 << 20)),  # endless fill bytes
+        (
+            "jpeg",  # a frame and a scan, then entropy data made only of stuffed bytes
+            b"\xff\xd8\xff\xc0\x00\x0b"
+            + bytes(9)
+            + b"\xff\xda\x00\x08"
+            + bytes(6)
+            + b"\xff\x00" * (4 << 20),
+        ),
+        ("gif", b"GIF89a" + bytes(7) + b"\x21\xf9" + b"\x01\x00" * (4 << 20)),  # 1-byte blocks
+        ("png", b"\x89PNG\r\n\x1a\n" + bytes(8)),  # a chunk that is not IHDR
+    ],
+)
+def test_hostile_structures_are_rejected_without_walking_them_byte_by_byte(
+    name: str, hostile: bytes
+) -> None:
+    carved = next(f for f in registered_formats() if f.name == name)
+    started = time.process_time()
+    found = carved.measure(CandidateBytes(lambda o, s: hostile[o : o + s], 0, len(hostile)))
+    assert found is None
+    assert time.process_time() - started < 5  # bounded (real runs: well under a second)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 
 #: How much is read at a time (small reads of a structure walk come out of this buffer).
@@ -38,14 +39,15 @@ class CandidateBytes:
         self._buffer_at = position
         return self._buffer[:size]
 
-    def find_byte(self, needle: bytes, position: int) -> int:
-        """The position of the next `needle` (one byte) at or after `position`, or -1."""
+    def search(self, pattern: re.Pattern[bytes], position: int) -> int:
+        """The position of the next match of a two-byte `pattern` at or after `position`, or
+        -1 (searched block by block in C, blocks overlapping by a byte)."""
         while position < self.limit:
             block = self.get(position, BLOCK)
-            if not block:
+            found = pattern.search(block)
+            if found is not None:
+                return position + found.start()
+            if len(block) < 2:
                 return -1
-            hit = block.find(needle)
-            if hit >= 0:
-                return position + hit
-            position += len(block)
+            position += len(block) - 1
         return -1

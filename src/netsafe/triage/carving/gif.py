@@ -7,6 +7,9 @@ from netsafe.triage.carving.candidate import CandidateBytes
 from netsafe.triage.carving.registry import MIB, CarvedFormat, Measured
 
 MAX_SIZE = 64 * MIB
+#: Blocks and sub-blocks walked at most (a 64 MB GIF of 255-byte sub-blocks has ~263,000): a
+#: hostile chain of 1-byte sub-blocks stops here instead of going on for a minute.
+MAX_BLOCKS = 400_000
 
 
 def measure(data: CandidateBytes) -> Measured | None:
@@ -16,7 +19,9 @@ def measure(data: CandidateBytes) -> Measured | None:
         return None
     position = 13 + _colour_table(header[10])
     images = 0
-    while True:
+    budget = [MAX_BLOCKS]
+    while budget[0] > 0:
+        budget[0] -= 1
         kind = data.get(position, 1)
         if not kind:
             return None
@@ -25,27 +30,30 @@ def measure(data: CandidateBytes) -> Measured | None:
                 return None
             return Measured(position + 1, "gif", "image/gif", True)
         if kind == b"\x21":  # extension: label, then sub-blocks
-            position = _sub_blocks(data, position + 2)
+            position = _sub_blocks(data, position + 2, budget)
         elif kind == b"\x2c":  # image: descriptor, local colour table, LZW code size, data
             descriptor = data.get(position, 10)
             if len(descriptor) < 10:
                 return None
             position += 10 + _colour_table(descriptor[9]) + 1
-            position = _sub_blocks(data, position)
+            position = _sub_blocks(data, position, budget)
             images += 1
         else:
             return None
         if position < 0:
             return None
+    return None
 
 
 def _colour_table(flags: int) -> int:
     return 3 * (2 << (flags & 0x07)) if flags & 0x80 else 0
 
 
-def _sub_blocks(data: CandidateBytes, position: int) -> int:
-    """The position after a chain of sub-blocks (ended by a zero length), or -1."""
-    while True:
+def _sub_blocks(data: CandidateBytes, position: int, budget: list[int]) -> int:
+    """The position after a chain of sub-blocks (ended by a zero length), or -1 (also once
+    `budget`, the blocks left to walk, runs out)."""
+    while budget[0] > 0:
+        budget[0] -= 1
         size = data.get(position, 1)
         if not size:
             return -1
@@ -54,6 +62,7 @@ def _sub_blocks(data: CandidateBytes, position: int) -> int:
             return position
         if position > data.limit:
             return -1
+    return -1
 
 
 FORMATS = (CarvedFormat("gif", (b"GIF87a", b"GIF89a"), 0, MAX_SIZE, measure),)

@@ -10,6 +10,7 @@ from netsafe.triage.carving.registry import MIB, CarvedFormat, Measured
 
 MAX_SIZE = 256 * MIB
 SIGNATURE = b"\x89PNG\r\n\x1a\n"
+MAX_CHUNKS = 1_000_000  # a hostile run of empty chunks stops here
 
 
 def measure(data: CandidateBytes) -> Measured | None:
@@ -17,7 +18,7 @@ def measure(data: CandidateBytes) -> Measured | None:
     if data.get(0, 8) != SIGNATURE:
         return None
     position, first = 8, True
-    while True:
+    for _ in range(MAX_CHUNKS):
         head = data.get(position, 8)
         if len(head) < 8:
             return None
@@ -41,6 +42,7 @@ def measure(data: CandidateBytes) -> Measured | None:
         position += 12 + length
         if kind == b"IEND":
             return Measured(position, "png", "image/png", True)
+    return None
 
 
 FORMATS = (CarvedFormat("png", (SIGNATURE,), 0, MAX_SIZE, measure),)
