@@ -14,15 +14,12 @@ from fastapi.templating import Jinja2Templates
 from netsafe import __version__
 from netsafe.settings import DEFAULT_SECRET_KEY, Settings, load_settings
 from netsafe.store.engine import engine_from_settings, make_session_factory
-from netsafe.web import health, home
-from netsafe.web.api import operation as operation_routes
+from netsafe.web import health, home, lookup, operation, platform, prevention, stats
 from netsafe.web.concurrency import POOL_SIZE, ConcurrencyLimit
 from netsafe.web.cpu_affinity import pin_to_own_cpu
 from netsafe.web.demo_guard import demo_banner
 from netsafe.web.operation.summary_cache import SummaryCache
 from netsafe.web.platform import install_platform
-from netsafe.web.prevention import router as prevention_router
-from netsafe.web.stats import router as stats_router
 from netsafe.web.template_filters import install_template_filters
 
 WEB = Path(__file__).parent
@@ -63,11 +60,14 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.summary_cache = SummaryCache(settings.dashboard_cache_seconds)
     app.state.summary_cache.clear_on_referral_writes(app.state.sessions)
     app.mount("/static", StaticFiles(directory=WEB / "static"), name="static")
-    install_platform(app)  # security middleware, error pages, auth, audit, admin, public pages
+    install_platform(app)  # security middleware, error pages, template helpers
     app.add_middleware(ConcurrencyLimit)  # outermost: bounded requests in flight, the rest queue
+    # One line per area (web/<area>/: api.py, pages*.py, schemas.py as it needs).
+    app.include_router(platform.router)  # sign-in, accounts, TOTP, the Admin page, the audit log
     app.include_router(health.router)
     app.include_router(home.router)
-    app.include_router(operation_routes.router)  # referrals to outcomes: API and pages
-    app.include_router(prevention_router)  # charity records (behind the wall), help, deterrence
-    app.include_router(stats_router)  # figures: /api/v1/stats, the statistics page, CSV exports
+    app.include_router(operation.router)  # referrals to outcomes: API, pages, public report page
+    app.include_router(prevention.router)  # charity records (behind the wall), help, deterrence
+    app.include_router(stats.router)  # figures: /api/v1/stats, the statistics page, CSV exports
+    app.include_router(lookup.router)  # remote identification: POST /api/v1/lookup
     return app

@@ -40,7 +40,7 @@ MIB = 1024 * KIB
 DEFAULT_BODY_LIMIT = 4 * MIB
 #: Anonymous forms and counters: a report, a login, a deterrence check are a few KiB at most.
 SMALL_BODY_LIMIT = 64 * KIB
-#: The lookup's file upload (`web/lookup_api.py` caps the file itself at 64 MiB).
+#: The lookup's file upload (`web/lookup/api.py` caps the file itself at 64 MiB).
 UPLOAD_BODY_LIMIT = 65 * MIB
 #: Routes (exact path or prefix ending in "/") with their own cap, most specific first.
 BODY_LIMITS: tuple[tuple[str, int], ...] = (

@@ -13,7 +13,7 @@ from fastapi.responses import RedirectResponse
 
 from netsafe.platform.access import AccessDeniedError, OperationInputError, RecordNotFoundError
 from netsafe.timestamps import as_utc
-from netsafe.web.api.operation_common import refused
+from netsafe.web.operation.common import refused
 
 
 class FormError(Exception):

@@ -21,10 +21,10 @@ from netsafe.operation.safeguarding import record_safeguarding
 from netsafe.operation.subjects import HelplineRecipient, add_subject, note_helpline_details_given
 from netsafe.operation.warrants import apply_for_warrant
 from netsafe.platform.access import REFERRAL_AREAS
-from netsafe.web.api.operation_common import PoliceViewer, ReposDep, visible, visible_referral
-from netsafe.web.api.referrals import question_set
 from netsafe.web.auditor import AuditDep
 from netsafe.web.deps import TemplatesDep
+from netsafe.web.operation.api_referrals import question_set
+from netsafe.web.operation.common import PoliceViewer, ReposDep, visible, visible_referral
 from netsafe.web.operation.forms import (
     FormError,
     form_int,

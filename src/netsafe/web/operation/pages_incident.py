@@ -26,9 +26,9 @@ from netsafe.operation.referrals import (
     update_incident,
 )
 from netsafe.store.repositories.users import SqlUserRepository
-from netsafe.web.api.operation_common import PoliceViewer, ReposDep
 from netsafe.web.auditor import AuditDep
 from netsafe.web.deps import SessionDep, TemplatesDep
+from netsafe.web.operation.common import PoliceViewer, ReposDep
 from netsafe.web.operation.forms import FormError, form_time, page_answers, redirect
 from netsafe.web.operation.pages_case import VISIBLE_REFERRAL, case_url
 

@@ -11,10 +11,10 @@ from fastapi.responses import HTMLResponse, Response
 from netsafe.operation.referrals import queue_summary, referral_queue
 from netsafe.operation.risk import RiskBand
 from netsafe.platform.access import scope_for
-from netsafe.web.api.operation_common import PoliceViewer, ReposDep
 from netsafe.web.auditor import AuditDep
 from netsafe.web.deps import TemplatesDep
 from netsafe.web.htmx import page_or_fragment
+from netsafe.web.operation.common import PoliceViewer, ReposDep
 from netsafe.web.operation.forms import page_answers
 from netsafe.web.operation.summary_cache import SummaryCache
 

@@ -17,10 +17,10 @@ from netsafe.operation.warrants import (
     execute_warrant,
 )
 from netsafe.store.repositories.triage import SqlTriageRepository
-from netsafe.web.api.operation_common import PoliceViewer, ReposDep, visible
 from netsafe.web.auditor import AuditDep
 from netsafe.web.deps import SessionDep, TemplatesDep
 from netsafe.web.htmx import wants_fragment
+from netsafe.web.operation.common import PoliceViewer, ReposDep, visible
 from netsafe.web.operation.forms import FormError, form_time, page_answers, redirect
 
 router = APIRouter(tags=["pages"], include_in_schema=False)

@@ -22,15 +22,15 @@ from netsafe.operation.referrals import (
     update_incident,
 )
 from netsafe.operation.risk import QuestionSet, RiskAssessment, assess_risk, load_question_set
-from netsafe.web.api.operation_common import PoliceViewer, ReposDep, answering, visible
-from netsafe.web.api.operation_schemas import (
+from netsafe.web.auditor import AuditDep
+from netsafe.web.operation.common import PoliceViewer, ReposDep, answering, visible
+from netsafe.web.operation.schemas import (
     IncidentBody,
     ReferralIn,
     ReferralOut,
     RestrictionIn,
     RiskAssessmentIn,
 )
-from netsafe.web.auditor import AuditDep
 
 router = APIRouter(prefix="/api/v1", tags=["referrals"])
 

@@ -30,8 +30,10 @@ from netsafe.operation.warrants import (
     execute_warrant,
 )
 from netsafe.store.repositories.triage import SqlTriageRepository
-from netsafe.web.api.operation_common import PoliceViewer, ReposDep, answering, visible
-from netsafe.web.api.operation_schemas import (
+from netsafe.web.auditor import AuditDep
+from netsafe.web.deps import SessionDep
+from netsafe.web.operation.common import PoliceViewer, ReposDep, answering, visible
+from netsafe.web.operation.schemas import (
     ArrestIn,
     CustodyEventIn,
     ExhibitIn,
@@ -43,8 +45,6 @@ from netsafe.web.api.operation_schemas import (
     WarrantExecutionIn,
     WarrantIn,
 )
-from netsafe.web.auditor import AuditDep
-from netsafe.web.deps import SessionDep
 
 router = APIRouter(prefix="/api/v1", tags=["casework"])
 

@@ -12,7 +12,7 @@ from netsafe.platform.audit import Outcome
 from netsafe.platform.users import LoginError
 from netsafe.web.auditor import AuditDep
 from netsafe.web.deps import SessionDep, SettingsDep
-from netsafe.web.login_flow import log_in
+from netsafe.web.platform.login_flow import log_in
 from netsafe.web.policy import public
 from netsafe.web.tokens import BEARER_LIFETIME_SECONDS, issue_bearer_token
 

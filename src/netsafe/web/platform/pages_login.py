@@ -15,8 +15,8 @@ from netsafe.platform.users import LoginError, end_sessions
 from netsafe.store.repositories.users import SqlUserRepository
 from netsafe.web.auditor import AuditDep
 from netsafe.web.deps import SessionDep, SettingsDep, TemplatesDep
-from netsafe.web.login_flow import log_in
 from netsafe.web.middleware import is_https
+from netsafe.web.platform.login_flow import log_in
 from netsafe.web.policy import allow_any_user, public
 from netsafe.web.tokens import SESSION_COOKIE, SESSION_LIFETIME_SECONDS, issue_session_value
 from netsafe.web.viewer import OptionalViewer
