@@ -18,12 +18,15 @@ from netsafe.platform.audit import (
     record,
     verify,
 )
+from netsafe.settings import DEVELOPMENT_AUDIT_KEY
 from netsafe.store.engine import make_session_factory, unit_of_work
 from netsafe.store.models.platform import AuditPendingRow, AuditRow
 from netsafe.store.repositories.audit import SqlAuditRepository, append_at_commit, seal_pending
 from tests.platform.platform_helpers import append_concurrently
 
 T0 = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
+#: Engines made by `make_engine` (the tests') chain with the development key.
+DEV_KEY = DEVELOPMENT_AUDIT_KEY.encode()
 
 
 def event(n: int, **changes: object) -> AuditEvent:
@@ -58,7 +61,7 @@ def test_records_chain_from_the_genesis_hash(session: Session) -> None:
     assert (first.seq, second.seq) == (1, 2)
     assert first.prev_hash == GENESIS_HASH
     assert second.prev_hash == first.hash
-    assert first.hash == chain_hash(GENESIS_HASH, 1, event(1))
+    assert first.hash == chain_hash(GENESIS_HASH, 1, event(1), key=DEV_KEY)
     assert repository.head().seq == 2
     assert repository.head().hash == second.hash
     result = verify(repository)
@@ -95,7 +98,7 @@ def test_an_edited_row_with_a_recomputed_hash_breaks_the_next_link(engine: Engin
         connection.execute(
             update(AuditRow)
             .where(AuditRow.id == 4)
-            .values(outcome="denied", hash=chain_hash(prev, 4, forged))
+            .values(outcome="denied", hash=chain_hash(prev, 4, forged, key=DEV_KEY))
         )
     assert check(engine) == [("edited", 4, 5)]
 

@@ -1,19 +1,31 @@
-"""`netsafe audit`: check the hash-chained audit log."""
+"""`netsafe audit`: check the keyed, hash-chained audit log and anchor its head outside it."""
 
 from __future__ import annotations
 
 import getpass
+import logging
+import logging.handlers
 from datetime import UTC, datetime
+from pathlib import Path
 
 import typer
 from rich.console import Console
 
 from netsafe.cli.context import command_context
-from netsafe.cli.output import JSON_OPTION_HELP, ExitCode, emit, progress_bar
+from netsafe.cli.output import JSON_OPTION_HELP, BadInputError, ExitCode, emit, progress_bar
 from netsafe.platform.audit import AuditEvent, verify
+from netsafe.platform.audit_anchors import (
+    AnchorFileError,
+    anchor_line,
+    check_anchors,
+    read_anchors,
+)
 from netsafe.store.repositories.audit import SqlAuditRepository, seal_pending
 
-app = typer.Typer(help="The audit log: verify its hash chain.", no_args_is_help=True)
+app = typer.Typer(
+    help="The audit log: verify its keyed hash chain, anchor its head.", no_args_is_help=True
+)
+SYSLOG_SOCKET = "/dev/log"
 
 
 def cli_actor() -> str:
@@ -37,8 +49,21 @@ def cli_event(action: str, resource_type: str, resource_id: object = None) -> Au
 
 
 @app.command("verify")
-def verify_command(as_json: bool = typer.Option(False, "--json", help=JSON_OPTION_HELP)) -> None:
-    """Recompute the chain; name every edited row and every deleted run (exit 1 if any)."""
+def verify_command(
+    anchors: Path | None = typer.Option(
+        None,
+        "--anchors",
+        help="A file of anchors written by `netsafe audit anchor`: each anchored row must "
+        "still have its anchored hash.",
+    ),
+    as_json: bool = typer.Option(False, "--json", help=JSON_OPTION_HELP),
+) -> None:
+    """Recompute the keyed chain (NETSAFE_AUDIT_KEY); name every edited row and every deleted
+    run, and every anchored row rewritten or gone (exit 1 if any)."""
+    try:
+        anchored = [] if anchors is None else read_anchors(anchors)
+    except AnchorFileError as error:
+        raise BadInputError(str(error)) from None
     context = command_context()
     context.require_migrated()
     sealed = seal_pending(context.engine)  # events of requests still waiting for their seal
@@ -46,9 +71,13 @@ def verify_command(as_json: bool = typer.Option(False, "--json", help=JSON_OPTIO
         repository = SqlAuditRepository(session)
         task = progress.add_task("verifying the audit log", total=repository.head().seq or None)
         result = verify(repository, on_progress=lambda rows: progress.update(task, completed=rows))
+        if anchored:
+            result.problems.extend(check_anchors(repository.records(), anchored))
     data = {
         "ok": result.ok,
         "rows": result.rows,
+        "unkeyed_rows": result.unkeyed_rows,
+        "anchors_checked": len(anchored),
         "sealed_now": sealed,
         "head": {"seq": result.head.seq, "hash": result.head.hash},
         "problems": [
@@ -60,6 +89,10 @@ def verify_command(as_json: bool = typer.Option(False, "--json", help=JSON_OPTIO
     def render(console: Console) -> None:
         if result.ok:
             console.print(f"audit log intact: {result.rows} rows, head {result.head.hash[:16]}…")
+            if result.unkeyed_rows:
+                console.print(f"  rows 1-{result.unkeyed_rows} were chained before the key")
+            if anchored:
+                console.print(f"  {len(anchored)} anchors match")
             return
         console.print(f"[bold red]audit log BROKEN[/]: {len(result.problems)} problem(s)")
         for problem in result.problems:
@@ -68,3 +101,47 @@ def verify_command(as_json: bool = typer.Option(False, "--json", help=JSON_OPTIO
     emit(data, as_json=as_json, render=render)
     if not result.ok:
         raise typer.Exit(int(ExitCode.FAILED))
+
+
+@app.command("anchor")
+def anchor_command(
+    file: Path | None = typer.Option(
+        None, "--file", help="Append the anchor line to this file (created if missing)."
+    ),
+    syslog: bool = typer.Option(
+        False, "--syslog", help=f"Send the anchor line to syslog ({SYSLOG_SOCKET}, facility auth)."
+    ),
+    as_json: bool = typer.Option(False, "--json", help=JSON_OPTION_HELP),
+) -> None:
+    """Write the chain head (sequence number and hash) outside the database: to stdout, a file
+    and/or syslog. Run it on a schedule; `netsafe audit verify --anchors FILE` checks them."""
+    context = command_context()
+    context.require_migrated()
+    seal_pending(context.engine)  # the head covers every event committed so far
+    with context.transaction() as session:
+        head = SqlAuditRepository(session).head()
+    line = anchor_line(head, datetime.now(UTC))
+    if file is not None:
+        try:
+            with file.open("a", encoding="utf-8") as out:
+                out.write(line + "\n")
+        except OSError as error:
+            raise BadInputError(f"--file {file}: cannot append the anchor: {error}") from None
+    if syslog:
+        _to_syslog(line)
+    data = {"seq": head.seq, "hash": head.hash, "line": line, "file": file, "syslog": syslog}
+    emit(data, as_json=as_json, render=lambda c: c.print(line, highlight=False))
+
+
+def _to_syslog(line: str) -> None:
+    try:
+        handler = logging.handlers.SysLogHandler(
+            address=SYSLOG_SOCKET, facility=logging.handlers.SysLogHandler.LOG_AUTH
+        )
+    except OSError as error:
+        raise BadInputError(f"--syslog: cannot reach {SYSLOG_SOCKET}: {error}") from None
+    try:
+        message = f"netsafe: {line}"
+        handler.emit(logging.LogRecord("netsafe.audit", logging.INFO, "", 0, message, None, None))
+    finally:
+        handler.close()

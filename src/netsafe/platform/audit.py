@@ -1,14 +1,20 @@
-"""The audit log: append-only and hash-chained, so an edited or deleted row is detected.
+"""The audit log: append-only and hash-chained with a key, so an edited or deleted row is detected.
 
-Each record has a sequence number (1, 2, 3, …) and `hash = sha256(prev_hash + canonical(record))`,
-where `prev_hash` is the previous record's hash (`GENESIS_HASH` for the first). The repository also
-keeps the chain head (last sequence number and hash), which is where concurrent appends serialise
-(`AuditRepository.lock_head`) and what reveals rows deleted from the end of the log.
+Each record has a sequence number (1, 2, 3, …) and
+`hash = HMAC-SHA-256(key, prev_hash + canonical(record))` (scheme `hmac-sha256`), where `prev_hash`
+is the previous record's hash (`GENESIS_HASH` for the first) and the key is NETSAFE_AUDIT_KEY:
+someone who can write the table but lacks the key cannot recompute the chain. Rows chained before
+the key (scheme `sha256`: `sha256(prev_hash + canonical(record))`) still verify as they were; the
+first keyed row covers the last of them. The repository also keeps the chain head (last sequence
+number and hash), which is where concurrent appends serialise (`AuditRepository.lock_head`) and
+what reveals rows deleted from the end of the log; `netsafe audit anchor` copies the head out of
+the database, so that even the key's holder cannot rewrite history unseen (`check_anchors`).
 """
 
 from __future__ import annotations
 
 import hashlib
+import hmac
 import json
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -18,6 +24,9 @@ from typing import Protocol
 from netsafe.timestamps import as_utc
 
 GENESIS_HASH = "0" * 64
+#: The hash schemes: keyed (every new row) and the unkeyed one of rows chained before the key.
+KEYED = "hmac-sha256"
+UNKEYED = "sha256"
 _CANONICAL_JSON = json.JSONEncoder(sort_keys=True, separators=(",", ":"), ensure_ascii=False)
 
 
@@ -48,12 +57,13 @@ class AuditEvent:
 
 @dataclass(frozen=True, slots=True)
 class AuditRecord:
-    """An event as stored: its place in the chain and its hashes."""
+    """An event as stored: its place in the chain, its hashes and how they were made."""
 
     seq: int
     event: AuditEvent
     prev_hash: str
     hash: str
+    scheme: str = KEYED
 
 
 @dataclass(frozen=True, slots=True)
@@ -81,7 +91,11 @@ class AuditQuery:
 
 
 class AuditRepository(Protocol):
-    """Where the log is kept. `lock_head` must block other appenders until the transaction ends."""
+    """Where the log is kept. `lock_head` must block other appenders until the transaction ends;
+    `key` is the chain's HMAC key."""
+
+    @property
+    def key(self) -> bytes: ...
 
     def lock_head(self) -> ChainHead: ...
 
@@ -117,8 +131,16 @@ def canonical(seq: int, event: AuditEvent) -> bytes:
     return _CANONICAL_JSON.encode(content).encode()
 
 
-def chain_hash(prev_hash: str, seq: int, event: AuditEvent) -> str:
-    return hashlib.sha256(prev_hash.encode("ascii") + canonical(seq, event)).hexdigest()
+def chain_hash(
+    prev_hash: str, seq: int, event: AuditEvent, *, key: bytes, scheme: str = KEYED
+) -> str:
+    """The record's hash under `scheme` (`key` is ignored by the unkeyed legacy scheme)."""
+    content = prev_hash.encode("ascii") + canonical(seq, event)
+    if scheme == KEYED:
+        return hmac.new(key, content, hashlib.sha256).hexdigest()
+    if scheme == UNKEYED:
+        return hashlib.sha256(content).hexdigest()
+    raise ValueError(f"unknown audit hash scheme {scheme!r}")
 
 
 def record(repository: AuditRepository, events: Iterable[AuditEvent]) -> list[AuditRecord]:
@@ -127,10 +149,11 @@ def record(repository: AuditRepository, events: Iterable[AuditEvent]) -> list[Au
     if not events:
         return []
     head = repository.lock_head()
+    key = repository.key
     records = []
     for event in events:
         seq = head.seq + 1
-        digest = chain_hash(head.hash, seq, event)
+        digest = chain_hash(head.hash, seq, event, key=key)
         records.append(AuditRecord(seq=seq, event=event, prev_hash=head.hash, hash=digest))
         head = ChainHead(seq, digest)
     repository.insert(records)
@@ -155,6 +178,8 @@ class Verification:
     rows: int = 0
     head: ChainHead = field(default_factory=ChainHead)
     problems: list[Problem] = field(default_factory=list)
+    #: Rows chained before the key (scheme `sha256`), always a prefix of the chain.
+    unkeyed_rows: int = 0
 
     @property
     def ok(self) -> bool:
@@ -175,9 +200,18 @@ def verify(
     """Walk the whole chain; report each edited row and each run of deleted rows by number.
     `on_progress(rows_so_far)` is called every 10,000 rows."""
     result = Verification(head=repository.head())
+    key = repository.key
     previous = ChainHead()
+    keyed_seen = False
     for rec in repository.records():
         result.rows += 1
+        if rec.scheme == UNKEYED:
+            result.unkeyed_rows += 1
+            if keyed_seen:
+                message = f"row {rec.seq} claims the unkeyed scheme after keyed rows: rewritten"
+                result.problems.append(Problem("edited", rec.seq, rec.seq, message))
+        else:
+            keyed_seen = True
         if on_progress is not None and result.rows % 10_000 == 0:
             on_progress(result.rows)
         if rec.seq > previous.seq + 1:
@@ -187,10 +221,13 @@ def verify(
         elif rec.prev_hash != previous.hash:
             message = f"chain broken between rows {previous.seq} and {rec.seq}: a row was edited"
             result.problems.append(Problem("edited", previous.seq, rec.seq, message))
-        if chain_hash(rec.prev_hash, rec.seq, rec.event) != rec.hash:
-            result.problems.append(
-                Problem("edited", rec.seq, rec.seq, f"row {rec.seq} edited: content ≠ its hash")
-            )
+        try:
+            expected = chain_hash(rec.prev_hash, rec.seq, rec.event, key=key, scheme=rec.scheme)
+        except ValueError:
+            expected = None
+        if expected is None or not hmac.compare_digest(expected, rec.hash):
+            message = f"row {rec.seq} edited (or chained with another key): content ≠ its hash"
+            result.problems.append(Problem("edited", rec.seq, rec.seq, message))
         previous = ChainHead(rec.seq, rec.hash)
         if len(result.problems) >= max_problems:
             return result

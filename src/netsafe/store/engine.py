@@ -10,6 +10,7 @@ from sqlalchemy import Engine, create_engine, event, text
 from sqlalchemy.orm import Session, sessionmaker
 
 from netsafe.settings import Settings
+from netsafe.store.repositories.audit import use_audit_key
 
 
 def make_engine(url: str, **kwargs: Any) -> Engine:
@@ -39,8 +40,11 @@ def engine_from_settings(settings: Settings, *, pool_size: int | None = None) ->
         settings.ensure_home()
     url = settings.sqlalchemy_url
     if pool_size is None or url.startswith("sqlite"):
-        return make_engine(url)
-    return make_engine(url, pool_size=pool_size)
+        engine = make_engine(url)
+    else:
+        engine = make_engine(url, pool_size=pool_size)
+    use_audit_key(engine, settings.audit_hmac_key)
+    return engine
 
 
 def make_session_factory(engine: Engine) -> sessionmaker[Session]:

@@ -56,6 +56,8 @@ class AuditRow(Base):
     detail: Mapped[str | None] = mapped_column(Text)
     prev_hash: Mapped[str] = mapped_column(String(64))
     hash: Mapped[str] = mapped_column(String(64))
+    #: How `hash` was made: `hmac-sha256` (keyed), or `sha256` for rows chained before the key.
+    scheme: Mapped[str] = mapped_column(String(16), server_default="sha256")
 
 
 class AuditHeadRow(Base):

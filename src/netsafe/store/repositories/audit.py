@@ -47,6 +47,7 @@ from netsafe.platform.audit import (
     ChainHead,
     record,
 )
+from netsafe.settings import DEVELOPMENT_AUDIT_KEY
 from netsafe.store.models.platform import AuditHeadRow, AuditPendingRow, AuditRow
 from netsafe.timestamps import as_utc
 
@@ -62,7 +63,7 @@ _SCHEMA_KEY = func.hashtext(func.current_schema())
 #: The columns of a record, in the order `records` unpacks them.
 _COLUMNS = (
     "id", "at", "action", "resource_type", "resource_id", "actor_user_id", "actor",
-    "actor_agency", "request_id", "client", "outcome", "detail", "prev_hash", "hash",
+    "actor_agency", "request_id", "client", "outcome", "detail", "prev_hash", "hash", "scheme",
 )  # fmt: skip
 _PENDING = "netsafe.audit.pending"
 #: The tables, written with Core statements: the ORM's bulk-insert and bulk-update machinery
@@ -99,11 +100,33 @@ def _to_domain(row: Any) -> AuditRecord:
         outcome=row.outcome,
         detail=row.detail,
     )
-    return AuditRecord(seq=row.id, event=event_, prev_hash=row.prev_hash, hash=row.hash)
+    return AuditRecord(
+        seq=row.id, event=event_, prev_hash=row.prev_hash, hash=row.hash, scheme=row.scheme
+    )
 
 
 def _to_row(rec: AuditRecord) -> dict[str, object]:
-    return {"id": rec.seq, **_event_values(rec.event), "prev_hash": rec.prev_hash, "hash": rec.hash}
+    return {
+        "id": rec.seq,
+        **_event_values(rec.event),
+        "prev_hash": rec.prev_hash,
+        "hash": rec.hash,
+        "scheme": rec.scheme,
+    }
+
+
+#: The chain key of each engine (`use_audit_key`); engines not given one use the development key.
+_KEYS: weakref.WeakKeyDictionary[Engine, bytes] = weakref.WeakKeyDictionary()
+
+
+def use_audit_key(engine: Engine, key: bytes) -> None:
+    """Chain (and verify) the audit log of `engine`'s database with `key` (NETSAFE_AUDIT_KEY)."""
+    _KEYS[engine] = key
+
+
+def _engine_of(session: Session) -> Engine:
+    bind = session.get_bind()
+    return bind if isinstance(bind, Engine) else bind.engine
 
 
 class SqlAuditRepository:
@@ -111,6 +134,11 @@ class SqlAuditRepository:
 
     def __init__(self, session: Session) -> None:
         self._session = session
+
+    @property
+    def key(self) -> bytes:
+        """The chain's HMAC key: the one given to the engine, else the development key."""
+        return _KEYS.get(_engine_of(self._session), DEVELOPMENT_AUDIT_KEY.encode())
 
     def _is_postgresql(self) -> bool:
         return self._session.get_bind().dialect.name == "postgresql"
@@ -157,7 +185,7 @@ class SqlAuditRepository:
             event_ = AuditEvent(
                 as_utc(at), action, rtype, rid, uid, actor, agency, req, client, outcome, detail
             )
-            yield AuditRecord(seq, event_, h[0], h[1])
+            yield AuditRecord(seq, event_, h[0], h[1], h[2])
 
     def query(self, query: AuditQuery) -> list[AuditRecord]:
         statement = select(AuditRow).order_by(AuditRow.id.desc()).limit(query.limit)
@@ -299,8 +327,7 @@ _FLIGHTS_LOCK = threading.Lock()
 
 
 def _flight(session: Session) -> tuple[Engine, _SealFlight]:
-    bind = session.get_bind()
-    engine = bind if isinstance(bind, Engine) else bind.engine
+    engine = _engine_of(session)
     with _FLIGHTS_LOCK:
         flight = _FLIGHTS.get(engine)
         if flight is None:
@@ -359,6 +386,10 @@ class _LockedHead:
     def __init__(self, repository: SqlAuditRepository, head: ChainHead) -> None:
         self._repository = repository
         self._head = head
+
+    @property
+    def key(self) -> bytes:
+        return self._repository.key
 
     def lock_head(self) -> ChainHead:
         return self._head
