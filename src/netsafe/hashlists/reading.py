@@ -12,6 +12,7 @@ from __future__ import annotations
 import gc
 import marshal
 import multiprocessing
+import os
 import pickle
 import queue
 from collections.abc import Iterator
@@ -24,6 +25,7 @@ from netsafe.hashlists.category_map import CategoryMap
 from netsafe.hashlists.errors import EntrySink, HashListFormatError, SkipLog
 from netsafe.hashlists.formats import ListFormat, detect_format, read_entries
 from netsafe.hashlists.model import EntryRow
+from netsafe.parent_watch import die_with_parent
 
 BATCH_SIZE = 20_000
 #: Files from this size on are read in a helper process (below, starting it costs more).
@@ -62,7 +64,7 @@ class ListReading:
     def _from_helper(self) -> Iterator[list[EntryRow]]:
         context = multiprocessing.get_context("spawn")
         channel: Any = context.Queue(maxsize=_QUEUE_DEPTH)
-        helper = context.Process(target=_produce, args=(self, channel), daemon=True)
+        helper = context.Process(target=_produce, args=(self, channel, os.getpid()), daemon=True)
         helper.start()
         try:
             while True:
@@ -121,13 +123,15 @@ def decode_batch(kind: str, data: bytes) -> list[EntryRow]:
 _BATCH_KINDS = ("batch", "pickled-batch")
 
 
-def _produce(reading: ListReading, channel: Any) -> None:
-    """The helper process: read, send batches of plain tuples (`encode_batch`).
+def _produce(reading: ListReading, channel: Any, parent_pid: int) -> None:
+    """The helper process: read, send batches of plain tuples (`encode_batch`); it ends when
+    the importing process ends, however that ends (`die_with_parent`).
 
     The cyclic garbage collector runs a hundred times less often than by default: the reader's
     objects form no cycles, and collecting young objects every 700 allocations cost a tenth of
     the reading time.
     """
+    die_with_parent(parent_pid)
     gc.set_threshold(70_000, 10, 10)
     skipped = SkipLog()
     try:

@@ -10,7 +10,10 @@ import multiprocessing
 import os
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from functools import partial
 from typing import Any, Protocol
+
+from netsafe.parent_watch import die_with_parent
 
 Task = Callable[[], Any]
 #: What the workers run (preloaded by the pool's fork server).
@@ -57,7 +60,13 @@ class ProcessPoolRunner:
         self.description = f"process pool of {self.workers}"
         context = multiprocessing.get_context("forkserver")
         context.set_forkserver_preload([WORKER_MODULE])
-        self._pool = ProcessPoolExecutor(max_workers=self.workers, mp_context=context)
+        # workers are children of the fork server: each also watches this process, and dies
+        # with it even after `kill -9` (the fork server itself ends when this process does)
+        self._pool = ProcessPoolExecutor(
+            max_workers=self.workers,
+            mp_context=context,
+            initializer=partial(die_with_parent, watch=os.getpid()),
+        )
         for _ in range(self.workers):  # each submit while none is idle starts one worker
             self._pool.submit(os.getpid)
 
