@@ -61,8 +61,9 @@ def run_triage(
     runner: Runner | None = None,
     resume: bool = False,
     exhibit: str = "TEST/EX/1",
+    examiner: str = "",
 ) -> TriageResult:
-    plan = ExhibitPlan(exhibit, tuple(sources), out, case="TEST-CASE")
+    plan = ExhibitPlan(exhibit, tuple(sources), out, case="TEST-CASE", examiner=examiner)
     return triage_exhibit(plan, runner or InlineRunner(), config, resume=resume)
 
 

@@ -35,7 +35,7 @@ def reported(tmp_path_factory: pytest.TempPathFactory, known: Known) -> tuple[Tr
     (loose / "bomb.png").write_bytes(png_bomb())
     (loose / "sys.dat").write_bytes(known.system_file)
     out = folder / "out"
-    result = run_triage([e01, loose], out, known.config())
+    result = run_triage([e01, loose], out, known.config(), examiner="DC 4521 Example")
     ReportSink(out).write(result)
     return result, out
 
@@ -140,3 +140,56 @@ class _Strict:
 
     def invalid(self, where: str, error: Exception) -> None:
         raise AssertionError(f"VICS entry rejected at {where}: {error}")
+
+
+def test_pdf_gives_each_hash_its_own_unbroken_monospace_column(
+    reported: tuple[TriageResult, Path], tmp_path: Path
+) -> None:
+    result, out = reported
+    pdf = out / "report.pdf"
+    layout = subprocess.run(
+        ["pdftotext", "-layout", str(pdf), "-"], check=True, capture_output=True, text=True
+    ).stdout
+    lines = layout.splitlines()
+    for finding in result.findings():
+        for value in (finding.md5, finding.sha1):
+            holding = [line for line in lines if value in line]
+            assert holding, f"{value} is broken across lines or missing"
+    md5_line = next(line for line in lines if result.findings()[0].md5 in line)
+    assert result.findings()[0].sha1 in md5_line  # side by side: a column each, one row
+    fonts = subprocess.run(
+        ["pdffonts", str(pdf)], check=True, capture_output=True, text=True
+    ).stdout
+    assert "DejaVu-Sans-Mono" in fonts
+    subprocess.run(
+        ["pdftoppm", "-png", "-r", "60", "-f", "1", "-l", "1", str(pdf), str(tmp_path / "page")],
+        check=True,
+    )
+    assert (tmp_path / "page-1.png").stat().st_size > 0
+
+
+def test_report_names_the_examiner_and_gives_times_to_the_second_with_their_zone(
+    reported: tuple[TriageResult, Path],
+) -> None:
+    import re
+
+    result, out = reported
+    assert result.summary()["examiner"] == "DC 4521 Example"
+    html = (out / "report.html").read_text(encoding="utf-8")
+    assert "examiner <strong>DC 4521 Example</strong>" in html
+    times = re.findall(r"\d{4}-\d\d-\d\d \d\d:\d\d:\d\d UTC", html)
+    assert len(times) >= 2
+    assert times[0] == result.started_at.strftime("%Y-%m-%d %H:%M:%S UTC")
+
+
+def test_a_zip_source_is_reported_as_a_zip(tmp_path: Path, known: Known) -> None:
+    archive = tmp_path / "seized.zip"
+    archive.write_bytes(zip_bytes({"a.jpg": known.image_a, "b/readme.txt": b"benign"}))
+    out = tmp_path / "out"
+    result = run_triage([archive], out, known.config())
+    ReportSink(out, pdf=False).write(result)
+    [source] = result.summary()["sources"]
+    assert source["kind"] == "zip"
+    assert source["files"] == 1
+    assert result.matched_files() == 1
+    assert "<td>zip</td>" in (out / "report.html").read_text(encoding="utf-8")

@@ -7,6 +7,7 @@ exhibit's result to the report sink (files in --out) and the database sink (one 
 from __future__ import annotations
 
 import dataclasses
+import getpass
 import re
 from pathlib import Path
 from typing import Any
@@ -79,6 +80,11 @@ def triage(
         "PDQ, media type, flags deleted/carved/thumbnail, status). Implied by --hashes all.",
     ),
     pdf: bool = typer.Option(True, "--pdf/--no-pdf", help="Write report.pdf."),
+    examiner: str | None = typer.Option(
+        None,
+        "--examiner",
+        help="The examiner the reports name (default: the user running the command).",
+    ),
     key: list[str] = typer.Option(
         [],
         "--key",
@@ -92,6 +98,7 @@ def triage(
     context = command_context()
     settings = context.settings
     plans = _plans(settings, sources, exhibit, case, out, verify)
+    who = _examiner(examiner)
     context.require_migrated()
     lists = _lists(context)
     chosen = _hashes(hashes, index_folder(context))
@@ -100,7 +107,7 @@ def triage(
     summaries: list[dict[str, Any]] = []
     try:
         for plan in plans:
-            plan = dataclasses.replace(plan, lists=tuple(lists), carve=carve)
+            plan = dataclasses.replace(plan, lists=tuple(lists), carve=carve, examiner=who)
             result = _run(plan, runner, config, resume)
             ReportSink(
                 plan.out, pdf=pdf, inventory=inventory or hashes.strip().lower() == "all"
@@ -130,6 +137,18 @@ def _run(plan: ExhibitPlan, runner: Runner, config: ScanConfig, resume: bool) ->
         return triage_exhibit(plan, runner, config, resume=resume, progress=RichTriageProgress())
     except JournalError as error:
         raise BadInputError(str(error)) from error
+
+
+def _examiner(given: str | None) -> str:
+    """The examiner the reports name: `--examiner`, else the user running the command."""
+    if given is not None:
+        if not given.strip():
+            raise BadInputError("--examiner: the name is empty")
+        return given.strip()
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):  # no user name in the environment or the password database
+        return "unknown (no --examiner given, and the system names no user)"
 
 
 def _plans(

@@ -10,6 +10,8 @@ from pathlib import Path
 
 from jinja2 import Environment, PackageLoader, select_autoescape
 
+from netsafe.sizes import human_size
+from netsafe.timestamps import to_the_second
 from netsafe.triage.result import TriageResult
 
 #: The PDF lists at most this many findings (findings.csv has them all).
@@ -21,7 +23,7 @@ def _environment() -> Environment:
         loader=PackageLoader("netsafe.reports", "templates"),
         autoescape=select_autoescape(["html"]),
     )
-    environment.filters["filesize"] = _filesize
+    environment.filters["filesize"] = human_size
     return environment
 
 
@@ -35,6 +37,8 @@ def render_html(result: TriageResult, *, findings_limit: int | None = None) -> s
         .get_template("triage_report.html")
         .render(
             s=result.summary(),
+            started=to_the_second(result.started_at),
+            finished=to_the_second(result.finished_at),
             findings=shown,
             truncated=len(shown) < len(findings),
             error_kinds=sorted(kinds.items()),
@@ -62,12 +66,3 @@ def write_pdf(result: TriageResult, out: Path) -> Path:
     html = render_html(result, findings_limit=PDF_FINDINGS_LIMIT)
     HTML(string=html, base_url=str(out)).write_pdf(str(path))
     return path
-
-
-def _filesize(value: int) -> str:
-    size = float(value)
-    for unit in ("bytes", "KB", "MB", "GB", "TB"):
-        if size < 1000 or unit == "TB":
-            return f"{int(size)} bytes" if unit == "bytes" else f"{size:.1f} {unit}"
-        size /= 1000
-    return f"{value} bytes"

@@ -46,6 +46,8 @@ class ExhibitPlan:
     lists: tuple[dict[str, Any], ...] = field(default_factory=tuple)
     #: Carve disk images' unallocated and unpartitioned space (`triage.carving`).
     carve: bool = True
+    #: Who ran the triage, as the reports name them (`--examiner`, else the system user).
+    examiner: str = ""
 
     def journal_params(self) -> dict[str, Any]:
         return {
@@ -252,6 +254,7 @@ def _assemble(
     return TriageResult(
         exhibit=plan.exhibit,
         case=plan.case,
+        examiner=plan.examiner,
         started_at=started,
         finished_at=datetime.now(UTC),
         sources=summaries,

@@ -82,6 +82,7 @@ class TriageResult:
     errors: list[ItemError]
     tool_version: str
     lists: list[dict[str, Any]] = field(default_factory=list)
+    examiner: str = ""
     runner: str = ""
     resumed: bool = False
     scanned_this_run: int = 0
@@ -172,6 +173,7 @@ class TriageResult:
         return {
             "exhibit": self.exhibit,
             "case": self.case,
+            "examiner": self.examiner,
             "started_at": self.started_at.isoformat(),
             "finished_at": self.finished_at.isoformat(),
             "duration_seconds": round(self.duration_seconds, 3),

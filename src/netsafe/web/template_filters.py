@@ -19,6 +19,8 @@ from jinja2 import Environment
 from jinja2.filters import do_title
 from markupsafe import Markup, escape
 
+from netsafe.sizes import human_size
+
 NO_TIME = Markup("—")
 
 
@@ -116,9 +118,10 @@ def referral_rows(referrals: Iterable[_Listed], now: datetime) -> Markup:
 
 
 def install_template_filters(env: Environment) -> None:
-    """Make `when`, `band`, `deadline` and `referral_rows` available to every template of
-    `env`."""
+    """Make `when`, `band`, `deadline`, `referral_rows` and `filesize` available to every
+    template of `env`."""
     env.filters["when"] = when
+    env.filters["filesize"] = human_size
     env.filters["band"] = band
     env.filters["deadline"] = deadline
     env.filters["referral_rows"] = referral_rows

@@ -5,9 +5,10 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from sqlalchemy import insert, select
+from sqlalchemy import case, insert, select
 from sqlalchemy.orm import Session
 
+from netsafe.categories import REPORT_ORDER
 from netsafe.store.models.triage import TriageCategoryCountRow, TriageFindingRow, TriageRunRow
 from netsafe.triage.result import Finding
 from netsafe.triage.stored import TriageRun
@@ -127,11 +128,17 @@ class SqlTriageRepository:
         return runs[0] if runs else None
 
     def findings(self, run_id: int, *, limit: int | None = None, offset: int = 0) -> list[Finding]:
-        """A run's findings in report order (as stored: most serious category first)."""
+        """A run's findings, most serious category first (unknown categories last), then in
+        the order they were stored."""
+        rank = case(
+            {category.value: position for position, category in enumerate(REPORT_ORDER)},
+            value=TriageFindingRow.category,
+            else_=len(REPORT_ORDER),
+        )
         query = (
             select(TriageFindingRow)
             .where(TriageFindingRow.run_id == run_id)
-            .order_by(TriageFindingRow.id)
+            .order_by(rank, TriageFindingRow.id)
             .offset(offset)
         )
         if limit is not None:
