@@ -4,6 +4,7 @@ stored run; bad usage exits 2. Matching here goes through the real hash-list ind
 from __future__ import annotations
 
 import csv
+import getpass
 import io
 import json
 from pathlib import Path
@@ -170,6 +171,7 @@ def test_hashes_auto_follows_the_lists_and_an_explicit_choice_must_cover_them(
     assert summary["hashes"]["every_file"] == ["md5"]
     assert summary["files_matched"] == 1
     assert not (tmp_path / "auto" / "inventory.csv").exists()  # only when asked for
+    assert summary["examiner"] == getpass.getuser()  # no --examiner: the user running it
     refused = run_cli(
         capsys, monkeypatch, *args, "--hashes", "sha256", "--out", str(tmp_path / "x")
     )
@@ -182,8 +184,12 @@ def test_hashes_auto_follows_the_lists_and_an_explicit_choice_must_cover_them(
         rows = {row["path"]: row for row in csv.DictReader(handle)}  # --hashes all implies it
     assert rows["notes.txt"]["sha256"]
     assert rows["a.jpg"]["status"] == "matched"
-    asked = run_cli(capsys, monkeypatch, *args, "--inventory", "--out", str(tmp_path / "inv"))
+    asked = run_cli(
+        capsys, monkeypatch, *args, "--inventory", "--examiner", "DC 9 Example",
+        "--out", str(tmp_path / "inv"),
+    )  # fmt: skip
     assert asked.exit_code == 0, asked.stderr
+    assert asked.json()["examiner"] == "DC 9 Example"
     with (tmp_path / "inv" / "inventory.csv").open(encoding="utf-8") as handle:
         rows = {row["path"]: row for row in csv.DictReader(handle)}
     assert (rows["notes.txt"]["md5"] != "", rows["notes.txt"]["sha256"]) == (True, "")
