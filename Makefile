@@ -6,7 +6,7 @@ STAMP  := $(VENV)/.installed
 HOST   ?= 127.0.0.1
 PORT   ?= 8000
 
-.PHONY: help install system-deps run serve demo migrate test lint typecheck pytest bench clean
+.PHONY: help install system-deps run serve demo migrate test test-fast lint typecheck pytest bench clean
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-12s %s\n", $$1, $$2}'
@@ -50,6 +50,9 @@ pytest: install  ## the test suite only
 	$(BIN)/pytest $(PYTEST_ARGS)
 
 test: lint typecheck pytest  ## everything CI runs: lint, format, types, tests
+
+test-fast: install  ## the tests without the browser and slow ones (a quick check while working)
+	$(BIN)/pytest -q -m "not browser and not slow" $(PYTEST_ARGS)
 
 bench: install  ## run every benchmark under benchmarks/ and print its figures and ratios
 	$(BIN)/python benchmarks/run_all.py $(BENCH_ARGS)

@@ -14,9 +14,11 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from argon2 import PasswordHasher
 from sqlalchemy import Engine, create_engine, make_url, text
 from sqlalchemy.orm import Session
 
+from netsafe.platform import users
 from netsafe.settings import Settings, load_settings
 from netsafe.store.engine import make_engine, make_session_factory
 from netsafe.store.migrate import upgrade
@@ -26,6 +28,14 @@ POSTGRES_URL = os.environ.get("NETSAFE_TEST_POSTGRES_URL")
 BACKENDS = ["sqlite", "postgresql"] if POSTGRES_URL else ["sqlite"]
 SHARED_TESTDATA = Path(__file__).resolve().parents[2] / "shared" / "testdata"
 _ran_on: Counter[str] = Counter()
+#: Cheaper argon2 work factors so the suite's many logins stay fast: the algorithm (argon2id) and
+#: the code paths are the production ones; only the work factors drop.
+_FAST_HASHER = PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
+
+
+@pytest.fixture(autouse=True)
+def fast_password_hashing(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(users, "_hasher", _FAST_HASHER)
 
 
 @pytest.fixture(params=BACKENDS)

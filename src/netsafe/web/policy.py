@@ -17,7 +17,7 @@ router = APIRouter(dependencies=[Depends(allow(Role.HELPLINE, Role.CHARITY_ANALY
 not listed, checks the CSRF token when a session cookie makes a state-changing call, and returns
 the `Viewer`. `force_scoped=True` documents that records of another force answer 403/404 for
 roles that do not see all forces (the service enforces it with `Viewer.may_see_force`).
-`tests/platform/test_authorisation_matrix.py` walks every route of `create_app()` and fails for
+`tests/web/test_authorisation_matrix.py` walks every route of `create_app()` and fails for
 a route without a policy.
 
 (No `from __future__ import annotations` here: FastAPI reads `__call__` signatures at runtime.)

@@ -21,7 +21,7 @@ from netsafe.store.repositories.demo import SqlDemoLedger, SqlDemoWriter
 from tests.browser_support import BROWSER_MARKS, launch_chromium, serve_platform
 from tests.platform.platform_helpers import add_user
 
-ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "stats-dashboard"
+ARTIFACTS = Path(__file__).resolve().parents[3] / "test-artifacts" / "stats-dashboard"
 PASSWORD = "correct-horse-battery-staple-8"
 SECRET = "stats-dashboard-key-0123456789"
 

@@ -17,8 +17,8 @@ from sqlalchemy.orm import Session
 from netsafe.platform.roles import Role
 from netsafe.platform.users import NewUser
 from netsafe.store.repositories.users import SqlUserRepository
-from tests.platform.operation_seeds import OPERATION_SEEDS
-from tests.prevention.matrix_seeds import PREVENTION_SEEDS
+from tests.operation.operation_seeds import OPERATION_SEEDS
+from tests.web.prevention.matrix_seeds import PREVENTION_SEEDS
 
 Seed = Callable[[Session, str], str]
 

@@ -13,7 +13,7 @@ from sqlalchemy import Engine
 from netsafe.platform.roles import Role
 from netsafe.settings import Settings
 from netsafe.web.app import create_app
-from tests.stats.web_helpers import bearer, seed_march_2017
+from tests.web.stats.web_helpers import bearer, seed_march_2017
 
 MARCH = {"from": "2017-03-01", "to": "2017-03-31"}
 

@@ -23,9 +23,9 @@ from netsafe.store.migrate import upgrade
 from netsafe.store.repositories.agencies import SqlAgencyRepository
 from netsafe.store.repositories.users import SqlUserRepository
 from tests.browser_support import BROWSER_MARKS, launch_chromium, serve_platform
-from tests.prevention.web_helpers import PREVENTION_FILE
+from tests.web.prevention.web_helpers import PREVENTION_FILE
 
-ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "prevention-journey"
+ARTIFACTS = Path(__file__).resolve().parents[3] / "test-artifacts" / "prevention-journey"
 PASSWORD = "correct-horse-battery-staple-7"
 #: Key presses for a whole contact, typed text excluded (each typed string counts as one).
 MAX_KEYS_PER_CONTACT = 20

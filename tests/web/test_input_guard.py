@@ -22,7 +22,7 @@ from netsafe.store.repositories.audit import SqlAuditRepository
 from netsafe.web.app import create_app
 from netsafe.web.input_guard import DEFAULT_BODY_LIMIT, SMALL_BODY_LIMIT
 from tests.browser_support import serve_in_thread
-from tests.platform.trust_support import RECEIVED, Headers, new_referral, police_headers
+from tests.web.trust_support import RECEIVED, Headers, new_referral, police_headers
 
 
 class HandlerFailedError(RuntimeError):

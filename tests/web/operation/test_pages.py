@@ -21,7 +21,7 @@ from netsafe.store.repositories.agencies import SqlAgencyRepository
 from netsafe.store.repositories.users import SqlUserRepository
 from netsafe.web.app import create_app
 from netsafe.web.tokens import issue_bearer_token
-from tests.platform.operation_triage import store_triage_run
+from tests.operation.operation_triage import store_triage_run
 
 
 def _auth(

@@ -15,8 +15,8 @@ from netsafe.store.engine import make_session_factory, unit_of_work
 from netsafe.store.repositories.triage import SqlTriageRepository
 from netsafe.triage.result import Finding
 from netsafe.triage.stored import TriageRun
-from tests.platform import test_operation_pages as pages
-from tests.platform.test_operation_pages import _auth, _post
+from tests.web.operation import test_pages as pages
+from tests.web.operation.test_pages import _auth, _post
 
 client = pages.client  # the page-test client fixture
 

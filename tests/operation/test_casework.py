@@ -26,7 +26,7 @@ from netsafe.operation.subjects import add_subject, note_helpline_details_given
 from netsafe.operation.warrants import apply_for_warrant, decide_warrant, execute_warrant
 from netsafe.platform.access import OperationInputError, RecordNotFoundError
 from netsafe.store.repositories.operation import case_repositories
-from tests.platform.operation_helpers import (
+from tests.operation.operation_helpers import (
     GWENT_INVESTIGATOR,
     NOW,
     SOUTH_WALES_INVESTIGATOR,

@@ -18,7 +18,7 @@ from netsafe.web.prevention.access_log import (
     is_anonymous_path,
 )
 from tests.browser_support import serve_in_thread
-from tests.prevention.web_helpers import write_prevention_file
+from tests.web.prevention.web_helpers import write_prevention_file
 
 
 def access_record(client: str, path: str) -> logging.LogRecord:

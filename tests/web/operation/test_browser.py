@@ -20,10 +20,10 @@ from netsafe.platform.roles import Role
 from netsafe.store.engine import make_engine, make_session_factory, unit_of_work
 from netsafe.store.migrate import upgrade
 from tests.browser_support import BROWSER_MARKS, launch_chromium, serve_platform
-from tests.platform.operation_triage import store_triage_run
+from tests.operation.operation_triage import store_triage_run
 from tests.platform.platform_helpers import add_user
 
-ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "operation-journey"
+ARTIFACTS = Path(__file__).resolve().parents[3] / "test-artifacts" / "operation-journey"
 PASSWORD = "correct-horse-battery-staple-7"
 
 pytestmark = BROWSER_MARKS

@@ -16,7 +16,7 @@ from netsafe.store.engine import make_session_factory, unit_of_work
 from netsafe.store.repositories.prevention import SqlPreventionAggregates
 from netsafe.web.app import create_app
 from netsafe.web.prevention.common import uk_today
-from tests.prevention.web_helpers import bearer, client_for, make_token, write_prevention_file
+from tests.web.prevention.web_helpers import bearer, client_for, make_token, write_prevention_file
 
 CONTACT = {
     "channel": "chat",

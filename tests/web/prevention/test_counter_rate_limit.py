@@ -13,8 +13,8 @@ from netsafe.store.models.platform import ReportRateRow
 from netsafe.web.app import create_app
 from netsafe.web.prevention.public import COUNTER_CALLS_PER_WINDOW
 from netsafe.web.rate_limit import ReportRateLimit
-from tests.prevention.test_web_prevention import today_totals
-from tests.prevention.web_helpers import write_prevention_file
+from tests.web.prevention.test_api import today_totals
+from tests.web.prevention.web_helpers import write_prevention_file
 
 CLIENT = ("192.0.2.41", 50000)  # a documentation address
 OTHER = ("198.51.100.7", 50000)

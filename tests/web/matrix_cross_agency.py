@@ -28,8 +28,8 @@ from netsafe.platform.audit import AuditEvent
 from netsafe.platform.roles import Role
 from netsafe.store.repositories.audit import append_at_commit
 from netsafe.store.repositories.operation import case_repositories
-from tests.platform.matrix_seeds import SEEDS
-from tests.platform.operation_seeds import SEEDER
+from tests.operation.operation_seeds import SEEDER
+from tests.web.matrix_seeds import SEEDS
 
 #: A seeder: makes a record of the force (an agency slug) and answers the text that reveals it.
 MarkedSeed = Callable[[Session, str], str]

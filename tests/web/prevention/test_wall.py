@@ -17,7 +17,7 @@ from netsafe.platform.roles import POLICE_ROLES, Role
 from netsafe.settings import Settings
 from netsafe.web.app import create_app
 from netsafe.web.policy import FRAMEWORK_PUBLIC_PATHS, declared_routes
-from tests.prevention.web_helpers import bearer, client_for, make_token, write_prevention_file
+from tests.web.prevention.web_helpers import bearer, client_for, make_token, write_prevention_file
 
 MARKER_NOTES = "marker-okapi-notes-4417"
 MARKER_ACTIONS = "marker-okapi-actions-9923"

@@ -14,7 +14,7 @@ from sqlalchemy import Engine
 
 from netsafe.settings import Settings
 from netsafe.web.app import create_app
-from tests.platform.trust_support import (
+from tests.web.trust_support import (
     Headers,
     new_referral,
     new_subject,

@@ -17,15 +17,15 @@ from netsafe.settings import Settings
 from netsafe.store.engine import make_session_factory, unit_of_work
 from netsafe.web.app import create_app
 from netsafe.web.policy import DeclaredRoute
-from tests.platform.matrix_cross_agency import (
+from tests.web.matrix_cross_agency import (
     CROSS_AGENCY_RULES,
     NamesInBody,
     NoForceData,
     Rule,
     Shows,
 )
-from tests.platform.matrix_seeds import SEEDS
-from tests.platform.test_authorisation_matrix import (
+from tests.web.matrix_seeds import SEEDS
+from tests.web.test_authorisation_matrix import (
     _PARAM,
     OWN_FORCE,
     Caller,
@@ -66,7 +66,7 @@ def test_every_route_with_force_data_has_a_cross_agency_rule() -> None:
     missing = [f"{m} {p}" for m, p, _ in _checked() if (m, p) not in CROSS_AGENCY_RULES]
     assert not missing, (
         "routes a force-bound role may call, naming no seeded record, without a cross-agency "
-        f"rule in tests/platform/matrix_cross_agency.py: {missing}"
+        f"rule in tests/web/matrix_cross_agency.py: {missing}"
     )
 
 

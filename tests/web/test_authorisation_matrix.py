@@ -42,7 +42,7 @@ from netsafe.web.policy import (
     declared_routes,
 )
 from netsafe.web.tokens import issue_bearer_token
-from tests.platform.matrix_seeds import SEEDS
+from tests.web.matrix_seeds import SEEDS
 
 OWN_FORCE = "south-wales"
 OTHER_FORCE = "gwent"

@@ -15,7 +15,7 @@ from netsafe.settings import Settings
 from netsafe.web.app import create_app
 from netsafe.web.csrf import CSRF_FIELD
 from tests.platform.platform_helpers import add_user
-from tests.prevention.web_helpers import bearer, make_token, write_prevention_file
+from tests.web.prevention.web_helpers import bearer, make_token, write_prevention_file
 
 PASSWORD = "correct horse battery staple"
 FORM = {

@@ -24,7 +24,7 @@ from netsafe.operation.referrals import (
 )
 from netsafe.platform.access import AccessDeniedError, OperationInputError, RecordNotFoundError
 from netsafe.store.repositories.operation import case_repositories
-from tests.platform.operation_helpers import (
+from tests.operation.operation_helpers import (
     ANALYST,
     GWENT_COLLEAGUE,
     GWENT_INVESTIGATOR,
