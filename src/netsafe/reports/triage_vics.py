@@ -1,6 +1,7 @@
 """The VICS 2.0 case export of a triage's matches, through the hash-list VICS writer
 (`netsafe.hashlists.formats.vics.write`, `#Cases` form): one Media object per matched file
-content (by hash), with its most serious category and where it was found in Comments."""
+content (by hash), with its most serious category and where it was found in Comments; the
+values of signals without a column (vPDQ) go in AlternativeHashes."""
 
 from __future__ import annotations
 
@@ -46,6 +47,7 @@ def matched_entries(result: TriageResult) -> list[HashEntry]:
                 category=category[sha256],
                 media_size=record.size,
                 comments=f"found at {found}",
+                signals=record.signals,
             )
         )
     entries.sort(key=lambda e: (category_rank(e.category), (e.sha256 or b"").hex()))

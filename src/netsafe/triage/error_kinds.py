@@ -13,8 +13,15 @@ def unreadable_reason(error: BaseException) -> str:
 
 
 def content_error_kind(error: str) -> str:
-    """The errors.csv kind of an image that could not be decoded (from the decoder's reason)."""
+    """The errors.csv kind of an image or video that could not be decoded (from the decoder's
+    reason; a video signal's reasons start with its name, e.g. `vpdq: corrupt video: ...`)."""
     text = error.lower()
+    if text.startswith(("vpdq:", "video")):
+        if "refused" in text or "exceeds the limit" in text:
+            return "video-refused"
+        if "larger than" in text:
+            return "video-too-large"
+        return "corrupt-video"
     if "bomb" in text or "exceeds the limit" in text or text.startswith("refused"):
         return "decompression-bomb"
     if "larger than" in text:

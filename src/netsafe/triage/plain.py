@@ -31,6 +31,7 @@ from netsafe.triage.archive import HEAD_BYTES
 from netsafe.triage.extensions import IMAGE_SUFFIXES
 from netsafe.triage.items import FileItem, FileRecord
 from netsafe.triage.openers.registry import REGISTRY
+from netsafe.video.sniff import could_be_video, sniff_video
 
 
 class PlainFiles(msgspec.Struct, array_like=True):
@@ -120,8 +121,11 @@ def unpack(data: bytes) -> PlainFiles:
 class PlainBatchBuilder:
     """Collects a batch's plain files as columns (the digests in `hashes` order)."""
 
-    def __init__(self, hashes: tuple[str, ...]) -> None:
+    def __init__(self, hashes: tuple[str, ...], *, videos: bool = False) -> None:
+        """`videos`: send videos (by content) to the full scan too (a video signal is
+        registered)."""
         self.hashes = hashes
+        self.videos = videos
         self.items: list[FileItem] = []  # kept for a full scan if a list knows one
         self.sizes: list[int] = []
         self.digests: list[list[bytes]] = [[] for _ in hashes]
@@ -152,8 +156,11 @@ class PlainFileReader:
     Not thread-safe (one reusable buffer): one per worker, like the `Fingerprinter`.
     """
 
-    def __init__(self, hashes: tuple[str, ...]) -> None:
+    def __init__(self, hashes: tuple[str, ...], *, videos: bool = False) -> None:
+        """`videos`: send videos (by content) to the full scan too (a video signal is
+        registered)."""
         self.hashes = hashes
+        self.videos = videos
         self._new = tuple(new_hash(name) for name in hashes)
         self._buffer = bytearray(max(CHUNK_SIZE, HEAD_BYTES))
         self._view = memoryview(self._buffer)
@@ -180,6 +187,8 @@ class PlainFileReader:
             # (past `count` the buffer may hold an earlier file's bytes: that only sends a file
             # to `_special`)
             if (could_be_image(buffer) or _container(buffer)) and _special(view, count):
+                return None
+            if self.videos and could_be_video(buffer) and sniff_video(bytes(view[:count])):
                 return None
             hashes = [new(view[:count]) for new in self._new]
             size = count

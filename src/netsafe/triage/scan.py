@@ -111,7 +111,8 @@ class Scanner:
         lean = config.plain_files and not any(
             signal.content is SignalContent.BYTES for signal in registry.extra_signals()
         )
-        self._plain_reader = PlainFileReader(config.hashes) if lean else None
+        videos = bool(registry.signals_for(SignalContent.VIDEO))
+        self._plain_reader = PlainFileReader(config.hashes, videos=videos) if lean else None
         self._open_context = OpenContext(config.keys)
 
     def close(self) -> None:

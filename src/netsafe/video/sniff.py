@@ -40,6 +40,19 @@ _MP4_FORMATS = {
 _MP4 = VideoFormat("mp4", "video/mp4")
 
 
+#: The first byte of every container recognised (ISO media and QuickTime start with a box size,
+#: MPEG-PS/elementary with 00 00 01; M2TS with a 4-byte time code).
+_FIRST_BYTES = frozenset(b"\x00\x1aR0FG")
+
+
+def could_be_video(head: bytes | bytearray) -> bool:
+    """False when content starting with `head` is surely no video container (a cheap test of a
+    few bytes for the lean path of triage); True means `sniff_video` must decide."""
+    return len(head) >= 12 and (
+        head[0] in _FIRST_BYTES or head[4:8] in (b"ftyp", *_QUICKTIME_ATOMS) or head[4] == 0x47
+    )
+
+
 def sniff_video(head: bytes | bytearray) -> VideoFormat | None:
     """The container of content starting with `head` (give it VIDEO_SNIFF_BYTES), or None when
     it is not a video container NetSafe decodes."""
