@@ -45,6 +45,8 @@ def test_each_container_is_recognised_by_content(
         b"\x00\x00\x00\x1cftypavif\x00\x00\x00\x00avifmif1" + b"\x00" * 40,  # AVIF still
         b"RIFF\x10\x00\x00\x00WEBPVP8 " + b"\x00" * 40,  # WebP
         b"G" + b"\x00" * 187 + b"G" + b"\x00" * 10,  # two sync bytes are not a stream
+        b"\x00\x00\x00\x18ftypzzzz" + b"\x00" * 40,  # a brand no video has
+        b"\x00\x00\x00\x18ftypM4A \x00\x00\x00\x00M4A isom" + b"\x00" * 40,  # audio
     ],
 )
 def test_other_content_is_not_video(head: bytes) -> None:

@@ -80,6 +80,23 @@ def test_a_corrupt_video_is_an_error_with_its_hashes(original: Path, tmp_path: P
     assert fingerprint.error.startswith("vpdq: ")
 
 
+def test_audio_in_a_video_container_has_no_vpdq_and_no_error(tmp_path: Path) -> None:
+    import av
+
+    song = tmp_path / "song.mka"
+    with av.open(str(song), "w", format="matroska") as container:
+        stream = container.add_stream("pcm_s16le", rate=22050)
+        stream.layout = "mono"
+        samples = np.zeros((1, 22050), dtype=np.int16)
+        frame = av.AudioFrame.from_ndarray(samples, format="s16", layout="mono")
+        frame.sample_rate = 22050
+        for packet in [*stream.encode(frame), *stream.encode()]:
+            container.mux(packet)
+    fingerprint = fingerprint_file(song)
+    assert fingerprint.media_type == "video/x-matroska"
+    assert (fingerprint.error, fingerprint.signals) == (None, {})
+
+
 def _animation(path: Path, frames: int, frame_ms: int) -> Path:
     scene = Scene(160, 120, 1000 / frame_ms, seed=5)
     pictures = [Image.fromarray(scene.frame(i * 5)) for i in range(frames)]

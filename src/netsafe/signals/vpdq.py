@@ -15,7 +15,12 @@ from typing import TYPE_CHECKING, Any, BinaryIO, ClassVar
 
 from netsafe.media import sniff_media_type
 from netsafe.signals.base import Content, SignalType
-from netsafe.video.frames import DEFAULT_VIDEO_LIMITS, FULL_VIDEO_DECODE, VideoLimits
+from netsafe.video.frames import (
+    DEFAULT_VIDEO_LIMITS,
+    FULL_VIDEO_DECODE,
+    NoVideoStreamError,
+    VideoLimits,
+)
 from netsafe.video.vpdq import (
     compute_animation_vpdq,
     compute_vpdq,
@@ -69,7 +74,8 @@ class VpdqSignal(SignalType):
     @classmethod
     def compute_video(cls, data: bytes | BinaryIO, limits: Any) -> str | None:
         """The vPDQ of a video's bytes (or seekable stream); of an image's bytes when it is an
-        animation of more than one frame (None for a still image). Raises VideoError."""
+        animation of more than one frame (None for a still image, or a container holding only
+        audio). Raises VideoError."""
         video_limits = _video_limits(limits)
         if isinstance(data, bytes | bytearray | memoryview):
             data = bytes(data)
@@ -80,8 +86,11 @@ class VpdqSignal(SignalType):
                 if mime not in _ANIMATED_MIME or not is_animation(data):
                     return None
                 return to_signal(compute_animation_vpdq(data, limits=video_limits).features)
-            return compute_vpdq(io.BytesIO(data), limits=video_limits).signal
-        return compute_vpdq(data, limits=video_limits).signal
+            data = io.BytesIO(data)
+        try:
+            return compute_vpdq(data, limits=video_limits).signal
+        except NoVideoStreamError:
+            return None  # audio in a video container: no vPDQ, and nothing wrong
 
 
 #: Image types that can hold an animation (animated GIF, WebP, PNG).

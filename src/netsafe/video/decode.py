@@ -30,6 +30,7 @@ from PIL import Image
 
 from netsafe.video.frames import (
     DEFAULT_VIDEO_LIMITS,
+    NoVideoStreamError,
     SampledFrame,
     VideoError,
     VideoInfo,
@@ -78,7 +79,7 @@ def _sample(
 ) -> Iterator[SampledFrame]:
     started = time.monotonic()
     if not container.streams.video:
-        raise VideoError("no video stream")
+        raise NoVideoStreamError("no video stream")
     stream = container.streams.video[0]
     context = stream.codec_context
     info.container = container.format.name

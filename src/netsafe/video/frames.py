@@ -18,6 +18,10 @@ class VideoError(MediaError):
     """A video could not be decoded within its limits: the message says why."""
 
 
+class NoVideoStreamError(VideoError):
+    """The container holds no video stream (audio only: a WMA, an M4A): no vPDQ, no error."""
+
+
 @dataclass(frozen=True)
 class VideoLimits:
     """What decoding one video may cost.

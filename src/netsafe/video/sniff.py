@@ -38,6 +38,12 @@ _MP4_FORMATS = {
     b"avis": VideoFormat("avif-sequence", "image/avif"),
 }
 _MP4 = VideoFormat("mp4", "video/mp4")
+#: Other `ftyp` major brands of video (an unknown brand is not taken for video: random bytes
+#: after `ftyp` would otherwise be; M4A/M4B audio is no video).
+_VIDEO_BRANDS = frozenset(
+    {b"avc1", b"mp41", b"mp42", b"mp71", b"dash", b"mmp4", b"MSNV", b"NDAS", b"NDSC", b"NDSH"}
+    | {b"f4v ", b"f4p ", b"XAVC", b"M4VP", b"M4VH", b"hvc1", b"av01", b"kddi", b"caqv", b"mqt "}
+)
 
 
 #: The first byte of every container recognised (ISO media and QuickTime start with a box size,
@@ -90,7 +96,7 @@ def _iso_media(head: bytes) -> VideoFormat | None:
     for prefix, found in _MP4_FORMATS.items():
         if brand.startswith(prefix):
             return found
-    return _MP4
+    return _MP4 if brand in _VIDEO_BRANDS or brand[:3] in (b"iso", b"mp4") else None
 
 
 def _matroska(head: bytes) -> VideoFormat:
