@@ -87,6 +87,7 @@ def test_findings_csv_one_row_per_match(known: Known, reported: tuple[TriageResu
     assert set(rows[0]) == {
         "source", "path", "size", "md5", "sha1", "sha256", "pdq", "list", "entry_id",
         "category", "signal", "distance", "deleted", "pdq_not_tried", "carved",
+        "vpdq", "scores",  # a column per signal without its own, then the match's scores
     }  # fmt: skip
 
 
