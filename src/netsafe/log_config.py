@@ -9,14 +9,22 @@ from datetime import UTC, datetime
 from typing import Any
 
 _RESERVED = set(vars(logging.makeLogRecord({}))) | {"message", "asctime"}
+#: A record carrying this attribute (true) is written with the date of its time alone: records
+#: of requests that must not be placed in time (the public help pages; `web.prevention.access_log`).
+DAY_ONLY = "_netsafe_day_only"
 
 
 class JsonFormatter(logging.Formatter):
     """Formats a record as JSON: time, level, logger, message and any `extra=` fields."""
 
     def format(self, record: logging.LogRecord) -> str:
+        moment = datetime.fromtimestamp(record.created, UTC)
         entry: dict[str, Any] = {
-            "time": datetime.fromtimestamp(record.created, UTC).isoformat(timespec="milliseconds"),
+            "time": (
+                moment.date().isoformat()
+                if getattr(record, DAY_ONLY, False)
+                else moment.isoformat(timespec="milliseconds")
+            ),
             "level": record.levelname.lower(),
             "logger": record.name,
             "message": record.getMessage(),

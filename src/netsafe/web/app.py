@@ -15,6 +15,7 @@ from netsafe import __version__
 from netsafe.settings import DEFAULT_SECRET_KEY, Settings, load_settings
 from netsafe.store.engine import engine_from_settings, make_session_factory
 from netsafe.web import health, home, lookup, operation, platform, prevention, stats
+from netsafe.web.anonymous_requests import AnonymousRequestMiddleware
 from netsafe.web.concurrency import POOL_SIZE, ConcurrencyLimit
 from netsafe.web.cpu_affinity import pin_to_own_cpu
 from netsafe.web.demo_guard import demo_banner
@@ -61,7 +62,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.summary_cache.clear_on_referral_writes(app.state.sessions)
     app.mount("/static", StaticFiles(directory=WEB / "static"), name="static")
     install_platform(app)  # security middleware, error pages, template helpers
-    app.add_middleware(ConcurrencyLimit)  # outermost: bounded requests in flight, the rest queue
+    app.add_middleware(ConcurrencyLimit)  # bounded requests in flight, the rest queue
+    app.add_middleware(AnonymousRequestMiddleware)  # outermost: help-page requests leave no time
     # One line per area (web/<area>/: api.py, pages*.py, schemas.py as it needs).
     app.include_router(platform.router)  # sign-in, accounts, TOTP, the Admin page, the audit log
     app.include_router(health.router)

@@ -25,6 +25,7 @@ from netsafe.platform.audit import AuditEvent, Outcome
 from netsafe.platform.roles import Viewer
 from netsafe.store.engine import unit_of_work
 from netsafe.store.repositories.audit import append_at_commit
+from netsafe.web.anonymous_requests import day_start, is_anonymous_path
 from netsafe.web.deps import SessionDep
 
 log = logging.getLogger(__name__)
@@ -56,10 +57,15 @@ def audit_event(
     viewer: Viewer | None = None,
     actor: str | None = None,
 ) -> AuditEvent:
-    """An event for this request, by `viewer` (default: the authenticated viewer, if any)."""
+    """An event for this request, by `viewer` (default: the authenticated viewer, if any).
+
+    An anonymous visitor of the public help, report and deterrence paths is recorded without
+    address and with the day alone (`anonymous_requests.is_anonymous_path`)."""
     viewer = viewer or getattr(request.state, "viewer", None)
+    unplaced = viewer is None and is_anonymous_path(request.scope.get("path", ""))
+    now = datetime.now(UTC)
     return AuditEvent(
-        at=datetime.now(UTC),
+        at=day_start(now) if unplaced else now,
         action=action,
         resource_type=resource_type,
         resource_id=storable(None if resource_id is None else str(resource_id), 80),
@@ -67,7 +73,7 @@ def audit_event(
         actor=storable(actor, 63) or ("anonymous" if viewer is None else viewer.username),
         actor_agency=None if viewer is None else viewer.agency,
         request_id=getattr(request.state, "request_id", None),
-        client=client_address(request),
+        client=None if unplaced else client_address(request),
         outcome=outcome,
         detail=storable(detail),
     )

@@ -10,13 +10,13 @@ import pytest
 from fastapi.testclient import TestClient
 
 from netsafe.settings import Settings, load_settings
-from netsafe.web.app import create_app
-from netsafe.web.prevention.access_log import (
+from netsafe.web.anonymous_requests import (
     ACCESS_LOGGER,
     AnonymousAccessFilter,
     install_access_log_filter,
     is_anonymous_path,
 )
+from netsafe.web.app import create_app
 from tests.browser_support import serve_in_thread
 from tests.web.prevention.web_helpers import write_prevention_file
 

@@ -2,15 +2,15 @@
 anonymous routes (self-help counters, deterrence check, funnel, help page).
 
 `router` is everything, included by `create_app` in one line; its lifespan keeps client addresses
-out of the access log for these paths (`access_log.py`).
+out of the access log for these paths (`web/anonymous_requests.py`).
 """
 
 from __future__ import annotations
 
 from fastapi import APIRouter
 
+from netsafe.web.anonymous_requests import prevention_lifespan
 from netsafe.web.prevention import api, pages, public
-from netsafe.web.prevention.access_log import prevention_lifespan
 
 router = APIRouter(lifespan=prevention_lifespan)
 router.include_router(api.router)

@@ -2,10 +2,11 @@
 the help page.
 
 No login, no cookie read or set by these handlers, nothing about the caller kept: each call adds
-one to a per-day counter (`prevention.counters`). The access log drops the client address for
-these paths (`access_log.py`). The counters' POSTs (funnel steps, self-help) are rate limited per
-client like the report form (`web/rate_limit.py`: a keyed hash of the address, per window, rows
-deleted as windows pass — never the address): over the limit they answer 429 and count nothing.
+one to a per-day counter (`prevention.counters`). The log drops the client address and the time
+of day for these paths (`web/anonymous_requests.py`). The counters' POSTs (funnel steps,
+self-help) are rate limited per client like the report form (`web/rate_limit.py`: a keyed hash
+of the address, per window, rows deleted as windows pass — never the address): over the limit
+they answer 429 and count nothing.
 """
 
 from __future__ import annotations
