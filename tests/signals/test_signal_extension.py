@@ -141,6 +141,8 @@ def test_toy_signal_flows_from_list_import_to_match_export_and_lookup(
     hashed = cli("hash", str(files["known.bin"]), "--json")
     assert hashed.exit_code == 0, hashed.stderr
     assert hashed.json()[0]["crc32"] == crc32_of(known)
+    table = cli("hash", str(files["known.bin"]))
+    assert "crc32" in table.stdout
 
     # three formats, each naming the signal its own way
     (tmp_path / "list.csv").write_text(
@@ -252,6 +254,9 @@ def test_toy_signal_flows_through_a_triage(
         assert run is not None
         (finding,) = repository.findings(run.id)
     assert (finding.signal, finding.scores) == ("crc32", (("toy_score", 0.5),))
+    exported = json.loads((out / "case-export.vics.json").read_text(encoding="utf-8"))
+    (media,) = exported["value"][0]["Media"]
+    assert {"HashName": "CRC32", "HashValue": crc32_of(known)} in media["AlternativeHashes"]
 
 
 @pytest.fixture

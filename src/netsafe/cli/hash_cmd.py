@@ -9,6 +9,7 @@ from rich.console import Console
 from rich.table import Table
 
 from netsafe.cli.output import JSON_OPTION_HELP, BadInputError, emit, progress_bar, stderr_console
+from netsafe.signals import registry
 from netsafe.signals.batch import NotAFileError, collect_files, fingerprint_files
 from netsafe.signals.fingerprint import FileFingerprint
 from netsafe.signals.pdq import DIHEDRAL_NAMES
@@ -55,7 +56,10 @@ def hash_files(
 
 def _render(console: Console, results: list[FileFingerprint], errors: int) -> None:
     table = Table(show_lines=False)
-    for column in ("path", "size", "type", "md5", "sha1", "sha256", "pdq", "quality", "error"):
+    extras = [signal.name for signal in registry.extra_signals()]
+    for column in ("path", "size", "type", "md5", "sha1", "sha256", "pdq", "quality"):
+        table.add_column(column, overflow="fold")
+    for column in (*extras, "error"):
         table.add_column(column, overflow="fold")
     for result in results:
         table.add_row(
@@ -67,6 +71,7 @@ def _render(console: Console, results: list[FileFingerprint], errors: int) -> No
             result.sha256,
             result.pdq or "",
             "" if result.pdq_quality is None else str(result.pdq_quality),
+            *(result.signals.get(name, "") for name in extras),
             result.error or "",
         )
     console.print(table)
