@@ -135,6 +135,7 @@ class Fingerprinter:
         #: Registered signals without a column, read when the fingerprinter is made.
         self.extra = registry.extra_signals()
         self.video = tuple(s for s in self.extra if s.content is Content.VIDEO)
+        self._bytes = tuple(s for s in self.extra if s.content is Content.BYTES)
 
     def fingerprint(
         self, stream: BinaryIO, *, path: str, all_hashes: bool = False
@@ -160,7 +161,7 @@ class Fingerprinter:
             video = sniff_video(bytes(view[: min(count, VIDEO_SNIFF_BYTES)]))
             media_type = video.mime if video is not None else None
         hasher = CryptoHasher(CRYPTO_SIGNALS if all_hashes or media_type else self.hashes)
-        extra = _ByteSignals(self.extra, hasher) if self.extra else None
+        extra = _ByteSignals(self._bytes, hasher) if self._bytes else None
         rereadable = video is not None and start is not None
         kept: list[bytes] | None = [] if media_type is not None and not rereadable else None
         kept_size = 0
@@ -252,7 +253,7 @@ class _ByteSignals:
 
     def __init__(self, signals: tuple[type[SignalType], ...], hasher: CryptoHasher) -> None:
         self._hashers: list[tuple[type[SignalType], ByteHasher]] = [
-            (signal, signal.new()) for signal in signals if signal.content is Content.BYTES
+            (signal, signal.new()) for signal in signals
         ]
         hasher.also_update(tuple(h.update for _, h in self._hashers))
 
