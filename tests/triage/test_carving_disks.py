@@ -122,3 +122,19 @@ def test_record_json_keeps_the_carved_flag(tmp_path: Path, known: Known) -> None
     record = FileRecord("s", "/$unallocated@0x0.jpg", 1, "a", "b", "c", carved=True)
     assert FileRecord.from_json(record.to_json()) == record
     assert dataclasses.replace(record, carved=False).to_json()["carved"] is False
+
+
+@needs_tools
+def test_a_partition_without_a_file_system_is_carved_whole(tmp_path: Path, known: Known) -> None:
+    volume = _fat_with_overwritten_entries(tmp_path / "fat.img", {})
+    wiped = tmp_path / "wiped.img"  # a partition whose file system is gone: zeros and a picture
+    picture = _png(9)
+    with wiped.open("wb") as handle:
+        handle.truncate(2 << 20)
+        handle.seek(0x30000)
+        handle.write(picture)
+    disk = mbr_disk(tmp_path / "disk.dd", [(volume, 0x06), (wiped, 0x83)])
+    result = _triage(disk, tmp_path / "out", known)
+    carved = [(r.path, r.md5) for r in result.records if r.carved]
+    assert carved == [("/partition-1.2/$unread@0x30000.png", md5(picture))]
+    assert ("/partition-1.2", "no-file-system") in {(e.path, e.kind) for e in result.errors}

@@ -26,7 +26,7 @@ class Locator(msgspec.Struct, frozen=True):
     and for a stream other than the file's default data, its attribute type and id), or for
     carving (CARVE) byte runs (`runs`; the first `scan` bytes of them are scanned, files found
     may run on to their end) of the file system at `fs_offset` (the bytes it lives in) or, for
-    `UNPARTITIONED_SPACE`, of the medium."""
+    `UNPARTITIONED_SPACE` and `UNREAD_VOLUME_SPACE`, of the medium."""
 
     kind: LocatorKind
     path: str
@@ -42,6 +42,9 @@ class Locator(msgspec.Struct, frozen=True):
 
 #: `Locator.space` of a disk's unpartitioned space (runs of the medium itself).
 UNPARTITIONED_SPACE = "unpartitioned"
+#: `Locator.space` of a volume with no file system found, carved whole (runs of the medium;
+#: offsets named from the volume's start, `Locator.fs_offset`).
+UNREAD_VOLUME_SPACE = "unread-volume"
 
 
 class FileItem(msgspec.Struct, frozen=True):

@@ -22,6 +22,7 @@ TAIL_BYTES = 512 * MIB  # how far past its region a carved file may run
 MAX_TAIL_RUNS = 4096
 UNALLOCATED = "$unallocated"
 UNPARTITIONED = "$unpartitioned"
+UNREAD = "$unread"  # a volume in which no file system was found, carved whole
 
 
 def carve_items(

@@ -77,6 +77,7 @@ class Disk:
     problems: list[EmbeddedProblem] = field(default_factory=list)
     partition_table: str | None = None
     _unpartitioned: list[ByteRun] = field(default_factory=list)
+    _unread: list[tuple[str, ByteRun]] = field(default_factory=list)
     _decrypted: list[ByteSource] = field(default_factory=list)
     _handles: list[Any] = field(default_factory=list)
 
@@ -85,6 +86,11 @@ class Disk:
 
     def unpartitioned(self) -> Iterator[ByteRun]:
         yield from self._unpartitioned
+
+    def unread_volumes(self) -> Iterator[tuple[str, ByteRun]]:
+        """(label, byte run of the medium) of every volume in which no file system was found
+        (not an encrypted one): carving reads it whole."""
+        yield from self._unread
 
     def filesystem_at(
         self, offset: int, volume_index: int = 0
@@ -127,12 +133,12 @@ def open_disk(medium: OpenedMedium, keys: KeyRing, key_labels: tuple[str, ...] =
             desc = part.desc.decode("utf-8", "replace")
             _open_volume(disk, image, start, length, label, desc)
     if not disk.found and not any(p.kind == "encrypted-volume" for p in disk.problems):
-        before = list(disk.problems)
+        before, unread = list(disk.problems), list(disk._unread)
         _open_volume(disk, image, 0, medium.data.size, "", "")
-        if disk.found:
-            disk.problems = before
-        elif volumes is not None:
-            disk.problems = before  # partitions said why; offset 0 is no file system either
+        if disk.found or volumes is not None:
+            # partitions said why (offset 0 is no file system either), or the medium's own
+            # file system was found after all
+            disk.problems, disk._unread = before, unread
     return disk
 
 
@@ -180,6 +186,7 @@ def _open_volume(disk: Disk, image: Any, offset: int, length: int, label: str, d
                 label, "no-file-system", f"{where}: no file system The Sleuth Kit reads"
             )
         )
+        disk._unread.append((label, ByteRun(offset, length)))
         return
     disk.found.append(FoundFileSystem(label, _fs_name(fs), offset, fs, disk.medium.data))
 

@@ -1,6 +1,7 @@
 """The carving items of an opened disk (`openers.disk`): each file system's unallocated runs
-(`OpenedFileSystem.unallocated`) and the disk's unpartitioned runs (`OpenedDisk.unpartitioned`),
-as `triage.carving.regions` items.
+(`OpenedFileSystem.unallocated`), every volume in which no file system was found, whole
+(`Disk.unread_volumes`: a formatted-over or unknown file system still holds pictures), and the
+disk's unpartitioned runs (`OpenedDisk.unpartitioned`), as `triage.carving.regions` items.
 
 The blocks of deleted files still listed are scanned as those files, so they are not carved
 again. A file system whose allocation map NetSafe does not read (exFAT, ISO 9660, …) or cannot
@@ -15,9 +16,15 @@ from typing import Any
 import pytsk3
 
 from netsafe.triage.carving.allocation import AllocationError
-from netsafe.triage.carving.regions import UNALLOCATED, UNPARTITIONED, carve_items
+from netsafe.triage.carving.regions import UNALLOCATED, UNPARTITIONED, UNREAD, carve_items
 from netsafe.triage.carving.space import Run, without
-from netsafe.triage.items import UNPARTITIONED_SPACE, FileItem, ItemError, Severity
+from netsafe.triage.items import (
+    UNPARTITIONED_SPACE,
+    UNREAD_VOLUME_SPACE,
+    FileItem,
+    ItemError,
+    Severity,
+)
 from netsafe.triage.openers.disk import Disk
 
 
@@ -45,6 +52,16 @@ def carving_items(
             volume_offset=fs.offset,
             prefix=f"{fs.label}/{UNALLOCATED}",
             runs=without(runs, deleted_runs.get(fs.offset, ())),
+        )
+    for label, run in disk.unread_volumes():
+        yield from carve_items(
+            image=image,
+            source=source,
+            index=index,
+            volume_offset=run.offset,
+            prefix=f"{label}/{UNREAD}",
+            runs=[(run.offset, run.length)],
+            space=UNREAD_VOLUME_SPACE,
         )
     yield from carve_items(
         image=image,

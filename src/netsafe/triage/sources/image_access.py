@@ -10,7 +10,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from netsafe.triage.items import UNPARTITIONED_SPACE, Locator
+from netsafe.triage.items import UNPARTITIONED_SPACE, UNREAD_VOLUME_SPACE, Locator
 from netsafe.triage.openers.apfs import ApfsFileSystem
 from netsafe.triage.openers.disk import Disk, open_disk
 from netsafe.triage.openers.interfaces import KeyRing, OpenError
@@ -71,9 +71,11 @@ class OpenImage:
     def carving_space(self, locator: Locator) -> tuple[Callable[[int, int], bytes], int]:
         """How a CARVE item's runs are read, and where its volume starts in those bytes: the
         bytes its file system lives in (the medium, or a decrypted volume), or the medium for
-        the unpartitioned space."""
+        the unpartitioned space and for a volume with no file system found."""
         if locator.space == UNPARTITIONED_SPACE:
             return self.disk.medium.data.read_at, 0
+        if locator.space == UNREAD_VOLUME_SPACE:
+            return self.disk.medium.data.read_at, locator.fs_offset
         found = self.disk.filesystem_at(locator.fs_offset)
         if found is None or isinstance(found, ApfsFileSystem):
             raise ImageError(f"no carvable file system at offset {locator.fs_offset}")
