@@ -24,6 +24,7 @@ def _result(exhibit: str, started: datetime, matches: int) -> TriageResult:
             sha256=f"{n:064x}",
             pdq="ab" * 32 if n % 2 else None,
             deleted=n == 0,
+            carved=n == 2,
             matches=(MatchRecord("list-x", str(n), "C" if n else "A", "md5", 0),),
         )
         for n in range(matches)
@@ -65,10 +66,10 @@ def test_runs_and_findings_are_kept_against_the_exhibit_reference(session: Sessi
     assert latest.finished_at - latest.started_at == timedelta(minutes=3)
 
     findings = repository.findings(runs[1].id)
-    assert [(f.path, f.category, f.deleted) for f in findings] == [
-        ("/DCIM/0.jpg", "A", True),
-        ("/DCIM/1.jpg", "C", False),
-        ("/DCIM/2.jpg", "C", False),
+    assert [(f.path, f.category, f.deleted, f.carved) for f in findings] == [
+        ("/DCIM/0.jpg", "A", True, False),
+        ("/DCIM/1.jpg", "C", False, False),
+        ("/DCIM/2.jpg", "C", False, True),
     ]
     assert findings[1].pdq == "ab" * 32
     assert repository.findings(runs[1].id, limit=1, offset=1) == findings[1:2]

@@ -8,7 +8,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, BigInteger, Boolean, ForeignKey, Integer, String, Text
+from sqlalchemy import JSON, BigInteger, Boolean, ForeignKey, Integer, String, Text, false
 from sqlalchemy.orm import Mapped, mapped_column
 
 from netsafe.store.base import Base
@@ -72,5 +72,7 @@ class TriageFindingRow(Base):
     signal: Mapped[str] = mapped_column(String(40))
     distance: Mapped[int] = mapped_column(Integer)
     deleted: Mapped[bool] = mapped_column(Boolean)
+    #: Carved out of unallocated or unpartitioned space (its path gives volume and offset).
+    carved: Mapped[bool] = mapped_column(Boolean, server_default=false(), default=False)
     #: What the matched signal adds (vPDQ: query_match, compared_match); None for the others.
     scores: Mapped[dict[str, Any] | None] = mapped_column(JSON)

@@ -51,6 +51,7 @@ def _finding(row: TriageFindingRow) -> Finding:
         signal=row.signal,
         distance=row.distance,
         deleted=row.deleted,
+        carved=row.carved,
         scores=tuple((str(k), float(v)) for k, v in (row.scores or {}).items()),
     )
 
@@ -99,6 +100,7 @@ class SqlTriageRepository:
                 "signal": f.signal,
                 "distance": f.distance,
                 "deleted": f.deleted,
+                "carved": f.carved,
                 "scores": dict(f.scores) or None,
             }
             for f in findings
