@@ -30,7 +30,7 @@ from netsafe.web.anonymous_requests import (
 )
 from netsafe.web.app import create_app
 from tests.browser_support import CHROMIUM, serve_in_thread
-from tests.prevention.web_helpers import write_prevention_file
+from tests.web.prevention.web_helpers import write_prevention_file
 
 DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 ASSET = re.compile(r'(?:href|src)="(?:https?://[^/"]+)?(/static/[^"]+)"')
