@@ -42,8 +42,15 @@ class KnownHashes:
         if self.pdq_entries:
             self.pdq_index.add(range(len(self.pdq_entries)), [h for h, _ in self.pdq_entries])
 
-    def match_many(self, fps: list[FileFingerprint]) -> list[Outcome]:
-        return [self.match(fp) for fp in fps]
+    def match_many(
+        self,
+        fps: list[FileFingerprint],
+        *,
+        max_distance: int | None = None,
+        quality_floor: int | None = None,
+    ) -> list[Outcome]:
+        """`match` each; `max_distance` and `quality_floor` replace the list's (thumbnails)."""
+        return [self.match(fp, max_distance, quality_floor) for fp in fps]
 
     def known_digests(self, signal: str, digests: bytes) -> list[bool]:
         """Only MD5s are known (alert or ignore)."""
@@ -52,17 +59,21 @@ class KnownHashes:
             return [False] * len(hexes)
         return [h in self.ignore or bool(self.md5_index.lookup(h)) for h in hexes]
 
-    def match(self, fp: FileFingerprint) -> Outcome:
+    def match(
+        self, fp: FileFingerprint, max_distance: int | None = None, floor: int | None = None
+    ) -> Outcome:
         if fp.md5 in self.ignore:
             return Outcome(True)
         matches = [
             Match("test-list", i, self.entries[i][1], "md5", 0)
             for i in (self.md5_index.lookup(fp.md5) if fp.md5 else ())
         ]
-        if fp.pdq is not None and not fp.pdq_matchable and self.pdq_entries:
+        matchable = (fp.pdq_quality or 0) >= (50 if floor is None else floor)
+        if fp.pdq is not None and not matchable and self.pdq_entries:
             return Outcome(False, matches, f"PDQ not tried: quality {fp.pdq_quality}")
-        if fp.pdq is not None and fp.pdq_matchable and self.pdq_entries:
-            for entry, distance in self.pdq_index.search(fp.pdq, self.max_distance):
+        if fp.pdq is not None and self.pdq_entries:
+            reach = self.max_distance if max_distance is None else max_distance
+            for entry, distance in self.pdq_index.search(fp.pdq, reach):
                 category = self.pdq_entries[int(entry)][1]
                 matches.append(
                     Match("test-list", 1000 + int(entry), category, "pdq", int(distance))

@@ -59,7 +59,14 @@ class KnownFiles:
     def __call__(self) -> Matcher:
         return self
 
-    def match_many(self, fps: Sequence[Any]) -> list[KnownFileOutcome]:
+    def match_many(
+        self,
+        fps: Sequence[Any],
+        *,
+        max_distance: int | None = None,
+        quality_floor: int | None = None,
+    ) -> list[KnownFileOutcome]:
+        del max_distance, quality_floor  # the demo's lists hold SHA-1s only
         return [self.match(fp) for fp in fps]
 
     def known_digests(self, signal: str, digests: bytes) -> list[bool]:

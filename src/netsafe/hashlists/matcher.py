@@ -158,15 +158,20 @@ class ListMatcher:
         )[0]
 
     def match_many(
-        self, fps: Sequence[FileFingerprint], *, max_distance: int | None = None
+        self,
+        fps: Sequence[FileFingerprint],
+        *,
+        max_distance: int | None = None,
+        quality_floor: int | None = None,
     ) -> list[MatchOutcome]:
         """`match` for many files at once (the same outcomes, in order): one vectorised lookup
-        per cryptographic signal and one PDQ search for the whole batch."""
+        per cryptographic signal and one PDQ search for the whole batch. `quality_floor`
+        overrides every list's PDQ quality floor (thumbnails: `triage.thumbnails`)."""
         exact = [{"md5": fp.md5, "sha1": fp.sha1, "sha256": fp.sha256} for fp in fps]
         queries = [fp.dihedral or ((fp.pdq,) if fp.pdq else ()) for fp in fps]
         others = [fp.signals for fp in fps]
         qualities = [fp.pdq_quality for fp in fps]
-        return self._match_many(exact, queries, qualities, max_distance, others)
+        return self._match_many(exact, queries, qualities, max_distance, others, quality_floor)
 
     def known_digests(self, signal: str, digests: bytes) -> list[bool]:
         """For each raw digest of `signal` packed back to back in `digests`: whether any list
@@ -184,12 +189,13 @@ class ListMatcher:
         pdq_qualities: Sequence[int | None],
         max_distance: int | None,
         others: Sequence[Mapping[str, str]],
+        quality_floor: int | None = None,
     ) -> list[MatchOutcome]:
         exact_hits = self._exact_hits(exact)
         ignored = [self._ignored_by(hits) for hits in exact_hits]
         # known-good files are not searched by PDQ
         searched = [() if by else hashes for by, hashes in zip(ignored, pdq_hashes, strict=True)]
-        pdq_hits = self._pdq_hits(searched, pdq_qualities, max_distance)
+        pdq_hits = self._pdq_hits(searched, pdq_qualities, max_distance, quality_floor)
         other_hits = self._other_hits(others)
         outcomes: list[MatchOutcome] = []
         rows = zip(ignored, exact_hits, pdq_hits, searched, pdq_qualities, other_hits, strict=True)
@@ -207,17 +213,18 @@ class ListMatcher:
             matches = sorted(
                 best.values(), key=lambda m: (m.distance, m.list_name, m.entry_id, m.signal)
             )
-            not_tried = self._pdq_not_tried(quality) if hashes else ""
+            not_tried = self._pdq_not_tried(quality, quality_floor) if hashes else ""
             outcomes.append(MatchOutcome(matches=matches, pdq_not_tried=not_tried))
         return outcomes
 
-    def _pdq_not_tried(self, quality: int | None) -> str:
+    def _pdq_not_tried(self, quality: int | None, floor: int | None = None) -> str:
         """Why a file's PDQ hash was not searched in some alert lists ("" when it was in all)."""
         if quality is None or not len(self._pdq):
             return ""
         alert = [hl for hl in self.lists.values() if hl.action is ListAction.ALERT]
-        under = sorted((hl for hl in alert if quality < hl.quality_floor), key=lambda hl: hl.name)
-        return pdq_not_tried_reason(quality, [(hl.name, hl.quality_floor) for hl in under], alert)
+        floors = {hl.id: hl.quality_floor if floor is None else floor for hl in alert}
+        under = sorted((hl for hl in alert if quality < floors[hl.id]), key=lambda hl: hl.name)
+        return pdq_not_tried_reason(quality, [(hl.name, floors[hl.id]) for hl in under], alert)
 
     def _exact_hits(self, exact: Sequence[Mapping[str, str | None]]) -> list[list[tuple[str, int]]]:
         hits: list[list[tuple[str, int]]] = [[] for _ in exact]
@@ -256,6 +263,7 @@ class ListMatcher:
         queries: Sequence[Sequence[str]],
         qualities: Sequence[int | None],
         max_distance: int | None,
+        quality_floor: int | None = None,
     ) -> list[list[tuple[int, int]]]:
         """Per file: (entry id, nearest distance) of every PDQ entry within its list's reach."""
         hits: list[list[tuple[int, int]]] = [[] for _ in queries]
@@ -266,7 +274,12 @@ class ListMatcher:
         flat: list[str] = []
         owner: list[int] = []
         for i, (hashes, quality) in enumerate(zip(queries, qualities, strict=True)):
-            eligible = [hl for hl in alert if quality is None or quality >= hl.quality_floor]
+            eligible = [
+                hl
+                for hl in alert
+                if quality is None
+                or quality >= (hl.quality_floor if quality_floor is None else quality_floor)
+            ]
             if not hashes or not eligible:
                 continue
             allowed[i] = {

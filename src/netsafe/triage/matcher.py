@@ -38,8 +38,15 @@ class Matcher(Protocol):
     """Matches fingerprints against every list, a batch at a time; known-good (ignore) lists
     answer first."""
 
-    def match_many(self, fps: Sequence[Any]) -> Sequence[MatchOutcomeLike]:
-        """One outcome for each fingerprint, in order."""
+    def match_many(
+        self,
+        fps: Sequence[Any],
+        *,
+        max_distance: int | None = None,
+        quality_floor: int | None = None,
+    ) -> Sequence[MatchOutcomeLike]:
+        """One outcome for each fingerprint, in order; `max_distance` and `quality_floor`, when
+        given, replace every list's PDQ distance and quality floor (embedded thumbnails)."""
         ...
 
     def known_digests(self, signal: str, digests: bytes) -> Sequence[bool]:

@@ -9,7 +9,6 @@ from __future__ import annotations
 import dataclasses
 import io
 import os
-from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, BinaryIO, cast
@@ -47,6 +46,11 @@ from netsafe.triage.openers.interfaces import (
 from netsafe.triage.openers.registry import REGISTRY
 from netsafe.triage.plain import PlainBatchBuilder, PlainFileReader, PlainFiles, open_regular
 from netsafe.triage.sources.image_access import ImageError, OpenImage
+from netsafe.triage.thumbnails import (
+    THUMBNAIL_FLAG,
+    THUMBNAIL_MAX_DISTANCE,
+    THUMBNAIL_QUALITY_FLOOR,
+)
 
 READ_BUFFER = 1 << 20
 CARVED = frozenset({"carved"})
@@ -68,6 +72,9 @@ class ScanConfig:
     plain_files: bool = True
     #: Passwords and recovery keys for encrypted volumes (`--key`); never in a repr or a log.
     keys: KeyRing = field(default_factory=KeyRing, repr=False)
+    #: PDQ distance and quality floor of embedded thumbnails, in every list (`triage.thumbnails`).
+    thumbnail_max_distance: int = THUMBNAIL_MAX_DISTANCE
+    thumbnail_quality_floor: int = THUMBNAIL_QUALITY_FLOOR
 
 
 @dataclass
@@ -247,11 +254,7 @@ class Scanner:
     def _match_all(self) -> None:
         """Match every file fingerprinted since the batch began and record it, in read order."""
         done, self._unmatched = self._unmatched, []
-        outcomes: Sequence[MatchOutcomeLike | None] = (
-            self.matcher.match_many([d.fp for d in done])
-            if self.matcher is not None and done
-            else [None] * len(done)
-        )
+        outcomes = self._outcomes(done)
         for read, outcome in zip(done, outcomes, strict=True):
             fp, item = read.fp, read.context.item
             if outcome is not None and outcome.matches and not outcome.ignored:
@@ -276,6 +279,28 @@ class Scanner:
                     flags=tuple(sorted(read.context.flags - {"carved"})),
                 )
             )
+
+    def _outcomes(self, done: list[_Fingerprinted]) -> list[MatchOutcomeLike | None]:
+        """The match of each file, in order: files in one call, embedded thumbnails in another
+        at the thumbnail distance and quality floor (`triage.thumbnails`)."""
+        outcomes: list[MatchOutcomeLike | None] = [None] * len(done)
+        if self.matcher is None or not done:
+            return outcomes
+        thumbs = [i for i, d in enumerate(done) if THUMBNAIL_FLAG in d.context.flags]
+        files = [i for i, d in enumerate(done) if THUMBNAIL_FLAG not in d.context.flags]
+        if files:
+            found = self.matcher.match_many([done[i].fp for i in files])
+            for i, outcome in zip(files, found, strict=True):
+                outcomes[i] = outcome
+        if thumbs:
+            found = self.matcher.match_many(
+                [done[i].fp for i in thumbs],
+                max_distance=self.config.thumbnail_max_distance,
+                quality_floor=self.config.thumbnail_quality_floor,
+            )
+            for i, outcome in zip(thumbs, found, strict=True):
+                outcomes[i] = outcome
+        return outcomes
 
     def _completed(self, read: _Fingerprinted) -> FileFingerprint:
         """A matched file's fingerprint with all three hashes: the findings and the case export

@@ -23,6 +23,7 @@ MEDIA_MODULES = (
 CONTENT_MODULES = (
     "netsafe.triage.openers.content.archive",
     "netsafe.triage.openers.content.disk_image",
+    "netsafe.triage.openers.content.thumbnail_cache",
 )
 
 

@@ -1,0 +1,120 @@
+"""Windows thumbnail caches: thumbcache_*.db (format versions 20, 21, 30-32) and Thumbs.db, written
+here from the published format descriptions with benign generated pictures. Each embedded
+thumbnail is an item (`thumbcache_256.db!/<entry hash>`), hashed (PDQ too), matched at the
+thumbnail distance, and flagged `thumbnail`."""
+
+from __future__ import annotations
+
+import dataclasses
+import io
+from pathlib import Path
+
+import pytest
+from PIL import Image
+
+from netsafe.categories import Category
+from netsafe.reports.triage_reports import ReportSink
+from netsafe.signals.fingerprint import fingerprint_stream
+from netsafe.signals.pdq import PdqSignal
+from netsafe.triage.openers.content.thumbnail_cache import cache_entries, cache_version
+from netsafe.triage.openers.interfaces import Embedded, EmbeddedProblem
+from netsafe.triage.openers.registry import REGISTRY
+from netsafe.triage.scan import ScanConfig
+from tests.triage.conftest import Known, md5, run_triage
+from tests.triage.fixtures import photo_jpeg, text_file, zip_bytes
+from tests.triage.known_hashes import KnownHashesFactory
+from tests.triage.thumbnail_caches import compound_file, thumbcache_file, thumbs_db
+
+
+def _thumbnail(picture: bytes, side: int, fmt: str) -> bytes:
+    image = Image.open(io.BytesIO(picture)).convert("RGB")
+    image.thumbnail((side, side))
+    buffer = io.BytesIO()
+    image.save(buffer, fmt)
+    return buffer.getvalue()
+
+
+@pytest.mark.parametrize("version", [20, 21, 30, 31, 32])
+def test_every_thumbcache_version_yields_its_thumbnails(version: int) -> None:
+    picture = photo_jpeg(7)
+    pictures = [_thumbnail(picture, 96, fmt) for fmt in ("JPEG", "PNG", "BMP")]
+    data = thumbcache_file(
+        version,
+        [(0x482D656EE647F25E, pictures[0]), (0x1111, b""), (0x2222, pictures[1]),
+         (0x3333, pictures[2])],
+    )  # fmt: skip
+    assert cache_version(data[:64]) == version
+    assert REGISTRY.content_for(data[:4096], "") is not None  # recognised by content alone
+    found = list(cache_entries(data, version))
+    assert all(isinstance(item, Embedded) for item in found)
+    items = [item for item in found if isinstance(item, Embedded)]
+    assert [item.name for item in items] == ["482d656ee647f25e", "0000000000002222",
+                                             "0000000000003333"]  # fmt: skip
+    assert [b"".join(item.blocks) for item in items] == pictures
+    assert all(item.flags == frozenset({"thumbnail"}) for item in items)
+
+
+def test_a_truncated_entry_is_an_error_not_a_silence() -> None:
+    data = thumbcache_file(21, [(0xAB, _thumbnail(photo_jpeg(3), 96, "PNG"))])
+    cut = data[: 24 + 48 + 100]
+    found = list(cache_entries(cut, 21))
+    assert len(found) == 1
+    assert isinstance(found[0], EmbeddedProblem)
+    assert found[0].kind == "corrupt-thumbnail-cache"
+    assert "past the end of the file" in found[0].reason
+
+
+def test_thumbnails_in_caches_are_items_matched_and_flagged(tmp_path: Path, known: Known) -> None:
+    original_b = photo_jpeg(103, size=256)
+    small_b = _thumbnail(original_b, 96, "JPEG")
+    pdq_b = fingerprint_stream(io.BytesIO(original_b), path="b").pdq
+    thumb_pdq = fingerprint_stream(io.BytesIO(small_b), path="t").pdq
+    assert pdq_b is not None
+    assert thumb_pdq is not None
+    distance = PdqSignal.distance(pdq_b, thumb_pdq)
+    assert 2 < distance <= 48, distance
+    # the list matches full-size files at distance 2 only: the thumbnail matches at 48
+    factory = dataclasses.replace(known.factory, max_distance=2)
+    config = ScanConfig(factory, "thumbs")
+    root = tmp_path / "Users" / "example" / "AppData"
+    root.mkdir(parents=True)
+    (root / "thumbcache_256.db").write_bytes(
+        thumbcache_file(32, [(0xA1, known.image_a), (0xB2, small_b), (0xC3, b"")])
+    )
+    (root / "Thumbs.db").write_bytes(
+        thumbs_db([known.image_c, _thumbnail(known.image_a, 96, "JPEG")])
+    )
+    (root / "loose-small-b.jpg").write_bytes(small_b)  # the same bytes as a plain file
+    (root / "report.doc").write_bytes(compound_file({"WordDocument": text_file(4)}))
+    (root / "caches.zip").write_bytes(
+        zip_bytes({"thumbcache_96.db": thumbcache_file(21, [(0xD4, known.image_c)])})
+    )
+    out = tmp_path / "out"
+    result = run_triage([tmp_path / "Users"], out, config)
+    ReportSink(out, pdf=False, inventory=True).write(result)
+
+    by_path = {r.path: r for r in result.all_records()}
+    base = "example/AppData"
+    a = by_path[f"{base}/thumbcache_256.db!/00000000000000a1"]
+    assert a.flags == ("thumbnail",)
+    assert [(m.category, m.signal) for m in a.matches] == [("A", "md5")]
+    b = by_path[f"{base}/thumbcache_256.db!/00000000000000b2"]
+    assert [(m.category, m.signal, m.distance) for m in b.matches] == [("B", "pdq", distance)]
+    assert b.pdq is not None
+    assert by_path[f"{base}/loose-small-b.jpg"].matches == ()  # a file: the list's distance 2
+    assert f"{base}/thumbcache_256.db!/00000000000000c3" not in by_path  # no data: no item
+    c = by_path[f"{base}/Thumbs.db!/1"]
+    assert (c.md5, c.flags) == (md5(known.image_c), ("thumbnail",))
+    assert [m.category for m in c.matches] == ["C"]
+    assert by_path[f"{base}/Thumbs.db!/2"].media_type == "image/jpeg"
+    assert by_path[f"{base}/caches.zip!/thumbcache_96.db!/00000000000000d4"].flags == ("thumbnail",)
+    assert not [p for p in by_path if p.startswith(f"{base}/report.doc!/")]  # OLE, no Catalog
+    assert result.errors == []
+    inventory = (out / "inventory.csv").read_text(encoding="utf-8")
+    assert f"{base}/thumbcache_256.db!/00000000000000b2" in inventory
+    assert ",thumbnail,matched," in inventory
+
+
+def test_thumbnail_settings_are_explicit() -> None:
+    config = ScanConfig(KnownHashesFactory(md5=(("0" * 32, Category.A),)))
+    assert (config.thumbnail_max_distance, config.thumbnail_quality_floor) == (48, 50)
