@@ -30,9 +30,10 @@ from datetime import UTC, datetime, timedelta
 from sqlalchemy import Engine, create_engine, make_url, text
 
 from netsafe.platform.audit import AuditEvent, AuditQuery, chain_hash, verify
+from netsafe.store.audit_seal import append_at_commit, seal_pending
 from netsafe.store.engine import make_engine, make_session_factory, unit_of_work
 from netsafe.store.migrate import upgrade
-from netsafe.store.repositories.audit import SqlAuditRepository, append_at_commit, seal_pending
+from netsafe.store.repositories.audit import SqlAuditRepository
 
 POSTGRES_URL = os.environ.get(
     "NETSAFE_BENCH_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test"

@@ -12,9 +12,9 @@ from netsafe.platform.agencies import ensure_agencies
 from netsafe.platform.audit import AuditEvent
 from netsafe.platform.roles import Role
 from netsafe.platform.users import User, create_user
+from netsafe.store.audit_seal import append_at_commit
 from netsafe.store.engine import make_session_factory, unit_of_work
 from netsafe.store.repositories.agencies import SqlAgencyRepository
-from netsafe.store.repositories.audit import append_at_commit
 from netsafe.store.repositories.users import SqlUserRepository
 
 PASSWORD = "correct horse battery staple"

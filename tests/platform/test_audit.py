@@ -19,9 +19,10 @@ from netsafe.platform.audit import (
     verify,
 )
 from netsafe.settings import DEVELOPMENT_AUDIT_KEY
+from netsafe.store.audit_seal import append_at_commit, seal_pending
 from netsafe.store.engine import make_session_factory, unit_of_work
 from netsafe.store.models.platform import AuditPendingRow, AuditRow
-from netsafe.store.repositories.audit import SqlAuditRepository, append_at_commit, seal_pending
+from netsafe.store.repositories.audit import SqlAuditRepository
 from tests.platform.platform_helpers import append_concurrently
 
 T0 = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)

@@ -26,7 +26,7 @@ from sqlalchemy.orm import Session
 from netsafe.operation.referrals import NewReferral, create_referral
 from netsafe.platform.audit import AuditEvent
 from netsafe.platform.roles import Role
-from netsafe.store.repositories.audit import append_at_commit
+from netsafe.store.audit_seal import append_at_commit
 from netsafe.store.repositories.operation import case_repositories
 from tests.operation.operation_seeds import SEEDER
 from tests.web.matrix_seeds import SEEDS

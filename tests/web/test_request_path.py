@@ -20,9 +20,9 @@ from netsafe.platform.access import Scope
 from netsafe.platform.audit import AuditEvent, verify
 from netsafe.platform.roles import Role
 from netsafe.settings import Settings
+from netsafe.store import audit_seal as audit_store
 from netsafe.store.engine import make_session_factory, unit_of_work
 from netsafe.store.models.platform import AuditPendingRow, AuditRow
-from netsafe.store.repositories import audit as audit_store
 from netsafe.store.repositories.audit import SqlAuditRepository
 from netsafe.web.app import create_app
 from netsafe.web.operation.summary_cache import SummaryCache

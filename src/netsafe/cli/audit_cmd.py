@@ -20,7 +20,8 @@ from netsafe.platform.audit_anchors import (
     check_anchors,
     read_anchors,
 )
-from netsafe.store.repositories.audit import SqlAuditRepository, seal_pending
+from netsafe.store.audit_seal import seal_pending
+from netsafe.store.repositories.audit import SqlAuditRepository
 
 app = typer.Typer(
     help="The audit log: verify its keyed hash chain, anchor its head.", no_args_is_help=True

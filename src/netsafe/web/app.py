@@ -14,6 +14,7 @@ from fastapi.templating import Jinja2Templates
 from netsafe import __version__
 from netsafe.settings import DEFAULT_SECRET_KEY, Settings, load_settings
 from netsafe.store.engine import engine_from_settings, make_session_factory
+from netsafe.store.referral_events import on_referral_commits
 from netsafe.web import health, home, lookup, operation, platform, prevention, stats
 from netsafe.web.anonymous_requests import AnonymousRequestMiddleware
 from netsafe.web.concurrency import POOL_SIZE, ConcurrencyLimit
@@ -59,7 +60,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     install_template_filters(app.state.templates.env)
     app.state.templates.env.globals["demo_data_banner"] = banner
     app.state.summary_cache = SummaryCache(settings.dashboard_cache_seconds)
-    app.state.summary_cache.clear_on_referral_writes(app.state.sessions)
+    on_referral_commits(app.state.sessions, app.state.summary_cache.clear)
     app.mount("/static", StaticFiles(directory=WEB / "static"), name="static")
     install_platform(app)  # security middleware, error pages, template helpers
     app.add_middleware(ConcurrencyLimit)  # bounded requests in flight, the rest queue

@@ -8,7 +8,7 @@ def read(referral_id: int, viewer: Annotated[Viewer, Depends(allow(...))], audit
 ```
 The event carries the viewer, time, request id and client address; it is written with the
 request's transaction (never if that rolls back) and chained into the log right after the commit
-(`store.repositories.audit`). `record_now` writes at once in a transaction of its own, for
+(`store.audit_seal`). `record_now` writes at once in a transaction of its own, for
 refusals that end the request with an error.
 """
 
@@ -23,8 +23,8 @@ from sqlalchemy.orm import Session
 
 from netsafe.platform.audit import AuditEvent, Outcome
 from netsafe.platform.roles import Viewer
+from netsafe.store.audit_seal import append_at_commit
 from netsafe.store.engine import unit_of_work
-from netsafe.store.repositories.audit import append_at_commit
 from netsafe.web.anonymous_requests import day_start, is_anonymous_path
 from netsafe.web.deps import SessionDep
 

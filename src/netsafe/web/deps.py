@@ -3,7 +3,7 @@
 The request's transaction commits when the handler returns, before the response is sent (a
 client never sees an answer whose changes, or whose audit events, did not commit); the audit
 events it committed are chained into the log after the response has gone
-(`store.repositories.audit.seal_deferred`), so that work is not on the client's clock.
+(`store.audit_seal.seal_deferred`), so that work is not on the client's clock.
 """
 
 from __future__ import annotations
@@ -17,13 +17,8 @@ from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
 
 from netsafe.settings import Settings
+from netsafe.store.audit_seal import defer_seal, leave_seal_to_running, seal_deferred, seal_due
 from netsafe.store.engine import unit_of_work
-from netsafe.store.repositories.audit import (
-    defer_seal,
-    leave_seal_to_running,
-    seal_deferred,
-    seal_due,
-)
 
 
 async def _settings(request: Request) -> Settings:

@@ -19,9 +19,9 @@ from starlette.types import Receive, Scope, Send
 
 from netsafe.log_config import JsonFormatter
 from netsafe.settings import Settings
+from netsafe.store.audit_seal import seal_pending
 from netsafe.store.engine import make_session_factory, unit_of_work
 from netsafe.store.models.platform import AuditRow
-from netsafe.store.repositories.audit import seal_pending
 from netsafe.web.anonymous_requests import (
     ACCESS_LOGGER,
     AnonymousAccessFilter,

@@ -6,8 +6,9 @@ entries at 100,000 referrals, 5–30 ms of database time, too much to repeat for
 of a busy dashboard. They are kept per `Scope` (the forces, and the user, since a case restricted
 to named users counts only for them) for at most the configured seconds:
 
-- a referral written through this server process clears them all when its transaction commits,
-  so whoever made a change sees it counted at once when this process serves them;
+- a referral written through this server process clears them all when its transaction commits
+  (`store.referral_events.on_referral_commits`, wired in `create_app`), so whoever made a change
+  sees it counted at once when this process serves them;
 - a change made through another process shows within the configured seconds;
 - only counts are kept: the lists of referrals (the dashboard's "due next", the queue) are read
   afresh, with the access check, on every request.
@@ -21,15 +22,9 @@ import threading
 import time
 from collections.abc import Callable
 
-from sqlalchemy import event
-from sqlalchemy.orm import Session, sessionmaker
-
 from netsafe.operation.referrals import QueueSummary
 from netsafe.platform.access import Scope
-from netsafe.store.models.operation import ReferralAccessRow, ReferralRow
 
-_WROTE_REFERRALS = "netsafe.dashboard.wrote-referrals"
-_REFERRAL_TABLES = (ReferralRow, ReferralAccessRow)
 #: More distinct scopes than this (users) and the oldest entries are dropped.
 MAX_ENTRIES = 4096
 
@@ -74,18 +69,3 @@ class SummaryCache:
         with self._lock:
             self._entries.clear()
             self._generation += 1  # counts under way began before this write: not kept
-
-    def clear_on_referral_writes(self, sessions: sessionmaker[Session]) -> None:
-        """Clear when a session of `sessions` commits a change to a referral or its access."""
-        event.listen(sessions, "before_flush", _note_referral_writes)
-        event.listen(sessions, "after_commit", self._after_commit)
-
-    def _after_commit(self, session: Session) -> None:
-        if session.info.pop(_WROTE_REFERRALS, False):
-            self.clear()
-
-
-def _note_referral_writes(session: Session, _context: object, _instances: object) -> None:
-    changed = (*session.new, *session.dirty, *session.deleted)
-    if any(isinstance(item, _REFERRAL_TABLES) for item in changed):
-        session.info[_WROTE_REFERRALS] = True

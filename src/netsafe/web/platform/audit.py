@@ -16,7 +16,8 @@ from pydantic import BaseModel
 
 from netsafe.platform.audit import AuditQuery, AuditRecord
 from netsafe.platform.roles import Role, Viewer
-from netsafe.store.repositories.audit import SqlAuditRepository, seal_pending_in
+from netsafe.store.audit_seal import seal_pending_in
+from netsafe.store.repositories.audit import SqlAuditRepository
 from netsafe.web.auditor import AuditDep
 from netsafe.web.deps import SessionDep, TemplatesDep
 from netsafe.web.policy import allow
