@@ -146,7 +146,7 @@ def _open_volume(disk: Disk, image: Any, offset: int, length: int, label: str, d
     where = f"{label} ({desc})" if desc else label or "the medium"
     source = SliceBytes(disk.medium.data, offset, length)
     try:
-        head = source.read_at(0, PROBE_BYTES)
+        head = _head(source)
     except OSError as error:
         disk.problems.append(EmbeddedProblem(label, "unreadable", f"{where}: {error}"))
         return
@@ -189,6 +189,15 @@ def _open_volume(disk: Disk, image: Any, offset: int, length: int, label: str, d
         disk._unread.append((label, ByteRun(offset, length)))
         return
     disk.found.append(FoundFileSystem(label, _fs_name(fs), offset, fs, disk.medium.data))
+
+
+def _head(source: ByteSource) -> bytes:
+    """The volume's first bytes: PROBE_BYTES, or the first 4 KiB when an unreadable sector (a
+    failing EWF chunk) lies in the rest, so that one bad chunk costs its files, not the volume."""
+    try:
+        return source.read_at(0, PROBE_BYTES)
+    except OSError:
+        return source.read_at(0, 4096)
 
 
 def _locked(label: str, where: str, scheme: str, result: UnlockResult) -> EmbeddedProblem:
