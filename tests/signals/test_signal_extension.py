@@ -259,6 +259,26 @@ def test_toy_signal_flows_through_a_triage(
     assert {"HashName": "CRC32", "HashValue": crc32_of(known)} in media["AlternativeHashes"]
 
 
+def test_the_index_follows_the_registered_signals(cli: Cli, tmp_path: Path) -> None:
+    """Values of a signal stay in the side table while it is not registered; the index built
+    without it is rebuilt once it is registered again, and matches on it."""
+    data = b"zebra-rebuild" * 100
+    (tmp_path / "file.bin").write_bytes(data)
+    (tmp_path / "list.csv").write_text(f"crc32\n{crc32_of(data)}\n", encoding="utf-8")
+
+    def lists_matched() -> list[str]:
+        done = cli("match", str(tmp_path / "file.bin"), "--json")
+        assert done.exit_code == 0, done.stderr
+        return [m["list"] for m in done.json()[0]["matches"]]
+
+    with registry.registered(Crc32Signal):
+        assert cli("hashlist", "import", str(tmp_path / "list.csv"), "--name", "t").exit_code == 0
+        assert lists_matched() == ["t"]
+    assert lists_matched() == []
+    with registry.registered(Crc32Signal):
+        assert lists_matched() == ["t"]
+
+
 @pytest.fixture
 def client_factory(settings: Settings) -> Callable[[], TestClient]:
     return lambda: TestClient(create_app(settings), follow_redirects=False)
