@@ -20,7 +20,7 @@ from netsafe.triage.result import TriageResult
 from netsafe.triage.runners import InlineRunner
 from netsafe.triage.scan import ScanConfig
 from tests.triage.conftest import Known, md5
-from tests.triage.fixtures import ext_image, mbr_disk, text_file
+from tests.triage.fixtures import ext_image, mbr_disk, text_file, zip_bytes
 
 needs_tools = pytest.mark.skipif(
     shutil.which("mcopy") is None or shutil.which("debugfs") is None,
@@ -138,3 +138,17 @@ def test_a_partition_without_a_file_system_is_carved_whole(tmp_path: Path, known
     carved = [(r.path, r.md5) for r in result.records if r.carved]
     assert carved == [("/partition-1.2/$unread@0x30000.png", md5(picture))]
     assert ("/partition-1.2", "no-file-system") in {(e.path, e.kind) for e in result.errors}
+
+
+@needs_tools
+def test_a_disk_image_inside_a_zip_is_carved_too(tmp_path: Path, known: Known) -> None:
+    volume = _fat_with_overwritten_entries(tmp_path / "fat.img", {"A.JPG": known.image_a})
+    exhibit = tmp_path / "exhibit"
+    exhibit.mkdir()
+    (exhibit / "backup.zip").write_bytes(zip_bytes({"card.img": volume.read_bytes()}))
+    result = _triage(exhibit, tmp_path / "out", known)
+    carved = [r for r in result.records if r.carved]
+    assert [(r.md5, r.matches[0].category) for r in carved] == [(md5(known.image_a), "A")]
+    assert carved[0].path.startswith("backup.zip!/card.img!/$unallocated@0x")
+    off = _triage(exhibit, tmp_path / "off", known, carve=False)
+    assert not [r for r in off.records if r.carved or r.md5 == md5(known.image_a)]

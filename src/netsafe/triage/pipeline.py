@@ -8,6 +8,7 @@ run resumed later ends with exactly the results an uninterrupted run would have.
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import time
 from collections.abc import Iterable, Iterator, Sequence
@@ -99,6 +100,8 @@ def triage_exhibit(
 ) -> TriageResult:
     """Triage every source of `plan` and return its result (reports are the caller's sinks)."""
     progress = progress or NoProgress()
+    if config.carve != plan.carve:  # nested disk images are carved (or not) like sources
+        config = dataclasses.replace(config, carve=plan.carve)
     started = datetime.now(UTC)
     main_cpu = time.process_time()
     plan.out.mkdir(parents=True, exist_ok=True)

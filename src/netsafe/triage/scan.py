@@ -75,6 +75,8 @@ class ScanConfig:
     #: PDQ distance and quality floor of embedded thumbnails, in every list (`triage.thumbnails`).
     thumbnail_max_distance: int = THUMBNAIL_MAX_DISTANCE
     thumbnail_quality_floor: int = THUMBNAIL_QUALITY_FLOOR
+    #: Carve disk images found inside archives and other images (`--no-carve`: False).
+    carve: bool = True
 
 
 @dataclass
@@ -120,7 +122,7 @@ class Scanner:
         )
         videos = bool(registry.signals_for(SignalContent.VIDEO))
         self._plain_reader = PlainFileReader(config.hashes, videos=videos) if lean else None
-        self._open_context = OpenContext(config.keys)
+        self._open_context = OpenContext(config.keys, carve=config.carve)
 
     def close(self) -> None:
         for image in self._images.values():

@@ -5,6 +5,8 @@ TSK reads it: NTFS's `$Bitmap` and HFS+'s `$AllocationFile` (through pytsk3, one
 or allocation block), the FAT (a free cluster's entry is 0) and ext2/3/4's block bitmaps (a
 group whose bitmap was never initialised, `BLOCK_UNINIT`, holds no file data). Other file
 systems (exFAT, ISO 9660, …) give None: the caller says their space was not carved.
+`file_runs` gives the blocks of one file (a deleted file still listed is scanned as that file,
+so its blocks are not carved again).
 """
 
 from __future__ import annotations
@@ -153,3 +155,21 @@ def _ext_runs(read: ReadAt, base: int) -> list[Run]:
         bits = _bits(read(base + bitmap * block, block), count, "little")
         free[first : first + count] = ~bits
     return _runs(free, base, block, first_data)
+
+
+def file_runs(tsk: Any, inode: int, base: int) -> list[Run]:
+    """The byte runs of a file's non-resident attributes (`base`: where its file system starts
+    in the bytes it lives in); none when its metadata cannot be read."""
+    skipped = int(pytsk3.TSK_FS_ATTR_RUN_FLAG_SPARSE) | int(pytsk3.TSK_FS_ATTR_RUN_FLAG_FILLER)
+    runs: list[Run] = []
+    try:
+        block = int(tsk.info.block_size)
+        for attribute in tsk.open_meta(inode=inode):
+            if int(attribute.info.flags) & int(pytsk3.TSK_FS_ATTR_RES):
+                continue
+            for run in attribute:
+                if not int(run.flags) & skipped and int(run.len) > 0:
+                    runs.append((base + int(run.addr) * block, int(run.len) * block))
+    except (OSError, RuntimeError):
+        return []  # its metadata is gone: none of its blocks is kept out of carving
+    return runs

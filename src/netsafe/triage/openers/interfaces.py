@@ -164,6 +164,8 @@ class OpenContext:
     or volume identifier (never logged, never in a repr)."""
 
     keys: KeyRing = field(default_factory=lambda: KeyRing())
+    #: Carve a disk image's unallocated and unpartitioned space (`--no-carve`: False).
+    carve: bool = True
 
 
 class KeyRing:

@@ -11,9 +11,6 @@ read (corrupt) is reported (`not-carved`, a warning), never passed over in silen
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping, Sequence
-from typing import Any
-
-import pytsk3
 
 from netsafe.triage.carving.allocation import AllocationError
 from netsafe.triage.carving.regions import UNALLOCATED, UNPARTITIONED, UNREAD, carve_items
@@ -72,21 +69,3 @@ def carving_items(
         runs=[(run.offset, run.length) for run in disk.unpartitioned()],
         space=UNPARTITIONED_SPACE,
     )
-
-
-def data_runs(tsk: Any, inode: int, base: int) -> list[Run]:
-    """The byte runs of a file's non-resident attributes (`base`: where its file system starts
-    in the bytes it lives in); none when its metadata cannot be read."""
-    skipped = int(pytsk3.TSK_FS_ATTR_RUN_FLAG_SPARSE) | int(pytsk3.TSK_FS_ATTR_RUN_FLAG_FILLER)
-    runs: list[Run] = []
-    try:
-        block = int(tsk.info.block_size)
-        for attribute in tsk.open_meta(inode=inode):
-            if int(attribute.info.flags) & int(pytsk3.TSK_FS_ATTR_RES):
-                continue
-            for run in attribute:
-                if not int(run.flags) & skipped and int(run.len) > 0:
-                    runs.append((base + int(run.addr) * block, int(run.len) * block))
-    except (OSError, RuntimeError):
-        return []  # its metadata is gone: none of its blocks is kept out of carving
-    return runs

@@ -10,11 +10,12 @@ from __future__ import annotations
 from collections.abc import Iterator
 from pathlib import Path
 
+from netsafe.triage.carving.allocation import file_runs
 from netsafe.triage.items import FileItem, ItemError, Locator, LocatorKind, Severity
 from netsafe.triage.openers.apfs import ApfsFileSystem
 from netsafe.triage.openers.interfaces import KeyRing
 from netsafe.triage.openers.tsk_walk import TskFile, walk
-from netsafe.triage.sources.carving_space import carving_items, data_runs
+from netsafe.triage.sources.carving_space import carving_items
 from netsafe.triage.sources.image_access import ImageError, OpenImage
 
 
@@ -78,7 +79,7 @@ class DiskImageSource:
         for found in walk(tsk, prefix):
             if isinstance(found, TskFile):
                 if found.deleted and self.carve and not found.attr_type:
-                    runs = data_runs(tsk, found.inode, base)
+                    runs = file_runs(tsk, found.inode, base)
                     self._deleted_runs.setdefault(offset, []).extend(runs)
                 yield FileItem(
                     key=f"{index}:{offset}:{found.inode}:{found.path}",

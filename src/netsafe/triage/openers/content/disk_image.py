@@ -1,6 +1,7 @@
 """A disk image found as an item (a member of an archive, a file in a folder or in another disk
 image) as a content opener: its media format, volumes and file systems opened by content like a
-source's, and every file in them yielded as an embedded item (`disk.vhd!/partition-1.1/a.jpg`).
+source's, and every file in them yielded as an embedded item (`disk.vhd!/partition-1.1/a.jpg`),
+then what carving finds in its unallocated and unpartitioned space (`openers.carved_space`).
 Opened within the archive limits: its bytes come from a path, a stream, or memory bounded by
 `max_nested_bytes`."""
 
@@ -10,7 +11,9 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any, BinaryIO
 
+from netsafe.triage.carving.allocation import file_runs
 from netsafe.triage.openers.byte_sources import FileBytes, MemoryBytes, StreamBytes
+from netsafe.triage.openers.carved_space import carved_embedded
 from netsafe.triage.openers.disk import open_disk
 from netsafe.triage.openers.interfaces import (
     ByteSource,
@@ -70,13 +73,20 @@ class DiskImageOpener:
                 yield EmbeddedProblem(
                     problem.name.lstrip("/"), problem.kind, problem.reason, problem.warning
                 )
+            deleted_runs: dict[int, list[tuple[int, int]]] = {}
             for fs in disk.found:
+                tsk = getattr(fs, "tsk", None)
                 for found in fs.walk():
                     name = found.path.lstrip("/")
                     if isinstance(found, TskFile):
+                        if found.deleted and context.carve and tsk is not None:
+                            runs = file_runs(tsk, found.inode, getattr(fs, "source_offset", 0))
+                            deleted_runs.setdefault(fs.offset, []).extend(runs)
                         yield Embedded(name, _blocks(fs.open_file, found), found.deleted)
                     else:
                         yield EmbeddedProblem(name, found.kind, found.reason, found.warning)
+            if context.carve:
+                yield from carved_embedded(disk, deleted_runs)
         finally:
             disk.close()
 
