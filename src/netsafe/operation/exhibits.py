@@ -2,7 +2,9 @@
 where. The chain must be unbroken: the first hand-over is from the officer who seized the
 exhibit, each next one from whoever last received it, and none earlier than the one before.
 
-The exhibit reference (e.g. `SWP/AB/1`) is unique across the operation: triage runs are keyed by it.
+The exhibit reference (e.g. `SWP/AB/1`) is unique within a force (the referral's), not across the
+operation: a force may not reuse its own reference, and is never told about another force's.
+Triage runs are found by the reference (and, when two forces share one, by the case too).
 """
 
 from __future__ import annotations
@@ -77,9 +79,15 @@ class CustodyCheck:
 
 
 class ExhibitRepository(RecordRepository[Exhibit], Protocol):
-    """Exhibits, findable by their reference too."""
+    """Exhibits, findable by their force and reference too."""
 
-    def by_reference(self, reference: str) -> Exhibit | None: ...
+    def by_reference(self, force: str, reference: str) -> Exhibit | None:
+        """The exhibit of `force` with `reference`, or None."""
+        ...
+
+    def forces_using(self, reference: str) -> int:
+        """How many forces have an exhibit with `reference`."""
+        ...
 
 
 def check_custody(exhibit: Exhibit, events: list[CustodyEvent]) -> CustodyCheck:
@@ -122,8 +130,8 @@ def record_exhibit(
     reference = reference.strip()
     if not REFERENCE_PATTERN.fullmatch(reference):
         raise OperationInputError("reference", "1-64 letters, digits, '/', '.', '_' or '-'")
-    if exhibits.by_reference(reference) is not None:
-        raise OperationInputError("reference", f"{reference} is already an exhibit")
+    if exhibits.by_reference(referral.force, reference) is not None:
+        raise OperationInputError("reference", f"{reference} is already an exhibit of this force")
     try:
         kind = DeviceType(device_type)
     except ValueError:

@@ -99,6 +99,11 @@ class NewReferral:
     restricted_to: tuple[str, ...] = ()
 
 
+def referral_reference(referral_id: int, received_at: datetime) -> str:
+    """A referral's human reference: `NS-<year received>-<id, six digits>`."""
+    return f"NS-{received_at.year}-{referral_id:06d}"
+
+
 @dataclass(frozen=True, slots=True)
 class Referral:
     """A referral as stored. `deadline_at` is when a response is due; `responded_at` when the
@@ -121,7 +126,7 @@ class Referral:
     @property
     def reference(self) -> str:
         """The human reference, e.g. `NS-2026-000042`."""
-        return f"NS-{self.received_at.year}-{self.id:06d}"
+        return referral_reference(self.id, self.received_at)
 
     def breached(self, now: datetime) -> bool:
         """Whether the response came (or, still awaited, will come) after the deadline."""

@@ -8,7 +8,17 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import JSON, Boolean, ForeignKey, Index, Integer, String, Text, text
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+    text,
+)
 from sqlalchemy.orm import Mapped, mapped_column
 
 from netsafe.store.base import Base
@@ -197,11 +207,15 @@ class ArrestRow(Base):
 
 
 class ExhibitRow(Base):
+    """An exhibit; its reference is unique within its force (the referral's), not across them."""
+
     __tablename__ = "exhibits"
+    __table_args__ = (UniqueConstraint("force", "reference"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     referral_id: Mapped[int] = mapped_column(ForeignKey(REFERRAL_FK), index=True)
-    reference: Mapped[str] = mapped_column(String(64), unique=True)
+    force: Mapped[str] = mapped_column(String(40))
+    reference: Mapped[str] = mapped_column(String(64), index=True)
     device_type: Mapped[str] = mapped_column(String(40))
     seal_number: Mapped[str] = mapped_column(String(100))
     seized_at: Mapped[datetime]

@@ -144,9 +144,16 @@ class SqlDemoWriter:
             return []
         row_type = RECORD_ROWS[type(records[0])]
         names = [f.name for f in dataclasses.fields(records[0]) if f.name != "id"]
-        return self._insert(
-            row_type, [{n: _column_value(getattr(r, n)) for n in names} for r in records]
-        )
+        rows = [{n: _column_value(getattr(r, n)) for n in names} for r in records]
+        if row_type is ExhibitRow:  # an exhibit keeps its referral's force (references per force)
+            referral_ids = sorted({row["referral_id"] for row in rows})
+            query = select(ReferralRow.id, ReferralRow.force).where(
+                ReferralRow.id.in_(referral_ids)
+            )
+            forces = dict(self._session.execute(query).tuples().all())
+            for row in rows:
+                row["force"] = forces[row["referral_id"]]
+        return self._insert(row_type, rows)
 
     def add_triage_runs(self, runs: Sequence[tuple[TriageRun, Sequence[Finding]]]) -> None:
         ids = self._insert(

@@ -13,7 +13,7 @@ import typing as t
 from collections.abc import Callable
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from netsafe.operation.exhibits import Exhibit
@@ -114,11 +114,34 @@ class SqlRecordRepository(t.Generic[D]):
 
 
 class SqlExhibitRepository(SqlRecordRepository[Exhibit]):
-    """Exhibits, also by reference."""
+    """Exhibits, also by force and reference; each row keeps its referral's force, which makes
+    the reference unique per force (`uq_exhibits_force_reference`)."""
 
     def __init__(self, session: Session) -> None:
         super().__init__(session, Exhibit, ExhibitRow)
 
-    def by_reference(self, reference: str) -> Exhibit | None:
-        row = self._session.scalar(select(ExhibitRow).where(ExhibitRow.reference == reference))
+    def add(self, record: Exhibit) -> Exhibit:
+        values = {n: _written(getattr(record, n)) for n in self._fields if n != "id"}
+        force = self._session.scalar(
+            select(ReferralRow.force).where(ReferralRow.id == record.referral_id)
+        )
+        if force is None:
+            raise LookupError(f"referral {record.referral_id} not stored")
+        row = ExhibitRow(force=force, **values)
+        self._session.add(row)
+        self._session.flush()
+        return self.to_domain(row)
+
+    def by_reference(self, force: str, reference: str) -> Exhibit | None:
+        row = self._session.scalar(
+            select(ExhibitRow).where(ExhibitRow.force == force, ExhibitRow.reference == reference)
+        )
         return None if row is None else self.to_domain(row)
+
+    def forces_using(self, reference: str) -> int:
+        count = self._session.scalar(
+            select(func.count(func.distinct(ExhibitRow.force))).where(
+                ExhibitRow.reference == reference
+            )
+        )
+        return int(count or 0)

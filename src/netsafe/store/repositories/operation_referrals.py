@@ -20,6 +20,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Session
 
+from netsafe.operation.oversight import RestrictedCase
 from netsafe.operation.referrals import (
     IdentifierKind,
     IncidentDetails,
@@ -29,6 +30,7 @@ from netsafe.operation.referrals import (
     ReferralStatus,
     ReportedFile,
     ReportedIdentifier,
+    referral_reference,
 )
 from netsafe.platform.access import Scope
 from netsafe.store.models.operation import (
@@ -174,6 +176,32 @@ class SqlReferralRepository:
         row.restricted = bool(referral.restricted_to)
         self._write_access(referral.id, referral.restricted_to)
         self._session.flush()
+
+    def restricted_cases(self, *, limit: int, offset: int) -> list[RestrictedCase]:
+        """Every restricted case as a line (no contents), earliest deadline first."""
+        rows = self._session.execute(
+            select(
+                ReferralRow.id,
+                ReferralRow.received_at,
+                ReferralRow.force,
+                ReferralRow.deadline_at,
+                ReferralRow.responded_at,
+            )
+            .where(ReferralRow.restricted.is_(True))
+            .order_by(ReferralRow.deadline_at, ReferralRow.id)
+            .limit(limit)
+            .offset(offset)
+        )
+        return [
+            RestrictedCase(
+                r.id,
+                referral_reference(r.id, r.received_at),
+                r.force,
+                as_utc(r.deadline_at),
+                _opt(r.responded_at),
+            )
+            for r in rows
+        ]
 
     def queue(
         self, scope: Scope, *, awaiting_only: bool, limit: int, offset: int

@@ -29,10 +29,15 @@ from netsafe.operation.warrants import (
     decide_warrant,
     execute_warrant,
 )
-from netsafe.store.repositories.triage import SqlTriageRepository
 from netsafe.web.auditor import AuditDep
 from netsafe.web.deps import SessionDep
-from netsafe.web.operation.common import PoliceViewer, ReposDep, answering, visible
+from netsafe.web.operation.common import (
+    PoliceViewer,
+    ReposDep,
+    answering,
+    exhibit_runs,
+    visible,
+)
 from netsafe.web.operation.schemas import (
     ArrestIn,
     CustodyEventIn,
@@ -334,7 +339,7 @@ def read_exhibit(
 ) -> dict[str, Any]:
     """The exhibit with its chain of custody (and whether it is unbroken) and its triage runs."""
     events = custody_events(repos.custody, exhibit)
-    runs = SqlTriageRepository(session).runs_for_exhibit(exhibit.reference)
+    runs = exhibit_runs(session, repos, exhibit)
     auditor.record("exhibit.read", "exhibit", exhibit_id)
     return {
         **asdict(exhibit),

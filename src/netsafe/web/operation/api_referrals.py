@@ -7,11 +7,12 @@ import functools
 from dataclasses import asdict
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Query, Request, Response
-from pydantic import TypeAdapter
+from pydantic import BaseModel, TypeAdapter
 
+from netsafe.operation.oversight import restricted_cases
 from netsafe.operation.records import visible_records
 from netsafe.operation.referrals import (
     create_referral,
@@ -22,7 +23,10 @@ from netsafe.operation.referrals import (
     update_incident,
 )
 from netsafe.operation.risk import QuestionSet, RiskAssessment, assess_risk, load_question_set
+from netsafe.platform.roles import Role, Viewer
+from netsafe.store.repositories.operation_referrals import SqlReferralRepository
 from netsafe.web.auditor import AuditDep
+from netsafe.web.deps import SessionDep
 from netsafe.web.operation.common import PoliceViewer, ReposDep, answering, visible
 from netsafe.web.operation.schemas import (
     IncidentBody,
@@ -31,8 +35,11 @@ from netsafe.web.operation.schemas import (
     RestrictionIn,
     RiskAssessmentIn,
 )
+from netsafe.web.policy import allow
 
 router = APIRouter(prefix="/api/v1", tags=["referrals"])
+#: Far past any real page, far below the 64-bit OFFSET every database takes.
+MAX_OFFSET = 10**9
 
 
 @functools.lru_cache(maxsize=8)
@@ -194,3 +201,47 @@ def assessment(
 ) -> RiskAssessment:
     auditor.record("risk.read", "risk-assessment", found.id)
     return found
+
+
+OPERATION_LEAD_ONLY = allow(Role.OPERATION_LEAD)
+
+
+class RestrictedCaseOut(BaseModel):
+    """That a restricted case exists: whose, and when due; none of its contents."""
+
+    id: int
+    reference: str
+    force: str
+    deadline_at: datetime
+    breached: bool
+
+
+@router.get(
+    "/oversight/restricted-cases",
+    response_model=list[RestrictedCaseOut],
+    responses={403: {"description": "Only the operation lead oversees restricted cases."}},
+)
+def oversee_restricted_cases(
+    request: Request,
+    viewer: Annotated[Viewer, Depends(OPERATION_LEAD_ONLY)],
+    session: SessionDep,
+    auditor: AuditDep,
+    limit: int = Query(100, ge=1, le=500),
+    offset: int = Query(0, ge=0, le=MAX_OFFSET),
+) -> list[RestrictedCaseOut]:
+    """Restricted cases as lines for the operation lead: id, reference, force, deadline and
+    whether it was missed. The cases themselves stay closed to anyone not named on them."""
+    with answering(request, "referral.oversight", "referral"):
+        cases = restricted_cases(SqlReferralRepository(session), viewer, limit=limit, offset=offset)
+    auditor.record("referral.oversight", "referral", detail=f"{len(cases)} restricted shown")
+    now = datetime.now(UTC)
+    return [
+        RestrictedCaseOut(
+            id=case.id,
+            reference=case.reference,
+            force=case.force,
+            deadline_at=case.deadline_at,
+            breached=case.breached(now),
+        )
+        for case in cases
+    ]

@@ -8,14 +8,18 @@ from contextlib import contextmanager
 from typing import Annotated, Any
 
 from fastapi import Depends, HTTPException, Path, Request
+from sqlalchemy.orm import Session
 
 from netsafe.operation.casefile import CaseRepositories
+from netsafe.operation.exhibits import Exhibit
 from netsafe.operation.records import RecordRepository, visible_record
 from netsafe.operation.referrals import Referral, get_referral
 from netsafe.platform.access import AccessDeniedError, OperationInputError, RecordNotFoundError
 from netsafe.platform.audit import Outcome
 from netsafe.platform.roles import POLICE_ROLES, Viewer
 from netsafe.store.repositories.operation import case_repositories
+from netsafe.store.repositories.triage import SqlTriageRepository
+from netsafe.triage.stored import TriageRun
 from netsafe.web.auditor import audit_event, record_now
 from netsafe.web.deps import SessionDep
 from netsafe.web.policy import allow
@@ -87,3 +91,15 @@ def visible_referral(
     """A dependency giving the referral of the path, or 404 when the caller may not see it."""
     with answering(request, "referral.access", "referral", referral_id):
         return get_referral(repos.referrals, viewer, referral_id)
+
+
+def exhibit_runs(session: Session, repos: CaseRepositories, exhibit: Exhibit) -> list[TriageRun]:
+    """The exhibit's triage runs, newest first. Runs are stored by exhibit reference; when two
+    forces use the reference, only runs naming this case (`netsafe triage --case` = the referral's
+    reference) are the exhibit's — never another force's."""
+    runs = SqlTriageRepository(session).runs_for_exhibit(exhibit.reference)
+    if repos.exhibits.forces_using(exhibit.reference) <= 1:
+        return runs
+    referral = repos.referrals.get(exhibit.referral_id)
+    case = None if referral is None else referral.reference
+    return [run for run in runs if run.case is not None and run.case == case]

@@ -9,6 +9,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import HTMLResponse, Response
 
+from netsafe.operation.casefile import CaseRepositories
 from netsafe.operation.exhibits import Exhibit, check_custody, custody_events, hand_over
 from netsafe.operation.warrants import (
     Warrant,
@@ -20,7 +21,7 @@ from netsafe.store.repositories.triage import SqlTriageRepository
 from netsafe.web.auditor import AuditDep
 from netsafe.web.deps import SessionDep, TemplatesDep
 from netsafe.web.htmx import wants_fragment
-from netsafe.web.operation.common import PoliceViewer, ReposDep, visible
+from netsafe.web.operation.common import PoliceViewer, ReposDep, exhibit_runs, visible
 from netsafe.web.operation.forms import FormError, form_time, page_answers, redirect
 
 router = APIRouter(tags=["pages"], include_in_schema=False)
@@ -116,10 +117,12 @@ def warrant_execution(
     return redirect(back, notice="Warrant executed")
 
 
-def triage_results(session: SessionDep, reference: str) -> list[dict[str, Any]]:
+def triage_results(
+    session: SessionDep, repos: CaseRepositories, exhibit: Exhibit
+) -> list[dict[str, Any]]:
     """The exhibit's triage runs (newest first) with their first findings (paths and hashes)."""
     triage = SqlTriageRepository(session)
-    runs = triage.runs_for_exhibit(reference)
+    runs = exhibit_runs(session, repos, exhibit)
     return [
         {"run": run, "findings": triage.findings(run.id, limit=FINDINGS_SHOWN)}
         for run in sorted(runs, key=lambda r: r.finished_at, reverse=True)
@@ -146,7 +149,7 @@ def exhibit_page(
             "referral": repos.referrals.get(exhibit.referral_id),
             "events": events,
             "check": check_custody(exhibit, events),
-            "triage": triage_results(session, exhibit.reference),
+            "triage": triage_results(session, repos, exhibit),
             "findings_shown": FINDINGS_SHOWN,
         },
     )
