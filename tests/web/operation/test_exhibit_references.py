@@ -16,8 +16,8 @@ from netsafe.store.engine import make_engine, make_session_factory, unit_of_work
 from netsafe.store.migrate import upgrade
 from netsafe.store.repositories.operation import case_repositories
 from netsafe.web.app import create_app
-from tests.platform.operation_helpers import make_referral
-from tests.platform.trust_support import Headers, new_referral, police_headers
+from tests.operation.operation_helpers import make_referral
+from tests.web.trust_support import Headers, new_referral, police_headers
 
 NOW = datetime.now(UTC).isoformat()
 
