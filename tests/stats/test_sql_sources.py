@@ -163,6 +163,7 @@ def casework(session: Session) -> Session:
         session.add(
             ExhibitRow(
                 referral_id=g1.id,
+                force=g1.force,
                 reference=f"EX-{n}",
                 device_type="phone",
                 seal_number=f"S{n}",
@@ -174,6 +175,7 @@ def casework(session: Session) -> Session:
     session.add(
         ExhibitRow(
             referral_id=nw.id,
+            force=nw.force,
             reference="EX-9",
             device_type="laptop",
             seal_number="S9",
