@@ -18,7 +18,7 @@ from netsafe.store.engine import make_session_factory
 from netsafe.store.repositories.triage import SqlTriageRepository
 from tests.cli_runner import run_cli
 from tests.triage.conftest import Known, md5
-from tests.triage.fixtures import e01_image, fat_image, photo_jpeg
+from tests.triage.fixtures import e01_image, fat_image, mbr_disk, photo_jpeg
 
 
 @pytest.fixture
@@ -193,3 +193,42 @@ def test_hashes_auto_follows_the_lists_and_an_explicit_choice_must_cover_them(
     with (tmp_path / "inv" / "inventory.csv").open(encoding="utf-8") as handle:
         rows = {row["path"]: row for row in csv.DictReader(handle)}
     assert (rows["notes.txt"]["md5"] != "", rows["notes.txt"]["sha256"]) == (True, "")
+
+
+def test_carving_on_the_process_pool_and_no_carve(
+    tmp_path: Path,
+    cli_env: Settings,
+    engine: Engine,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+    known: Known,
+) -> None:
+    """A picture left only in unpartitioned space is carved by the pool's workers, matched,
+    stored flagged carved; `--no-carve` leaves it."""
+    _import_list(tmp_path, capsys, monkeypatch, known)
+    volume = fat_image(tmp_path / "card.img", {"notes.txt": b"zebra-test-term"})
+    disk = mbr_disk(tmp_path / "disk.dd", [(volume, 0x06)])
+    with disk.open("r+b") as handle:
+        handle.seek(64 * 512)
+        handle.write(known.image_c)
+    common = ["triage", str(disk), "--no-pdf", "--workers", "2", "--json"]
+    done = run_cli(
+        capsys, monkeypatch, *common, "--exhibit", "CARVE/1", "--out", str(tmp_path / "on")
+    )
+    assert done.exit_code == 0, done.stderr
+    assert done.json()["carved_files_scanned"] == 1
+    assert done.json()["counts_by_category"]["C"] == 1
+    with make_session_factory(engine)() as session:
+        run = SqlTriageRepository(session).latest_run("CARVE/1")
+        assert run is not None
+        findings = SqlTriageRepository(session).findings(run.id)
+    assert [(f.path, f.carved) for f in findings] == [("/$unpartitioned@0x8000.jpg", True)]
+    with (tmp_path / "on" / "findings.csv").open(encoding="utf-8") as handle:
+        assert [row["carved"] for row in csv.DictReader(handle)] == ["yes"]
+    off = run_cli(
+        capsys, monkeypatch, *common, "--no-carve", "--exhibit", "CARVE/2",
+        "--out", str(tmp_path / "off"),
+    )  # fmt: skip
+    assert off.exit_code == 0, off.stderr
+    assert off.json()["carved_files_scanned"] == 0
+    assert off.json()["counts_by_category"]["C"] == 0
