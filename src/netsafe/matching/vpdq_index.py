@@ -11,6 +11,7 @@ kept per frame, so the quality threshold can differ per search (per list).
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -22,7 +23,14 @@ import numpy.typing as npt
 from netsafe.matching.hash_array import read_manifest, replace_folder, write_manifest
 from netsafe.matching.pdq_index import PdqIndex
 from netsafe.video.vpdq import VpdqFeature
-from netsafe.video.vpdq_match import DEFAULT_VPDQ_THRESHOLDS, VpdqThresholds, matchable_frames
+from netsafe.video.vpdq_match import (
+    DEFAULT_VPDQ_THRESHOLDS,
+    VpdqThresholds,
+    Words,
+    distances,
+    frame_words,
+    matchable_frames,
+)
 
 #: Frames a video may have in the index (after de-duplication): 2**20, 291 hours at one a second.
 FRAME_BITS = 20
@@ -38,6 +46,22 @@ class VideoMatch:
     compared_match: float
 
 
+def _probes(frames: list[VpdqFeature], query_share: float) -> list[VpdqFeature]:
+    """Frames enough to find every video matching at least `query_share` of `frames`: n − m + 1
+    of them, m the fewest matched frames that reach the share, spread along the video."""
+    count = len(frames)
+    needed = max(1, math.ceil(query_share * count - 1e-9))
+    while needed > 1 and (needed - 1) / count >= query_share:
+        needed -= 1
+    while needed < count and needed / count < query_share:
+        needed += 1
+    searched = count - needed + 1
+    if searched >= count:
+        return frames
+    step = count / searched
+    return [frames[int(number * step)] for number in range(searched)]
+
+
 class VpdqIndex:
     """Listed videos by entry id; `search` finds those a query video matches."""
 
@@ -46,6 +70,7 @@ class VpdqIndex:
     def __init__(self, *, threads: int = 1) -> None:
         self.frames = PdqIndex(threads=threads)
         self._qualities: dict[int, npt.NDArray[np.uint8]] = {}
+        self._words: dict[int, Words] = {}
 
     def __len__(self) -> int:
         """How many videos the index holds."""
@@ -72,6 +97,7 @@ class VpdqIndex:
             self._qualities[entry_id] = np.fromiter(
                 (frame.quality for frame in frames), dtype=np.uint8, count=len(frames)
             )
+            self._words[entry_id] = frame_words(frames)
         if replaced:
             self._remove_frames(replaced)
         self.frames.add(ids, hashes)
@@ -82,6 +108,7 @@ class VpdqIndex:
         self._remove_frames(gone)
         for entry in gone:
             del self._qualities[entry]
+            del self._words[entry]
         return len(gone)
 
     def _remove_frames(self, entry_ids: list[int]) -> None:
@@ -105,22 +132,25 @@ class VpdqIndex:
         mine = matchable_frames(query, thresholds.quality)
         if not mine or not len(self.frames):
             return []
-        found = self.frames.search_many([frame.hex for frame in mine], thresholds.distance)
-        query_hits: dict[int, set[int]] = {}
-        listed_hits: dict[int, set[int]] = {}
-        for number, pairs in enumerate(found):
+        probes = mine if all_shares else _probes(mine, thresholds.query_match)
+        found = self.frames.search_many([frame.hex for frame in probes], thresholds.distance)
+        candidates: set[int] = set()
+        for pairs in found:
             for frame_id, _distance in pairs:
-                entry, slot = frame_id >> FRAME_BITS, frame_id & _FRAME_MASK
+                entry = frame_id >> FRAME_BITS
                 qualities = self._qualities.get(entry)
-                if qualities is None or qualities[slot] < thresholds.quality:
-                    continue
-                query_hits.setdefault(entry, set()).add(number)
-                listed_hits.setdefault(entry, set()).add(slot)
+                if (
+                    qualities is not None
+                    and qualities[frame_id & _FRAME_MASK] >= thresholds.quality
+                ):
+                    candidates.add(entry)
+        query_words = frame_words(mine)
         matches = []
-        for entry, numbers in query_hits.items():
-            usable = int((self._qualities[entry] >= thresholds.quality).sum())
-            query_share = len(numbers) / len(mine)
-            compared_share = len(listed_hits[entry]) / usable
+        for entry in candidates:
+            usable = self._qualities[entry] >= thresholds.quality
+            close = distances(query_words, self._words[entry][usable]) <= thresholds.distance
+            query_share = float(close.any(axis=1).sum()) / len(mine)
+            compared_share = float(close.any(axis=0).sum()) / int(usable.sum())
             if all_shares or thresholds.accepts(query_share, compared_share):
                 matches.append(VideoMatch(entry, query_share, compared_share))
         matches.sort(key=lambda match: (-match.query_match, -match.compared_match, match.entry_id))
@@ -139,12 +169,18 @@ class VpdqIndex:
             if self._qualities
             else np.empty(0, dtype=np.uint8)
         )
+        words = (
+            np.concatenate(list(self._words.values()))
+            if self._words
+            else np.empty((0, 4), dtype=np.uint64)
+        )
 
         def write(folder: Path) -> None:
             self.frames.save(folder / "frames")
             np.save(folder / "entries.npy", entries)
             np.save(folder / "counts.npy", counts)
             np.save(folder / "qualities.npy", qualities)
+            np.save(folder / "words.npy", words)
             write_manifest(folder, {"kind": self.KIND, "videos": len(entries)})
 
         replace_folder(Path(path), write)
@@ -158,9 +194,12 @@ class VpdqIndex:
         entries = np.load(folder / "entries.npy")
         counts = np.load(folder / "counts.npy")
         qualities = np.load(folder / "qualities.npy")
-        if len(entries) != len(counts) or int(counts.sum()) != len(qualities):
+        words = np.load(folder / "words.npy", mmap_mode="r" if mmap else None)
+        total = int(counts.sum())
+        if len(entries) != len(counts) or total != len(qualities) or total != len(words):
             raise ValueError(f"{folder}: damaged vPDQ index")
         bounds = np.concatenate([[0], np.cumsum(counts)])
         for number, entry in enumerate(entries.tolist()):
             index._qualities[entry] = qualities[bounds[number] : bounds[number + 1]]
+            index._words[entry] = words[bounds[number] : bounds[number + 1]]
         return index
