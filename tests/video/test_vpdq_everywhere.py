@@ -69,6 +69,15 @@ def test_a_videos_fingerprint_has_its_vpdq(original: Path) -> None:
     assert from_stream.md5 == from_file.md5
 
 
+def test_hash_table_has_a_vpdq_column(cli: Cli, original: Path) -> None:
+    shown = cli("hash", str(original))
+    assert shown.exit_code == 0, shown.stderr
+    assert "vpdq" in shown.stdout.splitlines()[1] + shown.stdout.splitlines()[2]
+    first_frame = fingerprint_file(original).signals["vpdq"][2:12]
+    assert first_frame in shown.stdout.replace("│", "").replace(" ", "").replace("\n", "")
+    assert "1 files, 0 with errors" in shown.stdout
+
+
 def test_a_corrupt_video_is_an_error_with_its_hashes(original: Path, tmp_path: Path) -> None:
     broken = tmp_path / "broken.mp4"
     broken.write_bytes(original.read_bytes()[:4000])

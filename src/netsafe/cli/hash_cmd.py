@@ -29,7 +29,8 @@ def hash_files(
     ),
     workers: int = typer.Option(0, "--workers", help="Worker processes (0: one per core)."),
 ) -> None:
-    """Print the MD5, SHA-1, SHA-256 and (for images) PDQ hash and quality of each file.
+    """Print the MD5, SHA-1, SHA-256 and (for images) PDQ hash and quality of each file, and
+    (for videos and animated images) its vPDQ.
 
     The type is sniffed from the content, not the name. A file that cannot be read or decoded
     gets an `error` (its cryptographic hashes are still printed when it could be read).
@@ -76,6 +77,6 @@ def _render(console: Console, results: list[FileFingerprint], errors: int) -> No
         )
     console.print(table)
     for result in results:
-        for name, value in zip(DIHEDRAL_NAMES, result.dihedral, strict=True):
+        for name, value in zip(DIHEDRAL_NAMES, result.dihedral or (), strict=False):
             console.print(f"{result.path}  {name:<13} {value}", highlight=False)
     console.print(f"{len(results)} files, {errors} with errors", highlight=False)
