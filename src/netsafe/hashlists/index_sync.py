@@ -26,7 +26,7 @@ import numpy.typing as npt
 
 from netsafe.hashlists.entry_catalog import EntryCatalog
 from netsafe.hashlists.matcher import EXACT_SIGNALS, IndexedList, ListMatcher
-from netsafe.hashlists.model import HashEntry, HashList, ListAction
+from netsafe.hashlists.model import COLUMN_FIELDS, HashEntry, HashList, ListAction
 from netsafe.hashlists.repository import HashListRepository
 from netsafe.matching.exact_index import ExactIndex
 from netsafe.matching.pdq_index import PdqIndex
@@ -34,7 +34,8 @@ from netsafe.matching.signal_index import SignalIndex
 from netsafe.signals import registry
 
 FORMAT_VERSION = 1
-_HASH_FIELDS = {"md5": 0, "sha1": 1, "sha256": 2, "pdq": 3}
+#: Position in `HashEntry` of each signal with a column.
+_HASH_FIELDS = {name: HashEntry._fields.index(name) for name in COLUMN_FIELDS}
 
 
 @dataclass
@@ -166,8 +167,9 @@ class ListIndex:
             else:
                 self.exact[signal].add(ids, rows)
         others: dict[str, tuple[list[int], list[str]]] = {}
-        for entry_id, entry in batch if self.signals else ():
-            for name, value in entry.signals:
+        with_values = [(i, e.signals) for i, e in batch if e.signals] if self.signals else []
+        for entry_id, values_of_entry in with_values:
+            for name, value in values_of_entry:
                 if name in self.signals:  # values of signals no longer registered wait
                     ids_values = others.setdefault(name, ([], []))
                     ids_values[0].append(entry_id)

@@ -33,7 +33,10 @@ from netsafe.signals import registry
 from netsafe.signals.crypto import DIGEST_BYTES
 from netsafe.signals.fingerprint import FileFingerprint
 
-EXACT_SIGNALS: tuple[str, ...] = ("md5", "sha1", "sha256")
+#: The signals with a column that match exactly (md5, sha1, sha256): one `ExactIndex` each.
+EXACT_SIGNALS: tuple[str, ...] = tuple(
+    s.name for s in registry.signal_types() if s.column and s.max_distance == 0
+)
 
 
 @dataclass(frozen=True, slots=True)
