@@ -194,3 +194,35 @@ def test_a_zip_source_is_reported_as_a_zip(tmp_path: Path, known: Known) -> None
     assert source["files"] == 1
     assert result.matched_files() == 1
     assert "<td>zip</td>" in (out / "report.html").read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize(
+    ("name", "kind"),
+    [("seized.tar", "tar"), ("seized.tar.gz", "gzip"), ("thumbcache_256.db", "thumbcache"),
+     ("notes.txt", "file")],
+)  # fmt: skip
+def test_each_container_source_reports_its_kind(
+    tmp_path: Path, known: Known, name: str, kind: str
+) -> None:
+    import io
+    import tarfile
+
+    from tests.triage.thumbnail_caches import thumbcache_file
+
+    source = tmp_path / name
+    if name.startswith("seized"):
+        with tarfile.open(source, "w:gz" if name.endswith(".gz") else "w") as archive:
+            member = tarfile.TarInfo("a.jpg")
+            member.size = len(known.image_a)
+            archive.addfile(member, io.BytesIO(known.image_a))
+    elif name.startswith("thumbcache"):
+        source.write_bytes(thumbcache_file(32, [(0xA1, known.image_a)]))
+    else:
+        source.write_bytes(b"benign text")
+    out = tmp_path / "out"
+    result = run_triage([source], out, known.config())
+    ReportSink(out, pdf=False).write(result)
+    [summary] = result.summary()["sources"]
+    assert summary["kind"] == kind
+    assert result.matched_files() == (0 if kind == "file" else 1)
+    assert f"<td>{kind}</td>" in (out / "report.html").read_text(encoding="utf-8")

@@ -80,7 +80,8 @@ class ThumbcacheOpener:
         return cache_version(head) is not None
 
     def describe(self, head: bytes) -> str:
-        return f"thumbcache (format {cache_version(head)})"
+        """The kind a source or container of it is reported as."""
+        return "thumbcache"
 
     def open(self, content: Content, context: OpenContext) -> Iterator[Embedded | EmbeddedProblem]:
         data = _whole(content)
@@ -140,7 +141,8 @@ class ThumbsDbOpener:
         return head.startswith(OLE_SIGNATURE)
 
     def describe(self, head: bytes) -> str:
-        return "Thumbs.db (OLE)"
+        """The kind a source of it is reported as (any OLE file: Thumbs.db or not)."""
+        return "ole-compound-file"
 
     def open(self, content: Content, context: OpenContext) -> Iterator[Embedded | EmbeddedProblem]:
         source: str | bytes = content.path if content.path is not None else _whole(content)
