@@ -137,3 +137,23 @@ def test_a_bitlocker_volume_is_named_not_no_file_system(tmp_path: Path, known: K
     result = run_triage([disk], tmp_path / "out", known.config())
     assert [(e.path, e.kind) for e in result.errors] == [("/partition-1.1", "encrypted-volume")]
     assert "BitLocker encrypted volume; needs a password or recovery key" in result.errors[0].reason
+
+
+def test_a_filevault_volume_is_named(tmp_path: Path, known: Known) -> None:
+    """A Core Storage physical volume header (libfvde's documentation: `CS` at byte 88, format
+    version 1), which libfvde's own signature check accepts."""
+    import io
+
+    import pyfvde
+
+    header = bytearray(4096)
+    struct.pack_into("<H", header, 8, 1)
+    header[80:84] = b"\x01\x00\x00\x00"
+    header[88:90] = b"CS"
+    assert pyfvde.check_volume_signature_file_object(io.BytesIO(bytes(header)))
+    volume = tmp_path / "volume.bin"
+    volume.write_bytes(bytes(header) + b"\x5a" * (4 * 1024 * 1024 - 4096))
+    disk = mbr_disk(tmp_path / "imac.raw", [(volume, 0xAF)])
+    result = run_triage([disk], tmp_path / "out", known.config())
+    assert [(e.path, e.kind) for e in result.errors] == [("/partition-1.1", "encrypted-volume")]
+    assert "FileVault encrypted volume; FileVault volumes need their" in result.errors[0].reason

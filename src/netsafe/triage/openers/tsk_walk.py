@@ -72,10 +72,11 @@ def walk(fs: Any, prefix: str) -> Iterator[TskFile | TskProblem]:
     metadata = EXFAT_METADATA if _ftype(fs) == int(pytsk3.TSK_FS_TYPE_EXFAT) else frozenset()
     if hfs:
         metadata = HFS_PRIVATE
-    yield from _walk_dir(root, prefix, set(), 0, False, reserved, metadata, ntfs or hfs)
+    yield from _walk_dir(fs, root, prefix, set(), 0, False, reserved, metadata, ntfs or hfs)
 
 
 def _walk_dir(
+    fs: Any,
     directory: Any,
     prefix: str,
     seen: set[int],
@@ -98,14 +99,7 @@ def _walk_dir(
         path = f"{prefix}/{name}"
         meta = entry.info.meta
         if meta is None:
-            if int(name_info.flags) & int(pytsk3.TSK_FS_NAME_FLAG_UNALLOC):
-                yield TskProblem(
-                    path,
-                    "deleted-content-gone",
-                    "deleted file: its name is left but its metadata (inode, MFT record) was "
-                    "reused, so its content cannot be read",
-                    warning=True,
-                )
+            yield _unnamed(fs, name_info, path, deleted)
             continue
         if depth == 0 and name.startswith("$") and (meta.addr < reserved or name in metadata):
             continue  # NTFS, HFS+ or exFAT metadata file
@@ -127,7 +121,7 @@ def _walk_dir(
                 continue
             orphans = depth == 0 and name == ORPHANS
             yield from _walk_dir(
-                child, path, seen, depth + 1, is_deleted or orphans, reserved, metadata, streams
+                fs, child, path, seen, depth + 1, is_deleted or orphans, reserved, metadata, streams
             )
         elif meta.type == pytsk3.TSK_FS_META_TYPE_REG:
             yield TskFile(path, int(meta.addr), int(meta.size), is_deleted)
@@ -150,6 +144,29 @@ def _streams(entry: Any, path: str, inode: int, deleted: bool) -> Iterator[TskFi
             yield TskFile(f"{path}:{stream}", inode, size, deleted, kind, int(info.id))
         elif kind == _HFS_RSRC and size and _HFS_COMPRESSED not in kinds:
             yield TskFile(f"{path}:rsrc", inode, size, deleted, kind, int(info.id))
+
+
+def _unnamed(fs: Any, name_info: Any, path: str, deleted: bool) -> TskFile | TskProblem:
+    """An entry pytsk3 lists without its metadata: an orphan file (under `$OrphanFiles`,
+    whose inode TSK found unreferenced) read by its inode address, or a deleted name whose
+    inode is gone."""
+    address = int(getattr(name_info, "meta_addr", 0) or 0)
+    if address:
+        try:
+            meta = fs.open_meta(inode=address).info.meta
+        except (OSError, RuntimeError):
+            meta = None
+        if meta is not None and meta.type == pytsk3.TSK_FS_META_TYPE_REG:
+            return TskFile(path, address, int(meta.size), True)
+    if deleted or int(name_info.flags) & int(pytsk3.TSK_FS_NAME_FLAG_UNALLOC):
+        return TskProblem(
+            path,
+            "deleted-content-gone",
+            "deleted file: its name is left but its metadata (inode, MFT record) was "
+            "reused, so its content cannot be read",
+            warning=True,
+        )
+    return TskProblem(path, "unreadable", "listed without its metadata (inode unreadable)")
 
 
 def _is(fs: Any, kind: str) -> bool:
