@@ -26,6 +26,7 @@ import pytsk3
 MAX_DEPTH = 64  # folders nested deeper than this are reported, not walked
 SKIPPED_NAMES = frozenset({".", ".."})
 NTFS_RESERVED_RECORDS = 16  # MFT records 0-15 hold the file system's own metadata files
+NTFS_UNUSED_RECORDS = 24  # records 16-23 are reserved too, left unallocated
 #: exFAT's allocation bitmap and up-case table, which TSK lists as files in the root
 EXFAT_METADATA = frozenset({"$ALLOC_BITMAP", "$UPCASE_TABLE", "$VOLUME_GUID_ENTRY", "$TEX_FAT"})
 ORPHANS = "$OrphanFiles"
@@ -99,7 +100,9 @@ def _walk_dir(
         path = f"{prefix}/{name}"
         meta = entry.info.meta
         if meta is None:
-            yield _unnamed(fs, name_info, path, deleted)
+            unnamed = _unnamed(fs, name_info, path, deleted)
+            if unnamed is not None:
+                yield unnamed
             continue
         if depth == 0 and name.startswith("$") and (meta.addr < reserved or name in metadata):
             continue  # NTFS, HFS+ or exFAT metadata file
@@ -146,11 +149,14 @@ def _streams(entry: Any, path: str, inode: int, deleted: bool) -> Iterator[TskFi
             yield TskFile(f"{path}:rsrc", inode, size, deleted, kind, int(info.id))
 
 
-def _unnamed(fs: Any, name_info: Any, path: str, deleted: bool) -> TskFile | TskProblem:
+def _unnamed(fs: Any, name_info: Any, path: str, deleted: bool) -> TskFile | TskProblem | None:
     """An entry pytsk3 lists without its metadata: an orphan file (under `$OrphanFiles`,
     whose inode TSK found unreferenced) read by its inode address, or a deleted name whose
-    inode is gone."""
+    inode is gone. None for NTFS's reserved MFT records 16-23, which mkntfs leaves unallocated
+    and TSK lists as orphans: they are the file system's, never a user's."""
     address = int(getattr(name_info, "meta_addr", 0) or 0)
+    if address < NTFS_UNUSED_RECORDS and _is(fs, "NTFS"):
+        return None
     if address:
         try:
             meta = fs.open_meta(inode=address).info.meta
