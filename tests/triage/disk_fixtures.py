@@ -33,7 +33,7 @@ def qemu_image(raw: Path, target: Path, kind: str) -> Path:
 def luks_image(raw: Path, target: Path, password: str) -> Path:
     """`raw` encrypted into a LUKS volume with `password` (qemu-img's luks driver)."""
     need("qemu-img")
-    subprocess.run(
+    made = subprocess.run(
         [
             "qemu-img",
             "convert",
@@ -44,13 +44,17 @@ def luks_image(raw: Path, target: Path, password: str) -> Path:
             "-O",
             "luks",
             "-o",
-            "key-secret=sec0,iter-time=10",
+            "key-secret=sec0,iter-time=100",
             str(raw),
             str(target),
         ],
-        check=True,
+        check=False,
         capture_output=True,
     )
+    if made.returncode != 0:
+        raise RuntimeError(
+            f"qemu-img could not make a LUKS volume: {made.stderr.decode(errors='replace')}"
+        )
     return target
 
 
