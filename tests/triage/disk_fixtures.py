@@ -59,16 +59,17 @@ def luks_image(raw: Path, target: Path, password: str) -> Path:
 
 
 def split_raw(
-    raw: Path, folder: Path, stem: str, *, lettered: bool = False, parts: int = 3
+    raw: Path, folder: Path, stem: str, *, lettered: bool = False, parts: int = 3, first: int = 1
 ) -> list[Path]:
-    """`raw` cut into `parts` segments `stem.001, ...` (or `stem.aa, ...`), in order."""
+    """`raw` cut into `parts` segments `stem.001, ...` (`first=0`: `stem.000, ...`; or
+    `stem.aa, ...`), in order."""
     folder.mkdir(parents=True, exist_ok=True)
     data = raw.read_bytes()
     size = -(-len(data) // parts)
     segments = []
     for index in range(parts):
         suffix = (
-            f"{chr(97 + index // 26)}{chr(97 + index % 26)}" if lettered else f"{index + 1:03d}"
+            f"{chr(97 + index // 26)}{chr(97 + index % 26)}" if lettered else f"{index + first:03d}"
         )
         segment = folder / f"{stem}.{suffix}"
         segment.write_bytes(data[index * size : (index + 1) * size])

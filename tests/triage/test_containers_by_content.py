@@ -97,11 +97,11 @@ def test_virtual_disks_are_read_by_content(
     assert result.sources[0].verification.media_size >= disk.stat().st_size
 
 
-@pytest.mark.parametrize("lettered", [False, True])
+@pytest.mark.parametrize(("lettered", "first"), [(False, 1), (False, 0), (True, 0)])
 def test_split_raw_set_is_every_segment_in_order(
-    disk: Path, tmp_path: Path, known: Known, lettered: bool
+    disk: Path, tmp_path: Path, known: Known, lettered: bool, first: int
 ) -> None:
-    segments = split_raw(disk, tmp_path / "set", "exhibit", lettered=lettered, parts=4)
+    segments = split_raw(disk, tmp_path / "set", "exhibit", lettered=lettered, parts=4, first=first)
     result = run_triage([segments[0]], tmp_path / "out", known.config())
     assert _matched(result) == {"/partition-1.1/DCIM/a.jpg": "A"}
     summary = result.sources[0]

@@ -37,7 +37,10 @@ from netsafe.triage.stored import RepositorySink
 
 def triage(
     sources: list[Path] = typer.Argument(
-        ..., help="Directories, archives or disk images (raw/dd, E01) to triage."
+        ...,
+        help="Folders, archives or disk images to triage, recognised by content: EWF "
+        "(E01 and segment sets), split raw (.001, .000, .aa), VHD/VHDX, VMDK, QCOW2, raw disk "
+        "or partition images (MBR/GPT/APM; FAT, exFAT, NTFS, ext, HFS+, ISO 9660, APFS).",
     ),
     exhibit: list[str] = typer.Option(
         ...,
