@@ -53,14 +53,18 @@ class JsonLines(logging.Handler):
 def log_lines() -> Iterator[JsonLines]:
     handler = JsonLines()
     root, access = logging.getLogger(), logging.getLogger(ACCESS_LOGGER)
-    level = access.level
+    # whatever earlier tests left on the access logger (uvicorn's own config stops propagation)
+    saved = (access.level, access.propagate, access.disabled)
     root.addHandler(handler)
+    access.addHandler(handler)
     access.setLevel(logging.INFO)
+    access.propagate, access.disabled = False, False
     try:
         yield handler
     finally:
         root.removeHandler(handler)
-        access.setLevel(level)
+        access.removeHandler(handler)
+        access.level, access.propagate, access.disabled = saved
 
 
 def access_record(path: str) -> logging.LogRecord:
