@@ -118,3 +118,22 @@ def test_thumbnails_in_caches_are_items_matched_and_flagged(tmp_path: Path, know
 def test_thumbnail_settings_are_explicit() -> None:
     config = ScanConfig(KnownHashesFactory(md5=(("0" * 32, Category.A),)))
     assert (config.thumbnail_max_distance, config.thumbnail_quality_floor) == (48, 50)
+
+
+def test_caches_inside_a_disk_image_are_read_from_it(tmp_path: Path, known: Known) -> None:
+    from tests.triage.fixtures import fat_image
+
+    card = fat_image(
+        tmp_path / "card.img",
+        {
+            "Thumbs.db": thumbs_db([known.image_c]),
+            "AppData/thumbcache_96.db": thumbcache_file(21, [(0xE5, known.image_a)]),
+        },
+    )
+    result = run_triage([card], tmp_path / "out", known.config())
+    matched = {"/".join(r.path.split("/")[-2:]): r for r in result.all_records() if r.matches}
+    assert {path: r.flags for path, r in matched.items()} == {
+        "Thumbs.db!/1": ("thumbnail",),
+        "thumbcache_96.db!/00000000000000e5": ("thumbnail",),
+    }
+    assert result.errors == []

@@ -25,6 +25,7 @@ import io
 import struct
 from collections.abc import Iterator
 from pathlib import Path
+from typing import BinaryIO
 
 import olefile
 
@@ -145,9 +146,20 @@ class ThumbsDbOpener:
         return "ole-compound-file"
 
     def open(self, content: Content, context: OpenContext) -> Iterator[Embedded | EmbeddedProblem]:
-        source: str | bytes = content.path if content.path is not None else _whole(content)
+        # olefile reads a path or a seekable stream as it needs: an installer of hundreds of MB
+        # inside a disk image is not read into memory
+        source: str | BinaryIO | io.BytesIO
+        if content.path is not None:
+            source = content.path
+        elif content.data is not None:
+            source = io.BytesIO(content.data)
+        elif content.stream is not None:
+            content.stream.seek(0)
+            source = content.stream
+        else:
+            raise OpenError("unreadable", "no bytes to read")
         try:
-            ole = olefile.OleFileIO(source if isinstance(source, str) else io.BytesIO(source))
+            ole = olefile.OleFileIO(source)
         except (OSError, ValueError, struct.error) as error:
             raise OpenError(
                 "corrupt-ole-file", f"not a readable OLE compound file: {error}"
