@@ -60,6 +60,20 @@ def test_hash_table_and_dihedral(
     assert len(as_json[0]["dihedral"]) == 8
 
 
+def test_hash_table_of_an_image_is_one_unwrapped_line_a_file_through_a_pipe(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, exhibit: Path
+) -> None:
+    photo = exhibit / "photo.dat"
+    result = run_cli(capsys, monkeypatch, "hash", str(photo))
+    assert result.exit_code == 0
+    fingerprint = run_cli(capsys, monkeypatch, "hash", "--json", str(photo)).json()[0]
+    rows = [line for line in result.stdout.splitlines() if fingerprint["sha256"] in line]
+    assert len(rows) == 1  # captured output is not a terminal: the row is never wrapped
+    assert str(photo) in rows[0]
+    assert fingerprint["pdq"] in rows[0]
+    assert "1 files, 0 with errors" in result.stdout
+
+
 def test_missing_file_is_a_per_file_error(
     capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, exhibit: Path
 ) -> None:

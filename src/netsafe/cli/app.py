@@ -8,26 +8,84 @@ import sys
 
 import typer
 
-from netsafe import __version__
-from netsafe.cli import (
-    audit_cmd,
-    db_cmd,
-    demo_cmd,
-    hash_cmd,
-    hashlist_cmd,
-    match_cmd,
-    prevention_cmd,
-    report_cmd,
-    serve_cmd,
-    stats_cmd,
-    triage_cmd,
-    user_cmd,
-)
+import netsafe
+from netsafe.cli.lazy_commands import LazyCommand, lazy_group_class
 from netsafe.cli.output import BadInputError, ExitCode, stderr_console
 from netsafe.log_config import configure_logging
 
+# Every command, one line each: name, module, attribute, and the one-line help the root's help
+# lists (the same as the command's own: tests/cli/test_startup.py). A module is imported only
+# when its command runs. Document each command and option in docs/cli.md (tests/test_docs.py
+# fails when one is missing there).
+COMMANDS = (
+    LazyCommand("db", "netsafe.cli.db_cmd", "app", "Database schema: migrate and inspect."),
+    LazyCommand(
+        "user",
+        "netsafe.cli.user_cmd",
+        "app",
+        "Local user accounts: create, list, TOTP, disable, reset.",
+    ),
+    LazyCommand(
+        "audit",
+        "netsafe.cli.audit_cmd",
+        "app",
+        "The audit log: verify its keyed hash chain, anchor its head.",
+    ),
+    LazyCommand(
+        "serve",
+        "netsafe.cli.serve_cmd",
+        "serve",
+        "Serve the web platform and JSON API (the database must be migrated).",
+    ),
+    LazyCommand(
+        "demo",
+        "netsafe.cli.demo_cmd",
+        "demo",
+        "Seed the synthetic demo operation; running it again adds nothing.",
+    ),
+    LazyCommand(
+        "stats",
+        "netsafe.cli.stats_cmd",
+        "stats",
+        "The operation's figures, counted from its records, with the change on a comparison.",
+    ),
+    LazyCommand("report", "netsafe.cli.report_cmd", "app", "Reports: the operation briefing."),
+    LazyCommand(
+        "prevention",
+        "netsafe.cli.prevention_cmd",
+        "app",
+        "Prevention: import anonymous contact records, export suppressed aggregates.",
+    ),
+    LazyCommand(
+        "hash",
+        "netsafe.cli.hash_cmd",
+        "hash_files",
+        "Print the MD5, SHA-1, SHA-256 and (for images) PDQ hash and quality of each file.",
+    ),
+    LazyCommand(
+        "triage",
+        "netsafe.cli.triage_cmd",
+        "triage",
+        "Triage exhibits: hash every file (PDQ for images), match all lists, write the reports.",
+    ),
+    LazyCommand(
+        "hashlist",
+        "netsafe.cli.hashlist_cmd",
+        "app",
+        "Known-hash lists: import, list, show, export, delete.",
+    ),
+    LazyCommand(
+        "match",
+        "netsafe.cli.match_cmd",
+        "match_files",
+        "Match files against every imported list: known-good (ignored) files, and alert matches.",
+    ),
+)
+
 app = typer.Typer(
     name="netsafe",
+    cls=lazy_group_class(COMMANDS),
+    rich_markup_mode=None,  # click's plain help: clean through a pipe, no `<bool>` on flags
     help="NetSafe: detection, device triage, the operation platform, prevention and statistics.",
     no_args_is_help=True,
     add_completion=False,
@@ -35,25 +93,10 @@ app = typer.Typer(
     context_settings={"help_option_names": ["-h", "--help"]},
 )
 
-# Command groups and commands, one line each. Document each command and option in docs/cli.md
-# (tests/test_docs.py fails when one is missing there).
-app.add_typer(db_cmd.app, name="db")
-app.add_typer(user_cmd.app, name="user")
-app.add_typer(audit_cmd.app, name="audit")
-app.command("serve")(serve_cmd.serve)
-app.command("demo")(demo_cmd.demo)
-app.command("stats")(stats_cmd.stats)
-app.add_typer(report_cmd.app, name="report")
-app.add_typer(prevention_cmd.app, name="prevention")
-app.command("hash")(hash_cmd.hash_files)
-app.command("triage")(triage_cmd.triage)
-app.add_typer(hashlist_cmd.app, name="hashlist")
-app.command("match")(match_cmd.match_files)
-
 
 def _version(value: bool) -> None:
     if value:
-        typer.echo(f"netsafe {__version__}")
+        typer.echo(f"netsafe {netsafe.__version__}")
         raise typer.Exit()
 
 

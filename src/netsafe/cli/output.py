@@ -1,4 +1,9 @@
-"""What every command shares: exit codes, errors, JSON or rich output, progress bars."""
+"""What every command shares: exit codes, errors, JSON or rich output, progress bars.
+
+Output that is not a terminal (a pipe, a file) is plain lines, never wrapped: the consoles are
+as wide as any line (`PIPE_WIDTH`) and soft-wrap, so a table row or a message is one line that
+`grep` and `cut` can read. rich is imported when a console is first made, not with the CLI.
+"""
 
 from __future__ import annotations
 
@@ -6,18 +11,13 @@ import enum
 import json
 import sys
 from collections.abc import Callable
-from typing import Any, NoReturn
+from typing import IO, TYPE_CHECKING, Any, NoReturn
 
 import typer
-from rich.console import Console
-from rich.progress import (
-    BarColumn,
-    MofNCompleteColumn,
-    Progress,
-    TextColumn,
-    TimeElapsedColumn,
-    TimeRemainingColumn,
-)
+
+if TYPE_CHECKING:
+    from rich.console import Console
+    from rich.progress import Progress
 
 JSON_OPTION_HELP = "Print the result as JSON on stdout (and nothing else)."
 
@@ -34,12 +34,26 @@ class BadInputError(Exception):
     """The user's input is wrong: a file, a line, a field. Exits 2 with the message."""
 
 
+#: The width of output that is not a terminal: wider than any line, so none is wrapped.
+PIPE_WIDTH = 100_000
+
+
+def _console(stream: IO[str], *, stderr: bool) -> Console:
+    from rich.console import Console
+
+    if stream.isatty():
+        return Console(stderr=stderr)
+    return Console(stderr=stderr, width=PIPE_WIDTH, soft_wrap=True)
+
+
 def stdout_console() -> Console:
-    return Console()
+    """A console on stdout: rich in a terminal, plain unwrapped lines otherwise."""
+    return _console(sys.stdout, stderr=False)
 
 
 def stderr_console() -> Console:
-    return Console(stderr=True)
+    """A console on stderr: rich in a terminal, plain unwrapped lines otherwise."""
+    return _console(sys.stderr, stderr=True)
 
 
 def fail(message: str, code: ExitCode = ExitCode.FAILED) -> NoReturn:
@@ -63,6 +77,15 @@ def emit(data: Any, *, as_json: bool, render: Callable[[Console], None]) -> None
 
 def progress_bar(*, transient: bool = True, disable: bool = False) -> Progress:
     """A rich progress bar on stderr: description, bar, done/total, elapsed and ETA."""
+    from rich.progress import (
+        BarColumn,
+        MofNCompleteColumn,
+        Progress,
+        TextColumn,
+        TimeElapsedColumn,
+        TimeRemainingColumn,
+    )
+
     return Progress(
         TextColumn("[progress.description]{task.description}"),
         BarColumn(),

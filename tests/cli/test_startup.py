@@ -1,0 +1,68 @@
+"""The CLI starts at once: importing it, `--help` and `--version` import no command, and no
+command imports more than it needs (`netsafe hash` needs no database and no web app)."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import typer
+
+from netsafe.cli.app import COMMANDS, app
+from tests.cli_runner import run_cli
+from tests.test_cli import all_command_paths
+
+HEAVY = ("sqlalchemy", "numpy", "netsafe.web", "alembic", "argon2", "fastapi")
+
+
+def _imported_after(code: str, *argv: str) -> set[str]:
+    """The modules of HEAVY that `code` (then `main()` with `argv`, if given) imports."""
+    run_main = (
+        f"sys.argv = ['netsafe', *{list(argv)!r}]\n"
+        "from netsafe.cli.app import main\n"
+        "try:\n    main()\nexcept SystemExit:\n    pass\n"
+        if argv
+        else ""
+    )
+    script = (
+        "import sys\n"
+        f"{code}\n{run_main}"
+        f"print(' '.join(m for m in {HEAVY!r} if m in sys.modules), file=sys.stderr)\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, check=True, timeout=120
+    )
+    return set(done.stderr.strip().splitlines()[-1].split()) if done.stderr.strip() else set()
+
+
+def test_importing_the_cli_imports_no_database_numpy_or_web() -> None:
+    assert _imported_after("import netsafe.cli.app") == set()
+
+
+@pytest.mark.parametrize("argv", [["--help"], ["--version"]])
+def test_help_and_version_import_no_database_numpy_or_web(argv: list[str]) -> None:
+    assert _imported_after("", *argv) == set()
+
+
+def test_hash_imports_no_database_or_web(tmp_path: Path) -> None:
+    sample = tmp_path / "note.txt"
+    sample.write_text("zebra-test-term\n", encoding="utf-8")
+    imported = _imported_after("", "hash", str(sample))
+    assert not imported & {"sqlalchemy", "netsafe.web", "alembic", "fastapi"}
+
+
+@pytest.mark.parametrize("lazy", COMMANDS, ids=lambda command: command.name)
+def test_the_root_help_line_is_the_commands_own(lazy: object) -> None:
+    command = typer.main.get_command(app).commands[lazy.name]  # type: ignore[attr-defined]
+    assert lazy.help == command.get_short_help_str(1000)  # type: ignore[attr-defined]
+
+
+@pytest.mark.parametrize("path", all_command_paths(), ids=lambda p: " ".join(p) or "netsafe")
+def test_help_shows_no_type_for_flags(
+    path: list[str], capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    result = run_cli(capsys, monkeypatch, *path, "--help")
+    assert result.exit_code == 0
+    assert "<bool>" not in result.stdout
