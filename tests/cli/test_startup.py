@@ -56,7 +56,11 @@ def test_hash_imports_no_database_or_web(tmp_path: Path) -> None:
 @pytest.mark.parametrize("lazy", COMMANDS, ids=lambda command: command.name)
 def test_the_root_help_line_is_the_commands_own(lazy: object) -> None:
     command = typer.main.get_command(app).commands[lazy.name]  # type: ignore[attr-defined]
-    assert lazy.help == command.get_short_help_str(1000)  # type: ignore[attr-defined]
+    own = command.get_short_help_str(1000)
+    assert lazy.help == own, (  # type: ignore[attr-defined]
+        f"the root help line of `netsafe {lazy.name}` (COMMANDS in src/netsafe/cli/app.py) must be"
+        f" the first line of its own help: {own!r}"
+    )
 
 
 @pytest.mark.parametrize("path", all_command_paths(), ids=lambda p: " ".join(p) or "netsafe")

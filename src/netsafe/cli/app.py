@@ -60,7 +60,8 @@ COMMANDS = (
         "hash",
         "netsafe.cli.hash_cmd",
         "hash_files",
-        "Print the MD5, SHA-1, SHA-256 and (for images) PDQ hash and quality of each file.",
+        "Print the MD5, SHA-1, SHA-256 and (for images) PDQ hash and quality of each file, and"
+        " (for videos and animated images) its vPDQ.",
     ),
     LazyCommand(
         "triage",
