@@ -24,6 +24,7 @@ from netsafe.signals.base import Content, SignalType
 from netsafe.signals.fingerprint import fingerprint_stream
 from netsafe.store.engine import make_session_factory
 from netsafe.store.repositories.triage import SqlTriageRepository
+from netsafe.video.vpdq_match import DEFAULT_VPDQ_THRESHOLDS
 from netsafe.web.app import create_app
 from tests.cli_runner import CliResult, run_cli
 from tests.platform.platform_helpers import PASSWORD, add_user
@@ -101,6 +102,7 @@ def cli(monkeypatch: pytest.MonkeyPatch, settings: Settings, capsys: pytest.Capt
 
 def test_registry_lists_builtin_signals_and_finds_them_by_alias() -> None:
     assert registry.signal_names()[:4] == ("md5", "sha1", "sha256", "pdq")
+    assert registry.get("vpdq").max_distance == DEFAULT_VPDQ_THRESHOLDS.distance
     assert registry.find("PDQHash") is registry.get("pdq")
     assert registry.find("SHA-256") is registry.get("sha256")
     assert registry.find("crc32") is None

@@ -4,18 +4,21 @@ A hash survives resizing, recompression and small edits; two images are "the sam
 their hashes differ in at most a few dozen bits (Meta suggests 31). Quality (0–100) says how much
 detail the picture has: flat or tiny images hash unreliably, so matches below MIN_QUALITY are
 reported but not matched by default.
+
+numpy and pdqhash are imported when a hash is first computed: the registry imports every
+signal's module, and a list reader or a CLI command that only parses values need neither.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import ClassVar
-
-import numpy as np
-import numpy.typing as npt
-import pdqhash
+from typing import TYPE_CHECKING, ClassVar
 
 from netsafe.signals.base import Content, SignalType
+
+if TYPE_CHECKING:
+    import numpy as np
+    import numpy.typing as npt
 
 #: The distance at or under which two PDQ hashes are taken as the same picture by default.
 DEFAULT_MAX_DISTANCE = 31
@@ -55,12 +58,16 @@ class PdqSignal(SignalType):
     @staticmethod
     def compute(rgb: npt.NDArray[np.uint8]) -> PdqHash:
         """PDQ of an RGB (height × width × 3) or luminance (height × width) uint8 array."""
+        import pdqhash
+
         bits, quality = pdqhash.compute(_contiguous(rgb))
         return PdqHash(bits_to_hex(bits), int(quality))
 
     @staticmethod
     def compute_dihedral(rgb: npt.NDArray[np.uint8]) -> tuple[tuple[str, ...], int]:
         """The 8 hashes of the picture rotated and flipped (DIHEDRAL_NAMES order), and quality."""
+        import pdqhash
+
         hashes, quality = pdqhash.compute_dihedral(_contiguous(rgb))
         return tuple(bits_to_hex(bits) for bits in hashes), int(quality)
 
@@ -77,10 +84,14 @@ class PdqSignal(SignalType):
 
 def bits_to_hex(bits: npt.NDArray[np.integer]) -> str:
     """256 bits (most significant first, as pdqhash returns them) to 64 hex characters."""
+    import numpy as np
+
     return np.packbits(np.asarray(bits, dtype=np.uint8)).tobytes().hex()
 
 
 def _contiguous(rgb: npt.NDArray[np.uint8]) -> npt.NDArray[np.uint8]:
+    import numpy as np
+
     if rgb.ndim == 2:
         rgb = np.repeat(rgb[:, :, None], 3, axis=2)
     return np.ascontiguousarray(rgb, dtype=np.uint8)

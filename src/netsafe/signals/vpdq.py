@@ -13,25 +13,14 @@ from __future__ import annotations
 import io
 from typing import TYPE_CHECKING, Any, BinaryIO, ClassVar
 
-from netsafe.media import sniff_media_type
 from netsafe.signals.base import Content, SignalType
-from netsafe.video.frames import (
-    DEFAULT_VIDEO_LIMITS,
-    FULL_VIDEO_DECODE,
-    NoVideoStreamError,
-    VideoLimits,
-)
-from netsafe.video.vpdq import (
-    compute_animation_vpdq,
-    compute_vpdq,
-    normalize_vpdq,
-    parse_vpdq,
-    to_signal,
-)
-from netsafe.video.vpdq_match import DEFAULT_VPDQ_THRESHOLDS, compare_vpdq
 
 if TYPE_CHECKING:
     from netsafe.matching.signal_index import SignalIndex
+    from netsafe.video.frames import VideoLimits
+
+# The video modules (numpy, Pillow, PyAV) are imported when a value is first parsed, compared or
+# computed: the registry imports this module, and a list reader or a CLI command needs none.
 
 
 class VpdqSignal(SignalType):
@@ -41,10 +30,13 @@ class VpdqSignal(SignalType):
     content: ClassVar[Content] = Content.VIDEO
     aliases: ClassVar[tuple[str, ...]] = ("video pdq", "video_pdq")
     vics_name: ClassVar[str] = "vPDQ"
-    max_distance: ClassVar[int] = DEFAULT_VPDQ_THRESHOLDS.distance
+    #: Meta's per-frame PDQ distance (`VpdqThresholds.distance`; a test keeps the two equal).
+    max_distance: ClassVar[int] = 31
 
     @classmethod
     def normalize(cls, value: str) -> str:
+        from netsafe.video.vpdq import normalize_vpdq
+
         return normalize_vpdq(value)
 
     @classmethod
@@ -59,6 +51,9 @@ class VpdqSignal(SignalType):
     @classmethod
     def matches(cls, left: str, right: str, max_distance: int | None = None) -> bool:
         """Meta's comparison: `left` is the query, `right` the listed video."""
+        from netsafe.video.vpdq import parse_vpdq
+        from netsafe.video.vpdq_match import DEFAULT_VPDQ_THRESHOLDS, compare_vpdq
+
         thresholds = DEFAULT_VPDQ_THRESHOLDS
         if max_distance is not None:
             thresholds = type(thresholds)(distance=max_distance)
@@ -76,6 +71,10 @@ class VpdqSignal(SignalType):
         """The vPDQ of a video's bytes (or seekable stream); of an image's bytes when it is an
         animation of more than one frame (None for a still image, or a container holding only
         audio). Raises VideoError."""
+        from netsafe.media import sniff_media_type
+        from netsafe.video.frames import NoVideoStreamError
+        from netsafe.video.vpdq import compute_animation_vpdq, compute_vpdq, to_signal
+
         video_limits = _video_limits(limits)
         if isinstance(data, bytes | bytearray | memoryview):
             data = bytes(data)
@@ -99,6 +98,8 @@ _ANIMATED_MIME = frozenset({"image/gif", "image/webp", "image/png", "image/apng"
 
 def _video_limits(limits: Any) -> VideoLimits:
     """The image limits' `max_side` carried over: None (full decode) is the reference path."""
+    from netsafe.video.frames import DEFAULT_VIDEO_LIMITS, FULL_VIDEO_DECODE
+
     if getattr(limits, "max_side", 512) is None:
         return FULL_VIDEO_DECODE
     return DEFAULT_VIDEO_LIMITS
