@@ -91,3 +91,41 @@ def test_remove_replace_save_load(listed: dict[int, list[VpdqFeature]], tmp_path
 def test_entry_ids_must_fit() -> None:
     with pytest.raises(ValueError, match="out of range"):
         VpdqIndex().add(1 << 50, [])
+
+
+@pytest.mark.parametrize("uniform_quality", [True, False])
+def test_each_entry_under_its_own_thresholds(
+    listed: dict[int, list[VpdqFeature]], uniform_quality: bool
+) -> None:
+    """Entries of lists with different distances (and quality floors) are each matched under
+    their own list's thresholds: the same answer as the brute force per entry."""
+    rng = np.random.default_rng(9)
+    own = {
+        entry: VpdqThresholds(
+            distance=int(rng.choice([10, 20, 31])),
+            quality=50 if uniform_quality else int(rng.choice([40, 50, 70])),
+            query_match=float(rng.choice([0.3, 0.8])),
+        )
+        for entry in listed
+    }
+    loosest = VpdqThresholds(
+        distance=max(t.distance for t in own.values()),
+        quality=min(t.quality for t in own.values()),
+        query_match=min(t.query_match for t in own.values()),
+        compared_match=0.0,
+    )
+    index = VpdqIndex()
+    index.add_many(listed.items())
+    index.set_uniform_quality(uniform_quality)
+    entries = list(listed)
+    for _ in range(40):
+        query = near_copy(rng, listed[entries[int(rng.integers(len(entries)))]], rng.random())
+        expected = []
+        for entry, video in listed.items():
+            shares = compare_vpdq(query, video, own[entry])
+            if shares.query_match > 0 and own[entry].accepts(
+                shares.query_match, shares.compared_match
+            ):
+                expected.append(VideoMatch(entry, shares.query_match, shares.compared_match))
+        expected.sort(key=lambda m: (-m.query_match, -m.compared_match, m.entry_id))
+        assert index.search(query, loosest, per_entry=own.get) == expected

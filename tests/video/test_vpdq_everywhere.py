@@ -211,3 +211,25 @@ def test_vpdq_flows_from_hash_to_lists_match_export_and_lookup(
             "/api/v1/lookup", json={"hashes": [{"type": "vpdq", "value": "[1]"}]}, headers=headers
         )
         assert bad.status_code == 422
+
+
+def test_each_list_matches_frames_under_its_own_distance_and_quality_floor(
+    cli: Cli, original: Path, variants: dict[str, Path], tmp_path: Path
+) -> None:
+    listed = fingerprint_file(original).signals["vpdq"]
+    (tmp_path / "list.txt").write_text(f"vpdq:{listed}\n", encoding="utf-8")
+    for name, options in (
+        ("meta-defaults", ()),
+        ("exact-frames", ("--max-distance", "0")),
+        ("only-perfect-frames", ("--quality-floor", "100")),
+    ):
+        imported = cli("hashlist", "import", str(tmp_path / "list.txt"), "--name", name, *options)
+        assert imported.exit_code == 0, imported.stderr
+    matched = cli("match", str(variants["re-encoded"]), "--json")
+    assert matched.exit_code == 0, matched.stderr
+    assert [m["list"] for m in matched.json()[0]["matches"]] == ["meta-defaults"]
+    itself = cli("match", str(original), "--json")
+    assert sorted(m["list"] for m in itself.json()[0]["matches"]) == [
+        "exact-frames",
+        "meta-defaults",
+    ]

@@ -13,7 +13,8 @@ lists match on MD5, SHA-1, SHA-256 (distance 0) and PDQ within each list's max d
 the file's PDQ quality reaches the list's quality floor (50 by default). With dihedral hashes
 (rotations and flips) every one of them is searched and the nearest distance kept. Every other
 registered signal is searched in the index its type declares (`SignalType.index_class`), with
-the file's value of that signal, and matches `alert` lists as that index answers.
+the file's value of that signal, and matches `alert` lists as that index answers; vPDQ's frames
+are matched under each list's max distance and quality floor.
 """
 
 from __future__ import annotations
@@ -32,6 +33,7 @@ from netsafe.matching.signal_index import IndexHit, SignalIndex
 from netsafe.signals import registry
 from netsafe.signals.crypto import DIGEST_BYTES
 from netsafe.signals.fingerprint import FileFingerprint
+from netsafe.video.vpdq_match import VpdqThresholds
 
 #: The signals with a column that match exactly (md5, sha1, sha256): one `ExactIndex` each.
 EXACT_SIGNALS: tuple[str, ...] = tuple(
@@ -114,6 +116,27 @@ class ListMatcher:
         self._pdq = pdq
         self._catalog = catalog
         self._signals = dict(signals or {})
+        for index in self._signals.values():
+            binding = getattr(index, "use_list_thresholds", None)
+            if binding is not None:  # vPDQ: frames matched under each list's PDQ settings
+                binding(self._frame_thresholds, list(self._alert_frame_thresholds().values()))
+
+    def _alert_frame_thresholds(self) -> dict[int, VpdqThresholds]:
+        return {
+            hl.id: VpdqThresholds(distance=hl.max_distance, quality=hl.quality_floor)
+            for hl in self.lists.values()
+            if hl.action is ListAction.ALERT
+        }
+
+    def _frame_thresholds(self, entry_id: int) -> VpdqThresholds | None:
+        """The vPDQ thresholds of the list holding `entry_id` (None: not an alert list)."""
+        found = self._catalog.find(entry_id)
+        if found is None:
+            return None
+        hl = self.lists.get(found[0])
+        if hl is None or hl.action is not ListAction.ALERT:
+            return None
+        return VpdqThresholds(distance=hl.max_distance, quality=hl.quality_floor)
 
     def __len__(self) -> int:
         """Number of indexed entries."""

@@ -12,7 +12,7 @@ kept per frame, so the quality threshold can differ per search (per list).
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import ClassVar
@@ -71,6 +71,13 @@ class VpdqIndex:
         self.frames = PdqIndex(threads=threads)
         self._qualities: dict[int, npt.NDArray[np.uint8]] = {}
         self._words: dict[int, Words] = {}
+        #: Set by whoever gives `per_entry` thresholds: True when every entry's list has the
+        #: same quality floor (the pigeonhole pruning then holds for every list).
+        self._uniform_quality = False
+
+    def set_uniform_quality(self, uniform: bool) -> None:
+        """Say whether every list searched with `per_entry` thresholds has one quality floor."""
+        self._uniform_quality = uniform
 
     def __len__(self) -> int:
         """How many videos the index holds."""
@@ -126,13 +133,19 @@ class VpdqIndex:
         thresholds: VpdqThresholds = DEFAULT_VPDQ_THRESHOLDS,
         *,
         all_shares: bool = False,
+        per_entry: Callable[[int], VpdqThresholds | None] | None = None,
     ) -> list[VideoMatch]:
         """Listed videos the query matches under `thresholds`, best query share first (with
-        `all_shares`, every video sharing a frame, whatever its shares)."""
+        `all_shares`, every video sharing a frame, whatever its shares).
+
+        `per_entry`: each listed video's own thresholds (its list's; None: never matched); then
+        `thresholds` must be the loosest of them (largest distance, lowest quality and shares),
+        and every query frame is searched unless all entries share one quality floor."""
         mine = matchable_frames(query, thresholds.quality)
         if not mine or not len(self.frames):
             return []
-        probes = mine if all_shares else _probes(mine, thresholds.query_match)
+        pigeonhole = not all_shares and (per_entry is None or self._uniform_quality)
+        probes = _probes(mine, thresholds.query_match) if pigeonhole else mine
         found = self.frames.search_many([frame.hex for frame in probes], thresholds.distance)
         candidates: set[int] = set()
         for pairs in found:
@@ -144,14 +157,23 @@ class VpdqIndex:
                     and qualities[frame_id & _FRAME_MASK] >= thresholds.quality
                 ):
                     candidates.add(entry)
-        query_words = frame_words(mine)
+        words_by_quality: dict[int, tuple[int, Words]] = {}
         matches = []
         for entry in candidates:
-            usable = self._qualities[entry] >= thresholds.quality
-            close = distances(query_words, self._words[entry][usable]) <= thresholds.distance
-            query_share = float(close.any(axis=1).sum()) / len(mine)
+            own = thresholds if per_entry is None else per_entry(entry)
+            if own is None:
+                continue
+            if own.quality not in words_by_quality:
+                frames = matchable_frames(query, own.quality)
+                words_by_quality[own.quality] = (len(frames), frame_words(frames))
+            count, query_words = words_by_quality[own.quality]
+            usable = self._qualities[entry] >= own.quality
+            if not count or not usable.any():
+                continue
+            close = distances(query_words, self._words[entry][usable]) <= own.distance
+            query_share = float(close.any(axis=1).sum()) / count
             compared_share = float(close.any(axis=0).sum()) / int(usable.sum())
-            if all_shares or thresholds.accepts(query_share, compared_share):
+            if all_shares or own.accepts(query_share, compared_share):
                 matches.append(VideoMatch(entry, query_share, compared_share))
         matches.sort(key=lambda match: (-match.query_match, -match.compared_match, match.entry_id))
         return matches

@@ -5,12 +5,14 @@ Values are vPDQ signal strings (canonical); the work is VpdqIndex's. A hit's dis
 share of query frames not matched, in percent (0: every query frame matched), so the matcher's
 nearest-first order puts the closest video first; its scores are `query_match` and
 `compared_match` (0–1), which every report shows. Hits are the videos Meta's default thresholds
-accept; `thresholds` may be set per index.
+accept, or, once the matcher gives them (`use_list_thresholds`), each list's: its PDQ distance
+and quality floor (`hashlist import --max-distance/--quality-floor`) apply to the frames, the
+shares are Meta's (80 % of the query, any share of the listed video).
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import ClassVar, Self
 
@@ -31,6 +33,24 @@ class VpdqSignalIndex:
     def __init__(self, thresholds: VpdqThresholds = DEFAULT_VPDQ_THRESHOLDS) -> None:
         self.thresholds = thresholds
         self.videos = VpdqIndex()
+        self._per_entry: Callable[[int], VpdqThresholds | None] | None = None
+
+    def use_list_thresholds(
+        self, per_entry: Callable[[int], VpdqThresholds | None], lists: Sequence[VpdqThresholds]
+    ) -> None:
+        """Match each listed video under its own list's thresholds (`per_entry`; None: its list
+        never matches); `lists` are the thresholds of every list that may match."""
+        if not lists:
+            self._per_entry = lambda _entry: None
+            return
+        self._per_entry = per_entry
+        self.thresholds = VpdqThresholds(
+            distance=max(t.distance for t in lists),
+            quality=min(t.quality for t in lists),
+            query_match=min(t.query_match for t in lists),
+            compared_match=min(t.compared_match for t in lists),
+        )
+        self.videos.set_uniform_quality(len({t.quality for t in lists}) == 1)
 
     def __len__(self) -> int:
         return len(self.videos)
@@ -50,7 +70,11 @@ class VpdqSignalIndex:
 
     def search_one(self, value: str, thresholds: VpdqThresholds | None = None) -> list[IndexHit]:
         """The listed videos one query video matches, with their shares."""
-        found = self.videos.search(parse_vpdq(value), thresholds or self.thresholds)
+        found = self.videos.search(
+            parse_vpdq(value),
+            thresholds or self.thresholds,
+            per_entry=None if thresholds is not None else self._per_entry,
+        )
         return [
             IndexHit(
                 match.entry_id,
