@@ -20,6 +20,7 @@ from netsafe.web.anonymous_requests import AnonymousRequestMiddleware
 from netsafe.web.concurrency import POOL_SIZE, ConcurrencyLimit
 from netsafe.web.cpu_affinity import pin_to_own_cpu
 from netsafe.web.demo_guard import demo_banner
+from netsafe.web.openapi_doc import install_openapi
 from netsafe.web.operation.summary_cache import SummaryCache
 from netsafe.web.platform import install_platform
 from netsafe.web.template_filters import install_template_filters
@@ -62,6 +63,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.summary_cache = SummaryCache(settings.dashboard_cache_seconds)
     on_referral_commits(app.state.sessions, app.state.summary_cache.clear)
     app.mount("/static", StaticFiles(directory=WEB / "static"), name="static")
+    install_openapi(app)  # every error documented where it happens, in one shape
     install_platform(app)  # security middleware, error pages, template helpers
     app.add_middleware(ConcurrencyLimit)  # bounded requests in flight, the rest queue
     app.add_middleware(AnonymousRequestMiddleware)  # outermost: help-page requests leave no time

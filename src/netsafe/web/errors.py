@@ -9,15 +9,17 @@ from urllib.parse import quote
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, RedirectResponse, Response
-from sqlalchemy.exc import DataError
+from sqlalchemy.exc import DataError, IntegrityError
 from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.routing import Match
 
 from netsafe.platform.audit import Outcome
 from netsafe.web.auditor import audit_event, record_now
 from netsafe.web.error_codes import code_for, error_body
 from netsafe.web.htmx import htmx_login_redirect, wants_fragment
 
+METHODS = ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE")
 NON_PAGE_PREFIXES = ("/api/", "/healthz", "/openapi.json", "/static/")
 
 
@@ -31,8 +33,21 @@ def login_redirect(request: Request) -> RedirectResponse:
     return RedirectResponse(f"/login?next={quote(target, safe='')}", status_code=303)
 
 
+def allowed_methods(request: Request) -> list[str]:
+    """Every method some route takes at this path (a path's GET and POST are often two routes,
+    and the router's 405 names only the first one's)."""
+    allowed = []
+    for method in METHODS:
+        scope = {**request.scope, "method": method}
+        if any(route.matches(scope)[0] is Match.FULL for route in request.app.routes):
+            allowed.append(method)
+    return allowed
+
+
 async def _http_error(request: Request, error: Exception) -> Response:
     assert isinstance(error, StarletteHTTPException)
+    if error.status_code == 405:
+        error.headers = {**(error.headers or {}), "Allow": ", ".join(allowed_methods(request))}
     if not is_page(request):
         if error.status_code in (204, 304):
             return Response(status_code=error.status_code, headers=error.headers)
@@ -82,8 +97,16 @@ async def _out_of_range(request: Request, error: Exception) -> Response:
     return await _refuse(request, 422, message, "value_out_of_range", type(error).__name__)
 
 
+async def _conflict(request: Request, error: Exception) -> Response:
+    """A write that meets a unique constraint (two requests creating one reference at once):
+    409, saying nothing of the record it met."""
+    message = "the request conflicts with a stored record: read it again and retry"
+    return await _refuse(request, 409, message, "conflict", type(error).__name__)
+
+
 def install_error_pages(app: FastAPI) -> None:
     app.add_exception_handler(StarletteHTTPException, _http_error)
     app.add_exception_handler(RequestValidationError, _invalid)
     app.add_exception_handler(DataError, _out_of_range)
+    app.add_exception_handler(IntegrityError, _conflict)
     app.add_exception_handler(OverflowError, _out_of_range)

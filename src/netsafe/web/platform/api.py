@@ -50,7 +50,9 @@ def token(
     except LoginError as error:
         auditor.record("auth.token", "user", username, outcome=Outcome.DENIED, detail=error.reason)
         return JSONResponse(
-            {"detail": error.message}, status_code=401, headers={"WWW-Authenticate": "Bearer"}
+            {"detail": error.message, "code": "not_authenticated"},
+            status_code=401,
+            headers={"WWW-Authenticate": "Bearer"},
         )
     request.state.viewer = user.viewer
     auditor.record("auth.token", "user", user.id)

@@ -74,11 +74,19 @@ class ContactIn(BaseModel):
 
 
 def fields_error(error: ContactFieldsError) -> JSONResponse:
-    """422 naming every bad field (the values themselves are never echoed)."""
-    return JSONResponse(
-        {"detail": [{"field": p.field, "message": p.message} for p in error.problems]},
-        status_code=422,
-    )
+    """422 naming every bad field (the values themselves are never echoed), in the app's one
+    error shape (`loc`/`msg`/`type`, with `field`/`message` kept for existing clients)."""
+    problems = [
+        {
+            "loc": ["body", p.field],
+            "msg": p.message,
+            "type": "value_error",
+            "field": p.field,
+            "message": p.message,
+        }
+        for p in error.problems
+    ]
+    return JSONResponse({"detail": problems, "code": "invalid_input"}, status_code=422)
 
 
 @router.post("/contacts", status_code=201)
