@@ -22,6 +22,7 @@ import io
 import os
 import stat
 from collections.abc import Iterable, Iterator
+from typing import cast
 
 import msgspec
 
@@ -214,7 +215,8 @@ def _special(view: memoryview, count: int) -> bool:
 
 def _container(head: bytes | bytearray) -> bool:
     """True when a content opener (archive, disk image, thumbnail cache, ...) knows the bytes."""
-    return REGISTRY.content_for(bytes(head[:HEAD_BYTES]), "") is not None
+    # (a bytearray is read in place: the recognisers only slice and compare)
+    return REGISTRY.content_for(cast(bytes, head), "") is not None
 
 
 def open_regular(path: str) -> io.FileIO:
