@@ -6,37 +6,42 @@ from __future__ import annotations
 _MBR_TYPES_EMPTY = 0x00
 
 
+#: The boot sector's OEM name (bytes 3-11) of the file systems and encryption that set one.
+_OEM_NAMES = {b"NTFS    ": "NTFS", b"EXFAT   ": "exFAT", b"-FVE-FS-": "BitLocker"}
+
+
 def volume_kind(head: bytes) -> str | None:
     """The volume system, file system or encryption scheme the first bytes show, or None.
 
-    Cheap (slices of `head` only): called on the head of every file that could be a container.
+    Cheap (a few slices of `head`): called on the head of every file the lean path reads, so
+    the common positions are tested first and once.
     """
     if len(head) < 512:
         return None
-    encrypted = encryption_scheme(head)
-    if encrypted:
-        return encrypted
+    named = _OEM_NAMES.get(bytes(head[3:11]))
+    if named is not None:
+        return named
+    if head[:6] == b"LUKS\xba\xbe":
+        return "LUKS"
     if head[32:36] == b"NXSB":
         return "APFS"
-    if head[512:520] == b"EFI PART":
-        return "GPT"
-    if head[3:11] == b"NTFS    ":
-        return "NTFS"
-    if head[3:11] == b"EXFAT   ":
-        return "exFAT"
-    if len(head) >= 1082 and head[1080:1082] == b"\x53\xef":
-        return "ext"
-    if len(head) >= 1026 and head[1024:1026] in (b"H+", b"HX"):
-        return "HFS+"
-    if len(head) >= 32774 and head[32769:32774] == b"CD001":
-        return "ISO 9660"
-    if head[512:514] == b"PM" and head[:2] == b"ER":
-        return "APM"
     if head[510:512] == b"\x55\xaa":
-        if head[54:59] == b"FAT12" or head[54:59] == b"FAT16" or head[82:87] == b"FAT32":
+        if head[512:520] == b"EFI PART":
+            return "GPT"
+        if head[54:59] in (b"FAT12", b"FAT16") or head[82:87] == b"FAT32":
             return "FAT"
         if _plausible_mbr(head):
             return "MBR"
+    if head[88:90] == b"CS" and head[80:84] == b"\x01\x00\x00\x00":
+        return "FileVault"  # a Core Storage physical volume
+    if head[1024:1026] in (b"H+", b"HX"):
+        return "HFS+"
+    if head[1080:1082] == b"\x53\xef":
+        return "ext"
+    if head[512:514] == b"PM" and head[:2] == b"ER":
+        return "APM"
+    if head[32769:32774] == b"CD001":
+        return "ISO 9660"
     return None
 
 
