@@ -57,6 +57,6 @@ test-fast: install  ## the tests without the browser and slow ones (a quick chec
 bench: install  ## run every benchmark under benchmarks/ and print its figures and ratios
 	$(BIN)/python benchmarks/run_all.py $(BENCH_ARGS)
 
-clean:  ## remove the virtualenv, caches and local data
-	rm -rf $(VENV) .mypy_cache .pytest_cache .ruff_cache .netsafe build dist src/*.egg-info
+clean:  ## remove the virtualenv and caches (data stays in NETSAFE_HOME)
+	rm -rf $(VENV) .mypy_cache .pytest_cache .ruff_cache build dist src/*.egg-info
 	find . -name __pycache__ -type d -prune -exec rm -rf {} +

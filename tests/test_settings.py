@@ -14,14 +14,27 @@ from netsafe.settings import (
 )
 
 
-def test_defaults_use_sqlite_in_home(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+def test_defaults_use_sqlite_in_the_users_data_folder(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
     monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("HOME", str(tmp_path / "user"))
+    monkeypatch.delenv("XDG_DATA_HOME", raising=False)
     for name in ("HOME", "DATABASE_URL", "SECRET_KEY", "ENV", "DASK_SCHEDULER"):
         monkeypatch.delenv(f"NETSAFE_{name}", raising=False)
     settings = load_settings()
-    assert settings.home == tmp_path / ".netsafe"
-    assert settings.sqlalchemy_url == f"sqlite:///{tmp_path / '.netsafe' / 'netsafe.db'}"
+    home = tmp_path / "user" / ".local" / "share" / "netsafe"
+    assert settings.home == home  # the same folder wherever a command runs
+    assert settings.sqlalchemy_url == f"sqlite:///{home / 'netsafe.db'}"
     assert settings.dask_scheduler is None
+
+
+def test_the_default_home_follows_xdg_data_home(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    monkeypatch.delenv("NETSAFE_HOME", raising=False)
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
+    assert load_settings().home == tmp_path / "data" / "netsafe"
 
 
 def test_environment_variables_are_read(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:

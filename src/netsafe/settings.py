@@ -5,6 +5,7 @@ Every setting is read from a `NETSAFE_*` variable; see docs/operator.md (Configu
 
 from __future__ import annotations
 
+import os
 from functools import cached_property
 from pathlib import Path
 from typing import Literal
@@ -22,6 +23,15 @@ Environment = Literal["development", "test", "production"]
 LogLevel = Literal["DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"]
 
 
+def default_home() -> Path:
+    """The data folder when NETSAFE_HOME is not set: one per user, wherever a command runs —
+    `$XDG_DATA_HOME/netsafe`, else `~/.local/share/netsafe`. A service sets
+    `NETSAFE_HOME=/var/lib/netsafe`."""
+    xdg = os.environ.get("XDG_DATA_HOME", "")
+    base = Path(xdg) if xdg and Path(xdg).is_absolute() else Path.home() / ".local" / "share"
+    return base / "netsafe"
+
+
 class SettingsError(ValueError):
     """A setting has a value NetSafe refuses to run with."""
 
@@ -32,7 +42,10 @@ class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="NETSAFE_", extra="ignore", frozen=True)
 
     env: Environment = Field("development", description="development, test or production")
-    home: Path = Field(Path(".netsafe"), description="data folder: database, indexes, reports")
+    home: Path = Field(
+        default_factory=lambda: default_home(),
+        description="data folder: database, indexes, reports; default one per user",
+    )
     database_url: str | None = Field(None, description="SQLAlchemy URL; default SQLite in home")
     secret_key: str = Field(DEFAULT_SECRET_KEY, description="signs sessions, keys anonymous hashes")
     audit_key: str | None = Field(
@@ -102,6 +115,11 @@ class Settings(BaseSettings):
         if self.database_url:
             return self.database_url
         return f"sqlite:///{self.home / 'netsafe.db'}"
+
+    @property
+    def sqlite_file(self) -> Path | None:
+        """The SQLite database file under NETSAFE_HOME, when NETSAFE_DATABASE_URL is not set."""
+        return None if self.database_url else self.home / "netsafe.db"
 
     def ensure_home(self) -> Path:
         """Create the data folder if needed and return it."""

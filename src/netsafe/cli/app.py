@@ -92,6 +92,11 @@ app = typer.Typer(
     add_completion=False,
     pretty_exceptions_enable=False,
     context_settings={"help_option_names": ["-h", "--help"]},
+    epilog=(
+        "Data: NETSAFE_HOME (default ~/.local/share/netsafe, or $XDG_DATA_HOME/netsafe) holds the"
+        " SQLite database, the matching index and triage reports; NETSAFE_DATABASE_URL names"
+        " another database. `netsafe db current` shows the database in use."
+    ),
 )
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import typer
 
 from netsafe.cli.context import command_context
-from netsafe.cli.output import JSON_OPTION_HELP, emit
+from netsafe.cli.output import JSON_OPTION_HELP, emit, stderr_console
 from netsafe.store import migrate
 
 app = typer.Typer(help="Database schema: migrate and inspect.", no_args_is_help=True)
@@ -14,13 +14,19 @@ app = typer.Typer(help="Database schema: migrate and inspect.", no_args_is_help=
 @app.command("upgrade")
 def upgrade(as_json: bool = typer.Option(False, "--json", help=JSON_OPTION_HELP)) -> None:
     """Apply every migration: create or bring the schema up to date (safe to rerun)."""
-    context = command_context()
-    before = migrate.current_revisions(context.engine)
+    context = command_context(create=True)
+    engine = context.engine
+    if context.created:
+        stderr_console().print(
+            f"creating a new database: {context.database}", highlight=False, soft_wrap=True
+        )
+    before = migrate.current_revisions(engine)
     migrate.upgrade(context.engine)
     after = migrate.current_revisions(context.engine)
-    database = context.engine.url.render_as_string(hide_password=True)
+    database = context.database
     result = {
         "database": database,
+        "created": context.created,
         "before": sorted(before),
         "after": sorted(after),
         "changed": before != after,
@@ -37,17 +43,26 @@ def upgrade(as_json: bool = typer.Option(False, "--json", help=JSON_OPTION_HELP)
 
 @app.command("current")
 def current(as_json: bool = typer.Option(False, "--json", help=JSON_OPTION_HELP)) -> None:
-    """Show the schema revision of the database and whether it is up to date."""
+    """Show the database in use (NETSAFE_DATABASE_URL, else SQLite under NETSAFE_HOME), its
+    schema revision and whether it is up to date."""
     context = command_context()
     at = migrate.current_revisions(context.engine)
     heads = migrate.head_revisions(context.engine)
-    result = {"current": sorted(at), "heads": sorted(heads), "up_to_date": heads <= at}
+    result = {
+        "database": context.database,
+        "home": str(context.settings.home),
+        "current": sorted(at),
+        "heads": sorted(heads),
+        "up_to_date": heads <= at,
+    }
     emit(
         result,
         as_json=as_json,
         render=lambda c: c.print(
-            f"at {', '.join(sorted(at)) or 'nothing'}; "
-            + ("up to date" if heads <= at else "run `netsafe db upgrade`")
+            f"database {context.database} (NETSAFE_HOME={context.settings.home}):"
+            f" at {', '.join(sorted(at)) or 'nothing'}; "
+            + ("up to date" if heads <= at else "run `netsafe db upgrade`"),
+            highlight=False,
         ),
     )
 
