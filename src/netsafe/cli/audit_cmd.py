@@ -13,15 +13,15 @@ from rich.console import Console
 
 from netsafe.cli.context import command_context
 from netsafe.cli.output import JSON_OPTION_HELP, BadInputError, ExitCode, emit, progress_bar
-from netsafe.platform.audit import AuditEvent, verify
+from netsafe.platform.audit import AuditEvent
 from netsafe.platform.audit_anchors import (
     AnchorFileError,
     anchor_line,
-    check_anchors,
     read_anchors,
 )
 from netsafe.store.audit_seal import seal_pending
 from netsafe.store.repositories.audit import SqlAuditRepository
+from netsafe.usecases.verify_audit import verify_audit
 
 app = typer.Typer(
     help="The audit log: verify its keyed hash chain, anchor its head.", no_args_is_help=True
@@ -67,13 +67,16 @@ def verify_command(
         raise BadInputError(str(error)) from None
     context = command_context()
     context.require_migrated()
-    sealed = seal_pending(context.engine)  # events of requests still waiting for their seal
-    with context.transaction() as session, progress_bar() as progress:
-        repository = SqlAuditRepository(session)
-        task = progress.add_task("verifying the audit log", total=repository.head().seq or None)
-        result = verify(repository, on_progress=lambda rows: progress.update(task, completed=rows))
-        if anchored:
-            result.problems.extend(check_anchors(repository.records(), anchored))
+    with progress_bar() as progress:
+        task = progress.add_task("verifying the audit log", total=None)
+        check = verify_audit(
+            context.engine,
+            context.sessions,
+            anchored,
+            on_start=lambda rows: progress.update(task, total=rows or None),
+            on_progress=lambda rows: progress.update(task, completed=rows),
+        )
+    result, sealed = check.verification, check.sealed_now
     data = {
         "ok": result.ok,
         "rows": result.rows,
