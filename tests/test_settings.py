@@ -127,3 +127,11 @@ def test_production_needs_its_own_strong_audit_key() -> None:
 def test_development_audit_key_default() -> None:
     assert load_settings(env="development").audit_hmac_key == DEVELOPMENT_AUDIT_KEY.encode()
     assert load_settings(env="development", audit_key="x" * 20).audit_hmac_key == b"x" * 20
+
+
+def test_the_index_folder_is_a_setting(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    monkeypatch.setenv("NETSAFE_HOME", str(tmp_path / "home"))
+    monkeypatch.delenv("NETSAFE_INDEX", raising=False)
+    assert load_settings().index_folder == tmp_path / "home" / "index"
+    monkeypatch.setenv("NETSAFE_INDEX", str(tmp_path / "shared-index"))
+    assert load_settings().index_folder == tmp_path / "shared-index"

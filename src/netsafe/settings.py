@@ -47,6 +47,9 @@ class Settings(BaseSettings):
         description="data folder: database, indexes, reports; default one per user",
     )
     database_url: str | None = Field(None, description="SQLAlchemy URL; default SQLite in home")
+    index: Path | None = Field(
+        None, description="folder of the on-disk matching index; default NETSAFE_HOME/index"
+    )
     secret_key: str = Field(DEFAULT_SECRET_KEY, description="signs sessions, keys anonymous hashes")
     audit_key: str | None = Field(
         None, description="HMAC key of the audit chain, apart from the secret key (production)"
@@ -68,6 +71,11 @@ class Settings(BaseSettings):
     @classmethod
     def _absolute_home(cls, value: Path) -> Path:
         return value.expanduser().resolve()
+
+    @field_validator("index")
+    @classmethod
+    def _absolute_index(cls, value: Path | None) -> Path | None:
+        return None if value is None else value.expanduser().resolve()
 
     @field_validator("log_level", mode="before")
     @classmethod
@@ -115,6 +123,11 @@ class Settings(BaseSettings):
         if self.database_url:
             return self.database_url
         return f"sqlite:///{self.home / 'netsafe.db'}"
+
+    @property
+    def index_folder(self) -> Path:
+        """Where the matching index lives: NETSAFE_INDEX, else NETSAFE_HOME/index."""
+        return self.index if self.index is not None else self.home / "index"
 
     @property
     def sqlite_file(self) -> Path | None:

@@ -46,8 +46,9 @@ def _categories(path: Path | None) -> CategoryMap:
 
 
 def index_folder(context: CommandContext) -> Path:
-    """Where the matching indexes live: NETSAFE_HOME/index."""
-    return context.settings.home / "index"
+    """Where the matching indexes live: the `index_folder` setting (NETSAFE_INDEX, else
+    NETSAFE_HOME/index)."""
+    return context.settings.index_folder
 
 
 @app.command("import")
