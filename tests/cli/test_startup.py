@@ -11,6 +11,7 @@ import pytest
 import typer
 
 from netsafe.cli.app import COMMANDS, app
+from netsafe.cli.lazy_commands import LazyCommand
 from tests.cli_runner import run_cli
 from tests.test_cli import all_command_paths
 
@@ -54,10 +55,10 @@ def test_hash_imports_no_database_or_web(tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize("lazy", COMMANDS, ids=lambda command: command.name)
-def test_the_root_help_line_is_the_commands_own(lazy: object) -> None:
+def test_the_root_help_line_is_the_commands_own(lazy: LazyCommand) -> None:
     command = typer.main.get_command(app).commands[lazy.name]  # type: ignore[attr-defined]
     own = command.get_short_help_str(1000)
-    assert lazy.help == own, (  # type: ignore[attr-defined]
+    assert lazy.help == own, (
         f"the root help line of `netsafe {lazy.name}` (COMMANDS in src/netsafe/cli/app.py) must be"
         f" the first line of its own help: {own!r}"
     )
