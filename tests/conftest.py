@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pytest
 from argon2 import PasswordHasher
+from fastapi.testclient import TestClient
 from sqlalchemy import Engine, create_engine, make_url, text
 from sqlalchemy.orm import Session
 
@@ -112,6 +113,16 @@ def settings(tmp_path: Path, engine: Engine) -> Settings:
         database_url=engine.url.render_as_string(hide_password=False),
         secret_key="test-secret-key-0123456789abcdef",
     )
+
+
+@pytest.fixture
+def client(settings: Settings) -> Iterator[TestClient]:
+    """The web app on this test's database, redirects not followed (a page's 303 is checked as
+    such). A module needing another client (a seeded database, a special app) defines its own."""
+    from netsafe.web.app import create_app
+
+    with TestClient(create_app(settings), follow_redirects=False) as test_client:
+        yield test_client
 
 
 @pytest.fixture

@@ -6,7 +6,6 @@ Extends the authorisation matrix with role/agency coherence: every role × every
 from __future__ import annotations
 
 import io
-from collections.abc import Iterator
 from datetime import UTC, datetime
 
 import pytest
@@ -22,7 +21,6 @@ from netsafe.store.engine import make_session_factory, unit_of_work
 from netsafe.store.models.platform import AuditRow
 from netsafe.store.repositories.agencies import SqlAgencyRepository
 from netsafe.store.repositories.users import SqlUserRepository
-from netsafe.web.app import create_app
 from netsafe.web.csrf import CSRF_COOKIE, token_for
 from netsafe.web.tokens import issue_bearer_token
 from tests.cli_runner import run_cli
@@ -81,12 +79,6 @@ def add_raw(engine: Engine, username: str, agency: str, role: Role) -> int:
             )
         )
         return user.id
-
-
-@pytest.fixture
-def client(settings: Settings) -> Iterator[TestClient]:
-    with TestClient(create_app(settings), follow_redirects=False) as client:
-        yield client
 
 
 def login_page(client: TestClient, settings: Settings, username: str) -> str:

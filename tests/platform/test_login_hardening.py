@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import threading
 from collections import Counter
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 
 import pytest
 from fastapi.testclient import TestClient
@@ -17,17 +17,10 @@ from netsafe.settings import Settings
 from netsafe.store.engine import make_session_factory, unit_of_work
 from netsafe.store.models.platform import AuditRow
 from netsafe.store.repositories.users import SqlUserRepository
-from netsafe.web.app import create_app
 from netsafe.web.csrf import CSRF_COOKIE, token_for
 from tests.platform.platform_helpers import PASSWORD, add_user
 
 GENERIC = "wrong username, password or code"
-
-
-@pytest.fixture
-def client(settings: Settings) -> Iterator[TestClient]:
-    with TestClient(create_app(settings), follow_redirects=False) as client:
-        yield client
 
 
 @pytest.fixture

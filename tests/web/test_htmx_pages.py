@@ -7,16 +7,13 @@ from __future__ import annotations
 
 import hashlib
 import re
-from collections.abc import Iterator
 from pathlib import Path
 
-import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import Engine, text
 
 from netsafe.platform.roles import Role
 from netsafe.settings import Settings
-from netsafe.web.app import create_app
 from netsafe.web.csrf import CSRF_COOKIE, token_for
 from tests.platform.platform_helpers import PASSWORD, add_user
 
@@ -28,12 +25,6 @@ CSP = (
     "object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'"
 )
 CHROME = ('class="site-header"', "<html", "<head", 'class="site-footer"')
-
-
-@pytest.fixture
-def client(settings: Settings) -> Iterator[TestClient]:
-    with TestClient(create_app(settings), follow_redirects=False) as client:
-        yield client
 
 
 def log_in(client: TestClient, settings: Settings, username: str) -> str:

@@ -15,10 +15,7 @@ from netsafe.store.engine import make_session_factory, unit_of_work
 from netsafe.store.repositories.triage import SqlTriageRepository
 from netsafe.triage.result import Finding
 from netsafe.triage.stored import TriageRun
-from tests.web.operation import test_pages as pages
 from tests.web.operation.test_pages import _auth, _post
-
-client = pages.client  # the page-test client fixture
 
 
 def _finding(index: int, category: str, signal: str, size: int) -> Finding:

@@ -3,8 +3,6 @@ what is saved, what is shown, the errors that keep the typed values, who may use
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import Engine, select
@@ -15,7 +13,6 @@ from netsafe.settings import Settings
 from netsafe.store.engine import make_session_factory, unit_of_work
 from netsafe.store.models.platform import AuditRow
 from netsafe.store.repositories.operation_referrals import SqlReferralRepository
-from netsafe.web.app import create_app
 from netsafe.web.operation.forms import FormError
 from netsafe.web.operation.pages_incident import parse_files
 from netsafe.web.tokens import issue_bearer_token
@@ -30,12 +27,6 @@ def bearer(engine: Engine, settings: Settings, username: str, agency: str) -> di
     user = add_user(engine, username, agency=agency, role=Role.INVESTIGATOR)
     token = issue_bearer_token(settings, user.id, user.security_stamp)
     return {"Authorization": f"Bearer {token}"}
-
-
-@pytest.fixture
-def client(settings: Settings) -> Iterator[TestClient]:
-    with TestClient(create_app(settings), follow_redirects=False) as client:
-        yield client
 
 
 def new_case(client: TestClient, headers: dict[str, str]) -> int:

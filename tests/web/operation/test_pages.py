@@ -5,10 +5,8 @@ from __future__ import annotations
 
 import re
 import secrets
-from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 
-import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import Engine
 
@@ -19,7 +17,6 @@ from netsafe.settings import Settings
 from netsafe.store.engine import make_session_factory, unit_of_work
 from netsafe.store.repositories.agencies import SqlAgencyRepository
 from netsafe.store.repositories.users import SqlUserRepository
-from netsafe.web.app import create_app
 from netsafe.web.tokens import issue_bearer_token
 from tests.operation.operation_triage import store_triage_run
 
@@ -41,12 +38,6 @@ def _auth(
             )
         )
     return {"Authorization": f"Bearer {issue_bearer_token(settings, user.id, stamp)}"}
-
-
-@pytest.fixture
-def client(settings: Settings) -> Iterator[TestClient]:
-    with TestClient(create_app(settings), follow_redirects=False) as client:
-        yield client
 
 
 def _post(client: TestClient, url: str, headers: dict[str, str], data: dict[str, str]) -> str:

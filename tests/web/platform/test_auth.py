@@ -3,7 +3,6 @@ security headers and request ids."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import UTC, datetime
 
 import pyotp
@@ -17,16 +16,9 @@ from netsafe.settings import Settings
 from netsafe.store.engine import make_session_factory, unit_of_work
 from netsafe.store.models.platform import AuditRow
 from netsafe.store.repositories.users import SqlUserRepository
-from netsafe.web.app import create_app
 from netsafe.web.csrf import CSRF_COOKIE, token_for
 from netsafe.web.tokens import SESSION_COOKIE
 from tests.platform.platform_helpers import PASSWORD, add_user
-
-
-@pytest.fixture
-def client(settings: Settings) -> Iterator[TestClient]:
-    with TestClient(create_app(settings), follow_redirects=False) as client:
-        yield client
 
 
 def token(client: TestClient, username: str, password: str = PASSWORD, **extra: str) -> str:

@@ -4,7 +4,6 @@ API, and the demo accounts."""
 from __future__ import annotations
 
 import io
-from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -28,16 +27,9 @@ from netsafe.store.engine import make_session_factory, unit_of_work
 from netsafe.store.repositories.agencies import SqlAgencyRepository
 from netsafe.store.repositories.operation_referrals import SqlReferralRepository
 from netsafe.store.repositories.users import SqlUserRepository
-from netsafe.web.app import create_app
 from netsafe.web.csrf import CSRF_COOKIE, token_for
 from tests.cli_runner import run_cli
 from tests.platform.platform_helpers import PASSWORD, add_user
-
-
-@pytest.fixture
-def client(settings: Settings) -> Iterator[TestClient]:
-    with TestClient(create_app(settings), follow_redirects=False) as client:
-        yield client
 
 
 def bearer(client: TestClient, username: str, password: str = PASSWORD) -> dict[str, str]:

@@ -5,10 +5,8 @@ admin's TOTP reset."""
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 
 import pyotp
-import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import Engine, select
 
@@ -23,12 +21,6 @@ from netsafe.web.csrf import CSRF_COOKIE, token_for
 from netsafe.web.rate_limit import ReportRateLimit
 from netsafe.web.tokens import SESSION_COOKIE
 from tests.platform.platform_helpers import PASSWORD, add_user
-
-
-@pytest.fixture
-def client(settings: Settings) -> Iterator[TestClient]:
-    with TestClient(create_app(settings), follow_redirects=False) as client:
-        yield client
 
 
 def csrf(client: TestClient, settings: Settings) -> str:
