@@ -5,8 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
+from netsafe.operation.dates import check_case_time
 from netsafe.operation.records import RecordRepository, visible_record
-from netsafe.operation.referrals import ReferralRepository, record_response, utc
+from netsafe.operation.referrals import ReferralRepository, record_response
 from netsafe.operation.subjects import Subject
 from netsafe.platform.access import OperationInputError
 from netsafe.platform.roles import Viewer
@@ -45,7 +46,7 @@ def record_arrest(
         raise OperationInputError("location", "required")
     if not grounds.strip():
         raise OperationInputError("grounds", "required")
-    at = utc(arrested_at, "arrested_at")
+    at = check_case_time(arrested_at, "arrested_at", referral)
     arrest = arrests.add(
         Arrest(
             id=0,

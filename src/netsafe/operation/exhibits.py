@@ -15,8 +15,9 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Protocol
 
+from netsafe.operation.dates import check_case_time
 from netsafe.operation.records import RecordRepository, same_case_id, visible_record
-from netsafe.operation.referrals import ReferralRepository, get_referral, utc
+from netsafe.operation.referrals import ReferralRepository, get_referral
 from netsafe.platform.access import OperationInputError
 from netsafe.platform.roles import Viewer
 
@@ -127,6 +128,17 @@ def record_exhibit(
     referral = get_referral(referrals, viewer, referral_id)
     subject_id = same_case_id(subjects, subject_id, referral, "subject_id", "subject")
     warrant_id = same_case_id(warrants, warrant_id, referral, "warrant_id", "warrant")
+    warrant = warrants.get(warrant_id) if warrant_id is not None else None
+    warrant_time = warrant and (warrant.executed_at or warrant.granted_at)
+    if warrant is not None and warrant_time is None:
+        raise OperationInputError("warrant_id", f"warrant {warrant_id} is not granted")
+    seized = check_case_time(
+        seized_at,
+        "seized_at",
+        referral,
+        after=warrant_time,
+        after_rule=f"before the warrant it names (warrant {warrant_id})",
+    )
     reference = reference.strip()
     if not REFERENCE_PATTERN.fullmatch(reference):
         raise OperationInputError("reference", "1-64 letters, digits, '/', '.', '_' or '-'")
@@ -148,7 +160,7 @@ def record_exhibit(
             reference=reference,
             device_type=kind,
             seal_number=seal_number.strip(),
-            seized_at=utc(seized_at, "seized_at"),
+            seized_at=seized,
             seized_by=seized_by.strip() or viewer.username,
             seized_from=seized_from.strip(),
             description=description.strip(),
@@ -180,7 +192,7 @@ def hand_over(
 ) -> CustodyEvent:
     """Record a hand-over; it must continue the chain: from the current holder, not earlier than
     the last step."""
-    exhibit, _ = visible_record(exhibits, referrals, viewer, exhibit_id, "exhibit")
+    exhibit, referral = visible_record(exhibits, referrals, viewer, exhibit_id, "exhibit")
     chain = custody_events(custody, exhibit)
     current = check_custody(exhibit, chain)
     giver = (handed_from or current.holder).strip()
@@ -192,10 +204,14 @@ def hand_over(
         raise OperationInputError("handed_to", "required")
     if not location.strip():
         raise OperationInputError("location", "required")
-    at = utc(at, "at")
     last = chain[-1].at if chain else exhibit.seized_at
-    if at < last:
-        raise OperationInputError("at", "earlier than the last step of the chain")
+    at = check_case_time(
+        at,
+        "at",
+        referral,
+        after=last,
+        after_rule="before the previous step of the chain (or the seizure)",
+    )
     return custody.add(
         CustodyEvent(
             id=0,

@@ -9,6 +9,7 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
 
+from netsafe.operation.dates import check_case_time
 from netsafe.operation.records import RecordRepository, same_case_id
 from netsafe.operation.referrals import (
     Referral,
@@ -16,7 +17,6 @@ from netsafe.operation.referrals import (
     ReferralStatus,
     get_referral,
     record_response,
-    utc,
 )
 from netsafe.platform.access import OperationInputError
 from netsafe.platform.roles import Viewer
@@ -69,7 +69,7 @@ def record_outcome(
     except ValueError:
         choices = ", ".join(k.value for k in OutcomeKind)
         raise OperationInputError("kind", f"one of {choices}") from None
-    at = utc(decided_at, "decided_at")
+    at = check_case_time(decided_at, "decided_at", referral)
     outcome = outcomes.add(
         Outcome(
             id=0,

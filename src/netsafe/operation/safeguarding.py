@@ -6,8 +6,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
+from netsafe.operation.dates import check_case_time
 from netsafe.operation.records import RecordRepository
-from netsafe.operation.referrals import ReferralRepository, get_referral, utc
+from netsafe.operation.referrals import ReferralRepository, get_referral
 from netsafe.platform.access import OperationInputError
 from netsafe.platform.roles import Viewer
 
@@ -54,7 +55,7 @@ def record_safeguarding(
         SafeguardingRecord(
             id=0,
             referral_id=referral.id,
-            recorded_at=utc(recorded_at or datetime.now(UTC), "recorded_at"),
+            recorded_at=check_case_time(recorded_at or datetime.now(UTC), "recorded_at", referral),
             recorded_by=viewer.username,
             children_identified=children_identified,
             children_safeguarded=children_safeguarded,

@@ -8,8 +8,9 @@ from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from typing import Any
 
+from netsafe.operation.dates import check_case_time
 from netsafe.operation.records import RecordRepository, same_case_id, visible_record
-from netsafe.operation.referrals import ReferralRepository, get_referral, record_response, utc
+from netsafe.operation.referrals import ReferralRepository, get_referral, record_response
 from netsafe.platform.access import OperationInputError
 from netsafe.platform.roles import Viewer
 
@@ -73,7 +74,7 @@ def apply_for_warrant(
             referral_id=referral.id,
             status=WarrantStatus.APPLIED,
             premises=premises.strip(),
-            applied_at=utc(applied_at or datetime.now(UTC), "applied_at"),
+            applied_at=check_case_time(applied_at or datetime.now(UTC), "applied_at", referral),
             applied_by=viewer.username,
             subject_id=subject_id,
             court=court.strip(),
@@ -92,12 +93,13 @@ def decide_warrant(
     court: str = "",
 ) -> Warrant:
     """The court's decision on an application: granted or refused, not before it was applied for."""
-    warrant, _ = visible_record(warrants, referrals, viewer, warrant_id, "warrant")
+    warrant, referral = visible_record(warrants, referrals, viewer, warrant_id, "warrant")
     if warrant.status is not WarrantStatus.APPLIED:
         raise OperationInputError("status", f"warrant is {warrant.status}, not applied")
-    at = utc(at, "granted_at" if granted else "refused_at")
-    if at < warrant.applied_at:
-        raise OperationInputError("granted_at", "before the application")
+    field = "granted_at" if granted else "refused_at"
+    at = check_case_time(
+        at, field, referral, after=warrant.applied_at, after_rule="before the application"
+    )
     updated = replace(
         warrant,
         status=WarrantStatus.GRANTED if granted else WarrantStatus.REFUSED,
@@ -123,9 +125,13 @@ def execute_warrant(
     warrant, referral = visible_record(warrants, referrals, viewer, warrant_id, "warrant")
     if warrant.status is not WarrantStatus.GRANTED or warrant.granted_at is None:
         raise OperationInputError("status", f"warrant is {warrant.status}, not granted")
-    at = utc(at, "executed_at")
-    if at < warrant.granted_at:
-        raise OperationInputError("executed_at", "before the warrant was granted")
+    at = check_case_time(
+        at,
+        "executed_at",
+        referral,
+        after=warrant.granted_at,
+        after_rule="before the warrant was granted",
+    )
     try:
         outcome = WarrantResult(result)
     except ValueError:
