@@ -129,9 +129,8 @@ def record_exhibit(
     subject_id = same_case_id(subjects, subject_id, referral, "subject_id", "subject")
     warrant_id = same_case_id(warrants, warrant_id, referral, "warrant_id", "warrant")
     warrant = warrants.get(warrant_id) if warrant_id is not None else None
-    warrant_time = warrant and (warrant.executed_at or warrant.granted_at)
-    if warrant is not None and warrant_time is None:
-        raise OperationInputError("warrant_id", f"warrant {warrant_id} is not granted")
+    # the warrant's latest step so far: executed, else granted, else applied for
+    warrant_time = warrant and (warrant.executed_at or warrant.granted_at or warrant.applied_at)
     seized = check_case_time(
         seized_at,
         "seized_at",

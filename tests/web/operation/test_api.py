@@ -137,7 +137,7 @@ def test_the_journey_through_the_api(
     assert after["status"] == "assessed"
     assert datetime.fromisoformat(after["deadline_at"]) == RECEIVED + timedelta(days=7)
 
-    t = datetime.now(UTC)
+    t = RECEIVED + timedelta(minutes=30)  # every step below is in the past
     warrant = client.post(
         "/api/v1/warrants",
         headers=h,
@@ -161,6 +161,40 @@ def test_the_journey_through_the_api(
         json={"at": (t + timedelta(minutes=2)).isoformat(), "result": "devices-seized"},
     )
     assert executed.json()["status"] == "executed"
+    for when, rule in (
+        (datetime.now(UTC) + timedelta(days=365), "in the future"),
+        (RECEIVED - timedelta(minutes=1), "before the referral was received"),
+    ):
+        refused = client.post(
+            "/api/v1/arrests",
+            headers=h,
+            json={
+                "subject_id": sid,
+                "arrested_at": when.isoformat(),
+                "location": "1 Example Street",
+                "grounds": "Synthetic grounds",
+            },
+        )
+        assert refused.status_code == 422
+        (problem,) = refused.json()["detail"]
+        assert problem["loc"] == ["body", "arrested_at"]
+        assert problem["msg"].startswith(rule)
+    early_seizure = client.post(
+        "/api/v1/exhibits",
+        headers=h,
+        json={
+            "referral_id": rid,
+            "reference": "GWP/AE/0",
+            "device_type": "laptop",
+            "seal_number": "SEAL-0000",
+            "seized_at": (t + timedelta(minutes=1)).isoformat(),
+            "seized_from": "1 Example Street",
+            "warrant_id": wid,
+        },
+    )
+    assert early_seizure.status_code == 422
+    assert early_seizure.json()["detail"][0]["loc"] == ["body", "seized_at"]
+    assert "before the warrant it names" in early_seizure.json()["detail"][0]["msg"]
     arrest = client.post(
         "/api/v1/arrests",
         headers=h,
@@ -236,7 +270,7 @@ def test_the_journey_through_the_api(
         json={
             "referral_id": rid,
             "kind": "caution",
-            "decided_at": (t + timedelta(days=1)).isoformat(),
+            "decided_at": (t + timedelta(hours=2, minutes=15)).isoformat(),
         },
     )
     assert outcome.status_code == 201

@@ -46,7 +46,7 @@ def _bodies(referral_id: int, field: str, value: Any) -> list[tuple[str, dict[st
                 "reference": f"GWP/T/{abs(hash((field, str(value)))) % 10**8}",
                 "device_type": "phone",
                 "seal_number": "SEAL-T",
-                "seized_at": NOW,
+                "seized_at": datetime.now(UTC).isoformat(),  # after the warrant named
                 "seized_from": "1 Example Street",
                 field: value,
             },

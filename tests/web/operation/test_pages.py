@@ -157,3 +157,45 @@ def test_a_case_driven_through_the_pages(
         client.post(f"{case_url}/outcomes", headers=other, data={"kind": "caution"}).status_code
         == 404
     )
+
+
+def test_the_forms_show_a_refused_date(
+    client: TestClient, engine: Engine, settings: Settings
+) -> None:
+    h = _auth(engine, settings, "dp.dates", "dyfed-powys", Role.INVESTIGATOR)
+    received = datetime.now(UTC) - timedelta(days=2)
+    case = _post(
+        client,
+        "/operation/referrals/new",
+        h,
+        {
+            "source": "partner",
+            "force": "dyfed-powys",
+            "received_at": received.strftime("%Y-%m-%dT%H:%M"),
+            "summary": "Dates",
+        },
+    )
+    case_url = case.split("?")[0]
+    _post(client, f"{case_url}/subjects", h, {"display_name": "Robin Example"})
+    page = client.get(case_url, headers=h).text
+    subject_id = re.search(r"/operation/subjects/(\d+)/helpline-details", page).group(1)  # type: ignore[union-attr]
+    for when, rule in (
+        (datetime.now(UTC) + timedelta(days=400), "in the future"),
+        (received - timedelta(days=1), "before the referral was received"),
+    ):
+        refused = client.post(
+            f"{case_url}/arrests",
+            headers=h,
+            data={
+                "subject_id": subject_id,
+                "arrested_at": when.strftime("%Y-%m-%dT%H:%M"),
+                "location": "2 Example Lane",
+                "grounds": "Synthetic",
+            },
+        )
+        assert refused.status_code == 303
+        location = refused.headers["location"]
+        assert "error=arrested_at" in location, location
+        shown = client.get(location, headers=h).text
+        assert f"arrested_at: {rule}" in shown
+    assert re.search(r'arrest-h">Arrests</h2>\s*<ul><li>None yet\.</li></ul>', shown)
