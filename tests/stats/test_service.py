@@ -8,7 +8,12 @@ from datetime import UTC, date, datetime
 import pytest
 
 from netsafe.stats.periods import Period, StatsInputError
-from netsafe.stats.service import StatsRequest, compute_statistics, monthly_series
+from netsafe.stats.service import (
+    StatsRequest,
+    compute_statistics,
+    latest_record_date,
+    monthly_series,
+)
 from tests.stats.memory_sources import ContactLog, EventLog
 
 
@@ -93,3 +98,14 @@ def test_monthly_series(events: EventLog, contacts: ContactLog) -> None:
     assert series.months == ["2017-02", "2017-03", "2017-04"]
     assert series.values["warrants_executed"] == [2, 3, 1]
     assert series.values["people_seeking_help"] == ["<5", 7, "<5"]
+
+
+def test_a_record_dated_in_the_future_does_not_open_an_empty_future_period(
+    events: EventLog, contacts: ContactLog
+) -> None:
+    today = date(2017, 4, 5)
+    assert latest_record_date(events, contacts, today=today) == date(2017, 4, 1)  # 00:00 BST
+    events.add("arrests", "gwent", at(2099, 1, 1))  # a mistyped date written before the rules
+    assert latest_record_date(events, contacts, today=today) == today
+    now = datetime.now(UTC).date()
+    assert latest_record_date(events, contacts) <= now

@@ -79,12 +79,17 @@ def check_force(force: str | None) -> str | None:
     return force
 
 
-def latest_record_date(enforcement: EnforcementSource, prevention: PreventionSource) -> date:
-    """The UK date of the latest record on either side, or today when there are none."""
+def latest_record_date(
+    enforcement: EnforcementSource, prevention: PreventionSource, *, today: date | None = None
+) -> date:
+    """The UK date of the latest record on either side, never after today (a record dated in
+    the future must not open the figures on an empty future period), or today when there are
+    none."""
+    today = today or uk_date(datetime.now(UTC))
     latest = enforcement.latest_record()
     candidates = (None if latest is None else uk_date(latest), prevention.latest_day())
     days = [day for day in candidates if day is not None]
-    return max(days) if days else uk_date(datetime.now(UTC))
+    return min(max(days), today) if days else today
 
 
 def compute_statistics(
