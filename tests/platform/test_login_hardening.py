@@ -83,7 +83,7 @@ def test_unknown_wrong_locked_disabled_answer_alike_after_one_verify(
         answers[case] = (response.status_code, response.json(), dict(response.headers))
         assert sum(password_checks.values()) == 1, f"{case}: {password_checks}"
     assert {(status, str(body)) for status, body, _ in answers.values()} == {
-        (401, str({"detail": GENERIC}))
+        (401, str({"detail": GENERIC, "code": "not_authenticated"}))
     }
     lengths = {headers["content-length"] for _, _, headers in answers.values()}
     assert len(lengths) == 1
