@@ -33,24 +33,29 @@ def qemu_image(raw: Path, target: Path, kind: str) -> Path:
 def luks_image(raw: Path, target: Path, password: str) -> Path:
     """`raw` encrypted into a LUKS volume with `password` (qemu-img's luks driver)."""
     need("qemu-img")
-    made = subprocess.run(
-        [
-            "qemu-img",
-            "convert",
-            "--object",
-            f"secret,id=sec0,data={password}",
-            "-f",
-            "raw",
-            "-O",
-            "luks",
-            "-o",
-            "key-secret=sec0,iter-time=100",
-            str(raw),
-            str(target),
-        ],
-        check=False,
-        capture_output=True,
-    )
+    # qemu-img times its PBKDF with the thread's CPU clock and, on a loaded machine, sometimes
+    # reads no CPU used ("Unable to get accurate CPU usage"): try again a few times
+    for _attempt in range(5):
+        made = subprocess.run(
+            [
+                "qemu-img",
+                "convert",
+                "--object",
+                f"secret,id=sec0,data={password}",
+                "-f",
+                "raw",
+                "-O",
+                "luks",
+                "-o",
+                "key-secret=sec0,iter-time=10",
+                str(raw),
+                str(target),
+            ],
+            check=False,
+            capture_output=True,
+        )
+        if made.returncode == 0 or b"accurate CPU usage" not in made.stderr:
+            break
     if made.returncode != 0:
         raise RuntimeError(
             f"qemu-img could not make a LUKS volume: {made.stderr.decode(errors='replace')}"
