@@ -62,8 +62,9 @@ class ApfsFileStream(_RandomAccessFile):
         return data
 
 
-class TskFileStream(io.RawIOBase):
-    """A pytsk3 file read sequentially as a binary stream."""
+class TskFileStream(_RandomAccessFile):
+    """A pytsk3 file (or one of its attributes: a data stream, a resource fork) read as a binary
+    stream."""
 
     def __init__(self, entry: Any, attr_type: int = 0, attr_id: int = -1) -> None:
         super().__init__()
@@ -74,40 +75,14 @@ class TskFileStream(io.RawIOBase):
         if attr_type:
             self._attribute = (attr_type, attr_id)
             self.size = _attribute_size(entry, attr_type, attr_id)
-        self._position = 0
 
-    def readable(self) -> bool:
-        return True
-
-    def seekable(self) -> bool:
-        return True
-
-    def tell(self) -> int:
-        return self._position
-
-    def seek(self, offset: int, whence: int = io.SEEK_SET) -> int:
-        base = {io.SEEK_SET: 0, io.SEEK_CUR: self._position, io.SEEK_END: self.size}[whence]
-        self._position = max(0, base + offset)
-        return self._position
-
-    def readinto(self, buffer: Any) -> int:
-        wanted = min(len(buffer), self.size - self._position)
-        if wanted <= 0:
-            return 0
-        try:
-            if self._attribute is None:
-                data = self._entry.read_random(self._position, wanted)
-            else:
-                kind, ident = self._attribute
-                data = self._entry.read_random(self._position, wanted, kind, ident)
-        except (OSError, RuntimeError) as error:
-            raise OSError(f"read error at offset {self._position}: {error}") from error
-        if not data:
-            raise OSError(f"read error at offset {self._position}: no data (unrecoverable)")
-        count = len(data)
-        buffer[:count] = data
-        self._position += count
-        return count
+    def _read_at(self, offset: int, size: int) -> bytes:
+        if self._attribute is None:
+            data: bytes = self._entry.read_random(offset, size)
+        else:
+            kind, ident = self._attribute
+            data = self._entry.read_random(offset, size, kind, ident)
+        return data
 
 
 def _attribute_size(entry: Any, attr_type: int, attr_id: int) -> int:
