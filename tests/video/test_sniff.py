@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from netsafe.video.sniff import VIDEO_SNIFF_BYTES, sniff_video
+from netsafe.video.sniff import VIDEO_SNIFF_BYTES, could_be_video, sniff_video
 from tests.video.videos import make_video
 
 CONTAINERS = [
@@ -30,9 +30,13 @@ def test_each_container_is_recognised_by_content(
 ) -> None:
     made = make_video(tmp_path / f"clip.{suffix}", seconds=1, size=(96, 64), codec=codec)
     renamed = made.rename(tmp_path / "clip.dat")
-    found = sniff_video(renamed.read_bytes()[:VIDEO_SNIFF_BYTES])
+    head = renamed.read_bytes()[:VIDEO_SNIFF_BYTES]
+    found = sniff_video(head)
     assert found is not None
     assert (found.name, found.mime) == (name, mime)
+    # the cheap first test lets every container through, and a view of a buffer reads the same
+    assert could_be_video(head)
+    assert sniff_video(memoryview(bytearray(head))) == found
 
 
 @pytest.mark.parametrize(

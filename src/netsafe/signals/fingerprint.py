@@ -158,7 +158,7 @@ class Fingerprinter:
         media_type = sniff_media_type(head[:SNIFF_BYTES])
         video = None
         if media_type is None and self.video and count:
-            video = sniff_video(bytes(view[: min(count, VIDEO_SNIFF_BYTES)]))
+            video = sniff_video(view[: min(count, VIDEO_SNIFF_BYTES)])
             media_type = video.mime if video is not None else None
         hasher = CryptoHasher(CRYPTO_SIGNALS if all_hashes or media_type else self.hashes)
         extra = _ByteSignals(self._bytes, hasher) if self._bytes else None

@@ -20,7 +20,8 @@ if TYPE_CHECKING:
     from netsafe.video.frames import VideoLimits
 
 # The video modules (numpy, Pillow, PyAV) are imported when a value is first parsed, compared or
-# computed: the registry imports this module, and a list reader or a CLI command needs none.
+# computed from a video or an animation: the registry imports this module, and a list reader, a
+# CLI command or the hashing of a still image needs none (tests/signals/test_lazy_video.py).
 
 
 class VpdqSignal(SignalType):
@@ -72,22 +73,27 @@ class VpdqSignal(SignalType):
         animation of more than one frame (None for a still image, or a container holding only
         audio). Raises VideoError."""
         from netsafe.media import sniff_media_type
-        from netsafe.video.frames import NoVideoStreamError
-        from netsafe.video.vpdq import compute_animation_vpdq, compute_vpdq, to_signal
 
-        video_limits = _video_limits(limits)
         if isinstance(data, bytes | bytearray | memoryview):
             data = bytes(data)
             mime = sniff_media_type(data[:32])
             if mime is not None:
+                if mime not in _ANIMATED_MIME:
+                    return None  # a still image: no video module is imported for it
                 from netsafe.video.animation import is_animation
 
-                if mime not in _ANIMATED_MIME or not is_animation(data):
+                if not is_animation(data):
                     return None
-                return to_signal(compute_animation_vpdq(data, limits=video_limits).features)
+                from netsafe.video.vpdq import compute_animation_vpdq, to_signal
+
+                animation = compute_animation_vpdq(data, limits=_video_limits(limits))
+                return to_signal(animation.features)
             data = io.BytesIO(data)
+        from netsafe.video.frames import NoVideoStreamError
+        from netsafe.video.vpdq import compute_vpdq
+
         try:
-            return compute_vpdq(data, limits=video_limits).signal
+            return compute_vpdq(data, limits=_video_limits(limits)).signal
         except NoVideoStreamError:
             return None  # audio in a video container: no vPDQ, and nothing wrong
 

