@@ -1,0 +1,124 @@
+"""BitLocker volumes unlocked with `--key` (libbde): a password, a recovery password, a wrong key,
+no key; published volumes (data/README.md) and one holding files of our own
+(`bitlocker_volumes.bitlocker_with_files`). LUKS has its tests in test_integrity.py and
+test_cli_sources.py."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+from sqlalchemy import Engine
+
+from netsafe.settings import Settings
+from netsafe.triage.openers.interfaces import KeyRing
+from netsafe.triage.scan import ScanConfig
+from tests.cli_runner import run_cli
+from tests.triage.bitlocker_volumes import (
+    AES_128,
+    RECOVERY_PASSWORD,
+    bitlocker_with_files,
+    published_volume,
+)
+from tests.triage.conftest import Known, run_triage
+from tests.triage.fixtures import mbr_disk
+from tests.triage.test_cli import _import_list, cli_env  # noqa: F401 - the fixture
+
+pytestmark = pytest.mark.skipif(
+    any(shutil.which(tool) is None for tool in ("mkntfs", "ntfscp", "openssl")),
+    reason="ntfs-3g (mkntfs, ntfscp) and openssl make the BitLocker test volume",
+)
+
+NEEDS_KEY = "BitLocker encrypted volume; needs a password or recovery key"
+
+
+def _keyed(known: Known, **keys: str) -> ScanConfig:
+    return ScanConfig(known.factory, "known", keys=KeyRing(keys))
+
+
+def test_a_bitlocker_volume_opens_with_its_password_and_its_files_are_triaged(
+    tmp_path: Path, known: Known
+) -> None:
+    volume = bitlocker_with_files(
+        tmp_path / "usb.img", {"a.jpg": known.image_a, "notes.txt": b"zebra-test-term\n"}
+    )
+    locked = run_triage([volume], tmp_path / "out1", known.config())
+    assert [(e.kind, e.reason) for e in locked.errors] == [
+        ("encrypted-volume", f"the medium: {NEEDS_KEY} (--key SOURCE=@file or SOURCE=-)")
+    ]
+    assert locked.sources[0].unread
+    assert not locked.all_records()
+
+    refused = run_triage([volume], tmp_path / "out2", _keyed(known, **{"usb.img": "zebra"}))
+    assert [e.reason for e in refused.errors] == [
+        "the medium: BitLocker encrypted volume; the key given did not unlock it"
+    ]
+
+    password = AES_128[2]
+    opened = run_triage([volume], tmp_path / "out3", _keyed(known, **{"usb.img": password}))
+    assert not [e for e in opened.errors if e.severity == "error"]
+    records = {r.path: r for r in opened.all_records()}
+    assert records["/a.jpg"].matches[0].category == "A"
+    assert records["/notes.txt"].size == len(b"zebra-test-term\n")
+    assert opened.sources[0].unread == ""
+    for written in (tmp_path / "out3").rglob("*"):
+        if written.is_file():
+            assert password.encode() not in written.read_bytes()
+
+
+def test_a_bitlocker_partition_opens_with_a_key_given_for_every_source(
+    tmp_path: Path, known: Known
+) -> None:
+    volume = bitlocker_with_files(tmp_path / "volume.bin", {"a.jpg": known.image_a})
+    disk = mbr_disk(tmp_path / "laptop.raw", [(volume, 0x07)])
+    locked = run_triage([disk], tmp_path / "out1", known.config())
+    assert [(e.path, e.kind) for e in locked.errors] == [("/partition-1.1", "encrypted-volume")]
+    opened = run_triage([disk], tmp_path / "out2", _keyed(known, **{"*": AES_128[2]}))
+    matched = {r.path: r.matches[0].category for r in opened.all_records() if r.matches}
+    assert matched == {"/partition-1.1/a.jpg": "A"}
+    assert not opened.errors
+
+
+def test_a_recovery_password_unlocks_a_published_volume(tmp_path: Path, known: Known) -> None:
+    """dissect.fve's volume protected by a recovery password (eight groups of six digits).
+    Its NTFS had its MFT zeroed by the publishers to keep it small, so after unlocking there
+    is no file system to read: said so, as unlocked, not as locked."""
+    volume = published_volume(RECOVERY_PASSWORD, tmp_path / "stick.bin")
+    locked = run_triage([volume], tmp_path / "out1", known.config())
+    assert [e.kind for e in locked.errors] == ["encrypted-volume"]
+    assert NEEDS_KEY in locked.errors[0].reason
+    config = _keyed(known, **{"stick.bin": RECOVERY_PASSWORD[2]})
+    unlocked = run_triage([volume], tmp_path / "out2", config)
+    assert [(e.kind, e.reason) for e in unlocked.errors] == [
+        (
+            "no-file-system",
+            "the medium: BitLocker volume unlocked, "
+            "but no file system The Sleuth Kit reads is inside",
+        )
+    ]
+
+
+@pytest.mark.usefixtures("engine")
+def test_cli_bitlocker_exit_codes_and_the_key_from_a_file(
+    tmp_path: Path,
+    cli_env: Settings,  # noqa: F811
+    engine: Engine,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+    known: Known,
+) -> None:
+    _import_list(tmp_path, capsys, monkeypatch, known)
+    volume = bitlocker_with_files(tmp_path / "usb.img", {"a.jpg": known.image_a})
+    key_file = tmp_path / "key.txt"
+    key_file.write_text(AES_128[2] + "\n")
+    base = ["triage", str(volume), "--exhibit", "EX/3", "--workers", "0", "--no-pdf", "--json"]
+    locked = run_cli(capsys, monkeypatch, *base, "--out", str(tmp_path / "o1"))
+    assert locked.exit_code == 1
+    assert NEEDS_KEY in locked.stderr
+    opened = run_cli(
+        capsys, monkeypatch, *base, "--out", str(tmp_path / "o2"), "--key", f"usb.img=@{key_file}"
+    )
+    assert opened.exit_code == 0, opened.stderr
+    assert opened.json()["counts_by_category"]["A"] == 1
+    assert AES_128[2] not in opened.stdout + opened.stderr
