@@ -64,6 +64,10 @@ def test_the_whole_journey_in_chromium(served: tuple[str, str]) -> None:
                 page.get_by_role("button", name=button).click()
             assert "error=" not in page.url, f"{button}: {unquote_plus(page.url)}"
 
+        def unfold(summary: str) -> None:
+            """Open a folded form of the case page (its <summary> reads `summary`)."""
+            page.locator("summary", has_text=summary).click()
+
         def shot(name: str) -> None:
             page.screenshot(path=str(ARTIFACTS / f"{next(shots):02d}-{name}.png"), full_page=True)
 
@@ -99,6 +103,7 @@ def test_the_whole_journey_in_chromium(served: tuple[str, str]) -> None:
         expect(page.get_by_role("cell", name="192.0.2.44")).to_be_visible()
         expect(page.get_by_role("cell", name="zebra-test-0.jpg")).to_be_visible()
 
+        unfold("Restrict access")
         page.get_by_label("Restrict to these users").fill("gwent.investigator")
         submit("Restrict case")
         expect(page.locator("#access-state")).to_contain_text("only gwent.investigator")
@@ -106,10 +111,12 @@ def test_the_whole_journey_in_chromium(served: tuple[str, str]) -> None:
         submit("Lift restriction")
         expect(page.locator("#access-state")).to_contain_text("Not restricted")
 
+        unfold("Add a subject")
         page.get_by_label("Subject name (synthetic in demos)").fill("Jordan Example")
         submit("Add subject")
         expect(page.get_by_role("status")).to_contain_text("Subject added")
 
+        unfold("Answer the risk questions")
         page.get_by_label(
             "Does the subject live with, or have regular unsupervised access to, children?"
         ).check()
@@ -119,6 +126,7 @@ def test_the_whole_journey_in_chromium(served: tuple[str, str]) -> None:
         expect(page.locator("#referral-band")).to_contain_text("High")
         shot("risk-assessed")
 
+        unfold("Apply for a warrant")
         page.get_by_label("Premises").fill("3 Example Close")
         page.get_by_label("Court", exact=True).fill("Synthetic Magistrates' Court")
         submit("Apply for warrant")
@@ -131,11 +139,13 @@ def test_the_whole_journey_in_chromium(served: tuple[str, str]) -> None:
         shot("warrant-executed")
 
         page.goto(case_url)
+        unfold("Record an arrest")
         page.get_by_label("Location").fill("3 Example Close")
         page.get_by_label("Grounds").fill("Synthetic grounds for the test")
         submit("Record arrest")
         expect(page.get_by_role("status")).to_contain_text("Arrest recorded")
 
+        unfold("Record an exhibit")
         page.get_by_label("Exhibit reference").fill("GWP/JE/1")
         page.get_by_label("Device type").select_option("laptop")
         page.get_by_label("Seal number").fill("SEAL-000123")
@@ -162,6 +172,7 @@ def test_the_whole_journey_in_chromium(served: tuple[str, str]) -> None:
         shot("exhibit-with-triage")
 
         page.goto(case_url)
+        unfold("Add safeguarding")
         page.get_by_label("Children identified").fill("2")
         page.get_by_label("Children safeguarded").fill("2")
         page.get_by_label("Referred to children's services").check()
@@ -172,7 +183,8 @@ def test_the_whole_journey_in_chromium(served: tuple[str, str]) -> None:
         submit("Note helpline details given")
         expect(page.get_by_role("status")).to_contain_text("Helpline details noted")
 
-        page.get_by_label("Outcome", exact=True).select_option("conviction")
+        unfold("Record an outcome")
+        page.get_by_role("combobox", name="Outcome", exact=True).select_option("conviction")
         submit("Record outcome")
         expect(page.get_by_role("status")).to_contain_text("referral closed")
         expect(page.locator("#referral-status")).to_have_text("closed")

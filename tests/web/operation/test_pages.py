@@ -198,4 +198,6 @@ def test_the_forms_show_a_refused_date(
         assert "error=arrested_at" in location, location
         shown = client.get(location, headers=h).text
         assert f"arrested_at: {rule}" in shown
-    assert re.search(r'arrest-h">Arrests</h2>\s*<ul><li>None yet\.</li></ul>', shown)
+    assert re.search(
+        r'id="arrest">Arrests</h3>\s*<ul class="records"><li>None yet\.</li></ul>', shown
+    )
