@@ -16,29 +16,15 @@ from typing import Any
 from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
-from netsafe.operation.arrests import Arrest
-from netsafe.operation.exhibits import CustodyEvent, Exhibit
-from netsafe.operation.outcomes import Outcome
 from netsafe.operation.referrals import Referral
-from netsafe.operation.risk import RiskAssessment
-from netsafe.operation.safeguarding import SafeguardingRecord
-from netsafe.operation.subjects import Subject
-from netsafe.operation.warrants import Warrant
 from netsafe.prevention.contacts import Concern, ContactDraft
 from netsafe.prevention.counters import DailyCount
 from netsafe.store.models.demo import DemoDatasetRow
 from netsafe.store.models.operation import (
-    ArrestRow,
-    CustodyEventRow,
     ExhibitRow,
-    OutcomeRow,
     ReferralFileRow,
     ReferralIdentifierRow,
     ReferralRow,
-    RiskAssessmentRow,
-    SafeguardingRow,
-    SubjectRow,
-    WarrantRow,
 )
 from netsafe.store.models.prevention import (
     PreventionContactRow,
@@ -46,20 +32,12 @@ from netsafe.store.models.prevention import (
     PreventionSelfHelpCountRow,
 )
 from netsafe.store.models.triage import TriageCategoryCountRow, TriageFindingRow, TriageRunRow
+from netsafe.store.repositories.operation import ROWS
 from netsafe.triage.result import Finding
 from netsafe.triage.stored import TriageRun
 
-#: The table of each kind of case record.
-RECORD_ROWS: dict[type, type[Any]] = {
-    Subject: SubjectRow,
-    RiskAssessment: RiskAssessmentRow,
-    Warrant: WarrantRow,
-    Arrest: ArrestRow,
-    Exhibit: ExhibitRow,
-    CustodyEvent: CustodyEventRow,
-    SafeguardingRecord: SafeguardingRow,
-    Outcome: OutcomeRow,
-}
+#: The table of each kind of case record, by its dataclass (from the record-kinds table).
+RECORD_ROWS: dict[type, type[Any]] = {kind.record: row for kind, row in ROWS.items()}
 
 
 def _column_value(value: Any) -> Any:

@@ -22,12 +22,12 @@ from netsafe.operation.referrals import (
     restrict_referral,
     update_incident,
 )
-from netsafe.operation.risk import QuestionSet, RiskAssessment, assess_risk, load_question_set
+from netsafe.operation.risk import QuestionSet, RiskAssessment, load_question_set
 from netsafe.platform.roles import Role, Viewer
 from netsafe.store.repositories.operation_referrals import SqlReferralRepository
 from netsafe.web.auditor import AuditDep
 from netsafe.web.deps import SessionDep
-from netsafe.web.operation.common import PoliceViewer, ReposDep, answering, visible
+from netsafe.web.operation.common import CaseworkDep, PoliceViewer, ReposDep, answering, visible
 from netsafe.web.operation.schemas import (
     IncidentBody,
     ReferralIn,
@@ -158,19 +158,14 @@ def risk_questions(request: Request, viewer: PoliceViewer) -> dict[str, Any]:
 def assess(
     body: RiskAssessmentIn,
     request: Request,
-    viewer: PoliceViewer,
-    repos: ReposDep,
+    casework: CaseworkDep,
     auditor: AuditDep,
 ) -> RiskAssessment:
     """Assess a referral: the answers give a band and a deadline, which the referral takes."""
     with answering(request, "risk.create", "referral", body.referral_id):
-        assessment, _ = assess_risk(
-            repos.referrals,
-            repos.assessments,
-            viewer,
+        assessment, _ = casework.assess_risk(
             body.referral_id,
             body.answers,
-            subjects=repos.subjects,
             questions=question_set(request),
             subject_id=body.subject_id,
             rationale=body.rationale,

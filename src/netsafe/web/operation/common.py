@@ -3,6 +3,7 @@ request's transaction, and the mapping of service errors to answers (with the re
 
 from __future__ import annotations
 
+import inspect
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Annotated, Any
@@ -11,7 +12,9 @@ from fastapi import Depends, HTTPException, Path, Request
 from sqlalchemy.orm import Session
 
 from netsafe.operation.casefile import CaseRepositories
+from netsafe.operation.casework import Casework
 from netsafe.operation.exhibits import Exhibit
+from netsafe.operation.record_kinds import RecordKind
 from netsafe.operation.records import RecordRepository, visible_record
 from netsafe.operation.referrals import Referral, get_referral
 from netsafe.platform.access import AccessDeniedError, OperationInputError, RecordNotFoundError
@@ -34,6 +37,14 @@ async def _repositories(session: SessionDep) -> CaseRepositories:
 
 
 ReposDep = Annotated[CaseRepositories, Depends(_repositories)]
+
+
+async def _casework(repos: ReposDep, viewer: PoliceViewer) -> Casework:
+    return Casework(repos, viewer)
+
+
+#: The casework facade of the request: its viewer and its transaction's repositories.
+CaseworkDep = Annotated[Casework, Depends(_casework)]
 
 
 @contextmanager
@@ -80,6 +91,31 @@ def visible(
         return record
 
     return dependency
+
+
+def visible_of(kind: RecordKind) -> Callable[..., Any]:
+    """A dependency giving the record of `kind` named by the path parameter `{kind}_id`, or 404
+    when the caller may not see it (checked before the request body is read)."""
+
+    def dependency(
+        request: Request, casework: CaseworkDep, record_id: int = Path(alias=f"{kind.name}_id")
+    ) -> Any:
+        with answering(request, f"{kind.name}.access", kind.name, record_id):
+            record, _ = casework.record(kind, record_id)
+        return record
+
+    return dependency
+
+
+def with_body(function: Callable[..., Any], model: type[Any]) -> inspect.Signature:
+    """`function`'s signature with its `body` parameter typed as `model` (what FastAPI reads),
+    for a route made for each kind of record."""
+    signature = inspect.signature(function, eval_str=True)
+    parameters = [
+        p.replace(annotation=model) if p.name == "body" else p
+        for p in signature.parameters.values()
+    ]
+    return signature.replace(parameters=parameters)
 
 
 def visible_referral(

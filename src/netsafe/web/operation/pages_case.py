@@ -11,32 +11,29 @@ from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import HTMLResponse, Response
 from starlette.concurrency import run_in_threadpool
 
-from netsafe.operation.arrests import record_arrest
-from netsafe.operation.casefile import load_case
-from netsafe.operation.exhibits import DeviceType, record_exhibit
-from netsafe.operation.outcomes import OutcomeKind, record_outcome
+from netsafe.operation import record_kinds as kinds
+from netsafe.operation.exhibits import DeviceType
+from netsafe.operation.outcomes import OutcomeKind
 from netsafe.operation.referrals import NewReferral, ReferralSource, create_referral
-from netsafe.operation.risk import assess_risk
-from netsafe.operation.safeguarding import record_safeguarding
-from netsafe.operation.subjects import HelplineRecipient, add_subject, note_helpline_details_given
-from netsafe.operation.warrants import apply_for_warrant
+from netsafe.operation.subjects import HelplineRecipient
 from netsafe.platform.access import REFERRAL_AREAS
 from netsafe.web.auditor import AuditDep
 from netsafe.web.deps import TemplatesDep
 from netsafe.web.operation.api_referrals import question_set
-from netsafe.web.operation.common import PoliceViewer, ReposDep, visible, visible_referral
-from netsafe.web.operation.forms import (
-    FormError,
-    form_int,
-    form_time,
-    optional_id,
-    page_answers,
-    redirect,
+from netsafe.web.operation.common import (
+    CaseworkDep,
+    PoliceViewer,
+    ReposDep,
+    visible_of,
+    visible_referral,
 )
+from netsafe.web.operation.form_input import read_form
+from netsafe.web.operation.forms import FormError, form_time, page_answers, redirect
+from netsafe.web.operation.record_writes import WRITES, RecordWrite
 
 router = APIRouter(tags=["pages"], include_in_schema=False)
 VISIBLE_REFERRAL = Depends(visible_referral)
-VISIBLE_SUBJECT = Depends(visible("subject", lambda r: r.subjects))
+VISIBLE_SUBJECT = Depends(visible_of(kinds.SUBJECT))
 Text = Annotated[str, Form(max_length=4000)]
 
 
@@ -87,14 +84,13 @@ def new_referral(
 def case_page(
     referral_id: int,
     request: Request,
-    viewer: PoliceViewer,
-    repos: ReposDep,
+    casework: CaseworkDep,
     auditor: AuditDep,
     templates: TemplatesDep,
 ) -> Response:
     """The case: referral details, timeline, records and the forms to add to them."""
     with page_answers(request, "referral.read", "referral", referral_id):
-        case = load_case(repos, viewer, referral_id)
+        case = casework.case(referral_id)
     auditor.record("referral.read", "referral", referral_id)
     return templates.TemplateResponse(
         request,
@@ -117,37 +113,11 @@ def _done(
     return redirect(case_url(referral_id), notice=notice, fragment=kind)
 
 
-@router.post("/operation/referrals/{referral_id}/subjects", dependencies=[VISIBLE_REFERRAL])
-def subject_form(
-    referral_id: int,
-    request: Request,
-    viewer: PoliceViewer,
-    repos: ReposDep,
-    auditor: AuditDep,
-    display_name: Text = "",
-    identifiers: Text = "",
-) -> Response:
-    try:
-        with page_answers(request, "subject.create", "referral", referral_id):
-            subject = add_subject(
-                repos.referrals,
-                repos.subjects,
-                viewer,
-                referral_id,
-                display_name=display_name,
-                identifiers=identifiers,
-            )
-    except FormError as error:
-        return redirect(case_url(referral_id), error=error.message, fragment="subject")
-    return _done(auditor, "subject.create", "subject", subject.id, referral_id, "Subject added")
-
-
 @router.post("/operation/referrals/{referral_id}/risk", dependencies=[VISIBLE_REFERRAL])
 async def risk_form(
     referral_id: int,
     request: Request,
-    viewer: PoliceViewer,
-    repos: ReposDep,
+    casework: CaseworkDep,
     auditor: AuditDep,
     rationale: Text = "",
 ) -> Response:
@@ -160,15 +130,8 @@ async def risk_form(
     def assess() -> Response:
         try:
             with page_answers(request, "risk.create", "referral", referral_id):
-                assessment, referral = assess_risk(
-                    repos.referrals,
-                    repos.assessments,
-                    viewer,
-                    referral_id,
-                    answers,
-                    subjects=repos.subjects,
-                    questions=questions,
-                    rationale=rationale,
+                assessment, referral = casework.assess_risk(
+                    referral_id, answers, questions=questions, rationale=rationale
                 )
         except FormError as error:
             return redirect(case_url(referral_id), error=error.message, fragment="risk")
@@ -179,196 +142,63 @@ async def risk_form(
     return await run_in_threadpool(assess)
 
 
-@router.post("/operation/referrals/{referral_id}/warrants", dependencies=[VISIBLE_REFERRAL])
-def warrant_form(
-    referral_id: int,
-    request: Request,
-    viewer: PoliceViewer,
-    repos: ReposDep,
-    auditor: AuditDep,
-    premises: Text = "",
-    court: Text = "",
-    subject_id: Text = "",
-) -> Response:
-    try:
-        with page_answers(request, "warrant.create", "referral", referral_id):
-            warrant = apply_for_warrant(
-                repos.referrals,
-                repos.warrants,
-                viewer,
-                referral_id,
-                subjects=repos.subjects,
-                premises=premises,
-                court=court,
-                subject_id=optional_id(subject_id),
-            )
-    except FormError as error:
-        return redirect(case_url(referral_id), error=error.message, fragment="warrant")
-    auditor.record("warrant.create", "warrant", warrant.id)
-    return redirect(f"/operation/warrants/{warrant.id}", notice="Warrant application recorded")
+def _form_route(write: RecordWrite) -> None:
+    """Add `POST /operation/referrals/{referral_id}/{path}`: the kind's form on the case page,
+    read into the kind's one input model, done by the facade; back to the case page (or the
+    record's own page) with a notice, or with the refusal naming the field."""
+    kind, owner = write.kind, write.owner.removesuffix("_id")
 
+    async def form_route(
+        referral_id: int, request: Request, casework: CaseworkDep, auditor: AuditDep
+    ) -> Response:
+        form = await request.form()
 
-@router.post("/operation/referrals/{referral_id}/arrests", dependencies=[VISIBLE_REFERRAL])
-def arrest_form(
-    referral_id: int,
-    request: Request,
-    viewer: PoliceViewer,
-    repos: ReposDep,
-    auditor: AuditDep,
-    subject_id: Text = "",
-    arrested_at: Text = "",
-    location: Text = "",
-    grounds: Text = "",
-) -> Response:
-    try:
-        with page_answers(request, "arrest.create", "referral", referral_id):
-            subject = optional_id(subject_id)
-            if subject is None:
-                raise FormError("subject_id: choose the subject arrested")
-            arrest = record_arrest(
-                repos.referrals,
-                repos.subjects,
-                repos.arrests,
-                viewer,
-                subject,
-                arrested_at=form_time(arrested_at, "arrested_at", default_now=True),
-                location=location,
-                grounds=grounds,
-            )
-    except FormError as error:
-        return redirect(case_url(referral_id), error=error.message, fragment="arrest")
-    return _done(auditor, "arrest.create", "arrest", arrest.id, referral_id, "Arrest recorded")
+        def done() -> Response:
+            try:
+                body = read_form(write.body, form, referral_id=referral_id)
+                owner_id = write.owner_id(body)
+                with page_answers(request, f"{kind.name}.create", owner, owner_id):
+                    record = write.create(casework, owner_id, **write.fields(body))
+                    notice = write.notice(casework, record)
+            except FormError as error:
+                return redirect(case_url(referral_id), error=error.message, fragment=kind.name)
+            detail = write.audit_detail(record)
+            auditor.record(f"{kind.name}.create", kind.name, record.id, detail=detail)
+            if write.page is not None:
+                return redirect(write.page(record), notice=notice)
+            return redirect(case_url(referral_id), notice=notice, fragment=kind.name)
 
+        return await run_in_threadpool(done)
 
-@router.post("/operation/referrals/{referral_id}/exhibits", dependencies=[VISIBLE_REFERRAL])
-def exhibit_form(
-    referral_id: int,
-    request: Request,
-    viewer: PoliceViewer,
-    repos: ReposDep,
-    auditor: AuditDep,
-    reference: Text = "",
-    device_type: Text = "",
-    seal_number: Text = "",
-    seized_at: Text = "",
-    seized_from: Text = "",
-    description: Text = "",
-    warrant_id: Text = "",
-) -> Response:
-    try:
-        with page_answers(request, "exhibit.create", "referral", referral_id):
-            exhibit = record_exhibit(
-                repos.referrals,
-                repos.exhibits,
-                viewer,
-                referral_id,
-                subjects=repos.subjects,
-                warrants=repos.warrants,
-                reference=reference,
-                device_type=device_type,
-                seal_number=seal_number,
-                seized_at=form_time(seized_at, "seized_at", default_now=True),
-                seized_from=seized_from,
-                description=description,
-                warrant_id=optional_id(warrant_id),
-            )
-    except FormError as error:
-        return redirect(case_url(referral_id), error=error.message, fragment="exhibit")
-    auditor.record("exhibit.create", "exhibit", exhibit.id)
-    return redirect(
-        f"/operation/exhibits/{exhibit.id}", notice=f"Exhibit {exhibit.reference} recorded"
+    router.add_api_route(
+        f"/operation/referrals/{{referral_id}}/{kind.path}",
+        form_route,
+        methods=["POST"],
+        dependencies=[VISIBLE_REFERRAL],
+        name=f"{kind.name}_form",
     )
 
 
-@router.post("/operation/referrals/{referral_id}/safeguarding", dependencies=[VISIBLE_REFERRAL])
-def safeguarding_form(
-    referral_id: int,
-    request: Request,
-    viewer: PoliceViewer,
-    repos: ReposDep,
-    auditor: AuditDep,
-    children_identified: Text = "0",
-    children_safeguarded: Text = "0",
-    referred_to_childrens_services: Text = "",
-    local_authority: Text = "",
-    notes: Text = "",
-) -> Response:
-    try:
-        with page_answers(request, "safeguarding.create", "referral", referral_id):
-            record = record_safeguarding(
-                repos.referrals,
-                repos.safeguarding,
-                viewer,
-                referral_id,
-                children_identified=form_int(children_identified, "children_identified"),
-                children_safeguarded=form_int(children_safeguarded, "children_safeguarded"),
-                referred_to_childrens_services=referred_to_childrens_services == "yes",
-                local_authority=local_authority,
-                notes=notes,
-            )
-    except FormError as error:
-        return redirect(case_url(referral_id), error=error.message, fragment="safeguarding")
-    return _done(
-        auditor,
-        "safeguarding.create",
-        "safeguarding",
-        record.id,
-        referral_id,
-        "Safeguarding recorded",
-    )
-
-
-@router.post("/operation/referrals/{referral_id}/outcomes", dependencies=[VISIBLE_REFERRAL])
-def outcome_form(
-    referral_id: int,
-    request: Request,
-    viewer: PoliceViewer,
-    repos: ReposDep,
-    auditor: AuditDep,
-    kind: Text = "",
-    decided_at: Text = "",
-    notes: Text = "",
-) -> Response:
-    try:
-        with page_answers(request, "outcome.create", "referral", referral_id):
-            outcome, referral = record_outcome(
-                repos.referrals,
-                repos.outcomes,
-                viewer,
-                referral_id,
-                subjects=repos.subjects,
-                kind=kind,
-                decided_at=form_time(decided_at, "decided_at", default_now=True),
-                notes=notes,
-            )
-    except FormError as error:
-        return redirect(case_url(referral_id), error=error.message, fragment="outcome")
-    notice = f"Outcome recorded: {outcome.kind.value}; referral {referral.status.value}"
-    return _done(auditor, "outcome.create", "outcome", outcome.id, referral_id, notice)
+for _write in WRITES:
+    _form_route(_write)
 
 
 @router.post("/operation/subjects/{subject_id}/helpline-details", dependencies=[VISIBLE_SUBJECT])
 def helpline_form(
     subject_id: int,
     request: Request,
-    viewer: PoliceViewer,
-    repos: ReposDep,
+    casework: CaseworkDep,
     auditor: AuditDep,
     given_to: Text = "",
 ) -> Response:
     """Note that the helpline's details were given (a flag only; nothing goes to the charity)."""
     try:
         with page_answers(request, "subject.helpline-details", "subject", subject_id):
-            subject = note_helpline_details_given(
-                repos.referrals,
-                repos.subjects,
-                viewer,
-                subject_id,
-                given_to=given_to,
-                given_at=datetime.now(UTC),
+            subject = casework.note_helpline_details_given(
+                subject_id, given_to=given_to, given_at=datetime.now(UTC)
             )
     except FormError as error:
-        referral_id = repos.subjects.get(subject_id)
+        referral_id = casework.repos.subjects.get(subject_id)
         target = case_url(referral_id.referral_id) if referral_id else "/operation"
         return redirect(target, error=error.message, fragment="subject")
     return _done(

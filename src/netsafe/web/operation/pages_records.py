@@ -9,24 +9,20 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import HTMLResponse, Response
 
+from netsafe.operation import record_kinds as kinds
 from netsafe.operation.casefile import CaseRepositories
-from netsafe.operation.exhibits import Exhibit, check_custody, custody_events, hand_over
-from netsafe.operation.warrants import (
-    Warrant,
-    WarrantResult,
-    decide_warrant,
-    execute_warrant,
-)
+from netsafe.operation.exhibits import Exhibit, check_custody, custody_events
+from netsafe.operation.warrants import Warrant, WarrantResult
 from netsafe.store.repositories.triage import SqlTriageRepository
 from netsafe.web.auditor import AuditDep
 from netsafe.web.deps import SessionDep, TemplatesDep
 from netsafe.web.htmx import wants_fragment
-from netsafe.web.operation.common import PoliceViewer, ReposDep, exhibit_runs, visible
+from netsafe.web.operation.common import CaseworkDep, ReposDep, exhibit_runs, visible_of
 from netsafe.web.operation.forms import FormError, form_time, page_answers, redirect
 
 router = APIRouter(tags=["pages"], include_in_schema=False)
-VISIBLE_WARRANT = Depends(visible("warrant", lambda r: r.warrants))
-VISIBLE_EXHIBIT = Depends(visible("exhibit", lambda r: r.exhibits))
+VISIBLE_WARRANT = Depends(visible_of(kinds.WARRANT))
+VISIBLE_EXHIBIT = Depends(visible_of(kinds.EXHIBIT))
 Text = Annotated[str, Form(max_length=4000)]
 FINDINGS_SHOWN = 50
 
@@ -61,8 +57,7 @@ def warrant_page(
 def warrant_decision(
     warrant_id: int,
     request: Request,
-    viewer: PoliceViewer,
-    repos: ReposDep,
+    casework: CaseworkDep,
     auditor: AuditDep,
     decision: Text = "",
     at: Text = "",
@@ -73,10 +68,7 @@ def warrant_decision(
         with page_answers(request, "warrant.decide", "warrant", warrant_id):
             if decision not in ("granted", "refused"):
                 raise FormError("decision: choose granted or refused")
-            warrant = decide_warrant(
-                repos.referrals,
-                repos.warrants,
-                viewer,
+            warrant = casework.decide_warrant(
                 warrant_id,
                 granted=decision == "granted",
                 at=form_time(at, "at", default_now=True),
@@ -92,8 +84,7 @@ def warrant_decision(
 def warrant_execution(
     warrant_id: int,
     request: Request,
-    viewer: PoliceViewer,
-    repos: ReposDep,
+    casework: CaseworkDep,
     auditor: AuditDep,
     at: Text = "",
     result: Text = "",
@@ -102,10 +93,7 @@ def warrant_execution(
     back = f"/operation/warrants/{warrant_id}"
     try:
         with page_answers(request, "warrant.execute", "warrant", warrant_id):
-            execute_warrant(
-                repos.referrals,
-                repos.warrants,
-                viewer,
+            casework.execute_warrant(
                 warrant_id,
                 at=form_time(at, "at", default_now=True),
                 result=result,
@@ -190,7 +178,7 @@ def custody_fragment(
 def custody_form(
     exhibit_id: int,
     request: Request,
-    viewer: PoliceViewer,
+    casework: CaseworkDep,
     repos: ReposDep,
     auditor: AuditDep,
     templates: TemplatesDep,
@@ -206,11 +194,7 @@ def custody_form(
     back = f"/operation/exhibits/{exhibit_id}"
     try:
         with page_answers(request, "custody.create", "exhibit", exhibit_id):
-            event = hand_over(
-                repos.referrals,
-                repos.exhibits,
-                repos.custody,
-                viewer,
+            event = casework.hand_over(
                 exhibit_id,
                 handed_to=handed_to,
                 at=form_time(at, "at", default_now=True),

@@ -1,0 +1,167 @@
+"""The casework facade: one object per request (the viewer and the transaction's repositories)
+through which the API, the pages and the CLI read and write a case's records.
+
+Adapters no longer pass repositories one by one to each service function: they build a
+`Casework` and call it. What every write shares (the case must be visible, and open) is
+enforced here, once, for every kind of record.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from netsafe.operation import arrests, exhibits, outcomes, risk, safeguarding, subjects, warrants
+from netsafe.operation.casefile import CaseFile, CaseRepositories, load_case
+from netsafe.operation.record_kinds import RecordKind
+from netsafe.operation.records import RecordRepository, visible_record, visible_records
+from netsafe.operation.referrals import Referral, get_referral
+from netsafe.platform.roles import Viewer
+
+
+@dataclass(frozen=True, slots=True)
+class Casework:
+    """What `viewer` may read and write of the operation's cases, in one transaction."""
+
+    repos: CaseRepositories
+    viewer: Viewer
+
+    # reading ---------------------------------------------------------------------------------
+
+    def repository(self, kind: RecordKind) -> RecordRepository[Any]:
+        """The repository of a kind of case record (from the record-kinds table)."""
+        repository: RecordRepository[Any] = getattr(self.repos, kind.repository)
+        return repository
+
+    def referral(self, referral_id: int) -> Referral:
+        """A referral the viewer may see (`RecordNotFoundError` otherwise)."""
+        return get_referral(self.repos.referrals, self.viewer, referral_id)
+
+    def case(self, referral_id: int) -> CaseFile:
+        """The whole case, when the viewer may see it."""
+        return load_case(self.repos, self.viewer, referral_id)
+
+    def record(self, kind: RecordKind, record_id: int) -> tuple[Any, Referral]:
+        """A record and its referral, when the viewer may see the referral (404 otherwise)."""
+        if kind.repository == "referrals":
+            referral = self.referral(record_id)
+            return referral, referral
+        return visible_record(
+            self.repository(kind), self.repos.referrals, self.viewer, record_id, kind.name
+        )
+
+    def records(self, kind: RecordKind, *, limit: int = 50, offset: int = 0) -> list[Any]:
+        """A page of the records of `kind` the viewer may see, newest first."""
+        return visible_records(self.repository(kind), self.viewer, limit=limit, offset=offset)
+
+    # writing: one method per service, the repositories filled in --------------------------------
+
+    def add_subject(self, referral_id: int, **fields: Any) -> subjects.Subject:
+        return subjects.add_subject(
+            self.repos.referrals, self.repos.subjects, self.viewer, referral_id, **fields
+        )
+
+    def note_helpline_details_given(self, subject_id: int, **fields: Any) -> subjects.Subject:
+        return subjects.note_helpline_details_given(
+            self.repos.referrals, self.repos.subjects, self.viewer, subject_id, **fields
+        )
+
+    def assess_risk(
+        self,
+        referral_id: int,
+        answers: Mapping[str, bool],
+        *,
+        questions: risk.QuestionSet,
+        **fields: Any,
+    ) -> tuple[risk.RiskAssessment, Referral]:
+        return risk.assess_risk(
+            self.repos.referrals,
+            self.repos.assessments,
+            self.viewer,
+            referral_id,
+            answers,
+            subjects=self.repos.subjects,
+            questions=questions,
+            **fields,
+        )
+
+    def apply_for_warrant(self, referral_id: int, **fields: Any) -> warrants.Warrant:
+        return warrants.apply_for_warrant(
+            self.repos.referrals,
+            self.repos.warrants,
+            self.viewer,
+            referral_id,
+            subjects=self.repos.subjects,
+            **fields,
+        )
+
+    def decide_warrant(
+        self, warrant_id: int, *, granted: bool, at: datetime, court: str = ""
+    ) -> warrants.Warrant:
+        return warrants.decide_warrant(
+            self.repos.referrals,
+            self.repos.warrants,
+            self.viewer,
+            warrant_id,
+            granted=granted,
+            at=at,
+            court=court,
+        )
+
+    def execute_warrant(self, warrant_id: int, **fields: Any) -> warrants.Warrant:
+        return warrants.execute_warrant(
+            self.repos.referrals, self.repos.warrants, self.viewer, warrant_id, **fields
+        )
+
+    def record_arrest(self, subject_id: int, **fields: Any) -> arrests.Arrest:
+        return arrests.record_arrest(
+            self.repos.referrals,
+            self.repos.subjects,
+            self.repos.arrests,
+            self.viewer,
+            subject_id,
+            **fields,
+        )
+
+    def record_exhibit(self, referral_id: int, **fields: Any) -> exhibits.Exhibit:
+        return exhibits.record_exhibit(
+            self.repos.referrals,
+            self.repos.exhibits,
+            self.viewer,
+            referral_id,
+            subjects=self.repos.subjects,
+            warrants=self.repos.warrants,
+            **fields,
+        )
+
+    def hand_over(self, exhibit_id: int, **fields: Any) -> exhibits.CustodyEvent:
+        return exhibits.hand_over(
+            self.repos.referrals,
+            self.repos.exhibits,
+            self.repos.custody,
+            self.viewer,
+            exhibit_id,
+            **fields,
+        )
+
+    def custody_events(self, exhibit: exhibits.Exhibit) -> list[exhibits.CustodyEvent]:
+        return exhibits.custody_events(self.repos.custody, exhibit)
+
+    def record_safeguarding(
+        self, referral_id: int, **fields: Any
+    ) -> safeguarding.SafeguardingRecord:
+        return safeguarding.record_safeguarding(
+            self.repos.referrals, self.repos.safeguarding, self.viewer, referral_id, **fields
+        )
+
+    def record_outcome(self, referral_id: int, **fields: Any) -> tuple[outcomes.Outcome, Referral]:
+        return outcomes.record_outcome(
+            self.repos.referrals,
+            self.repos.outcomes,
+            self.viewer,
+            referral_id,
+            subjects=self.repos.subjects,
+            **fields,
+        )

@@ -1,0 +1,182 @@
+"""The table of record kinds: every kind of casework record, in one place.
+
+Each `RecordKind` says what a kind is called (in the audit log, the API's paths and the pages),
+which dataclass holds it, which repository of `CaseRepositories` keeps it, which of its fields
+are times and which fields a correction may change. The storage (`store/repositories/
+operation.py`), the demo writer, the API's list, read, correct, withdraw and history routes and
+the case page's forms are derived from this table; `docs/design/record-kinds.md` lists it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from netsafe.operation.arrests import Arrest
+from netsafe.operation.exhibits import CustodyEvent, Exhibit
+from netsafe.operation.outcomes import Outcome
+from netsafe.operation.referrals import Referral
+from netsafe.operation.risk import RiskAssessment
+from netsafe.operation.safeguarding import SafeguardingRecord
+from netsafe.operation.subjects import Subject
+from netsafe.operation.warrants import Warrant
+
+
+@dataclass(frozen=True, slots=True)
+class RecordKind:
+    """One kind of casework record.
+
+    `name` is the audit resource type and the page fragment (`subject`); `path` the API
+    collection (`/api/v1/subjects`); `repository` the attribute of `CaseRepositories`;
+    `times` the record's dated fields; `correctable` the fields a correction may change."""
+
+    name: str
+    path: str
+    label: str
+    record: type
+    repository: str
+    times: tuple[str, ...]
+    correctable: tuple[str, ...]
+
+    @property
+    def plural_label(self) -> str:
+        return self.label if self.label.endswith("ing") else f"{self.label}s"
+
+
+REFERRAL = RecordKind(
+    "referral",
+    "referrals",
+    "Referral",
+    Referral,
+    "referrals",
+    times=("received_at",),
+    correctable=("source", "received_at", "summary"),
+)
+SUBJECT = RecordKind(
+    "subject",
+    "subjects",
+    "Subject",
+    Subject,
+    "subjects",
+    times=("helpline_details_given_at",),
+    correctable=(
+        "display_name",
+        "date_of_birth",
+        "identifiers",
+        "notes",
+        "helpline_details_given_at",
+        "helpline_details_given_to",
+    ),
+)
+RISK = RecordKind(
+    "risk",
+    "risk-assessments",
+    "Risk assessment",
+    RiskAssessment,
+    "assessments",
+    times=("assessed_at",),
+    correctable=("subject_id", "assessed_at", "rationale"),
+)
+WARRANT = RecordKind(
+    "warrant",
+    "warrants",
+    "Warrant",
+    Warrant,
+    "warrants",
+    times=("applied_at", "granted_at", "refused_at", "executed_at"),
+    correctable=(
+        "premises",
+        "subject_id",
+        "court",
+        "applied_at",
+        "granted_at",
+        "refused_at",
+        "executed_at",
+        "result",
+        "notes",
+    ),
+)
+ARREST = RecordKind(
+    "arrest",
+    "arrests",
+    "Arrest",
+    Arrest,
+    "arrests",
+    times=("arrested_at",),
+    correctable=(
+        "subject_id",
+        "arrested_at",
+        "location",
+        "arresting_officer",
+        "grounds",
+        "custody_reference",
+    ),
+)
+EXHIBIT = RecordKind(
+    "exhibit",
+    "exhibits",
+    "Exhibit",
+    Exhibit,
+    "exhibits",
+    times=("seized_at",),
+    correctable=(
+        "device_type",
+        "seal_number",
+        "seized_at",
+        "seized_by",
+        "seized_from",
+        "description",
+        "subject_id",
+        "warrant_id",
+    ),
+)
+CUSTODY = RecordKind(
+    "custody",
+    "custody-events",
+    "Custody step",
+    CustodyEvent,
+    "custody",
+    times=("at",),
+    correctable=("handed_from", "handed_to", "at", "location", "purpose", "seal_intact"),
+)
+SAFEGUARDING = RecordKind(
+    "safeguarding",
+    "safeguarding",
+    "Safeguarding",
+    SafeguardingRecord,
+    "safeguarding",
+    times=("recorded_at",),
+    correctable=(
+        "recorded_at",
+        "children_identified",
+        "children_safeguarded",
+        "referred_to_childrens_services",
+        "local_authority",
+        "notes",
+    ),
+)
+OUTCOME = RecordKind(
+    "outcome",
+    "outcomes",
+    "Outcome",
+    Outcome,
+    "outcomes",
+    times=("decided_at",),
+    correctable=("kind", "decided_at", "subject_id", "notes"),
+)
+
+#: Every kind, in the order a case page shows them.
+RECORD_KINDS: tuple[RecordKind, ...] = (
+    REFERRAL,
+    SUBJECT,
+    RISK,
+    WARRANT,
+    ARREST,
+    EXHIBIT,
+    CUSTODY,
+    SAFEGUARDING,
+    OUTCOME,
+)
+#: The kinds that belong to a referral (every kind but the referral itself).
+CASE_RECORD_KINDS: tuple[RecordKind, ...] = RECORD_KINDS[1:]
+KIND_BY_NAME: dict[str, RecordKind] = {kind.name: kind for kind in RECORD_KINDS}
+KIND_BY_PATH: dict[str, RecordKind] = {kind.path: kind for kind in RECORD_KINDS}
