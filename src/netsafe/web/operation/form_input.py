@@ -3,8 +3,8 @@
 
 What a browser sends differs from JSON in three ways, and only these are adapted, from the
 model's own JSON schema: a `datetime-local` value has no zone (the pages take UTC) and is empty
-(or left out) for "now"; an unticked checkbox is absent (false) and a ticked one says `yes`; an empty optional
-number or date means none.
+(or left out) for "now"; an unticked checkbox is absent (false) and a ticked one says `yes`; an
+empty optional number or date means none.
 """
 
 from __future__ import annotations
