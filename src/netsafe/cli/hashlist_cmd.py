@@ -2,53 +2,39 @@
 
 from __future__ import annotations
 
-from datetime import date
 from pathlib import Path
 
 import typer
 from rich.console import Console
 from rich.table import Table
-from sqlalchemy.exc import IntegrityError, OperationalError
 
-from netsafe.cli.context import CommandContext, command_context
+from netsafe.cli.context import command_context
 from netsafe.cli.output import JSON_OPTION_HELP, BadInputError, emit, progress_bar
-from netsafe.hashlists.category_map import CategoryMap
-from netsafe.hashlists.errors import HashListFormatError
 from netsafe.hashlists.export import ExportFormat, UnknownListError, export_list
 from netsafe.hashlists.formats import ListFormat
-from netsafe.hashlists.importer import EmptyListError, ImportReport, import_list
-from netsafe.hashlists.index_sync import sync_index
-from netsafe.hashlists.known_good import KnownGoodSet
-from netsafe.hashlists.known_good import recognise as recognise_known_good
 from netsafe.hashlists.model import (
     DEFAULT_MAX_DISTANCE,
     DEFAULT_QUALITY_FLOOR,
     HashList,
     ListAction,
-    ListSettings,
     Provenance,
 )
-from netsafe.hashlists.reading import ListReading
 from netsafe.store.repositories.hashlists import SqlHashListRepository
+from netsafe.usecases.import_hashlist import (
+    ImportOutcome,
+    ImportRequest,
+    ListImportError,
+    delete_hashlist,
+    import_hashlist,
+    load_categories,
+    parse_released,
+)
 
 app = typer.Typer(
     help="Known-hash lists: import, list, show, export, delete.", no_args_is_help=True
 )
 
 CATEGORY_MAP_HELP = "TOML file mapping VICS category numbers (default: the documented UK mapping)."
-
-
-def _categories(path: Path | None) -> CategoryMap:
-    try:
-        return CategoryMap.load(path)
-    except ValueError as error:
-        raise BadInputError(str(error)) from error
-
-
-def index_folder(context: CommandContext) -> Path:
-    """Where the matching indexes live: the `index_folder` setting (NETSAFE_INDEX, else
-    NETSAFE_HOME/index)."""
-    return context.settings.index_folder
 
 
 @app.command("import")
@@ -86,96 +72,34 @@ def import_command(
     Prints the entries added and removed. A failed import leaves the database as it was.
     """
     context = command_context()
-    categories = _categories(category_map)
     try:
-        released_on = date.fromisoformat(released) if released else None
-    except ValueError as error:
-        raise BadInputError(f"--released: {error}") from error
-    if not file.is_file():
-        raise BadInputError(f"{file}: no such file")
-    try:
-        known_good = recognise_known_good(file, list_format)
-        if known_good is not None:
-            # the set's own category number reads as ignorable unless a given map says otherwise
-            categories = categories if category_map else known_good.categories(categories)
-            action = action or known_good.action
-            source = source or known_good.source
-        reading = ListReading(file, list_format, categories, skip_invalid=skip_invalid)
-        with context.transaction() as session, progress_bar() as progress:
-            repository = SqlHashListRepository(session)
-            repository.lock_imports()  # before reading the list: a concurrent import waits
-            previous = repository.get(name)
-            settings = _settings(previous, reading.list_format, action, max_distance, quality_floor)
-            given = Provenance(source, version, released_on, handling_note)
+        given = Provenance(source, version, parse_released(released), handling_note)
+        request = ImportRequest(
+            file,
+            name,
+            list_format=list_format,
+            category_map=category_map,
+            action=action,
+            max_distance=max_distance,
+            quality_floor=quality_floor,
+            provenance=given,
+            skip_invalid=skip_invalid,
+        )
+        with progress_bar() as progress:
             task = progress.add_task(f"importing {file.name}", total=None)
-            report = import_list(
-                repository,
-                name,
-                reading.batches(),
-                list_format=reading.list_format.value,
-                provenance=_provenance(previous, given),
-                settings=settings,
-                skipped=reading.skipped,
+            outcome = import_hashlist(
+                request,
+                context.transaction,
+                context.settings.index_folder,
                 on_batch=lambda n: progress.advance(task, n),
             )
-    except (HashListFormatError, EmptyListError) as error:
+    except ListImportError as error:
         raise BadInputError(str(error)) from error
-    except IntegrityError as error:
-        message = f"list {name!r} was created by another import at the same time: import again"
-        raise BadInputError(message) from error
-    except OperationalError as error:
-        if "locked" not in str(error).lower():
-            raise
-        message = f"another import held the lists for too long; nothing imported into {name!r}"
-        raise BadInputError(message) from error
-    indexed = _update_index(context)
-    result = {
-        **report.as_json(),
-        "recognised_as": None if known_good is None else known_good.source,
-        "index": indexed,
-    }
-    emit(result, as_json=as_json, render=lambda c: _render_import(c, report, known_good))
+    emit(outcome.as_json(), as_json=as_json, render=lambda c: _render_import(c, outcome))
 
 
-def _settings(
-    previous: HashList | None,
-    list_format: ListFormat,
-    action: ListAction | None,
-    max_distance: int | None,
-    quality_floor: int | None,
-) -> ListSettings:
-    base = previous.settings if previous else ListSettings()
-    if action is None:
-        action = (
-            base.action
-            if previous
-            else (ListAction.IGNORE if list_format is ListFormat.NSRL else ListAction.ALERT)
-        )
-    return ListSettings(
-        action,
-        base.max_distance if max_distance is None else max_distance,
-        base.quality_floor if quality_floor is None else quality_floor,
-    )
-
-
-def _provenance(previous: HashList | None, given: Provenance) -> Provenance:
-    """Options given win; otherwise a new version keeps the old provenance."""
-    old = previous.provenance if previous else Provenance()
-    return Provenance(
-        given.source or old.source,
-        given.version or old.version,
-        given.released or old.released,
-        given.handling_note or old.handling_note,
-    )
-
-
-def _update_index(context: CommandContext) -> dict[str, object]:
-    with context.transaction() as session:
-        changes = sync_index(index_folder(context), SqlHashListRepository(session))
-    return changes.as_json()
-
-
-def _render_import(console: Console, report: ImportReport, known_good: KnownGoodSet | None) -> None:
+def _render_import(console: Console, outcome: ImportOutcome) -> None:
+    report, known_good = outcome.report, outcome.known_good
     if known_good is not None:
         console.print(
             f"recognised as {known_good.source}: a known-good set (category "
@@ -259,13 +183,13 @@ def export_command(
     as_json: bool = typer.Option(False, "--json", help=JSON_OPTION_HELP),
 ) -> None:
     """Export a list as VICS 2.0 (`vics`: hash set, `vics-cases`: case form), CSV or plain text."""
-    categories = _categories(category_map)
     try:
+        categories = load_categories(category_map)
         with command_context().transaction() as session:
             count = export_list(
                 SqlHashListRepository(session), name, output, export_format, categories
             )
-    except UnknownListError as error:
+    except (UnknownListError, ListImportError) as error:
         raise BadInputError(str(error)) from error
     except OSError as error:
         raise BadInputError(f"{output}: {error.strerror or error}") from error
@@ -284,13 +208,11 @@ def delete_command(
 ) -> None:
     """Delete a list and its entries (and take them out of the matching index)."""
     context = command_context()
-    with context.transaction() as session:
-        repository = SqlHashListRepository(session)
-        found = repository.get(name)
-        if found is None:
-            raise BadInputError(f"no hash list called {name!r}")
-        repository.delete(found.id)
-    indexed = _update_index(context)
+    try:
+        deleted = delete_hashlist(name, context.transaction, context.settings.index_folder)
+    except ListImportError as error:
+        raise BadInputError(str(error)) from error
+    found, indexed = deleted.hash_list, deleted.index
     result = {"name": name, "deleted": True, "entries": found.entry_count, "index": indexed}
     emit(
         result,

@@ -9,7 +9,6 @@ from rich.console import Console
 from rich.table import Table
 
 from netsafe.cli.context import command_context
-from netsafe.cli.hashlist_cmd import index_folder
 from netsafe.cli.output import JSON_OPTION_HELP, BadInputError, emit, progress_bar
 from netsafe.hashlists.index_sync import load_matcher
 from netsafe.hashlists.matcher import MatchOutcome
@@ -48,7 +47,7 @@ def match_files(
         raise BadInputError(str(error)) from error
     context = command_context()
     with context.transaction() as session:
-        matcher = load_matcher(index_folder(context), SqlHashListRepository(session))
+        matcher = load_matcher(context.settings.index_folder, SqlHashListRepository(session))
     results: list[tuple[FileFingerprint, MatchOutcome]] = []
     with progress_bar(disable=len(files) < PROGRESS_FROM) as progress:
         task = progress.add_task("matching", total=len(files))

@@ -1,38 +1,21 @@
 """`netsafe triage`: triage exhibits (directories, archives, disk images) against the lists.
 
-A thin adapter: builds the plans, the runner and the matcher, runs the pipeline, then hands each
-exhibit's result to the report sink (files in --out) and the database sink (one transaction).
+A thin adapter: parses the options into a `TriageRequest`, calls the use case
+(`netsafe.usecases.run_triage`) with a progress bar, and prints each exhibit's summary.
 """
 
 from __future__ import annotations
 
-import dataclasses
-import getpass
-import re
 from pathlib import Path
 from typing import Any
 
 import typer
 
-from netsafe.cli.context import CommandContext, command_context
-from netsafe.cli.hashlist_cmd import index_folder
+from netsafe.cli.context import command_context
 from netsafe.cli.output import JSON_OPTION_HELP, BadInputError, emit, fail
 from netsafe.cli.triage_keys import read_keys
 from netsafe.cli.triage_progress import RichTriageProgress
-from netsafe.hashlists.index_sync import crypto_patterns, sync_index
-from netsafe.hashlists.model import HashList
-from netsafe.reports.triage_reports import ReportSink
-from netsafe.settings import Settings
-from netsafe.signals.crypto import choose_hashes
-from netsafe.store.repositories.hashlists import SqlHashListRepository
-from netsafe.store.repositories.triage import SqlTriageRepository
-from netsafe.triage.journal import JournalError
-from netsafe.triage.list_index import index_matcher
-from netsafe.triage.pipeline import ExhibitPlan, triage_exhibit
-from netsafe.triage.result import TriageResult
-from netsafe.triage.runners import Runner, make_runner
-from netsafe.triage.scan import ScanConfig
-from netsafe.triage.stored import RepositorySink
+from netsafe.usecases.run_triage import TriageRequest, TriageRequestError, run_triage
 
 
 def triage(
@@ -100,129 +83,47 @@ def triage(
     """Triage exhibits: hash every file (PDQ for images), match all lists, write the reports."""
     context = command_context()
     settings = context.settings
-    plans = _plans(settings, sources, exhibit, case, out, verify)
-    who = _examiner(examiner)
-    context.require_migrated()
-    lists = _lists(context)
-    chosen = _hashes(hashes, index_folder(context))
-    config = ScanConfig(*index_matcher(index_folder(context)), hashes=chosen, keys=read_keys(key))
-    runner = _runner(settings, workers, scheduler)
-    summaries: list[dict[str, Any]] = []
+    request = TriageRequest(
+        tuple(sources),
+        tuple(exhibit),
+        case=case,
+        out=out,
+        workers=workers,
+        scheduler=scheduler,
+        resume=resume,
+        verify=verify,
+        carve=carve,
+        hashes=hashes,
+        inventory=inventory,
+        pdf=pdf,
+        examiner=examiner,
+    )
     try:
-        for plan in plans:
-            plan = dataclasses.replace(plan, lists=tuple(lists), carve=carve, examiner=who)
-            result = _run(plan, runner, config, resume)
-            ReportSink(
-                plan.out, pdf=pdf, inventory=inventory or hashes.strip().lower() == "all"
-            ).write(result)
-            with context.transaction() as session:
-                RepositorySink(SqlTriageRepository(session), plan.out).write(result)
-            summaries.append({**result.summary(), "out": str(plan.out)})
-    finally:
-        runner.close()
+        outcome = run_triage(
+            request,
+            home=settings.home,
+            index_folder=settings.index_folder,
+            dask_scheduler=settings.dask_scheduler,
+            transaction=context.transaction,
+            keys=lambda: read_keys(key),
+            progress=RichTriageProgress,
+        )
+    except TriageRequestError as error:
+        raise BadInputError(str(error)) from error
+    summaries = outcome.summaries
 
     def render(console: Any) -> None:
         for summary in summaries:
             _render(console, summary)
 
     emit(summaries[0] if len(summaries) == 1 else summaries, as_json=as_json, render=render)
-    unread = [s for summary in summaries for s in summary["sources"] if s["unread"]]
+    unread = outcome.unread_sources()
     if unread:
         fail(
             "nothing could be read from "
             + "; ".join(f"{s['path']} ({s['unread']})" for s in unread)
             + ": this is not a clean device"
         )
-
-
-def _run(plan: ExhibitPlan, runner: Runner, config: ScanConfig, resume: bool) -> TriageResult:
-    try:
-        return triage_exhibit(plan, runner, config, resume=resume, progress=RichTriageProgress())
-    except JournalError as error:
-        raise BadInputError(str(error)) from error
-
-
-def _examiner(given: str | None) -> str:
-    """The examiner the reports name: `--examiner`, else the user running the command."""
-    if given is not None:
-        if not given.strip():
-            raise BadInputError("--examiner: the name is empty")
-        return given.strip()
-    try:
-        return getpass.getuser()
-    except (KeyError, OSError):  # no user name in the environment or the password database
-        return "unknown (no --examiner given, and the system names no user)"
-
-
-def _plans(
-    settings: Settings,
-    sources: list[Path],
-    exhibits: list[str],
-    case: str | None,
-    out: Path | None,
-    verify: bool,
-) -> list[ExhibitPlan]:
-    for source in sources:
-        if not source.exists() and not source.is_symlink():
-            raise BadInputError(f"{source}: no such file or folder")
-    for reference in exhibits:
-        if not reference.strip():
-            raise BadInputError("--exhibit: the reference is empty")
-    if len(exhibits) == 1:
-        folder = out or settings.home / "triage" / folder_name(exhibits[0])
-        return [ExhibitPlan(exhibits[0], tuple(sources), folder.resolve(), case, verify)]
-    if len(exhibits) != len(sources):
-        raise BadInputError(
-            f"--exhibit given {len(exhibits)} times for {len(sources)} sources: "
-            "give it once (all sources are one exhibit) or once per source"
-        )
-    grouped: dict[str, list[Path]] = {}
-    for reference, source in zip(exhibits, sources, strict=True):
-        grouped.setdefault(reference, []).append(source)
-    parent = out or settings.home / "triage"
-    return [
-        ExhibitPlan(ref, tuple(paths), (parent / folder_name(ref)).resolve(), case, verify)
-        for ref, paths in grouped.items()
-    ]
-
-
-def folder_name(reference: str) -> str:
-    """A folder name for an exhibit reference (`SWP/AB/1` -> `SWP_AB_1`)."""
-    return re.sub(r"[^A-Za-z0-9._-]+", "_", reference).strip("._") or "exhibit"
-
-
-def _lists(context: CommandContext) -> list[dict[str, Any]]:
-    """Bring the matching index in step with the stored lists; describe the lists for reports."""
-    with context.transaction() as session:
-        repository = SqlHashListRepository(session)
-        sync_index(index_folder(context), repository)
-        return [_describe(hash_list) for hash_list in repository.all()]
-
-
-def _hashes(choice: str, index: Path) -> tuple[str, ...]:
-    try:
-        return choose_hashes(choice, crypto_patterns(index))
-    except ValueError as error:
-        raise BadInputError(f"--hashes: {error}") from error
-
-
-def _describe(hash_list: HashList) -> dict[str, Any]:
-    return {
-        "name": hash_list.name,
-        "version": hash_list.provenance.version,
-        "source": hash_list.provenance.source,
-        "action": hash_list.settings.action.value,
-        "entries": hash_list.entry_count,
-        "revision": hash_list.revision,
-    }
-
-
-def _runner(settings: Settings, workers: int | None, scheduler: str | None) -> Runner:
-    address = scheduler or settings.dask_scheduler
-    try:
-        return make_runner(workers=workers, scheduler=address)
-    except OSError as error:
-        raise BadInputError(f"--scheduler {address}: cannot connect ({error})") from error
 
 
 def _render(console: Any, summary: dict[str, Any]) -> None:
