@@ -57,6 +57,13 @@ class Settings(BaseSettings):
     dask_scheduler: str | None = Field(None, description="address of a Dask scheduler for triage")
     log_level: LogLevel = Field("INFO", description="DEBUG, INFO, WARNING, ERROR or CRITICAL")
     risk_questions: Path | None = Field(None, description="risk question set TOML; default shipped")
+    intake_forces: Path | None = Field(
+        None,
+        description="postcode district -> force table TOML for imported reports; default shipped",
+    )
+    intake_rules: Path | None = Field(
+        None, description="risk pre-score rules TOML for imported reports; default shipped"
+    )
     dashboard_cache_seconds: float = Field(
         5.0, ge=0, le=3600, description="how long the dashboard's counts are reused; 0: never"
     )

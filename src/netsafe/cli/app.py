@@ -49,6 +49,12 @@ COMMANDS = (
         "stats",
         "The operation's figures, counted from its records, with the change on a comparison.",
     ),
+    LazyCommand(
+        "referral",
+        "netsafe.cli.referral_cmd",
+        "app",
+        "Referrals: import CyberTipline reports; the queue awaiting a force.",
+    ),
     LazyCommand("report", "netsafe.cli.report_cmd", "app", "Reports: the operation briefing."),
     LazyCommand(
         "prevention",

@@ -31,6 +31,7 @@ from netsafe.hashlists.known_good import recognise as recognise_known_good
 from netsafe.hashlists.model import HashList, ListAction, ListSettings, Provenance
 from netsafe.hashlists.reading import ListReading
 from netsafe.store.repositories.hashlists import SqlHashListRepository
+from netsafe.usecases.import_referrals import rematch_after_list_import
 
 #: Opens the one transaction of a step (the CLI's `CommandContext.transaction`).
 Transaction = Callable[[], AbstractContextManager[Session]]
@@ -63,12 +64,15 @@ class ImportOutcome:
     report: ImportReport
     known_good: KnownGoodSet | None
     index: dict[str, object]
+    #: Imported referrals' files matched again against the lists (`import_referrals`).
+    referrals_rematched: dict[str, object] = field(default_factory=dict)
 
     def as_json(self) -> dict[str, object]:
         return {
             **self.report.as_json(),
             "recognised_as": None if self.known_good is None else self.known_good.source,
             "index": self.index,
+            "referrals_rematched": self.referrals_rematched,
         }
 
 
@@ -148,7 +152,9 @@ def import_hashlist(
             f"another import held the lists for too long; nothing imported into {request.name!r}"
         )
         raise ListImportError(message) from error
-    return ImportOutcome(report, known_good, sync_list_index(transaction, index_folder))
+    index = sync_list_index(transaction, index_folder)
+    rematched = rematch_after_list_import(transaction, index_folder).as_json()
+    return ImportOutcome(report, known_good, index, rematched)
 
 
 @dataclass(frozen=True, slots=True)

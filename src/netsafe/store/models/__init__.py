@@ -4,13 +4,23 @@ Each area keeps its models in a module of its own; add the import of a new one h
 """
 
 from netsafe.store.base import Base
-from netsafe.store.models import agency, demo, hashlists, operation, platform, prevention, triage
+from netsafe.store.models import (
+    agency,
+    demo,
+    hashlists,
+    intake,
+    operation,
+    platform,
+    prevention,
+    triage,
+)
 
 __all__ = [
     "Base",
     "agency",
     "demo",
     "hashlists",
+    "intake",
     "operation",
     "platform",
     "prevention",
