@@ -35,7 +35,16 @@ SECRET = secrets.token_urlsafe(32)
 AUDIT_KEY = secrets.token_urlsafe(32)
 
 
+#: A production server needs the helpline's contacts (`netsafe.prevention.help_contacts`).
+HELP_CONTACTS = '[helpline]\nphone = "0800 000 0000"\nweb_url = "https://help.example.org"\n'
+
+
+def write_help_contacts(settings: Settings) -> None:
+    (settings.ensure_home() / "prevention.toml").write_text(HELP_CONTACTS, encoding="utf-8")
+
+
 def production(settings: Settings, **extra: object) -> Settings:
+    write_help_contacts(settings)
     return load_settings(
         env="production",
         home=settings.home,
@@ -47,6 +56,7 @@ def production(settings: Settings, **extra: object) -> Settings:
 
 
 def production_env(settings: Settings) -> dict[str, str]:
+    write_help_contacts(settings)
     return {
         "NETSAFE_ENV": "production",
         "NETSAFE_HOME": str(settings.home),

@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
+from netsafe.prevention.help_contacts import EXAMPLE_FILE
 from netsafe.settings import Settings
 from netsafe.store.engine import engine_from_settings, make_session_factory, unit_of_work
 from netsafe.store.models.prevention import PreventionContactRow
@@ -27,7 +28,6 @@ HEADER = [
     "follow_ups",
     "code_word",
 ]
-EXAMPLE = Path(__file__).resolve().parents[2] / "docs" / "prevention.example.toml"
 
 
 @pytest.fixture
@@ -181,7 +181,7 @@ def test_check_config(
     capsys: pytest.CaptureFixture[str],
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    result = run_cli(capsys, monkeypatch, "prevention", "check-config", str(EXAMPLE), "--json")
+    result = run_cli(capsys, monkeypatch, "prevention", "check-config", str(EXAMPLE_FILE), "--json")
     assert result.exit_code == 0, result.stderr
     assert result.json()["terms"] == 2
     bad = tmp_path / "bad.toml"

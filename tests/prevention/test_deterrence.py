@@ -9,13 +9,13 @@ import pytest
 
 from netsafe.prevention.counters import DailyCount, FunnelStep, SelfHelpEvent
 from netsafe.prevention.deterrence import DeterrenceRequest, check_and_count, decide
+from netsafe.prevention.help_contacts import EXAMPLE_FILE
 from netsafe.prevention.settings_file import (
     PreventionFileError,
     load_prevention_config,
     parse_prevention_config,
 )
 
-EXAMPLE = Path(__file__).resolve().parents[2] / "docs" / "prevention.example.toml"
 CONFIG = parse_prevention_config(
     """
 [helpline]
@@ -128,7 +128,7 @@ def test_only_warnings_answered_are_counted_as_shown() -> None:
 
 
 def test_the_example_file_parses_and_holds_only_placeholders() -> None:
-    config = load_prevention_config(EXAMPLE)
+    config = load_prevention_config(EXAMPLE_FILE)
     assert len(config.patterns) == 5
     assert decide(config.patterns, config.helpline, DeterrenceRequest(query="zebra-test-term")).warn
     assert "understanding-the-harm" in config.self_help_modules

@@ -58,7 +58,10 @@ def stderr_console() -> Console:
 
 def fail(message: str, code: ExitCode = ExitCode.FAILED) -> NoReturn:
     """Print `message` on stderr and exit with `code`."""
-    stderr_console().print(f"[bold red]error:[/] {message}", highlight=False)
+    from rich.markup import escape
+
+    # escaped: a message naming a TOML table ("[helpline] phone") is text, not rich markup
+    stderr_console().print(f"[bold red]error:[/] {escape(message)}", highlight=False)
     raise typer.Exit(int(code))
 
 

@@ -9,7 +9,10 @@ import uvicorn
 
 from netsafe.cli.context import command_context
 from netsafe.cli.output import ExitCode, fail
+from netsafe.prevention.help_contacts import HelpContactsMissingError
+from netsafe.prevention.settings_file import PreventionFileError
 from netsafe.web.demo_guard import DemoDataRefusedError, demo_banner
+from netsafe.web.prevention.common import prevention_config_for
 
 
 def serve(
@@ -40,6 +43,10 @@ def serve(
     try:
         demo_banner(context.settings, context.engine)
     except DemoDataRefusedError as refused:
+        fail(str(refused), ExitCode.BAD_INPUT)
+    try:
+        prevention_config_for(context.settings)
+    except (HelpContactsMissingError, PreventionFileError) as refused:
         fail(str(refused), ExitCode.BAD_INPUT)
     if pin_workers:  # the workers read their settings from the environment
         os.environ["NETSAFE_PIN_WORKERS"] = "1"

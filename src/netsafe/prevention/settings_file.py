@@ -1,8 +1,9 @@
 """The operator's prevention file: the helpline's details, deterrence patterns, self-help modules.
 
-A TOML file (by default `NETSAFE_HOME/prevention.toml`; `docs/prevention.example.toml` documents
-every key). NetSafe ships no term list: deployments write their own, and tests use neutral
-placeholder words. A missing file means "no patterns, default helpline text, default modules".
+A TOML file (by default `NETSAFE_HOME/prevention.toml`; `prevention.example.toml`, beside this
+module, documents every key). NetSafe ships no term list: deployments write their own, and tests
+use neutral placeholder words. A missing file means "no patterns, default helpline text, default
+modules".
 
 ```toml
 [helpline]

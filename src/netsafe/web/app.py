@@ -23,10 +23,13 @@ from netsafe.web.demo_guard import demo_banner
 from netsafe.web.openapi_doc import install_openapi
 from netsafe.web.operation.summary_cache import SummaryCache
 from netsafe.web.platform import install_platform
+from netsafe.web.prevention.common import prevention_config_for
 from netsafe.web.template_filters import install_template_filters
 
 WEB = Path(__file__).parent
 log = logging.getLogger(__name__)
+#: What the app starts with (lines about no request: the anonymous logging leaves them whole).
+startup_log = logging.getLogger("netsafe.web.startup")
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
@@ -36,6 +39,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         log.warning("using the development secret key: set NETSAFE_SECRET_KEY outside development")
     engine = engine_from_settings(settings, pool_size=POOL_SIZE)
     banner = demo_banner(settings, engine)  # refuses demo data under production
+    _, help_contacts = prevention_config_for(settings)  # required in production
+    startup_log.info("%s", help_contacts.describe())
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:

@@ -70,7 +70,10 @@ def log_lines() -> Iterator[JsonLines]:
 def served_by_netsafe(entry: dict[str, object]) -> bool:
     """A line of the server's log about requests (not the server starting or stopping, not the
     test's own HTTP client, which logs too once a test has set the root level to INFO)."""
-    return entry["logger"] == ACCESS_LOGGER or str(entry["logger"]).startswith("netsafe")
+    logger = str(entry["logger"])
+    if logger == "netsafe.web.startup":  # what the app starts with, before any request
+        return False
+    return logger == ACCESS_LOGGER or logger.startswith("netsafe")
 
 
 def access_record(path: str) -> logging.LogRecord:

@@ -10,11 +10,17 @@ from fastapi import Depends, Request
 
 from netsafe.platform.roles import Role, Viewer
 from netsafe.prevention.code_words import CodeWordHasher
+from netsafe.prevention.help_contacts import (
+    HelpContacts,
+    resolve_help_contacts,
+    with_help_contacts,
+)
 from netsafe.prevention.settings_file import (
     PREVENTION_FILE_NAME,
     PreventionConfig,
     load_prevention_config,
 )
+from netsafe.settings import Settings
 from netsafe.web.policy import allow
 
 UK = ZoneInfo("Europe/London")
@@ -33,12 +39,26 @@ def uk_today() -> date:
     return datetime.now(UK).date()
 
 
+def prevention_config_for(settings: Settings) -> tuple[PreventionConfig, HelpContacts]:
+    """The operator's prevention file (`NETSAFE_HOME/prevention.toml`) with the helpline's
+    contacts resolved: required in production (`HelpContactsMissingError`), completed from the
+    example configuration in development."""
+    path = settings.home / PREVENTION_FILE_NAME
+    config = load_prevention_config(path)
+    contacts = resolve_help_contacts(
+        config,
+        path,
+        required=settings.env == "production",
+        use_example=settings.env == "development",
+    )
+    return with_help_contacts(config, contacts), contacts
+
+
 def _prevention_config(request: Request) -> PreventionConfig:
-    """The operator's prevention file (`NETSAFE_HOME/prevention.toml`), read once per app."""
+    """The prevention configuration (`prevention_config_for`), read once per app."""
     config: PreventionConfig | None = getattr(request.app.state, "prevention_config", None)
     if config is None:
-        settings = request.app.state.settings
-        config = load_prevention_config(settings.home / PREVENTION_FILE_NAME)
+        config, _ = prevention_config_for(request.app.state.settings)
         request.app.state.prevention_config = config
     return config
 
