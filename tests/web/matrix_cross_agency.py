@@ -23,7 +23,13 @@ from datetime import UTC, datetime, timedelta
 
 from sqlalchemy.orm import Session
 
-from netsafe.operation.referrals import NewReferral, create_referral
+from netsafe.operation.referrals import (
+    IdentifierKind,
+    IncidentDetails,
+    NewReferral,
+    ReportedIdentifier,
+    create_referral,
+)
 from netsafe.platform.audit import AuditEvent
 from netsafe.platform.roles import Role
 from netsafe.store.audit_seal import append_at_commit
@@ -50,6 +56,15 @@ def overdue_referral(session: Session, force: str) -> str:
     now = datetime.now(UTC)
     new = NewReferral("partner", force, now - timedelta(days=40), "Matrix overdue referral")
     return create_referral(case_repositories(session).referrals, new, by=SEEDER, now=now).reference
+
+
+def searched_referral(session: Session, force: str) -> str:
+    """A referral with the account `matrix-search-target`, revealed by its reference."""
+    incident = IncidentDetails(
+        identifiers=(ReportedIdentifier(IdentifierKind.ACCOUNT, "matrix-search-target"),)
+    )
+    new = NewReferral("partner", force, datetime.now(UTC), "Matrix search", incident)
+    return create_referral(case_repositories(session).referrals, new, by=SEEDER).reference
 
 
 def audit_event_of_agency(session: Session, agency: str) -> str:
@@ -136,6 +151,8 @@ CROSS_AGENCY_RULES: dict[tuple[str, str], Rule] = {
     ("GET", "/stats/export/{name}.csv"): NoForceData(AGGREGATES),
     ("GET", "/api/v1/risk-questions"): NoForceData("the configured risk question set"),
     ("GET", "/api/v1/referrals"): Shows(overdue_referral),
+    ("GET", "/api/v1/search"): Shows(searched_referral, "?q=matrix-search-target"),
+    ("GET", "/search"): Shows(searched_referral, "?q=matrix-search-target"),
     ("GET", "/api/v1/referrals/summary"): Shows(forces_in_summary),
     ("GET", "/operation"): Shows(overdue_referral),
     ("GET", "/operation/queue"): Shows(overdue_referral),

@@ -15,7 +15,7 @@ from netsafe import __version__
 from netsafe.settings import DEFAULT_SECRET_KEY, Settings, load_settings
 from netsafe.store.engine import engine_from_settings, make_session_factory
 from netsafe.store.referral_events import on_referral_commits
-from netsafe.web import health, home, lookup, operation, platform, prevention, stats
+from netsafe.web import health, home, lookup, operation, platform, prevention, search, stats
 from netsafe.web.anonymous_requests import AnonymousRequestMiddleware
 from netsafe.web.concurrency import POOL_SIZE, ConcurrencyLimit
 from netsafe.web.cpu_affinity import pin_to_own_cpu
@@ -80,4 +80,5 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(prevention.router)  # charity records (behind the wall), help, deterrence
     app.include_router(stats.router)  # figures: /api/v1/stats, the statistics page, CSV exports
     app.include_router(lookup.router)  # remote identification: POST /api/v1/lookup
+    app.include_router(search.router)  # find: GET /api/v1/search, the search page /search
     return app

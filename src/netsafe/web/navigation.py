@@ -44,6 +44,16 @@ def _page_policies(app: FastAPI) -> dict[str, list[Policy]]:
     return cached
 
 
+def may_visit(request: Request, path: str) -> bool:
+    """Whether this request's viewer may open the page at `path` (its policy admits the role):
+    the header's search box shows only where `/search` may be opened."""
+    viewer = getattr(request.state, "viewer", None)
+    policies = _page_policies(request.app).get(path)
+    if viewer is None or not policies:
+        return False
+    return all(p.admits(viewer.role) for p in policies)
+
+
 def nav_links(request: Request) -> list[NavLink]:
     """The menu for this request's viewer (empty when nobody is logged in)."""
     viewer = getattr(request.state, "viewer", None)

@@ -12,6 +12,7 @@ from netsafe.store.models import (
     operation,
     platform,
     prevention,
+    search,
     triage,
 )
 
@@ -24,5 +25,6 @@ __all__ = [
     "operation",
     "platform",
     "prevention",
+    "search",
     "triage",
 ]
