@@ -7,7 +7,9 @@ disturbed by other work) as wall clock and as CPU time of the child (user + syst
 reference is `python -c pass` with the same interpreter, in the same run. Start-up is one
 thread, so on an idle machine its wall clock is its CPU time; on the shared machine (load 10-20)
 the wall clock mostly measures the run queue, so the targets are judged on the CPU time, and the
-wall clock is printed beside it.
+wall clock is printed beside it. `hash one.jpg` runs twice: its output through a pipe (plain
+tab-separated lines: neither rich nor pydantic is imported) and on a terminal (a pseudo-terminal:
+rich draws the table).
 
     python benchmarks/bench_cli_startup.py
     NETSAFE_BENCH_STARTUP_RUNS=5 python benchmarks/bench_cli_startup.py   # quick
@@ -16,10 +18,12 @@ wall clock is printed beside it.
 from __future__ import annotations
 
 import os
+import pty
 import resource
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from pathlib import Path
 
@@ -27,7 +31,7 @@ from PIL import Image, ImageDraw
 
 RUNS = int(os.environ.get("NETSAFE_BENCH_STARTUP_RUNS", "15"))
 NETSAFE = [sys.executable, "-c", "from netsafe.cli.app import main; main()"]
-TARGETS = {"--version": 0.25, "--help": 0.25, "hash one.jpg": 0.4}
+TARGETS = {"--version": 0.25, "--help": 0.25, "hash one.jpg": 0.4, "hash one.jpg (terminal)": 0.4}
 
 
 def _one_jpeg(folder: Path) -> Path:
@@ -41,13 +45,38 @@ def _one_jpeg(folder: Path) -> Path:
     return path
 
 
-def _best(command: list[str], env: dict[str, str]) -> tuple[float, float]:
+def _run(command: list[str], env: dict[str, str], *, terminal: bool) -> None:
+    if not terminal:
+        subprocess.run(command, env=env, check=True, stdout=subprocess.DEVNULL)
+        return
+    reader, writer = pty.openpty()
+
+    def drain() -> None:
+        try:
+            while os.read(reader, 65536):
+                pass
+        except OSError:  # the terminal closed
+            pass
+
+    draining = threading.Thread(target=drain, daemon=True)
+    draining.start()
+    try:
+        subprocess.run(command, env=env, check=True, stdout=writer)
+    finally:
+        os.close(writer)
+        draining.join(timeout=5)
+        os.close(reader)
+
+
+def _best(
+    command: list[str], env: dict[str, str], *, terminal: bool = False
+) -> tuple[float, float]:
     """Best wall-clock and best CPU time (user + system) of `RUNS` runs of `command`."""
     walls, cpus = [], []
     for _ in range(RUNS):
         before = resource.getrusage(resource.RUSAGE_CHILDREN)
         started = time.perf_counter()
-        subprocess.run(command, env=env, check=True, stdout=subprocess.DEVNULL)
+        _run(command, env, terminal=terminal)
         walls.append(time.perf_counter() - started)
         after = resource.getrusage(resource.RUSAGE_CHILDREN)
         cpus.append((after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime))
@@ -68,10 +97,11 @@ def main() -> int:
             "--version": [*NETSAFE, "--version"],
             "--help": [*NETSAFE, "--help"],
             "hash one.jpg": [*NETSAFE, "hash", str(image)],
+            "hash one.jpg (terminal)": [*NETSAFE, "hash", str(image)],
         }
         missed = []
         for name, command in commands.items():
-            wall, cpu = _best(command, env)
+            wall, cpu = _best(command, env, terminal=name.endswith("(terminal)"))
             target = TARGETS[name]
             verdict = "met" if cpu < target else "MISSED"
             if cpu >= target:

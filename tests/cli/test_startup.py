@@ -15,11 +15,13 @@ from netsafe.cli.lazy_commands import LazyCommand
 from tests.cli_runner import run_cli
 from tests.test_cli import all_command_paths
 
-HEAVY = ("sqlalchemy", "numpy", "netsafe.web", "alembic", "argon2", "fastapi")
+HEAVY = ("sqlalchemy", "numpy", "netsafe.web", "alembic", "argon2", "fastapi", "pydantic")
 
 
-def _imported_after(code: str, *argv: str) -> set[str]:
-    """The modules of HEAVY that `code` (then `main()` with `argv`, if given) imports."""
+def _imported_after(code: str, *argv: str, also: tuple[str, ...] = ()) -> set[str]:
+    """The modules of HEAVY (and `also`) that `code` (then `main()` with `argv`, if given)
+    imports, its stdout a pipe."""
+    watched = (*HEAVY, *also)
     run_main = (
         f"sys.argv = ['netsafe', *{list(argv)!r}]\n"
         "from netsafe.cli.app import main\n"
@@ -30,7 +32,7 @@ def _imported_after(code: str, *argv: str) -> set[str]:
     script = (
         "import sys\n"
         f"{code}\n{run_main}"
-        f"print(' '.join(m for m in {HEAVY!r} if m in sys.modules), file=sys.stderr)\n"
+        f"print(' '.join(m for m in {watched!r} if m in sys.modules), file=sys.stderr)\n"
     )
     done = subprocess.run(
         [sys.executable, "-c", script], capture_output=True, text=True, check=True, timeout=120
@@ -51,7 +53,19 @@ def test_hash_imports_no_database_or_web(tmp_path: Path) -> None:
     sample = tmp_path / "note.txt"
     sample.write_text("zebra-test-term\n", encoding="utf-8")
     imported = _imported_after("", "hash", str(sample))
-    assert not imported & {"sqlalchemy", "netsafe.web", "alembic", "fastapi"}
+    assert not imported & {"sqlalchemy", "netsafe.web", "alembic", "fastapi", "pydantic"}
+
+
+def test_hashing_an_image_through_a_pipe_imports_no_database_web_pydantic_or_rich(
+    tmp_path: Path,
+) -> None:
+    from PIL import Image
+
+    picture = tmp_path / "one.jpg"
+    Image.new("RGB", (64, 48), (40, 90, 160)).save(picture)
+    imported = _imported_after("", "hash", str(picture), also=("rich", "PIL"))
+    assert "PIL" in imported  # the image was decoded
+    assert not imported & {"sqlalchemy", "netsafe.web", "alembic", "fastapi", "pydantic", "rich"}
 
 
 @pytest.mark.parametrize("lazy", COMMANDS, ids=lambda command: command.name)

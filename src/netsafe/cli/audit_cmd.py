@@ -9,10 +9,16 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import typer
-from rich.console import Console
 
 from netsafe.cli.context import command_context
-from netsafe.cli.output import JSON_OPTION_HELP, BadInputError, ExitCode, emit, progress_bar
+from netsafe.cli.output import (
+    JSON_OPTION_HELP,
+    BadInputError,
+    ExitCode,
+    Printer,
+    emit,
+    progress_bar,
+)
 from netsafe.platform.audit import AuditEvent
 from netsafe.platform.audit_anchors import (
     AnchorFileError,
@@ -90,7 +96,7 @@ def verify_command(
         ],
     }
 
-    def render(console: Console) -> None:
+    def render(console: Printer) -> None:
         if result.ok:
             console.print(f"audit log intact: {result.rows} rows, head {result.head.hash[:16]}…")
             if result.unkeyed_rows:

@@ -5,13 +5,13 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 import typer
-from rich.console import Console
 from sqlalchemy.orm import Session
 
 from netsafe.cli.context import command_context
 from netsafe.cli.output import (
     JSON_OPTION_HELP,
     ExitCode,
+    Printer,
     emit,
     fail,
     progress_bar,
@@ -63,7 +63,7 @@ def demo(as_json: bool = typer.Option(False, "--json", help=JSON_OPTION_HELP)) -
         },
     }
 
-    def render(console: Console) -> None:
+    def render(console: Printer) -> None:
         if operation.already_seeded and not added:
             console.print("demo: already seeded")
             return

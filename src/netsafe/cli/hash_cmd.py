@@ -5,10 +5,16 @@ from __future__ import annotations
 from pathlib import Path
 
 import typer
-from rich.console import Console
-from rich.table import Table
 
-from netsafe.cli.output import JSON_OPTION_HELP, BadInputError, emit, progress_bar, stderr_console
+from netsafe.cli.output import (
+    JSON_OPTION_HELP,
+    BadInputError,
+    Printer,
+    emit,
+    print_table,
+    progress_bar,
+    stderr_console,
+)
 from netsafe.signals import registry
 from netsafe.signals.batch import NotAFileError, collect_files, fingerprint_files
 from netsafe.signals.fingerprint import FileFingerprint
@@ -55,15 +61,11 @@ def hash_files(
         stderr_console().print(f"{len(results)} files, {errors} with errors")
 
 
-def _render(console: Console, results: list[FileFingerprint], errors: int) -> None:
-    table = Table(show_lines=False)
+def _render(console: Printer, results: list[FileFingerprint], errors: int) -> None:
     extras = [signal.name for signal in registry.extra_signals()]
-    for column in ("path", "size", "type", "md5", "sha1", "sha256", "pdq", "quality"):
-        table.add_column(column, overflow="fold")
-    for column in (*extras, "error"):
-        table.add_column(column, overflow="fold")
-    for result in results:
-        table.add_row(
+    columns = ("path", "size", "type", "md5", "sha1", "sha256", "pdq", "quality", *extras, "error")
+    rows = [
+        (
             result.path,
             f"{result.size:,}",
             result.media_type or "",
@@ -75,7 +77,9 @@ def _render(console: Console, results: list[FileFingerprint], errors: int) -> No
             *(result.signals.get(name, "") for name in extras),
             result.error or "",
         )
-    console.print(table)
+        for result in results
+    ]
+    print_table(console, columns, rows, fold=True)
     for result in results:
         for name, value in zip(DIHEDRAL_NAMES, result.dihedral or (), strict=False):
             console.print(f"{result.path}  {name:<13} {value}", highlight=False)

@@ -5,11 +5,16 @@ from __future__ import annotations
 from pathlib import Path
 
 import typer
-from rich.console import Console
-from rich.table import Table
 
 from netsafe.cli.context import command_context
-from netsafe.cli.output import JSON_OPTION_HELP, BadInputError, emit, progress_bar
+from netsafe.cli.output import (
+    JSON_OPTION_HELP,
+    BadInputError,
+    Printer,
+    emit,
+    print_table,
+    progress_bar,
+)
 from netsafe.hashlists.export import ExportFormat, UnknownListError, export_list
 from netsafe.hashlists.formats import ListFormat
 from netsafe.hashlists.model import (
@@ -98,7 +103,7 @@ def import_command(
     emit(outcome.as_json(), as_json=as_json, render=lambda c: _render_import(c, outcome))
 
 
-def _render_import(console: Console, outcome: ImportOutcome) -> None:
+def _render_import(console: Printer, outcome: ImportOutcome) -> None:
     report, known_good = outcome.report, outcome.known_good
     if known_good is not None:
         console.print(
@@ -126,12 +131,10 @@ def list_command(as_json: bool = typer.Option(False, "--json", help=JSON_OPTION_
     emit([hl.as_json() for hl in lists], as_json=as_json, render=lambda c: _render_lists(c, lists))
 
 
-def _render_lists(console: Console, lists: list[HashList]) -> None:
-    table = Table()
-    for column in ("name", "action", "entries", "revision", "format", "source", "version"):
-        table.add_column(column)
-    for hl in lists:
-        table.add_row(
+def _render_lists(console: Printer, lists: list[HashList]) -> None:
+    columns = ("name", "action", "entries", "revision", "format", "source", "version")
+    rows = [
+        (
             hl.name,
             hl.settings.action.value,
             f"{hl.entry_count:,}",
@@ -140,7 +143,9 @@ def _render_lists(console: Console, lists: list[HashList]) -> None:
             hl.provenance.source or "",
             hl.provenance.version or "",
         )
-    console.print(table)
+        for hl in lists
+    ]
+    print_table(console, columns, rows)
 
 
 def _get(name: str) -> HashList:
@@ -162,7 +167,7 @@ def show_command(
     emit(data, as_json=as_json, render=lambda c: _render_show(c, data))
 
 
-def _render_show(console: Console, data: dict[str, object]) -> None:
+def _render_show(console: Printer, data: dict[str, object]) -> None:
     for key, value in data.items():
         if key != "categories":
             console.print(f"{key:>14}: {'' if value is None else value}", highlight=False)

@@ -5,6 +5,7 @@ so importing them all up front made every invocation pay for all of them. The ro
 `LazyCommand` per command (name, module, attribute, one-line help); the root help lists those
 lines, and a command's module is imported when the command is resolved to run or to print its
 own help. `tests/cli/test_startup.py` checks the one-line help against each command's own.
+A loaded command converts its simple values without pydantic (`plain_values`).
 """
 
 from __future__ import annotations
@@ -16,6 +17,8 @@ from typing import Any
 
 import typer
 from typer.core import TyperCommand, TyperGroup
+
+from netsafe.cli.plain_values import plain_values
 
 
 @dataclass(frozen=True, slots=True)
@@ -38,7 +41,7 @@ class LazyCommand:
             single = typer.Typer(add_completion=False)
             single.command(self.name)(target)
             command = typer.main.get_command(single)
-        return plain_help(command)
+        return plain_values(plain_help(command))
 
     def placeholder(self) -> TyperCommand:
         """A stand-in with the name and one-line help only: enough for the root's help."""
@@ -94,6 +97,7 @@ def lazy_group_class(lazy: tuple[LazyCommand, ...]) -> type[TyperGroup]:
         def __init__(self, **attrs: Any) -> None:
             super().__init__(**attrs)
             self.commands = _Commands(lazy)
+            plain_values(self)
 
         def list_commands(self, ctx: Any) -> list[str]:
             return list(self.commands)

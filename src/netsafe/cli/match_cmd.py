@@ -5,11 +5,16 @@ from __future__ import annotations
 from pathlib import Path
 
 import typer
-from rich.console import Console
-from rich.table import Table
 
 from netsafe.cli.context import command_context
-from netsafe.cli.output import JSON_OPTION_HELP, BadInputError, emit, progress_bar
+from netsafe.cli.output import (
+    JSON_OPTION_HELP,
+    BadInputError,
+    Printer,
+    emit,
+    print_table,
+    progress_bar,
+)
 from netsafe.hashlists.index_sync import load_matcher
 from netsafe.hashlists.matcher import MatchOutcome
 from netsafe.signals.batch import NotAFileError, collect_files, fingerprint_files
@@ -61,35 +66,36 @@ def match_files(
     emit(data, as_json=as_json, render=lambda c: _render(c, results))
 
 
-def _render(console: Console, results: list[tuple[FileFingerprint, MatchOutcome]]) -> None:
-    table = Table()
-    for column in ("path", "result", "list", "entry", "category", "signal", "distance"):
-        table.add_column(column, overflow="fold")
+def _render(console: Printer, results: list[tuple[FileFingerprint, MatchOutcome]]) -> None:
+    table: list[tuple[str, ...]] = []
     matched = ignored = 0
     for fp, outcome in results:
         if outcome.ignored:
             ignored += 1
-            table.add_row(fp.path, "ignored", ", ".join(outcome.ignored_by), "", "", "", "")
+            table.append((fp.path, "ignored", ", ".join(outcome.ignored_by), "", "", "", ""))
         elif outcome.matches:
             matched += 1
             for m in outcome.matches:
-                table.add_row(
-                    fp.path,
-                    "match",
-                    m.list_name,
-                    str(m.entry_id),
-                    m.category.value,
-                    m.signal,
-                    str(m.distance),
+                table.append(
+                    (
+                        fp.path,
+                        "match",
+                        m.list_name,
+                        str(m.entry_id),
+                        m.category.value,
+                        m.signal,
+                        str(m.distance),
+                    )
                 )
         else:
             notes = [note for note in (fp.error, outcome.pdq_not_tried) if note]
-            table.add_row(
-                fp.path, "no match" + "".join(f" ({note})" for note in notes), "", "", "", "", ""
+            table.append(
+                (fp.path, "no match" + "".join(f" ({note})" for note in notes), "", "", "", "", "")
             )
         if outcome.pdq_not_tried and outcome.matches:
-            table.add_row(fp.path, outcome.pdq_not_tried, "", "", "", "", "")
-    console.print(table)
+            table.append((fp.path, outcome.pdq_not_tried, "", "", "", "", ""))
+    columns = ("path", "result", "list", "entry", "category", "signal", "distance")
+    print_table(console, columns, table, fold=True)
     not_tried = sum(1 for _, outcome in results if outcome.pdq_not_tried)
     console.print(
         f"{len(results)} files: {matched} matched, {ignored} ignored"

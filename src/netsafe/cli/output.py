@@ -1,8 +1,10 @@
-"""What every command shares: exit codes, errors, JSON or rich output, progress bars.
+"""What every command shares: exit codes, errors, JSON or rich output, tables, progress bars.
 
-Output that is not a terminal (a pipe, a file) is plain lines, never wrapped: the consoles are
-as wide as any line (`PIPE_WIDTH`) and soft-wrap, so a table row or a message is one line that
-`grep` and `cut` can read. rich is imported when a console is first made, not with the CLI.
+Output that is not a terminal (a pipe, a file) is plain lines, never wrapped: a table is a header
+line and one line per row, cells separated by tabs (`print_table`), and a message is one line
+(markup taken out) that `grep` and `cut` can read. In a terminal, rich draws tables and colours.
+rich is imported only when a terminal, stderr or a progress bar needs it: `netsafe hash` through
+a pipe imports none of it.
 """
 
 from __future__ import annotations
@@ -10,14 +12,14 @@ from __future__ import annotations
 import enum
 import json
 import sys
-from collections.abc import Callable
-from typing import IO, TYPE_CHECKING, Any, NoReturn
+from collections.abc import Callable, Iterable, Sequence
+from types import TracebackType
+from typing import IO, TYPE_CHECKING, Any, NoReturn, Protocol, TypeAlias
 
 import typer
 
 if TYPE_CHECKING:
     from rich.console import Console
-    from rich.progress import Progress
 
 JSON_OPTION_HELP = "Print the result as JSON on stdout (and nothing else)."
 
@@ -46,9 +48,70 @@ def _console(stream: IO[str], *, stderr: bool) -> Console:
     return Console(stderr=stderr, width=PIPE_WIDTH, soft_wrap=True)
 
 
-def stdout_console() -> Console:
+class PlainConsole:
+    """stdout when it is not a terminal: each message one line, written as rich would write it
+    unwrapped (markup and emoji codes rendered to plain text), without importing rich for text
+    that has neither; tables (`print_table`) as tab-separated lines."""
+
+    def __init__(self, stream: IO[str]) -> None:
+        self.stream = stream
+
+    def print(self, *objects: Any, sep: str = " ", end: str = "\n", **options: Any) -> None:
+        if all(isinstance(o, str) and "[" not in o and ":" not in o for o in objects):
+            self.stream.write(sep.join(objects) + end)
+            return
+        rich_console = _console(self.stream, stderr=False)
+        rich_console.file = self.stream
+        rich_console.print(*objects, sep=sep, end=end, **options)
+
+
+#: What a command's `render` prints to: rich's console in a terminal, `PlainConsole` otherwise.
+Printer: TypeAlias = "Console | PlainConsole"
+
+
+def stdout_console() -> Printer:
     """A console on stdout: rich in a terminal, plain unwrapped lines otherwise."""
-    return _console(sys.stdout, stderr=False)
+    if sys.stdout.isatty():
+        return _console(sys.stdout, stderr=False)
+    return PlainConsole(sys.stdout)
+
+
+def print_table(
+    console: Printer,
+    columns: Sequence[str],
+    rows: Iterable[Sequence[object]],
+    *,
+    fold: bool = False,
+    right: Sequence[str] = (),
+    title: str | None = None,
+    caption: str | None = None,
+) -> None:
+    """A table: drawn by rich in a terminal (`fold`: long cells fold rather than shrink; the
+    `right` columns aligned right); through a pipe or into a file, the title line if any, a header
+    line and one line per row with cells separated by tabs (a tab or a line break in a cell
+    becomes a space), then the caption line if any: `cut -f` and `sort -t` read the rows."""
+    if isinstance(console, PlainConsole):
+        lines = [title] if title else []
+        lines += ["\t".join(_cell(cell) for cell in cells) for cells in (columns, *rows)]
+        lines += [caption] if caption else []
+        console.stream.write("".join(line + "\n" for line in lines))
+        return
+    from rich.table import Table
+
+    table = Table(title=title, caption=caption)
+    for column in columns:
+        table.add_column(
+            column,
+            overflow="fold" if fold else "ellipsis",
+            justify="right" if column in right else "left",
+        )
+    for cells in rows:
+        table.add_row(*(str(cell) for cell in cells))
+    console.print(table)
+
+
+def _cell(value: object) -> str:
+    return str(value).replace("\t", " ").replace("\r\n", " ").replace("\n", " ").replace("\r", " ")
 
 
 def stderr_console() -> Console:
@@ -70,7 +133,7 @@ def print_json(data: Any) -> None:
     sys.stdout.write(json.dumps(data, indent=2, default=str, ensure_ascii=False) + "\n")
 
 
-def emit(data: Any, *, as_json: bool, render: Callable[[Console], None]) -> None:
+def emit(data: Any, *, as_json: bool, render: Callable[[Printer], None]) -> None:
     """Print a command's result: JSON when asked, otherwise `render` to a rich console."""
     if as_json:
         print_json(data)
@@ -78,8 +141,72 @@ def emit(data: Any, *, as_json: bool, render: Callable[[Console], None]) -> None
         render(stdout_console())
 
 
-def progress_bar(*, transient: bool = True, disable: bool = False) -> Progress:
-    """A rich progress bar on stderr: description, bar, done/total, elapsed and ETA."""
+class ProgressBar(Protocol):
+    """What commands use of a progress bar (rich's `Progress`, or `NoProgressBar`)."""
+
+    def __enter__(self) -> Any: ...
+
+    def __exit__(
+        self,
+        kind: type[BaseException] | None,
+        error: BaseException | None,
+        trace: TracebackType | None,
+    ) -> Any: ...
+
+    def add_task(self, description: str, /, *, total: float | None = ...) -> Any: ...
+
+    def advance(self, task: Any, /, advance: float = ...) -> None: ...
+
+    def update(
+        self,
+        task: Any,
+        /,
+        *,
+        total: float | None = ...,
+        completed: float | None = ...,
+        advance: float | None = ...,
+        description: str | None = ...,
+    ) -> None: ...
+
+
+class NoProgressBar:
+    """A progress bar that shows nothing (and imports nothing)."""
+
+    def __enter__(self) -> NoProgressBar:
+        return self
+
+    def __exit__(
+        self,
+        kind: type[BaseException] | None,
+        error: BaseException | None,
+        trace: TracebackType | None,
+    ) -> None:
+        return None
+
+    def add_task(self, description: str, /, *, total: float | None = None) -> int:
+        return 0
+
+    def advance(self, task: Any, /, advance: float = 1) -> None:
+        return None
+
+    def update(
+        self,
+        task: Any,
+        /,
+        *,
+        total: float | None = None,
+        completed: float | None = None,
+        advance: float | None = None,
+        description: str | None = None,
+    ) -> None:
+        return None
+
+
+def progress_bar(*, transient: bool = True, disable: bool = False) -> ProgressBar:
+    """A rich progress bar on stderr: description, bar, done/total, elapsed and ETA (nothing when
+    `disable`)."""
+    if disable:
+        return NoProgressBar()
     from rich.progress import (
         BarColumn,
         MofNCompleteColumn,

@@ -12,11 +12,16 @@ from pathlib import Path
 from typing import Any
 
 import typer
-from rich.console import Console
-from rich.table import Table
 
 from netsafe.cli.context import command_context
-from netsafe.cli.output import JSON_OPTION_HELP, BadInputError, emit, progress_bar
+from netsafe.cli.output import (
+    JSON_OPTION_HELP,
+    BadInputError,
+    Printer,
+    emit,
+    print_table,
+    progress_bar,
+)
 from netsafe.platform.roles import Role, Viewer
 from netsafe.prevention.access_audit import AccessAction, audit_access
 from netsafe.prevention.aggregates import (
@@ -120,25 +125,25 @@ def import_contacts(
     )
 
 
-def _render_aggregates(console: Console, data: dict[str, Any]) -> None:
+def _render_aggregates(console: Printer, data: dict[str, Any]) -> None:
     period = data["period"]
     console.print(
         f"prevention aggregates {period['from']} to {period['to']}"
         f" ({data['area'] or 'all areas'}); counts under 5 read <5"
     )
     contacts = data["contacts"]
-    table = Table("figure", "value")
+    table: list[tuple[str, str]] = []
     for name in ("total", "people", "returning_people", "follow_ups"):
-        table.add_row(f"contacts: {name.replace('_', ' ')}", str(contacts[name]))
+        table.append((f"contacts: {name.replace('_', ' ')}", str(contacts[name])))
     for group in ("by_channel", "by_who", "by_concern", "by_area", "by_heard_via"):
         for key, value in contacts[group].items():
-            table.add_row(f"contacts {group.replace('_', ' ')}: {key}", str(value))
+            table.append((f"contacts {group.replace('_', ' ')}: {key}", str(value)))
     for module, events in data["self_help"].items():
         for event, value in events.items():
-            table.add_row(f"self-help {module}: {event}", str(value))
+            table.append((f"self-help {module}: {event}", str(value)))
     for step, value in data["funnel"].items():
-        table.add_row(f"deterrence funnel: {step}", str(value))
-    console.print(table)
+        table.append((f"deterrence funnel: {step}", str(value)))
+    print_table(console, ("figure", "value"), table)
 
 
 def export(

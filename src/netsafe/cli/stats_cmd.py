@@ -3,11 +3,9 @@
 from __future__ import annotations
 
 import typer
-from rich.console import Console
-from rich.table import Table
 
 from netsafe.cli.context import command_context
-from netsafe.cli.output import JSON_OPTION_HELP, BadInputError, emit
+from netsafe.cli.output import JSON_OPTION_HELP, BadInputError, Printer, emit, print_table
 from netsafe.stats.comparison import compare_choices
 from netsafe.stats.figures import format_change, format_count
 from netsafe.stats.periods import StatsInputError, parse_date
@@ -48,35 +46,39 @@ def load_statistics(request: StatsRequest) -> Statistics:
             raise BadInputError(str(error)) from None
 
 
-def _render(statistics: Statistics, console: Console) -> None:
+def _render(statistics: Statistics, console: Printer) -> None:
     against = statistics.comparison.against
-    table = Table(
+    table: list[tuple[str, str, str, str]] = []
+    for figure in statistics.figures.values():
+        total = figure.total
+        table.append(
+            (
+                figure.name,
+                format_count(total.value),
+                format_count(total.previous),
+                format_change(total.change_pct),
+            )
+        )
+        for key, part in figure.breakdown.items():
+            table.append(
+                (
+                    f"  {figure.breakdown_name}: {key}",
+                    format_count(part.value),
+                    format_count(part.previous),
+                    format_change(part.change_pct),
+                )
+            )
+    print_table(
+        console,
+        ("figure", "value", "previous", "change"),
+        table,
+        right=("value", "previous", "change"),
         title=f"Operation NetSafe — {statistics.force or 'all forces'}, "
         f"{statistics.period.label()} (UK dates)",
         caption=f"compared with {statistics.comparison.description}"
         if against
         else "no comparison",
     )
-    table.add_column("figure")
-    table.add_column("value", justify="right")
-    table.add_column("previous", justify="right")
-    table.add_column("change", justify="right")
-    for figure in statistics.figures.values():
-        total = figure.total
-        table.add_row(
-            figure.name,
-            format_count(total.value),
-            format_count(total.previous),
-            format_change(total.change_pct),
-        )
-        for key, part in figure.breakdown.items():
-            table.add_row(
-                f"  {figure.breakdown_name}: {key}",
-                format_count(part.value),
-                format_count(part.previous),
-                format_change(part.change_pct),
-            )
-    console.print(table)
 
 
 def stats(

@@ -10,12 +10,17 @@ from datetime import UTC, datetime
 from typing import Any
 
 import typer
-from rich.console import Console
-from rich.table import Table
 
 from netsafe.cli.audit_cmd import cli_event
 from netsafe.cli.context import command_context
-from netsafe.cli.output import JSON_OPTION_HELP, BadInputError, ExitCode, emit
+from netsafe.cli.output import (
+    JSON_OPTION_HELP,
+    BadInputError,
+    ExitCode,
+    Printer,
+    emit,
+    print_table,
+)
 from netsafe.platform import users as accounts
 from netsafe.platform.account_sides import AccountProblem, account_problems
 from netsafe.platform.audit import record
@@ -117,28 +122,27 @@ def list_users(
         _list_problems(found, as_json)
         return
 
-    def render(console: Console) -> None:
-        table = Table("username", "agency", "role", "TOTP", "state", "last login")
+    def render(console: Printer) -> None:
+        rows = []
         now = datetime.now(UTC)
         for u in users:
             state = "disabled" if u.disabled else "locked" if u.locked_at(now) else "active"
             last = u.last_login_at.isoformat(timespec="minutes") if u.last_login_at else "never"
             totp = "yes" if u.totp_enrolled else "no"
-            table.add_row(u.username, u.agency, u.role.value, totp, state, last)
-        console.print(table)
+            rows.append((u.username, u.agency, u.role.value, totp, state, last))
+        columns = ("username", "agency", "role", "TOTP", "state", "last login")
+        print_table(console, columns, rows)
 
     emit([user_json(u) for u in users], as_json=as_json, render=render)
 
 
 def _list_problems(found: list[AccountProblem], as_json: bool) -> None:
-    def render(console: Console) -> None:
+    def render(console: Printer) -> None:
         if not found:
             console.print("no account crosses the charity wall")
             return
-        table = Table("username", "agency", "role", "problem")
-        for p in found:
-            table.add_row(p.username, p.agency, p.role.value, p.problem)
-        console.print(table)
+        rows = [(p.username, p.agency, p.role.value, p.problem) for p in found]
+        print_table(console, ("username", "agency", "role", "problem"), rows)
 
     rows = [
         {"username": p.username, "agency": p.agency, "role": p.role.value, "problem": p.problem}
