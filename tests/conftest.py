@@ -10,7 +10,7 @@ from __future__ import annotations
 import os
 import uuid
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -20,6 +20,7 @@ from sqlalchemy import Engine, create_engine, make_url, text
 from sqlalchemy.orm import Session
 
 from netsafe.platform import users
+from netsafe.platform.roles import Role
 from netsafe.settings import Settings, load_settings
 from netsafe.store.engine import make_engine, make_session_factory
 from netsafe.store.migrate import upgrade
@@ -123,6 +124,20 @@ def client(settings: Settings) -> Iterator[TestClient]:
 
     with TestClient(create_app(settings), follow_redirects=False) as test_client:
         yield test_client
+
+
+@pytest.fixture
+def bearer(engine: Engine, settings: Settings) -> Callable[..., dict[str, str]]:
+    """`bearer(role, agency=None, *, username=None)`: the Authorization header of a new user on
+    this test's database (`tests/web/support.py`)."""
+    from tests.web.support import bearer_headers
+
+    def make(
+        role: Role, agency: str | None = None, *, username: str | None = None
+    ) -> dict[str, str]:
+        return bearer_headers(engine, settings, role, agency, username=username)
+
+    return make
 
 
 @pytest.fixture

@@ -3,41 +3,21 @@ referral made through the API."""
 
 from __future__ import annotations
 
-import secrets
 from datetime import UTC, datetime, timedelta
 
 from fastapi.testclient import TestClient
 from sqlalchemy import Engine
 
-from netsafe.platform.agencies import ensure_agencies
 from netsafe.platform.roles import Role
-from netsafe.platform.users import NewUser
 from netsafe.settings import Settings
-from netsafe.store.engine import make_session_factory, unit_of_work
-from netsafe.store.repositories.agencies import SqlAgencyRepository
-from netsafe.store.repositories.users import SqlUserRepository
-from netsafe.web.tokens import issue_bearer_token
+from tests.web.support import Headers, bearer_headers
 
-Headers = dict[str, str]
 RECEIVED = (datetime.now(UTC) - timedelta(hours=3)).replace(microsecond=0)
 
 
 def bearer(engine: Engine, settings: Settings, username: str, agency: str, role: Role) -> Headers:
     """An Authorization header for a new user `username` of `agency` in `role`."""
-    with unit_of_work(make_session_factory(engine)) as session:
-        ensure_agencies(SqlAgencyRepository(session))
-        stamp = secrets.token_hex(8)
-        user = SqlUserRepository(session).add(
-            NewUser(
-                username=username,
-                agency=agency,
-                role=role,
-                password_hash="trust-tests-use-minted-tokens",
-                security_stamp=stamp,
-                created_at=datetime.now(UTC),
-            )
-        )
-    return {"Authorization": f"Bearer {issue_bearer_token(settings, user.id, stamp)}"}
+    return bearer_headers(engine, settings, role, agency, username=username)
 
 
 def police_headers(engine: Engine, settings: Settings) -> dict[str, Headers]:

@@ -3,7 +3,6 @@
 
 from __future__ import annotations
 
-import secrets
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 
@@ -11,36 +10,19 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import Engine
 
-from netsafe.platform.agencies import ensure_agencies
 from netsafe.platform.audit import AuditQuery
 from netsafe.platform.roles import Role
-from netsafe.platform.users import NewUser
 from netsafe.settings import Settings
 from netsafe.store.engine import make_session_factory, unit_of_work
-from netsafe.store.repositories.agencies import SqlAgencyRepository
 from netsafe.store.repositories.audit import SqlAuditRepository
-from netsafe.store.repositories.users import SqlUserRepository
 from netsafe.web.app import create_app
-from netsafe.web.tokens import issue_bearer_token
+from tests.web.support import mint_token
 
 RECEIVED = (datetime.now(UTC) - timedelta(hours=3)).replace(microsecond=0)
 
 
 def _token(engine: Engine, settings: Settings, username: str, agency: str, role: Role) -> str:
-    with unit_of_work(make_session_factory(engine)) as session:
-        ensure_agencies(SqlAgencyRepository(session))
-        stamp = secrets.token_hex(8)
-        user = SqlUserRepository(session).add(
-            NewUser(
-                username=username,
-                agency=agency,
-                role=role,
-                password_hash="api-tests-use-minted-tokens",
-                security_stamp=stamp,
-                created_at=datetime.now(UTC),
-            )
-        )
-    return issue_bearer_token(settings, user.id, stamp)
+    return mint_token(engine, settings, role, agency, username=username)
 
 
 @pytest.fixture

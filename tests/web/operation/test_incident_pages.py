@@ -15,8 +15,7 @@ from netsafe.store.models.platform import AuditRow
 from netsafe.store.repositories.operation_referrals import SqlReferralRepository
 from netsafe.web.operation.forms import FormError
 from netsafe.web.operation.pages_incident import parse_files
-from netsafe.web.tokens import issue_bearer_token
-from tests.platform.platform_helpers import add_user
+from tests.web.support import bearer_headers
 
 MD5 = "0123456789abcdef0123456789abcdef"
 SHA1 = "0123456789abcdef0123456789abcdef01234567"
@@ -24,9 +23,7 @@ SHA256 = "ab" * 32
 
 
 def bearer(engine: Engine, settings: Settings, username: str, agency: str) -> dict[str, str]:
-    user = add_user(engine, username, agency=agency, role=Role.INVESTIGATOR)
-    token = issue_bearer_token(settings, user.id, user.security_stamp)
-    return {"Authorization": f"Bearer {token}"}
+    return bearer_headers(engine, settings, Role.INVESTIGATOR, agency, username=username)
 
 
 def new_case(client: TestClient, headers: dict[str, str]) -> int:

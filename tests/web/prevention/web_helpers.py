@@ -2,20 +2,12 @@
 
 from __future__ import annotations
 
-import secrets
-from datetime import UTC, datetime
-
 from fastapi.testclient import TestClient
 from sqlalchemy import Engine
 
-from netsafe.platform.agencies import ensure_agencies
 from netsafe.platform.roles import Role
-from netsafe.platform.users import NewUser
 from netsafe.settings import Settings
-from netsafe.store.engine import make_session_factory, unit_of_work
-from netsafe.store.repositories.agencies import SqlAgencyRepository
-from netsafe.store.repositories.users import SqlUserRepository
-from netsafe.web.tokens import issue_bearer_token
+from tests.web.support import authorization, mint_token
 
 PREVENTION_FILE = """
 [helpline]
@@ -45,24 +37,11 @@ def agency_of(role: Role) -> str:
 
 def make_token(engine: Engine, settings: Settings, role: Role, agency: str | None = None) -> str:
     """A user with `role` (in the charity for charity roles, else a force) and a bearer token."""
-    with unit_of_work(make_session_factory(engine)) as session:
-        ensure_agencies(SqlAgencyRepository(session))
-        stamp = secrets.token_hex(8)
-        user = SqlUserRepository(session).add(
-            NewUser(
-                username=f"{role.value}-{secrets.token_hex(3)}",
-                agency=agency or agency_of(role),
-                role=role,
-                password_hash="tests-use-minted-tokens",
-                security_stamp=stamp,
-                created_at=datetime.now(UTC),
-            )
-        )
-    return issue_bearer_token(settings, user.id, stamp)
+    return mint_token(engine, settings, role, agency or agency_of(role))
 
 
 def bearer(token: str) -> dict[str, str]:
-    return {"Authorization": f"Bearer {token}"}
+    return authorization(token)
 
 
 def client_for(app: object) -> TestClient:

@@ -2,40 +2,22 @@
 
 from __future__ import annotations
 
-import secrets
 from datetime import UTC, datetime
 
 from sqlalchemy import Engine
 
-from netsafe.platform.agencies import ensure_agencies
 from netsafe.platform.roles import Role
-from netsafe.platform.users import NewUser
 from netsafe.settings import Settings
 from netsafe.store.engine import make_session_factory, unit_of_work
 from netsafe.store.models.operation import ArrestRow, ReferralRow, SubjectRow, WarrantRow
-from netsafe.store.repositories.agencies import SqlAgencyRepository
-from netsafe.store.repositories.users import SqlUserRepository
-from netsafe.web.tokens import issue_bearer_token
+from tests.web.support import bearer_headers
 
 
 def bearer(
     engine: Engine, settings: Settings, role: Role, agency: str = "regional-unit"
 ) -> dict[str, str]:
     """Authorization headers for a new user with `role`."""
-    with unit_of_work(make_session_factory(engine)) as session:
-        ensure_agencies(SqlAgencyRepository(session))
-        stamp = secrets.token_hex(8)
-        user = SqlUserRepository(session).add(
-            NewUser(
-                username=f"{role.value}-{secrets.token_hex(3)}",
-                agency="charity" if role.is_charity else agency,
-                role=role,
-                password_hash="tests-use-minted-tokens",
-                security_stamp=stamp,
-                created_at=datetime.now(UTC),
-            )
-        )
-    return {"Authorization": f"Bearer {issue_bearer_token(settings, user.id, stamp)}"}
+    return bearer_headers(engine, settings, role, "charity" if role.is_charity else agency)
 
 
 def seed_march_2017(engine: Engine) -> None:
