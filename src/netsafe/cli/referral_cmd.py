@@ -7,13 +7,18 @@ from dataclasses import replace
 from pathlib import Path
 
 import typer
-from rich.console import Console
-from rich.table import Table
 from sqlalchemy.orm import Session
 
 from netsafe.cli.audit_cmd import cli_actor, cli_event
 from netsafe.cli.context import command_context
-from netsafe.cli.output import JSON_OPTION_HELP, BadInputError, ExitCode, emit
+from netsafe.cli.output import (
+    JSON_OPTION_HELP,
+    BadInputError,
+    ExitCode,
+    Printer,
+    emit,
+    print_table,
+)
 from netsafe.intake.reading import report_files
 from netsafe.platform.access import OperationError, OperationInputError
 from netsafe.platform.agencies import FORCE_SLUGS
@@ -89,7 +94,7 @@ def import_command(
         raise typer.Exit(int(ExitCode.BAD_INPUT))
 
 
-def _render_import(console: Console, result: ReferralImport) -> None:
+def _render_import(console: Printer, result: ReferralImport) -> None:
     for added in result.added:
         where = "awaiting a force" if added.awaiting_assignment else added.force
         band = f", pre-scored {added.prescore_band}" if added.prescore_band else ""
@@ -125,19 +130,18 @@ def unassigned_command(
         waiting, total = unassigned_queue(session, operator(), limit=limit)
     data = {"total": total, "referrals": [w.as_json() for w in waiting]}
 
-    def render(console: Console) -> None:
-        table = Table()
-        for column in ("referral", "reference", "report", "imported", "why"):
-            table.add_column(column)
-        for w in waiting:
-            table.add_row(
+    def render(console: Printer) -> None:
+        rows = [
+            (
                 str(w.referral_id),
                 w.reference,
                 w.report_id,
                 f"{w.imported_at:%Y-%m-%d %H:%M}",
                 w.assignment_reason,
             )
-        console.print(table)
+            for w in waiting
+        ]
+        print_table(console, ("referral", "reference", "report", "imported", "why"), rows)
         console.print(f"{total} awaiting a force", highlight=False)
 
     emit(data, as_json=as_json, render=render)
