@@ -70,6 +70,9 @@ class Settings(BaseSettings):
     allow_demo_data: bool = Field(
         False, description="production: serve a database holding demo data, with a banner"
     )
+    api_docs: bool | None = Field(
+        None, description="serve Swagger UI at /docs; default on, except in production"
+    )
     pin_workers: bool = Field(
         False, description="web server: each worker process keeps to one CPU of its own"
     )
@@ -118,6 +121,11 @@ class Settings(BaseSettings):
             check_key_strength("NETSAFE_AUDIT_KEY", self.audit_key)
         except WeakKeyError as weak:
             raise ValueError(str(weak)) from None
+
+    @property
+    def api_docs_enabled(self) -> bool:
+        """Whether /docs serves Swagger UI: NETSAFE_API_DOCS, else everywhere but production."""
+        return self.api_docs if self.api_docs is not None else self.env != "production"
 
     @property
     def audit_hmac_key(self) -> bytes:

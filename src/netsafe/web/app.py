@@ -17,6 +17,7 @@ from netsafe.store.engine import engine_from_settings, make_session_factory
 from netsafe.store.referral_events import on_referral_commits
 from netsafe.web import health, home, lookup, operation, platform, prevention, search, stats
 from netsafe.web.anonymous_requests import AnonymousRequestMiddleware
+from netsafe.web.api_docs import install_api_docs
 from netsafe.web.concurrency import POOL_SIZE, ConcurrencyLimit
 from netsafe.web.cpu_affinity import pin_to_own_cpu
 from netsafe.web.demo_guard import demo_banner
@@ -55,6 +56,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         version=__version__,
         description="The NetSafe platform: JSON API under /api/v1.",
         lifespan=lifespan,
+        docs_url=None,  # Swagger UI from the package instead (web/api_docs.py), or none
+        redoc_url=None,
     )
     app.state.settings = settings
     app.state.engine = engine
@@ -69,6 +72,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     on_referral_commits(app.state.sessions, app.state.summary_cache.clear)
     app.mount("/static", StaticFiles(directory=WEB / "static"), name="static")
     install_openapi(app)  # every error documented where it happens, in one shape
+    if settings.api_docs_enabled:
+        install_api_docs(app)  # /docs: Swagger UI served from the installed package
     install_platform(app)  # security middleware, error pages, template helpers
     app.add_middleware(ConcurrencyLimit)  # bounded requests in flight, the rest queue
     app.add_middleware(AnonymousRequestMiddleware)  # outermost: help-page requests leave no time

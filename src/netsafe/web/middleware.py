@@ -20,13 +20,6 @@ CONTENT_SECURITY_POLICY = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
     "object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'"
 )
-#: FastAPI's interactive API docs load Swagger UI / ReDoc from a CDN with an inline start-up.
-DOCS_CONTENT_SECURITY_POLICY = (
-    "default-src 'self'; script-src 'self' 'unsafe-inline' https://cdn.jsdelivr.net; "
-    "style-src 'self' 'unsafe-inline' https://cdn.jsdelivr.net; img-src 'self' data: https:; "
-    "object-src 'none'; base-uri 'none'; frame-ancestors 'none'"
-)
-DOCS_PATHS = frozenset({"/docs", "/redoc", "/docs/oauth2-redirect"})
 #: Anonymous forms that take text only: a multipart body (a file) is refused before it is read.
 TEXT_ONLY_FORMS = frozenset({"/report", "/login"})
 
@@ -93,11 +86,10 @@ class PlatformMiddleware:
         path = request.url.path
         https = is_https(request)
         headers = [(REQUEST_ID_HEADER, request_id), *SECURITY_HEADERS.items()]
-        csp = DOCS_CONTENT_SECURITY_POLICY if path in DOCS_PATHS else CONTENT_SECURITY_POLICY
-        headers.append(("Content-Security-Policy", csp))
+        headers.append(("Content-Security-Policy", CONTENT_SECURITY_POLICY))
         if https:
             headers.append(("Strict-Transport-Security", "max-age=31536000"))
-        if not path.startswith("/static/"):
+        if not path.startswith(("/static/", "/docs/assets/")):
             headers.append(("Cache-Control", "no-store"))
             # a page answers htmx with a fragment and a browser with the whole page
             headers.append(("Vary", "HX-Request"))

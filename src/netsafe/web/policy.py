@@ -36,8 +36,8 @@ from netsafe.web.auditor import audit_event, record_now
 from netsafe.web.csrf import require_csrf
 from netsafe.web.viewer import SESSION, CurrentViewer
 
-#: Routes FastAPI adds itself: the OpenAPI description and its viewers. Public.
-FRAMEWORK_PUBLIC_PATHS = frozenset({"/openapi.json", "/docs", "/docs/oauth2-redirect", "/redoc"})
+#: The OpenAPI description and its viewer (Swagger UI, web/api_docs.py) with its assets. Public.
+FRAMEWORK_PUBLIC_PATHS = frozenset({"/openapi.json", "/docs", "/docs/assets"})
 
 
 @dataclass(frozen=True, slots=True)
