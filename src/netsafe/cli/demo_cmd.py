@@ -30,7 +30,9 @@ def demo(as_json: bool = typer.Option(False, "--json", help=JSON_OPTION_HELP)) -
     """Seed the synthetic demo operation; running it again adds nothing."""
     # Imported here: the generator pulls in numpy, Pillow and the triage engine, which every
     # other command would pay for at start-up.
+    from netsafe.cli.referral_cmd import cli_audit, operator
     from netsafe.demo.seed import STEPS, seed_demo_operation
+    from netsafe.usecases.import_referrals import import_demo_reports
 
     context = command_context()
     settings = context.settings
@@ -52,6 +54,7 @@ def demo(as_json: bool = typer.Option(False, "--json", help=JSON_OPTION_HELP)) -
             progress=lambda step: bar.update(task, advance=1, description=step),
         )
         demo_users = _demo_users(session, settings.env)
+    intake = import_demo_reports(context.sessions, settings, viewer=operator(), audit=cli_audit)
     result = {
         "agencies_added": [a.slug for a in added],
         "demo_users_added": demo_users,
@@ -61,6 +64,7 @@ def demo(as_json: bool = typer.Option(False, "--json", help=JSON_OPTION_HELP)) -
             "already_seeded": operation.already_seeded,
             "added": operation.added,
         },
+        "cybertipline_reports": intake.as_json()["counts"],
     }
 
     def render(console: Printer) -> None:
@@ -72,6 +76,7 @@ def demo(as_json: bool = typer.Option(False, "--json", help=JSON_OPTION_HELP)) -
             console.print(f"  demo users (password in the README): {len(demo_users)}")
         for name, count in operation.added.items():
             console.print(f"  {name}: {count:,}")
+        console.print(f"  CyberTipline reports imported: {len(intake.added)}", highlight=False)
 
     emit(result, as_json=as_json, render=render)
 

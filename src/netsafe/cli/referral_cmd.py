@@ -44,7 +44,7 @@ def operator() -> Viewer:
     return Viewer(0, cli_actor(), "regional-unit", Role.OPERATION_LEAD)
 
 
-def _audit(
+def cli_audit(
     session: Session, action: str, kind: str, resource_id: object, detail: str | None
 ) -> None:
     record(
@@ -85,7 +85,7 @@ def import_command(
             viewer=operator(),
             settings=context.settings,
             force=force,
-            audit=_audit,
+            audit=cli_audit,
         )
     except ValueError as error:  # a wrong force table, rules or question set file
         raise BadInputError(str(error)) from error
@@ -157,7 +157,7 @@ def assign_command(
     _check_force(force)
     try:
         with command_context().transaction() as session:
-            referral = assign_referral(session, operator(), referral_id, force, audit=_audit)
+            referral = assign_referral(session, operator(), referral_id, force, audit=cli_audit)
     except OperationInputError as error:
         raise BadInputError(str(error)) from error
     except OperationError as error:

@@ -562,3 +562,36 @@ def intake_record(session: Session, viewer: Viewer, referral_id: int) -> IntakeR
     """The report behind a referral the viewer may see (None: it was not imported)."""
     referral = casework.get_referral(SqlReferralRepository(session), viewer, referral_id)
     return SqlIntakeRepository(session).record(referral.id)
+
+
+#: The demo's CyberTipline reports: how many, and the seed and first number that make them.
+DEMO_REPORTS = 8
+DEMO_SEED = 2026
+DEMO_FIRST_REPORT = 880_000_001
+
+
+def import_demo_reports(
+    sessions: sessionmaker[Session], settings: Settings, *, viewer: Viewer, audit: Audit
+) -> ReferralImport:
+    """A few synthetic reports (`netsafe.intake.generator`, a fixed seed: two without a
+    location, so the queue awaiting a force has some) imported as the demo's intake. Again,
+    they are already known and nothing changes."""
+    from netsafe.intake.generator import generate_reports, reports_xml
+
+    reports = generate_reports(
+        DEMO_REPORTS,
+        seed=DEMO_SEED,
+        first_report_id=DEMO_FIRST_REPORT,
+        unlocated_fraction=0.25,
+        escalated_fraction=0.15,
+    )
+    with unit_of_work(sessions) as session:
+        return import_report_bytes(
+            session,
+            reports_xml(reports),
+            "demo-cybertipline-reports.xml",
+            viewer=viewer,
+            config=intake_config(settings),
+            matcher=intake_matcher(session, settings),
+            audit=audit,
+        )

@@ -15,7 +15,17 @@ from netsafe import __version__
 from netsafe.settings import DEFAULT_SECRET_KEY, Settings, load_settings
 from netsafe.store.engine import engine_from_settings, make_session_factory
 from netsafe.store.referral_events import on_referral_commits
-from netsafe.web import health, home, lookup, operation, platform, prevention, search, stats
+from netsafe.web import (
+    health,
+    home,
+    intake,
+    lookup,
+    operation,
+    platform,
+    prevention,
+    search,
+    stats,
+)
 from netsafe.web.anonymous_requests import AnonymousRequestMiddleware
 from netsafe.web.api_docs import install_api_docs
 from netsafe.web.concurrency import POOL_SIZE, ConcurrencyLimit
@@ -81,6 +91,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(platform.router)  # sign-in, accounts, TOTP, the Admin page, the audit log
     app.include_router(health.router)
     app.include_router(home.router)
+    # before operation: /api/v1/referrals/import and /unassigned are not referral ids
+    app.include_router(intake.router)  # CyberTipline reports: import, the queue awaiting a force
     app.include_router(operation.router)  # referrals to outcomes: API, pages, public report page
     app.include_router(prevention.router)  # charity records (behind the wall), help, deterrence
     app.include_router(stats.router)  # figures: /api/v1/stats, the statistics page, CSV exports

@@ -53,7 +53,7 @@ BODY_LIMITS: tuple[tuple[str, int], ...] = (
     ("/api/v1/deterrence/", SMALL_BODY_LIMIT),
 )
 #: Routes that take a file (multipart/form-data); every other route refuses multipart.
-MULTIPART_ROUTES = frozenset({"/api/v1/lookup"})
+MULTIPART_ROUTES = frozenset({"/api/v1/lookup", "/intake"})
 INT64 = range(-(2**63), 2**63)
 
 

@@ -24,6 +24,7 @@ class NavLink:
 MAIN_NAVIGATION: tuple[NavLink, ...] = (
     NavLink("Dashboard", "/operation"),
     NavLink("Queue", "/operation/queue"),
+    NavLink("Intake", "/intake"),
     NavLink("Prevention", "/prevention"),
     NavLink("Statistics", "/stats"),
     NavLink("Audit", "/audit"),

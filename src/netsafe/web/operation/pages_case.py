@@ -17,8 +17,9 @@ from netsafe.operation.outcomes import OutcomeKind
 from netsafe.operation.referrals import NewReferral, ReferralSource, create_referral
 from netsafe.operation.subjects import HelplineRecipient
 from netsafe.platform.access import REFERRAL_AREAS
+from netsafe.store.repositories.intake import SqlIntakeRepository
 from netsafe.web.auditor import AuditDep
-from netsafe.web.deps import TemplatesDep
+from netsafe.web.deps import SessionDep, TemplatesDep
 from netsafe.web.operation.api_referrals import question_set
 from netsafe.web.operation.common import (
     CaseworkDep,
@@ -85,18 +86,21 @@ def case_page(
     referral_id: int,
     request: Request,
     casework: CaseworkDep,
+    session: SessionDep,
     auditor: AuditDep,
     templates: TemplatesDep,
 ) -> Response:
     """The case: referral details, timeline, records and the forms to add to them."""
     with page_answers(request, "referral.read", "referral", referral_id):
         case = casework.case(referral_id)
+        intake = SqlIntakeRepository(session).record(case.referral.id)
     auditor.record("referral.read", "referral", referral_id)
     return templates.TemplateResponse(
         request,
         "operation/case.html",
         {
             "case": case,
+            "intake": intake,
             "now": datetime.now(UTC),
             "questions": question_set(request),
             "device_types": list(DeviceType),
