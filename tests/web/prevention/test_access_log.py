@@ -85,11 +85,15 @@ def test_a_real_uvicorn_server_logs_no_address_for_prevention(settings: Settings
     logger.setLevel(logging.INFO)
     try:
         app = create_app(settings)
-        with serve_in_thread(app, log_config=None, log_level="info") as base:
-            httpx.post(f"{base}/api/v1/deterrence/check", json={"query": "zebra-test-term"})
-            httpx.post(f"{base}/api/v1/prevention/self-help/managing-urges/started")
-            httpx.get(f"{base}/help")
-            httpx.get(f"{base}/healthz")
+        # httpx's 5 s default is shorter than a first request can take on a loaded CI machine
+        with (
+            serve_in_thread(app, log_config=None, log_level="info") as base,
+            httpx.Client(base_url=base, timeout=60) as http,
+        ):
+            http.post("/api/v1/deterrence/check", json={"query": "zebra-test-term"})
+            http.post("/api/v1/prevention/self-help/managing-urges/started")
+            http.get("/help")
+            http.get("/healthz")
     finally:
         logger.removeHandler(capture)
     prevention = [line for line in capture.lines if "/healthz" not in line]
