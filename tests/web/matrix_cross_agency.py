@@ -35,6 +35,7 @@ from netsafe.platform.roles import Role
 from netsafe.store.audit_seal import append_at_commit
 from netsafe.store.repositories.operation import case_repositories
 from tests.operation.operation_seeds import SEEDER
+from tests.operation.work_seeds import AGED_QUERY, aged_exhibit_json, aged_exhibit_reference
 from tests.web.matrix_seeds import SEEDS
 
 #: A seeder: makes a record of the force (an agency slug) and answers the text that reveals it.
@@ -134,6 +135,10 @@ def _unique() -> str:
 AUDIT_READERS_SEE_ALL = frozenset({Role.OPERATION_LEAD, Role.ADMIN})
 AGGREGATES = "aggregate figures of every force, shown to these roles by design (ARCHITECTURE)"
 OWN_ACCOUNT = "the caller's own account only"
+OWN_WORK = (
+    "the caller's own cases, actions and exhibits, within what they may see "
+    "(tests/web/operation/test_my_work.py)"
+)
 
 CROSS_AGENCY_RULES: dict[tuple[str, str], Rule] = {
     ("POST", "/logout"): NoForceData(OWN_ACCOUNT),
@@ -163,7 +168,10 @@ CROSS_AGENCY_RULES: dict[tuple[str, str], Rule] = {
     ("GET", "/api/v1/arrests"): Shows(_json_id("arrest_id")),
     ("GET", "/api/v1/safeguarding"): Shows(_json_id("safeguarding_id")),
     ("GET", "/api/v1/outcomes"): Shows(_json_id("outcome_id")),
-    ("GET", "/api/v1/exhibits"): Shows(_json_id("exhibit_id")),
+    ("GET", "/api/v1/exhibits"): Shows(aged_exhibit_json, AGED_QUERY),
+    ("GET", "/operation/exhibits"): Shows(aged_exhibit_reference, AGED_QUERY),
+    ("GET", "/api/v1/my-work"): NoForceData(OWN_WORK),
+    ("GET", "/operation/my-work"): NoForceData(OWN_WORK),
     ("POST", "/api/v1/referrals"): CreatesFor(
         lambda force: {
             "source": "partner",

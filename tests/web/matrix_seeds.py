@@ -18,6 +18,7 @@ from netsafe.platform.roles import Role
 from netsafe.platform.users import NewUser
 from netsafe.store.repositories.users import SqlUserRepository
 from tests.operation.operation_seeds import OPERATION_SEEDS
+from tests.operation.work_seeds import WORK_SEEDS
 from tests.web.prevention.matrix_seeds import PREVENTION_SEEDS
 
 Seed = Callable[[Session, str], str]
@@ -41,5 +42,6 @@ def seed_user(session: Session, force: str) -> str:
 SEEDS: dict[str, Seed] = {
     "user_id": seed_user,
     **OPERATION_SEEDS,
+    **WORK_SEEDS,
     **PREVENTION_SEEDS,
 }

@@ -124,6 +124,8 @@ def test_a_page_read_is_in_the_audit_log_when_its_answer_arrives(
     assert actions.count("referral.list") == 3
 
 
+#: The dashboard's open-referrals counter (a link to the queue) showing a number.
+OPEN_COUNT = r'id="open-count"><a href="[^"]+">{}<'
 MACROS = """\
 {%- macro when(t) %}{% if t %}<time datetime="{{ t.isoformat() }}">{{ t.strftime('%Y-%m-%d %H:%M') }}</time>{% else %}—{% endif %}{% endmacro %}
 {%- macro deadline(r, now) %}{% if r.status.value != 'closed' and r.breached(now) %}<strong class="breach">Breached</strong> {{ when(r.deadline_at) }}{% else %}{{ when(r.deadline_at) }}{% endif %}{% endmacro %}
@@ -246,7 +248,9 @@ def test_a_referral_written_through_the_app_is_counted_at_once(
     }
     slow = settings.model_copy(update={"dashboard_cache_seconds": 3600.0})
     with TestClient(create_app(slow), follow_redirects=False) as client:
-        assert re.search(r'id="open-count">0<', client.get("/operation", headers=headers).text)
+        assert re.search(
+            r'id="open-count"><a href="[^"]+">0<', client.get("/operation", headers=headers).text
+        )
         created = client.post(
             "/api/v1/referrals",
             headers=headers,
@@ -258,7 +262,9 @@ def test_a_referral_written_through_the_app_is_counted_at_once(
             },
         )
         assert created.status_code == 201, created.text
-        assert re.search(r'id="open-count">1<', client.get("/operation", headers=headers).text)
+        assert re.search(
+            r'id="open-count"><a href="[^"]+">1<', client.get("/operation", headers=headers).text
+        )
 
 
 def test_while_a_scope_is_counted_others_get_the_previous_counts() -> None:

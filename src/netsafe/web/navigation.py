@@ -22,8 +22,10 @@ class NavLink:
 
 #: The pages in the menu, in order (shown only to roles their policy admits).
 MAIN_NAVIGATION: tuple[NavLink, ...] = (
+    NavLink("My work", "/operation/my-work"),
     NavLink("Dashboard", "/operation"),
     NavLink("Queue", "/operation/queue"),
+    NavLink("Exhibits", "/operation/exhibits"),
     NavLink("Intake", "/intake"),
     NavLink("Prevention", "/prevention"),
     NavLink("Statistics", "/stats"),

@@ -57,8 +57,8 @@ def test_a_case_driven_through_the_pages(
     assert queue.index(late.split("?")[0]) < queue.index(case_url)
     assert "Breached" in queue
     dashboard = client.get("/operation", headers=h).text
-    assert re.search(r'id="breached-open">1<', dashboard)
-    assert re.search(r'id="open-count">2<', dashboard)
+    assert re.search(r'id="breached-open"><a href="[^"]+">1<', dashboard)
+    assert re.search(r'id="open-count"><a href="[^"]+">2<', dashboard)
 
     _post(client, f"{case_url}/subjects", h, {"display_name": "Robin Example"})
     _post(client, f"{case_url}/risk", h, {"q_child_at_immediate_risk": "yes", "rationale": "test"})

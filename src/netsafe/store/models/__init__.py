@@ -14,6 +14,7 @@ from netsafe.store.models import (
     prevention,
     search,
     triage,
+    work,
 )
 
 __all__ = [
@@ -27,4 +28,5 @@ __all__ = [
     "prevention",
     "search",
     "triage",
+    "work",
 ]

@@ -9,19 +9,28 @@ from __future__ import annotations
 from fastapi import APIRouter
 
 from netsafe.web.operation import (
+    api_actions,
     api_casework,
+    api_lists,
     api_referrals,
     pages_case,
+    pages_exhibit_list,
     pages_incident,
+    pages_mywork,
     pages_queue,
     pages_records,
     public,
 )
 
 router = APIRouter()
+# The filtered lists first: they answer GET /api/v1/referrals and /api/v1/exhibits.
+router.include_router(api_lists.router)
+router.include_router(api_actions.router)
 router.include_router(api_referrals.router)
 router.include_router(api_casework.router)
 router.include_router(pages_queue.router)
+router.include_router(pages_mywork.router)
+router.include_router(pages_exhibit_list.router)
 router.include_router(pages_case.router)
 router.include_router(pages_incident.router)
 router.include_router(pages_records.router)

@@ -1,4 +1,4 @@
-"""`/api/v1/referrals` (create, queue, read, restrict, incident details, dashboard summary), the
+"""`/api/v1/referrals` (create, read, restrict, incident details, dashboard summary), the
 risk question set and `/api/v1/risk-assessments`. Every read and write is audited."""
 
 from __future__ import annotations
@@ -9,8 +9,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Query, Request, Response
-from pydantic import BaseModel, TypeAdapter
+from fastapi import APIRouter, Depends, Query, Request
+from pydantic import BaseModel
 
 from netsafe.operation.oversight import restricted_cases
 from netsafe.operation.records import visible_records
@@ -18,7 +18,6 @@ from netsafe.operation.referrals import (
     create_referral,
     get_referral,
     queue_summary,
-    referral_queue,
     restrict_referral,
     update_incident,
 )
@@ -62,32 +61,6 @@ def create(
         referral = create_referral(repos.referrals, body.to_domain(), by=viewer)
     auditor.record("referral.create", "referral", referral.id)
     return ReferralOut.of(referral, datetime.now(UTC))
-
-
-#: The queue's answer, written straight to JSON: returned as a list, FastAPI would validate the
-#: models it was given once more (in another worker thread) before writing them.
-_REFERRAL_LIST = TypeAdapter(list[ReferralOut])
-
-
-@router.get("/referrals", response_model=list[ReferralOut])
-def queue(
-    request: Request,
-    viewer: PoliceViewer,
-    repos: ReposDep,
-    auditor: AuditDep,
-    awaiting_only: bool = False,
-    limit: int = Query(50, ge=1, le=500),
-    offset: int = Query(0, ge=0),
-) -> Response:
-    """The caller's queue: open referrals they may see, earliest deadline first."""
-    with answering(request, "referral.list", "referral"):
-        referrals = referral_queue(
-            repos.referrals, viewer, awaiting_only=awaiting_only, limit=limit, offset=offset
-        )
-    auditor.record("referral.list", "referral", detail=f"{len(referrals)} shown")
-    now = datetime.now(UTC)
-    body = _REFERRAL_LIST.dump_json([ReferralOut.of(r, now) for r in referrals])
-    return Response(body, media_type="application/json")
 
 
 @router.get("/referrals/summary")

@@ -68,8 +68,8 @@ def form_values(model: type[BaseModel], form: FormData, **given: Any) -> dict[st
         elif text is None:
             continue
         elif kind in ("integer", "date") and not text:
-            if required:
-                values[name] = text
+            # given empty: none (said so, unlike a field the form leaves out)
+            values[name] = text if required else None
         else:
             values[name] = text
     values.update(given)

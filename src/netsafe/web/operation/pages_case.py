@@ -12,6 +12,7 @@ from fastapi.responses import HTMLResponse, Response
 from starlette.concurrency import run_in_threadpool
 
 from netsafe.operation import record_kinds as kinds
+from netsafe.operation.exhibit_links import default_warrant_id
 from netsafe.operation.exhibits import DeviceType
 from netsafe.operation.outcomes import OutcomeKind
 from netsafe.operation.referrals import NewReferral, ReferralSource, create_referral
@@ -30,7 +31,9 @@ from netsafe.web.operation.common import (
 )
 from netsafe.web.operation.form_input import read_form
 from netsafe.web.operation.forms import FormError, form_time, page_answers, redirect
+from netsafe.web.operation.pages_mywork import case_work
 from netsafe.web.operation.record_writes import WRITES, RecordWrite
+from netsafe.web.operation.work_common import WorkDep
 
 router = APIRouter(tags=["pages"], include_in_schema=False)
 VISIBLE_REFERRAL = Depends(visible_referral)
@@ -89,8 +92,10 @@ def case_page(
     session: SessionDep,
     auditor: AuditDep,
     templates: TemplatesDep,
+    work: WorkDep,
 ) -> Response:
-    """The case: referral details, timeline, records and the forms to add to them."""
+    """The case: referral details, owner and actions, timeline, records and the forms to add
+    to them."""
     with page_answers(request, "referral.read", "referral", referral_id):
         case = casework.case(referral_id)
         intake = SqlIntakeRepository(session).record(case.referral.id)
@@ -106,6 +111,8 @@ def case_page(
             "device_types": list(DeviceType),
             "outcome_kinds": list(OutcomeKind),
             "recipients": list(HelplineRecipient),
+            "work": case_work(work, casework.viewer, case.referral),
+            "default_warrant_id": default_warrant_id(case.warrants),
         },
     )
 

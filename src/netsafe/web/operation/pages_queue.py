@@ -8,19 +8,42 @@ from datetime import UTC, datetime
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse, Response
 
-from netsafe.operation.referrals import queue_summary, referral_queue
+from netsafe.operation.queue_filters import QueuePage, filtered_queue
+from netsafe.operation.referrals import ReferralSource, queue_summary, referral_queue
 from netsafe.operation.risk import RiskBand
-from netsafe.platform.access import scope_for
+from netsafe.platform.access import REFERRAL_AREAS, scope_for
 from netsafe.web.auditor import AuditDep
 from netsafe.web.deps import TemplatesDep
 from netsafe.web.htmx import page_or_fragment
 from netsafe.web.operation.common import PoliceViewer, ReposDep
-from netsafe.web.operation.forms import page_answers
+from netsafe.web.operation.forms import FormError, page_answers
+from netsafe.web.operation.page_queries import one, page_link, queue_query
 from netsafe.web.operation.summary_cache import SummaryCache
+from netsafe.web.operation.work_common import WorkDep
 
 router = APIRouter(tags=["pages"], include_in_schema=False)
 PAGE_SIZE = 50
+QUEUE = "/operation/queue"
 BANDS = [(band.value, band.label) for band in reversed(RiskBand)] + [("unassessed", "Unassessed")]
+STATUS_CHOICES = [
+    ("", "open (new, assessed, actioned)"),
+    ("new", "new"),
+    ("assessed", "assessed"),
+    ("actioned", "actioned"),
+    ("closed", "closed"),
+    ("all", "all, closed included"),
+]
+#: The queue page's filters, each kept in the URL.
+FILTER_NAMES = (
+    "force",
+    "band",
+    "status",
+    "source",
+    "received_from",
+    "received_to",
+    "breached",
+    "due_within_hours",
+)
 
 
 @router.get("/operation", response_class=HTMLResponse)
@@ -50,33 +73,46 @@ def dashboard(
 def queue(
     request: Request,
     viewer: PoliceViewer,
-    repos: ReposDep,
+    work: WorkDep,
     auditor: AuditDep,
     templates: TemplatesDep,
     show: str = Query("awaiting", pattern="^(awaiting|open)$"),
     page: int = Query(1, ge=1, le=100_000),
 ) -> Response:
-    """Referrals awaiting a response (or all open ones) that the viewer may see, earliest
-    deadline first, a page at a time (htmx: the table and pager alone)."""
-    awaiting_only = show == "awaiting"
+    """Referrals awaiting a response (or all of them) that the viewer may see, filtered by
+    force, band, status, source, received range and breach (all kept in the URL), earliest
+    deadline first, a page at a time with the number found (htmx: the table and pager alone)."""
     now = datetime.now(UTC)
-    with page_answers(request, "referral.list", "referral"):
-        referrals = referral_queue(
-            repos.referrals,
-            viewer,
-            awaiting_only=awaiting_only,
-            limit=PAGE_SIZE + 1,
-            offset=(page - 1) * PAGE_SIZE,
-        )
-    auditor.record("referral.list", "referral", detail=f"page {page}")
+    params = request.query_params
+    error = None
+    found = QueuePage([], 0)
+    try:
+        with page_answers(request, "referral.list", "referral"):
+            wanted = queue_query(params).to_filter(now)
+            found = filtered_queue(
+                work.queue, viewer, wanted, now, limit=PAGE_SIZE, offset=(page - 1) * PAGE_SIZE
+            )
+    except FormError as problem:
+        error = problem.message
+    auditor.record("referral.list", "referral", detail=f"page {page} of {found.total} found")
+    pages = max(1, -(-found.total // PAGE_SIZE))
     return templates.TemplateResponse(
         request,
         page_or_fragment(request, "operation/queue.html", "operation/_queue_results.html"),
         {
-            "referrals": referrals[:PAGE_SIZE],
-            "has_next": len(referrals) > PAGE_SIZE,
+            "referrals": found.referrals,
+            "total": found.total,
             "page": page,
+            "pages": pages,
+            "prev_link": page_link(QUEUE, params, page - 1, show=show) if page > 1 else None,
+            "next_link": (page_link(QUEUE, params, page + 1, show=show) if page < pages else None),
             "show": show,
+            "chosen": {name: one(params, name) for name in FILTER_NAMES},
+            "forces": REFERRAL_AREAS if viewer.role.sees_all_forces else (viewer.agency,),
+            "bands": BANDS,
+            "sources": list(ReferralSource),
+            "statuses": STATUS_CHOICES,
+            "filter_error": error,
             "now": now,
         },
     )

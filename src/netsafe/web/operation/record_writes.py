@@ -14,6 +14,7 @@ from pydantic import BaseModel
 
 from netsafe.operation import record_kinds as kinds
 from netsafe.operation.casework import Casework
+from netsafe.operation.exhibit_links import default_warrant_id
 from netsafe.operation.record_kinds import RecordKind
 from netsafe.web.operation.schemas import (
     ArrestIn,
@@ -39,14 +40,25 @@ class RecordWrite:
     notice: Callable[[Casework, Any], str]
     page: Callable[[Any], str] | None = None
     audit_detail: Callable[[Any], str | None] = lambda _record: None
+    #: Fields `create` fills in itself when the body leaves them out (not when given as null).
+    defaulted: frozenset[str] = frozenset()
 
     def fields(self, body: BaseModel) -> dict[str, Any]:
-        """The body's values but the owner's id: the facade's keyword arguments."""
-        return body.model_dump(exclude={self.owner})
+        """The body's values but the owner's id (and defaulted fields left out): the facade's
+        keyword arguments."""
+        return body.model_dump(exclude={self.owner, *(self.defaulted - body.model_fields_set)})
 
     def owner_id(self, body: BaseModel) -> int:
         owner: int = getattr(body, self.owner)
         return owner
+
+
+def _exhibit(casework: Casework, referral_id: int, **fields: Any) -> Any:
+    """An exhibit; left out, its warrant is the case's one executed warrant (if it has one)."""
+    if "warrant_id" not in fields:
+        warrants = casework.repos.warrants.for_referral(casework.referral(referral_id).id)
+        fields["warrant_id"] = default_warrant_id(warrants)
+    return casework.record_exhibit(referral_id, **fields)
 
 
 def _outcome(casework: Casework, referral_id: int, **fields: Any) -> Any:
@@ -86,10 +98,11 @@ WRITES: tuple[RecordWrite, ...] = (
         kinds.EXHIBIT,
         ExhibitIn,
         "referral_id",
-        Casework.record_exhibit,
+        _exhibit,
         lambda _c, e: f"Exhibit {e.reference} recorded",
         page=lambda e: f"/operation/exhibits/{e.id}",
         audit_detail=lambda e: str(e.reference),
+        defaulted=frozenset({"warrant_id"}),
     ),
     RecordWrite(
         kinds.SAFEGUARDING,

@@ -186,6 +186,7 @@ class ExhibitIn(BaseModel):
     seized_by: str = Field("", max_length=63)
     description: str = Field("", max_length=4000)
     subject_id: int | None = None
+    #: Left out: the case's executed warrant when it has exactly one; null: no warrant.
     warrant_id: int | None = None
 
 

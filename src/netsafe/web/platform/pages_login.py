@@ -15,6 +15,7 @@ from netsafe.platform.users import LoginError, end_sessions
 from netsafe.store.repositories.users import SqlUserRepository
 from netsafe.web.auditor import AuditDep
 from netsafe.web.deps import SessionDep, SettingsDep, TemplatesDep
+from netsafe.web.landing import landing_page
 from netsafe.web.middleware import is_https
 from netsafe.web.platform.login_flow import log_in
 from netsafe.web.policy import allow_any_user, public
@@ -61,7 +62,10 @@ def login(
         return templates.TemplateResponse(request, "login.html", context, status_code=401)
     request.state.viewer = user.viewer
     auditor.record("auth.login", "user", user.id)
-    response = RedirectResponse(safe_next(next), status_code=303)
+    target = safe_next(next)
+    if target == "/":  # nowhere in particular: the role's landing page
+        target = landing_page(user.viewer.role)
+    response = RedirectResponse(target, status_code=303)
     response.set_cookie(
         SESSION_COOKIE,
         issue_session_value(settings, user.id, user.security_stamp, user.session_generation),

@@ -1,0 +1,143 @@
+"""SQL implementation of `netsafe.operation.exhibit_list.ExhibitListRepository`.
+
+An exhibit's triage runs are the runs of its reference that name its case, or any run of its
+reference when no other force uses it (as `exhibit_runs` finds them for its page). The case's
+reference (`NS-<year>-<id>`) is written in each database's SQL to compare with the runs'.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import (
+    ColumnElement,
+    Select,
+    String,
+    and_,
+    case,
+    cast,
+    exists,
+    func,
+    literal,
+    or_,
+    select,
+)
+from sqlalchemy.orm import Session, aliased
+
+from netsafe.operation.exhibit_list import ExhibitFilter, ExhibitLine, TriageState
+from netsafe.operation.exhibits import Exhibit
+from netsafe.operation.referrals import referral_reference
+from netsafe.platform.access import Scope
+from netsafe.store.models.operation import CustodyEventRow, ExhibitRow, ReferralRow
+from netsafe.store.models.triage import TriageRunRow
+from netsafe.store.repositories.operation_records import SqlRecordRepository
+from netsafe.store.repositories.operation_scope import scope_clause
+from netsafe.timestamps import as_utc
+
+
+def case_reference_sql(dialect: str) -> ColumnElement[str]:
+    """`referral_reference(referrals.id, referrals.received_at)` as SQL (UTC year)."""
+    prefix = literal("NS-", String)
+    if dialect == "sqlite":
+        year: Any = func.strftime("%Y", ReferralRow.received_at)
+        number: Any = func.printf("%06d", ReferralRow.id)
+    else:
+        year = func.to_char(func.timezone("UTC", ReferralRow.received_at), "YYYY")
+        digits = cast(ReferralRow.id, String)
+        number = case((ReferralRow.id < 1_000_000, func.lpad(digits, 6, "0")), else_=digits)
+    reference: ColumnElement[str] = prefix + year + "-" + number
+    return reference
+
+
+def _runs_of_exhibit(dialect: str) -> ColumnElement[bool]:
+    """A `triage_runs` row is one of the (outer) exhibit's runs."""
+    other = aliased(ExhibitRow)
+    shared = exists(
+        select(other.id).where(
+            other.reference == ExhibitRow.reference, other.force != ExhibitRow.force
+        )
+    )
+    return and_(
+        TriageRunRow.exhibit_reference == ExhibitRow.reference,
+        or_(~shared, TriageRunRow.case_reference == case_reference_sql(dialect)),
+    )
+
+
+def _holder() -> ColumnElement[str]:
+    last = (
+        select(CustodyEventRow.handed_to)
+        .where(CustodyEventRow.exhibit_id == ExhibitRow.id)
+        .order_by(CustodyEventRow.at.desc(), CustodyEventRow.id.desc())
+        .limit(1)
+        .scalar_subquery()
+    )
+    return func.coalesce(last, ExhibitRow.seized_by)
+
+
+class SqlExhibitList:
+    """The exhibit list in the caller's session."""
+
+    def __init__(self, session: Session) -> None:
+        self._session = session
+        self._dialect = session.get_bind().dialect.name
+        self._exhibits = SqlRecordRepository(session, Exhibit, ExhibitRow)
+
+    def _where(self, query: Select[Any], scope: Scope, wanted: ExhibitFilter) -> Select[Any]:
+        runs = _runs_of_exhibit(self._dialect)
+        query = query.join(ReferralRow, ReferralRow.id == ExhibitRow.referral_id).where(
+            scope_clause(scope)
+        )
+        if wanted.triage is TriageState.AWAITING:
+            query = query.where(~exists(select(TriageRunRow.id).where(runs)))
+        elif wanted.triage is TriageState.TRIAGED:
+            query = query.where(exists(select(TriageRunRow.id).where(runs)))
+        elif wanted.triage is TriageState.MATCHES:
+            matched = and_(runs, TriageRunRow.files_matched > 0)
+            query = query.where(exists(select(TriageRunRow.id).where(matched)))
+        if wanted.forces:
+            query = query.where(ExhibitRow.force.in_(sorted(wanted.forces)))
+        if wanted.seized_before is not None:
+            query = query.where(ExhibitRow.seized_at <= wanted.seized_before)
+        if wanted.seized_after is not None:
+            query = query.where(ExhibitRow.seized_at >= wanted.seized_after)
+        if wanted.held_by is not None:
+            query = query.where(_holder() == wanted.held_by)
+        return query
+
+    def listed(
+        self, scope: Scope, wanted: ExhibitFilter, *, limit: int, offset: int
+    ) -> list[ExhibitLine]:
+        runs = _runs_of_exhibit(self._dialect)
+
+        def of_runs(column: Any) -> Any:
+            return select(column).where(runs).scalar_subquery()
+
+        query = select(
+            ExhibitRow,
+            ExhibitRow.force,
+            ReferralRow.received_at,
+            _holder().label("holder"),
+            of_runs(func.count(TriageRunRow.id)).label("runs"),
+            of_runs(func.max(TriageRunRow.files_matched)).label("files_matched"),
+            of_runs(func.max(TriageRunRow.finished_at)).label("last_triaged_at"),
+        ).select_from(ExhibitRow)
+        query = self._where(query, scope, wanted)
+        query = query.order_by(ExhibitRow.seized_at, ExhibitRow.id).limit(limit).offset(offset)
+        return [
+            ExhibitLine(
+                exhibit=self._exhibits.to_domain(row),
+                force=force,
+                case_reference=referral_reference(row.referral_id, as_utc(received)),
+                holder=holder,
+                runs=int(runs_count or 0),
+                files_matched=int(matched or 0),
+                last_triaged_at=None if last is None else as_utc(last),
+            )
+            for row, force, received, holder, runs_count, matched, last in self._session.execute(
+                query
+            )
+        ]
+
+    def count(self, scope: Scope, wanted: ExhibitFilter) -> int:
+        query = select(func.count(ExhibitRow.id)).select_from(ExhibitRow)
+        return int(self._session.scalar(self._where(query, scope, wanted)) or 0)
