@@ -387,23 +387,30 @@ def import_report_bytes(
     audit: Audit,
 ) -> ReferralImport:
     """Import one uploaded file in the caller's transaction. A wrong file is refused whole
-    (`result.refused`); the caller commits only when nothing was refused."""
+    (`result.refused`) before anything is written; a report stored by another import at the
+    same moment refuses it too (its savepoint rolled back)."""
     result = ReferralImport()
     try:
         content = read_reports(data, name)
     except ReportFileError as error:
         result.refused.append(RefusedFile(error.file, error.path, error.reason))
         return result
-    import_content(
-        session,
-        content,
-        result,
-        viewer=viewer,
-        config=config,
-        matcher=matcher,
-        force=force,
-        audit=audit,
-    )
+    try:
+        with session.begin_nested():  # a savepoint: a clash leaves the caller's transaction usable
+            import_content(
+                session,
+                content,
+                result,
+                viewer=viewer,
+                config=config,
+                matcher=matcher,
+                force=force,
+                audit=audit,
+            )
+    except IntegrityError:
+        result = ReferralImport()
+        reason = "another import stored one of its reports at the same time: import it again"
+        result.refused.append(RefusedFile(name, "", reason))
     return result
 
 

@@ -13,6 +13,7 @@ from starlette.datastructures import UploadFile
 
 from netsafe.platform.access import OperationInputError, RecordNotFoundError
 from netsafe.platform.agencies import FORCE_SLUGS
+from netsafe.platform.audit import Outcome
 from netsafe.usecases.import_referrals import (
     ReferralImport,
     RefusedFile,
@@ -96,9 +97,11 @@ async def intake_upload(
                 audit=audit_with(auditor),
             )
         if result.refused:
-            session.rollback()
             auditor.record(
-                "referral.import", "referral", outcome="refused", detail=result.refused[0].reason
+                "referral.import",
+                "referral",
+                outcome=Outcome.FAILED,
+                detail=result.refused[0].reason,
             )
         return result, unassigned_queue(session, viewer, limit=1)[1]
 
