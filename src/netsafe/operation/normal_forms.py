@@ -120,3 +120,12 @@ def normal_any(value: str) -> str:
     if looks_like_phone(value):
         return normal_phone(value)
     return normal_text(value)
+
+
+_WORD = re.compile(r"[^\W_]+")
+
+
+def words_of(value: str) -> tuple[str, ...]:
+    """The words of `value` for the text match: runs of letters and digits, case-folded
+    (`Jordan Quokka-Example <jq@example.com>` → jordan, quokka, example, jq, example, com)."""
+    return tuple(_WORD.findall(value.casefold()))

@@ -4,8 +4,9 @@ numbers, within what the viewer may see (`platform.access.scope_for`: own force,
 for their named users only; charity roles none).
 
 Results are ranked in tiers: an exact match of a normal form (`normal_forms.query_keys`), then a
-key starting with the query, then the query's words found inside the text (each word of three or
-more characters). A record appears once, at its best match.
+key starting with the query, then values with a word starting with each of the query's words
+(each word of three or more letters or digits: `quokka` finds `Jordan Quokka-Example`). A record
+appears once, at its best match.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ import enum
 from dataclasses import dataclass
 from typing import Protocol
 
-from netsafe.operation.normal_forms import normal_text, query_keys
+from netsafe.operation.normal_forms import normal_text, query_keys, words_of
 from netsafe.platform.access import OperationInputError, Scope, scope_for
 from netsafe.platform.roles import Viewer
 
@@ -72,7 +73,7 @@ class SearchHit:
 @dataclass(frozen=True, slots=True)
 class SearchTerms:
     """A query as the store needs it: the exact keys, the prefix (None: too short) and the words
-    for the text match."""
+    for the text match (each the start of a word of the value: `normal_forms.words_of`)."""
 
     keys: tuple[str, ...]
     prefix: str | None
@@ -98,7 +99,7 @@ def search_terms(query: str) -> SearchTerms:
     keys = query_keys(text)
     normal = normal_text(text)
     prefix = normal if len(normal) >= PREFIX_MIN else None
-    words = tuple(dict.fromkeys(w for w in normal.split(" ") if len(w) >= WORD_MIN))
+    words = tuple(dict.fromkeys(w for w in words_of(text) if len(w) >= WORD_MIN))
     return SearchTerms(keys=keys, prefix=prefix, words=words)
 
 

@@ -25,7 +25,7 @@ from sqlalchemy.orm import ORMExecuteState, Session, sessionmaker
 from sqlalchemy.orm.attributes import get_history
 from sqlalchemy.sql.dml import Delete, Insert, Update
 
-from netsafe.operation.normal_forms import normal_any, normal_identifier, normal_text
+from netsafe.operation.normal_forms import normal_any, normal_identifier, normal_text, words_of
 from netsafe.operation.referrals import referral_reference
 from netsafe.operation.search import Matched, RecordType
 from netsafe.store.models.operation import (
@@ -70,6 +70,7 @@ def _entry(
     record: tuple[RecordType, int, str] | None = None,
 ) -> dict[str, Any]:
     record_type, record_id, reference = record or (RecordType.REFERRAL, referral_id, "")
+    words = None if text is None else " ".join(words_of(text)) or None
     return {
         "referral_id": referral_id,
         "record_type": record_type.value,
@@ -77,7 +78,7 @@ def _entry(
         "reference": reference[:100],
         "matched": matched.value,
         "key": key[:KEY_MAX],
-        "text": text,
+        "text": words,
         "snippet": snippet[:SNIPPET_MAX],
     }
 

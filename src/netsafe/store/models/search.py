@@ -3,9 +3,9 @@ identifier, a reported identifier, a reported file's hash, an exhibit's referenc
 number), kept in step with the case tables by `store.search_index`.
 
 `key` is the value's normal form (`operation.normal_forms`) for exact and prefix matches (on
-PostgreSQL in the "C" collation, so that a prefix is a range of the index); `text` is the value
-as written, for matches inside it: an FTS5 table with the trigram tokenizer on SQLite, a pg_trgm
-GIN index on PostgreSQL (both made by migration `search_0001`, outside these models).
+PostgreSQL in the "C" collation, so that a prefix is a range of the index); `text` is the value's
+words (`normal_forms.words_of`), for matches by word: an FTS5 table on SQLite, a full-text GIN
+index on PostgreSQL (both made by migration `search_0002`, outside these models).
 
 Triage findings are searched where they are (`triage_findings`), by the hash indexes below.
 No foreign key to `referrals`: SQLite could then not rebuild that table in a migration without
@@ -24,7 +24,7 @@ ENTRY_ID = BigInteger().with_variant(Integer(), "sqlite")
 KEY = String(500).with_variant(String(500, collation="C"), "postgresql")
 #: Objects of the search index made by its migration alone (not expressible as models):
 #: the FTS5 table (and its shadow tables) on SQLite, the trigram index on PostgreSQL.
-OUTSIDE_THE_MODELS = ("search_fts", "ix_search_entries_text_trgm")
+OUTSIDE_THE_MODELS = ("search_fts", "ix_search_entries_text_trgm", "ix_search_entries_text_words")
 
 
 class SearchEntryRow(Base):

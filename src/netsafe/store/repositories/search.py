@@ -5,8 +5,10 @@ filtered by the viewer's scope (`operation_scope.scope_clause`, as the lists and
 - exact: `key IN (normal forms of the query)`, newest case first;
 - prefix: `key >= p AND key < p'` (p' is p with its last character raised by one), by key:
   a range of the key index (in the "C" collation on PostgreSQL);
-- text: each word inside `text`: FTS5 `MATCH` on the trigram table on SQLite, `ILIKE '%word%'`
-  on the pg_trgm GIN index on PostgreSQL.
+- text: a word of `text` starting with each word of the query: FTS5 prefix queries (`"word"*`)
+  on SQLite, `to_tsvector('simple', text) @@ to_tsquery('simple', 'word:*')` on a GIN index
+  on PostgreSQL. `text` holds the value's words alone (`normal_forms.words_of`), so that both
+  databases split it alike.
 """
 
 from __future__ import annotations
@@ -53,13 +55,14 @@ def prefix_end(prefix: str) -> str:
     return prefix[:-1] + chr(last)
 
 
-def _escape_like(word: str) -> str:
-    return word.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-
-
 def _fts_query(words: tuple[str, ...]) -> str:
-    """An FTS5 query: every word as a quoted phrase (with the trigram tokenizer: a substring)."""
-    return " AND ".join('"' + word.replace('"', '""') + '"' for word in words)
+    """An FTS5 query: a word starting with each of `words` (letters and digits only)."""
+    return " AND ".join(f'"{word}"*' for word in words)
+
+
+def _ts_query(words: tuple[str, ...]) -> str:
+    """A PostgreSQL tsquery: a word starting with each of `words` (letters and digits only)."""
+    return " & ".join(f"{word}:*" for word in words)
 
 
 class SqlSearchRepository:
@@ -83,7 +86,10 @@ class SqlSearchRepository:
                 .where(text("search_fts MATCH :fts").bindparams(fts=_fts_query(words)))
             )
             return _E.c.id.in_(matching)
-        return and_(*(_E.c.text.ilike(f"%{_escape_like(w)}%", escape="\\") for w in words))
+        simple: ColumnElement[Any] = literal_column("'simple'::regconfig")
+        return func.to_tsvector(simple, _E.c.text).op("@@")(
+            func.to_tsquery(simple, _ts_query(words))
+        )
 
     def _entries(self, scope: Scope, terms: SearchTerms, tier: Tier, limit: int) -> list[SearchHit]:
         query: Select[Any] = (
