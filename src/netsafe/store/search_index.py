@@ -246,7 +246,7 @@ def _on_execute(state: ORMExecuteState) -> Any:
             else connection.scalars(select(table.c[column]).distinct())
         )
     result = state.invoke_statement()
-    if getattr(result, "returns_rows", True):  # read it all before the index's own statements run
+    if getattr(result, "returns_rows", False):  # read it all before the index's own statements run
         result = result.freeze()()
     if isinstance(statement, Insert) and column == "id":
         cases = set(connection.scalars(select(_REFERRALS.c.id).where(_REFERRALS.c.id > before)))
