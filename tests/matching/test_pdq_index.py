@@ -10,6 +10,7 @@ import pytest
 
 from netsafe.matching.hamming import hamming
 from netsafe.matching.hamming_kernels import scan
+from netsafe.matching.hash_array import hex_rows
 from netsafe.matching.multi_index import flip_masks, radii, widths_for
 from netsafe.matching.pdq_brute_force import BruteForcePdqIndex, to_words
 from netsafe.matching.pdq_index import PdqIndex
@@ -228,3 +229,22 @@ def test_an_index_saved_in_another_format_is_refused(tmp_path: Path) -> None:
     manifest.write_text(manifest.read_text().replace('"format": 2', '"format": 1'))
     with pytest.raises(ValueError, match="index format 1, not 2"):
         PdqIndex.load(tmp_path / "pdq")
+
+
+@pytest.mark.parametrize(
+    ("values", "position"),
+    [
+        (["ab" * 32, "zz" * 32], 1),  # not hex
+        (["ab" * 32, "ab " * 21 + "a"], 1),  # whitespace inside, length still 64
+        (["AB" * 31, "ab" * 32], 0),  # short
+    ],
+)
+def test_hex_rows_name_the_first_bad_value(values: list[str], position: int) -> None:
+    with pytest.raises(ValueError, match=f"at position {position}"):
+        hex_rows(values, 32, what="pdq")
+
+
+def test_hex_rows_read_any_case_and_surrounding_space() -> None:
+    rows = hex_rows(["AB" * 32, " " + "01" * 32 + "\n", "ff" * 32], 32, what="pdq")
+    assert rows.tolist() == [[0xAB] * 32, [1] * 32, [0xFF] * 32]
+    assert rows.flags.writeable

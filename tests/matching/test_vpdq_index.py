@@ -70,6 +70,31 @@ def test_index_equals_brute_force(
         assert index.search(query, thresholds) == brute_force(listed, query, thresholds)
 
 
+def test_batches_over_threads_answer_as_one_by_one(listed: dict[int, list[VpdqFeature]]) -> None:
+    """`search_many` over two threads (queries split between them; one query's frames split
+    when alone) gives each query's own answer, as the brute force does."""
+    rng = np.random.default_rng(23)
+    entries = list(listed)
+    queries = [
+        near_copy(rng, listed[entries[int(rng.integers(len(entries)))]], rng.random())
+        for _ in range(25)
+    ]
+    threaded = VpdqIndex(threads=2)
+    threaded.add_many(listed.items())
+    expected = [brute_force(listed, query, VpdqThresholds()) for query in queries]
+    assert threaded.search_many(queries) == expected
+    assert [threaded.search(query) for query in queries] == expected
+    assert threaded.search_many([]) == []
+
+
+def test_a_video_given_twice_keeps_its_last_frames(listed: dict[int, list[VpdqFeature]]) -> None:
+    index = VpdqIndex()
+    index.add_many([(1, listed[3]), (2, listed[6]), (1, listed[9])])
+    assert [m.entry_id for m in index.search(listed[9])] == [1]
+    assert index.search(listed[3]) == []
+    assert len(index.frames) == len(listed[6]) + len(listed[9])
+
+
 def test_remove_replace_save_load(listed: dict[int, list[VpdqFeature]], tmp_path: Path) -> None:
     index = VpdqIndex()
     index.add_many(listed.items())

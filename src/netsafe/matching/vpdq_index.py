@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Iterable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import ClassVar
@@ -21,7 +22,7 @@ import numpy as np
 import numpy.typing as npt
 
 from netsafe.matching.hash_array import read_manifest, replace_folder, write_manifest
-from netsafe.matching.pdq_index import PdqIndex
+from netsafe.matching.pdq_index import Pairs, PdqIndex
 from netsafe.video.vpdq import VpdqFeature
 from netsafe.video.vpdq_match import (
     DEFAULT_VPDQ_THRESHOLDS,
@@ -46,10 +47,29 @@ class VideoMatch:
     compared_match: float
 
 
-def _probes(frames: list[VpdqFeature], query_share: float) -> list[VpdqFeature]:
-    """Frames enough to find every video matching at least `query_share` of `frames`: n − m + 1
-    of them, m the fewest matched frames that reach the share, spread along the video."""
-    count = len(frames)
+@dataclass(frozen=True)
+class _Query:
+    """A query video's distinct frames (first of each hash, Meta's `dedupe`): their words and
+    qualities, parsed once whatever the quality floors it is compared under."""
+
+    words: Words
+    qualities: npt.NDArray[np.uint8]
+
+    @classmethod
+    def of(cls, features: Sequence[VpdqFeature]) -> _Query:
+        frames = matchable_frames(features, 0)
+        qualities = np.fromiter((f.quality for f in frames), dtype=np.uint8, count=len(frames))
+        return cls(frame_words(frames), qualities)
+
+    def usable(self, quality: int) -> Words:
+        """Meta's `quality_filter(dedupe(frames))` as words."""
+        return self.words[self.qualities >= quality]
+
+
+def _probes(count: int, query_share: float) -> npt.NDArray[np.intp]:
+    """Positions of enough of `count` frames to find every video matching at least
+    `query_share` of them: n − m + 1, m the fewest matched frames that reach the share, spread
+    along the video (a matching video shares one of them: pigeonhole)."""
     needed = max(1, math.ceil(query_share * count - 1e-9))
     while needed > 1 and (needed - 1) / count >= query_share:
         needed -= 1
@@ -57,20 +77,25 @@ def _probes(frames: list[VpdqFeature], query_share: float) -> list[VpdqFeature]:
         needed += 1
     searched = count - needed + 1
     if searched >= count:
-        return frames
-    step = count / searched
-    return [frames[int(number * step)] for number in range(searched)]
+        return np.arange(count)
+    return (np.arange(searched) * (count / searched)).astype(np.intp)
 
 
 class VpdqIndex:
-    """Listed videos by entry id; `search` finds those a query video matches."""
+    """Listed videos by entry id; `search` finds those a query video matches.
+
+    With `threads` > 1 a batch of query videos (`search_many`) is spread over that many threads
+    of a pool kept by the index, and one query's frame searches are split between them (the PDQ
+    kernel runs without the GIL)."""
 
     KIND: ClassVar[str] = "netsafe-vpdq-index"
 
     def __init__(self, *, threads: int = 1) -> None:
-        self.frames = PdqIndex(threads=threads)
+        self.threads = max(1, threads)
+        self.frames = PdqIndex()
         self._qualities: dict[int, npt.NDArray[np.uint8]] = {}
         self._words: dict[int, Words] = {}
+        self._pool: ThreadPoolExecutor | None = None
         #: Set by whoever gives `per_entry` thresholds: True when every entry's list has the
         #: same quality floor (the pigeonhole pruning then holds for every list).
         self._uniform_quality = False
@@ -88,26 +113,45 @@ class VpdqIndex:
         self.add_many([(entry_id, features)])
 
     def add_many(self, videos: Iterable[tuple[int, Sequence[VpdqFeature]]]) -> None:
-        """Add many videos in one index update (a list import adds them all at once)."""
-        ids: list[int] = []
-        hashes: list[str] = []
-        replaced: list[int] = []
+        """Add many videos in one index update (a list import adds them all at once). Their
+        frames' words and qualities are held once, in arrays the PDQ index shares (10M frames:
+        320 MB of words, not twice that)."""
+        entries: list[int] = []
+        counts: list[int] = []
+        words: list[Words] = []
+        qualities: list[npt.NDArray[np.uint8]] = []
         for entry_id, features in videos:
             if entry_id < 0 or entry_id >= 1 << (63 - FRAME_BITS):
                 raise ValueError(f"vpdq entry id out of range: {entry_id}")
-            if entry_id in self._qualities:
-                replaced.append(entry_id)
             frames = matchable_frames(features, 0)[: 1 << FRAME_BITS]
-            base = entry_id << FRAME_BITS
-            ids.extend(base | slot for slot in range(len(frames)))
-            hashes.extend(frame.hex for frame in frames)
-            self._qualities[entry_id] = np.fromiter(
-                (frame.quality for frame in frames), dtype=np.uint8, count=len(frames)
+            entries.append(entry_id)
+            counts.append(len(frames))
+            words.append(frame_words(frames))
+            qualities.append(
+                np.fromiter((f.quality for f in frames), dtype=np.uint8, count=len(frames))
             )
-            self._words[entry_id] = frame_words(frames)
-        if replaced:
-            self._remove_frames(replaced)
-        self.frames.add(ids, hashes)
+        self._remove_frames([entry for entry in dict.fromkeys(entries) if entry in self._words])
+        every = np.concatenate(words) if words else np.empty((0, 4), dtype=np.uint64)
+        del words
+        every_quality = np.concatenate(qualities) if qualities else np.empty(0, dtype=np.uint8)
+        del qualities
+        bounds = np.zeros(len(entries) + 1, dtype=np.int64)
+        np.cumsum(counts, out=bounds[1:])
+        last = {entry: number for number, entry in enumerate(entries)}
+        for entry, number in last.items():
+            lo, hi = int(bounds[number]), int(bounds[number + 1])
+            self._words[entry] = every[lo:hi]
+            self._qualities[entry] = every_quality[lo:hi]
+        firsts = np.repeat(bounds[:-1], counts)
+        ids = np.repeat(np.asarray(entries, dtype=np.int64) << FRAME_BITS, counts)
+        ids |= np.arange(len(ids), dtype=np.int64) - firsts
+        del firsts
+        if len(last) < len(entries):  # a video given twice in one call: its last frames only
+            kept = np.zeros(len(ids), dtype=np.bool_)
+            for number in last.values():
+                kept[bounds[number] : bounds[number + 1]] = True
+            ids, every = ids[kept], every[kept]
+        self.frames.add(ids, every.view(np.uint8).reshape(-1, 32))
 
     def remove(self, entry_ids: Iterable[int]) -> int:
         """Remove videos; how many were in the index."""
@@ -122,7 +166,7 @@ class VpdqIndex:
         ids = [
             (entry << FRAME_BITS) | slot
             for entry in entry_ids
-            for slot in range(len(self._qualities[entry]))
+            for slot in range(len(self._words[entry]))
         ]
         if ids:
             self.frames.remove(ids)
@@ -141,37 +185,111 @@ class VpdqIndex:
         `per_entry`: each listed video's own thresholds (its list's; None: never matched); then
         `thresholds` must be the loosest of them (largest distance, lowest quality and shares),
         and every query frame is searched unless all entries share one quality floor."""
-        mine = matchable_frames(query, thresholds.quality)
-        if not mine or not len(self.frames):
-            return []
+        return self.search_many([query], thresholds, all_shares=all_shares, per_entry=per_entry)[0]
+
+    def search_many(
+        self,
+        queries: Sequence[Sequence[VpdqFeature]],
+        thresholds: VpdqThresholds = DEFAULT_VPDQ_THRESHOLDS,
+        *,
+        all_shares: bool = False,
+        per_entry: Callable[[int], VpdqThresholds | None] | None = None,
+    ) -> list[list[VideoMatch]]:
+        """`search` for each query video, in order (spread over the index's threads)."""
+        prepared = [_Query.of(query) for query in queries]
+        if not prepared or not len(self.frames):
+            return [[] for _ in prepared]
+
+        def answer(group: list[_Query], split: bool) -> list[list[VideoMatch]]:
+            return self._answer(group, thresholds, all_shares, per_entry, split=split)
+
+        if self.threads == 1:
+            return answer(prepared, False)
+        pool = self._thread_pool()
+        if len(prepared) == 1:
+            return answer(prepared, True)
+        size = -(-len(prepared) // self.threads)
+        groups = [prepared[i : i + size] for i in range(0, len(prepared), size)]
+        parts = list(pool.map(lambda group: answer(group, False), groups))
+        return [matches for part in parts for matches in part]
+
+    def _thread_pool(self) -> ThreadPoolExecutor:
+        if self._pool is None:
+            self._pool = ThreadPoolExecutor(self.threads, thread_name_prefix="vpdq-search")
+        return self._pool
+
+    def _answer(
+        self,
+        queries: list[_Query],
+        thresholds: VpdqThresholds,
+        all_shares: bool,
+        per_entry: Callable[[int], VpdqThresholds | None] | None,
+        *,
+        split: bool,
+    ) -> list[list[VideoMatch]]:
+        """The matches of each query: its probe frames searched in the PDQ index (together,
+        split over the pool when `split`), then each candidate video compared frame by frame."""
         pigeonhole = not all_shares and (per_entry is None or self._uniform_quality)
-        probes = _probes(mine, thresholds.query_match) if pigeonhole else mine
-        found = self.frames.search_many([frame.hex for frame in probes], thresholds.distance)
+        probes: list[Words] = []
+        for query in queries:
+            mine = query.usable(thresholds.quality)
+            probes.append(mine[_probes(len(mine), thresholds.query_match)] if pigeonhole else mine)
+        rows = np.concatenate(probes).view(np.uint8).reshape(-1, 32)
+        found = self._search_frames(rows, thresholds.distance, split)
+        answers: list[list[VideoMatch]] = []
+        at = 0
+        for query, searched in zip(queries, probes, strict=True):
+            candidates = self._candidates(found[at : at + len(searched)], thresholds.quality)
+            at += len(searched)
+            answers.append(self._compare(query, candidates, thresholds, all_shares, per_entry))
+        return answers
+
+    def _search_frames(
+        self, rows: npt.NDArray[np.uint8], distance: int, split: bool
+    ) -> list[Pairs]:
+        if not split or len(rows) < 2:
+            return self.frames.search_many(rows, distance)
+        size = -(-len(rows) // self.threads)
+        chunks = [rows[i : i + size] for i in range(0, len(rows), size)]
+        parts = self._thread_pool().map(
+            lambda chunk: self.frames.search_many(chunk, distance), chunks
+        )
+        return [pairs for part in parts for pairs in part]
+
+    def _candidates(self, found: list[Pairs], quality: int) -> set[int]:
+        """The listed videos with a frame found at or over the quality floor."""
         candidates: set[int] = set()
         for pairs in found:
             for frame_id, _distance in pairs:
                 entry = frame_id >> FRAME_BITS
                 qualities = self._qualities.get(entry)
-                if (
-                    qualities is not None
-                    and qualities[frame_id & _FRAME_MASK] >= thresholds.quality
-                ):
+                if qualities is not None and qualities[frame_id & _FRAME_MASK] >= quality:
                     candidates.add(entry)
-        words_by_quality: dict[int, tuple[int, Words]] = {}
+        return candidates
+
+    def _compare(
+        self,
+        query: _Query,
+        candidates: set[int],
+        thresholds: VpdqThresholds,
+        all_shares: bool,
+        per_entry: Callable[[int], VpdqThresholds | None] | None,
+    ) -> list[VideoMatch]:
+        """Meta's shares of each candidate under its own thresholds; the accepted ones."""
+        usable_by_quality: dict[int, Words] = {}
         matches = []
         for entry in candidates:
             own = thresholds if per_entry is None else per_entry(entry)
             if own is None:
                 continue
-            if own.quality not in words_by_quality:
-                frames = matchable_frames(query, own.quality)
-                words_by_quality[own.quality] = (len(frames), frame_words(frames))
-            count, query_words = words_by_quality[own.quality]
+            if own.quality not in usable_by_quality:
+                usable_by_quality[own.quality] = query.usable(own.quality)
+            query_words = usable_by_quality[own.quality]
             usable = self._qualities[entry] >= own.quality
-            if not count or not usable.any():
+            if not len(query_words) or not usable.any():
                 continue
             close = distances(query_words, self._words[entry][usable]) <= own.distance
-            query_share = float(close.any(axis=1).sum()) / count
+            query_share = float(close.any(axis=1).sum()) / len(query_words)
             compared_share = float(close.any(axis=0).sum()) / int(usable.sum())
             if all_shares or own.accepts(query_share, compared_share):
                 matches.append(VideoMatch(entry, query_share, compared_share))
@@ -212,7 +330,7 @@ class VpdqIndex:
         folder = Path(path)
         read_manifest(folder, cls.KIND)
         index = cls(threads=threads)
-        index.frames = PdqIndex.load(folder / "frames", mmap=mmap, threads=threads)
+        index.frames = PdqIndex.load(folder / "frames", mmap=mmap)
         entries = np.load(folder / "entries.npy")
         counts = np.load(folder / "counts.npy")
         qualities = np.load(folder / "qualities.npy")
