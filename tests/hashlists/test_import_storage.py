@@ -253,3 +253,46 @@ def test_add_entries_returns_the_stored_ids(engine: Engine) -> None:
         stored_ids = [i for batch in repository.entries(list_id) for i, _ in batch]
     assert list(given) == stored_ids
     assert given.start == 8
+
+
+def test_a_lists_vpdq_thresholds_are_stored_and_replaced_with_a_new_version(
+    engine: Engine,
+) -> None:
+    factory = make_session_factory(engine)
+    entries = make_entries(20)
+    run_import(factory, "videos", entries)
+    with unit_of_work(factory) as session:
+        found = SqlHashListRepository(session).get("videos")
+    assert found is not None
+    assert found.settings.vpdq_json() == {  # Meta's defaults
+        "max_distance": 31,
+        "quality_floor": 50,
+        "query_match": 0.8,
+        "compared_match": 0.0,
+    }
+    own = {
+        "vpdq_max_distance": 12,
+        "vpdq_quality_floor": 70,
+        "vpdq_query_match": 0.55,
+        "vpdq_compared_match": 0.35,
+    }
+    run_import(factory, "videos", entries, **own)
+    with unit_of_work(factory) as session:
+        found = SqlHashListRepository(session).get("videos")
+    assert found is not None
+    assert {name: getattr(found.settings, name) for name in own} == own
+    assert found.as_json()["vpdq"] == {
+        "max_distance": 12,
+        "quality_floor": 70,
+        "query_match": 0.55,
+        "compared_match": 0.35,
+    }
+
+
+@pytest.mark.parametrize(
+    ("setting", "value"),
+    [("vpdq_max_distance", 257), ("vpdq_quality_floor", -1), ("vpdq_query_match", 1.5)],
+)
+def test_list_settings_out_of_range_are_refused(setting: str, value: float) -> None:
+    with pytest.raises(ValueError, match=f"{setting} must be within"):
+        ListSettings(**{setting: value})  # type: ignore[arg-type]

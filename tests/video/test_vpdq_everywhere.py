@@ -199,6 +199,12 @@ def test_vpdq_flows_from_hash_to_lists_match_export_and_lookup(
         (result,) = answer.json()["results"]
         assert sorted(m["list"] for m in result["matches"]) == ["csv", "plain", "vics"]
         assert all(m["query_match"] >= 0.9 for m in result["matches"])
+        # each match says what it met: the list's vPDQ thresholds (Meta's defaults here)
+        assert all(
+            (m["min_query_match"], m["min_compared_match"], m["frame_max_distance"])
+            == (0.8, 0.0, 31)
+            for m in result["matches"]
+        )
         uploaded = client.post(
             "/api/v1/lookup",
             files={"file": ("clip.avi", variants["re-encoded"].read_bytes(), "video/x-msvideo")},
@@ -213,23 +219,66 @@ def test_vpdq_flows_from_hash_to_lists_match_export_and_lookup(
         assert bad.status_code == 422
 
 
-def test_each_list_matches_frames_under_its_own_distance_and_quality_floor(
+def test_each_list_matches_videos_under_its_own_vpdq_thresholds(
     cli: Cli, original: Path, variants: dict[str, Path], tmp_path: Path
 ) -> None:
+    """Each list's vPDQ thresholds (frame distance and quality, query and compared shares;
+    Meta's by default) decide its matches, and each match reports the thresholds it met. A
+    list's PDQ settings are for pictures: they leave its videos alone."""
     listed = fingerprint_file(original).signals["vpdq"]
     (tmp_path / "list.txt").write_text(f"vpdq:{listed}\n", encoding="utf-8")
     for name, options in (
         ("meta-defaults", ()),
-        ("exact-frames", ("--max-distance", "0")),
-        ("only-perfect-frames", ("--quality-floor", "100")),
+        ("exact-frames", ("--vpdq-max-distance", "0")),
+        ("only-perfect-frames", ("--vpdq-quality-floor", "100")),
+        ("whole-listed-video", ("--vpdq-compared-match", "0.9")),
+        ("strict-pictures", ("--max-distance", "0", "--quality-floor", "100")),
+        ("any-share", ("--vpdq-query-match", "0.05", "--vpdq-compared-match", "0.05")),
     ):
         imported = cli("hashlist", "import", str(tmp_path / "list.txt"), "--name", name, *options)
         assert imported.exit_code == 0, imported.stderr
-    matched = cli("match", str(variants["re-encoded"]), "--json")
+    shown = cli("hashlist", "show", "whole-listed-video", "--json")
+    assert shown.json()["vpdq"] == {
+        "max_distance": 31,
+        "quality_floor": 50,
+        "query_match": 0.8,
+        "compared_match": 0.9,
+    }
+    copies = [original, variants["re-encoded"], variants["trimmed"]]
+    matched = cli("match", *(str(path) for path in copies), "--json")
     assert matched.exit_code == 0, matched.stderr
-    assert [m["list"] for m in matched.json()[0]["matches"]] == ["meta-defaults"]
-    itself = cli("match", str(original), "--json")
-    assert sorted(m["list"] for m in itself.json()[0]["matches"]) == [
-        "exact-frames",
-        "meta-defaults",
-    ]
+    by_file = {Path(r["path"]).name: r["matches"] for r in matched.json()}
+    lists = {name: sorted(m["list"] for m in found) for name, found in by_file.items()}
+    assert lists == {
+        original.name: [
+            "any-share", "exact-frames", "meta-defaults", "strict-pictures", "whole-listed-video"
+        ],
+        variants["re-encoded"].name: [
+            "any-share", "meta-defaults", "strict-pictures", "whole-listed-video"
+        ],
+        # six of the twelve seconds: all of the query's frames, half of the listed video's
+        variants["trimmed"].name: ["any-share", "meta-defaults", "strict-pictures"],
+    }  # fmt: skip
+    trimmed = {m["list"]: m for m in by_file[variants["trimmed"].name]}
+    assert (
+        trimmed["meta-defaults"]["compared_match"] < 0.9 <= trimmed["meta-defaults"]["query_match"]
+    )
+    for found in by_file.values():
+        for match in found:
+            assert match["signal"] == "vpdq"
+            assert match["min_query_match"] == (0.05 if match["list"] == "any-share" else 0.8)
+            assert match["frame_max_distance"] == (0 if match["list"] == "exact-frames" else 31)
+            assert match["frame_quality_floor"] == 50
+    whole = {m["list"]: m for m in by_file[variants["re-encoded"].name]}["whole-listed-video"]
+    assert whole["min_compared_match"] == 0.9 <= whole["compared_match"]
+
+    retuned = cli(
+        "hashlist", "import", str(tmp_path / "list.txt"), "--name", "meta-defaults",
+        "--vpdq-query-match", "1.0", "--vpdq-max-distance", "0", "--json",
+    )  # fmt: skip
+    assert retuned.exit_code == 0, retuned.stderr
+    again = cli("match", str(variants["re-encoded"]), "--json")
+    assert "meta-defaults" not in {m["list"] for m in again.json()[0]["matches"]}
+    refused = cli("hashlist", "import", str(tmp_path / "list.txt"), "--name", "x",
+                  "--vpdq-query-match", "1.5")  # fmt: skip
+    assert refused.exit_code == 2

@@ -40,8 +40,9 @@ def test_triage_matches_copies_of_a_listed_video(
     listing = tmp_path / "videos.csv"
     listing.write_text("vpdq,category\n" + '"' + listed.replace('"', '""') + '",A\n')
     imported = run_cli(
-        capsys, monkeypatch, "hashlist", "import", str(listing), "--name", "known-videos"
-    )
+        capsys, monkeypatch, "hashlist", "import", str(listing), "--name", "known-videos",
+        "--vpdq-query-match", "0.85",
+    )  # fmt: skip
     assert imported.exit_code == 0, imported.stderr
 
     device = tmp_path / "device"
@@ -71,6 +72,8 @@ def test_triage_matches_copies_of_a_listed_video(
         scores = dict(part.split("=") for part in row["scores"].split(";"))
         assert float(scores["query_match"]) >= 0.9
         assert 0 < float(scores["compared_match"]) <= 1
+        # the list's own thresholds, applied and reported
+        assert (float(scores["min_query_match"]), float(scores["frame_max_distance"])) == (0.85, 31)
     with (out / "errors.csv").open(encoding="utf-8") as handle:
         errors = {Path(row["path"]).name: row["kind"] for row in csv.DictReader(handle)}
     assert errors.get("broken.mp4") == "corrupt-video"

@@ -20,6 +20,10 @@ from netsafe.hashlists.formats import ListFormat
 from netsafe.hashlists.model import (
     DEFAULT_MAX_DISTANCE,
     DEFAULT_QUALITY_FLOOR,
+    DEFAULT_VPDQ_COMPARED_MATCH,
+    DEFAULT_VPDQ_MAX_DISTANCE,
+    DEFAULT_VPDQ_QUALITY_FLOOR,
+    DEFAULT_VPDQ_QUERY_MATCH,
     HashList,
     ListAction,
     Provenance,
@@ -61,6 +65,35 @@ def import_command(
         max=100,
         help=f"Least PDQ quality [{DEFAULT_QUALITY_FLOOR}].",
     ),
+    vpdq_max_distance: int | None = typer.Option(
+        None,
+        "--vpdq-max-distance",
+        min=0,
+        max=256,
+        help=f"vPDQ: PDQ distance of matching frames [{DEFAULT_VPDQ_MAX_DISTANCE}].",
+    ),
+    vpdq_quality_floor: int | None = typer.Option(
+        None,
+        "--vpdq-quality-floor",
+        min=0,
+        max=100,
+        help=f"vPDQ: least quality of a frame compared [{DEFAULT_VPDQ_QUALITY_FLOOR}].",
+    ),
+    vpdq_query_match: float | None = typer.Option(
+        None,
+        "--vpdq-query-match",
+        min=0.0,
+        max=1.0,
+        help=f"vPDQ: least share of the query's frames matched [{DEFAULT_VPDQ_QUERY_MATCH}].",
+    ),
+    vpdq_compared_match: float | None = typer.Option(
+        None,
+        "--vpdq-compared-match",
+        min=0.0,
+        max=1.0,
+        help=f"vPDQ: least share of the listed video's frames matched "
+        f"[{DEFAULT_VPDQ_COMPARED_MATCH}].",
+    ),
     source: str | None = typer.Option(None, "--source", help="Where the list comes from."),
     version: str | None = typer.Option(None, "--version", help="The release's version."),
     released: str | None = typer.Option(None, "--released", help="Release date, YYYY-MM-DD."),
@@ -87,6 +120,10 @@ def import_command(
             action=action,
             max_distance=max_distance,
             quality_floor=quality_floor,
+            vpdq_max_distance=vpdq_max_distance,
+            vpdq_quality_floor=vpdq_quality_floor,
+            vpdq_query_match=vpdq_query_match,
+            vpdq_compared_match=vpdq_compared_match,
             provenance=given,
             skip_invalid=skip_invalid,
         )
@@ -169,6 +206,8 @@ def show_command(
 
 def _render_show(console: Printer, data: dict[str, object]) -> None:
     for key, value in data.items():
+        if isinstance(value, dict) and key != "categories":  # the vPDQ thresholds
+            value = ", ".join(f"{name} {setting}" for name, setting in value.items())
         if key != "categories":
             console.print(f"{key:>14}: {'' if value is None else value}", highlight=False)
     categories = data.get("categories")

@@ -191,14 +191,19 @@ def _locked(folder: Path) -> Iterator[None]:
 
 
 def _indexed(hl: HashList, entries: int) -> IndexedList:
+    settings = hl.settings
     return IndexedList(
-        hl.id,
-        hl.name,
-        hl.revision,
-        hl.settings.action,
-        hl.settings.max_distance,
-        hl.settings.quality_floor,
-        entries,
+        id=hl.id,
+        name=hl.name,
+        revision=hl.revision,
+        action=settings.action,
+        max_distance=settings.max_distance,
+        quality_floor=settings.quality_floor,
+        entries=entries,
+        vpdq_max_distance=settings.vpdq_max_distance,
+        vpdq_quality_floor=settings.vpdq_quality_floor,
+        vpdq_query_match=settings.vpdq_query_match,
+        vpdq_compared_match=settings.vpdq_compared_match,
     )
 
 

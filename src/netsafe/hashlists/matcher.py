@@ -13,8 +13,10 @@ lists match on MD5, SHA-1, SHA-256 (distance 0) and PDQ within each list's max d
 the file's PDQ quality reaches the list's quality floor (50 by default). With dihedral hashes
 (rotations and flips) every one of them is searched and the nearest distance kept. Every other
 registered signal is searched in the index its type declares (`SignalType.index_class`), with
-the file's value of that signal, and matches `alert` lists as that index answers; vPDQ's frames
-are matched under each list's max distance and quality floor.
+the file's value of that signal, and matches `alert` lists as that index answers; a video (vPDQ)
+is matched under each list's vPDQ thresholds (frame distance and quality floor, query and
+compared shares: Meta's by default), and each vPDQ match reports its shares and those
+thresholds.
 """
 
 from __future__ import annotations
@@ -25,7 +27,13 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from netsafe.hashlists.entry_catalog import EntryCatalog
-from netsafe.hashlists.model import ListAction
+from netsafe.hashlists.model import (
+    DEFAULT_VPDQ_COMPARED_MATCH,
+    DEFAULT_VPDQ_MAX_DISTANCE,
+    DEFAULT_VPDQ_QUALITY_FLOOR,
+    DEFAULT_VPDQ_QUERY_MATCH,
+    ListAction,
+)
 from netsafe.matching.exact_index import ExactIndex
 from netsafe.matching.match import Match
 from netsafe.matching.pdq_index import PdqIndex
@@ -52,6 +60,19 @@ class IndexedList:
     max_distance: int
     quality_floor: int
     entries: int = 0
+    vpdq_max_distance: int = DEFAULT_VPDQ_MAX_DISTANCE
+    vpdq_quality_floor: int = DEFAULT_VPDQ_QUALITY_FLOOR
+    vpdq_query_match: float = DEFAULT_VPDQ_QUERY_MATCH
+    vpdq_compared_match: float = DEFAULT_VPDQ_COMPARED_MATCH
+
+    def vpdq_thresholds(self) -> VpdqThresholds:
+        """When a video matches one of the list's videos."""
+        return VpdqThresholds(
+            distance=self.vpdq_max_distance,
+            quality=self.vpdq_quality_floor,
+            query_match=self.vpdq_query_match,
+            compared_match=self.vpdq_compared_match,
+        )
 
 
 @dataclass(frozen=True)
@@ -116,27 +137,21 @@ class ListMatcher:
         self._pdq = pdq
         self._catalog = catalog
         self._signals = dict(signals or {})
-        for index in self._signals.values():
-            binding = getattr(index, "use_list_thresholds", None)
-            if binding is not None:  # vPDQ: frames matched under each list's PDQ settings
-                binding(self._frame_thresholds, list(self._alert_frame_thresholds().values()))
-
-    def _alert_frame_thresholds(self) -> dict[int, VpdqThresholds]:
-        return {
-            hl.id: VpdqThresholds(distance=hl.max_distance, quality=hl.quality_floor)
+        #: Each alert list's vPDQ thresholds, by list id.
+        self._vpdq = {
+            hl.id: hl.vpdq_thresholds()
             for hl in self.lists.values()
             if hl.action is ListAction.ALERT
         }
+        for index in self._signals.values():
+            binding = getattr(index, "use_list_thresholds", None)
+            if binding is not None:  # vPDQ: each listed video under its list's thresholds
+                binding(self._video_thresholds, list(self._vpdq.values()))
 
-    def _frame_thresholds(self, entry_id: int) -> VpdqThresholds | None:
+    def _video_thresholds(self, entry_id: int) -> VpdqThresholds | None:
         """The vPDQ thresholds of the list holding `entry_id` (None: not an alert list)."""
         found = self._catalog.find(entry_id)
-        if found is None:
-            return None
-        hl = self.lists.get(found[0])
-        if hl is None or hl.action is not ListAction.ALERT:
-            return None
-        return VpdqThresholds(distance=hl.max_distance, quality=hl.quality_floor)
+        return None if found is None else self._vpdq.get(found[0])
 
     def __len__(self) -> int:
         """Number of indexed entries."""

@@ -19,6 +19,14 @@ from netsafe.categories import Category
 DEFAULT_MAX_DISTANCE = 31
 #: PDQ quality (0-100) under which a file's PDQ hash is not matched, unless the list says otherwise.
 DEFAULT_QUALITY_FLOOR = 50
+#: vPDQ thresholds unless the list says otherwise: Meta's (python-threatexchange's vPDQ matcher;
+#: netsafe.video.vpdq_match.VpdqThresholds has the same defaults, and a test keeps them so):
+#: a frame matches within this PDQ distance, frames under this quality are left out, and a video
+#: matches when these shares (0-1) of the query's and of the listed video's frames matched.
+DEFAULT_VPDQ_MAX_DISTANCE = 31
+DEFAULT_VPDQ_QUALITY_FLOOR = 50
+DEFAULT_VPDQ_QUERY_MATCH = 0.8
+DEFAULT_VPDQ_COMPARED_MATCH = 0.0
 
 
 class ListAction(enum.StrEnum):
@@ -104,6 +112,38 @@ class ListSettings:
     action: ListAction = ListAction.ALERT
     max_distance: int = DEFAULT_MAX_DISTANCE
     quality_floor: int = DEFAULT_QUALITY_FLOOR
+    #: vPDQ: per-frame PDQ distance and quality floor, then the least shares of the query's
+    #: frames and of the listed video's frames matched.
+    vpdq_max_distance: int = DEFAULT_VPDQ_MAX_DISTANCE
+    vpdq_quality_floor: int = DEFAULT_VPDQ_QUALITY_FLOOR
+    vpdq_query_match: float = DEFAULT_VPDQ_QUERY_MATCH
+    vpdq_compared_match: float = DEFAULT_VPDQ_COMPARED_MATCH
+
+    def __post_init__(self) -> None:
+        for name, low, high in _SETTING_RANGES:
+            value = getattr(self, name)
+            if not low <= value <= high:
+                raise ValueError(f"list setting {name} must be within {low}..{high}, got {value}")
+
+    def vpdq_json(self) -> dict[str, float]:
+        """The vPDQ thresholds as lists and matches report them."""
+        return {
+            "max_distance": self.vpdq_max_distance,
+            "quality_floor": self.vpdq_quality_floor,
+            "query_match": self.vpdq_query_match,
+            "compared_match": self.vpdq_compared_match,
+        }
+
+
+#: Each numeric list setting's range (distances in bits, qualities 0-100, shares 0-1).
+_SETTING_RANGES: tuple[tuple[str, float, float], ...] = (
+    ("max_distance", 0, 256),
+    ("quality_floor", 0, 100),
+    ("vpdq_max_distance", 0, 256),
+    ("vpdq_quality_floor", 0, 100),
+    ("vpdq_query_match", 0.0, 1.0),
+    ("vpdq_compared_match", 0.0, 1.0),
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -131,6 +171,7 @@ class HashList:
             "action": self.settings.action.value,
             "max_distance": self.settings.max_distance,
             "quality_floor": self.settings.quality_floor,
+            "vpdq": self.settings.vpdq_json(),
             "format": self.format,
             "entries": self.entry_count,
             "revision": self.revision,

@@ -4,10 +4,11 @@
 Values are vPDQ signal strings (canonical); the work is VpdqIndex's. A hit's distance is the
 share of query frames not matched, in percent (0: every query frame matched), so the matcher's
 nearest-first order puts the closest video first; its scores are `query_match` and
-`compared_match` (0–1), which every report shows. Hits are the videos Meta's default thresholds
-accept, or, once the matcher gives them (`use_list_thresholds`), each list's: its PDQ distance
-and quality floor (`hashlist import --max-distance/--quality-floor`) apply to the frames, the
-shares are Meta's (80 % of the query, any share of the listed video).
+`compared_match` (0–1), then the thresholds it was matched under (`min_query_match`,
+`min_compared_match`, `frame_max_distance`, `frame_quality_floor`), which every report shows.
+Hits are the videos Meta's default thresholds accept, or, once the matcher gives them
+(`use_list_thresholds`), each list's (`hashlist import --vpdq-max-distance`,
+`--vpdq-quality-floor`, `--vpdq-query-match`, `--vpdq-compared-match`).
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ import numpy.typing as npt
 
 from netsafe.matching.hash_array import as_ids
 from netsafe.matching.signal_index import IndexHit
-from netsafe.matching.vpdq_index import VpdqIndex
+from netsafe.matching.vpdq_index import VideoMatch, VpdqIndex
 from netsafe.video.vpdq import parse_vpdq
 from netsafe.video.vpdq_match import DEFAULT_VPDQ_THRESHOLDS, VpdqThresholds
 
@@ -66,26 +67,27 @@ class VpdqSignalIndex:
         return self.videos.remove(as_ids(ids).tolist())
 
     def search(self, values: Sequence[str]) -> list[list[IndexHit]]:
-        return [self.search_one(value) for value in values]
+        """The listed videos each query video matches (one batch: spread over the threads)."""
+        return self._hits(values, None)
 
     def search_one(self, value: str, thresholds: VpdqThresholds | None = None) -> list[IndexHit]:
-        """The listed videos one query video matches, with their shares."""
-        found = self.videos.search(
-            parse_vpdq(value),
-            thresholds or self.thresholds,
-            per_entry=None if thresholds is not None else self._per_entry,
+        """The listed videos one query video matches, with their shares (under `thresholds`
+        for every list, when given)."""
+        return self._hits([value], thresholds)[0]
+
+    def _hits(
+        self, values: Sequence[str], thresholds: VpdqThresholds | None
+    ) -> list[list[IndexHit]]:
+        per_entry = None if thresholds is not None else self._per_entry
+        loosest = thresholds or self.thresholds
+        found = self.videos.search_many(
+            [parse_vpdq(value) for value in values], loosest, per_entry=per_entry
         )
         return [
-            IndexHit(
-                match.entry_id,
-                round((1.0 - match.query_match) * 100),
-                (
-                    ("query_match", round(match.query_match, 4)),
-                    ("compared_match", round(match.compared_match, 4)),
-                ),
-            )
-            for match in found
-        ]
+            [_hit(match, (per_entry(match.entry_id) if per_entry else None) or loosest)
+             for match in matches]
+            for matches in found
+        ]  # fmt: skip
 
     def save(self, path: Path) -> None:
         self.videos.save(path)
@@ -95,3 +97,19 @@ class VpdqSignalIndex:
         index = cls()
         index.videos = VpdqIndex.load(path)
         return index
+
+
+def _hit(match: VideoMatch, applied: VpdqThresholds) -> IndexHit:
+    """A matched video as an index hit: its shares, then the thresholds it matched under."""
+    return IndexHit(
+        match.entry_id,
+        round((1.0 - match.query_match) * 100),
+        (
+            ("query_match", round(match.query_match, 4)),
+            ("compared_match", round(match.compared_match, 4)),
+            ("min_query_match", applied.query_match),
+            ("min_compared_match", applied.compared_match),
+            ("frame_max_distance", float(applied.distance)),
+            ("frame_quality_floor", float(applied.quality)),
+        ),
+    )

@@ -12,9 +12,9 @@ A failed import changes nothing (one transaction); what the user can put right i
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from contextlib import AbstractContextManager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
 
@@ -55,6 +55,20 @@ class ImportRequest:
     quality_floor: int | None = None
     provenance: Provenance = field(default_factory=Provenance)
     skip_invalid: bool = False
+    #: The list's vPDQ thresholds (`ListSettings.vpdq_*`).
+    vpdq_max_distance: int | None = None
+    vpdq_quality_floor: int | None = None
+    vpdq_query_match: float | None = None
+    vpdq_compared_match: float | None = None
+
+    def vpdq_thresholds(self) -> dict[str, int | float | None]:
+        """The vPDQ thresholds as given, by `ListSettings` field."""
+        return {
+            "vpdq_max_distance": self.vpdq_max_distance,
+            "vpdq_quality_floor": self.vpdq_quality_floor,
+            "vpdq_query_match": self.vpdq_query_match,
+            "vpdq_compared_match": self.vpdq_compared_match,
+        }
 
 
 @dataclass(frozen=True, slots=True)
@@ -126,7 +140,12 @@ def import_hashlist(
             repository.lock_imports()  # before reading the list: a concurrent import waits
             previous = repository.get(request.name)
             settings = list_settings(
-                previous, reading.list_format, action, request.max_distance, request.quality_floor
+                previous,
+                reading.list_format,
+                action,
+                request.max_distance,
+                request.quality_floor,
+                vpdq=request.vpdq_thresholds(),
             )
             report = import_list(
                 repository,
@@ -189,9 +208,12 @@ def list_settings(
     action: ListAction | None,
     max_distance: int | None,
     quality_floor: int | None,
+    *,
+    vpdq: Mapping[str, int | float | None] | None = None,
 ) -> ListSettings:
     """What is given wins; else a new version keeps the old settings; else the defaults, where
-    an NSRL list is an `ignore` list and any other an `alert` list."""
+    an NSRL list is an `ignore` list and any other an `alert` list. `vpdq`: the vPDQ
+    thresholds by `ListSettings` field (None: not given)."""
     base = previous.settings if previous else ListSettings()
     if action is None:
         action = (
@@ -199,11 +221,9 @@ def list_settings(
             if previous
             else (ListAction.IGNORE if list_format is ListFormat.NSRL else ListAction.ALERT)
         )
-    return ListSettings(
-        action,
-        base.max_distance if max_distance is None else max_distance,
-        base.quality_floor if quality_floor is None else quality_floor,
-    )
+    given = {"max_distance": max_distance, "quality_floor": quality_floor, **(vpdq or {})}
+    changes = {name: value for name, value in given.items() if value is not None}
+    return replace(base, action=action, **changes)  # type: ignore[arg-type]
 
 
 def kept_provenance(previous: HashList | None, given: Provenance) -> Provenance:

@@ -11,6 +11,7 @@ from sqlalchemy import (
     BigInteger,
     Boolean,
     Date,
+    Float,
     ForeignKey,
     Index,
     Integer,
@@ -42,6 +43,11 @@ class HashListRow(Base):
     action: Mapped[str] = mapped_column(String(10))
     max_distance: Mapped[int] = mapped_column(Integer)
     quality_floor: Mapped[int] = mapped_column(Integer)
+    # vPDQ thresholds (migration video_0001; the defaults are Meta's)
+    vpdq_max_distance: Mapped[int] = mapped_column(Integer, server_default="31")
+    vpdq_quality_floor: Mapped[int] = mapped_column(Integer, server_default="50")
+    vpdq_query_match: Mapped[float] = mapped_column(Float, server_default="0.8")
+    vpdq_compared_match: Mapped[float] = mapped_column(Float, server_default="0.0")
     format: Mapped[str] = mapped_column(String(10))
     entry_count: Mapped[int] = mapped_column(BigInteger)
     revision: Mapped[int] = mapped_column(Integer)

@@ -110,13 +110,33 @@ def _to_domain(row: HashListRow) -> HashList:
         id=row.id,
         name=row.name,
         provenance=Provenance(row.source, row.version, row.released, row.handling_note),
-        settings=ListSettings(ListAction(row.action), row.max_distance, row.quality_floor),
+        settings=ListSettings(
+            ListAction(row.action),
+            row.max_distance,
+            row.quality_floor,
+            row.vpdq_max_distance,
+            row.vpdq_quality_floor,
+            row.vpdq_query_match,
+            row.vpdq_compared_match,
+        ),
         format=row.format,
         entry_count=row.entry_count,
         revision=row.revision,
         imported_at=row.imported_at,
         category_counts={str(k): int(v) for k, v in (row.category_counts or {}).items()},
     )
+
+
+def _settings_columns(settings: ListSettings) -> dict[str, int | float]:
+    """The list's thresholds as `hashlists` columns."""
+    return {
+        "max_distance": settings.max_distance,
+        "quality_floor": settings.quality_floor,
+        "vpdq_max_distance": settings.vpdq_max_distance,
+        "vpdq_quality_floor": settings.vpdq_quality_floor,
+        "vpdq_query_match": settings.vpdq_query_match,
+        "vpdq_compared_match": settings.vpdq_compared_match,
+    }
 
 
 class SqlHashListRepository:
@@ -156,8 +176,7 @@ class SqlHashListRepository:
         row = HashListRow(
             name=name,
             action=settings.action.value,
-            max_distance=settings.max_distance,
-            quality_floor=settings.quality_floor,
+            **_settings_columns(settings),
             format=list_format,
             entry_count=0,
             revision=0,
@@ -178,8 +197,7 @@ class SqlHashListRepository:
                 released=change.provenance.released,
                 handling_note=change.provenance.handling_note,
                 action=change.settings.action.value,
-                max_distance=change.settings.max_distance,
-                quality_floor=change.settings.quality_floor,
+                **_settings_columns(change.settings),
                 format=change.format,
                 entry_count=change.entry_count,
                 revision=change.revision,
