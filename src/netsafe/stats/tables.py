@@ -7,12 +7,44 @@ import csv
 import io
 from dataclasses import dataclass
 
-from netsafe.platform.agencies import FORCE_SLUGS
+from netsafe.platform.agencies import FORCE_SLUGS, OPERATION_AGENCIES
 from netsafe.prevention.suppression import ShownCount
 from netsafe.stats.metrics import ENFORCEMENT_METRICS, METRICS
 from netsafe.stats.service import MonthlySeries, Statistics
 
 Cell = ShownCount | float | None
+
+#: The CSV's column names (stable, for scripts) in words, for people reading the page.
+COLUMN_WORDS = {
+    "figure": "Figure",
+    "part": "Part",
+    "value": "Value",
+    "previous": "Previous period",
+    "change_pct": "Change (%)",
+    "month": "Month",
+    "force": "Force",
+}
+#: Row names in words: force slugs as the force's name, "all" as all forces.
+ROW_WORDS = {a.slug: a.name for a in OPERATION_AGENCIES} | {"all": "All forces"}
+
+
+def in_words(name: str) -> str:
+    """A column or row name as people read it: a figure's label (`referrals_received` →
+    "Referrals received"), its `_previous` and `_change_pct` columns, a force's name; a
+    breakdown part `source=public-report` as "source: public report"."""
+    if name in COLUMN_WORDS:
+        return COLUMN_WORDS[name]
+    if name in ROW_WORDS:
+        return ROW_WORDS[name]
+    if name in METRICS:
+        return METRICS[name].label
+    for suffix, words in (("_previous", "previous period"), ("_change_pct", "change (%)")):
+        if name.endswith(suffix) and name.removesuffix(suffix) in METRICS:
+            return f"{METRICS[name.removesuffix(suffix)].label}, {words}"
+    if "=" in name:
+        key, _, value = name.partition("=")
+        return f"{key.replace('_', ' ')}: {value.replace('-', ' ').replace('_', ' ')}"
+    return name
 
 
 @dataclass(frozen=True, slots=True)
@@ -23,6 +55,11 @@ class DataTable:
     title: str
     columns: list[str]
     rows: list[list[Cell]]
+
+    @property
+    def headings(self) -> list[str]:
+        """The column names in words (the page's headers; the CSV keeps `columns`)."""
+        return [in_words(column) for column in self.columns]
 
 
 def _cell(value: Cell) -> str:

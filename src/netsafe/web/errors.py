@@ -15,9 +15,11 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.routing import Match
 
 from netsafe.platform.audit import Outcome
+from netsafe.store.engine import unit_of_work
 from netsafe.web.auditor import audit_event, record_now
 from netsafe.web.error_codes import code_for, error_body
 from netsafe.web.htmx import htmx_login_redirect, wants_fragment
+from netsafe.web.viewer import NotAuthenticatedError, authenticate_request
 
 METHODS = ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE")
 NON_PAGE_PREFIXES = ("/api/", "/healthz", "/openapi.json", "/static/")
@@ -55,6 +57,8 @@ async def _http_error(request: Request, error: Exception) -> Response:
         return JSONResponse(body, status_code=error.status_code, headers=error.headers)
     if error.status_code == 401:
         return htmx_login_redirect(request) if wants_fragment(request) else login_redirect(request)
+    if not hasattr(request.state, "authentication"):  # refused before the caller was known
+        await run_in_threadpool(_know_the_caller, request)
     templates = request.app.state.templates
     return templates.TemplateResponse(  # type: ignore[no-any-return]
         request,
@@ -63,6 +67,16 @@ async def _http_error(request: Request, error: Exception) -> Response:
         status_code=error.status_code,
         headers=error.headers,
     )
+
+
+def _know_the_caller(request: Request) -> None:
+    """Resolve the caller of a request refused before its route read them, so an error page
+    keeps the signed-in menu (read only: no write, no audit)."""
+    with unit_of_work(request.app.state.sessions) as session:
+        try:
+            authenticate_request(request, session)
+        except NotAuthenticatedError:
+            request.state.viewer = None
 
 
 async def _refuse(request: Request, status: int, detail: object, code: str, note: str) -> Response:

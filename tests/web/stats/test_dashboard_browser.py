@@ -95,5 +95,5 @@ def test_the_statistics_page_in_chromium(served: str) -> None:
         page.locator("select[name=force]").select_option("gwent")
         page.get_by_role("button", name="Show").click()
         expect(page.locator("figure svg[role=img]")).to_have_count(2)  # no per-force bars
-        expect(page.locator(".stats-meta")).to_contain_text("gwent")
+        expect(page.locator(".stats-meta")).to_contain_text("Gwent Police")
         browser.close()

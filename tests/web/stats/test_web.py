@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from collections.abc import Iterator
 
 import pytest
@@ -86,3 +87,56 @@ def test_page_has_headline_charts_tables_and_csv(
     assert rows["gwent"][header.index("warrants_executed")] == "2"
     missing = client.get("/stats/export/nothing.csv", params=MARCH, headers=analyst)
     assert missing.status_code == 404
+
+
+def test_the_page_keeps_its_menu_and_form_on_a_bad_date(
+    client: TestClient, analyst: dict[str, str]
+) -> None:
+    page = client.get("/stats", params={"from": "2017-02-30", "to": "2017-03-31"}, headers=analyst)
+    assert page.status_code == 422
+    html = page.text
+    assert "Something went wrong" not in html
+    assert "Log out" in html  # the signed-in menu, not the anonymous one
+    assert 'id="stats-problem" role="alert"' in html
+    assert "from: not a date (YYYY-MM-DD): &#39;2017-02-30&#39;" in html
+    assert 'value="2017-02-30" aria-invalid="true" aria-describedby="stats-problem"' in html
+    assert 'name="to" value="2017-03-31">' in html  # kept as entered, not flagged
+    assert html.count("<svg") == 3  # the default figures below the form
+    ends_first = client.get(
+        "/stats", params={"from": "2017-03-31", "to": "2017-03-01"}, headers=analyst
+    )
+    assert 'name="to" value="2017-03-01" aria-invalid="true"' in ends_first.text
+    force = client.get("/stats", params={"force": "atlantis"}, headers=analyst)
+    assert force.status_code == 422
+    assert 'name="force" aria-invalid="true"' in force.text
+    assert "force: unknown force" in force.text
+
+
+def test_an_error_page_keeps_the_signed_in_menu(
+    client: TestClient, analyst: dict[str, str]
+) -> None:
+    refused = client.get("/stats/export/figures.csv", params={"from": "nonsense"}, headers=analyst)
+    assert refused.status_code == 422
+    assert "Log out" in refused.text
+    assert "not a date" in refused.text
+    anonymous = client.get("/report-nothing-here")
+    assert "Log in" in anonymous.text
+
+
+def test_tables_have_headers_in_words_and_csv_keeps_its_names(
+    client: TestClient, analyst: dict[str, str]
+) -> None:
+    html = client.get("/stats", params=MARCH, headers=analyst).text
+    assert "_" not in "".join(re.findall(r'<th scope="col">([^<]*)</th>', html))
+    for words in (
+        '<th scope="col">Warrants executed, change (%)</th>',
+        '<th scope="col">Previous period</th>',
+        '<th scope="row">Gwent Police</th>',
+        '<th scope="row">All forces</th>',
+        '<th scope="row">Warrants executed</th>',
+    ):
+        assert words in html, words
+    assert "change_pct" not in html.split("<table", 1)[1]
+    by_force = client.get("/stats/export/by-force.csv", params=MARCH, headers=analyst)
+    assert by_force.text.startswith("force,")
+    assert "warrants_executed_change_pct" in by_force.text.splitlines()[0]

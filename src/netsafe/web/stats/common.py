@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
 from typing import Annotated
 
@@ -24,7 +25,35 @@ def _date(value: str | None, name: str) -> date | None:
     return parse_date(value, name)
 
 
-def stats_request(
+@dataclass(frozen=True, slots=True)
+class StatsQuery:
+    """The query parameters as sent (text), before they are checked."""
+
+    date_from: str
+    date_to: str
+    force: str
+    compare: str
+
+    def as_form(self) -> dict[str, str]:
+        """The values for the page's form (the names of its fields)."""
+        return {
+            "from": self.date_from,
+            "to": self.date_to,
+            "force": self.force,
+            "compare": self.compare,
+        }
+
+    def request(self) -> StatsRequest:
+        """The statistics request they describe; `StatsInputError` naming the field."""
+        return StatsRequest(
+            _date(self.date_from, "from"),
+            _date(self.date_to, "to"),
+            self.force or None,
+            self.compare or "previous",
+        )
+
+
+def stats_query(
     date_from: Annotated[
         str | None, Query(alias="from", description="First UK date, YYYY-MM-DD")
     ] = None,
@@ -35,14 +64,27 @@ def stats_request(
     compare: Annotated[
         str, Query(description="previous, none, or a named baseline (launch-year, second-year)")
     ] = "previous",
-) -> StatsRequest:
+) -> StatsQuery:
+    """The query parameters as sent."""
+    return StatsQuery(date_from or "", date_to or "", force or "", compare or "previous")
+
+
+def stats_request(query: Annotated[StatsQuery, Depends(stats_query)]) -> StatsRequest:
     """The request the query parameters describe (422 naming the parameter when wrong)."""
     try:
-        return StatsRequest(
-            _date(date_from, "from"), _date(date_to, "to"), force or None, compare or "previous"
-        )
+        return query.request()
     except StatsInputError as error:
         raise HTTPException(422, detail=str(error)) from None
 
 
+def field_of(error: StatsInputError) -> str:
+    """Which form field a refusal is about (its message names it first)."""
+    message = str(error).removeprefix("--")
+    for name in ("from", "to", "force", "compare"):
+        if message.startswith(f"{name}:"):
+            return name
+    return "to"  # the period ends before it starts
+
+
+StatsQueryDep = Annotated[StatsQuery, Depends(stats_query)]
 StatsRequestDep = Annotated[StatsRequest, Depends(stats_request)]

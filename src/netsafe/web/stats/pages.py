@@ -10,11 +10,12 @@ from netsafe.stats.comparison import BASELINES
 from netsafe.stats.dashboard import build_dashboard, tables_only
 from netsafe.stats.figures import format_change, format_count
 from netsafe.stats.periods import StatsInputError
-from netsafe.stats.tables import to_csv
+from netsafe.stats.service import StatsRequest
+from netsafe.stats.tables import in_words, to_csv
 from netsafe.store.repositories.stats import SqlEnforcementSource
 from netsafe.store.repositories.stats_prevention import sql_prevention_source
 from netsafe.web.deps import SessionDep, TemplatesDep
-from netsafe.web.stats.common import StatsRequestDep, StatsViewer
+from netsafe.web.stats.common import StatsQueryDep, StatsRequestDep, StatsViewer, field_of
 
 router = APIRouter(include_in_schema=False)
 
@@ -22,36 +23,48 @@ router = APIRouter(include_in_schema=False)
 @router.get("/stats", response_class=HTMLResponse)
 def dashboard(
     request: Request,
-    stats_request: StatsRequestDep,
+    _viewer: StatsViewer,
+    asked: StatsQueryDep,
     session: SessionDep,
     templates: TemplatesDep,
-    _viewer: StatsViewer,
 ) -> Response:
-    """Headline figures, monthly charts and per-force bars, each with its table and CSV link."""
+    """Headline figures, monthly charts and per-force bars, each with its table and CSV link.
+    A period, force or comparison that can't be shown keeps the form as it was filled in, with
+    the problem beside its field (422), above the default figures."""
+    sources = SqlEnforcementSource(session), sql_prevention_source(session)
+    problem: dict[str, str] | None = None
     try:
-        content = build_dashboard(
-            SqlEnforcementSource(session), sql_prevention_source(session), stats_request
-        )
+        stats_request = asked.request()
+        content = build_dashboard(*sources, stats_request)
     except StatsInputError as error:
-        raise HTTPException(422, detail=str(error)) from None
+        problem = {"field": field_of(error), "message": str(error).removeprefix("--")}
+        stats_request = StatsRequest(None, None, None, "previous")
+        content = build_dashboard(*sources, stats_request)
     statistics = content.statistics
-    query = request.url.query
+    query = "" if problem else request.url.query
+    selected = asked.as_form()
+    if problem is None:  # the period and force as understood (a default period filled in)
+        selected = {
+            "from": statistics.period.first.isoformat(),
+            "to": statistics.period.last.isoformat(),
+            "force": statistics.force or "",
+            "compare": stats_request.compare,
+        }
     context = {
         "dashboard": content,
         "statistics": statistics,
         "forces": FORCE_SLUGS,
         "baselines": BASELINES.values(),
-        "selected": {
-            "from": statistics.period.first.isoformat(),
-            "to": statistics.period.last.isoformat(),
-            "force": statistics.force or "",
-            "compare": stats_request.compare,
-        },
+        "selected": selected,
+        "problem": problem,
+        "in_words": in_words,
         "query": f"?{query}" if query else "",
         "format_count": format_count,
         "format_change": format_change,
     }
-    return templates.TemplateResponse(request, "stats/dashboard.html", context)
+    return templates.TemplateResponse(
+        request, "stats/dashboard.html", context, status_code=422 if problem else 200
+    )
 
 
 @router.get("/stats/export/{name}.csv")
