@@ -52,6 +52,9 @@ def test_the_default_period_is_the_year_up_to_the_latest_data() -> None:
         date(2017, 11, 1), latest
     )
     assert default_period(None, None, latest=None, today=today).date_to == today
+    # a day in the future (a mistyped date) does not move the default past today
+    future = default_period(None, None, latest=date(2099, 1, 1), today=today)
+    assert future == Period(date(2025, 11, 24), today)
     asked = default_period(date(2026, 1, 1), date(2026, 2, 1), latest=latest, today=today)
     assert asked == Period(date(2026, 1, 1), date(2026, 2, 1))
     with pytest.raises(ValueError, match="before"):

@@ -39,8 +39,9 @@ class Period:
 def default_period(
     date_from: date | None, date_to: date | None, *, latest: date | None, today: date
 ) -> Period:
-    """The asked period; by default the year up to the latest day with data (else today)."""
-    last = date_to or latest or today
+    """The asked period; by default the year up to the latest day with data (else today), never
+    ending after today (a day in the future holds no figures yet)."""
+    last = date_to or min(latest or today, today)
     first = date_from or last - timedelta(days=364)
     return Period(first, last)
 

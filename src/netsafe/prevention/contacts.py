@@ -71,6 +71,43 @@ class HeardVia(enum.StrEnum):
     OTHER = "other"
 
 
+#: Each coded value in words, for the charity's pages (the stored values and the CSV keep the
+#: slugs). `words_for` falls back to the slug with spaces for a value not listed here.
+CHOICE_WORDS: dict[str, str] = {
+    "call": "Phone call",
+    "chat": "Live chat",
+    "email": "E-mail",
+    "self-help": "Self-help",
+    "other": "Other",
+    "own-behaviour": "Worried about their own behaviour",
+    "family-friend": "Family member or friend",
+    "professional": "Professional",
+    "online-images": "Online images",
+    "online-contact": "Online contact with children",
+    "offline": "Offline behaviour",
+    "south-wales": "South Wales",
+    "gwent": "Gwent",
+    "dyfed-powys": "Dyfed-Powys",
+    "north-wales": "North Wales",
+    "elsewhere": "Elsewhere",
+    "unknown": "Not known",
+    "police-operation": "Police operation",
+    "deterrence-message": "Deterrence message",
+    "search-engine": "Search engine",
+}
+
+
+def words_for(value: str) -> str:
+    """A coded value (`own-behaviour`) or a counter's slug (`help-page-view`) in words."""
+    text = str(value)
+    if text in CHOICE_WORDS:
+        return CHOICE_WORDS[text]
+    if text[:1].isalpha():
+        spaced = text.replace("-", " ").replace("_", " ")
+        return spaced[:1].upper() + spaced[1:]
+    return text  # a month, a number: as it is
+
+
 MAX_TEXT_LENGTH = 4000
 MAX_FOLLOW_UPS = 1000
 

@@ -101,7 +101,7 @@ def test_the_practitioner_journey_in_chromium(served: str) -> None:
             keys += 1
 
         # Contact 1, keyboard only: the channel group has the focus when the form opens.
-        expect(page.get_by_role("radio", name="call")).to_be_focused()
+        expect(page.get_by_role("radio", name="Phone call")).to_be_focused()
         press("ArrowRight")  # channel: chat
         press("Tab", "Space")  # who: own-behaviour
         press("Tab", "ArrowLeft", "ArrowLeft")  # area: from "unknown" back to dyfed-powys
@@ -116,7 +116,7 @@ def test_the_practitioner_journey_in_chromium(served: str) -> None:
 
         # Contact 2: a note with a phone number is refused, named on the form, then fixed.
         keys = 0
-        expect(page.get_by_role("radio", name="call")).to_be_focused()
+        expect(page.get_by_role("radio", name="Phone call")).to_be_focused()
         press("Space")  # channel: call
         press("Tab", "ArrowRight")  # who: family-friend
         press("Tab")  # area stays unknown
@@ -127,7 +127,7 @@ def test_the_practitioner_journey_in_chromium(served: str) -> None:
         type_text("Call back on 07700 900123")
         press("Control+Enter")
         expect(page.get_by_role("alert")).to_contain_text(
-            "notes: looks like it contains phone number"
+            "Notes: looks like it contains phone number"
         )
         shot("refused-phone-number")
         page.get_by_label("Notes").fill("Call back through the helpline only.")
@@ -164,11 +164,11 @@ def test_the_practitioner_journey_in_chromium(served: str) -> None:
         page.get_by_role("link", name="Dashboard").click()
         expect(page.locator("#contacts")).to_have_text("2")
         funnel = page.locator("#funnel")
-        expect(funnel).to_contain_text("warning-shown")
-        expect(funnel.locator("tr", has_text="help-page-view").locator("td").nth(1)).to_have_text(
+        expect(funnel).to_contain_text("Warning shown")
+        expect(funnel.locator("tr", has_text="Help page view").locator("td").nth(1)).to_have_text(
             "1"
         )
-        expect(funnel.locator("tr", has_text="chat-click").locator("td").nth(1)).to_have_text("1")
+        expect(funnel.locator("tr", has_text="Chat click").locator("td").nth(1)).to_have_text("1")
         shot("dashboard")
 
         # A police user is refused every prevention page.

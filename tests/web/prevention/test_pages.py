@@ -62,6 +62,10 @@ def test_a_helpline_practitioner_enters_contacts_through_the_form(
     form = client.get("/prevention/contacts/new")
     assert form.status_code == 200
     assert "autofocus" in form.text
+    # the options in words; the values sent stay the coded slugs
+    assert 'value="own-behaviour"' in form.text
+    assert "> Worried about their own behaviour</label>" in form.text
+    assert "> own-behaviour</label>" not in form.text
     token = csrf_from(form.text)
 
     saved = client.post("/prevention/contacts", data={**FORM, CSRF_FIELD: token})
@@ -75,8 +79,8 @@ def test_a_helpline_practitioner_enters_contacts_through_the_form(
         data={**FORM, "notes": "email me at someone@example.org", "who": "", CSRF_FIELD: token},
     )
     assert refused.status_code == 422
-    assert "notes: looks like it contains e-mail address" in refused.text
-    assert "who: required" in refused.text
+    assert "Notes: looks like it contains e-mail address" in refused.text
+    assert "Who: required" in refused.text
     # shown back in the form only, for the practitioner to edit out; never stored
     assert "email me at someone@example.org</textarea>" in refused.text
 
@@ -85,8 +89,8 @@ def test_a_helpline_practitioner_enters_contacts_through_the_form(
 
     listed = client.get("/prevention/contacts")
     assert "Contacts <small>(1)</small>" in listed.text
-    assert "dyfed-powys" in listed.text
-    assert "online-contact, online-images" in listed.text
+    assert "<td>Dyfed-Powys</td>" in listed.text  # coded values in words, not slugs
+    assert "Online contact with children, Online images" in listed.text
 
 
 def test_list_filters_record_and_follow_up(

@@ -30,6 +30,7 @@ from netsafe.prevention.contacts import (
     read_contact,
     record_contact,
     record_follow_up,
+    words_for,
 )
 from netsafe.store.repositories.prevention import SqlContactRepository, SqlPreventionAggregates
 from netsafe.web.deps import SessionDep, TemplatesDep
@@ -72,7 +73,13 @@ def new_contact_form(
 ) -> Response:
     """The quick entry form: keyboard first, defaults filled, one screen."""
     values = {"contact_date": uk_today().isoformat(), "area": "unknown", "concerns": []}
-    context = {"choices": CHOICES, "values": values, "problems": {}, "saved": saved}
+    context = {
+        "choices": CHOICES,
+        "values": values,
+        "problems": {},
+        "saved": saved,
+        "words": words_for,
+    }
     return templates.TemplateResponse(request, "prevention/contact_form.html", context)
 
 
@@ -101,6 +108,7 @@ async def create_contact(
             "values": values,
             "problems": {p.field: p.message for p in error.problems},
             "saved": None,
+            "words": words_for,
         }
         return templates.TemplateResponse(
             request, "prevention/contact_form.html", context, status_code=422
@@ -155,6 +163,7 @@ def contact_list(
         "pages": max(1, -(-total // PAGE_SIZE)),
         "filters": filters,
         "choices": CHOICES,
+        "words": words_for,
     }
     return templates.TemplateResponse(request, "prevention/contact_list.html", context)
 
@@ -172,7 +181,9 @@ def contact_page(
     if found is None:
         raise HTTPException(404, detail="no such contact")
     audit(session, viewer, AccessAction.READ, contact_id)
-    return templates.TemplateResponse(request, "prevention/contact.html", {"contact": found})
+    return templates.TemplateResponse(
+        request, "prevention/contact.html", {"contact": found, "words": words_for}
+    )
 
 
 @router.post("/contacts/{contact_id}/follow-ups")
@@ -213,5 +224,6 @@ def dashboard(
             "area": area or "",
         },
         "choices": CHOICES,
+        "words": words_for,
     }
     return templates.TemplateResponse(request, "prevention/dashboard.html", context)
