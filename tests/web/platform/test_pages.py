@@ -156,9 +156,22 @@ def test_report_a_concern_refuses_bad_input_files_and_floods(
     )
     assert upload.status_code == 415
     good = {"url": "https://example.org/", "description": "long enough text", "csrf_token": csrf}
-    statuses = [client.post("/report", data=good).status_code for _ in range(7)]
+    answers = [client.post("/report", data=good) for _ in range(7)]
+    statuses = [answer.status_code for answer in answers]
     assert 429 in statuses
     assert statuses.count(201) <= 5
+    limited = answers[statuses.index(429)]
+    # other routes, as plain links: 999, CEOP, the IWF (nothing counted, no referrer sent)
+    assert limited.headers["retry-after"].isdigit()
+    routes = limited.text.split('id="other-routes"', 1)[1].split("</ul>", 1)[0]
+    for link in (
+        'href="tel:999"',
+        'href="https://www.ceop.police.uk/Safety-Centre/" rel="noreferrer noopener"',
+        'href="https://report.iwf.org.uk/" rel="noreferrer noopener"',
+    ):
+        assert link in routes, link
+    assert "data-funnel" not in limited.text
+    assert "<script" not in limited.text.split("<main", 1)[1]
 
 
 def _image_bytes() -> bytes:

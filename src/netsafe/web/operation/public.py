@@ -73,7 +73,13 @@ def report(
         raise HTTPException(415, detail="this form takes a web address and a description only")
     secret_key = request.app.state.settings.secret_key
     if not report_limit(request).allow(session, secret_key, client_address(request) or "unknown"):
-        raise HTTPException(429, detail="too many reports from here: please try again later")
+        return templates.TemplateResponse(  # other routes: 999, CEOP, the IWF (plain links)
+            request,
+            "report_limited.html",
+            {"detail": "Too many reports have come from this connection in the last few minutes."},
+            status_code=429,
+            headers={"Retry-After": str(WINDOW_SECONDS)},
+        )
     values = {"url": url, "description": description}
     try:
         summary = description.strip()
