@@ -8,7 +8,7 @@ from datetime import UTC, datetime, timedelta
 from sqlalchemy.orm import Session
 
 from netsafe.operation.arrests import record_arrest
-from netsafe.operation.exhibits import record_exhibit
+from netsafe.operation.exhibits import hand_over, record_exhibit
 from netsafe.operation.outcomes import record_outcome
 from netsafe.operation.referrals import NewReferral, create_referral
 from netsafe.operation.risk import assess_risk, load_question_set
@@ -102,6 +102,23 @@ def seed_exhibit(session: Session, force: str) -> str:
     return str(exhibit.id)
 
 
+def seed_custody(session: Session, force: str) -> str:
+    repos = case_repositories(session)
+    exhibit = repos.exhibits.get(int(seed_exhibit(session, force)))
+    assert exhibit is not None
+    event = hand_over(
+        repos.referrals,
+        repos.exhibits,
+        repos.custody,
+        SEEDER,
+        exhibit.id,
+        handed_to="seed.store",
+        at=datetime.now(UTC),
+        location="Seed store",
+    )
+    return str(event.id)
+
+
 def seed_safeguarding(session: Session, force: str) -> str:
     repos = case_repositories(session)
     record = record_safeguarding(
@@ -134,9 +151,11 @@ OPERATION_SEEDS = {
     "referral_id": seed_referral,
     "subject_id": seed_subject,
     "assessment_id": seed_assessment,
+    "risk_id": seed_assessment,
     "warrant_id": seed_warrant,
     "arrest_id": seed_arrest,
     "exhibit_id": seed_exhibit,
+    "custody_id": seed_custody,
     "safeguarding_id": seed_safeguarding,
     "outcome_id": seed_outcome,
 }

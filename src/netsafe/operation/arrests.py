@@ -25,6 +25,7 @@ class Arrest:
     arresting_officer: str
     grounds: str
     custody_reference: str = ""
+    withdrawn_at: datetime | None = None
 
 
 def record_arrest(

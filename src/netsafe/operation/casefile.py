@@ -13,6 +13,7 @@ from netsafe.operation.arrests import Arrest
 from netsafe.operation.exhibits import CustodyCheck, CustodyEvent, Exhibit, ExhibitRepository
 from netsafe.operation.exhibits import check_custody as _check_custody
 from netsafe.operation.outcomes import Outcome
+from netsafe.operation.record_history import RecordHistory
 from netsafe.operation.records import RecordRepository
 from netsafe.operation.referrals import Referral, ReferralRepository, get_referral
 from netsafe.operation.risk import RiskAssessment
@@ -35,6 +36,7 @@ class CaseRepositories:
     custody: RecordRepository[CustodyEvent]
     safeguarding: RecordRepository[SafeguardingRecord]
     outcomes: RecordRepository[Outcome]
+    history: RecordHistory
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,7 +65,7 @@ class CaseFile:
     outcomes: list[Outcome]
 
     def custody_of(self, exhibit: Exhibit) -> CustodyCheck:
-        events = [e for e in self.custody if e.exhibit_id == exhibit.id]
+        events = [e for e in self.custody if e.exhibit_id == exhibit.id and e.withdrawn_at is None]
         return _check_custody(exhibit, events)
 
     def timeline(self) -> list[TimelineEntry]:

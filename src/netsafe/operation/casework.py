@@ -3,7 +3,8 @@ through which the API, the pages and the CLI read and write a case's records.
 
 Adapters no longer pass repositories one by one to each service function: they build a
 `Casework` and call it. What every write shares (the case must be visible, and open) is
-enforced here, once, for every kind of record.
+enforced here, once, for every kind of record: a closed case answers every write with
+`CaseClosedError` (409) until a supervisor or the operation lead reopens it.
 """
 
 from __future__ import annotations
@@ -15,9 +16,22 @@ from typing import Any
 
 from netsafe.operation import arrests, exhibits, outcomes, risk, safeguarding, subjects, warrants
 from netsafe.operation.casefile import CaseFile, CaseRepositories, load_case
-from netsafe.operation.record_kinds import RecordKind
+from netsafe.operation.corrections import (
+    correct_record,
+    ensure_live,
+    ensure_open,
+    reopen_case,
+    withdraw_record,
+)
+from netsafe.operation.record_history import HistoryEntry
+from netsafe.operation.record_kinds import EXHIBIT, REFERRAL, SUBJECT, WARRANT, RecordKind
 from netsafe.operation.records import RecordRepository, visible_record, visible_records
-from netsafe.operation.referrals import Referral, get_referral
+from netsafe.operation.referrals import (
+    IncidentDetails,
+    Referral,
+    get_referral,
+    update_incident,
+)
 from netsafe.platform.roles import Viewer
 
 
@@ -56,14 +70,63 @@ class Casework:
         """A page of the records of `kind` the viewer may see, newest first."""
         return visible_records(self.repository(kind), self.viewer, limit=limit, offset=offset)
 
-    # writing: one method per service, the repositories filled in --------------------------------
+    # writing: the case must be open (and what the record is added to, not withdrawn) ---------
+
+    def open_referral(self, referral_id: int) -> Referral:
+        """The referral, when the viewer may see it and it is open (`CaseClosedError`, 409,
+        when it is closed)."""
+        referral = self.referral(referral_id)
+        ensure_open(referral)
+        return referral
+
+    def open_record(self, kind: RecordKind, record_id: int) -> tuple[Any, Referral]:
+        """A record not withdrawn, of an open case the viewer may see."""
+        record, referral = self.record(kind, record_id)
+        ensure_open(referral)
+        ensure_live(record, kind)
+        return record, referral
+
+    def correct(
+        self, kind: RecordKind, record_id: int, changes: Mapping[str, Any], reason: str
+    ) -> Any:
+        """Correct a record: the changed fields and why; the earlier values are kept."""
+        record, referral = self.record(kind, record_id)
+        return correct_record(self.repos, self.viewer, kind, record, referral, changes, reason)
+
+    def withdraw(self, kind: RecordKind, record_id: int, reason: str) -> Any:
+        """Withdraw a record entered in error (kept, marked, out of the figures)."""
+        record, referral = self.record(kind, record_id)
+        return withdraw_record(self.repos, self.viewer, kind, record, referral, reason)
+
+    def history(self, kind: RecordKind, record_id: int) -> list[HistoryEntry]:
+        """The record's corrections, withdrawal and reopenings, oldest first."""
+        record, _ = self.record(kind, record_id)
+        return self.repos.history.for_record(kind.name, record.id)
+
+    def case_history(self, referral_id: int) -> list[HistoryEntry]:
+        """The history of every record of a case, oldest first."""
+        return self.repos.history.for_referral(self.referral(referral_id).id)
+
+    def reopen(self, referral_id: int, reason: str) -> Referral:
+        """Reopen a closed case (a supervisor or the operation lead, with a reason)."""
+        referral = self.referral(referral_id)
+        return reopen_case(self.repos, self.viewer, REFERRAL, referral, reason)
+
+    def update_incident(self, referral_id: int, incident: IncidentDetails) -> Referral:
+        """Replace an open referral's incident details."""
+        self.open_referral(referral_id)
+        return update_incident(self.repos.referrals, self.viewer, referral_id, incident)
+
+    # one method per service, the repositories filled in ---------------------------------------
 
     def add_subject(self, referral_id: int, **fields: Any) -> subjects.Subject:
+        self.open_referral(referral_id)
         return subjects.add_subject(
             self.repos.referrals, self.repos.subjects, self.viewer, referral_id, **fields
         )
 
     def note_helpline_details_given(self, subject_id: int, **fields: Any) -> subjects.Subject:
+        self.open_record(SUBJECT, subject_id)
         return subjects.note_helpline_details_given(
             self.repos.referrals, self.repos.subjects, self.viewer, subject_id, **fields
         )
@@ -76,6 +139,7 @@ class Casework:
         questions: risk.QuestionSet,
         **fields: Any,
     ) -> tuple[risk.RiskAssessment, Referral]:
+        self.open_referral(referral_id)
         return risk.assess_risk(
             self.repos.referrals,
             self.repos.assessments,
@@ -88,6 +152,7 @@ class Casework:
         )
 
     def apply_for_warrant(self, referral_id: int, **fields: Any) -> warrants.Warrant:
+        self.open_referral(referral_id)
         return warrants.apply_for_warrant(
             self.repos.referrals,
             self.repos.warrants,
@@ -100,6 +165,7 @@ class Casework:
     def decide_warrant(
         self, warrant_id: int, *, granted: bool, at: datetime, court: str = ""
     ) -> warrants.Warrant:
+        self.open_record(WARRANT, warrant_id)
         return warrants.decide_warrant(
             self.repos.referrals,
             self.repos.warrants,
@@ -111,11 +177,13 @@ class Casework:
         )
 
     def execute_warrant(self, warrant_id: int, **fields: Any) -> warrants.Warrant:
+        self.open_record(WARRANT, warrant_id)
         return warrants.execute_warrant(
             self.repos.referrals, self.repos.warrants, self.viewer, warrant_id, **fields
         )
 
     def record_arrest(self, subject_id: int, **fields: Any) -> arrests.Arrest:
+        self.open_record(SUBJECT, subject_id)
         return arrests.record_arrest(
             self.repos.referrals,
             self.repos.subjects,
@@ -126,6 +194,7 @@ class Casework:
         )
 
     def record_exhibit(self, referral_id: int, **fields: Any) -> exhibits.Exhibit:
+        self.open_referral(referral_id)
         return exhibits.record_exhibit(
             self.repos.referrals,
             self.repos.exhibits,
@@ -137,6 +206,7 @@ class Casework:
         )
 
     def hand_over(self, exhibit_id: int, **fields: Any) -> exhibits.CustodyEvent:
+        self.open_record(EXHIBIT, exhibit_id)
         return exhibits.hand_over(
             self.repos.referrals,
             self.repos.exhibits,
@@ -152,11 +222,13 @@ class Casework:
     def record_safeguarding(
         self, referral_id: int, **fields: Any
     ) -> safeguarding.SafeguardingRecord:
+        self.open_referral(referral_id)
         return safeguarding.record_safeguarding(
             self.repos.referrals, self.repos.safeguarding, self.viewer, referral_id, **fields
         )
 
     def record_outcome(self, referral_id: int, **fields: Any) -> tuple[outcomes.Outcome, Referral]:
+        self.open_referral(referral_id)
         return outcomes.record_outcome(
             self.repos.referrals,
             self.repos.outcomes,

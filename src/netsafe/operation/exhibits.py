@@ -52,6 +52,7 @@ class Exhibit:
     description: str = ""
     subject_id: int | None = None
     warrant_id: int | None = None
+    withdrawn_at: datetime | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,6 +68,7 @@ class CustodyEvent:
     location: str
     purpose: str = ""
     seal_intact: bool = True
+    withdrawn_at: datetime | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -170,8 +172,12 @@ def record_exhibit(
 
 
 def custody_events(custody: RecordRepository[CustodyEvent], exhibit: Exhibit) -> list[CustodyEvent]:
-    """The exhibit's hand-overs in time order."""
-    events = [e for e in custody.for_referral(exhibit.referral_id) if e.exhibit_id == exhibit.id]
+    """The exhibit's hand-overs in time order (those withdrawn left out: not part of the chain)."""
+    events = [
+        e
+        for e in custody.for_referral(exhibit.referral_id)
+        if e.exhibit_id == exhibit.id and e.withdrawn_at is None
+    ]
     return sorted(events, key=lambda e: (e.at, e.id))
 
 

@@ -46,6 +46,7 @@ class Outcome:
     recorded_by: str
     subject_id: int | None = None
     notes: str = ""
+    withdrawn_at: datetime | None = None
 
 
 def record_outcome(

@@ -88,4 +88,6 @@ def same_case_id(
     record = records.get(record_id) if 0 < record_id <= MAX_RECORD_ID else None
     if record is None or record.referral_id != referral.id:
         raise OperationInputError(field, f"no {kind} {record_id} in this case")
+    if getattr(record, "withdrawn_at", None) is not None:
+        raise OperationInputError(field, f"{kind} {record_id} was withdrawn")
     return record_id

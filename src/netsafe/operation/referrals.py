@@ -122,6 +122,7 @@ class Referral:
     responded_at: datetime | None = None
     created_by: str | None = None
     created_at: datetime | None = None
+    withdrawn_at: datetime | None = None
 
     @property
     def reference(self) -> str:
@@ -156,7 +157,8 @@ class ReferralRepository(Protocol):
     def get(self, referral_id: int) -> Referral | None: ...
 
     def update(self, referral: Referral) -> None:
-        """Write status, band, deadline, response time, restriction and summary."""
+        """Write source, receipt, status, band, deadline, response time, restriction, summary
+        and withdrawal."""
         ...
 
     def update_incident(self, referral: Referral) -> None:

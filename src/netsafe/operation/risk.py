@@ -17,6 +17,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+from netsafe.operation.dates import check_case_time
 from netsafe.operation.records import RecordRepository, same_case_id
 from netsafe.operation.referrals import (
     Referral,
@@ -159,6 +160,7 @@ class RiskAssessment:
     assessed_at: datetime
     assessed_by: str
     rationale: str = ""
+    withdrawn_at: datetime | None = None
 
 
 def assess_risk(
@@ -190,7 +192,7 @@ def assess_risk(
             score=score,
             band=band,
             deadline_at=deadline,
-            assessed_at=now or datetime.now(UTC),
+            assessed_at=check_case_time(now or datetime.now(UTC), "assessed_at", referral),
             assessed_by=viewer.username,
             rationale=rationale.strip(),
         )

@@ -26,6 +26,7 @@ class SafeguardingRecord:
     referred_to_childrens_services: bool
     local_authority: str = ""
     notes: str = ""
+    withdrawn_at: datetime | None = None
 
 
 def record_safeguarding(

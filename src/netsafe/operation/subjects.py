@@ -37,6 +37,7 @@ class Subject:
     notes: str = ""
     helpline_details_given_at: datetime | None = None
     helpline_details_given_to: HelplineRecipient | None = None
+    withdrawn_at: datetime | None = None
 
 
 def add_subject(

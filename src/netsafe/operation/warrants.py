@@ -48,6 +48,7 @@ class Warrant:
     executed_at: datetime | None = None
     result: WarrantResult | None = None
     notes: str = ""
+    withdrawn_at: datetime | None = None
 
 
 def apply_for_warrant(

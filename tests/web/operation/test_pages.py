@@ -110,6 +110,12 @@ def test_a_case_driven_through_the_pages(
         {"children_identified": "1", "children_safeguarded": "1"},
     )
     _post(client, f"/operation/subjects/{subject_id}/helpline-details", h, {"given_to": "family"})
+    bad = client.post(
+        f"{case_url}/safeguarding",
+        headers=h,
+        data={"children_identified": "1", "children_safeguarded": "3"},
+    )
+    assert "error=children_safeguarded" in bad.headers["location"]
     _post(client, f"{case_url}/outcomes", h, {"kind": "no-further-action"})
     final = client.get(case_url, headers=h).text
     assert 'id="referral-status">closed<' in final
@@ -127,12 +133,14 @@ def test_a_case_driven_through_the_pages(
     ):
         assert title in timeline, title
 
+    # the case is closed (no further action): read-only, the refusal shown on the page
     bad = client.post(
         f"{case_url}/safeguarding",
         headers=h,
-        data={"children_identified": "1", "children_safeguarded": "3"},
+        data={"children_identified": "1", "children_safeguarded": "1"},
     )
-    assert "error=children_safeguarded" in bad.headers["location"]
+    assert "error=case+NS-" in bad.headers["location"]
+    assert "is closed" in client.get(bad.headers["location"], headers=h).text
     assert client.get(case_url, headers=other).status_code == 404
     assert client.get(exhibit_url, headers=other).status_code == 404
     assert (

@@ -103,6 +103,7 @@ class ReferralRow(Base):
     incident_type: Mapped[str | None] = mapped_column(String(200))
     incident_at: Mapped[datetime | None]
     restricted: Mapped[bool] = mapped_column(Boolean, default=False)
+    withdrawn_at: Mapped[datetime | None]
 
 
 class ReferralIdentifierRow(Base):
@@ -157,6 +158,7 @@ class SubjectRow(Base):
     notes: Mapped[str] = mapped_column(Text, default="")
     helpline_details_given_at: Mapped[datetime | None]
     helpline_details_given_to: Mapped[str | None] = mapped_column(String(40))
+    withdrawn_at: Mapped[datetime | None]
 
 
 class RiskAssessmentRow(Base):
@@ -173,6 +175,7 @@ class RiskAssessmentRow(Base):
     assessed_at: Mapped[datetime]
     assessed_by: Mapped[str] = mapped_column(String(63))
     rationale: Mapped[str] = mapped_column(Text, default="")
+    withdrawn_at: Mapped[datetime | None]
 
 
 class WarrantRow(Base):
@@ -191,6 +194,7 @@ class WarrantRow(Base):
     executed_at: Mapped[datetime | None]
     result: Mapped[str | None] = mapped_column(String(40))
     notes: Mapped[str] = mapped_column(Text, default="")
+    withdrawn_at: Mapped[datetime | None]
 
 
 class ArrestRow(Base):
@@ -204,6 +208,7 @@ class ArrestRow(Base):
     arresting_officer: Mapped[str] = mapped_column(String(63))
     grounds: Mapped[str] = mapped_column(Text)
     custody_reference: Mapped[str] = mapped_column(String(100), default="")
+    withdrawn_at: Mapped[datetime | None]
 
 
 class ExhibitRow(Base):
@@ -224,6 +229,7 @@ class ExhibitRow(Base):
     description: Mapped[str] = mapped_column(Text, default="")
     subject_id: Mapped[int | None] = mapped_column(ForeignKey("subjects.id"))
     warrant_id: Mapped[int | None] = mapped_column(ForeignKey("warrants.id"))
+    withdrawn_at: Mapped[datetime | None]
 
 
 class CustodyEventRow(Base):
@@ -238,6 +244,7 @@ class CustodyEventRow(Base):
     location: Mapped[str] = mapped_column(String(500))
     purpose: Mapped[str] = mapped_column(String(500), default="")
     seal_intact: Mapped[bool] = mapped_column(Boolean, default=True)
+    withdrawn_at: Mapped[datetime | None]
 
 
 class SafeguardingRow(Base):
@@ -252,6 +259,7 @@ class SafeguardingRow(Base):
     referred_to_childrens_services: Mapped[bool] = mapped_column(Boolean)
     local_authority: Mapped[str] = mapped_column(String(200), default="")
     notes: Mapped[str] = mapped_column(Text, default="")
+    withdrawn_at: Mapped[datetime | None]
 
 
 class OutcomeRow(Base):
@@ -264,3 +272,22 @@ class OutcomeRow(Base):
     recorded_by: Mapped[str] = mapped_column(String(63))
     subject_id: Mapped[int | None] = mapped_column(ForeignKey("subjects.id"))
     notes: Mapped[str] = mapped_column(Text, default="")
+    withdrawn_at: Mapped[datetime | None]
+
+
+class RecordHistoryRow(Base):
+    """A correction, withdrawal or reopening of a casework record: what changed, when, by whom
+    and why (`changes`: each field's earlier and new value)."""
+
+    __tablename__ = "record_history"
+    __table_args__ = (Index("ix_record_history_record", "kind", "record_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(String(40))
+    record_id: Mapped[int] = mapped_column(Integer)
+    referral_id: Mapped[int] = mapped_column(ForeignKey(REFERRAL_FK), index=True)
+    action: Mapped[str] = mapped_column(String(20))
+    at: Mapped[datetime]
+    by: Mapped[str] = mapped_column(String(63))
+    reason: Mapped[str] = mapped_column(Text)
+    changes: Mapped[Any] = mapped_column(JSON)

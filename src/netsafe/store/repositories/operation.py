@@ -22,6 +22,7 @@ from netsafe.store.models.operation import (
 )
 from netsafe.store.repositories.operation_records import SqlExhibitRepository, SqlRecordRepository
 from netsafe.store.repositories.operation_referrals import SqlReferralRepository
+from netsafe.store.repositories.record_history import SqlRecordHistory
 
 #: The table of each kind of case record (the referral has its own repository).
 ROWS: dict[RecordKind, type[Any]] = {
@@ -48,4 +49,6 @@ def case_repositories(session: Session) -> CaseRepositories:
         )
         for kind, row in ROWS.items()
     }
-    return CaseRepositories(referrals=SqlReferralRepository(session), **built)
+    return CaseRepositories(
+        referrals=SqlReferralRepository(session), history=SqlRecordHistory(session), **built
+    )

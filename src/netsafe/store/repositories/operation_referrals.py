@@ -168,11 +168,14 @@ class SqlReferralRepository:
         row = self._session.get(ReferralRow, referral.id)
         if row is None:
             raise LookupError(f"referral {referral.id} not stored")
+        row.source = referral.source.value
+        row.received_at = referral.received_at
         row.status = referral.status.value
         row.risk_band = referral.risk_band
         row.deadline_at = referral.deadline_at
         row.responded_at = referral.responded_at
         row.summary = referral.summary
+        row.withdrawn_at = referral.withdrawn_at
         row.restricted = bool(referral.restricted_to)
         self._write_access(referral.id, referral.restricted_to)
         self._session.flush()
@@ -308,4 +311,5 @@ def _listed(
         responded_at=_opt(row.responded_at),
         created_by=row.created_by,
         created_at=_opt(row.created_at),
+        withdrawn_at=_opt(getattr(row, "withdrawn_at", None)),
     )

@@ -40,6 +40,14 @@ def in_window(column: Any, window: UtcWindow) -> ColumnElement[bool]:
     return start & end
 
 
+def standing(row: Any) -> ColumnElement[bool]:
+    """The record and its referral were not withdrawn (withdrawn records leave the figures)."""
+    condition: ColumnElement[bool] = row.withdrawn_at.is_(None)
+    if row is not ReferralRow:
+        condition = condition & ReferralRow.withdrawn_at.is_(None)
+    return condition
+
+
 def _per_force(row: Any, column: Any, window: UtcWindow, key: Any = None) -> CountQuery:
     """count(*) of `row` joined to its referral, in the window, by force (and key)."""
     key_column = (literal(NO_KEY) if key is None else key).label("key")
@@ -47,7 +55,7 @@ def _per_force(row: Any, column: Any, window: UtcWindow, key: Any = None) -> Cou
         select(ReferralRow.force, key_column, func.count().label("n"))
         .select_from(row)
         .join(ReferralRow, ReferralRow.id == row.referral_id)
-        .where(in_window(column, window))
+        .where(in_window(column, window), standing(row))
         .group_by(ReferralRow.force, key_column)
     )
 
@@ -56,7 +64,7 @@ def _referrals(window: UtcWindow, _now: datetime) -> CountQuery:
     key = ReferralRow.source.label("key")
     return (
         select(ReferralRow.force, key, func.count().label("n"))
-        .where(in_window(ReferralRow.received_at, window))
+        .where(in_window(ReferralRow.received_at, window), standing(ReferralRow))
         .group_by(ReferralRow.force, key)
     )
 
@@ -75,7 +83,10 @@ def _subjects_assessed(window: UtcWindow, _now: datetime) -> CountQuery:
             )
             .label("rank"),
         )
-        .where(in_window(RiskAssessmentRow.assessed_at, window))
+        .where(
+            in_window(RiskAssessmentRow.assessed_at, window),
+            RiskAssessmentRow.withdrawn_at.is_(None),
+        )
         .subquery()
     )
     key = latest.c.band.label("key")
@@ -83,7 +94,7 @@ def _subjects_assessed(window: UtcWindow, _now: datetime) -> CountQuery:
         select(ReferralRow.force, key, func.count().label("n"))
         .select_from(latest)
         .join(ReferralRow, ReferralRow.id == latest.c.referral_id)
-        .where(latest.c.rank == 1)
+        .where(latest.c.rank == 1, ReferralRow.withdrawn_at.is_(None))
         .group_by(ReferralRow.force, key)
     )
 
@@ -97,7 +108,7 @@ def _deadline_breaches(window: UtcWindow, now: datetime) -> CountQuery:
     key = literal(NO_KEY).label("key")
     return (
         select(ReferralRow.force, key, func.count().label("n"))
-        .where(in_window(ReferralRow.deadline_at, window), missed)
+        .where(in_window(ReferralRow.deadline_at, window), missed, standing(ReferralRow))
         .group_by(ReferralRow.force, key)
     )
 
@@ -109,7 +120,7 @@ def _children(column: Any) -> QueryBuilder:
             select(ReferralRow.force, key, func.coalesce(func.sum(column), 0).label("n"))
             .select_from(SafeguardingRow)
             .join(ReferralRow, ReferralRow.id == SafeguardingRow.referral_id)
-            .where(in_window(SafeguardingRow.recorded_at, window))
+            .where(in_window(SafeguardingRow.recorded_at, window), standing(SafeguardingRow))
             .group_by(ReferralRow.force, key)
         )
 
@@ -130,12 +141,15 @@ QUERIES: dict[str, QueryBuilder] = {
     "outcomes": lambda w, _: _per_force(OutcomeRow, OutcomeRow.decided_at, w, OutcomeRow.kind),
 }
 
+#: The dated records the figures count, for the latest one (the default period ends there).
 _LATEST = (
-    ReferralRow.received_at,
-    WarrantRow.executed_at,
-    ArrestRow.arrested_at,
-    ExhibitRow.seized_at,
-    OutcomeRow.decided_at,
+    (ReferralRow, ReferralRow.received_at),
+    (RiskAssessmentRow, RiskAssessmentRow.assessed_at),
+    (WarrantRow, WarrantRow.executed_at),
+    (ArrestRow, ArrestRow.arrested_at),
+    (ExhibitRow, ExhibitRow.seized_at),
+    (SafeguardingRow, SafeguardingRow.recorded_at),
+    (OutcomeRow, OutcomeRow.decided_at),
 )
 
 
@@ -155,6 +169,13 @@ class SqlEnforcementSource:
         return [Count(force, str(key), int(n)) for force, key, n in rows if n]
 
     def latest_record(self) -> datetime | None:
-        moments = [self._session.scalar(select(func.max(column))) for column in _LATEST]
+        """The latest standing record not in the future: one mistyped into the future (stored
+        before dates were checked) must not open the figures on an empty period."""
+        moments = [
+            self._session.scalar(
+                select(func.max(column)).where(column <= self._now, row.withdrawn_at.is_(None))
+            )
+            for row, column in _LATEST
+        ]
         found = [as_utc(m) for m in moments if m is not None]
         return max(found, default=None)

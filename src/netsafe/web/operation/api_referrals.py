@@ -12,6 +12,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Query, Request
 from pydantic import BaseModel
 
+from netsafe.operation.casework import Casework
 from netsafe.operation.oversight import restricted_cases
 from netsafe.operation.records import visible_records
 from netsafe.operation.referrals import (
@@ -19,7 +20,6 @@ from netsafe.operation.referrals import (
     get_referral,
     queue_summary,
     restrict_referral,
-    update_incident,
 )
 from netsafe.operation.risk import QuestionSet, RiskAssessment, load_question_set
 from netsafe.platform.roles import Role, Viewer
@@ -113,7 +113,7 @@ def incident(
 ) -> ReferralOut:
     """Replace the referral's incident details (type, time, reported identifiers, files)."""
     with answering(request, "referral.incident", "referral", referral_id):
-        referral = update_incident(repos.referrals, viewer, referral_id, body.to_domain())
+        referral = Casework(repos, viewer).update_incident(referral_id, body.to_domain())
     counts = (
         f"{len(referral.incident.identifiers)} identifiers, {len(referral.incident.files)} files"
     )

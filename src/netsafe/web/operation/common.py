@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 from netsafe.operation.casefile import CaseRepositories
 from netsafe.operation.casework import Casework
 from netsafe.operation.exhibits import Exhibit
+from netsafe.operation.record_history import CaseworkConflictError
 from netsafe.operation.record_kinds import RecordKind
 from netsafe.operation.records import RecordRepository, visible_record
 from netsafe.operation.referrals import Referral, get_referral
@@ -51,7 +52,8 @@ CaseworkDep = Annotated[Casework, Depends(_casework)]
 def answering(
     request: Request, action: str, resource_type: str, resource_id: object = None
 ) -> Iterator[None]:
-    """Turn service errors into 403 / 404 / 422 answers; refusals are audited at once."""
+    """Turn service errors into 403 / 404 / 409 (a closed case, a withdrawn record) / 422
+    answers; refusals are audited at once."""
     try:
         yield
     except AccessDeniedError as error:
@@ -63,6 +65,9 @@ def answering(
     except OperationInputError as error:
         detail = [{"loc": ["body", *error.field.split(".")], "msg": error.message}]
         raise HTTPException(422, detail=detail) from None
+    except CaseworkConflictError as error:
+        refused(request, action, resource_type, resource_id, str(error))
+        raise HTTPException(409, detail=str(error)) from None
 
 
 def refused(

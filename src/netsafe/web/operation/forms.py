@@ -11,6 +11,7 @@ from urllib.parse import urlencode
 from fastapi import HTTPException, Request
 from fastapi.responses import RedirectResponse
 
+from netsafe.operation.record_history import CaseworkConflictError
 from netsafe.platform.access import AccessDeniedError, OperationInputError, RecordNotFoundError
 from netsafe.timestamps import as_utc
 from netsafe.web.operation.common import refused
@@ -62,12 +63,15 @@ def redirect(
 def page_answers(
     request: Request, action: str, resource_type: str, resource_id: object = None
 ) -> Iterator[None]:
-    """Service errors on a page: input errors → `FormError` (shown on the page), not visible
-    → 404, charity → 403 (both audited)."""
+    """Service errors on a page: input errors and a closed case → `FormError` (shown on the
+    page), not visible → 404, charity → 403 (refusals audited)."""
     try:
         yield
     except OperationInputError as error:
         raise FormError(f"{error.field}: {error.message}") from None
+    except CaseworkConflictError as error:
+        refused(request, action, resource_type, resource_id, str(error))
+        raise FormError(str(error)) from None
     except RecordNotFoundError as error:
         refused(request, action, resource_type, resource_id, str(error))
         raise HTTPException(404, detail=str(error)) from None

@@ -12,9 +12,11 @@ from fastapi.responses import HTMLResponse, Response
 from starlette.concurrency import run_in_threadpool
 
 from netsafe.operation import record_kinds as kinds
+from netsafe.operation.corrections import REOPENERS
 from netsafe.operation.exhibit_links import default_warrant_id
 from netsafe.operation.exhibits import DeviceType
 from netsafe.operation.outcomes import OutcomeKind
+from netsafe.operation.record_history import HistoryAction
 from netsafe.operation.referrals import NewReferral, ReferralSource, create_referral
 from netsafe.operation.subjects import HelplineRecipient
 from netsafe.platform.access import REFERRAL_AREAS
@@ -99,6 +101,11 @@ def case_page(
     with page_answers(request, "referral.read", "referral", referral_id):
         case = casework.case(referral_id)
         intake = SqlIntakeRepository(session).record(case.referral.id)
+        corrected = {
+            f"{e.kind}:{e.record_id}": "corrected"
+            for e in casework.case_history(referral_id)
+            if e.action is HistoryAction.CORRECTED
+        }
     auditor.record("referral.read", "referral", referral_id)
     return templates.TemplateResponse(
         request,
@@ -113,6 +120,8 @@ def case_page(
             "recipients": list(HelplineRecipient),
             "work": case_work(work, casework.viewer, case.referral),
             "default_warrant_id": default_warrant_id(case.warrants),
+            "marks": corrected,
+            "may_reopen": casework.viewer.role in REOPENERS,
         },
     )
 

@@ -16,6 +16,7 @@ from typing import Annotated
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, Response
 
+from netsafe.operation.casework import Casework
 from netsafe.operation.referrals import (
     IdentifierKind,
     IncidentDetails,
@@ -23,7 +24,6 @@ from netsafe.operation.referrals import (
     ReportedFile,
     ReportedIdentifier,
     restrict_referral,
-    update_incident,
 )
 from netsafe.store.repositories.users import SqlUserRepository
 from netsafe.web.auditor import AuditDep
@@ -165,7 +165,7 @@ def save_incident(
                 identifiers=parse_identifiers(kinds, texts),
                 files=parse_files(files),
             )
-            updated = update_incident(repos.referrals, viewer, referral_id, incident)
+            updated = Casework(repos, viewer).update_incident(referral_id, incident)
     except FormError as error:
         return _render(
             request, templates, referral, values=values, error=error.message, status_code=422

@@ -1,0 +1,136 @@
+"""#17 points 3 and 5 on the pages: a record's history page, its correction form (a reason
+required, the dates checked, only what changed recorded), withdrawal, the case page's marks, and
+a closed case (its forms hidden, writes refused) reopened by a supervisor."""
+
+from __future__ import annotations
+
+import re
+import secrets
+from datetime import UTC, datetime, timedelta
+
+from fastapi.testclient import TestClient
+from sqlalchemy import Engine
+
+from netsafe.platform.agencies import ensure_agencies
+from netsafe.platform.roles import Role
+from netsafe.platform.users import NewUser
+from netsafe.settings import Settings
+from netsafe.store.engine import make_session_factory, unit_of_work
+from netsafe.store.repositories.agencies import SqlAgencyRepository
+from netsafe.store.repositories.users import SqlUserRepository
+from netsafe.web.tokens import issue_bearer_token
+
+RECEIVED = (datetime.now(UTC) - timedelta(days=2)).replace(second=0, microsecond=0)
+
+
+def _auth(engine: Engine, settings: Settings, username: str, role: Role) -> dict[str, str]:
+    with unit_of_work(make_session_factory(engine)) as session:
+        ensure_agencies(SqlAgencyRepository(session))
+        stamp = secrets.token_hex(8)
+        user = SqlUserRepository(session).add(
+            NewUser(
+                username=username,
+                agency="dyfed-powys",
+                role=role,
+                password_hash="page-tests-use-minted-tokens",
+                security_stamp=stamp,
+                created_at=datetime.now(UTC),
+            )
+        )
+    return {"Authorization": f"Bearer {issue_bearer_token(settings, user.id, stamp)}"}
+
+
+def _form(at: datetime) -> str:
+    return at.strftime("%Y-%m-%dT%H:%M")
+
+
+def test_correct_withdraw_close_and_reopen_on_the_pages(
+    client: TestClient, engine: Engine, settings: Settings
+) -> None:
+    h = _auth(engine, settings, "dp.inv", Role.INVESTIGATOR)
+    supervisor = _auth(engine, settings, "dp.sup", Role.SUPERVISOR)
+    created = client.post(
+        "/operation/referrals/new",
+        headers=h,
+        data={
+            "source": "partner",
+            "force": "dyfed-powys",
+            "received_at": _form(RECEIVED),
+            "summary": "Synthetic",
+        },
+    )
+    case_url = created.headers["location"].split("?")[0]
+    client.post(f"{case_url}/subjects", headers=h, data={"display_name": "Robin Example"})
+    page = client.get(case_url, headers=h).text
+    subject_id = re.search(r"/operation/subjects/(\d+)/history", page).group(1)  # type: ignore[union-attr]
+    arrested = RECEIVED + timedelta(hours=2)
+    client.post(
+        f"{case_url}/arrests",
+        headers=h,
+        data={
+            "subject_id": subject_id,
+            "arrested_at": _form(arrested),
+            "location": "2 Example Lane",
+            "grounds": "Synthetic",
+        },
+    )
+    page = client.get(case_url, headers=h).text
+    arrest_id = re.search(r"/operation/arrests/(\d+)/history", page).group(1)  # type: ignore[union-attr]
+    history_url = f"/operation/arrests/{arrest_id}/history"
+    history = client.get(history_url, headers=h).text
+    assert 'id="no-history"' in history
+    assert f'value="{_form(arrested)}"' in history  # the form shows the record as it stands
+    correct = history_url.replace("/history", "/correct")
+    shown = {
+        "subject_id": subject_id,
+        "arrested_at": _form(arrested),
+        "location": "2 Example Lane",
+        "arresting_officer": "dp.inv",
+        "grounds": "Synthetic",
+        "custody_reference": "",
+    }
+    # without a reason; into the future: refused, naming the field
+    refused = client.post(correct, headers=h, data={**shown, "location": "3 Example Lane"})
+    assert "error=reason" in refused.headers["location"]
+    future = _form(datetime.now(UTC) + timedelta(days=30))
+    refused = client.post(correct, headers=h, data={**shown, "arrested_at": future, "reason": "r"})
+    assert "in the future" in client.get(refused.headers["location"], headers=h).text
+    done = client.post(
+        correct,
+        headers=h,
+        data={**shown, "location": "3 Example Lane", "reason": "house number misread"},
+    )
+    assert "notice=Arrest+corrected" in done.headers["location"]
+    history = client.get(history_url, headers=h).text
+    assert "house number misread" in history
+    assert re.search(r"<strong>location</strong>: 2 Example Lane → 3 Example Lane", history)
+    table = history[history.index('id="record-history"') : history.index("</table>")]
+    assert "arrested_at" not in table  # unchanged, not in the history
+    page = client.get(case_url, headers=h).text
+    assert f'id="arrest-{arrest_id}-mark">corrected<' in page
+
+    withdraw = history_url.replace("/history", "/withdraw")
+    assert "error=reason" in client.post(withdraw, headers=h, data={}).headers["location"]
+    client.post(withdraw, headers=h, data={"reason": "entered on the wrong case"})
+    assert 'id="record-withdrawn"' in client.get(history_url, headers=h).text
+    assert f'id="arrest-{arrest_id}-mark">withdrawn<' in client.get(case_url, headers=h).text
+
+    client.post(f"{case_url}/outcomes", headers=h, data={"kind": "no-further-action"})
+    page = client.get(case_url, headers=h).text
+    assert 'id="case-closed"' in page
+    assert "case-layout case-closed" in page
+    assert 'action="' + case_url + '/reopen"' not in page  # an investigator may not reopen
+    refused = client.post(f"{case_url}/subjects", headers=h, data={"display_name": "Late"})
+    assert "is closed" in client.get(refused.headers["location"], headers=h).text
+    assert client.post(f"{case_url}/reopen", headers=h, data={"reason": "r"}).status_code == 403
+    page = client.get(case_url, headers=supervisor).text
+    assert 'action="' + case_url + '/reopen"' in page
+    no_reason = client.post(f"{case_url}/reopen", headers=supervisor, data={})
+    assert "error=reason" in no_reason.headers["location"]
+    reopened = client.post(f"{case_url}/reopen", headers=supervisor, data={"reason": "new lead"})
+    assert "notice=Case+reopened" in reopened.headers["location"]
+    page = client.get(case_url, headers=h).text
+    assert 'id="case-closed"' not in page
+    history = client.get(f"/operation/referrals/{case_url.rsplit('/', 1)[1]}/history", headers=h)
+    assert "new lead" in history.text
+    assert "reopened" in history.text
