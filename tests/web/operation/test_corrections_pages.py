@@ -134,3 +134,47 @@ def test_correct_withdraw_close_and_reopen_on_the_pages(
     history = client.get(f"/operation/referrals/{case_url.rsplit('/', 1)[1]}/history", headers=h)
     assert "new lead" in history.text
     assert "reopened" in history.text
+
+
+def test_the_exhibit_page_links_each_hand_over_to_its_history(
+    client: TestClient, engine: Engine, settings: Settings
+) -> None:
+    h = _auth(engine, settings, "dp.inv2", Role.INVESTIGATOR)
+    created = client.post(
+        "/operation/referrals/new",
+        headers=h,
+        data={
+            "source": "partner",
+            "force": "dyfed-powys",
+            "received_at": _form(RECEIVED),
+            "summary": "Synthetic",
+        },
+    )
+    case_url = created.headers["location"].split("?")[0]
+    exhibit_url = (
+        client.post(
+            f"{case_url}/exhibits",
+            headers=h,
+            data={
+                "reference": "DPP/HX/1",
+                "device_type": "phone",
+                "seal_number": "S1",
+                "seized_at": _form(RECEIVED + timedelta(hours=1)),
+                "seized_from": "2 Example Lane",
+            },
+        )
+        .headers["location"]
+        .split("?")[0]
+    )
+    client.post(
+        f"{exhibit_url}/custody",
+        headers=h,
+        data={"handed_to": "store.keeper", "location": "Store", "seal_intact": "yes"},
+    )
+    page = client.get(exhibit_url, headers=h).text
+    step = re.search(r'href="(/operation/custody-events/\d+/history)">hand-over 1<', page)
+    assert step is not None
+    history = client.get(step.group(1), headers=h)
+    assert history.status_code == 200
+    assert "Custody step" in history.text
+    assert 'id="c_handed_to"' in history.text
