@@ -526,6 +526,20 @@ def test_a_closed_case_is_read_only_until_reopened(
         client.post("/api/v1/subjects", headers=h, json={"referral_id": rid, "display_name": "B"}),
         201,
     )
+    # a referral entered in error is withdrawn: kept, closed, out of the figures
+    withdrawn = _ok(
+        client.post(f"/api/v1/referrals/{rid}/withdraw", headers=h, json={"reason": "duplicate"})
+    )
+    assert withdrawn["withdrawn_at"] is not None
+    assert withdrawn["status"] == "closed"
+    assert (
+        client.post(reopen, headers=tokens["supervisor"], json={"reason": "r"}).status_code == 409
+    )
+    window = UtcWindow(RECEIVED - timedelta(days=1), datetime.now(UTC) + timedelta(days=1))
+    with unit_of_work(make_session_factory(engine)) as session:
+        source = SqlEnforcementSource(session)
+        for metric in ("referrals_received", "warrants_executed", "subjects_assessed"):
+            assert not [c for c in source.count(metric, window) if c.force == "gwent"], metric
     refusals = [(a, r) for a, r, outcome in _audit(engine) if outcome == "denied"]
     assert ("subject.create", str(rid)) in refusals
     assert ("referral.reopen", str(rid)) in {(a, r) for a, r, _ in _audit(engine)}

@@ -89,6 +89,7 @@ class ReferralOut(BaseModel):
     restricted_to: list[str]
     created_by: str | None
     created_at: datetime | None
+    withdrawn_at: datetime | None = None
     incident: IncidentBody
 
     @classmethod
@@ -109,6 +110,7 @@ class ReferralOut(BaseModel):
             restricted_to=list(referral.restricted_to),
             created_by=referral.created_by,
             created_at=referral.created_at,
+            withdrawn_at=referral.withdrawn_at,
             incident=IncidentBody(
                 incident_type=i.incident_type,
                 incident_at=i.incident_at,
