@@ -157,3 +157,18 @@ def test_a_filevault_volume_is_named(tmp_path: Path, known: Known) -> None:
     result = run_triage([disk], tmp_path / "out", known.config())
     assert [(e.path, e.kind) for e in result.errors] == [("/partition-1.1", "encrypted-volume")]
     assert "FileVault encrypted volume; FileVault volumes need their" in result.errors[0].reason
+
+
+def test_an_ex01_libewf_cannot_open_is_an_error_and_the_source_unread(
+    tmp_path: Path, known: Known
+) -> None:
+    """No tool here writes Ex01 (EWF2): an EWF2 file header (libewf's EWF2 format description:
+    signature, version 2.1) over bytes libewf cannot read is reported, never skipped."""
+    header = b"EVF2\x0d\x0a\x81\x00" + bytes([2, 1]) + struct.pack("<HI", 1, 1) + bytes(16)
+    image = tmp_path / "laptop.Ex01"
+    image.write_bytes(header + bytes(range(256)) * 64)
+    result = run_triage([image], tmp_path / "out", known.config())
+    assert [(e.kind, e.severity) for e in result.errors] == [("corrupt-image", "error")]
+    assert "cannot open the EWF image laptop.Ex01" in result.errors[0].reason
+    assert result.sources[0].unread
+    assert result.summary()["sources_unread"] == [str(image)]
