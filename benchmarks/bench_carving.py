@@ -115,7 +115,8 @@ def _sha1sum(path: Path) -> tuple[float, float]:
 
 def _carve(image: Path) -> tuple[float, float, list[str]]:
     from netsafe.triage.items import FileItem
-    from netsafe.triage.scan import ScanConfig, Scanner
+    from netsafe.triage.scan import Scanner
+    from netsafe.triage.scan_config import ScanConfig
     from netsafe.triage.sources.disk_image import DiskImageSource
 
     started, cpu = time.perf_counter(), time.process_time()

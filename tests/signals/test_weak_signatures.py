@@ -15,7 +15,7 @@ from netsafe.media import WEAK_SIGNATURES, sniff_format
 from netsafe.signals.fingerprint import Fingerprinter
 from netsafe.triage.pipeline import ExhibitPlan, triage_exhibit
 from netsafe.triage.runners import InlineRunner
-from netsafe.triage.scan import ScanConfig
+from netsafe.triage.scan_config import ScanConfig
 
 #: First bytes of each weak signature, as random content could start.
 WEAK_PREFIXES = {

@@ -14,7 +14,7 @@ from netsafe.triage.limits import ArchiveLimits
 from netsafe.triage.pipeline import ExhibitPlan, triage_exhibit
 from netsafe.triage.result import TriageResult
 from netsafe.triage.runners import InlineRunner, Runner
-from netsafe.triage.scan import ScanConfig
+from netsafe.triage.scan_config import ScanConfig
 from tests.triage.fixtures import photo_jpeg, reencoded, text_file
 from tests.triage.known_hashes import KnownHashesFactory
 

@@ -18,7 +18,7 @@ from PIL import Image
 from netsafe.triage.pipeline import ExhibitPlan, triage_exhibit
 from netsafe.triage.result import TriageResult
 from netsafe.triage.runners import InlineRunner
-from netsafe.triage.scan import ScanConfig
+from netsafe.triage.scan_config import ScanConfig
 from tests.triage.conftest import Known, md5
 from tests.triage.fixtures import ext_image, mbr_disk, text_file, zip_bytes
 

@@ -13,7 +13,7 @@ from sqlalchemy import Engine
 
 from netsafe.settings import Settings
 from netsafe.triage.openers.interfaces import KeyRing
-from netsafe.triage.scan import ScanConfig
+from netsafe.triage.scan_config import ScanConfig
 from tests.cli_runner import run_cli
 from tests.triage.bitlocker_volumes import (
     AES_128,

@@ -12,7 +12,7 @@ from netsafe.matching.match import Match
 from netsafe.signals.crypto import split_digests
 from netsafe.signals.fingerprint import FileFingerprint
 from netsafe.triage.items import FileRecord
-from netsafe.triage.scan import ScanConfig
+from netsafe.triage.scan_config import ScanConfig
 from tests.triage.conftest import errors_of, run_triage
 from tests.triage.fixtures import photo_jpeg, text_file, zip_bytes
 

@@ -15,7 +15,7 @@ import pytest
 
 from netsafe.reports.triage_reports import ReportSink
 from netsafe.triage.openers.interfaces import KeyRing
-from netsafe.triage.scan import ScanConfig
+from netsafe.triage.scan_config import ScanConfig
 from tests.triage.conftest import Known, run_triage
 from tests.triage.disk_fixtures import e01_segments, luks_image
 from tests.triage.fixtures import fat_image, mbr_disk

@@ -16,7 +16,7 @@ from netsafe.triage.items import FileRecord
 from netsafe.triage.plain import PlainFiles, pack, unpack
 from netsafe.triage.result import TriageResult
 from netsafe.triage.runners import ProcessPoolRunner
-from netsafe.triage.scan import ScanConfig
+from netsafe.triage.scan_config import ScanConfig
 from tests.triage.conftest import Known, run_triage
 from tests.triage.fixtures import tar_bytes, text_file, zip_bytes
 

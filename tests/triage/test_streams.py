@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from netsafe.categories import Category
-from netsafe.triage.scan import ScanConfig
+from netsafe.triage.scan_config import ScanConfig
 from tests.triage.conftest import Known, md5, run_triage
 from tests.triage.fixtures import ntfs_image, text_file
 from tests.triage.known_hashes import KnownHashesFactory

@@ -19,7 +19,7 @@ from netsafe.signals.pdq import PdqSignal
 from netsafe.triage.openers.content.thumbnail_cache import cache_entries, cache_version
 from netsafe.triage.openers.interfaces import Embedded, EmbeddedProblem
 from netsafe.triage.openers.registry import REGISTRY
-from netsafe.triage.scan import ScanConfig
+from netsafe.triage.scan_config import ScanConfig
 from tests.triage.conftest import Known, md5, run_triage
 from tests.triage.fixtures import photo_jpeg, text_file, zip_bytes
 from tests.triage.known_hashes import KnownHashesFactory

@@ -26,7 +26,7 @@ from netsafe.triage.matcher import Matcher
 from netsafe.triage.pipeline import ExhibitPlan
 from netsafe.triage.result import Finding
 from netsafe.triage.runners import InlineRunner
-from netsafe.triage.scan import ScanConfig
+from netsafe.triage.scan_config import ScanConfig
 from netsafe.triage.stored import TriageRun, run_of
 from netsafe.usecases.run_triage import triage_exhibits
 

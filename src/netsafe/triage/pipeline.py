@@ -23,7 +23,7 @@ from netsafe.triage.journal import Journal
 from netsafe.triage.plain import PlainFiles
 from netsafe.triage.result import SourceSummary, TriageResult
 from netsafe.triage.runners import Runner, Task
-from netsafe.triage.scan import ScanConfig
+from netsafe.triage.scan_config import ScanConfig
 from netsafe.triage.sources import Source, open_source
 from netsafe.triage.sources.disk_image import DiskImageSource
 from netsafe.triage.verification import verification_errors

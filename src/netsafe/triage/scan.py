@@ -6,17 +6,14 @@ Runs inside worker processes; every failure becomes an `ItemError`, never an exc
 
 from __future__ import annotations
 
-import dataclasses
 import io
 import os
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, BinaryIO, cast
 
 from netsafe.signals import registry
 from netsafe.signals.base import Content as SignalContent
-from netsafe.signals.crypto import CRYPTO_SIGNALS, digest_stream
-from netsafe.signals.fingerprint import FileFingerprint, Fingerprinter
+from netsafe.signals.fingerprint import Fingerprinter
 from netsafe.triage.archive import HEAD_BYTES, MemberStream, unsafe_member_name
 from netsafe.triage.carving.regions import carved_files
 from netsafe.triage.error_kinds import (
@@ -25,79 +22,29 @@ from netsafe.triage.error_kinds import (
     unreadable_reason,
 )
 from netsafe.triage.extensions import extension_warning
-from netsafe.triage.items import (
-    FileItem,
-    FileRecord,
-    ItemError,
-    ItemResult,
-    LocatorKind,
-    Severity,
-)
-from netsafe.triage.limits import ArchiveLimits, ContainerCount, ExpansionBudget
-from netsafe.triage.matcher import Matcher, MatcherFactory, MatchOutcomeLike, match_records
+from netsafe.triage.items import FileItem, ItemError, ItemResult, LocatorKind, Severity
+from netsafe.triage.limits import ContainerCount, ExpansionBudget
+from netsafe.triage.matcher import Matcher
 from netsafe.triage.openers.interfaces import (
     Content,
     ContentOpener,
     EmbeddedProblem,
-    KeyRing,
     OpenContext,
     OpenError,
 )
 from netsafe.triage.openers.registry import REGISTRY
 from netsafe.triage.plain import PlainBatchBuilder, PlainFileReader, PlainFiles, open_regular
-from netsafe.triage.sources.image_access import ImageError, OpenImage
-from netsafe.triage.thumbnails import (
-    THUMBNAIL_FLAG,
-    THUMBNAIL_MAX_DISTANCE,
-    THUMBNAIL_QUALITY_FLOOR,
+from netsafe.triage.recording import (
+    Fingerprinted,
+    ItemContext,
+    ThumbnailThresholds,
+    record_batch,
 )
+from netsafe.triage.scan_config import ScanConfig
+from netsafe.triage.sources.image_access import ImageError, OpenImage
 
 READ_BUFFER = 1 << 20
 CARVED = frozenset({"carved"})
-
-
-@dataclass(frozen=True)
-class ScanConfig:
-    """What every worker needs (picklable): how to load the matcher, and the archive limits."""
-
-    matcher_factory: MatcherFactory | None
-    matcher_key: str = ""
-    limits: ArchiveLimits = field(default_factory=ArchiveLimits)
-    dihedral: bool = False
-    #: The cryptographic hashes of every file. Images, archive members and files that match a
-    #: list always get all three (the scanner completes a matched file by reading it again).
-    hashes: tuple[str, ...] = CRYPTO_SIGNALS
-    #: Regular files are tried on the lean path first (`triage.plain`); False sends every file
-    #: through the full scan (the tests compare the two).
-    plain_files: bool = True
-    #: Passwords and recovery keys for encrypted volumes (`--key`); never in a repr or a log.
-    keys: KeyRing = field(default_factory=KeyRing, repr=False)
-    #: PDQ distance and quality floor of embedded thumbnails, in every list (`triage.thumbnails`).
-    thumbnail_max_distance: int = THUMBNAIL_MAX_DISTANCE
-    thumbnail_quality_floor: int = THUMBNAIL_QUALITY_FLOOR
-    #: Carve disk images found inside archives and other images (`--no-carve`: False).
-    carve: bool = True
-
-
-@dataclass
-class _Context:
-    """Where an item (or archive member) sits: its source, path, deleted flag and nesting."""
-
-    item: FileItem
-    path: str
-    depth: int
-    budget: ExpansionBudget
-    deleted: bool = False
-    flags: frozenset[str] = frozenset()  # "thumbnail", "carved", ... of the embedded item
-
-
-@dataclass(frozen=True, slots=True)
-class _Fingerprinted:
-    """A file read to its end, waiting for the batch's matching to become a `FileRecord`."""
-
-    result: ItemResult
-    context: _Context
-    fp: FileFingerprint
 
 
 class Scanner:
@@ -111,7 +58,7 @@ class Scanner:
         self.config = config
         self.matcher = matcher
         self._images: dict[str, OpenImage] = {}
-        self._unmatched: list[_Fingerprinted] = []
+        self._unmatched: list[Fingerprinted] = []
         self._fingerprinter = Fingerprinter(
             hashes=config.hashes, dihedral=config.dihedral, head_bytes=HEAD_BYTES
         )
@@ -123,6 +70,9 @@ class Scanner:
         videos = bool(registry.signals_for(SignalContent.VIDEO))
         self._plain_reader = PlainFileReader(config.hashes, videos=videos) if lean else None
         self._open_context = OpenContext(config.keys, carve=config.carve)
+        self._thumbnails = ThumbnailThresholds(
+            config.thumbnail_max_distance, config.thumbnail_quality_floor
+        )
 
     def close(self) -> None:
         for image in self._images.values():
@@ -171,7 +121,7 @@ class Scanner:
 
     def _read(self, item: FileItem) -> ItemResult:
         result = ItemResult(key=item.key, bytes_read=item.size or 0)
-        context = _Context(item, item.path, 0, ExpansionBudget(self.config.limits))
+        context = ItemContext(item, item.path, 0, ExpansionBudget(self.config.limits))
         if item.locator.kind is LocatorKind.CARVE:
             self._carve(item, context, result)
             return result
@@ -180,7 +130,7 @@ class Scanner:
             if item.size is None:  # a folder's file, listed without a stat
                 result.bytes_read = os.fstat(stream.fileno()).st_size
         except (OSError, ImageError) as error:
-            result.errors.append(self._error(context, "unreadable", unreadable_reason(error)))
+            result.errors.append(context.error("unreadable", unreadable_reason(error)))
             return result
         with stream:
             head = self._fingerprint(stream, context, result)
@@ -210,20 +160,20 @@ class Scanner:
             image = self._images[path] = OpenImage(Path(path), self.config.keys)
         return image
 
-    def _carve(self, item: FileItem, context: _Context, result: ItemResult) -> None:
+    def _carve(self, item: FileItem, context: ItemContext, result: ItemResult) -> None:
         """Carve a CARVE item's runs: each file found is fingerprinted (all three hashes) and
         matched like a file, its path giving its volume and byte offset."""
         try:
             read, base = self._image(item.locator.path).carving_space(item.locator)
             for path, stream in carved_files(read, item.locator, item.path, base):
-                inner = _Context(item, path, 1, context.budget, flags=CARVED)
+                inner = ItemContext(item, path, 1, context.budget, flags=CARVED)
                 self._fingerprint(cast(IO[bytes], stream), inner, result)
         except (OSError, RuntimeError, ImageError) as error:
-            result.errors.append(self._error(context, "unreadable", unreadable_reason(error)))
+            result.errors.append(context.error("unreadable", unreadable_reason(error)))
 
     # -- fingerprints and matches ----------------------------------------------------------
     def _fingerprint(
-        self, stream: IO[bytes] | MemberStream, context: _Context, result: ItemResult
+        self, stream: IO[bytes] | MemberStream, context: ItemContext, result: ItemResult
     ) -> bytes | None:
         """Fingerprint one stream (matched with its batch): its first HEAD_BYTES bytes, or None
         when it could not be read to its end. An archive member gets all three hashes at once:
@@ -233,108 +183,26 @@ class Scanner:
         )
         failure = stream.failure if isinstance(stream, MemberStream) else None
         if failure is not None:
-            result.errors.append(self._error(context, archive_failure_kind(failure), failure))
+            result.errors.append(context.error(archive_failure_kind(failure), failure))
             return None
         if fp.error and fp.error.startswith("read error"):
             # the stream failed part-way (a vanished file, an unreadable sector): no hashes
-            result.errors.append(self._error(context, "unreadable", fp.error))
+            result.errors.append(context.error("unreadable", fp.error))
             return None
         if fp.error and not fp.error.startswith("empty file"):
-            result.errors.append(self._error(context, content_error_kind(fp.error), fp.error))
+            result.errors.append(context.error(content_error_kind(fp.error), fp.error))
         if fp.size == 0:
-            result.errors.append(
-                self._error(context, "empty-file", "0-byte file", Severity.WARNING)
-            )
+            result.errors.append(context.error("empty-file", "0-byte file", Severity.WARNING))
         warning = extension_warning(context.path, fp.media_type)
         if warning:
-            result.errors.append(
-                self._error(context, "misleading-extension", warning, Severity.WARNING)
-            )
-        self._unmatched.append(_Fingerprinted(result, context, fp))
+            result.errors.append(context.error("misleading-extension", warning, Severity.WARNING))
+        self._unmatched.append(Fingerprinted(result, context, fp))
         return head
 
     def _match_all(self) -> None:
         """Match every file fingerprinted since the batch began and record it, in read order."""
         done, self._unmatched = self._unmatched, []
-        outcomes = self._outcomes(done)
-        for read, outcome in zip(done, outcomes, strict=True):
-            fp, item = read.fp, read.context.item
-            if outcome is not None and outcome.matches and not outcome.ignored:
-                fp = self._completed(read)
-            read.result.records.append(
-                FileRecord(
-                    source=item.source,
-                    path=read.context.path,
-                    size=int(fp.size),
-                    md5=fp.md5,
-                    sha1=fp.sha1,
-                    sha256=fp.sha256,
-                    media_type=fp.media_type,
-                    pdq=fp.pdq,
-                    pdq_quality=fp.pdq_quality,
-                    deleted=item.deleted or read.context.deleted,
-                    ignored=bool(outcome is not None and outcome.ignored),
-                    matches=() if outcome is None or outcome.ignored else match_records(outcome),
-                    pdq_not_tried="" if outcome is None else outcome.pdq_not_tried,
-                    carved=item.carved or "carved" in read.context.flags,
-                    signals=tuple(sorted(fp.signals.items())),
-                    flags=tuple(sorted(read.context.flags - {"carved"})),
-                )
-            )
-
-    def _outcomes(self, done: list[_Fingerprinted]) -> list[MatchOutcomeLike | None]:
-        """The match of each file, in order: files in one call, embedded thumbnails in another
-        at the thumbnail distance and quality floor (`triage.thumbnails`)."""
-        outcomes: list[MatchOutcomeLike | None] = [None] * len(done)
-        if self.matcher is None or not done:
-            return outcomes
-        thumbs = [i for i, d in enumerate(done) if THUMBNAIL_FLAG in d.context.flags]
-        files = [i for i, d in enumerate(done) if THUMBNAIL_FLAG not in d.context.flags]
-        if files:
-            found = self.matcher.match_many([done[i].fp for i in files])
-            for i, outcome in zip(files, found, strict=True):
-                outcomes[i] = outcome
-        if thumbs:
-            found = self.matcher.match_many(
-                [done[i].fp for i in thumbs],
-                max_distance=self.config.thumbnail_max_distance,
-                quality_floor=self.config.thumbnail_quality_floor,
-            )
-            for i, outcome in zip(thumbs, found, strict=True):
-                outcomes[i] = outcome
-        return outcomes
-
-    def _completed(self, read: _Fingerprinted) -> FileFingerprint:
-        """A matched file's fingerprint with all three hashes: the findings and the case export
-        carry them. A file read with fewer hashes (`ScanConfig.hashes`) is read again; if it
-        cannot be, or its bytes changed, the match stands on the hashes it has and an error
-        says why the others are missing."""
-        fp, context = read.fp, read.context
-        if fp.md5 and fp.sha1 and fp.sha256:
-            return fp
-        try:
-            with self._open(context.item) as stream:
-                again = digest_stream(stream)
-        except (OSError, ImageError) as error:
-            read.result.errors.append(
-                self._error(context, "unreadable", f"matched, but {unreadable_reason(error)}")
-            )
-            return fp
-        changed = again.size != fp.size or any(
-            getattr(fp, name) and getattr(fp, name) != getattr(again, name)
-            for name in CRYPTO_SIGNALS
-        )
-        if changed:
-            read.result.errors.append(
-                self._error(
-                    context,
-                    "changed-while-read",
-                    "the file's bytes changed between the read that matched it and the read "
-                    "that completed its hashes; the match stands on the first read",
-                )
-            )
-            return fp
-        return dataclasses.replace(fp, md5=again.md5, sha1=again.sha1, sha256=again.sha256)
+        record_batch(done, self.matcher, self._thumbnails, self._open)
 
     # -- containers (archives, disk images, thumbnail caches: `openers.registry`) ---------------
     def _scan_top_container(
@@ -343,7 +211,7 @@ class Scanner:
         opener: ContentOpener,
         head: bytes,
         size: int,
-        context: _Context,
+        context: ItemContext,
         result: ItemResult,
     ) -> None:
         if item.locator.kind is LocatorKind.FILE:
@@ -355,10 +223,10 @@ class Scanner:
                 content = Content(context.path, head, size, stream=stream)
                 self._scan_container(opener, content, context, result)
         except (OSError, ImageError) as error:
-            result.errors.append(self._error(context, "unreadable", unreadable_reason(error)))
+            result.errors.append(context.error("unreadable", unreadable_reason(error)))
 
     def _scan_container(
-        self, opener: ContentOpener, content: Content, context: _Context, result: ItemResult
+        self, opener: ContentOpener, content: Content, context: ItemContext, result: ItemResult
     ) -> None:
         """Scan every item the opener finds in `content` (each opened in turn if it is a
         container), under the limits: member count, bytes expanded, nesting depth."""
@@ -377,12 +245,10 @@ class Scanner:
                 count += 1
                 if count > limits.max_entries:
                     result.errors.append(
-                        self._error(
-                            context, "archive-bomb", f"more than {limits.max_entries} members"
-                        )
+                        context.error("archive-bomb", f"more than {limits.max_entries} members")
                     )
                     return
-                inner = _Context(
+                inner = ItemContext(
                     context.item,
                     f"{context.path}!/{found.name}",
                     context.depth + 1,
@@ -392,8 +258,7 @@ class Scanner:
                 )
                 if unsafe_member_name(found.name):
                     result.errors.append(
-                        self._error(
-                            inner,
+                        inner.error(
                             "unsafe-member-name",
                             "member name is absolute or climbs out with '..'; nothing is "
                             "extracted, the member is scanned in place",
@@ -404,11 +269,11 @@ class Scanner:
                 if not self._scan_member(stream, inner, result):
                     return  # a bomb or a corrupt stream ends this container
         except OpenError as error:
-            result.errors.append(self._error(context, error.kind, error.reason))
+            result.errors.append(context.error(error.kind, error.reason))
         except (OSError, RuntimeError) as error:
-            result.errors.append(self._error(context, "unreadable", unreadable_reason(error)))
+            result.errors.append(context.error("unreadable", unreadable_reason(error)))
 
-    def _scan_member(self, stream: MemberStream, context: _Context, result: ItemResult) -> bool:
+    def _scan_member(self, stream: MemberStream, context: ItemContext, result: ItemResult) -> bool:
         """Scan one member (opening it in turn if it is a container); False ends the container."""
         head = stream.peek_head()
         limits = self.config.limits
@@ -421,7 +286,7 @@ class Scanner:
         if data is None or stream.failure is not None:
             failure = stream.failure or "unreadable member"
             kind = archive_failure_kind(failure)
-            result.errors.append(self._error(context, kind, failure))
+            result.errors.append(context.error(kind, failure))
             return kind == "nested-archive-too-large"
         self._fingerprint(io.BytesIO(data), context, result)
         self._scan_container(
@@ -429,7 +294,5 @@ class Scanner:
         )
         return context.budget.tripped is None
 
-    def _error(
-        self, context: _Context, kind: str, reason: str, severity: Severity = Severity.ERROR
-    ) -> ItemError:
-        return ItemError(context.item.source, context.path, kind, reason, severity)
+
+__all__ = ["Scanner"]

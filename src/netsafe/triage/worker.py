@@ -15,7 +15,8 @@ import msgspec
 from netsafe.triage.items import FileItem, ItemResult
 from netsafe.triage.journal import journal_row
 from netsafe.triage.plain import PlainFiles, pack, unpack
-from netsafe.triage.scan import ScanConfig, Scanner
+from netsafe.triage.scan import Scanner
+from netsafe.triage.scan_config import ScanConfig
 from netsafe.triage.verification import verify_image
 
 __all__ = ["ItemBatch", "ScannedBatch", "scan_batch", "scanner_for", "verify_image"]

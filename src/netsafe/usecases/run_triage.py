@@ -32,7 +32,7 @@ from netsafe.triage.openers.interfaces import KeyRing
 from netsafe.triage.pipeline import ExhibitPlan, ProgressReporter, triage_exhibit
 from netsafe.triage.result import TriageResult
 from netsafe.triage.runners import Runner, make_runner
-from netsafe.triage.scan import ScanConfig
+from netsafe.triage.scan_config import ScanConfig
 from netsafe.triage.stored import RepositorySink
 
 #: Opens the one transaction of a step (the CLI's `CommandContext.transaction`).
