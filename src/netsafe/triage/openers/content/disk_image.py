@@ -24,6 +24,7 @@ from netsafe.triage.openers.interfaces import (
     OpenError,
     Probe,
 )
+from netsafe.triage.openers.media import ewf, split_raw
 from netsafe.triage.openers.registry import REGISTRY
 from netsafe.triage.openers.signatures import volume_kind
 from netsafe.triage.openers.tsk_walk import TskFile
@@ -52,6 +53,8 @@ class DiskImageOpener:
 
     def open(self, content: Content, context: OpenContext) -> Iterator[Embedded | EmbeddedProblem]:
         path = Path(content.path) if content.path is not None else None
+        if path is not None and _later_segment(path, content.head):
+            return  # read with its set, from the first segment (the file itself is hashed)
         probe = Probe(content.name, content.head, content.size, path)
         data: ByteSource | None
         if content.data is not None:
@@ -89,6 +92,14 @@ class DiskImageOpener:
                 yield from carved_embedded(disk, deleted_runs)
         finally:
             disk.close()
+
+
+def _later_segment(path: Path, head: bytes) -> bool:
+    """True for a later segment of an EWF or split raw set whose first segment lies beside it
+    (`laptop.E02`, `usb.002`): opened on its own it would give the set's files again."""
+    if head.startswith(_MEDIA_MAGIC[:2]):
+        return ewf.first_segment(path) is not None
+    return split_raw.first_segment(path) is not None
 
 
 def _blocks(

@@ -85,6 +85,24 @@ def segment_number(suffix: str) -> int | None:
     )
 
 
+def first_segment(path: Path) -> Path | None:
+    """The first segment (`x.E01`, `x.e01`, `x.Ex01`) of the EWF set `path` is a later segment
+    of, when it lies beside it; else None. Letter endings (`x.EAA`) count only when `x.E99`
+    is there too, so that `x.img` beside `x.E01` is never taken for a segment."""
+    number = segment_number(path.suffix[1:])
+    if number is None or number < 2:
+        return None
+    if number >= 100 and not any(
+        path.with_suffix(f".{ending}").is_file() for ending in ("E99", "e99", "Ex99", "ex99")
+    ):
+        return None
+    for ending in ("E01", "e01", "Ex01", "ex01"):
+        first = path.with_suffix(f".{ending}")
+        if first.is_file():
+            return first
+    return None
+
+
 def missing_segments(first: Path) -> list[str]:
     """Names of the segments of `first`'s set that are absent while a later one exists.
     (Letter endings count only past E99, so `x.img` or `x.txt` beside `x.E01` are not

@@ -81,6 +81,27 @@ def segment_names(path: Path) -> tuple[list[Path], list[str]] | None:
     return present, missing
 
 
+def first_segment(path: Path) -> Path | None:
+    """The first segment of the split set `path` is a later segment of (`x.001` or `x.000` for
+    `x.002`, `x.aa` for `x.ab`), when it lies beside it and starts a set; else None."""
+    suffix = path.suffix.lower()
+    numbered = _NUMBERED.match(suffix)
+    if numbered:
+        width, number = len(numbered[1]), int(numbered[1])
+        candidates = [0, 1]
+    elif _LETTERED.match(suffix) and set(suffix[1:]) != {"a"}:
+        width, number = len(suffix) - 1, _letters_number(suffix[1:])
+        candidates = [0]
+    else:
+        return None
+    for start in candidates:
+        ending = f"{start:0{width}d}" if numbered else "a" * width
+        first = path.with_suffix(f".{ending}")
+        if start < number and first.is_file() and segment_names(first) is not None:
+            return first
+    return None
+
+
 def _letters_number(letters: str) -> int:
     number = 0
     for letter in letters:
