@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import dataclasses
 import io
+import struct
 from pathlib import Path
 
 import pytest
@@ -16,7 +17,11 @@ from netsafe.categories import Category
 from netsafe.reports.triage_reports import ReportSink
 from netsafe.signals.fingerprint import fingerprint_stream
 from netsafe.signals.pdq import PdqSignal
-from netsafe.triage.openers.content.thumbnail_cache import cache_entries, cache_version
+from netsafe.triage.openers.content.thumbnail_cache import (
+    cache_entries,
+    cache_version,
+    catalog_names,
+)
 from netsafe.triage.openers.interfaces import Embedded, EmbeddedProblem
 from netsafe.triage.openers.registry import REGISTRY
 from netsafe.triage.scan_config import ScanConfig
@@ -137,3 +142,46 @@ def test_caches_inside_a_disk_image_are_read_from_it(tmp_path: Path, known: Know
         "thumbcache_96.db!/00000000000000e5": ("thumbnail",),
     }
     assert result.errors == []
+
+
+def test_thumbs_db_items_are_named_after_the_pictures_in_its_catalog(
+    tmp_path: Path, known: Known
+) -> None:
+    pictures = [_thumbnail(photo_jpeg(200 + i, size=128), 96, "JPEG") for i in range(9)]
+    pictures.append(known.image_c)  # the tenth: stream "01"
+    names = [f"holiday-{i}.jpg" for i in range(1, 10)] + ["clip.avi"]  # a video's thumbnail
+    folder = tmp_path / "My Pictures"
+    folder.mkdir()
+    (folder / "Thumbs.db").write_bytes(thumbs_db(pictures, names))
+    out = tmp_path / "out"
+    result = run_triage([folder], out, known.config())
+    ReportSink(out, pdf=False, inventory=True).write(result)
+    paths = {r.path: r for r in result.all_records()}
+    assert "Thumbs.db!/1 (holiday-1.jpg)" in paths
+    assert "Thumbs.db!/9 (holiday-9.jpg)" in paths
+    tenth = paths["Thumbs.db!/01 (clip.avi)"]
+    assert [m.category for m in tenth.matches] == ["C"]
+    assert tenth.flags == ("thumbnail",)
+    assert result.errors == []  # no misleading-extension: a thumbnail's name is not its type
+    assert "Thumbs.db!/01 (clip.avi)" in (out / "inventory.csv").read_text(encoding="utf-8")
+
+
+def test_a_catalog_cut_short_keeps_the_names_it_has() -> None:
+    catalog = struct.pack("<HHIII", 16, 7, 2, 96, 96)
+    entry = ("a.jpg\0").encode("utf-16-le")
+    entry += bytes(-len(entry) % 4)
+    catalog += struct.pack("<IIQ", 16 + len(entry), 1, 0) + entry
+    catalog += struct.pack("<IIQ", 400, 2, 0)  # says 400 bytes: past the end
+    assert catalog_names(catalog) == {"1": "a.jpg"}
+
+
+def test_a_thumbcache_index_is_hashed_as_a_file_without_error(tmp_path: Path, known: Known) -> None:
+    """thumbcache_idx.db (`IMMM`: entry hashes pointing into the thumbcache_*.db files, no
+    pictures) is read as a plain file: no error, no items inside."""
+    folder = tmp_path / "Explorer"
+    folder.mkdir()
+    index = b"IMMM" + struct.pack("<IIII", 32, 0, 1024, 1024) + bytes(8192)
+    (folder / "thumbcache_idx.db").write_bytes(index)
+    result = run_triage([folder], tmp_path / "out", known.config())
+    assert result.errors == []
+    assert [r.path for r in result.all_records()] == ["thumbcache_idx.db"]

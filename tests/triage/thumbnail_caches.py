@@ -90,11 +90,18 @@ def compound_file(streams: dict[str, bytes]) -> bytes:
     return bytes(header) + body
 
 
-def thumbs_db(pictures: list[bytes]) -> bytes:
+def thumbs_db(pictures: list[bytes], names: list[str] | None = None) -> bytes:
     """A Windows XP Thumbs.db: a `Catalog` stream and one stream per picture, named by its
     index written backwards (1, 2, ..., 01 for the tenth), each a 12-byte header (its length,
-    the index, the picture's size) and the picture."""
-    streams = {"Catalog": struct.pack("<HHIII", 16, 7, len(pictures), 96, 96)}
+    the index, the picture's size) and the picture. With `names`, the catalog has an entry per
+    picture (its size, the index, a FILETIME, the file name in UTF-16 with a 0 character, padded
+    to 4 bytes); without, only its header."""
+    catalog = struct.pack("<HHIII", 16, 7, len(pictures), 96, 96)
+    for index, name in enumerate(names or [], start=1):
+        encoded = (name + "\0").encode("utf-16-le")
+        encoded += bytes(-len(encoded) % 4)
+        catalog += struct.pack("<IIQ", 16 + len(encoded), index, 0x01C5A3B2C1D0E000) + encoded
+    streams = {"Catalog": catalog}
     for index, picture in enumerate(pictures, start=1):
         streams[str(index)[::-1]] = struct.pack("<III", 12, index, len(picture)) + picture
     return compound_file(streams)

@@ -42,6 +42,7 @@ from netsafe.triage.recording import (
 )
 from netsafe.triage.scan_config import ScanConfig
 from netsafe.triage.sources.image_access import ImageError, OpenImage
+from netsafe.triage.thumbnails import THUMBNAIL_FLAG
 
 READ_BUFFER = 1 << 20
 CARVED = frozenset({"carved"})
@@ -193,7 +194,9 @@ class Scanner:
             result.errors.append(context.error(content_error_kind(fp.error), fp.error))
         if fp.size == 0:
             result.errors.append(context.error("empty-file", "0-byte file", Severity.WARNING))
-        warning = extension_warning(context.path, fp.media_type)
+        # a thumbnail is named by its cache entry, not a file name: no extension to mislead
+        thumbnail = THUMBNAIL_FLAG in context.flags
+        warning = None if thumbnail else extension_warning(context.path, fp.media_type)
         if warning:
             result.errors.append(context.error("misleading-extension", warning, Severity.WARNING))
         self._unmatched.append(Fingerprinted(result, context, fp))

@@ -13,8 +13,13 @@
 - `Thumbs.db` (Windows XP): an OLE compound file (read with `olefile`) with a `Catalog` stream
   and one stream per thumbnail, named by its index; each thumbnail stream starts with a small
   header (its own length first) followed by the picture. The item is named by the stream
-  (`Thumbs.db!/1`). An OLE file without a `Catalog` stream (a Word document, an MSI) holds no
-  thumbnails and yields nothing.
+  (`Thumbs.db!/1`), followed by the name of the picture it was made from when the `Catalog`
+  stream gives it (`Thumbs.db!/1 (holiday.jpg)`): the catalog is a 16-byte header (its size,
+  a version, the number of entries, the thumbnails' width and height), then one entry per
+  thumbnail (its size, its identifier, a FILETIME, the file name in UTF-16 ending in a 0
+  character); the identifier written backwards in decimal is the stream's name (10 -> "01").
+  An OLE file without a `Catalog` stream (a Word document, an MSI) holds no thumbnails and
+  yields nothing.
 
 Every item is flagged `thumbnail`; the scanner hashes it (PDQ too) and matches it like a file.
 """
@@ -168,6 +173,16 @@ class ThumbsDbOpener:
             streams = list(ole.listdir(streams=True, storages=False))
             if ["Catalog"] not in streams:
                 return  # an Office document or installer, not a thumbnail store
+            try:
+                names = catalog_names(ole.openstream("Catalog").read())
+            except (OSError, ValueError, struct.error) as error:
+                names = {}
+                yield EmbeddedProblem(
+                    "Catalog",
+                    "corrupt-thumbnail-cache",
+                    f"the catalog cannot be read ({error}): thumbnails named by stream only",
+                    warning=True,
+                )
             for path in streams:
                 if len(path) != 1 or path[0] == "Catalog":
                     continue
@@ -185,7 +200,33 @@ class ThumbsDbOpener:
                         warning=True,
                     )
                     continue
-                yield Embedded(path[0], iter((picture,)), flags=THUMBNAIL)
+                original = names.get(path[0])
+                name = f"{path[0]} ({original})" if original else path[0]
+                yield Embedded(name, iter((picture,)), flags=THUMBNAIL)
+
+
+def catalog_names(catalog: bytes) -> dict[str, str]:
+    """Stream name -> the name of the file each thumbnail was made from, from a Thumbs.db
+    `Catalog` stream; entries that cannot be read end the walk (what was read is kept)."""
+    names: dict[str, str] = {}
+    if len(catalog) < 16:
+        return names
+    header_size, _version, count = struct.unpack_from("<HHI", catalog, 0)
+    offset = header_size if 8 <= header_size < len(catalog) else 16
+    for _ in range(count):
+        if offset + 16 > len(catalog):
+            break
+        size, identifier = struct.unpack_from("<II", catalog, offset)
+        if size < 16 or offset + size > len(catalog):
+            break
+        raw = catalog[offset + 16 : offset + size]
+        end = next((i for i in range(0, len(raw) - 1, 2) if raw[i : i + 2] == b"\0\0"), len(raw))
+        text = raw[:end].decode("utf-16-le", "replace")
+        name = "".join("_" if c in "/\\" or ord(c) < 32 else c for c in text).strip()
+        if name:
+            names[str(identifier)[::-1]] = name
+        offset += size
+    return names
 
 
 def thumbs_picture(raw: bytes) -> bytes | None:
