@@ -21,7 +21,7 @@ import errno
 import io
 import os
 import stat
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from typing import cast
 
 import msgspec
@@ -170,39 +170,72 @@ class PlainFileReader:
         """(size, digests in `hashes` order) of the file at `path`, or None when it needs the
         full scan: named like an image, empty, an image or archive by content, not a regular
         file, or unreadable (the full scan reports why)."""
-        slash, dot = relative.rfind("/"), relative.rfind(".")
-        if dot > slash + 1 and relative[dot:].lower() in IMAGE_SUFFIXES:
+        if _named_like_image(relative):
             return None
         try:
             descriptor = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
         except OSError:
             return None
-        buffer, view = self._buffer, self._view
+        buffer = self._buffer
         try:
             if not stat.S_ISREG(os.fstat(descriptor).st_mode):
                 return None
-            count = os.readv(descriptor, [buffer])
-            if not count:
-                return None
-            # the signatures' first bytes rule out most content; the rest is looked at closely
-            # (past `count` the buffer may hold an earlier file's bytes: that only sends a file
-            # to `_special`)
-            if (could_be_image(buffer) or _container(buffer)) and _special(view, count):
-                return None
-            if self.videos and could_be_video(buffer) and sniff_video(bytes(view[:count])):
-                return None
-            hashes = [new(view[:count]) for new in self._new]
-            size = count
-            while count == len(buffer):
-                count = os.readv(descriptor, [buffer])
-                for hash_ in hashes:
-                    hash_.update(view[:count])
-                size += count
+            return self._digests(lambda: os.readv(descriptor, [buffer]))
         except OSError:
             return None
         finally:
             os.close(descriptor)
+
+    def read_stream(
+        self, stream: io.RawIOBase, relative: str
+    ) -> tuple[int, tuple[bytes, ...]] | None:
+        """Like `read`, for a file read from a disk image's file system (a `file_streams`
+        stream; the caller closes it)."""
+        if _named_like_image(relative):
+            return None
+        view = self._view
+
+        def fill() -> int:  # the buffer full, or what is left of the file
+            count = 0
+            while count < len(view):
+                got = stream.readinto(view[count:])
+                if not got:
+                    break
+                count += got
+            return count
+
+        try:
+            return self._digests(fill)
+        except OSError:
+            return None
+
+    def _digests(self, fill: Callable[[], int]) -> tuple[int, tuple[bytes, ...]] | None:
+        """Read with `fill` (the buffer full each time but at the end) and hash, or None when
+        the first bytes need the full scan; raises OSError."""
+        buffer, view = self._buffer, self._view
+        count = fill()
+        if not count:
+            return None
+        # the signatures' first bytes rule out most content; the rest is looked at closely
+        # (past `count` the buffer may hold an earlier file's bytes: that only sends a file
+        # to `_special`)
+        if (could_be_image(buffer) or _container(buffer)) and _special(view, count):
+            return None
+        if self.videos and could_be_video(buffer) and sniff_video(bytes(view[:count])):
+            return None
+        hashes = [new(view[:count]) for new in self._new]
+        size = count
+        while count == len(buffer):
+            count = fill()
+            for hash_ in hashes:
+                hash_.update(view[:count])
+            size += count
         return size, tuple(hash_.digest() for hash_ in hashes)
+
+
+def _named_like_image(relative: str) -> bool:
+    slash, dot = relative.rfind("/"), relative.rfind(".")
+    return dot > slash + 1 and relative[dot:].lower() in IMAGE_SUFFIXES
 
 
 def _special(view: memoryview, count: int) -> bool:

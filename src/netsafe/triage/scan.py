@@ -94,10 +94,16 @@ class Scanner:
         plain = PlainBatchBuilder(self.config.hashes)
         results: list[ItemResult] = []
         lean = self._plain_reader.read if self._plain_reader is not None else None
-        add, regular = plain.add, LocatorKind.FILE
+        add, regular, in_image = plain.add, LocatorKind.FILE, LocatorKind.IMAGE
         for item in items:
-            if lean is not None and item.locator.kind is regular:
-                read = lean(item.locator.path, item.path)
+            if lean is not None:
+                kind = item.locator.kind
+                if kind is regular:
+                    read = lean(item.locator.path, item.path)
+                elif kind is in_image and not item.deleted:  # (deleted: flagged, full scan)
+                    read = self._lean_image_file(item)
+                else:
+                    read = None
                 if read is not None:
                     add(item, *read)
                     continue
@@ -109,6 +115,17 @@ class Scanner:
         if known:
             files = files.select(i for i in range(len(files)) if i not in known)
         return results, files
+
+    def _lean_image_file(self, item: FileItem) -> tuple[int, tuple[bytes, ...]] | None:
+        """A disk image's file on the lean path (`PlainFileReader.read_stream`), or None for
+        the full scan (which also reports why it could not be opened or read)."""
+        assert self._plain_reader is not None
+        try:
+            stream = self._open(item)
+        except (OSError, ImageError):
+            return None
+        with stream:
+            return self._plain_reader.read_stream(cast(io.RawIOBase, stream), item.path)
 
     def _known(self, files: PlainFiles) -> set[int]:
         """Positions of the plain files some list may know (they are scanned again in full)."""
