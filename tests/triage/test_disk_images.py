@@ -84,7 +84,9 @@ def test_e01_is_verified_against_its_stored_md5_and_triaged(
     assert result.sources[0].kind == "e01"
     raw = run_triage([fat], tmp_path / "raw-out", known.config())
     assert _matches(result) == _matches(raw)
-    assert [(r.path, r.sha256) for r in result.records] == [(r.path, r.sha256) for r in raw.records]
+    assert [(r.path, r.sha256) for r in result.all_records()] == [
+        (r.path, r.sha256) for r in raw.all_records()
+    ]
 
 
 def test_partitions_of_an_mbr_disk_are_each_walked(tmp_path: Path, known: Known) -> None:

@@ -52,7 +52,7 @@ def test_ntfs_image_files_and_archive_members_are_matched(tmp_path: Path, known:
     assert isinstance(source, DiskImageSource)
     result = run_triage([image], tmp_path / "out", known.config())
     assert _matches(result) == {"/a.jpg": "A", "/near.jpg": "B", "/pics.zip!/c.jpg": "C"}
-    records = {r.path: r for r in result.records}
+    records = {r.path: r for r in result.all_records()}
     assert records["/notes.txt"].sha256 == hashlib.sha256(text_file(3)).hexdigest()
     assert records["/sys.dat"].ignored
     assert not [p for p in records if p.startswith("/$")]  # NTFS metadata files left out
@@ -104,7 +104,7 @@ def test_rar_members_are_read_and_matched(tmp_path: Path, known: Known) -> None:
         f"unicode.rar!/{RAR_TEXT}": "A",
         f"outer.zip!/inner/unicode.rar!/{RAR_TEXT}": "A",
     }
-    records = {r.path: r for r in result.records}
+    records = {r.path: r for r in result.all_records()}
     assert records[f"unicode.rar!/{RAR_EMPTY}"].size == 0
     errors = errors_of(result)
     assert errors[f"unicode.rar!/{RAR_EMPTY}"] == "empty-file"

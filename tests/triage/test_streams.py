@@ -40,7 +40,7 @@ def test_hfsplus_resource_fork_is_an_item_and_metadata_files_are_left_out(
     tmp_path: Path,
 ) -> None:
     result = run_triage([_hfsplus(tmp_path)], tmp_path / "out", _config(RESOURCE_FORK))
-    records = {r.path: r for r in result.records}
+    records = {r.path: r for r in result.all_records()}
     fork = records["/a_directory/a_resourcefork:rsrc"]
     assert fork.size == 17
     assert fork.sha256 == hashlib.sha256(RESOURCE_FORK).hexdigest()
@@ -84,7 +84,7 @@ def test_ntfs_alternate_data_streams_are_items_of_their_own(tmp_path: Path, know
             capture_output=True,
         )
     result = run_triage([image], tmp_path / "out", known.config())
-    records = {r.path: r for r in result.records}
+    records = {r.path: r for r in result.all_records()}
     assert records["/host.txt"].md5 == md5(text_file(4))
     hidden = records["/host.txt:hidden.jpg"]
     assert hidden.md5 == md5(known.image_a)
