@@ -54,18 +54,18 @@ def may_visit(request: Request, path: str) -> bool:
     policies = _page_policies(request.app).get(path)
     if viewer is None or not policies:
         return False
-    return all(p.admits(viewer.role) for p in policies)
+    return all(p.admits(viewer.role, viewer.agency) for p in policies)
 
 
 def nav_links(request: Request) -> list[NavLink]:
     """The menu for this request's viewer (empty when nobody is logged in)."""
     viewer = getattr(request.state, "viewer", None)
     role: Role | None = None if viewer is None else viewer.role
-    if role is None:
+    if role is None or viewer is None:
         return []
     policies = _page_policies(request.app)
     return [
         link
         for link in MAIN_NAVIGATION
-        if link.path in policies and all(p.admits(role) for p in policies[link.path])
+        if link.path in policies and all(p.admits(role, viewer.agency) for p in policies[link.path])
     ]

@@ -47,16 +47,23 @@ class Policy:
     roles: frozenset[Role] | None
     force_scoped: bool = False
     csrf: bool = False
+    #: Roles also admitted in one agency only: (agency slug, roles), e.g. the regional unit's
+    #: police roles besides the operation lead anywhere.
+    agency_roles: tuple[tuple[str, frozenset[Role]], ...] = ()
 
     @property
     def is_public(self) -> bool:
         return self.roles is None
 
-    def admits(self, role: Role | None) -> bool:
-        """Whether a caller with `role` (None: anonymous) passes the role rule."""
+    def admits(self, role: Role | None, agency: str | None = None) -> bool:
+        """Whether a caller with `role` (None: anonymous) of `agency` passes the role rule."""
         if self.roles is None:
             return True
-        return role is not None and role in self.roles
+        if role is None:
+            return False
+        return role in self.roles or any(
+            agency == slug and role in roles for slug, roles in self.agency_roles
+        )
 
 
 class PolicyDependency:
@@ -72,7 +79,7 @@ class Allow(PolicyDependency):
         self.policy = policy
 
     async def __call__(self, request: Request, viewer: CurrentViewer) -> Viewer:
-        if not self.policy.admits(viewer.role):
+        if not self.policy.admits(viewer.role, viewer.agency):
             record_now(
                 request,
                 audit_event(
@@ -101,11 +108,17 @@ class Public(PolicyDependency):
             await require_csrf(request)
 
 
-def allow(*roles: Role, force_scoped: bool = False) -> Allow:
-    """A route for callers with one of `roles` (at least one)."""
+def allow(
+    *roles: Role,
+    force_scoped: bool = False,
+    in_agency: tuple[str, frozenset[Role]] | None = None,
+) -> Allow:
+    """A route for callers with one of `roles` (at least one); `in_agency` (slug, roles) also
+    admits those roles of that agency alone."""
     if not roles:
         raise ValueError("allow() needs at least one role; use allow_any_user() or public()")
-    return Allow(Policy(frozenset(roles), force_scoped=force_scoped))
+    extra = () if in_agency is None else (in_agency,)
+    return Allow(Policy(frozenset(roles), force_scoped=force_scoped, agency_roles=extra))
 
 
 def allow_any_user() -> Allow:

@@ -35,6 +35,11 @@ def test_the_lead_imports_a_file_once_and_investigators_may_not(
     assert first.status_code == 200, first.text
     assert first.json()["counts"]["added"] == 3
     again = client.post("/api/v1/referrals/import", content=body, headers={**lead, **XML})
+    unit = bearer(engine, settings, "unit.inv", "regional-unit", Role.INVESTIGATOR)
+    more = reports_xml(generate_reports(1, seed=25, first_report_id=660_000_001))
+    by_unit = client.post("/api/v1/referrals/import", content=more, headers={**unit, **XML})
+    assert by_unit.status_code == 200, by_unit.text
+    assert by_unit.json()["counts"]["added"] == 1
     assert again.json()["counts"] == {
         "added": 0,
         "already_known": 3,

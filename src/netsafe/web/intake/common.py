@@ -7,13 +7,17 @@ from typing import Annotated
 from fastapi import Depends, HTTPException, Request
 from sqlalchemy.orm import Session
 
-from netsafe.platform.roles import Role, Viewer
+from netsafe.platform.roles import POLICE_ROLES, Role, Viewer
 from netsafe.usecases.import_referrals import IntakeConfig, intake_config
 from netsafe.web.auditor import Auditor
 from netsafe.web.policy import allow
 
-#: The operation lead imports reports and assigns the regional unit's queue on the web.
-IntakeViewer = Annotated[Viewer, Depends(allow(Role.OPERATION_LEAD))]
+#: The operation lead, and the regional unit's police roles, import reports and assign the
+#: regional unit's queue.
+IntakeViewer = Annotated[
+    Viewer,
+    Depends(allow(Role.OPERATION_LEAD, in_agency=("regional-unit", POLICE_ROLES))),
+]
 
 
 def configured(request: Request) -> IntakeConfig:
