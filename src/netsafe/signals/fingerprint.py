@@ -25,6 +25,7 @@ from netsafe.media import (
     DecodeLimits,
     MediaError,
     NotAnImageError,
+    could_be_image,
     decode_luma,
     sniff_media_type,
 )
@@ -155,7 +156,7 @@ class Fingerprinter:
         except OSError as read_error:
             error = f"read error after 0 bytes: {read_error}"
         head = bytes(view[: min(count, self.head_bytes)])
-        media_type = sniff_media_type(head[:SNIFF_BYTES])
+        media_type = sniff_media_type(head[:SNIFF_BYTES]) if could_be_image(head) else None
         video = None
         if media_type is None and self.video and count:
             video = sniff_video(view[: min(count, VIDEO_SNIFF_BYTES)])
