@@ -51,8 +51,9 @@ pytest: install  ## the test suite only
 
 test: lint typecheck pytest  ## everything CI runs: lint, format, types, tests
 
-test-fast: install  ## the tests without the browser and slow ones (a quick check while working)
-	$(BIN)/pytest -q -m "not browser and not slow" $(PYTEST_ARGS)
+TEST_WORKERS ?= 2
+test-fast: install  ## the tests but the browser and slow ones, on TEST_WORKERS processes (default 2)
+	$(BIN)/pytest -q -n $(TEST_WORKERS) -m "not browser and not slow" $(PYTEST_ARGS)
 
 bench: install  ## run every benchmark under benchmarks/ and print its figures and ratios
 	$(BIN)/python benchmarks/run_all.py $(BENCH_ARGS)

@@ -13,6 +13,7 @@ from collections import Counter
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
+import anyio._core._fileio  # noqa: F401 (see below)
 import pytest
 from argon2 import PasswordHasher
 from fastapi.testclient import TestClient
@@ -26,6 +27,11 @@ from netsafe.store.engine import make_engine, make_session_factory
 from netsafe.store.migrate import upgrade
 from tests.migrated_template import PostgresTemplate, SqliteTemplate, pg_dump_available
 
+# `anyio._core._fileio` is imported up front, in the main thread: anyio loads it on first use
+# (starlette's static files, in a real server's thread), pytest rewrites anyio's modules (it is a
+# pytest plugin), and CPython 3.11's parser run in two threads at once fails ("AST constructor
+# recursion depth mismatch"), which failed a real-server test once its worker was the first to
+# serve a static file.
 POSTGRES_URL = os.environ.get("NETSAFE_TEST_POSTGRES_URL")
 BACKENDS = ["sqlite", "postgresql"] if POSTGRES_URL else ["sqlite"]
 SHARED_TESTDATA = Path(__file__).resolve().parents[2] / "shared" / "testdata"
@@ -146,6 +152,19 @@ def shared_testdata() -> Path:
     if not SHARED_TESTDATA.is_dir():
         pytest.skip(f"shared test data not found at {SHARED_TESTDATA}")
     return SHARED_TESTDATA
+
+
+def pytest_sessionfinish(session: pytest.Session) -> None:
+    """An xdist worker hands its backend counts to the controller (`pytest_testnodedown`)."""
+    workeroutput = getattr(session.config, "workeroutput", None)
+    if workeroutput is not None:
+        workeroutput["netsafe_ran_on"] = dict(_ran_on)
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_testnodedown(node: object, error: object) -> None:
+    """The controller adds up what each xdist worker ran on each backend."""
+    _ran_on.update(getattr(node, "workeroutput", {}).get("netsafe_ran_on", {}))
 
 
 def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:

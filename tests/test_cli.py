@@ -66,6 +66,7 @@ def test_bad_configuration_exits_2(
     assert "NETSAFE_SECRET_KEY" in result.stderr
 
 
+@pytest.mark.slow
 def test_db_upgrade_and_demo_json(
     cli_env: Settings, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:

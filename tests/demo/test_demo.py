@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import date
 
+import pytest
 from sqlalchemy import Engine, MetaData, func, select
 from sqlalchemy.orm import Session
 
@@ -45,6 +46,7 @@ def _row_counts(engine: Engine) -> dict[str, int]:
         }
 
 
+@pytest.mark.slow
 def test_first_year_near_the_published_scale_and_a_rerun_adds_nothing(engine: Engine) -> None:
     assert _seed(engine) is False
     with unit_of_work(make_session_factory(engine)) as session:

@@ -10,6 +10,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 from sqlalchemy import Engine
 
 from netsafe.settings import Settings
@@ -55,6 +56,7 @@ def _stored(engine: Engine, name: str) -> tuple[str | None, int, set[bytes]]:
         return stored.provenance.version, stored.revision, md5s
 
 
+@pytest.mark.slow
 def test_two_imports_of_one_list_run_one_after_the_other(
     settings: Settings, engine: Engine, tmp_path: Path
 ) -> None:
@@ -82,6 +84,7 @@ def test_two_imports_of_one_list_run_one_after_the_other(
     assert md5s == versions[last]
 
 
+@pytest.mark.slow
 def test_two_imports_creating_one_new_list_give_no_raw_integrity_error(
     settings: Settings, engine: Engine, tmp_path: Path
 ) -> None:

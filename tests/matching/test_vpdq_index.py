@@ -48,6 +48,7 @@ def listed() -> dict[int, list[VpdqFeature]]:
     return {entry: random_video(rng, int(rng.integers(1, 40))) for entry in range(0, 3000, 3)}
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     "thresholds",
     [
@@ -118,6 +119,7 @@ def test_entry_ids_must_fit() -> None:
         VpdqIndex().add(1 << 50, [])
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("uniform_quality", [True, False])
 def test_each_entry_under_its_own_thresholds(
     listed: dict[int, list[VpdqFeature]], uniform_quality: bool

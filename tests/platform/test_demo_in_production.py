@@ -144,6 +144,7 @@ def _serve(settings: Settings, *options: str) -> subprocess.Popen[str]:
     return process
 
 
+@pytest.mark.slow
 def test_netsafe_serve_refuses_demo_data_in_production(settings: Settings, engine: Engine) -> None:
     seed_demo_accounts(engine)
     refused = _serve(settings)

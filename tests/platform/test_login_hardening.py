@@ -138,6 +138,7 @@ def _race(client: TestClient, passwords: list[str]) -> list[int]:
     return statuses
 
 
+@pytest.mark.slow
 def test_sixty_parallel_wrong_passwords_get_five_checks(
     client: TestClient, engine: Engine, password_checks: Counter[str]
 ) -> None:
@@ -151,6 +152,7 @@ def test_sixty_parallel_wrong_passwords_get_five_checks(
     assert after.status_code == 401  # locked now, even with the right password
 
 
+@pytest.mark.slow
 def test_a_right_password_among_parallel_guesses_gets_in_only_with_a_reserved_check(
     client: TestClient, engine: Engine, password_checks: Counter[str]
 ) -> None:

@@ -45,6 +45,7 @@ def test_html_has_headline_figures_force_table_and_chart(briefing: Briefing) -> 
     assert "1 November 2016 to 31 October 2017" in html
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(shutil.which("pdftoppm") is None, reason="poppler-utils not installed")
 def test_pdf_is_one_page_that_renders(briefing: Briefing, tmp_path: Path) -> None:
     pdf, html = write_briefing(briefing, tmp_path / "out" / "report.pdf")

@@ -144,6 +144,7 @@ def test_dihedral_hashes_match_the_rotated_and_flipped_files(shared_testdata: Pa
 FAST_VS_FULL_OVER_10 = {"bridge-3-rotate-180.jpg", "bridge-8-flip-minus-1.jpg"}
 
 
+@pytest.mark.slow
 def test_fast_path_within_10_bits_of_full_decode(shared_testdata: Path) -> None:
     over: dict[str, int] = {}
     for path in reference_images(shared_testdata):

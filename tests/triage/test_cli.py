@@ -47,6 +47,7 @@ def _import_list(
     assert done.exit_code == 0, done.stderr
 
 
+@pytest.mark.slow
 def test_examiner_walkthrough_import_a_list_triage_an_e01_read_the_report(
     tmp_path: Path,
     cli_env: Settings,
@@ -100,6 +101,7 @@ def test_examiner_walkthrough_import_a_list_triage_an_e01_read_the_report(
     assert resumed.json()["counts_by_category"] == summary["counts_by_category"]
 
 
+@pytest.mark.slow
 def test_several_exhibits_in_one_command_on_the_process_pool(
     tmp_path: Path,
     cli_env: Settings,
@@ -195,6 +197,7 @@ def test_hashes_auto_follows_the_lists_and_an_explicit_choice_must_cover_them(
     assert (rows["notes.txt"]["md5"] != "", rows["notes.txt"]["sha256"]) == (True, "")
 
 
+@pytest.mark.slow
 def test_carving_on_the_process_pool_and_no_carve(
     tmp_path: Path,
     cli_env: Settings,

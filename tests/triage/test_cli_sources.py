@@ -48,6 +48,7 @@ def test_a_key_on_the_command_line_is_refused(
     assert "zebra-secret" not in done.stderr
 
 
+@pytest.mark.slow
 def test_an_encrypted_volume_opens_with_a_key_from_a_file(
     tmp_path: Path,
     cli_env: Settings,  # noqa: F811

@@ -37,6 +37,7 @@ def _keyed(known: Known, **keys: str) -> ScanConfig:
     return ScanConfig(known.factory, "known", keys=KeyRing(keys))
 
 
+@pytest.mark.slow
 def test_a_bitlocker_volume_opens_with_its_password_and_its_files_are_triaged(
     tmp_path: Path, known: Known
 ) -> None:
@@ -67,6 +68,7 @@ def test_a_bitlocker_volume_opens_with_its_password_and_its_files_are_triaged(
             assert password.encode() not in written.read_bytes()
 
 
+@pytest.mark.slow
 def test_a_bitlocker_partition_opens_with_a_key_given_for_every_source(
     tmp_path: Path, known: Known
 ) -> None:
@@ -99,6 +101,7 @@ def test_a_recovery_password_unlocks_a_published_volume(tmp_path: Path, known: K
     ]
 
 
+@pytest.mark.slow
 @pytest.mark.usefixtures("engine")
 def test_cli_bitlocker_exit_codes_and_the_key_from_a_file(
     tmp_path: Path,

@@ -97,6 +97,7 @@ def test_an_empty_folder_is_not_unread(tmp_path: Path, known: Known) -> None:
     assert result.sources[0].unread == ""
 
 
+@pytest.mark.slow
 def test_a_luks_volume_is_reported_then_opened_with_its_key(
     disk: Path, tmp_path: Path, known: Known
 ) -> None:

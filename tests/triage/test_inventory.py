@@ -8,6 +8,8 @@ import dataclasses
 import tracemalloc
 from pathlib import Path
 
+import pytest
+
 from netsafe.reports.triage_inventory import INVENTORY_COLUMNS, write_inventory
 from netsafe.reports.triage_reports import ReportSink
 from netsafe.triage.journal import Journal
@@ -57,6 +59,7 @@ def test_one_row_per_item_with_its_hashes_flags_and_status(tmp_path: Path, known
     assert deleted[0]["source"].endswith("card.img")
 
 
+@pytest.mark.slow
 def test_inventory_streams_from_the_journal_in_flat_memory(tmp_path: Path) -> None:
     batches, per_batch = 200, 1000
     journal = Journal(tmp_path, {"exhibit": "T"}, resume=False)

@@ -51,6 +51,7 @@ def _run(runner: Runner, exhibit: list[Path], known: Known, out: Path) -> Triage
         runner.close()
 
 
+@pytest.mark.slow
 def test_process_pool_gives_the_same_results(
     exhibit: list[Path], inline: TriageResult, known: Known, tmp_path: Path
 ) -> None:
@@ -65,6 +66,7 @@ def test_process_pool_gives_the_same_results(
     assert (counts["A"], counts["B"], counts["C"]) == (2, 1, 2)
 
 
+@pytest.mark.slow
 def test_dask_local_cluster_gives_the_same_results(
     exhibit: list[Path], inline: TriageResult, known: Known, tmp_path: Path
 ) -> None:

@@ -123,6 +123,7 @@ def test_a_file_a_list_knows_leaves_the_lean_path_with_all_three_hashes(
     assert result.summary()["files_scanned"] == 3
 
 
+@pytest.mark.slow
 def test_plain_files_cross_processes_and_are_the_same_in_a_pool(
     tmp_path: Path, known: Known
 ) -> None:

@@ -126,6 +126,7 @@ def test_animated_images_are_hashed_as_video(tmp_path: Path, suffix: str) -> Non
     assert "vpdq" not in fingerprint_file(still).signals
 
 
+@pytest.mark.slow
 def test_vpdq_flows_from_hash_to_lists_match_export_and_lookup(
     cli: Cli,
     client_factory: Callable[[], TestClient],

@@ -250,6 +250,7 @@ async def _call_every_route(app: FastAPI, engine: Engine, run: MatrixRun) -> Non
                         )
 
 
+@pytest.mark.slow
 def test_authorisation_matrix(settings: Settings, engine: Engine) -> None:
     app = create_app(settings)
     cookie = secrets.token_urlsafe(24)

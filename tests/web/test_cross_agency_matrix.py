@@ -149,6 +149,7 @@ def _check_rule(
     return failures, checked
 
 
+@pytest.mark.slow
 def test_cross_agency_matrix(settings: Settings, engine: Engine) -> None:
     tokens = _make_users(engine, settings)
     failures: list[str] = []

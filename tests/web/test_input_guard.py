@@ -241,6 +241,7 @@ def test_a_failed_handler_answers_json_and_is_audited(client: TestClient, engine
     assert any("GET /api/v1/test-broken failed HandlerFailedError" in e for e in events), events
 
 
+@pytest.mark.slow
 def test_the_connection_stays_open_after_errors(settings: Settings) -> None:
     """One keep-alive connection: a 500, a 422, a 404 and a 413, then a good request."""
     with serve_in_thread(_app(settings)) as base:

@@ -111,6 +111,7 @@ def test_police_and_admin_get_403_or_404_on_every_prevention_route(
             assert MARKER_NOTES not in answer.text
 
 
+@pytest.mark.slow
 def test_no_route_of_the_app_shows_a_record_to_police_or_admin(
     seeded: tuple[TestClient, int], settings: Settings, engine: Engine
 ) -> None:
