@@ -73,6 +73,7 @@ def report(
         raise HTTPException(415, detail="this form takes a web address and a description only")
     secret_key = request.app.state.settings.secret_key
     if not report_limit(request).allow(session, secret_key, client_address(request) or "unknown"):
+        session.rollback()  # a refused report is not counted: the count stays at the limit
         return templates.TemplateResponse(  # other routes: 999, CEOP, the IWF (plain links)
             request,
             "report_limited.html",
