@@ -67,3 +67,13 @@ def test_a_query_gives_every_form_it_could_be() -> None:
     assert query_keys("192.0.2.1") == ("192.0.2.1",)  # an IP, not a phone number
     assert query_keys("Jo@Example.org") == ("jo@example.org",)
     assert query_keys("GW/ZT/1") == ("gw/zt/1",)
+
+
+def test_a_hash_is_matched_whole_or_by_prefix_never_by_word() -> None:
+    from netsafe.operation.search import search_terms
+
+    terms = search_terms("ABCDEF0123456789abcdef")
+    assert terms.keys == ("abcdef0123456789abcdef",)
+    assert terms.prefix == "abcdef0123456789abcdef"
+    assert terms.words == ()
+    assert search_terms("Jordan Quokka-Example").words == ("jordan", "quokka", "example")

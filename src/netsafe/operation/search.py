@@ -15,7 +15,7 @@ import enum
 from dataclasses import dataclass
 from typing import Protocol
 
-from netsafe.operation.normal_forms import normal_text, query_keys, words_of
+from netsafe.operation.normal_forms import is_hex, normal_text, query_keys, words_of
 from netsafe.platform.access import OperationInputError, Scope, scope_for
 from netsafe.platform.roles import Viewer
 
@@ -24,6 +24,9 @@ LIMIT_MAX = 200
 #: Prefix and text matches need at least this many characters (fewer match too much).
 PREFIX_MIN = 3
 WORD_MIN = 3
+#: A query of this many hex digits or more is a hash (or its start): hashes are matched whole or
+#: by prefix, never by word.
+HASH_LIKE = 16
 
 
 class Matched(enum.StrEnum):
@@ -100,6 +103,8 @@ def search_terms(query: str) -> SearchTerms:
     normal = normal_text(text)
     prefix = normal if len(normal) >= PREFIX_MIN else None
     words = tuple(dict.fromkeys(w for w in words_of(text) if len(w) >= WORD_MIN))
+    if is_hex(normal) and len(normal) >= HASH_LIKE:
+        words = ()
     return SearchTerms(keys=keys, prefix=prefix, words=words)
 
 
