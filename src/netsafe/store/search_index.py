@@ -90,13 +90,18 @@ def _chunks(ids: Iterable[int]) -> Iterator[list[int]]:
 
 
 def entries_of(connection: Connection, referral_ids: Sequence[int]) -> list[dict[str, Any]]:
-    """The search entries of these cases, from their rows."""
+    """The search entries of these cases, from their rows; withdrawn records (entered in
+    error) have none."""
     entries: list[dict[str, Any]] = []
-    for rid, received_at in connection.execute(
-        select(_REFERRALS.c.id, _REFERRALS.c.received_at).where(_REFERRALS.c.id.in_(referral_ids))
-    ):
+    cases = connection.execute(
+        select(_REFERRALS.c.id, _REFERRALS.c.received_at).where(
+            _REFERRALS.c.id.in_(referral_ids), _REFERRALS.c.withdrawn_at.is_(None)
+        )
+    ).all()
+    for rid, received_at in cases:
         reference = referral_reference(rid, as_utc(received_at))
         entries.append(_entry(rid, Matched.REFERENCE, normal_text(reference), reference, reference))
+    referral_ids = [rid for rid, _ in cases]  # a withdrawn referral is found by nothing
     for rid, kind, value in connection.execute(
         select(_IDENTIFIERS.c.referral_id, _IDENTIFIERS.c.kind, _IDENTIFIERS.c.value).where(
             _IDENTIFIERS.c.referral_id.in_(referral_ids)
@@ -128,7 +133,7 @@ def entries_of(connection: Connection, referral_ids: Sequence[int]) -> list[dict
     for eid, rid, reference, seal in connection.execute(
         select(
             _EXHIBITS.c.id, _EXHIBITS.c.referral_id, _EXHIBITS.c.reference, _EXHIBITS.c.seal_number
-        ).where(_EXHIBITS.c.referral_id.in_(referral_ids))
+        ).where(_EXHIBITS.c.referral_id.in_(referral_ids), _EXHIBITS.c.withdrawn_at.is_(None))
     ):
         record = (RecordType.EXHIBIT, eid, reference)
         entries.append(
@@ -201,7 +206,8 @@ def _written_cases(session: Session) -> set[int]:
     for item in (*session.new, *session.dirty, *session.deleted):
         if isinstance(item, ReferralRow):
             changed = item in session.new or item in session.deleted
-            if changed or get_history(item, "received_at").has_changes():
+            watched = ("received_at", "withdrawn_at")
+            if changed or any(get_history(item, name).has_changes() for name in watched):
                 cases.add(item.id)
         elif isinstance(item, _ROW_TYPES) and item.referral_id is not None:
             cases.add(item.referral_id)

@@ -119,7 +119,7 @@ def cases(client: TestClient, users: dict[str, Headers]) -> dict[str, Any]:
         identifiers=[{"kind": "email", "value": "south.only@example.org"}],
         files=[{"file_name": "b.jpg", "sha1": "d" * 40}],
     )
-    return {"gwent": gwent, "south": south, "exhibit": exhibit.json()}
+    return {"gwent": gwent, "south": south, "exhibit": exhibit.json(), "subject": subject.json()}
 
 
 def test_each_kind_of_value_is_found_by_its_normal_form(
@@ -319,3 +319,25 @@ def test_a_shared_exhibit_reference_keeps_runs_with_their_case(
     md5 = hashlib.md5(b"synthetic-file-GW/ZT/1-0").hexdigest()
     assert _find(client, users["gwent"], md5) == []
     assert _find(client, users["south"], md5) == []
+
+
+def test_corrected_and_withdrawn_records_are_found_as_they_now_are(
+    client: TestClient, users: dict[str, Headers], cases: dict[str, Any]
+) -> None:
+    corrected = client.patch(
+        f"/api/v1/subjects/{cases['subject']['id']}",
+        headers=users["gwent"],
+        json={"display_name": "Morgan Wombat-Example", "reason": "name mistyped"},
+    )
+    assert corrected.status_code == 200, corrected.text
+    assert _find(client, users["gwent"], "Quokka") == []
+    found = _find(client, users["gwent"], "wombat")
+    assert [(r["id"], r["matched"]) for r in found] == [(cases["gwent"]["id"], "subject")]
+    withdrawn = client.post(
+        f"/api/v1/exhibits/{cases['exhibit']['id']}/withdraw",
+        headers=users["gwent"],
+        json={"reason": "entered in error"},
+    )
+    assert withdrawn.status_code == 200, withdrawn.text
+    assert _find(client, users["gwent"], "SEAL-778899") == []
+    assert _find(client, users["gwent"], "GW/ZT/1") == []

@@ -8,8 +8,8 @@ words starting with each query word. `search_entries.text` now holds the value's
 - SQLite: `search_fts` again, with the unicode61 tokenizer and prefix indexes (2 and 3
   characters), kept in step by the same triggers;
 - PostgreSQL: a GIN index on `to_tsvector('simple', text)` in place of the pg_trgm index
-  (the extension is no longer needed by NetSafe; it is left installed).
-The index is filled again.
+  (NetSafe needs no extension: where an earlier search_0001 made pg_trgm, it is left installed).
+The index is filled by `search_0003`.
 
 Revision ID: search_0002
 Revises: search_0001
@@ -21,8 +21,6 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from alembic import op
-
-from netsafe.store.search_index import rebuild_search_index
 
 revision: str = "search_0002"
 down_revision: str | Sequence[str] | None = "search_0001"
@@ -68,7 +66,6 @@ def upgrade() -> None:
             "CREATE INDEX ix_search_entries_text_words ON search_entries "
             "USING gin (to_tsvector('simple'::regconfig, text))"
         )
-    rebuild_search_index(bind)
 
 
 def downgrade() -> None:
