@@ -5,6 +5,7 @@ closed case read-only (409) until a supervisor or the operation lead reopens it.
 from __future__ import annotations
 
 import secrets
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -12,47 +13,25 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import Engine, text
 
-from netsafe.platform.agencies import ensure_agencies
 from netsafe.platform.roles import Role
-from netsafe.platform.users import NewUser
-from netsafe.settings import Settings
 from netsafe.stats.periods import UtcWindow
 from netsafe.store.engine import make_session_factory, unit_of_work
 from netsafe.store.models.operation import ArrestRow
-from netsafe.store.repositories.agencies import SqlAgencyRepository
 from netsafe.store.repositories.stats import SqlEnforcementSource
-from netsafe.store.repositories.users import SqlUserRepository
-from netsafe.web.tokens import issue_bearer_token
+from tests.web.support import Headers
 
 RECEIVED = (datetime.now(UTC) - timedelta(days=3)).replace(microsecond=0)
 T = RECEIVED + timedelta(hours=1)
-Headers = dict[str, str]
 
 
 @pytest.fixture
-def tokens(engine: Engine, settings: Settings) -> dict[str, Headers]:
-    def auth(username: str, agency: str, role: Role) -> Headers:
-        with unit_of_work(make_session_factory(engine)) as session:
-            ensure_agencies(SqlAgencyRepository(session))
-            stamp = secrets.token_hex(8)
-            user = SqlUserRepository(session).add(
-                NewUser(
-                    username=username,
-                    agency=agency,
-                    role=role,
-                    password_hash="tests-use-minted-tokens",
-                    security_stamp=stamp,
-                    created_at=datetime.now(UTC),
-                )
-            )
-        return {"Authorization": f"Bearer {issue_bearer_token(settings, user.id, stamp)}"}
-
+def tokens(bearer: Callable[..., Headers]) -> dict[str, Headers]:
     return {
-        "gwent": auth("gwent.inv", "gwent", Role.INVESTIGATOR),
-        "north": auth("north.inv", "north-wales", Role.INVESTIGATOR),
-        "supervisor": auth("gwent.sup", "gwent", Role.SUPERVISOR),
-        "north.supervisor": auth("north.sup", "north-wales", Role.SUPERVISOR),
-        "lead": auth("op.lead", "regional-unit", Role.OPERATION_LEAD),
+        "gwent": bearer(Role.INVESTIGATOR, "gwent", username="gwent.inv"),
+        "north": bearer(Role.INVESTIGATOR, "north-wales", username="north.inv"),
+        "supervisor": bearer(Role.SUPERVISOR, "gwent", username="gwent.sup"),
+        "north.supervisor": bearer(Role.SUPERVISOR, "north-wales", username="north.sup"),
+        "lead": bearer(Role.OPERATION_LEAD, "regional-unit", username="op.lead"),
     }
 
 

@@ -5,39 +5,20 @@ a closed case (its forms hidden, writes refused) reopened by a supervisor."""
 from __future__ import annotations
 
 import re
-import secrets
 from datetime import UTC, datetime, timedelta
 
 from fastapi.testclient import TestClient
 from sqlalchemy import Engine
 
-from netsafe.platform.agencies import ensure_agencies
 from netsafe.platform.roles import Role
-from netsafe.platform.users import NewUser
 from netsafe.settings import Settings
-from netsafe.store.engine import make_session_factory, unit_of_work
-from netsafe.store.repositories.agencies import SqlAgencyRepository
-from netsafe.store.repositories.users import SqlUserRepository
-from netsafe.web.tokens import issue_bearer_token
+from tests.web.support import bearer_headers
 
 RECEIVED = (datetime.now(UTC) - timedelta(days=2)).replace(second=0, microsecond=0)
 
 
 def _auth(engine: Engine, settings: Settings, username: str, role: Role) -> dict[str, str]:
-    with unit_of_work(make_session_factory(engine)) as session:
-        ensure_agencies(SqlAgencyRepository(session))
-        stamp = secrets.token_hex(8)
-        user = SqlUserRepository(session).add(
-            NewUser(
-                username=username,
-                agency="dyfed-powys",
-                role=role,
-                password_hash="page-tests-use-minted-tokens",
-                security_stamp=stamp,
-                created_at=datetime.now(UTC),
-            )
-        )
-    return {"Authorization": f"Bearer {issue_bearer_token(settings, user.id, stamp)}"}
+    return bearer_headers(engine, settings, role, "dyfed-powys", username=username)
 
 
 def _form(at: datetime) -> str:
