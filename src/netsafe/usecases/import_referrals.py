@@ -34,6 +34,7 @@ from netsafe.intake.reading import (
     read_reports,
 )
 from netsafe.intake.records import IntakeRecord, UnassignedReferral
+from netsafe.matching.match import Match
 from netsafe.operation import referrals as casework
 from netsafe.operation.risk import QuestionSet, RiskBand, load_question_set
 from netsafe.platform.access import AccessDeniedError, OperationInputError
@@ -244,18 +245,19 @@ def _match_files(
     matcher: ListMatcher | None,
     referral_ids: Sequence[int] | None,
     at: datetime,
+    *,
+    fresh: bool = False,
 ) -> int:
     """Match the stored files (of `referral_ids`, or all) and keep their matches; returns the
-    number of files with a match."""
+    number of files with a match. `fresh`: the files were just stored (no matches to drop)."""
     if matcher is None:
         return 0
-    known = 0
+    matched: list[tuple[int, list[Match]]] = []
     for row_id, _referral_id, values in list(repository.hashes(referral_ids)):
         outcome = matcher.match_values(values) if values else None
-        matches = [] if outcome is None or outcome.ignored else outcome.matches
-        repository.replace_matches(row_id, matches, at)
-        known += bool(matches)
-    return known
+        matched.append((row_id, [] if outcome is None or outcome.ignored else outcome.matches))
+    repository.replace_matches(matched, at, fresh=fresh)
+    return sum(1 for _, matches in matched if matches)
 
 
 def _prescored_deadline(
@@ -303,7 +305,7 @@ def _import_report(
         prescore_reasons=(),
         prescore_rules=f"{config.rules.name} v{config.rules.version}",
     )
-    known = _match_files(intake, matcher, [referral.id], now)
+    known = _match_files(intake, matcher, [referral.id], now, fresh=True)
     categories = intake.matched_categories(referral.id)
     score = prescore(report, categories, config.rules)
     if score.band is not None:
@@ -429,6 +431,8 @@ def import_report_files(
     _require_intake_role(viewer)
     config = intake_config(settings)
     result = ReferralImport()
+    with unit_of_work(sessions) as session:  # the lists' matcher, loaded once for every file
+        matcher = intake_matcher(session, settings)
     for path in paths:
         if on_file is not None:
             on_file(path)
@@ -440,7 +444,6 @@ def import_report_files(
         attempt = ReferralImport()
         try:
             with unit_of_work(sessions) as session:
-                matcher = intake_matcher(session, settings)
                 import_content(
                     session,
                     content,

@@ -3,7 +3,7 @@ matches, its identifiers, and the regional unit's queue of referrals awaiting a 
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from datetime import datetime
 
 from sqlalchemy import delete, func, insert, select, text, update
@@ -126,15 +126,6 @@ class SqlIntakeRepository:
             )
         self._session.flush()
 
-    def file_ids(self, referral_id: int) -> dict[str, int]:
-        """The report's file id → the stored file's row id."""
-        rows = self._session.execute(
-            select(IntakeFileRow.file_id, IntakeFileRow.id).where(
-                IntakeFileRow.referral_id == referral_id
-            )
-        )
-        return {str(k): int(v) for k, v in rows.all()}
-
     def hashes(
         self, referral_ids: Sequence[int] | None = None
     ) -> Iterator[tuple[int, int, dict[str, str]]]:
@@ -154,11 +145,22 @@ class SqlIntakeRepository:
             values = {"md5": md5, "sha1": sha1, "sha256": sha256, "pdq": pdq}
             yield row_id, referral_id, {k: v for k, v in values.items() if v}
 
-    def replace_matches(self, row_id: int, matches: Iterable[Match], at: datetime) -> None:
-        """Set a stored file's matches (the lists' answer now) and when it was matched."""
-        self._session.execute(
-            delete(IntakeFileMatchRow).where(IntakeFileMatchRow.intake_file_id == row_id)
-        )
+    def replace_matches(
+        self, matched: Sequence[tuple[int, Sequence[Match]]], at: datetime, *, fresh: bool = False
+    ) -> None:
+        """Set the matches of stored files (row id, the lists' answer now) and when they were
+        matched, in a few statements for them all. `fresh`: the files have no matches yet
+        (just stored), so there is nothing to delete."""
+        ids = [row_id for row_id, _ in matched]
+        for start in range(0, len(ids), 500):
+            chunk = ids[start : start + 500]
+            if not fresh:
+                self._session.execute(
+                    delete(IntakeFileMatchRow).where(IntakeFileMatchRow.intake_file_id.in_(chunk))
+                )
+            self._session.execute(
+                update(IntakeFileRow).where(IntakeFileRow.id.in_(chunk)).values(matched_at=at)
+            )
         rows = [
             {
                 "intake_file_id": row_id,
@@ -168,13 +170,11 @@ class SqlIntakeRepository:
                 "signal": m.signal,
                 "distance": m.distance,
             }
+            for row_id, matches in matched
             for m in matches
         ]
         if rows:
             self._session.execute(insert(IntakeFileMatchRow), rows)
-        self._session.execute(
-            update(IntakeFileRow).where(IntakeFileRow.id == row_id).values(matched_at=at)
-        )
 
     def matched_categories(self, referral_id: int) -> set[str]:
         """The categories of every entry a file of the referral matched."""
