@@ -8,6 +8,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy import select
 
@@ -75,3 +76,12 @@ def demo_site(folder: Path) -> Iterator[DemoSite]:
     engine.dispose()
     with serve_platform(folder / "home", database_url, SECRET) as base:
         yield DemoSite(base, *found)
+
+
+def log_in(page: Any, base: str, username: str) -> None:
+    """Log `page` in as `username` (a Playwright page)."""
+    page.goto(f"{base}/login")
+    page.get_by_label("Username").fill(username)
+    page.get_by_label("Password").fill(PASSWORD)
+    with page.expect_navigation():
+        page.get_by_role("button", name="Log in").click()

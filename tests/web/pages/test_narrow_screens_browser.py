@@ -6,14 +6,12 @@ helpline's quick-entry radios and check boxes, are checked for size too."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
 
 import pytest
 
 from tests.browser_support import BROWSER_MARKS, launch_chromium
-from tests.web.pages.demo_site import PASSWORD, DemoSite, demo_site
+from tests.web.pages.demo_site import DemoSite, log_in
 
 pytestmark = [*BROWSER_MARKS, pytest.mark.slow]
 
@@ -46,12 +44,6 @@ OVERFLOW_SCRIPT = """
 """
 
 
-@pytest.fixture(scope="module")
-def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[DemoSite]:
-    with demo_site(tmp_path_factory.mktemp("narrow")) as served:
-        yield served
-
-
 def _pages(site: DemoSite) -> dict[str, list[str]]:
     case = f"/operation/referrals/{site.referral_id}"
     return {
@@ -75,14 +67,6 @@ def _pages(site: DemoSite) -> dict[str, list[str]]:
     }
 
 
-def _log_in(page: Any, base: str, username: str) -> None:
-    page.goto(f"{base}/login")
-    page.get_by_label("Username").fill(username)
-    page.get_by_label("Password").fill(PASSWORD)
-    with page.expect_navigation():
-        page.get_by_role("button", name="Log in").click()
-
-
 def test_no_page_scrolls_sideways_at_390_px(site: DemoSite, tmp_path: Path) -> None:
     from playwright.sync_api import sync_playwright
 
@@ -95,7 +79,7 @@ def test_no_page_scrolls_sideways_at_390_px(site: DemoSite, tmp_path: Path) -> N
             page = context.new_page()
             page.set_default_timeout(30_000)
             if username:
-                _log_in(page, site.base, username)
+                log_in(page, site.base, username)
             for path in paths:
                 answer = page.goto(f"{site.base}{path}")
                 assert answer is not None
@@ -119,7 +103,7 @@ def test_the_case_page_and_quick_entry_at_390_px(site: DemoSite) -> None:
         browser = launch_chromium(playwright)
         page = browser.new_context(viewport={"width": WIDTH, "height": 844}).new_page()
         page.set_default_timeout(30_000)
-        _log_in(page, site.base, "investigator.gwent")
+        log_in(page, site.base, "investigator.gwent")
         page.goto(f"{site.base}/operation/referrals/{site.referral_id}")
         nav = page.get_by_role("navigation", name="Case sections")
         expect(nav).to_be_visible()
@@ -130,7 +114,7 @@ def test_the_case_page_and_quick_entry_at_390_px(site: DemoSite) -> None:
         page.close()
 
         page = browser.new_context(viewport={"width": WIDTH, "height": 844}).new_page()
-        _log_in(page, site.base, "helpline.charity")
+        log_in(page, site.base, "helpline.charity")
         page.goto(f"{site.base}/prevention/contacts/new")
         for role, name in (("radio", "Phone call"), ("checkbox", "Online images")):
             control = page.get_by_role(role, name=name)
