@@ -6,7 +6,7 @@ them once per transaction (`netsafe.store.repositories.operation.case_repositori
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 
 from netsafe.operation.arrests import Arrest
@@ -143,7 +143,8 @@ class CaseFile:
                 TimelineEntry(
                     event.at,
                     "custody",
-                    f"Custody: {references.get(event.exhibit_id, 'exhibit')}",
+                    f"Custody: {references.get(event.exhibit_id, 'exhibit')}"
+                    + (" (withdrawn)" if event.withdrawn_at else ""),
                     f"{event.handed_from} → {event.handed_to} at {event.location}",
                     event.exhibit_id,
                 )
@@ -162,6 +163,24 @@ class CaseFile:
             entries.append(
                 TimelineEntry(o.decided_at, "outcome", f"Outcome: {o.kind}", o.notes, o.id)
             )
+        withdrawn = {
+            (kind, record.id)
+            for kind, records in (
+                ("subject", self.subjects),
+                ("risk", self.assessments),
+                ("warrant", self.warrants),
+                ("arrest", self.arrests),
+                ("exhibit", self.exhibits),
+                ("safeguarding", self.safeguarding),
+                ("outcome", self.outcomes),
+            )
+            for record in records
+            if record.withdrawn_at is not None
+        }
+        entries = [
+            replace(e, title=f"{e.title} (withdrawn)") if (e.kind, e.record_id) in withdrawn else e
+            for e in entries
+        ]
         return sorted(entries, key=lambda e: (e.at, e.kind))
 
 

@@ -89,12 +89,19 @@ def test_correct_withdraw_close_and_reopen_on_the_pages(
     assert "arrested_at" not in table  # unchanged, not in the history
     page = client.get(case_url, headers=h).text
     assert f'id="arrest-{arrest_id}-mark">corrected<' in page
+    corrections = page[page.index('id="case-corrections"') :]
+    assert (
+        f"Arrest {arrest_id} corrected</a></strong> by dp.inv: house number misread" in corrections
+    )
 
     withdraw = history_url.replace("/history", "/withdraw")
     assert "error=reason" in client.post(withdraw, headers=h, data={}).headers["location"]
     client.post(withdraw, headers=h, data={"reason": "entered on the wrong case"})
     assert 'id="record-withdrawn"' in client.get(history_url, headers=h).text
-    assert f'id="arrest-{arrest_id}-mark">withdrawn<' in client.get(case_url, headers=h).text
+    page = client.get(case_url, headers=h).text
+    assert f'id="arrest-{arrest_id}-mark">withdrawn<' in page
+    timeline = page[page.index('id="timeline"') : page.index('id="case-corrections"')]
+    assert "Arrest: Robin Example (withdrawn)" in timeline
 
     client.post(f"{case_url}/outcomes", headers=h, data={"kind": "no-further-action"})
     page = client.get(case_url, headers=h).text

@@ -17,6 +17,7 @@ from netsafe.operation.exhibit_links import default_warrant_id
 from netsafe.operation.exhibits import DeviceType
 from netsafe.operation.outcomes import OutcomeKind
 from netsafe.operation.record_history import HistoryAction
+from netsafe.operation.record_kinds import KIND_BY_NAME
 from netsafe.operation.referrals import NewReferral, ReferralSource, create_referral
 from netsafe.operation.subjects import HelplineRecipient
 from netsafe.platform.access import REFERRAL_AREAS
@@ -101,9 +102,10 @@ def case_page(
     with page_answers(request, "referral.read", "referral", referral_id):
         case = casework.case(referral_id)
         intake = SqlIntakeRepository(session).record(case.referral.id)
+        history = casework.case_history(referral_id)
         corrected = {
             f"{e.kind}:{e.record_id}": "corrected"
-            for e in casework.case_history(referral_id)
+            for e in history
             if e.action is HistoryAction.CORRECTED
         }
     auditor.record("referral.read", "referral", referral_id)
@@ -121,6 +123,8 @@ def case_page(
             "work": case_work(work, casework.viewer, case.referral),
             "default_warrant_id": default_warrant_id(case.warrants),
             "marks": corrected,
+            "history": history,
+            "kinds": KIND_BY_NAME,
             "may_reopen": casework.viewer.role in REOPENERS,
         },
     )
