@@ -146,7 +146,8 @@ def test_any_record_made_during_an_anonymous_request_keeps_the_day_only() -> Non
 
 def _browse_help_report_deterrence(base: str) -> list[str]:
     """What a visitor's browser fetches on the help and report pages; the asset paths seen."""
-    with httpx.Client(base_url=base) as client:
+    # httpx's 5 s default is shorter than a first request can take on a loaded machine
+    with httpx.Client(base_url=base, timeout=60) as client:
         help_page = client.get("/help")
         assert help_page.status_code == 200
         form = client.get("/report")
