@@ -24,6 +24,7 @@ pool of one worker per CPU), and is measured against references in the same run:
 
     python benchmarks/bench_triage.py                              # 20,000 + 50,000 files
     NETSAFE_BENCH_TRIAGE_SCALE=0.05 python benchmarks/bench_triage.py   # quick: 1,000 + 2,500
+    NETSAFE_BENCH_TRIAGE_PARTS=disk-images python benchmarks/bench_triage.py  # part 3 only
 
 All reads are from the page cache (the data is read once before measuring, and fits in memory),
 so these figures compare CPU cost per byte, not disk speed.
@@ -44,6 +45,8 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 SCALE = float(os.environ.get("NETSAFE_BENCH_TRIAGE_SCALE", "1"))
+#: Which parts run (comma-separated): plain (1), images (2), disk-images (3).
+PARTS = set(os.environ.get("NETSAFE_BENCH_TRIAGE_PARTS", "plain,images,disk-images").split(","))
 IMAGES = max(20, int(20_000 * SCALE))
 OTHERS = max(50, int(50_000 * SCALE))
 WORKERS = os.cpu_count() or 1
@@ -346,17 +349,7 @@ def _triage(env: dict[str, str], source: Path, name: str, *extra: str) -> dict[s
     return summary
 
 
-def main() -> int:
-    width, height = IMAGE_SIZE
-    print(f"triage benchmark: {IMAGES:,} JPEGs ({width}x{height}) + {OTHERS:,} other "
-          f"files, {WORKERS} workers (scale {SCALE:g})")  # fmt: skip
-    generate()
-    images, others = _files("images"), _files("others")
-    env = _home()
-    _warm(images + others)
-    other_bytes = sum(p.stat().st_size for p in others)
-    image_bytes = sum(p.stat().st_size for p in images)
-
+def _plain_part(env: dict[str, str], others: list[Path], other_bytes: int) -> None:
     # 1. non-image bytes against sha1sum
     # references on both sides of each run, averaged: on a shared machine the load drifts
     print(f"non-image files: {len(others):,} files, {other_bytes / 1e6:,.0f} MB")
@@ -399,6 +392,8 @@ def main() -> int:
         f"{cpu_ratios['auto']:.2f}x"
     )
 
+
+def _images_part(env: dict[str, str], images: list[Path], image_bytes: int) -> None:
     # 2. images against the naive path
     naive, naive_cpu = _naive_rate(images)
     run = _triage(env, _view("images"), "images")
@@ -415,9 +410,9 @@ def main() -> int:
           f"ratio also depends on the share of a loaded machine each side gets); "
           f"matched {run['files_matched']}")  # fmt: skip
 
+
+def _disk_images_part(env: dict[str, str], everything: list[Path], total_bytes: int) -> None:
     # 3. the whole exhibit, as a directory and as disk images of the same volume
-    everything = images + others
-    total_bytes = image_bytes + other_bytes
     reference = _sha1sum(everything)
     run = _triage(env, DATA / "exhibit", "directory")
     ours = float(run["duration_seconds"])  # type: ignore[arg-type]
@@ -434,6 +429,25 @@ def main() -> int:
     verification = run["sources"][0]["verification"]  # type: ignore[index]
     print(f"  E01 with its verification (ewfverify: every chunk's checksum and the stored MD5): "
           f"{files / ours:,.0f} files/s; verified: {verification['verified']}")  # fmt: skip
+
+
+def main() -> int:
+    width, height = IMAGE_SIZE
+    print(f"triage benchmark: {IMAGES:,} JPEGs ({width}x{height}) + {OTHERS:,} other "
+          f"files, {WORKERS} workers (scale {SCALE:g})")  # fmt: skip
+    generate()
+    images, others = _files("images"), _files("others")
+    env = _home()
+    _warm(images + others)
+    other_bytes = sum(p.stat().st_size for p in others)
+    image_bytes = sum(p.stat().st_size for p in images)
+
+    if "plain" in PARTS:
+        _plain_part(env, others, other_bytes)
+    if "images" in PARTS:
+        _images_part(env, images, image_bytes)
+    if "disk-images" in PARTS:
+        _disk_images_part(env, images + others, image_bytes + other_bytes)
     return 0
 
 
