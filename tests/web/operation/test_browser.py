@@ -1,7 +1,10 @@
 """The whole journey in a real browser (Debian's chromium through Playwright): log in, record a
 referral, enter its incident details, restrict the case and lift it, assess risk, apply for /
 grant / execute a warrant, arrest, seize an exhibit and see its triage results, hand it over,
-safeguard, note the helpline details, record the outcome.
+safeguard, note the helpline details; find the case with the search box, add an action and see
+it on My work, correct the arrest's date with a reason (a date in the future refused first,
+naming the field), record the outcome that closes the case; a supervisor reopens it with a
+reason.
 
 The app runs under uvicorn on a free loopback port against a temporary SQLite database.
 Screenshots of every step are kept under test-artifacts/operation-journey/ (gitignored).
@@ -11,6 +14,7 @@ from __future__ import annotations
 
 import shutil
 from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from urllib.parse import unquote_plus
 
@@ -38,6 +42,7 @@ def served(tmp_path: Path) -> Iterator[tuple[str, str]]:
     add_user(
         engine, "gwent.investigator", agency="gwent", role=Role.INVESTIGATOR, password=PASSWORD
     )
+    add_user(engine, "gwent.supervisor", agency="gwent", role=Role.SUPERVISOR, password=PASSWORD)
     engine.dispose()
     with serve_platform(
         tmp_path / "home", database_url, "browser-journey-key-0123456789abcdef"
@@ -83,6 +88,8 @@ def test_the_whole_journey_in_chromium(served: tuple[str, str]) -> None:
         page.get_by_role("link", name="Record a referral").click()
         page.get_by_label("Source").select_option("national-referral")
         page.get_by_label("Summary").fill("Synthetic national referral: account zebra-test-account")
+        received = datetime.now(UTC) - timedelta(days=2)
+        page.get_by_label("Received (UTC; empty for now)").fill(received.strftime("%Y-%m-%dT%H:%M"))
         shot("referral-form")
         submit("Record referral")
         expect(page.get_by_role("status")).to_contain_text("recorded")
@@ -183,6 +190,44 @@ def test_the_whole_journey_in_chromium(served: tuple[str, str]) -> None:
         submit("Note helpline details given")
         expect(page.get_by_role("status")).to_contain_text("Helpline details noted")
 
+        reference = page.locator("h1").inner_text()
+
+        # Find it: the search box on every police page, by the subject's name.
+        page.get_by_role("searchbox", name="Search cases").fill("Jordan Example")
+        with page.expect_navigation():
+            page.get_by_role("searchbox", name="Search cases").press("Enter")
+        expect(page.locator("#search-results")).to_contain_text(reference)
+        shot("search")
+        page.locator("#search-results").get_by_role("link", name=reference).click()
+        assert page.url.split("#")[0] == case_url
+
+        # My work: an action on the case, assigned to me, due today.
+        unfold("Add an action")
+        page.get_by_label("Action", exact=True).fill("Chase the triage report")
+        submit("Add action")
+        page.get_by_role("link", name="My work").click()
+        expect(page.locator("#my-actions")).to_contain_text("Chase the triage report")
+        shot("my-work")
+        page.locator("#my-actions").get_by_role("link", name=reference).click()
+
+        # Correct the arrest's date with a reason; a date in the future is refused first.
+        page.get_by_role("link", name="Correct or withdraw arrest").click()
+        future = (datetime.now(UTC) + timedelta(days=365)).strftime("%Y-%m-%dT%H:%M")
+        page.get_by_label("Arrested at (UTC)").fill(future)
+        page.get_by_label("Reason for the correction (required)").fill("typed the year wrong")
+        with page.expect_navigation():
+            page.get_by_role("button", name="Save correction").click()
+        expect(page.get_by_role("alert")).to_contain_text("arrested_at: in the future")
+        arrested = (received + timedelta(days=1)).strftime("%Y-%m-%dT%H:%M")
+        page.get_by_label("Arrested at (UTC)").fill(arrested)
+        page.get_by_label("Reason for the correction (required)").fill("time from custody record")
+        submit("Save correction")
+        expect(page.get_by_role("status")).to_contain_text("Arrest corrected: arrested_at")
+        expect(page.locator("#record-history")).to_contain_text("time from custody record")
+        shot("arrest-corrected")
+
+        page.goto(case_url)
+        expect(page.get_by_role("link", name="corrected", exact=True)).to_be_visible()
         unfold("Record an outcome")
         page.get_by_role("combobox", name="Outcome", exact=True).select_option("conviction")
         submit("Record outcome")
@@ -205,6 +250,24 @@ def test_the_whole_journey_in_chromium(served: tuple[str, str]) -> None:
         page.keyboard.press("Tab")  # the skip link is the first stop, for keyboard users
         expect(page.get_by_role("link", name="Skip to content")).to_be_focused()
         shot("dashboard-after")
+
+        # A supervisor reopens the closed case, with a reason.
+        supervisor = browser.new_context(viewport={"width": 1280, "height": 900}).new_page()
+        supervisor.goto(case_url)
+        supervisor.get_by_label("Username").fill("gwent.supervisor")
+        supervisor.get_by_label("Password").fill(PASSWORD)
+        with supervisor.expect_navigation():
+            supervisor.get_by_role("button", name="Log in").click()
+        expect(supervisor.locator("#case-closed")).to_contain_text("closed and read-only")
+        supervisor.get_by_label("Reason for reopening (required)").fill("new evidence arrived")
+        with supervisor.expect_navigation():
+            supervisor.get_by_role("button", name="Reopen case").click()
+        expect(supervisor.get_by_role("status")).to_contain_text("Case reopened")
+        expect(supervisor.locator("#referral-status")).not_to_have_text("closed")
+        expect(supervisor.locator("#case-history, #history")).to_contain_text(
+            "new evidence arrived"
+        )
+        supervisor.screenshot(path=str(ARTIFACTS / f"{next(shots):02d}-reopened.png"))
         browser.close()
 
     assert len(list(ARTIFACTS.glob("*.png"))) >= 8
