@@ -248,3 +248,38 @@ def test_hex_rows_read_any_case_and_surrounding_space() -> None:
     rows = hex_rows(["AB" * 32, " " + "01" * 32 + "\n", "ff" * 32], 32, what="pdq")
     assert rows.tolist() == [[0xAB] * 32, [1] * 32, [0xFF] * 32]
     assert rows.flags.writeable
+
+
+@pytest.mark.parametrize(
+    ("first_id", "stored"),
+    [(0, np.uint32), (2**32 - 30_000, np.uint32), (2**32 - 10, np.int64), (-5, np.int64)],
+)
+def test_ids_are_held_in_32_bits_when_they_fit(
+    tmp_path: Path, first_id: int, stored: type[np.integer]
+) -> None:
+    """Ids of 0..2**32-1 are stored as uint32 (half the memory); others stay int64 — answers
+    equal brute force either way, through changes, a rebuild and save + load."""
+    rng = np.random.default_rng(5)
+    hashes = random_hashes(rng, 30_000)
+    ids = np.arange(first_id, first_id + 30_000, dtype=np.int64)
+    fast, reference = PdqIndex(), BruteForcePdqIndex()
+    for index in (fast, reference):
+        index.add(ids, hashes)
+    assert fast._ids.dtype == stored
+    queries = np.concatenate([flipped(hashes[:200], rng, 35), random_hashes(rng, 20)])
+    assert fast.search_many(queries, 31) == reference.search_many(queries, 31)
+    for index in (fast, reference):
+        index.add([2**40, 7], hashes[:2])  # an id past uint32 goes in the delta
+        index.remove(ids[:10_000])
+    fast.rebuild()
+    assert fast._ids.dtype == np.int64  # 2**40 no longer fits
+    assert fast.search_many(queries, 31) == reference.search_many(queries, 31)
+    fast.save(tmp_path / "pdq")
+    loaded = PdqIndex.load(tmp_path / "pdq")
+    assert loaded.search_many(queries, 31) == reference.search_many(queries, 31)
+    for index in (loaded, reference):
+        index.remove([2**40])
+    loaded.rebuild()
+    left = np.concatenate([ids[10_000:], [7]])  # narrowed again once every id left fits
+    assert loaded._ids.dtype == (np.uint32 if left.min() >= 0 and left.max() < 2**32 else np.int64)
+    assert loaded.search_many(queries, 31) == reference.search_many(queries, 31)
