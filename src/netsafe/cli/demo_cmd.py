@@ -23,7 +23,11 @@ from netsafe.prevention.code_words import CodeWordHasher
 from netsafe.prevention.settings_file import PREVENTION_FILE_NAME, load_prevention_config
 from netsafe.store.repositories.agencies import SqlAgencyRepository
 from netsafe.store.repositories.demo import SqlDemoLedger, SqlDemoWriter
+from netsafe.store.repositories.exhibit_list import SqlExhibitList
+from netsafe.store.repositories.operation import case_repositories
+from netsafe.store.repositories.operation_queue import SqlFilteredQueue
 from netsafe.store.repositories.users import SqlUserRepository
+from netsafe.store.repositories.work import SqlWorkRepository
 
 
 def demo(as_json: bool = typer.Option(False, "--json", help=JSON_OPTION_HELP)) -> None:
@@ -54,6 +58,7 @@ def demo(as_json: bool = typer.Option(False, "--json", help=JSON_OPTION_HELP)) -
             progress=lambda step: bar.update(task, advance=1, description=step),
         )
         demo_users = _demo_users(session, settings.env)
+        work = _demo_work(session)
     intake = import_demo_reports(context.sessions, settings, viewer=operator(), audit=cli_audit)
     result = {
         "agencies_added": [a.slug for a in added],
@@ -65,6 +70,7 @@ def demo(as_json: bool = typer.Option(False, "--json", help=JSON_OPTION_HELP)) -
             "added": operation.added,
         },
         "cybertipline_reports": intake.as_json()["counts"],
+        "work_added": work,
     }
 
     def render(console: Printer) -> None:
@@ -74,11 +80,26 @@ def demo(as_json: bool = typer.Option(False, "--json", help=JSON_OPTION_HELP)) -
         console.print(f"demo: {len(added)} agencies added")
         if demo_users:
             console.print(f"  demo users (password in the README): {len(demo_users)}")
-        for name, count in operation.added.items():
+        for name, count in {**operation.added, **work}.items():
             console.print(f"  {name}: {count:,}")
         console.print(f"  CyberTipline reports imported: {len(intake.added)}", highlight=False)
 
     emit(result, as_json=as_json, render=render)
+
+
+def _demo_work(session: Session) -> dict[str, int]:
+    """Owners, actions and hand-overs for the demo accounts (once), so My work is not empty."""
+    from netsafe.demo.work import DemoWorkStores, seed_demo_work
+
+    repos = case_repositories(session)
+    stores = DemoWorkStores(
+        queue=SqlFilteredQueue(session),
+        exhibit_list=SqlExhibitList(session),
+        work=SqlWorkRepository(session),
+        custody=repos.custody,
+    )
+    now = datetime.now(UTC)
+    return seed_demo_work(stores, SqlDemoLedger(session), today=now.date(), now=now)
 
 
 def _demo_users(session: Session, environment: str) -> list[str]:
