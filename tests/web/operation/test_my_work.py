@@ -289,3 +289,58 @@ def test_an_exhibit_defaults_to_the_cases_one_executed_warrant(
     page = client.get(f"/operation/warrants/{warrant}", headers=h).text
     assert "GW/W/2" in page
     assert "GW/W/3" not in page
+
+
+def test_the_case_page_and_my_work_page_forms(
+    client: TestClient, people: dict[str, Headers]
+) -> None:
+    inv, sup = people["inv"], people["sup"]
+    case = new_referral(client, inv, "gwent")
+    page = f"/operation/referrals/{case}"
+    assert client.post(f"{page}/owner", headers=inv, data={"owner": "gwent.inv"}).status_code == 403
+    given = client.post(
+        f"{page}/owner", headers=sup, data={"owner": "gwent.inv"}, follow_redirects=False
+    )
+    assert given.status_code == 303
+    assert "notice=Owner" in given.headers["location"]
+    wrong = client.post(
+        f"{page}/owner", headers=sup, data={"owner": "south.inv"}, follow_redirects=False
+    )
+    assert "error=owner" in wrong.headers["location"]
+    added = client.post(
+        f"{page}/actions",
+        headers=inv,
+        data={"title": "Visit the address", "due_on": TODAY.isoformat()},
+        follow_redirects=False,
+    )
+    assert added.status_code == 303
+    assert "error=" not in added.headers["location"]
+    bad_date = client.post(
+        f"{page}/actions",
+        headers=inv,
+        data={"title": "x", "due_on": "soon"},
+        follow_redirects=False,
+    )
+    assert "error=due_on" in bad_date.headers["location"]
+    shown = client.get(page, headers=sup).text
+    assert "Owner: <strong>gwent.inv</strong>" in shown
+    assert "Visit the address" in shown
+    assert 'id="case_owner"' in shown  # the supervisor may assign
+    assert 'id="case_owner"' not in client.get(page, headers=inv).text
+    work = client.get("/operation/my-work", headers=inv).text
+    assert "Visit the address" in work
+    assert "today" in work
+    action_id = client.get(f"/api/v1/referrals/{case}/actions", headers=inv).json()[0]["id"]
+    done = client.post(
+        f"/operation/actions/{action_id}",
+        headers=inv,
+        data={"state": "done", "back": "my-work"},
+        follow_redirects=False,
+    )
+    assert done.headers["location"].startswith("/operation/my-work?notice=Action+done")
+    assert "Visit the address" not in client.get("/operation/my-work", headers=inv).text
+    south = client.post(
+        f"/operation/actions/{action_id}", headers=people["south"], data={"state": "open"}
+    )
+    assert south.status_code == 404
+    assert client.get("/operation/my-work", headers=people["helpline"]).status_code == 403

@@ -53,9 +53,9 @@ def _runs_of_exhibit(dialect: str) -> ColumnElement[bool]:
     """A `triage_runs` row is one of the (outer) exhibit's runs."""
     other = aliased(ExhibitRow)
     shared = exists(
-        select(other.id).where(
-            other.reference == ExhibitRow.reference, other.force != ExhibitRow.force
-        )
+        select(other.id)
+        .where(other.reference == ExhibitRow.reference, other.force != ExhibitRow.force)
+        .correlate(ExhibitRow)  # the listed exhibit, two queries out
     )
     return and_(
         TriageRunRow.exhibit_reference == ExhibitRow.reference,

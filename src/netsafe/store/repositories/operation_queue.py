@@ -35,6 +35,18 @@ def breached_clause(now: datetime) -> ColumnElement[bool]:
     )
 
 
+def kept_clause(now: datetime) -> ColumnElement[bool]:
+    """Answered by the deadline, or still awaited before it (not `breached_clause`, written
+    without NOT: a NULL response time would make the negation unknown)."""
+    return or_(
+        and_(
+            ReferralRow.responded_at.is_not(None),
+            ReferralRow.responded_at <= ReferralRow.deadline_at,
+        ),
+        and_(ReferralRow.responded_at.is_(None), ReferralRow.deadline_at >= now),
+    )
+
+
 def filter_conditions(scope: Scope, wanted: QueueFilter, now: datetime) -> list[Any]:
     """The WHERE conditions of `wanted` within `scope`."""
     conditions: list[Any] = [scope_clause(scope)]
@@ -60,7 +72,7 @@ def filter_conditions(scope: Scope, wanted: QueueFilter, now: datetime) -> list[
     if wanted.breached is Breach.YES:
         conditions.append(breached_clause(now))
     elif wanted.breached is Breach.NO:
-        conditions.append(~breached_clause(now))
+        conditions.append(kept_clause(now))
     if wanted.awaiting_only or wanted.due_before is not None:
         conditions.append(ReferralRow.responded_at.is_(None))
     if wanted.due_before is not None:
