@@ -72,9 +72,10 @@ def triage_state(params: QueryParams) -> TriageState | None:
         raise OperationInputError("triage", f"one of {choices}") from None
 
 
-def page_link(path: str, params: QueryParams, page: int, **fixed: str) -> str:
-    """`path` with `page`, the `fixed` parameters and the current filters (empty ones
-    dropped)."""
+def page_link(path: str, params: QueryParams, page: int | None, **fixed: str) -> str:
+    """`path` with `page` (None: none, the first), the `fixed` parameters and the current
+    filters (empty ones dropped)."""
     skip = {"page", "error", *fixed}
     kept = [(k, v) for k, v in params.multi_items() if k not in skip and v.strip()]
-    return f"{path}?{urlencode([('page', str(page)), *fixed.items(), *kept])}"
+    paged = [] if page is None else [("page", str(page))]
+    return f"{path}?{urlencode([*paged, *fixed.items(), *kept])}"

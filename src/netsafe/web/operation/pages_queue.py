@@ -14,7 +14,7 @@ from netsafe.operation.risk import RiskBand
 from netsafe.platform.access import REFERRAL_AREAS, scope_for
 from netsafe.web.auditor import AuditDep
 from netsafe.web.deps import TemplatesDep
-from netsafe.web.htmx import page_or_fragment
+from netsafe.web.htmx import page_or_fragment, wants_fragment
 from netsafe.web.operation.common import PoliceViewer, ReposDep
 from netsafe.web.operation.forms import FormError, page_answers
 from netsafe.web.operation.page_queries import one, page_link, queue_query
@@ -24,6 +24,7 @@ from netsafe.web.operation.work_common import WorkDep
 router = APIRouter(tags=["pages"], include_in_schema=False)
 PAGE_SIZE = 50
 QUEUE = "/operation/queue"
+HX_PUSH_URL = "HX-Push-Url"
 BANDS = [(band.value, band.label) for band in reversed(RiskBand)] + [("unassessed", "Unassessed")]
 STATUS_CHOICES = [
     ("", "open (new, assessed, actioned)"),
@@ -96,7 +97,7 @@ def queue(
         error = problem.message
     auditor.record("referral.list", "referral", detail=f"page {page} of {found.total} found")
     pages = max(1, -(-found.total // PAGE_SIZE))
-    return templates.TemplateResponse(
+    response = templates.TemplateResponse(
         request,
         page_or_fragment(request, "operation/queue.html", "operation/_queue_results.html"),
         {
@@ -116,3 +117,7 @@ def queue(
             "now": now,
         },
     )
+    if wants_fragment(request):  # the address bar shows the filters chosen, not the empty ones
+        shown = page if page > 1 else None
+        response.headers[HX_PUSH_URL] = page_link(QUEUE, params, shown, show=show)
+    return response
