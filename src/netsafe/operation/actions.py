@@ -13,6 +13,7 @@ from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime
 from typing import Protocol
 
+from netsafe.operation.corrections import ensure_open
 from netsafe.operation.records import MAX_RECORD_ID
 from netsafe.operation.referrals import Referral, ReferralRepository, get_referral
 from netsafe.platform.access import (
@@ -192,8 +193,10 @@ def add_action(
     assignee: str = "",
     now: datetime | None = None,
 ) -> Action:
-    """An open action on a case the viewer may see; for the viewer unless `assignee` is given."""
+    """An open action on a case the viewer may see and that is open (a closed case takes no new
+    work: `CaseClosedError`, 409); for the viewer unless `assignee` is given."""
     referral = get_referral(referrals, viewer, referral_id)
+    ensure_open(referral)
     return work.add_action(
         Action(
             id=0,

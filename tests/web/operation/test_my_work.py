@@ -344,3 +344,36 @@ def test_the_case_page_and_my_work_page_forms(
     )
     assert south.status_code == 404
     assert client.get("/operation/my-work", headers=people["helpline"]).status_code == 403
+
+
+def test_a_closed_case_takes_no_new_action_but_its_actions_can_be_finished(
+    client: TestClient, people: dict[str, Headers]
+) -> None:
+    inv = people["inv"]
+    case = new_referral(client, inv, "gwent")
+    url = f"/api/v1/referrals/{case}/actions"
+    open_one = client.post(url, headers=inv, json={"title": "Tidy up", "due_on": TODAY.isoformat()})
+    assert open_one.status_code == 201
+    closed = client.post(
+        "/api/v1/outcomes",
+        headers=inv,
+        json={
+            "referral_id": case,
+            "kind": "no-further-action",
+            "decided_at": datetime.now(UTC).isoformat(),
+        },
+    )
+    assert closed.status_code == 201, closed.text
+    refused = client.post(url, headers=inv, json={"title": "More", "due_on": TODAY.isoformat()})
+    assert refused.status_code == 409
+    assert "closed" in refused.json()["detail"]
+    done = client.patch(
+        f"/api/v1/actions/{open_one.json()['id']}", headers=inv, json={"state": "done"}
+    )
+    assert done.status_code == 200
+    # a closed case is nobody's open work
+    owner = client.put(
+        f"/api/v1/referrals/{case}/owner", headers=people["sup"], json={"username": "gwent.inv"}
+    )
+    assert owner.status_code == 200
+    assert client.get("/api/v1/my-work", headers=inv).json()["cases"] == []

@@ -85,7 +85,8 @@ class SqlExhibitList:
     def _where(self, query: Select[Any], scope: Scope, wanted: ExhibitFilter) -> Select[Any]:
         runs = _runs_of_exhibit(self._dialect)
         query = query.join(ReferralRow, ReferralRow.id == ExhibitRow.referral_id).where(
-            scope_clause(scope)
+            scope_clause(scope),
+            ExhibitRow.withdrawn_at.is_(None),  # entered in error: no exhibit to examine
         )
         if wanted.triage is TriageState.AWAITING:
             query = query.where(~exists(select(TriageRunRow.id).where(runs)))
