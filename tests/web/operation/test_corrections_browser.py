@@ -131,7 +131,7 @@ def test_correct_withdraw_close_and_reopen_in_chromium(served: tuple[str, int]) 
         shot("correction-history")
 
         p.goto(case_url)
-        p.get_by_role("link", name="corrected").click()  # a click away
+        p.get_by_role("link", name="corrected", exact=True).click()  # a click away
         expect(p.locator("#record-history")).to_contain_text("time from the custody record")
 
         p.goto(case_url)
@@ -140,7 +140,7 @@ def test_correct_withdraw_close_and_reopen_in_chromium(served: tuple[str, int]) 
         act("Withdraw safeguarding")
         expect(p.locator("#record-withdrawn")).to_be_visible()
         p.goto(case_url)
-        expect(p.get_by_role("link", name="withdrawn")).to_be_visible()
+        expect(p.get_by_role("link", name="withdrawn", exact=True)).to_be_visible()
         shot("case-with-marks")
 
         p.locator("summary", has_text="Record an outcome").click()
