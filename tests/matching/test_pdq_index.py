@@ -283,3 +283,18 @@ def test_ids_are_held_in_32_bits_when_they_fit(
     left = np.concatenate([ids[10_000:], [7]])  # narrowed again once every id left fits
     assert loaded._ids.dtype == (np.uint32 if left.min() >= 0 and left.max() < 2**32 else np.int64)
     assert loaded.search_many(queries, 31) == reference.search_many(queries, 31)
+
+
+@pytest.mark.parametrize(("count", "width"), [(1, 10), (5_000, 10), (100_000, 17), (50_000, 23)])
+def test_bucket_order_is_a_stable_argsort(count: int, width: int) -> None:
+    """The tables' counting sort gives exactly numpy's stable argsort, ties in row order."""
+    from netsafe.matching.hamming_kernels import bucket_order
+
+    rng = np.random.default_rng(count)
+    keys = rng.integers(0, 1 << width, count).astype(np.uint32)
+    keys[: count // 3] = keys[0]  # one big bucket (as on clustered data)
+    starts = np.zeros((1 << width) + 1, dtype=np.int32)
+    np.cumsum(np.bincount(keys, minlength=1 << width), out=starts[1:])
+    out = np.empty(count, dtype=np.int32)
+    bucket_order(keys, starts, out)
+    assert np.array_equal(out, np.argsort(keys, kind="stable"))

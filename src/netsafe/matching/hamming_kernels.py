@@ -205,7 +205,20 @@ def _scan(words: Words, queries: Words, max_distance: int) -> Found:
     )
 
 
+def _bucket_order(
+    keys: npt.NDArray[np.uint32], starts: npt.NDArray[np.int32], out: npt.NDArray[np.int32]
+) -> None:
+    """Counting sort: row numbers into `out` grouped by key, in row order within a key (what a
+    stable argsort of `keys` gives), from the bucket offsets `starts` (cumulative counts)."""
+    cursor = starts[:-1].copy()
+    for row in range(keys.shape[0]):
+        key = keys[row]
+        out[cursor[key]] = row
+        cursor[key] += 1
+
+
 _compile = numba.njit(nogil=True, cache=True)
+_bucket_order_compiled = _compile(_bucket_order)
 _distance = _compile(_distance_py)
 _table_search_compiled = _compile(_table_search)
 _scan_compiled = _compile(_scan)
@@ -234,6 +247,16 @@ def table_search(
         np.ascontiguousarray(queries),
         max_distance,
     )
+
+
+def bucket_order(
+    keys: npt.NDArray[np.uint32], starts: npt.NDArray[np.int32], out: npt.NDArray[np.int32]
+) -> None:
+    """Fill `out` (int32, len(keys)) with the stable argsort of `keys` in O(n), given `starts`
+    (cumulative bucket counts, 2**width + 1): no int64 temporary, ~10x faster than argsort."""
+    if len(out) != len(keys) or not out.flags.c_contiguous:
+        raise ValueError("bucket_order needs a C-contiguous output as long as the keys")
+    _bucket_order_compiled(np.ascontiguousarray(keys), np.ascontiguousarray(starts), out)
 
 
 def _flat(array: npt.NDArray[t.Any]) -> npt.NDArray[t.Any]:

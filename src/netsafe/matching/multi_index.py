@@ -126,10 +126,12 @@ class MultiIndex:
         widths = widths_for(len(words))
         starts = np.zeros((len(widths), (1 << widths[0]) + 1), dtype=np.int32)
         perm = np.empty((len(widths), len(words)), dtype=np.int32)
+        from netsafe.matching.hamming_kernels import bucket_order
+
         for part in range(len(widths)):
             keys = substring_keys(words, widths, part)
             np.cumsum(np.bincount(keys, minlength=1 << widths[part]), out=starts[part, 1:])
-            perm[part] = np.argsort(keys, kind="stable")
+            bucket_order(keys, starts[part], perm[part])  # = stable argsort, O(n), no int64
         return cls(words, widths, starts, perm)
 
     def __len__(self) -> int:
