@@ -208,7 +208,10 @@ def intake_matcher(session: Session, settings: Settings) -> ListMatcher:
 def on_referral_imported(session: Session, referral_id: int) -> None:
     """Called once for each referral an import adds, in the import's transaction, after the
     referral, its files, matches and identifiers (`intake_identifiers`) are stored. What
-    follows an import hooks in here (deconfliction of shared identifiers across forces)."""
+    follows an import hooks in here: deconfliction of shared identifiers across forces."""
+    from netsafe.usecases.deconflict import deconflict_referral
+
+    deconflict_referral(session, referral_id)
 
 
 def _summary(report: CyberTipReport) -> str:

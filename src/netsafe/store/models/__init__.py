@@ -6,6 +6,7 @@ Each area keeps its models in a module of its own; add the import of a new one h
 from netsafe.store.base import Base
 from netsafe.store.models import (
     agency,
+    deconfliction,
     demo,
     hashlists,
     intake,
@@ -20,6 +21,7 @@ from netsafe.store.models import (
 __all__ = [
     "Base",
     "agency",
+    "deconfliction",
     "demo",
     "hashlists",
     "intake",

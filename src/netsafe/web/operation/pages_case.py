@@ -22,6 +22,7 @@ from netsafe.operation.referrals import NewReferral, ReferralSource, create_refe
 from netsafe.operation.subjects import HelplineRecipient
 from netsafe.platform.access import REFERRAL_AREAS
 from netsafe.store.repositories.intake import SqlIntakeRepository
+from netsafe.usecases.deconflict import referral_notices
 from netsafe.web.auditor import AuditDep
 from netsafe.web.deps import SessionDep, TemplatesDep
 from netsafe.web.operation.api_referrals import question_set
@@ -102,6 +103,7 @@ def case_page(
     with page_answers(request, "referral.read", "referral", referral_id):
         case = casework.case(referral_id)
         intake = SqlIntakeRepository(session).record(case.referral.id)
+        notices = referral_notices(session, casework.viewer, case.referral.id)
         history = casework.case_history(referral_id)
         corrected = {
             f"{e.kind}:{e.record_id}": "corrected"
@@ -115,6 +117,7 @@ def case_page(
         {
             "case": case,
             "intake": intake,
+            "notices": notices,
             "now": datetime.now(UTC),
             "questions": question_set(request),
             "device_types": list(DeviceType),

@@ -1,0 +1,66 @@
+"""Deconfliction across the four forces: when an imported referral shares an identifier with
+another force's referral, each force is told (a notice naming the other force, its reference
+and the kind of identifier shared, never the other case's contents); the operation lead sees
+every link; anyone police may ask which referrals they may see carry a value, and how many
+they may not.
+
+`deconflict_referral` runs inside the import's transaction (`import_referrals.
+on_referral_imported`). Keys and the rules of a match: `netsafe.intake.identifier_keys`; what
+a notice says: `netsafe.intake.deconfliction`.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from sqlalchemy.orm import Session
+
+from netsafe.intake.deconfliction import IdentifierLookup, Link, Notice
+from netsafe.intake.identifier_keys import lookup_keys
+from netsafe.operation import referrals as casework
+from netsafe.platform.access import AccessDeniedError, OperationInputError, scope_for
+from netsafe.platform.roles import Role, Viewer
+from netsafe.store.repositories.deconfliction import SqlDeconflictionRepository
+from netsafe.store.repositories.operation_referrals import SqlReferralRepository
+
+#: The longest value `lookup_identifier` takes.
+LOOKUP_MAX = 1000
+
+
+def deconflict_referral(session: Session, referral_id: int, now: datetime | None = None) -> int:
+    """Key a newly imported referral's identifiers and link it to every referral sharing one;
+    the number of referrals it was linked to (by kind)."""
+    return SqlDeconflictionRepository(session).index_referral(referral_id, now or datetime.now(UTC))
+
+
+def referral_notices(session: Session, viewer: Viewer, referral_id: int) -> list[Notice]:
+    """The notices of a referral the viewer may see (`RecordNotFoundError` otherwise: a
+    restricted case's notices reach its named users only)."""
+    referral = casework.get_referral(SqlReferralRepository(session), viewer, referral_id)
+    return SqlDeconflictionRepository(session).referral_notices(scope_for(viewer), referral.id)
+
+
+def force_notices(session: Session, viewer: Viewer, limit: int = 50) -> list[Notice]:
+    """The notices of every referral the viewer may see, newest first (the dashboard's)."""
+    return SqlDeconflictionRepository(session).scope_notices(scope_for(viewer), limit)
+
+
+def deconfliction_links(
+    session: Session, viewer: Viewer, *, limit: int = 100, offset: int = 0
+) -> tuple[list[Link], int]:
+    """Every link between referrals, for the operation lead alone."""
+    if viewer.role is not Role.OPERATION_LEAD:
+        raise AccessDeniedError("the deconfliction links are the operation lead's")
+    return SqlDeconflictionRepository(session).links(limit=limit, offset=offset)
+
+
+def lookup_identifier(session: Session, viewer: Viewer, value: str) -> IdentifierLookup:
+    """Which referrals the viewer may see carry `value` (an identifier of any kind, in any of
+    its written forms), and how many it may not."""
+    text = value.strip()
+    if not text:
+        raise OperationInputError("value", "give an identifier to look up")
+    if len(text) > LOOKUP_MAX:
+        raise OperationInputError("value", f"at most {LOOKUP_MAX} characters")
+    scope = scope_for(viewer)
+    return SqlDeconflictionRepository(session).lookup(scope, text, lookup_keys(text))
