@@ -32,6 +32,7 @@ USERS = (
     ("supervisor.gwent", "gwent", Role.SUPERVISOR),
     ("analyst.regional-unit", "regional-unit", Role.ANALYST),
     ("admin.regional-unit", "regional-unit", Role.ADMIN),
+    ("operation-lead.regional-unit", "regional-unit", Role.OPERATION_LEAD),
     ("helpline.charity", "charity", Role.HELPLINE),
 )
 
