@@ -266,12 +266,16 @@ def test_ids_are_held_in_32_bits_when_they_fit(
     for index in (fast, reference):
         index.add(ids, hashes)
     assert fast._ids.dtype == stored
+    assert fast._alive is None  # no live-row mask until something is removed
     queries = np.concatenate([flipped(hashes[:200], rng, 35), random_hashes(rng, 20)])
     assert fast.search_many(queries, 31) == reference.search_many(queries, 31)
     for index in (fast, reference):
         index.add([2**40, 7], hashes[:2])  # an id past uint32 goes in the delta
-        index.remove(ids[:10_000])
+        index.remove(ids[:5_000])  # below n/4: marked dead, no rebuild yet
+    assert fast._alive is not None
+    assert int((~fast._alive).sum()) == 5_000
     fast.rebuild()
+    assert fast._alive is None
     assert fast._ids.dtype == np.int64  # 2**40 no longer fits
     assert fast.search_many(queries, 31) == reference.search_many(queries, 31)
     fast.save(tmp_path / "pdq")
@@ -280,7 +284,7 @@ def test_ids_are_held_in_32_bits_when_they_fit(
     for index in (loaded, reference):
         index.remove([2**40])
     loaded.rebuild()
-    left = np.concatenate([ids[10_000:], [7]])  # narrowed again once every id left fits
+    left = np.concatenate([ids[5_000:], [7]])  # narrowed again once every id left fits
     assert loaded._ids.dtype == (np.uint32 if left.min() >= 0 and left.max() < 2**32 else np.int64)
     assert loaded.search_many(queries, 31) == reference.search_many(queries, 31)
 

@@ -66,7 +66,8 @@ class PdqIndex:
         self.threads = max(1, threads)
         self._words: Words = np.empty((0, 4), dtype=np.uint64)
         self._ids: StoredIds = np.empty(0, dtype=np.int64)
-        self._alive: npt.NDArray[np.bool_] = np.empty(0, dtype=np.bool_)
+        #: which static rows are live; None while none was removed (1 byte a hash saved)
+        self._alive: npt.NDArray[np.bool_] | None = None
         self._tables: MultiIndex | None = None
         self._delta_words: Words = np.empty((0, 4), dtype=np.uint64)
         self._delta_ids: IdArray = np.empty(0, dtype=np.int64)
@@ -92,7 +93,7 @@ class PdqIndex:
             return
         if not len(self._ids) and not len(self._delta_ids) and len(words) >= self.TABLES_FROM:
             self._words, self._ids = words, narrow_ids(id_array)
-            self._alive = np.ones(len(id_array), dtype=np.bool_)
+            self._alive = None
             self._dead = 0
             self._tables = MultiIndex.build(words)
             return
@@ -108,11 +109,13 @@ class PdqIndex:
             return 0
         removed = 0
         if len(self._ids):
-            hit = self._alive & np.isin(self._ids, gone)
+            hit = np.isin(self._ids, gone)
+            if self._alive is not None:
+                hit &= self._alive
             count = int(hit.sum())
             if count:
-                if not self._alive.flags.writeable:
-                    self._alive = self._alive.copy()
+                if self._alive is None:
+                    self._alive = np.ones(len(self._ids), dtype=np.bool_)
                 self._alive[hit] = False
                 self._dead += count
                 removed += count
@@ -127,10 +130,12 @@ class PdqIndex:
     def rebuild(self) -> None:
         """Fold the delta and drop dead rows now (otherwise done when they grow)."""
         live = self._alive
-        words = np.concatenate([self._words[live], self._delta_words])
-        ids = narrow_ids(np.concatenate([self._ids[live], self._delta_ids]).astype(np.int64))
+        kept_words = self._words if live is None else self._words[live]
+        kept_ids = self._ids if live is None else self._ids[live]
+        words = np.concatenate([kept_words, self._delta_words])
+        ids = narrow_ids(np.concatenate([kept_ids, self._delta_ids]).astype(np.int64))
         self._words, self._ids = words, ids
-        self._alive = np.ones(len(ids), dtype=np.bool_)
+        self._alive = None
         self._dead = 0
         self._delta_words = np.empty((0, 4), dtype=np.uint64)
         self._delta_ids = np.empty(0, dtype=np.int64)
@@ -170,7 +175,7 @@ class PdqIndex:
             which, rows, distances = self._tables.search(queries, limit)
         else:
             which, rows, distances = scan(self._words, queries, limit)
-        if self._dead:
+        if self._alive is not None:
             live = self._alive[rows]
             which, rows, distances = which[live], rows[live], distances[live]
         ids = self._ids[rows].astype(np.int64)
@@ -239,7 +244,7 @@ class PdqIndex:
         index = cls(threads=threads)
         index._words = rows.view(np.uint64).reshape(-1, 4)
         index._ids = ids
-        index._alive = np.ones(len(ids), dtype=np.bool_)
+        index._alive = None
         widths = tuple(int(width) for width in manifest.get("widths", ()))
         if manifest.get("tables") and widths:
             index._tables = MultiIndex.load(index._words, widths, folder, "mih-", mmap=mmap)
