@@ -50,10 +50,13 @@ def substring_keys(words: Words, widths: tuple[int, ...], part: int) -> Keys:
     width = widths[part]
     word, shift = divmod(start, 64)
     mask = np.uint64((1 << width) - 1)
-    low = words[:, word] >> np.uint64(shift)
+    low = words[:, word] >> np.uint64(shift)  # one n-word temporary, then in place
     if shift + width > 64:
-        low = low | (words[:, word + 1] << np.uint64(64 - shift))
-    return (low & mask).astype(np.uint32)
+        high = words[:, word + 1] << np.uint64(64 - shift)
+        low |= high
+        del high
+    low &= mask
+    return low.astype(np.uint32)
 
 
 @cache
@@ -132,6 +135,7 @@ class MultiIndex:
             keys = substring_keys(words, widths, part)
             np.cumsum(np.bincount(keys, minlength=1 << widths[part]), out=starts[part, 1:])
             bucket_order(keys, starts[part], perm[part])  # = stable argsort, O(n), no int64
+            del keys  # not alive while the next table's keys are made
         return cls(words, widths, starts, perm)
 
     def __len__(self) -> int:
