@@ -33,6 +33,7 @@ from netsafe.operation.referrals import (
 from netsafe.platform.audit import AuditEvent
 from netsafe.platform.roles import Role
 from netsafe.store.audit_seal import append_at_commit
+from netsafe.store.models.deconfliction import DeconflictionKeyRow, DeconflictionLinkRow
 from netsafe.store.repositories.operation import case_repositories
 from tests.operation.operation_seeds import SEEDER
 from tests.operation.work_seeds import AGED_QUERY, aged_exhibit_json, aged_exhibit_reference
@@ -66,6 +67,48 @@ def searched_referral(session: Session, force: str) -> str:
     )
     new = NewReferral("partner", force, datetime.now(UTC), "Matrix search", incident)
     return create_referral(case_repositories(session).referrals, new, by=SEEDER).reference
+
+
+def keyed_referral(session: Session, force: str) -> str:
+    """A referral carrying the device id `matrix-identifier-target` as a deconfliction key,
+    revealed by its reference."""
+    new = NewReferral("partner", force, datetime.now(UTC), "Matrix identifier")
+    referral = create_referral(case_repositories(session).referrals, new, by=SEEDER)
+    session.add(
+        DeconflictionKeyRow(
+            referral_id=referral.id,
+            kind="device-id",
+            key="matrix-identifier-target",
+            value_key="matrix-identifier-target",
+        )
+    )
+    return referral.reference
+
+
+def noticed_referral(session: Session, force: str) -> str:
+    """A referral of `force` linked to another force's referral restricted to a user nobody is
+    (so only `force`'s side has a visible notice), revealed by its reference."""
+    repository = case_repositories(session).referrals
+    now = datetime.now(UTC)
+    own = create_referral(
+        repository, NewReferral("partner", force, now, "Matrix notice"), by=SEEDER
+    )
+    other_force = "gwent" if force != "gwent" else "north-wales"
+    hidden = NewReferral(
+        "partner", other_force, now, "Matrix notice", restricted_to=("nobody.matrix",)
+    )
+    other = create_referral(repository, hidden, by=SEEDER)
+    for a, b in ((own.id, other.id), (other.id, own.id)):
+        session.add(
+            DeconflictionLinkRow(
+                referral_id=a,
+                other_referral_id=b,
+                kind="email",
+                key="m@example.org",
+                created_at=now,
+            )
+        )
+    return own.reference
 
 
 def audit_event_of_agency(session: Session, agency: str) -> str:
@@ -158,6 +201,8 @@ CROSS_AGENCY_RULES: dict[tuple[str, str], Rule] = {
     ("GET", "/api/v1/referrals"): Shows(overdue_referral),
     ("GET", "/api/v1/search"): Shows(searched_referral, "?q=matrix-search-target"),
     ("GET", "/search"): Shows(searched_referral, "?q=matrix-search-target"),
+    ("GET", "/api/v1/identifiers"): Shows(keyed_referral, "?value=matrix-identifier-target"),
+    ("GET", "/api/v1/deconfliction/notices"): Shows(noticed_referral),
     ("GET", "/api/v1/referrals/summary"): Shows(forces_in_summary),
     ("GET", "/operation"): Shows(overdue_referral),
     ("GET", "/operation/queue"): Shows(overdue_referral),
