@@ -44,6 +44,13 @@ class MyWork:
     today: date
 
     @property
+    def counts(self) -> str:
+        """How much there is, in words (the audit detail of a read)."""
+        return (
+            f"{len(self.cases)} cases, {len(self.actions)} actions, {len(self.exhibits)} exhibits"
+        )
+
+    @property
     def overdue(self) -> int:
         return sum(1 for a in self.actions if a.action.overdue(self.today))
 

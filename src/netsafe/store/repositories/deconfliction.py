@@ -245,7 +245,6 @@ class SqlDeconflictionRepository:
         """The referrals the scope sees whose identifiers have one of `keys` as their value
         key, and how many others do."""
         keyed = DeconflictionKeyRow
-        carriers = select(keyed.referral_id).where(keyed.value_key.in_(keys))
         total = (
             self._session.scalar(
                 select(func.count(func.distinct(keyed.referral_id))).where(
@@ -257,11 +256,7 @@ class SqlDeconflictionRepository:
         rows = self._session.execute(
             select(ReferralRow.id, ReferralRow.received_at, ReferralRow.force, keyed.kind)
             .join(keyed, keyed.referral_id == ReferralRow.id)
-            .where(
-                ReferralRow.id.in_(carriers),
-                keyed.value_key.in_(keys),
-                scope_clause(scope),
-            )
+            .where(keyed.value_key.in_(keys), scope_clause(scope))
             .distinct()
             .order_by(ReferralRow.id)
         ).all()

@@ -265,8 +265,7 @@ def read_my_work(
     auditor.record(
         "work.read",
         "referral",
-        detail=f"{len(mine.cases)} cases, {len(mine.actions)} actions, "
-        f"{len(mine.exhibits)} exhibits",
+        detail=mine.counts,
     )
     return MyWorkOut(
         cases=[ReferralOut.of(referral, now) for referral in mine.cases],

@@ -88,8 +88,7 @@ def my_work_page(
     auditor.record(
         "work.read",
         "referral",
-        detail=f"{len(mine.cases)} cases, {len(mine.actions)} actions, "
-        f"{len(mine.exhibits)} exhibits",
+        detail=mine.counts,
     )
     return templates.TemplateResponse(
         request, "operation/my_work.html", {"mine": mine, "now": now, "viewer": viewer}
