@@ -17,7 +17,7 @@ from netsafe.store.models.operation import (
     SubjectRow,
 )
 from netsafe.store.models.search import SearchEntryRow
-from netsafe.store.search_index import rebuild_search_index
+from netsafe.store.search_index import rebuild_search_index, search_index_batch
 
 RECEIVED = datetime(2026, 11, 2, 9, 0, tzinfo=UTC)
 
@@ -127,3 +127,30 @@ def test_the_unit_of_work_keeps_the_index(session: Session) -> None:
     session.delete(subject)
     session.flush()
     assert "ali corrected" not in {row[5] for row in _as_rebuilt(session)}
+
+
+def test_a_batch_reindexes_its_cases_once_at_its_end(session: Session) -> None:
+    before = _as_rebuilt(session)
+    with search_index_batch(session):
+        ids = list(
+            session.scalars(
+                insert(ReferralRow).returning(ReferralRow.id, sort_by_parameter_order=True),
+                [_referral_row("gwent"), _referral_row("north-wales")],
+            )
+        )
+        session.execute(
+            insert(ReferralIdentifierRow),
+            [{"referral_id": ids[1], "kind": "email", "value": "Batch.Two@Example.org"}],
+        )
+        session.add(
+            SubjectRow(
+                referral_id=ids[0],
+                display_name="Bo Batch-Example",
+                created_at=RECEIVED,
+                created_by="test",
+            )
+        )
+        session.flush()
+        assert _entries(session) == before  # nothing reindexed yet
+    keys = {row[5] for row in _as_rebuilt(session)}
+    assert {"batch.two@example.org", "bo batch-example", f"ns-2026-{ids[1]:06d}"} <= keys

@@ -10,7 +10,9 @@ itself, whatever wrote the rows:
   the cases its WHERE selects, read before it runs; for referrals inserted this way, those
   beyond the highest id before).
 `rebuild_search_index` makes the whole index again (the migration, and after writes that
-bypass sessions, such as a raw connection).
+bypass sessions, such as a raw connection). Within `search_index_batch(session)` the cases
+written are noted and reindexed once, at the end of the block (a bulk import's several
+statements about the same cases).
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ from __future__ import annotations
 import re
 import weakref
 from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from typing import Any, cast
 
 from sqlalchemy import Connection, Engine, Table, delete, event, func, insert, inspect, select
@@ -188,6 +191,8 @@ def rebuild_search_index(connection: Connection) -> int:
 
 
 _INDEXED: weakref.WeakKeyDictionary[Engine, bool] = weakref.WeakKeyDictionary()
+#: The session's cases written within `search_index_batch`, to reindex at its end.
+_DEFERRED = "netsafe.search.deferred-cases"
 
 
 def _has_index(connection: Connection) -> bool:
@@ -216,10 +221,37 @@ def _written_cases(session: Session) -> set[int]:
     return cases
 
 
+def _reindex(session: Session, connection: Connection, cases: set[int]) -> None:
+    deferred: set[int] | None = session.info.get(_DEFERRED)
+    if deferred is not None:
+        deferred.update(cases)
+    else:
+        reindex(connection, cases)
+
+
+@contextmanager
+def search_index_batch(session: Session) -> Iterator[None]:
+    """Reindex the cases `session` writes within the block once, when it ends without an
+    error (an error leaves the index to the rollback that follows). Nested blocks reindex at
+    the outermost one's end."""
+    if session.info.get(_DEFERRED) is not None:
+        yield
+        return
+    cases: set[int] = set()
+    session.info[_DEFERRED] = cases
+    try:
+        yield
+        session.flush()
+    finally:
+        del session.info[_DEFERRED]
+    if cases:
+        reindex(session.connection(), cases)
+
+
 def _after_flush(session: Session, _context: object) -> None:
     cases = _written_cases(session)
     if cases and _has_index(session.connection()):
-        reindex(session.connection(), cases)
+        _reindex(session, session.connection(), cases)
 
 
 def _parameter_cases(state: ORMExecuteState, column: str) -> set[int]:
@@ -257,7 +289,7 @@ def _on_execute(state: ORMExecuteState) -> Any:
     if isinstance(statement, Insert) and column == "id":
         cases = set(connection.scalars(select(_REFERRALS.c.id).where(_REFERRALS.c.id > before)))
     if cases:
-        reindex(connection, cases)
+        _reindex(state.session, connection, cases)
     return result
 
 
