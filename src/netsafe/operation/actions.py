@@ -139,10 +139,12 @@ def assign_owner(
     now: datetime | None = None,
 ) -> CaseOwner | None:
     """Make `username` the case's owner (None or empty: the case has none). Supervisors (for
-    their force's cases) and the operation lead only."""
+    their force's cases) and the operation lead only, and only while the case is open (a closed
+    case is read-only: `CaseClosedError`, 409, until it is reopened)."""
     referral = get_referral(referrals, viewer, referral_id)
     if viewer.role not in ASSIGNING_ROLES:
         raise AccessDeniedError("only a supervisor or the operation lead assigns a case's owner")
+    ensure_open(referral)
     if username is None or not username.strip():
         work.set_owner(referral.id, None)
         return None
@@ -244,9 +246,11 @@ def change_action(
     *,
     now: datetime | None = None,
 ) -> tuple[Action, list[str]]:
-    """Change an action of a case the viewer may see; returns it and the names of the fields
-    that changed (none: nothing is written)."""
+    """Change an action of an open case the viewer may see; returns it and the names of the
+    fields that changed (none: nothing is written). A closed case is read-only, its actions
+    included (`CaseClosedError`, 409): reopening it makes them changeable again."""
     action, referral = visible_action(referrals, work, viewer, action_id)
+    ensure_open(referral)
     updated = action
     if change.title is not None:
         updated = replace(updated, title=_title(change.title))

@@ -67,7 +67,8 @@ class MyWorkRepository(Protocol):
         ...
 
     def open_actions(self, scope: Scope, username: str, *, limit: int) -> list[AssignedAction]:
-        """Open actions assigned to `username` on cases within `scope`, by due date."""
+        """Open actions assigned to `username` on open cases within `scope`, by due date (a
+        closed case's actions are nobody's work until it is reopened)."""
         ...
 
 

@@ -346,14 +346,17 @@ def test_the_case_page_and_my_work_page_forms(
     assert client.get("/operation/my-work", headers=people["helpline"]).status_code == 403
 
 
-def test_a_closed_case_takes_no_new_action_but_its_actions_can_be_finished(
+def test_a_closed_case_is_read_only_for_its_owner_and_actions_until_reopened(
     client: TestClient, people: dict[str, Headers]
 ) -> None:
-    inv = people["inv"]
+    inv, sup = people["inv"], people["sup"]
     case = new_referral(client, inv, "gwent")
     url = f"/api/v1/referrals/{case}/actions"
     open_one = client.post(url, headers=inv, json={"title": "Tidy up", "due_on": TODAY.isoformat()})
     assert open_one.status_code == 201
+    action_url = f"/api/v1/actions/{open_one.json()['id']}"
+    owner_url = f"/api/v1/referrals/{case}/owner"
+    assert client.put(owner_url, headers=sup, json={"username": "gwent.inv"}).status_code == 200
     closed = client.post(
         "/api/v1/outcomes",
         headers=inv,
@@ -364,16 +367,32 @@ def test_a_closed_case_takes_no_new_action_but_its_actions_can_be_finished(
         },
     )
     assert closed.status_code == 201, closed.text
-    refused = client.post(url, headers=inv, json={"title": "More", "due_on": TODAY.isoformat()})
-    assert refused.status_code == 409
-    assert "closed" in refused.json()["detail"]
-    done = client.patch(
-        f"/api/v1/actions/{open_one.json()['id']}", headers=inv, json={"state": "done"}
+    # closed = read-only: no new action, no change to an action (finishing it included), no
+    # change of owner (giving one or taking it away); each a 409 saying the case is closed
+    refusals = [
+        client.post(url, headers=inv, json={"title": "More", "due_on": TODAY.isoformat()}),
+        client.patch(action_url, headers=inv, json={"state": "done"}),
+        client.patch(action_url, headers=sup, json={"assignee": "gwent.sup"}),
+        client.put(owner_url, headers=sup, json={"username": "gwent.sup"}),
+        client.put(owner_url, headers=sup, json={"username": None}),
+    ]
+    for refused in refusals:
+        assert refused.status_code == 409, refused.text
+        assert "is closed" in refused.json()["detail"]
+    assert client.get(action_url, headers=inv).json()["state"] == "open"
+    assert client.get(owner_url, headers=inv).json()["username"] == "gwent.inv"
+    # a closed case is nobody's open work: neither its case nor its open action is listed
+    mine = client.get("/api/v1/my-work", headers=inv).json()
+    assert mine["cases"] == []
+    assert open_one.json()["id"] not in [a["id"] for a in mine["actions"]]
+    # reopened (with a reason), it is writable again and back in My work
+    reopened = client.post(
+        f"/api/v1/referrals/{case}/reopen", headers=sup, json={"reason": "new evidence"}
     )
-    assert done.status_code == 200
-    # a closed case is nobody's open work
-    owner = client.put(
-        f"/api/v1/referrals/{case}/owner", headers=people["sup"], json={"username": "gwent.inv"}
-    )
-    assert owner.status_code == 200
-    assert client.get("/api/v1/my-work", headers=inv).json()["cases"] == []
+    assert reopened.status_code == 200, reopened.text
+    mine = client.get("/api/v1/my-work", headers=inv).json()
+    assert [c["id"] for c in mine["cases"]] == [case]
+    assert open_one.json()["id"] in [a["id"] for a in mine["actions"]]
+    done = client.patch(action_url, headers=inv, json={"state": "done"})
+    assert done.status_code == 200, done.text
+    assert client.put(owner_url, headers=sup, json={"username": "gwent.sup"}).status_code == 200

@@ -134,6 +134,7 @@ class SqlWorkRepository:
             .where(
                 CaseActionRow.assignee == username,
                 CaseActionRow.state == ActionState.OPEN.value,
+                _OPEN,
                 scope_clause(scope),
             )
             .order_by(CaseActionRow.due_on, CaseActionRow.id)
