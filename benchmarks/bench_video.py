@@ -45,13 +45,18 @@ sys.path.insert(0, str(HERE.parent))  # tests.video.videos: the generated test v
 
 from tests.video.videos import make_video  # noqa: E402
 
+from netsafe.hashlists.index_sync import ListIndex  # noqa: E402
+from netsafe.hashlists.matcher import IndexedList, MatchOutcome  # noqa: E402
+from netsafe.hashlists.model import ListAction  # noqa: E402
 from netsafe.matching.hamming_kernels import scan  # noqa: E402
-from netsafe.matching.vpdq_index import VideoMatch, VpdqIndex  # noqa: E402
+from netsafe.matching.vpdq_index import VideoMatch, search_threads  # noqa: E402
+from netsafe.matching.vpdq_signal_index import VpdqSignalIndex  # noqa: E402
 from netsafe.media import could_be_image, sniff_media_type  # noqa: E402
+from netsafe.signals.fingerprint import FileFingerprint  # noqa: E402
 from netsafe.signals.pdq import PdqSignal  # noqa: E402
 from netsafe.video.frames import FULL_VIDEO_DECODE  # noqa: E402
 from netsafe.video.sniff import VIDEO_SNIFF_BYTES, sniff_video  # noqa: E402
-from netsafe.video.vpdq import VpdqFeature, compute_vpdq  # noqa: E402
+from netsafe.video.vpdq import VpdqFeature, compute_vpdq, to_signal  # noqa: E402
 from netsafe.video.vpdq_match import (  # noqa: E402
     DEFAULT_VPDQ_THRESHOLDS,
     compare_vpdq,
@@ -62,7 +67,7 @@ SECONDS = float(os.environ.get("NETSAFE_BENCH_VIDEO_SECONDS", "20"))
 VIDEOS = int(os.environ.get("NETSAFE_BENCH_VIDEO_VIDEOS", "100000"))
 FRAMES = int(os.environ.get("NETSAFE_BENCH_VIDEO_FRAMES", "100"))
 QUERIES = int(os.environ.get("NETSAFE_BENCH_VIDEO_QUERIES", "400"))
-THREADS = int(os.environ.get("NETSAFE_BENCH_VIDEO_THREADS", "2"))
+THREADS = int(os.environ.get("NETSAFE_BENCH_VIDEO_THREADS", str(search_threads())))
 #: Queries checked against the brute force (a scan of every listed frame: ~1 s each at 10M).
 RECALL_SAMPLE = int(os.environ.get("NETSAFE_BENCH_VIDEO_RECALL", "20"))
 #: Listed videos the brute force makes and scans at a time.
@@ -183,17 +188,54 @@ def listed_video(video: int) -> tuple[np.ndarray, np.ndarray]:
     return rng.integers(0, 256, (FRAMES, 32), dtype=np.uint8), rng.integers(40, 101, FRAMES)
 
 
+def listed_index() -> ListIndex:
+    """The lists' index as `netsafe match`, triage and the lookup API load it: one alert list of
+    VIDEOS videos (Meta's default thresholds), its vPDQ index searching on THREADS threads."""
+    index = ListIndex()
+    index.lists[1] = IndexedList(1, "bench", 1, ListAction.ALERT, 31, 50, entries=VIDEOS)
+    index.catalog.add(1, list(range(VIDEOS)), ["ungraded"] * VIDEOS)
+    videos = VpdqSignalIndex(threads=THREADS)
+    videos.videos.add_many((video, as_features(*listed_video(video))) for video in range(VIDEOS))
+    index.signals["vpdq"] = videos
+    return index
+
+
+def fingerprint(number: int, features: list[VpdqFeature]) -> FileFingerprint:
+    """A query file: a video with its vPDQ (as the fingerprinter gives it) and file hashes."""
+    digest = f"{number:064x}"
+    return FileFingerprint(
+        path=f"query-{number}.mp4",
+        size=1,
+        md5=digest[:32],
+        sha1=digest[:40],
+        sha256=digest,
+        media_type="video/mp4",
+        pdq=None,
+        pdq_quality=None,
+        signals={"vpdq": to_signal(features)},
+    )
+
+
+def as_video_matches(outcome: MatchOutcome) -> list[VideoMatch]:
+    """A matcher outcome's vPDQ matches, as the brute force gives them (shares to 4 places)."""
+    found = []
+    for match in outcome.matches:
+        scores = dict(match.scores)
+        found.append(VideoMatch(match.entry_id, scores["query_match"], scores["compared_match"]))
+    return sorted(found, key=lambda m: (-m.query_match, -m.compared_match, m.entry_id))
+
+
 def matching() -> None:
     """The matching half, in a process of its own (`bench_video.py matching`): its peak RSS
     is the index's and the benchmark's, not the hashing half's. The listed videos are made
     one at a time while the index is built and again, a chunk at a time, for the brute force:
-    the benchmark keeps no copy of them."""
+    the benchmark keeps no copy of them. Queries go through the matcher `netsafe match`,
+    triage and the lookup API use (ListMatcher: vPDQ strings parsed, list thresholds applied)."""
     rng = np.random.default_rng(17)
     total = VIDEOS * FRAMES
     print(f"\nmatching: {VIDEOS:,} listed videos × {FRAMES} frames = {total:,} frame hashes")
-    index = VpdqIndex(threads=THREADS)
     started = time.perf_counter()
-    index.add_many((video, as_features(*listed_video(video))) for video in range(VIDEOS))
+    matcher = listed_index().matcher()
     print(f"  build {time.perf_counter() - started:.1f} s, peak RSS so far {peak_gb():.2f} GB")
     queries = []
     for number in range(QUERIES):
@@ -204,29 +246,36 @@ def matching() -> None:
         rows, quality = listed_video(int(rng.integers(VIDEOS)))
         kept = np.sort(rng.choice(FRAMES, int(FRAMES * rng.uniform(0.5, 1.0)), replace=False))
         queries.append(as_features(near(rng, rows[kept], 24), quality[kept]))
-    index.search_many(queries[:THREADS])  # the compiled kernels load on the first search
+    files = [fingerprint(number, query) for number, query in enumerate(queries)]
+    matcher.match_many(files[:THREADS])  # the compiled kernels load on the first search
     answers: list[list[VideoMatch]] = []
-    ways: list[tuple[str, Callable[[], list[list[VideoMatch]]]]] = [
-        ("one at a time (lookup API)", lambda: [index.search(query) for query in queries]),
-        ("batched (match, triage)", lambda: index.search_many(queries)),
+    ways: list[tuple[str, Callable[[], list[MatchOutcome]]]] = [
+        ("one at a time (lookup API)", lambda: [matcher.match(file) for file in files]),
+        ("batched (match, triage)", lambda: matcher.match_many(files)),
     ]
     for name, run in ways:
+        load = os.getloadavg()[0]
         started, cpu = time.perf_counter(), cpu_seconds()
-        found = run()
+        outcomes = run()
         elapsed, cpu = time.perf_counter() - started, cpu_seconds() - cpu
+        found = [as_video_matches(outcome) for outcome in outcomes]
         assert not answers or found == answers, "batched and one-at-a-time answers differ"
         answers = found
         print(
             f"  {name}: {len(queries)} query videos of up to {FRAMES} frames, "
             f"{len(queries) / elapsed:,.0f} videos/s wall clock on {THREADS} threads (target "
-            f">= 200 on 2 cores), {len(queries) / cpu:,.0f} per CPU second; load average "
-            f"{os.getloadavg()[0]:.1f}"
+            f">= 200 on 2 cores), {cpu:.2f} s CPU ({cpu / elapsed:.2f} cores busy), "
+            f"{len(queries) / cpu:,.0f} videos per CPU second; load average "
+            f"{load:.1f} -> {os.getloadavg()[0]:.1f}"
         )
     matched = sum(1 for answer in answers if answer)
     near_copies = sum(1 for number in range(QUERIES) if number % 4 != 3)
     print(f"  {matched} matched ({near_copies} near copies of a listed video among the queries)")
     sample = list(range(0, len(queries), max(1, len(queries) // RECALL_SAMPLE)))
-    reference = brute_force([queries[i] for i in sample])
+    reference = [
+        [VideoMatch(m.entry_id, round(m.query_match, 4), round(m.compared_match, 4)) for m in ms]
+        for ms in brute_force([queries[i] for i in sample])
+    ]
     agree = sum(reference[k] == answers[i] for k, i in enumerate(sample))
     print(f"  recall against brute force: {agree}/{len(sample)} queries give the same matches")
     print(f"  peak RSS {peak_gb():.2f} GB (target < 2 GB)")

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import multiprocessing
 from pathlib import Path
 
 import numpy as np
 import pytest
 
+from netsafe.matching import vpdq_index
 from netsafe.matching.vpdq_index import VideoMatch, VpdqIndex
-from netsafe.video.vpdq import VpdqFeature
+from netsafe.matching.vpdq_signal_index import VpdqSignalIndex
+from netsafe.video.vpdq import VpdqFeature, to_signal
 from netsafe.video.vpdq_match import VpdqThresholds, compare_vpdq
 
 
@@ -86,6 +89,59 @@ def test_batches_over_threads_answer_as_one_by_one(listed: dict[int, list[VpdqFe
     assert threaded.search_many(queries) == expected
     assert [threaded.search(query) for query in queries] == expected
     assert threaded.search_many([]) == []
+
+
+def test_the_matchers_index_searches_on_every_usable_cpu(
+    listed: dict[int, list[VpdqFeature]], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The index `netsafe match`, triage and the lookup API use takes as many search threads as
+    the process may use CPUs (one when pinned to one), capped, also once saved and loaded; and
+    answers a batch as it answers each video."""
+    monkeypatch.setattr(vpdq_index.os, "sched_getaffinity", lambda _pid: {0, 1, 2}, raising=False)
+    index = VpdqSignalIndex()
+    assert index.videos.threads == 3
+    monkeypatch.setattr(vpdq_index.os, "sched_getaffinity", lambda _pid: {1}, raising=False)
+    assert VpdqSignalIndex().videos.threads == 1
+    monkeypatch.setattr(vpdq_index.os, "sched_getaffinity", lambda _pid: set(range(64)))
+    assert VpdqSignalIndex().videos.threads == vpdq_index.MAX_SEARCH_THREADS
+    assert VpdqSignalIndex(threads=2).videos.threads == 2
+    entries = list(listed)[:200]
+    index.add(entries, [to_signal(listed[entry]) for entry in entries])
+    queries = [to_signal(listed[entry]) for entry in entries[::7]]
+    batch = index.search(queries)
+    assert batch == [index.search([query])[0] for query in queries]
+    assert [[hit.entry_id for hit in hits][:1] for hits in batch] == [[e] for e in entries[::7]]
+    index.save(tmp_path / "vpdq")
+    loaded = VpdqSignalIndex.load(tmp_path / "vpdq")
+    assert loaded.videos.threads == vpdq_index.MAX_SEARCH_THREADS
+    assert loaded.search(queries) == batch
+
+
+def _search_in_child(
+    index: VpdqIndex, query: list[VpdqFeature], out: multiprocessing.Queue[list[int]]
+) -> None:
+    out.put([m.entry_id for m in index.search(query)])
+
+
+def test_a_forked_process_searches_with_threads_of_its_own(
+    listed: dict[int, list[VpdqFeature]],
+) -> None:
+    """A process forked after the index's pool started (a pre-forking server) does not wait on
+    threads that only its parent has."""
+    index = VpdqIndex(threads=2)
+    index.add_many(listed.items())
+    assert [m.entry_id for m in index.search(listed[30])] == [30]  # the pool's threads start
+    context = multiprocessing.get_context("fork")
+    out = context.Queue()
+    child = context.Process(target=_search_in_child, args=(index, listed[33], out))
+    child.start()
+    try:
+        assert out.get(timeout=60) == [33]
+    finally:
+        child.join(timeout=10)
+        if child.is_alive():
+            child.kill()
+    assert child.exitcode == 0
 
 
 def test_a_video_given_twice_keeps_its_last_frames(listed: dict[int, list[VpdqFeature]]) -> None:

@@ -12,6 +12,7 @@ kept per frame, so the quality threshold can differ per search (per list).
 from __future__ import annotations
 
 import math
+import os
 from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
@@ -36,6 +37,18 @@ from netsafe.video.vpdq_match import (
 #: Frames a video may have in the index (after de-duplication): 2**20, 291 hours at one a second.
 FRAME_BITS = 20
 _FRAME_MASK = (1 << FRAME_BITS) - 1
+#: The most threads a search uses by default (each holds its own candidates while comparing).
+MAX_SEARCH_THREADS = 8
+
+
+def search_threads() -> int:
+    """Threads a vPDQ search uses by default: the CPUs this process may run on (a web worker
+    pinned to one CPU: 1), at most MAX_SEARCH_THREADS."""
+    try:
+        usable = len(os.sched_getaffinity(0))
+    except AttributeError:  # no affinity on this platform
+        usable = os.cpu_count() or 1
+    return max(1, min(MAX_SEARCH_THREADS, usable))
 
 
 @dataclass(frozen=True)
@@ -96,6 +109,7 @@ class VpdqIndex:
         self._qualities: dict[int, npt.NDArray[np.uint8]] = {}
         self._words: dict[int, Words] = {}
         self._pool: ThreadPoolExecutor | None = None
+        self._pool_pid = 0  # the process the pool's threads run in (a forked child makes its own)
         #: Set by whoever gives `per_entry` thresholds: True when every entry's list has the
         #: same quality floor (the pigeonhole pruning then holds for every list).
         self._uniform_quality = False
@@ -214,8 +228,9 @@ class VpdqIndex:
         return [matches for part in parts for matches in part]
 
     def _thread_pool(self) -> ThreadPoolExecutor:
-        if self._pool is None:
+        if self._pool is None or self._pool_pid != os.getpid():
             self._pool = ThreadPoolExecutor(self.threads, thread_name_prefix="vpdq-search")
+            self._pool_pid = os.getpid()
         return self._pool
 
     def _answer(

@@ -21,19 +21,25 @@ import numpy.typing as npt
 
 from netsafe.matching.hash_array import as_ids
 from netsafe.matching.signal_index import IndexHit
-from netsafe.matching.vpdq_index import VideoMatch, VpdqIndex
+from netsafe.matching.vpdq_index import VideoMatch, VpdqIndex, search_threads
 from netsafe.video.vpdq import parse_vpdq
 from netsafe.video.vpdq_match import DEFAULT_VPDQ_THRESHOLDS, VpdqThresholds
 
 
 class VpdqSignalIndex:
-    """Listed videos by entry id, searched with a query video's vPDQ."""
+    """Listed videos by entry id, searched with a query video's vPDQ.
+
+    Searches use `threads` (default: every CPU this process may run on, `search_threads`): a
+    batch of query videos (`netsafe match`, triage) is spread over them, and one query video's
+    frames (the lookup API) are split between them; the PDQ kernel runs without the GIL."""
 
     KIND: ClassVar[str] = VpdqIndex.KIND
 
-    def __init__(self, thresholds: VpdqThresholds = DEFAULT_VPDQ_THRESHOLDS) -> None:
+    def __init__(
+        self, thresholds: VpdqThresholds = DEFAULT_VPDQ_THRESHOLDS, *, threads: int | None = None
+    ) -> None:
         self.thresholds = thresholds
-        self.videos = VpdqIndex()
+        self.videos = VpdqIndex(threads=search_threads() if threads is None else threads)
         self._per_entry: Callable[[int], VpdqThresholds | None] | None = None
 
     def use_list_thresholds(
@@ -93,9 +99,9 @@ class VpdqSignalIndex:
         self.videos.save(path)
 
     @classmethod
-    def load(cls, path: Path) -> Self:
-        index = cls()
-        index.videos = VpdqIndex.load(path)
+    def load(cls, path: Path, *, threads: int | None = None) -> Self:
+        index = cls(threads=threads)
+        index.videos = VpdqIndex.load(path, threads=index.videos.threads)
         return index
 
 
