@@ -5,13 +5,18 @@ test_cli_sources.py."""
 
 from __future__ import annotations
 
+import json
 import shutil
+import subprocess
 from pathlib import Path
 
 import pytest
 from sqlalchemy import Engine
 
+from netsafe.reports.triage_document import write_html, write_pdf
+from netsafe.reports.triage_files import write_summary
 from netsafe.settings import Settings
+from netsafe.triage.items import EncryptedVolume
 from netsafe.triage.openers.interfaces import KeyRing
 from netsafe.triage.scan_config import ScanConfig
 from tests.cli_runner import run_cli
@@ -99,6 +104,41 @@ def test_a_recovery_password_unlocks_a_published_volume(tmp_path: Path, known: K
             "but no file system The Sleuth Kit reads is inside",
         )
     ]
+
+
+def test_reports_say_which_volumes_were_encrypted_and_whether_a_key_opened_them(
+    tmp_path: Path, known: Known
+) -> None:
+    """summary.json, report.html and report.pdf name each encrypted volume, its scheme and
+    whether it was decrypted; never the key."""
+    volume = published_volume(RECOVERY_PASSWORD, tmp_path / "stick.bin")
+    locked = run_triage([volume], tmp_path / "out1", known.config())
+    assert locked.sources[0].encrypted == (EncryptedVolume("", "BitLocker", False),)
+    config = _keyed(known, **{"stick.bin": RECOVERY_PASSWORD[2]})
+    unlocked = run_triage([volume], tmp_path / "out2", config)
+    assert unlocked.sources[0].encrypted == (EncryptedVolume("", "BitLocker", True),)
+
+    for result, out, state in (
+        (locked, tmp_path / "out1", "locked, not read"),
+        (unlocked, tmp_path / "out2", "decrypted with the key given"),
+    ):
+        summary = json.loads(write_summary(result, out).read_text(encoding="utf-8"))
+        assert summary["sources"][0]["encrypted_volumes"] == [
+            {"volume": "/", "scheme": "BitLocker", "opened": result is unlocked}
+        ]
+        html = write_html(result, out).read_text(encoding="utf-8")
+        assert f"/: BitLocker, {state}" in html
+        text = subprocess.run(
+            ["pdftotext", str(write_pdf(result, out)), "-"],
+            check=True,
+            capture_output=True,
+            text=True,
+        ).stdout
+        assert "encrypted volumes" in text
+        assert state in " ".join(text.split())
+        for written in out.rglob("*"):
+            if written.is_file():
+                assert RECOVERY_PASSWORD[2].encode() not in written.read_bytes()
 
 
 @pytest.mark.slow

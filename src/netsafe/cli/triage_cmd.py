@@ -139,4 +139,7 @@ def _render(console: Any, summary: dict[str, Any]) -> None:
         verification = source.get("verification")
         if verification:
             console.print(f"  {source['path']}: {verification['detail']}")
+        for volume in source.get("encrypted_volumes") or []:
+            state = "decrypted with the key given" if volume["opened"] else "locked, not read"
+            console.print(f"  {source['path']} {volume['volume']}: {volume['scheme']}, {state}")
     console.print(f"  reports in {summary['out']}")

@@ -200,6 +200,19 @@ class ItemResult:
 
 
 @dataclass(frozen=True, slots=True)
+class EncryptedVolume:
+    """An encrypted volume met on a source: where it is, its scheme (BitLocker, LUKS, FileVault,
+    APFS) and whether a key given with `--key` opened it. Never the key."""
+
+    volume: str  # as item paths start: "/partition-1.2", "" for the medium itself
+    scheme: str
+    opened: bool
+
+    def to_json(self) -> dict[str, Any]:
+        return {"volume": self.volume or "/", "scheme": self.scheme, "opened": self.opened}
+
+
+@dataclass(frozen=True, slots=True)
 class SourceVerification:
     """A disk image's integrity check: the stored hash (E01) against the one computed now."""
 

@@ -250,6 +250,7 @@ def _assemble(
                 errors=sum(1 for e in errors if e.source == source.label),
                 verification=verifications.get(source.label),
                 unread=_unread(own, [e for e in errors if e.source == source.label]),
+                encrypted=source.encrypted,
             )
         )
     records.sort(key=lambda r: (r.source, r.path))

@@ -8,7 +8,13 @@ from typing import Any
 
 from netsafe.categories import REPORT_ORDER, Category
 from netsafe.signals.crypto import CRYPTO_SIGNALS
-from netsafe.triage.items import FileRecord, ItemError, Severity, SourceVerification
+from netsafe.triage.items import (
+    EncryptedVolume,
+    FileRecord,
+    ItemError,
+    Severity,
+    SourceVerification,
+)
 from netsafe.triage.plain import PlainFiles
 
 
@@ -51,6 +57,8 @@ class SourceSummary:
     #: Why the source yielded nothing at all (no file system, a missing segment, unreadable);
     #: "" when it yielded files. `netsafe triage` exits 1 when any source has one.
     unread: str = ""
+    #: The encrypted volumes on it, their scheme and whether a key opened them (never the key)
+    encrypted: tuple[EncryptedVolume, ...] = ()
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -61,6 +69,7 @@ class SourceSummary:
             "errors": self.errors,
             "verification": None if self.verification is None else self.verification.to_json(),
             "unread": self.unread or None,
+            "encrypted_volumes": [volume.to_json() for volume in self.encrypted],
         }
 
 

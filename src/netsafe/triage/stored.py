@@ -38,6 +38,15 @@ class TriageRun:
         """Each source's verification (E01 stored MD5 checks), from the summary."""
         return [s.get("verification") or {} for s in self.summary.get("sources", [])]
 
+    @property
+    def encrypted_volumes(self) -> list[dict[str, Any]]:
+        """Each encrypted volume of each source (scheme, opened or not), from the summary."""
+        return [
+            {"source": s.get("path", ""), **volume}
+            for s in self.summary.get("sources", [])
+            for volume in s.get("encrypted_volumes") or []
+        ]
+
 
 class TriageRepository(Protocol):
     """Where triage runs and their findings are kept."""

@@ -11,6 +11,7 @@ from typing import Any
 
 import pytsk3
 
+from netsafe.triage.items import EncryptedVolume
 from netsafe.triage.openers.apfs import ApfsFileSystem, open_apfs
 from netsafe.triage.openers.byte_sources import SliceBytes, SourceImage
 from netsafe.triage.openers.encryption import UnlockResult, unlock
@@ -76,6 +77,8 @@ class Disk:
     found: list[FoundFileSystem | ApfsFileSystem] = field(default_factory=list)
     problems: list[EmbeddedProblem] = field(default_factory=list)
     partition_table: str | None = None
+    #: Every encrypted volume met, opened by a key or not (the reports name them)
+    encrypted: list[EncryptedVolume] = field(default_factory=list)
     _unpartitioned: list[ByteRun] = field(default_factory=list)
     _unread: list[tuple[str, ByteRun]] = field(default_factory=list)
     _decrypted: list[ByteSource] = field(default_factory=list)
@@ -153,6 +156,7 @@ def _open_volume(disk: Disk, image: Any, offset: int, length: int, label: str, d
     scheme = encryption_scheme(head)
     if scheme is not None:
         result = unlock(scheme, source, disk.keys.for_source(*disk.key_labels))
+        disk.encrypted.append(EncryptedVolume(label, scheme, result.source is not None))
         if result.source is None:
             disk.problems.append(_locked(label, where, scheme, result))
             return
@@ -175,6 +179,12 @@ def _open_volume(disk: Disk, image: Any, offset: int, length: int, label: str, d
     if head[32:36] == b"NXSB":
         keys = disk.keys.for_source(*disk.key_labels)
         volumes, problems, handles = open_apfs(source, offset, label, keys)
+        disk.encrypted.extend(
+            EncryptedVolume(v.label, "APFS", True) for v in volumes if v.encryption
+        )
+        disk.encrypted.extend(
+            EncryptedVolume(p.name, "APFS", False) for p in problems if p.kind == "encrypted-volume"
+        )
         disk.found.extend(volumes)
         disk.problems.extend(problems)
         disk._handles.extend(handles)

@@ -11,7 +11,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Protocol
 
-from netsafe.triage.items import FileItem, ItemError
+from netsafe.triage.items import EncryptedVolume, FileItem, ItemError
 from netsafe.triage.openers.interfaces import KeyRing
 
 
@@ -20,6 +20,8 @@ class Source(Protocol):
 
     label: str
     kind: str
+    #: The encrypted volumes met (a disk image's), known once `items` has run
+    encrypted: tuple[EncryptedVolume, ...]
 
     def items(self) -> Iterator[FileItem | ItemError]: ...
 

@@ -16,11 +16,20 @@ import stat
 from collections.abc import Iterator
 from pathlib import Path
 
-from netsafe.triage.items import FileItem, ItemError, Locator, LocatorKind, Severity
+from netsafe.triage.items import (
+    EncryptedVolume,
+    FileItem,
+    ItemError,
+    Locator,
+    LocatorKind,
+    Severity,
+)
 
 
 class DirectorySource:
     """Every regular file under `root` (or `root` itself when it is a file)."""
+
+    encrypted: tuple[EncryptedVolume, ...] = ()
 
     kind = "directory"
 

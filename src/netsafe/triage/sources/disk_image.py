@@ -11,7 +11,14 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from netsafe.triage.carving.allocation import file_runs
-from netsafe.triage.items import FileItem, ItemError, Locator, LocatorKind, Severity
+from netsafe.triage.items import (
+    EncryptedVolume,
+    FileItem,
+    ItemError,
+    Locator,
+    LocatorKind,
+    Severity,
+)
 from netsafe.triage.openers.apfs import ApfsFileSystem
 from netsafe.triage.openers.interfaces import KeyRing
 from netsafe.triage.openers.tsk_walk import TskFile, walk
@@ -37,6 +44,8 @@ class DiskImageSource:
         self.kind = kind
         self.keys = keys or KeyRing()
         self.found_file_system = False
+        #: The encrypted volumes met, opened or not (known once `items` has run)
+        self.encrypted: tuple[EncryptedVolume, ...] = ()
         #: carve the unallocated and unpartitioned space (`sources.carving_space`)
         self.carve = carve
         #: per file-system offset: the runs of deleted files listed (scanned, not carved)
@@ -51,6 +60,7 @@ class DiskImageSource:
         try:
             self.kind = image.format
             disk = image.disk
+            self.encrypted = tuple(disk.encrypted)
             for problem in disk.problems:
                 severity = Severity.WARNING if problem.warning else Severity.ERROR
                 yield ItemError(

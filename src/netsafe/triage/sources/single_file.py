@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from pathlib import Path
 
-from netsafe.triage.items import FileItem, ItemError, Severity
+from netsafe.triage.items import EncryptedVolume, FileItem, ItemError, Severity
 from netsafe.triage.openers.interfaces import Probe
 from netsafe.triage.openers.registry import REGISTRY
 from netsafe.triage.sources.directory import DirectorySource
@@ -16,6 +16,8 @@ from netsafe.triage.sources.directory import DirectorySource
 
 class SingleFileSource:
     """One file, its kind named by its content."""
+
+    encrypted: tuple[EncryptedVolume, ...] = ()
 
     def __init__(self, path: Path, index: int, probe: Probe) -> None:
         self.path = path
