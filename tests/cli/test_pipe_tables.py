@@ -69,7 +69,11 @@ def test_hash_and_match_tables(
     assert match[:3] == [str(picture), "match", "pipe-test"]
     listed = run_cli(capsys, cli, "hashlist", "list")
     header = ["name", "action", "entries", "revision", "format", "source", "version"]
-    assert _table(listed.stdout, header) == [["pipe-test", "alert", "1", "1", "plain", "", ""]]
+    header += ["vpdq_max_distance", "vpdq_quality_floor", "vpdq_query_match"]
+    header += ["vpdq_compared_match"]
+    assert _table(listed.stdout, header) == [
+        ["pipe-test", "alert", "1", "1", "plain", "", "", "31", "50", "0.8", "0"]
+    ]
 
 
 def test_user_list_tables(cli: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:

@@ -217,3 +217,40 @@ def test_match_says_when_pdq_was_not_tried(cli: Cli, tmp_path: Path) -> None:
     human = cli("match", str(tmp_path / "plain.png"), str(tmp_path / "listed.png"))
     assert "1 images too plain or too small to match by PDQ" in human.stdout
     assert "no match" in human.stdout
+
+
+def test_list_shows_each_lists_vpdq_thresholds(cli: Cli, tmp_path: Path) -> None:
+    """`hashlist list` (table and JSON) shows each list's vPDQ thresholds: frame distance,
+    frame quality floor, query share and compared share (Meta's by default)."""
+    listing = tmp_path / "list.txt"
+    listing.write_text("md5:" + "ab" * 16 + "\n", encoding="utf-8")
+    assert cli("hashlist", "import", str(listing), "--name", "defaults").exit_code == 0
+    tuned = cli("hashlist", "import", str(listing), "--name", "tuned",
+                "--vpdq-max-distance", "20", "--vpdq-quality-floor", "70",
+                "--vpdq-query-match", "0.9", "--vpdq-compared-match", "0.25")  # fmt: skip
+    assert tuned.exit_code == 0, tuned.stderr
+    listed = {hl["name"]: hl["vpdq"] for hl in cli("hashlist", "list", "--json").json()}
+    assert listed == {
+        "defaults": {
+            "max_distance": 31,
+            "quality_floor": 50,
+            "query_match": 0.8,
+            "compared_match": 0.0,
+        },
+        "tuned": {
+            "max_distance": 20,
+            "quality_floor": 70,
+            "query_match": 0.9,
+            "compared_match": 0.25,
+        },
+    }
+    lines = [line.split("\t") for line in cli("hashlist", "list").stdout.splitlines()]
+    header, rows = lines[0], {row[0]: dict(zip(lines[0], row, strict=True)) for row in lines[1:]}
+    assert header[-4:] == [
+        "vpdq_max_distance",
+        "vpdq_quality_floor",
+        "vpdq_query_match",
+        "vpdq_compared_match",
+    ]
+    assert [rows["tuned"][column] for column in header[-4:]] == ["20", "70", "0.9", "0.25"]
+    assert [rows["defaults"][column] for column in header[-4:]] == ["31", "50", "0.8", "0"]

@@ -162,10 +162,19 @@ def _render_import(console: Printer, outcome: ImportOutcome) -> None:
 
 @app.command("list")
 def list_command(as_json: bool = typer.Option(False, "--json", help=JSON_OPTION_HELP)) -> None:
-    """List every imported list: action, entries, revision, source and version."""
+    """List every imported list: action, entries, revision, source, version and vPDQ thresholds."""
     with command_context().transaction() as session:
         lists = SqlHashListRepository(session).all()
     emit([hl.as_json() for hl in lists], as_json=as_json, render=lambda c: _render_lists(c, lists))
+
+
+#: The vPDQ thresholds' columns in `hashlist list` (the import options' names).
+VPDQ_COLUMNS = (
+    "vpdq_max_distance",
+    "vpdq_quality_floor",
+    "vpdq_query_match",
+    "vpdq_compared_match",
+)
 
 
 def _render_lists(console: Printer, lists: list[HashList]) -> None:
@@ -179,10 +188,11 @@ def _render_lists(console: Printer, lists: list[HashList]) -> None:
             hl.format,
             hl.provenance.source or "",
             hl.provenance.version or "",
+            *(f"{value:g}" for value in hl.settings.vpdq_json().values()),
         )
         for hl in lists
     ]
-    print_table(console, columns, rows)
+    print_table(console, (*columns, *VPDQ_COLUMNS), rows, right=("entries", *VPDQ_COLUMNS))
 
 
 def _get(name: str) -> HashList:
