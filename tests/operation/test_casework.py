@@ -3,6 +3,7 @@ custody chain, safeguarding counts, outcomes closing the case, and the case time
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import timedelta
 from pathlib import Path
 
@@ -11,8 +12,10 @@ from sqlalchemy.orm import Session
 
 from netsafe.operation.arrests import record_arrest
 from netsafe.operation.casefile import CaseRepositories, load_case
+from netsafe.operation.casework import Casework
 from netsafe.operation.exhibits import check_custody, custody_events, hand_over, record_exhibit
 from netsafe.operation.outcomes import record_outcome
+from netsafe.operation.record_kinds import RISK
 from netsafe.operation.referrals import ReferralStatus, get_referral, queue_summary, referral_queue
 from netsafe.operation.risk import (
     DEFAULT_QUESTION_SET,
@@ -116,6 +119,39 @@ def test_unknown_answers_are_refused(repos: CaseRepositories) -> None:
             questions=QUESTIONS,
         )
     assert error.value.field == "answers.zebra"
+
+
+def test_answers_are_corrected_only_under_the_set_they_were_given_to(
+    repos: CaseRepositories,
+) -> None:
+    """A correction of an assessment's answers scores them with the question set it was made
+    with; under another set (or version) it is refused, naming the answers: that is a new
+    assessment. Without a question set, answers can't be corrected at all."""
+    referral = make_referral(repos)
+    assessment, _ = assess_risk(
+        repos.referrals,
+        repos.assessments,
+        V,
+        referral.id,
+        {"large_volume": True},
+        subjects=repos.subjects,
+        questions=QUESTIONS,
+        now=NOW,
+    )
+    answers = {"position_of_trust": True}
+    newer = replace(QUESTIONS, version=QUESTIONS.version + 1)
+    for casework in (Casework(repos, V, questions=newer), Casework(repos, V)):
+        with pytest.raises(OperationInputError) as error:
+            casework.correct(RISK, assessment.id, {"answers": answers}, "misread")
+        assert error.value.field == "answers"
+    corrected = Casework(repos, V, questions=QUESTIONS).correct(
+        RISK, assessment.id, {"answers": answers}, "misread"
+    )
+    assert (corrected.answers, corrected.band) == (("position_of_trust",), RiskBand.HIGH)
+    assert corrected.deadline_at == referral.received_at + timedelta(days=7)
+    assert get_referral(repos.referrals, V, referral.id).risk_band == RiskBand.HIGH.value
+    (entry,) = repos.history.for_record("risk", assessment.id)
+    assert entry.changes["band"].before == "low"
 
 
 def test_question_set_files_are_checked(tmp_path: Path) -> None:

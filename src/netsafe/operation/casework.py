@@ -9,7 +9,8 @@ enforced here, once, for every kind of record: a closed case answers every write
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import functools
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -24,7 +25,7 @@ from netsafe.operation.corrections import (
     withdraw_record,
 )
 from netsafe.operation.record_history import HistoryEntry
-from netsafe.operation.record_kinds import EXHIBIT, REFERRAL, SUBJECT, WARRANT, RecordKind
+from netsafe.operation.record_kinds import EXHIBIT, REFERRAL, RISK, SUBJECT, WARRANT, RecordKind
 from netsafe.operation.records import RecordRepository, visible_record, visible_records
 from netsafe.operation.referrals import (
     IncidentDetails,
@@ -32,15 +33,18 @@ from netsafe.operation.referrals import (
     get_referral,
     update_incident,
 )
+from netsafe.platform.access import OperationInputError
 from netsafe.platform.roles import Viewer
 
 
 @dataclass(frozen=True, slots=True)
 class Casework:
-    """What `viewer` may read and write of the operation's cases, in one transaction."""
+    """What `viewer` may read and write of the operation's cases, in one transaction;
+    `questions` is the configured risk question set (to correct an assessment's answers)."""
 
     repos: CaseRepositories
     viewer: Viewer
+    questions: risk.QuestionSet | None = None
 
     # reading ---------------------------------------------------------------------------------
 
@@ -89,9 +93,24 @@ class Casework:
     def correct(
         self, kind: RecordKind, record_id: int, changes: Mapping[str, Any], reason: str
     ) -> Any:
-        """Correct a record: the changed fields and why; the earlier values are kept."""
+        """Correct a record: the changed fields and why; the earlier values are kept. A risk
+        assessment's corrected `answers` (question key → yes/no) give it its score, band and
+        deadline again, and the referral the band and deadline of its latest assessment."""
         record, referral = self.record(kind, record_id)
-        return correct_record(self.repos, self.viewer, kind, record, referral, changes, reason)
+        derive: Callable[[Any], Any] | None = None
+        if kind is RISK and "answers" in changes:
+            questions = self.questions
+            if questions is None:
+                raise OperationInputError("answers", "no risk question set to score them with")
+            answers = changes["answers"]
+            if not isinstance(answers, Mapping):
+                raise OperationInputError("answers", "each question's key and yes or no")
+            changes = {**changes, "answers": questions.yes_answers(answers)}
+            derive = functools.partial(risk.rescore, referral=referral, questions=questions)
+
+        return correct_record(
+            self.repos, self.viewer, kind, record, referral, changes, reason, derive=derive
+        )
 
     def withdraw(self, kind: RecordKind, record_id: int, reason: str) -> Any:
         """Withdraw a record entered in error (kept, marked, out of the figures)."""

@@ -15,7 +15,7 @@ import dataclasses
 import enum
 import types
 import typing as t
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
@@ -100,11 +100,14 @@ def correct_record(
     changes: Mapping[str, Any],
     reason: str,
     *,
+    derive: Callable[[Any], Any] | None = None,
     now: datetime | None = None,
 ) -> Any:
     """Correct `record` (of `referral`, which the viewer may see) with `changes`; returns the
     corrected record. Only the kind's correctable fields may change; nothing changed is an
-    input error, as is a corrected record its kind's checks refuse."""
+    input error, as is a corrected record its kind's checks refuse. `derive` works out again
+    what follows from the changed fields (a risk assessment's score, band and deadline from its
+    answers); what it changes is kept in the history too."""
     reason = _reason(reason)
     ensure_open(referral)
     ensure_live(record, kind)
@@ -118,7 +121,10 @@ def correct_record(
     changed = {f: v for f, v in values.items() if getattr(record, f) != v}
     if not changed:
         raise OperationInputError("changes", "nothing changed")
-    corrected = CHECKS[kind.name](replace(record, **changed), referral, repos, now)
+    corrected = replace(record, **changed)
+    if derive is not None:
+        corrected = derive(corrected)
+    corrected = CHECKS[kind.name](corrected, referral, repos, now)
     fields = [f.name for f in dataclasses.fields(record)]
     entry_changes = {
         f: FieldChange(as_json(getattr(record, f)), as_json(getattr(corrected, f)))

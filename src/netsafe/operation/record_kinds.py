@@ -74,7 +74,7 @@ RISK = RecordKind(
     RiskAssessment,
     "assessments",
     times=("assessed_at",),
-    correctable=("subject_id", "assessed_at", "rationale"),
+    correctable=("subject_id", "assessed_at", "answers", "rationale"),
 )
 WARRANT = RecordKind(
     "warrant",

@@ -76,8 +76,18 @@ class QuestionSet:
     questions: tuple[RiskQuestion, ...]
     bands: tuple[BandRule, ...]
 
+    @property
+    def label(self) -> str:
+        """How an assessment names the set it was made with ("KIRAT-style v1")."""
+        return f"{self.name} v{self.version}"
+
     def rule(self, band: RiskBand) -> BandRule:
         return next(rule for rule in self.bands if rule.band is band)
+
+    def yes_answers(self, answers: Mapping[str, bool]) -> tuple[str, ...]:
+        """The keys answered yes, sorted, as an assessment keeps them (unknown keys refused)."""
+        self.score(answers)
+        return tuple(sorted(key for key, value in answers.items() if value))
 
     def score(self, answers: Mapping[str, bool]) -> tuple[int, RiskBand]:
         """The score and band for `answers` (unknown keys refused; unanswered means no)."""
@@ -187,8 +197,8 @@ def assess_risk(
             id=0,
             referral_id=referral.id,
             subject_id=subject_id,
-            question_set=f"{questions.name} v{questions.version}",
-            answers=tuple(sorted(key for key, value in answers.items() if value)),
+            question_set=questions.label,
+            answers=questions.yes_answers(answers),
             score=score,
             band=band,
             deadline_at=deadline,
@@ -201,3 +211,20 @@ def assess_risk(
     updated = replace(referral, risk_band=band.value, deadline_at=deadline, status=status)
     referrals.update(updated)
     return assessment, updated
+
+
+def rescore(
+    assessment: RiskAssessment, referral: Referral, questions: QuestionSet
+) -> RiskAssessment:
+    """`assessment` with its score, band and deadline worked out again from its answers (after a
+    correction of the answers). Only with the question set it was made with: answers to another
+    set (or another version) are a new assessment, not a correction of this one."""
+    if assessment.question_set != questions.label:
+        raise OperationInputError(
+            "answers",
+            f"assessed with {assessment.question_set}, not the configured {questions.label}: "
+            "record a new assessment instead",
+        )
+    score, band = questions.score(dict.fromkeys(assessment.answers, True))
+    deadline = referral.received_at + timedelta(days=questions.rule(band).deadline_days)
+    return replace(assessment, score=score, band=band, deadline_at=deadline)

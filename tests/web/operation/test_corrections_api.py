@@ -546,3 +546,55 @@ def test_the_figures_open_on_the_latest_record_not_in_the_future(
     assert latest is not None
     assert latest <= datetime.now(UTC)
     assert latest >= T + timedelta(hours=6)  # the outcome, the latest record that happened
+
+
+def test_a_risk_assessments_answers_are_corrected_with_history(
+    client: TestClient, tokens: dict[str, Headers], engine: Engine
+) -> None:
+    """Answers corrected (a reason required): the assessment's score, band and deadline follow,
+    the referral takes them (its latest assessment), and the history keeps every value before."""
+    h = tokens["gwent"]
+    ids = _case(client, h)
+    url = f"/api/v1/risk-assessments/{ids['risk']}"
+    before = _ok(client.get(url, headers=h))
+    assert (before["answers"], before["band"]) == (["access_to_children"], "high")
+    answers = {"child_at_immediate_risk": True, "access_to_children": False}
+    loc, _ = _error(client.patch(url, headers=h, json={"answers": answers}))
+    assert loc == ["body", "reason"]
+    loc, msg = _error(
+        client.patch(url, headers=h, json={"answers": {"zebra-test-term": True}, "reason": "r"})
+    )
+    assert loc[-2:] == ["answers", "zebra-test-term"]
+    assert msg == "not a question of this set"
+    corrected = _ok(
+        client.patch(url, headers=h, json={"answers": answers, "reason": "misread the form"})
+    )
+    assert corrected["answers"] == ["child_at_immediate_risk"]
+    assert (corrected["score"], corrected["band"]) == (10, "very-high")
+    deadline = datetime.fromisoformat(corrected["deadline_at"])
+    assert deadline == RECEIVED + timedelta(days=1)  # very high: one day after receipt
+    referral = _ok(client.get(f"/api/v1/referrals/{ids['referral']}", headers=h))
+    assert referral["risk_band"] == "very-high"
+    assert datetime.fromisoformat(referral["deadline_at"]) == deadline
+    (entry,) = _ok_list(client.get(f"{url}/history", headers=h))
+    assert (entry["action"], entry["by"], entry["reason"]) == (
+        "corrected",
+        "gwent.inv",
+        "misread the form",
+    )
+    assert entry["changes"]["answers"] == {
+        "before": ["access_to_children"],
+        "after": ["child_at_immediate_risk"],
+    }
+    assert entry["changes"]["band"] == {"before": "high", "after": "very-high"}
+    assert entry["changes"]["score"] == {"before": 4, "after": 10}
+    assert set(entry["changes"]) == {"answers", "band", "score", "deadline_at"}
+    # the same answers again: nothing changed; all answered no: the lowest band
+    _, msg = _error(client.patch(url, headers=h, json={"answers": answers, "reason": "again"}))
+    assert msg == "nothing changed"
+    none = _ok(client.patch(url, headers=h, json={"answers": {}, "reason": "no factor applies"}))
+    assert (none["answers"], none["score"], none["band"]) == ([], 0, "low")
+    referral = _ok(client.get(f"/api/v1/referrals/{ids['referral']}", headers=h))
+    assert referral["risk_band"] == "low"
+    assert len(_ok_list(client.get(f"{url}/history", headers=h))) == 2
+    assert ("risk.correct", str(ids["risk"])) in {(a, r) for a, r, _ in _audit(engine)}

@@ -166,3 +166,52 @@ def test_the_exhibit_page_links_each_hand_over_to_its_history(
     assert history.status_code == 200
     assert "Custody step" in history.text
     assert 'id="c_handed_to"' in history.text
+
+
+def test_a_risk_assessments_answers_are_corrected_on_its_history_page(
+    client: TestClient, engine: Engine, settings: Settings
+) -> None:
+    h = _auth(engine, settings, "dp.inv", Role.INVESTIGATOR)
+    referral = client.post(
+        "/api/v1/referrals",
+        headers=h,
+        json={
+            "source": "partner",
+            "force": "dyfed-powys",
+            "received_at": RECEIVED.isoformat(),
+            "summary": "Synthetic",
+        },
+    ).json()
+    assessed = client.post(
+        "/api/v1/risk-assessments",
+        headers=h,
+        json={"referral_id": referral["id"], "answers": {"large_volume": True}},
+    )
+    assert assessed.status_code == 201, assessed.text
+    history_url = f"/operation/risk-assessments/{assessed.json()['id']}/history"
+    page = client.get(history_url, headers=h).text
+    # a check box per question of the set, ticked where answered yes
+    assert '<input type="checkbox" name="answers" value="large_volume" checked>' in page
+    assert '<input type="checkbox" name="answers" value="position_of_trust">' in page
+    correct = history_url.replace("/history", "/correct")
+    refused = client.post(correct, headers=h, data={"answers": ["position_of_trust"]})
+    assert "error=reason" in refused.headers["location"]
+    done = client.post(
+        correct,
+        headers=h,
+        data={"answers": ["position_of_trust", "large_volume"], "reason": "misread"},
+        follow_redirects=False,
+    )
+    assert "notice=Risk+assessment+corrected%3A+answers" in done.headers["location"], done.headers
+    page = client.get(history_url, headers=h).text
+    assert "<strong>band</strong>: low → high" in page
+    assert "<strong>answers</strong>: [&#39;large_volume&#39;] → " in page
+    case = client.get(f"/api/v1/referrals/{referral['id']}", headers=h).json()
+    assert case["risk_band"] == "high"
+    # nothing ticked differently: nothing changed, said so
+    same = client.post(
+        correct,
+        headers=h,
+        data={"answers": ["position_of_trust", "large_volume"], "reason": "again"},
+    )
+    assert "nothing+changed" in same.headers["location"]

@@ -3,10 +3,8 @@ risk question set and `/api/v1/risk-assessments`. Every read and write is audite
 
 from __future__ import annotations
 
-import functools
 from dataclasses import asdict
 from datetime import UTC, datetime
-from pathlib import Path
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Query, Request
@@ -21,12 +19,19 @@ from netsafe.operation.referrals import (
     queue_summary,
     restrict_referral,
 )
-from netsafe.operation.risk import QuestionSet, RiskAssessment, load_question_set
+from netsafe.operation.risk import RiskAssessment
 from netsafe.platform.roles import Role, Viewer
 from netsafe.store.repositories.operation_referrals import SqlReferralRepository
 from netsafe.web.auditor import AuditDep
 from netsafe.web.deps import SessionDep
-from netsafe.web.operation.common import CaseworkDep, PoliceViewer, ReposDep, answering, visible
+from netsafe.web.operation.common import (
+    CaseworkDep,
+    PoliceViewer,
+    ReposDep,
+    answering,
+    question_set,
+    visible,
+)
 from netsafe.web.operation.schemas import (
     IncidentBody,
     ReferralIn,
@@ -39,17 +44,6 @@ from netsafe.web.policy import allow
 router = APIRouter(prefix="/api/v1", tags=["referrals"])
 #: Far past any real page, far below the 64-bit OFFSET every database takes.
 MAX_OFFSET = 10**9
-
-
-@functools.lru_cache(maxsize=8)
-def _question_set(path: str | None) -> QuestionSet:
-    return load_question_set(Path(path) if path else None)
-
-
-def question_set(request: Request) -> QuestionSet:
-    """The configured risk question set (`NETSAFE_RISK_QUESTIONS`, or the shipped default)."""
-    configured = request.app.state.settings.risk_questions
-    return _question_set(None if configured is None else str(configured))
 
 
 @router.post("/referrals", status_code=201, response_model=ReferralOut)

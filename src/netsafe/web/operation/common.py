@@ -3,9 +3,11 @@ request's transaction, and the mapping of service errors to answers (with the re
 
 from __future__ import annotations
 
+import functools
 import inspect
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from pathlib import Path as FilePath
 from typing import Annotated, Any
 
 from fastapi import Depends, HTTPException, Path, Request
@@ -18,6 +20,7 @@ from netsafe.operation.record_history import CaseworkConflictError
 from netsafe.operation.record_kinds import RecordKind
 from netsafe.operation.records import RecordRepository, visible_record
 from netsafe.operation.referrals import Referral, get_referral
+from netsafe.operation.risk import QuestionSet, load_question_set
 from netsafe.platform.access import AccessDeniedError, OperationInputError, RecordNotFoundError
 from netsafe.platform.audit import Outcome
 from netsafe.platform.roles import POLICE_ROLES, Viewer
@@ -40,8 +43,19 @@ async def _repositories(session: SessionDep) -> CaseRepositories:
 ReposDep = Annotated[CaseRepositories, Depends(_repositories)]
 
 
-async def _casework(repos: ReposDep, viewer: PoliceViewer) -> Casework:
-    return Casework(repos, viewer)
+@functools.lru_cache(maxsize=8)
+def _question_set(path: str | None) -> QuestionSet:
+    return load_question_set(FilePath(path) if path else None)
+
+
+def question_set(request: Request) -> QuestionSet:
+    """The configured risk question set (`NETSAFE_RISK_QUESTIONS`, or the shipped default)."""
+    configured = request.app.state.settings.risk_questions
+    return _question_set(None if configured is None else str(configured))
+
+
+async def _casework(request: Request, repos: ReposDep, viewer: PoliceViewer) -> Casework:
+    return Casework(repos, viewer, questions=question_set(request))
 
 
 #: The casework facade of the request: its viewer and its transaction's repositories.

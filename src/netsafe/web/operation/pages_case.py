@@ -25,11 +25,11 @@ from netsafe.store.repositories.intake import SqlIntakeRepository
 from netsafe.usecases.deconflict import referral_notices
 from netsafe.web.auditor import AuditDep
 from netsafe.web.deps import SessionDep, TemplatesDep
-from netsafe.web.operation.api_referrals import question_set
 from netsafe.web.operation.common import (
     CaseworkDep,
     PoliceViewer,
     ReposDep,
+    question_set,
     visible_of,
     visible_referral,
 )

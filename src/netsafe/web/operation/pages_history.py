@@ -41,7 +41,7 @@ class FieldInput:
 
     name: str
     label: str
-    widget: str  # text, textarea, datetime-local, date, number, select
+    widget: str  # text, textarea, datetime-local, date, number, select, checkboxes
     value: str
     choices: tuple[tuple[str, str], ...] = ()
 
@@ -58,6 +58,8 @@ def _shown(value: Any) -> str:
         return as_utc(value).strftime("%Y-%m-%dT%H:%M")
     if isinstance(value, date):
         return value.isoformat()
+    if isinstance(value, tuple):
+        return ", ".join(str(v) for v in value)
     return str(value)
 
 
@@ -78,7 +80,11 @@ def _inputs(kind: RecordKind, record: Any, casework: Casework) -> list[FieldInpu
         label = name.replace("_", " ").capitalize()
         value = _shown(getattr(record, name))
         choices: tuple[tuple[str, str], ...] = ()
-        if name in ("subject_id", "warrant_id"):
+        if name == "answers" and casework.questions is not None:
+            # a risk assessment's answers: a check box per question, ticked when answered yes
+            choices = tuple((q.key, q.text) for q in casework.questions.questions)
+            widget, label, value = "checkboxes", "Answers (ticked: yes)", ",".join(record.answers)
+        elif name in ("subject_id", "warrant_id"):
             case = case or casework.case(record.referral_id)
             listed: list[Any] = case.subjects if name == "subject_id" else case.warrants
             choices = tuple(
@@ -109,6 +115,11 @@ def _changes(kind: RecordKind, inputs: list[FieldInput], form: Any) -> dict[str,
     """The fields whose submitted value differs from the one shown, as the API takes them."""
     changed: dict[str, Any] = {}
     for field in inputs:
+        if field.widget == "checkboxes":
+            ticked = {str(v) for v in form.getlist(field.name)}
+            if ",".join(sorted(ticked)) != field.value:
+                changed[field.name] = {key: key in ticked for key, _ in field.choices}
+            continue
         raw = form.get(field.name)
         if not isinstance(raw, str) or raw.strip() == field.value:
             continue
