@@ -226,8 +226,8 @@ def test_an_index_saved_in_another_format_is_refused(tmp_path: Path) -> None:
     index.add(range(30_000), random_hashes(np.random.default_rng(5), 30_000))
     index.save(tmp_path / "pdq")
     manifest = tmp_path / "pdq" / "manifest.json"
-    manifest.write_text(manifest.read_text().replace('"format": 2', '"format": 1'))
-    with pytest.raises(ValueError, match="index format 1, not 2"):
+    manifest.write_text(manifest.read_text().replace('"format": 3', '"format": 2'))
+    with pytest.raises(ValueError, match="index format 2, not 3"):
         PdqIndex.load(tmp_path / "pdq")
 
 
@@ -289,16 +289,26 @@ def test_ids_are_held_in_32_bits_when_they_fit(
     assert loaded.search_many(queries, 31) == reference.search_many(queries, 31)
 
 
-@pytest.mark.parametrize(("count", "width"), [(1, 10), (5_000, 10), (100_000, 17), (50_000, 23)])
-def test_bucket_order_is_a_stable_argsort(count: int, width: int) -> None:
-    """The tables' counting sort gives exactly numpy's stable argsort, ties in row order."""
-    from netsafe.matching.hamming_kernels import bucket_order
+@pytest.mark.parametrize(
+    ("count", "width", "start"),
+    [(1, 10, 0), (5_000, 10, 60), (100_000, 17, 119), (50_000, 23, 233)],
+)
+def test_a_table_is_a_stable_argsort_of_its_substring(count: int, width: int, start: int) -> None:
+    """A table's bucket offsets count its substring's keys, and its packed row numbers are
+    exactly numpy's stable argsort of them (ties in row order), beside other tables' entries."""
+    from netsafe.matching.mih_kernels import fill_table, unpack
+    from netsafe.matching.multi_index import packed_words, row_bits
 
     rng = np.random.default_rng(count)
-    keys = rng.integers(0, 1 << width, count).astype(np.uint32)
-    keys[: count // 3] = keys[0]  # one big bucket (as on clustered data)
-    starts = np.zeros((1 << width) + 1, dtype=np.int32)
-    np.cumsum(np.bincount(keys, minlength=1 << width), out=starts[1:])
-    out = np.empty(count, dtype=np.int32)
-    bucket_order(keys, starts, out)
-    assert np.array_equal(out, np.argsort(keys, kind="stable"))
+    words = to_words(random_hashes(rng, count))
+    words[: count // 3] = words[0]  # one big bucket (as on clustered data)
+    bits = np.unpackbits(words.view(np.uint8), axis=1, bitorder="little")
+    keys = (bits[:, start : start + width].astype(np.int64) << np.arange(width)).sum(axis=1)
+    row = row_bits(count)
+    packed = np.zeros(packed_words(3 * count, row), dtype=np.uint64)
+    starts = np.empty((1 << width) + 1, dtype=np.int32)
+    fill_table(words, start, width, starts, packed, count, row)  # the middle of three
+    assert np.array_equal(np.diff(starts), np.bincount(keys, minlength=1 << width))
+    assert np.array_equal(unpack(packed, count, count, row), np.argsort(keys, kind="stable"))
+    assert not unpack(packed, 0, count, row).any()  # the neighbours' entries untouched
+    assert not unpack(packed, 2 * count, count, row).any()

@@ -8,8 +8,9 @@ direct-address table of bucket offsets into a permutation sorted by that substri
 every candidate with a full 256-bit XOR + popcount. No hash within d can be missed: recall is
 exact by construction, whatever the data.
 
-The tables are two flat 2-D numpy arrays that load from disk memory-mapped; the search itself
-is a compiled kernel (hamming_kernels.py) that threads run in parallel without the GIL.
+The tables are two flat numpy arrays (bucket offsets, bit-packed row numbers) that load from
+disk memory-mapped; building and searching them are compiled kernels (mih_kernels.py) that
+threads run in parallel without the GIL.
 """
 
 from __future__ import annotations
@@ -44,19 +45,15 @@ def widths_for(count: int) -> tuple[int, ...]:
     return (width,) * (256 // width)
 
 
-def substring_keys(words: Words, widths: tuple[int, ...], part: int) -> Keys:
-    """Bits [start, start + width) of each 256-bit row (4 native uint64 words, LSB first)."""
-    start = sum(widths[:part])
-    width = widths[part]
-    word, shift = divmod(start, 64)
-    mask = np.uint64((1 << width) - 1)
-    low = words[:, word] >> np.uint64(shift)  # one n-word temporary, then in place
-    if shift + width > 64:
-        high = words[:, word + 1] << np.uint64(64 - shift)
-        low |= high
-        del high
-    low &= mask
-    return low.astype(np.uint32)
+def row_bits(count: int) -> int:
+    """Bits a row number of a `count`-row array takes (at least 1): 27 at 100M, 24 at 10M."""
+    return max(1, (count - 1).bit_length())
+
+
+def packed_words(entries: int, bits: int) -> int:
+    """uint64 words holding `entries` packed values of `bits` bits, plus a spare word (a read
+    of the last entry may load the word after it)."""
+    return (entries * bits + 63) // 64 + 1
 
 
 @cache
@@ -103,9 +100,11 @@ def scan(words: Words, queries: Words, max_distance: int) -> Found:
 class MultiIndex:
     """The substring tables of a fixed array of hashes; `search` answers range queries.
 
-    Table `part` is row `part` of two 2-D arrays: `perm[part]` lists row numbers sorted by that
-    substring, and `perm[part][starts[part][key]:starts[part][key + 1]]` are the rows whose
-    substring equals `key`. All substrings have the same width.
+    Table `part`'s bucket offsets are row `part` of `starts`; its row numbers, sorted by that
+    substring, are packed entries `part * n` to `part * n + n` of `packed` (`bits` bits each,
+    mih_kernels.py): the rows whose substring equals `key` are entries
+    `part * n + starts[part][key]` up to `part * n + starts[part][key + 1]`. All substrings
+    have the same width.
     """
 
     def __init__(
@@ -113,30 +112,46 @@ class MultiIndex:
         words: Words,
         widths: tuple[int, ...],
         starts: npt.NDArray[np.int32],
-        perm: npt.NDArray[np.int32],
+        packed: npt.NDArray[np.uint64],
     ) -> None:
         if len(set(widths)) != 1:
             raise ValueError(f"substring widths must be equal, got {widths}")
         self.words = words
         self.widths = widths
         self.starts = starts
-        self.perm = perm
+        self.packed = packed
+        self.bits = row_bits(len(words))
 
     @classmethod
-    def build(cls, words: Words) -> MultiIndex:
+    def build(cls, words: Words, *, threads: int = 1) -> MultiIndex:
+        """The tables of `words` ((n, 4) uint64, C-contiguous), built by `threads` threads."""
         if len(words) >= 1 << 31:
             raise ValueError("a PDQ index holds at most 2**31 - 1 hashes")
-        widths = widths_for(len(words))
-        starts = np.zeros((len(widths), (1 << widths[0]) + 1), dtype=np.int32)
-        perm = np.empty((len(widths), len(words)), dtype=np.int32)
-        from netsafe.matching.hamming_kernels import bucket_order
+        from netsafe.matching.mih_kernels import fill_table
 
-        for part in range(len(widths)):
-            keys = substring_keys(words, widths, part)
-            np.cumsum(np.bincount(keys, minlength=1 << widths[part]), out=starts[part, 1:])
-            bucket_order(keys, starts[part], perm[part])  # = stable argsort, O(n), no int64
-            del keys  # not alive while the next table's keys are made
-        return cls(words, widths, starts, perm)
+        widths = widths_for(len(words))
+        bits = row_bits(len(words))
+        starts = np.empty((len(widths), (1 << widths[0]) + 1), dtype=np.int32)
+        packed = np.zeros(packed_words(len(widths) * len(words), bits), dtype=np.uint64)
+
+        # a table's first and last words of `packed` may hold its neighbours' bits: threads
+        # build every other table at a time, so no two of them write the same word
+        def fill(part: int) -> None:
+            fill_table(
+                words, sum(widths[:part]), widths[part], starts[part], packed,
+                part * len(words), bits,
+            )  # fmt: skip
+
+        if threads > 1:
+            from concurrent.futures import ThreadPoolExecutor
+
+            for parity in (0, 1):  # neighbouring tables never run at the same time
+                with ThreadPoolExecutor(threads) as pool:
+                    list(pool.map(fill, range(parity, len(widths), 2)))
+        else:
+            for part in range(len(widths)):
+                fill(part)
+        return cls(words, widths, starts, packed)
 
     def __len__(self) -> int:
         return len(self.words)
@@ -149,12 +164,13 @@ class MultiIndex:
         width = self.widths[0]
         masks = flip_masks(width, max(chosen)).astype(np.int64)
         counts = np.array([_probes(width, radius) for radius in range(max(chosen) + 1)])
-        from netsafe.matching.hamming_kernels import table_search
+        from netsafe.matching.mih_kernels import table_search
 
         return table_search(
             self.words,
             self.starts,
-            self.perm,
+            self.packed,
+            self.bits,
             width,
             np.asarray(chosen, dtype=np.int64),
             masks,
@@ -165,7 +181,7 @@ class MultiIndex:
 
     def save(self, folder: Path, prefix: str) -> None:
         np.save(folder / f"{prefix}starts.npy", self.starts)
-        np.save(folder / f"{prefix}perm.npy", self.perm)
+        np.save(folder / f"{prefix}packed.npy", self.packed)
 
     @classmethod
     def load(
@@ -173,13 +189,14 @@ class MultiIndex:
     ) -> MultiIndex:
         mode: Literal["r"] | None = "r" if mmap else None
         starts = np.load(folder / f"{prefix}starts.npy", mmap_mode=mode)
-        perm = np.load(folder / f"{prefix}perm.npy", mmap_mode=mode)
+        packed = np.load(folder / f"{prefix}packed.npy", mmap_mode=mode)
+        bits = row_bits(len(words))
         if (
             not widths
             or starts.shape != (len(widths), (1 << widths[0]) + 1)
-            or perm.shape != (len(widths), len(words))
+            or packed.shape != (packed_words(len(widths) * len(words), bits),)
             or starts.dtype != np.int32
-            or perm.dtype != np.int32
+            or packed.dtype != np.uint64
         ):
             raise ValueError(f"{folder}: damaged index tables")
-        return cls(words, widths, starts, perm)
+        return cls(words, widths, starts, packed)

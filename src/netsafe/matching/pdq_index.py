@@ -55,7 +55,7 @@ class PdqIndex:
 
     KIND: ClassVar[str] = "netsafe-pdq-index"
     #: On-disk layout; an index saved in another layout is refused on load (and rebuilt).
-    FORMAT: ClassVar[int] = 2
+    FORMAT: ClassVar[int] = 3
     #: Below this many hashes the static part is not worth its tables: everything is scanned.
     TABLES_FROM: ClassVar[int] = 20_000
     #: Queries searched together by one call of the compiled kernel; batches are spread over
@@ -95,7 +95,7 @@ class PdqIndex:
             self._words, self._ids = words, narrow_ids(id_array)
             self._alive = None
             self._dead = 0
-            self._tables = MultiIndex.build(words)
+            self._tables = MultiIndex.build(words, threads=self.threads)
             return
         self._delta_words = np.concatenate([self._delta_words, words])
         self._delta_ids = np.concatenate([self._delta_ids, id_array])
@@ -140,7 +140,11 @@ class PdqIndex:
         self._delta_words = np.empty((0, 4), dtype=np.uint64)
         self._delta_ids = np.empty(0, dtype=np.int64)
         self._delta_tables = None
-        self._tables = MultiIndex.build(words) if len(words) >= self.TABLES_FROM else None
+        self._tables = (
+            MultiIndex.build(words, threads=self.threads)
+            if len(words) >= self.TABLES_FROM
+            else None
+        )
 
     def _maybe_rebuild(self) -> None:
         main = len(self._ids)
@@ -160,7 +164,7 @@ class PdqIndex:
         queries = query_words(hashes)
         if len(self._delta_ids) >= self.TABLES_FROM and self._delta_tables is None:
             # a large delta (up to n/16) gets small tables of its own, built before searching
-            self._delta_tables = MultiIndex.build(self._delta_words)
+            self._delta_tables = MultiIndex.build(self._delta_words, threads=self.threads)
         size = max(1, min(self.BATCH, -(-len(queries) // self.threads)))
         batches = [queries[i : i + size] for i in range(0, len(queries), size)]
         if self.threads > 1 and len(batches) > 1:
@@ -249,5 +253,5 @@ class PdqIndex:
         if manifest.get("tables") and widths:
             index._tables = MultiIndex.load(index._words, widths, folder, "mih-", mmap=mmap)
         elif len(ids) >= cls.TABLES_FROM:
-            index._tables = MultiIndex.build(index._words)
+            index._tables = MultiIndex.build(index._words, threads=threads)
         return index
