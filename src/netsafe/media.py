@@ -7,6 +7,9 @@ buffer is allocated (decompression bombs). JPEGs are downscaled in the DCT domai
 is box-resized to at most `max_side` pixels: PDQ only looks
 at a 64×64 luminance field, so this changes the hash by a few bits at most and is several times
 faster than a full decode. `max_side=None` is the full-decode reference path.
+
+numpy, pillow-heif and each Pillow format plugin are imported when first needed (a command that
+hashes one JPEG loads neither libheif nor the other formats' readers).
 """
 
 from __future__ import annotations
@@ -16,17 +19,13 @@ import io
 import warnings
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-import numpy as np
-import numpy.typing as npt
 from PIL import Image, ImageFile, UnidentifiedImageError
 
-try:  # HEIC/HEIF (and AVIF where the wheel has it) through pillow-heif
-    import pillow_heif
-
-    pillow_heif.register_heif_opener()
-except ImportError:  # pragma: no cover - pillow-heif is a dependency
-    pass
+if TYPE_CHECKING:
+    import numpy as np
+    import numpy.typing as npt
 
 # The pixel limit is ours (DecodeLimits.max_pixels, checked from the header): Pillow's own global
 # limit would refuse images between its default (89 MP × 2) and ours.
@@ -139,8 +138,10 @@ DEFAULT_LIMITS = DecodeLimits()
 FULL_DECODE = DecodeLimits(max_side=None)
 
 
-#: The Pillow plugin module of each format NetSafe decodes (HEIF's opener is pillow_heif's). Only
-#: these are imported: `Image.init()` imports all ~45 of Pillow's (~60 ms of every start-up).
+#: The Pillow plugin module of each format NetSafe decodes (HEIF's opener is pillow-heif's).
+#: A plugin is imported when content first starts like its format (`signature_check`):
+#: `Image.init()` imports all ~45 of Pillow's, and pillow-heif loads libheif and its codecs,
+#: tens of milliseconds of a command that hashes one JPEG.
 _PLUGINS: dict[str, str] = {
     "JPEG": "JpegImagePlugin",
     "PNG": "PngImagePlugin",
@@ -160,32 +161,57 @@ _PLUGINS: dict[str, str] = {
     "ICNS": "IcnsImagePlugin",
 }
 
+_LOADED_CHECKS: dict[str, Callable[[bytes], bool | str] | None] = {}
 
-def _signature_checks() -> list[tuple[str, Callable[[bytes], bool | str]]]:
+
+def signature_check(name: str) -> Callable[[bytes], bool | str] | None:
+    """Pillow's signature check of format `name` (its plugin imported now, once), or None when
+    this Pillow (or pillow-heif) was built without the format."""
+    if name in _LOADED_CHECKS:
+        return _LOADED_CHECKS[name]
     Image.preinit()
-    for name in IMAGE_FORMATS:
-        if name in _PLUGINS and name not in Image.OPEN:
-            try:
+    if name not in Image.OPEN:
+        try:
+            if name == "HEIF":
+                import pillow_heif
+
+                pillow_heif.register_heif_opener()
+            elif name in _PLUGINS:
                 importlib.import_module(f"PIL.{_PLUGINS[name]}")
-            except ImportError:  # a format this Pillow was built without (as `Image.init()`)
-                continue
-    checks: list[tuple[str, Callable[[bytes], bool | str]]] = []
-    for name in IMAGE_FORMATS:
-        entry = Image.OPEN.get(name)
-        if entry is not None and entry[1] is not None:
-            checks.append((name, entry[1]))
-    return checks
+        except ImportError:  # a format this build lacks (as `Image.init()` skips it)
+            pass
+    entry = Image.OPEN.get(name)
+    found = entry[1] if entry is not None else None
+    _LOADED_CHECKS[name] = found
+    return found
 
 
-_CHECKS = _signature_checks()
+def _formats_to_try(first: int, ftyp: bool) -> tuple[str, ...]:
+    """The formats whose signature can start with byte `first` (and, with `ftyp` at offset 4,
+    HEIF and AVIF), in `IMAGE_FORMATS` order."""
+    return tuple(
+        name
+        for name in IMAGE_FORMATS
+        if first in SIGNATURE_FIRST_BYTES[name] or (ftyp and not SIGNATURE_FIRST_BYTES[name])
+    )
+
+
+#: `_formats_to_try` of every first byte, without and with `ftyp` at offset 4.
+_TRY: dict[tuple[int, bool], tuple[str, ...]] = {
+    (first, ftyp): _formats_to_try(first, ftyp) for first in range(256) for ftyp in (False, True)
+}
 
 
 def sniff_format(head: bytes) -> str | None:
-    """The Pillow format name of content starting with `head`, or None when it is no image."""
+    """The Pillow format name of content starting with `head`, or None when it is no image.
+    Only the formats whose signatures can start as `head` does are checked."""
     prefix = head[:16]
     if len(prefix) < 4:
         return None
-    for name, accept in _CHECKS:
+    for name in _TRY[prefix[0], prefix[4:8] == b"ftyp"]:
+        accept = signature_check(name)
+        if accept is None:
+            continue
         try:
             if accept(prefix):
                 return name
@@ -275,6 +301,8 @@ def _decode(data: bytes, limits: DecodeLimits, *, luma: bool) -> npt.NDArray[np.
     picture = image if luma else image_to_rgb(image)
     for step in _ORIENTATION.get(orientation, ()):
         picture = picture.transpose(step)
+    import numpy as np
+
     return np.asarray(picture, dtype=np.uint8)
 
 
@@ -365,6 +393,8 @@ def image_to_luma(image: Image.Image) -> Image.Image:
 
 
 def _scaled_gray(image: Image.Image) -> Image.Image:
+    import numpy as np
+
     values = np.asarray(image, dtype=np.float64)
     if values.ndim != 2:
         values = values.reshape(image.size[1], image.size[0])

@@ -3,6 +3,7 @@ command imports more than it needs (`netsafe hash` needs no database and no web 
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -66,6 +67,48 @@ def test_hashing_an_image_through_a_pipe_imports_no_database_web_pydantic_or_ric
     imported = _imported_after("", "hash", str(picture), also=("rich", "PIL"))
     assert "PIL" in imported  # the image was decoded
     assert not imported & {"sqlalchemy", "netsafe.web", "alembic", "fastapi", "pydantic", "rich"}
+
+
+def test_hashing_one_jpeg_loads_only_the_jpeg_reader_and_no_process_pool(tmp_path: Path) -> None:
+    """libheif (pillow-heif), the readers of formats the file is not, and multiprocessing are
+    loaded only when a file needs them."""
+    from PIL import Image
+
+    picture = tmp_path / "one.jpg"
+    Image.new("RGB", (64, 48), (40, 90, 160)).save(picture)
+    unneeded = (
+        "pillow_heif",
+        "PIL.TiffImagePlugin",
+        "PIL.WebPImagePlugin",
+        "PIL.AvifImagePlugin",
+        "PIL.Jpeg2KImagePlugin",
+        "multiprocessing",
+        "concurrent.futures.process",
+    )
+    imported = _imported_after("", "hash", str(picture), also=("PIL.JpegImagePlugin", *unneeded))
+    assert imported == {"numpy", "PIL.JpegImagePlugin"}
+
+
+@pytest.mark.skipif(not Path("/proc/self/task").is_dir(), reason="needs Linux's /proc")
+def test_hashing_one_file_starts_no_thread(tmp_path: Path) -> None:
+    """numpy's OpenBLAS would start a thread per core (NetSafe calls no BLAS routine): the
+    console script runs single-threaded unless OPENBLAS_NUM_THREADS says otherwise."""
+    from PIL import Image
+
+    picture = tmp_path / "one.jpg"
+    Image.new("RGB", (64, 48), (40, 90, 160)).save(picture)
+    script = (
+        "import os, sys\n"
+        f"sys.argv = ['netsafe', 'hash', {str(picture)!r}]\n"
+        "from netsafe.cli.app import main\n"
+        "try:\n    main()\nexcept SystemExit:\n    pass\n"
+        "print(len(os.listdir('/proc/self/task')), 'numpy' in sys.modules, file=sys.stderr)\n"
+    )
+    env = {k: v for k, v in os.environ.items() if k != "OPENBLAS_NUM_THREADS"}
+    done = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, check=True, env=env
+    )
+    assert done.stderr.split()[-2:] == ["1", "True"]
 
 
 @pytest.mark.parametrize("lazy", COMMANDS, ids=lambda command: command.name)

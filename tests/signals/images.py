@@ -28,8 +28,18 @@ def photo_like(width: int, height: int, seed: int) -> npt.NDArray[np.uint8]:
     return np.clip(picture, 0, 255).astype(np.uint8)
 
 
+def heif_writer() -> None:
+    """Let Pillow write HEIF (pillow-heif's plugin). NetSafe registers pillow-heif only once it
+    meets HEIF content (`netsafe.media.signature_check`), so a test that writes HEIF asks here."""
+    import pillow_heif
+
+    pillow_heif.register_heif_opener()
+
+
 def encoded(picture: npt.NDArray[np.uint8] | Image.Image, fmt: str, **options: object) -> bytes:
     """`picture` saved in format `fmt` (Pillow name), as bytes."""
+    if fmt == "HEIF":
+        heif_writer()
     image = picture if isinstance(picture, Image.Image) else Image.fromarray(picture)
     buffer = io.BytesIO()
     image.save(buffer, format=fmt, **options)

@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import io
 import struct
+import subprocess
+import sys
 import zlib
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -51,6 +54,23 @@ def test_sniffs_and_decodes_each_format_from_content(fmt: str, mime: str) -> Non
     assert rgb.shape[2] == 3
     if fmt != "ICO":
         assert PdqSignal.distance(pdq_of(data), REFERENCE) <= 20
+
+
+def test_a_fresh_process_sniffs_and_decodes_heif(tmp_path: Path) -> None:
+    """pillow-heif is registered when HEIF content is first met, not when media is imported."""
+    picture = tmp_path / "picture.heic"
+    picture.write_bytes(encoded(PICTURE, "HEIF"))
+    script = (
+        "import sys\n"
+        "from netsafe.media import decode_rgb, sniff_media_type\n"
+        "assert 'pillow_heif' not in sys.modules\n"
+        f"data = open({str(picture)!r}, 'rb').read()\n"
+        "print(sniff_media_type(data[:32]), decode_rgb(data).shape)\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, check=True, timeout=120
+    )
+    assert done.stdout.split(None, 1) == ["image/heif", "(240, 320, 3)\n"]
 
 
 @pytest.mark.parametrize(

@@ -20,6 +20,7 @@ from netsafe.triage.carving.candidate import CandidateBytes
 from netsafe.triage.carving.engine import Carved, carve
 from netsafe.triage.carving.registry import registered_formats
 from netsafe.triage.carving.space import RunSpace
+from tests.signals.images import heif_writer
 from tests.triage.fixtures import photo_jpeg
 
 SECTOR = 512
@@ -29,6 +30,8 @@ FFMPEG_TEST_PATTERN = ("ffmpeg", "-loglevel", "error", "-f", "lavfi", "-i", "tes
 def _picture(kind: str, seed: int) -> bytes:
     rng = np.random.default_rng(seed)
     pixels = (rng.random((40, 56, 3)) * 255).astype(np.uint8)
+    if kind == "HEIF":
+        heif_writer()
     buffer = io.BytesIO()
     Image.fromarray(pixels).save(buffer, kind)
     return buffer.getvalue()

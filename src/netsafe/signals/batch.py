@@ -1,14 +1,14 @@
 """Fingerprint many files: find them, then hash them in worker processes, results in order.
 
 Used by `netsafe hash` and anything else that has a list of paths. Work is spread over a process
-pool (one worker per core) because decoding and PDQ are CPU-bound; small batches run in process.
+pool (one worker per core) because decoding and PDQ are CPU-bound; small batches run in process
+(and `concurrent.futures.process`, with multiprocessing, is imported only for a pool).
 """
 
 from __future__ import annotations
 
 import os
 from collections.abc import Iterable, Iterator
-from concurrent.futures import ProcessPoolExecutor
 from functools import partial
 from pathlib import Path
 
@@ -55,6 +55,8 @@ def fingerprint_files(
     if count <= 1 or len(files) < POOL_FROM:
         yield from map(work, files)
         return
+    from concurrent.futures import ProcessPoolExecutor
+
     chunk = max(1, min(16, len(files) // (count * 8)))
     with ProcessPoolExecutor(max_workers=count) as pool:
         yield from pool.map(work, files, chunksize=chunk)
