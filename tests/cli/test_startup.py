@@ -50,6 +50,12 @@ def test_help_and_version_import_no_database_numpy_or_web(argv: list[str]) -> No
     assert _imported_after("", *argv) == set()
 
 
+def test_version_reads_no_package_metadata() -> None:
+    """The version is written in the package (pyproject.toml reads it from there):
+    `importlib.metadata` costs more than the rest of `netsafe --version`."""
+    assert _imported_after("", "--version", also=("importlib.metadata",)) == set()
+
+
 def test_hash_imports_no_database_or_web(tmp_path: Path) -> None:
     sample = tmp_path / "note.txt"
     sample.write_text("zebra-test-term\n", encoding="utf-8")
