@@ -1,7 +1,6 @@
-"""BitLocker volumes unlocked with `--key` (libbde): a password, a recovery password, a wrong key,
-no key; published volumes (data/README.md) and one holding files of our own
-(`bitlocker_volumes.bitlocker_with_files`). LUKS has its tests in test_integrity.py and
-test_cli_sources.py."""
+"""BitLocker volumes unlocked with `--key` (libbde): a password, a recovery password, a startup
+key file (`.BEK`), a wrong key, no key; volumes made by `bitlocker_volumes.bitlocker_volume`
+holding files of our own. LUKS has its tests in test_integrity.py and test_cli_sources.py."""
 
 from __future__ import annotations
 
@@ -20,12 +19,7 @@ from netsafe.triage.items import EncryptedVolume
 from netsafe.triage.openers.interfaces import KeyRing
 from netsafe.triage.scan_config import ScanConfig
 from tests.cli_runner import run_cli
-from tests.triage.bitlocker_volumes import (
-    AES_128,
-    RECOVERY_PASSWORD,
-    bitlocker_with_files,
-    published_volume,
-)
+from tests.triage.bitlocker_volumes import PASSWORD, RECOVERY_PASSWORD, bitlocker_volume
 from tests.triage.conftest import Known, run_triage
 from tests.triage.fixtures import mbr_disk
 from tests.triage.test_cli import _import_list, cli_env  # noqa: F401 - the fixture
@@ -46,7 +40,7 @@ def _keyed(known: Known, **keys: str) -> ScanConfig:
 def test_a_bitlocker_volume_opens_with_its_password_and_its_files_are_triaged(
     tmp_path: Path, known: Known
 ) -> None:
-    volume = bitlocker_with_files(
+    volume = bitlocker_volume(
         tmp_path / "usb.img", {"a.jpg": known.image_a, "notes.txt": b"zebra-test-term\n"}
     )
     locked = run_triage([volume], tmp_path / "out1", known.config())
@@ -61,7 +55,7 @@ def test_a_bitlocker_volume_opens_with_its_password_and_its_files_are_triaged(
         "the medium: BitLocker encrypted volume; the key given did not unlock it"
     ]
 
-    password = AES_128[2]
+    password = PASSWORD
     opened = run_triage([volume], tmp_path / "out3", _keyed(known, **{"usb.img": password}))
     assert not [e for e in opened.errors if e.severity == "error"]
     records = {r.path: r for r in opened.all_records()}
@@ -77,32 +71,55 @@ def test_a_bitlocker_volume_opens_with_its_password_and_its_files_are_triaged(
 def test_a_bitlocker_partition_opens_with_a_key_given_for_every_source(
     tmp_path: Path, known: Known
 ) -> None:
-    volume = bitlocker_with_files(tmp_path / "volume.bin", {"a.jpg": known.image_a})
+    volume = bitlocker_volume(tmp_path / "volume.bin", {"a.jpg": known.image_a})
     disk = mbr_disk(tmp_path / "laptop.raw", [(volume, 0x07)])
     locked = run_triage([disk], tmp_path / "out1", known.config())
     assert [(e.path, e.kind) for e in locked.errors] == [("/partition-1.1", "encrypted-volume")]
-    opened = run_triage([disk], tmp_path / "out2", _keyed(known, **{"*": AES_128[2]}))
+    opened = run_triage([disk], tmp_path / "out2", _keyed(known, **{"*": PASSWORD}))
     matched = {r.path: r.matches[0].category for r in opened.all_records() if r.matches}
     assert matched == {"/partition-1.1/a.jpg": "A"}
     assert not opened.errors
 
 
-def test_a_recovery_password_unlocks_a_published_volume(tmp_path: Path, known: Known) -> None:
-    """dissect.fve's volume protected by a recovery password (eight groups of six digits).
-    Its NTFS had its MFT zeroed by the publishers to keep it small, so after unlocking there
-    is no file system to read: said so, as unlocked, not as locked."""
-    volume = published_volume(RECOVERY_PASSWORD, tmp_path / "stick.bin")
+@pytest.mark.slow
+def test_a_recovery_password_or_a_startup_key_file_opens_a_volume(
+    tmp_path: Path, known: Known
+) -> None:
+    """A volume protected by a recovery password (eight groups of six digits) and by a startup
+    key (its `.BEK` file, as `--key SOURCE=@FILE` recognises it), and no password."""
+    bek = tmp_path / "4A3B2C1D-0000-4000-8000-00000000000A.BEK"
+    volume = bitlocker_volume(
+        tmp_path / "stick.bin",
+        {"a.jpg": known.image_a},
+        password=None,
+        recovery_password=RECOVERY_PASSWORD,
+        startup_key_file=bek,
+    )
     locked = run_triage([volume], tmp_path / "out1", known.config())
     assert [e.kind for e in locked.errors] == ["encrypted-volume"]
     assert NEEDS_KEY in locked.errors[0].reason
-    config = _keyed(known, **{"stick.bin": RECOVERY_PASSWORD[2]})
-    unlocked = run_triage([volume], tmp_path / "out2", config)
-    assert [(e.kind, e.reason) for e in unlocked.errors] == [
-        (
-            "no-file-system",
-            "the medium: BitLocker volume unlocked, "
-            "but no file system The Sleuth Kit reads is inside",
-        )
+    by_recovery = run_triage(
+        [volume], tmp_path / "out2", _keyed(known, **{"stick.bin": RECOVERY_PASSWORD})
+    )
+    by_startup_key = run_triage(
+        [volume],
+        tmp_path / "out3",
+        ScanConfig(known.factory, "known", keys=KeyRing(startup_keys={"stick.bin": bek})),
+    )
+    for opened in (by_recovery, by_startup_key):
+        assert not opened.errors
+        matched = {r.path: r.matches[0].category for r in opened.all_records() if r.matches}
+        assert matched == {"/a.jpg": "A"}
+        assert opened.sources[0].encrypted == (EncryptedVolume("", "BitLocker", True),)
+    # a startup key file of another volume does not open it
+    other = tmp_path / "other.BEK"
+    bitlocker_volume(tmp_path / "other.bin", {}, startup_key_file=other, startup_key=bytes(32))
+    other_ring = KeyRing(startup_keys={"stick.bin": other})
+    refused = run_triage(
+        [volume], tmp_path / "out4", ScanConfig(known.factory, "known", keys=other_ring)
+    )
+    assert [e.reason for e in refused.errors] == [
+        "the medium: BitLocker encrypted volume; the key given did not unlock it"
     ]
 
 
@@ -111,10 +128,13 @@ def test_reports_say_which_volumes_were_encrypted_and_whether_a_key_opened_them(
 ) -> None:
     """summary.json, report.html and report.pdf name each encrypted volume, its scheme and
     whether it was decrypted; never the key."""
-    volume = published_volume(RECOVERY_PASSWORD, tmp_path / "stick.bin")
+    volume = bitlocker_volume(
+        tmp_path / "stick.bin", {"notes.txt": b"zebra-test-term\n"}, password=None,
+        recovery_password=RECOVERY_PASSWORD,
+    )  # fmt: skip
     locked = run_triage([volume], tmp_path / "out1", known.config())
     assert locked.sources[0].encrypted == (EncryptedVolume("", "BitLocker", False),)
-    config = _keyed(known, **{"stick.bin": RECOVERY_PASSWORD[2]})
+    config = _keyed(known, **{"stick.bin": RECOVERY_PASSWORD})
     unlocked = run_triage([volume], tmp_path / "out2", config)
     assert unlocked.sources[0].encrypted == (EncryptedVolume("", "BitLocker", True),)
 
@@ -138,7 +158,7 @@ def test_reports_say_which_volumes_were_encrypted_and_whether_a_key_opened_them(
         assert state in " ".join(text.split())
         for written in out.rglob("*"):
             if written.is_file():
-                assert RECOVERY_PASSWORD[2].encode() not in written.read_bytes()
+                assert RECOVERY_PASSWORD.encode() not in written.read_bytes()
 
 
 @pytest.mark.slow
@@ -152,9 +172,10 @@ def test_cli_bitlocker_exit_codes_and_the_key_from_a_file(
     known: Known,
 ) -> None:
     _import_list(tmp_path, capsys, monkeypatch, known)
-    volume = bitlocker_with_files(tmp_path / "usb.img", {"a.jpg": known.image_a})
+    bek = tmp_path / "E0F1D2C3-0000-4000-8000-00000000000B.BEK"
+    volume = bitlocker_volume(tmp_path / "usb.img", {"a.jpg": known.image_a}, startup_key_file=bek)
     key_file = tmp_path / "key.txt"
-    key_file.write_text(AES_128[2] + "\n")
+    key_file.write_text(PASSWORD + "\n")
     base = ["triage", str(volume), "--exhibit", "EX/3", "--workers", "0", "--no-pdf", "--json"]
     locked = run_cli(capsys, monkeypatch, *base, "--out", str(tmp_path / "o1"))
     assert locked.exit_code == 1
@@ -164,4 +185,9 @@ def test_cli_bitlocker_exit_codes_and_the_key_from_a_file(
     )
     assert opened.exit_code == 0, opened.stderr
     assert opened.json()["counts_by_category"]["A"] == 1
-    assert AES_128[2] not in opened.stdout + opened.stderr
+    assert PASSWORD not in opened.stdout + opened.stderr
+    by_startup_key = run_cli(
+        capsys, monkeypatch, *base, "--out", str(tmp_path / "o3"), "--key", f"usb.img=@{bek}"
+    )
+    assert by_startup_key.exit_code == 0, by_startup_key.stderr
+    assert by_startup_key.json()["counts_by_category"]["A"] == 1

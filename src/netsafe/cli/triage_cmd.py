@@ -74,9 +74,10 @@ def triage(
     key: list[str] = typer.Option(
         [],
         "--key",
-        help="Password or recovery key of an encrypted volume (BitLocker, LUKS): "
-        "SOURCE=@FILE reads it from a file, SOURCE=- asks for it; SOURCE is the source's path "
-        "or file name, or * for any. Never given on the command line, never logged.",
+        help="Password or recovery key of an encrypted volume (BitLocker, LUKS, APFS): "
+        "SOURCE=@FILE reads it from a file (a BitLocker startup key file, .BEK, is used as "
+        "such), SOURCE=- asks for it; SOURCE is the source's path or file name, or * for any. "
+        "Never given on the command line, never logged.",
     ),
     as_json: bool = typer.Option(False, "--json", help=JSON_OPTION_HELP),
 ) -> None:

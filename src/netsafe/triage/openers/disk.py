@@ -155,7 +155,9 @@ def _open_volume(disk: Disk, image: Any, offset: int, length: int, label: str, d
         return
     scheme = encryption_scheme(head)
     if scheme is not None:
-        result = unlock(scheme, source, disk.keys.for_source(*disk.key_labels))
+        labels = disk.key_labels
+        keys, startup_keys = disk.keys.for_source(*labels), disk.keys.startup_keys_for(*labels)
+        result = unlock(scheme, source, keys, startup_keys)
         disk.encrypted.append(EncryptedVolume(label, scheme, result.source is not None))
         if result.source is None:
             disk.problems.append(_locked(label, where, scheme, result))

@@ -1,10 +1,12 @@
 """Encrypted volumes: BitLocker (libbde) and LUKS (libluksde) unlocked with a password or
-recovery key given with `--key`; FileVault (Core Storage) recognised and reported. A key is
-never logged, never in an error message."""
+recovery key given with `--key`, BitLocker also with a startup key file (`.BEK`); FileVault (Core
+Storage) recognised and reported. A key is never logged, never in an error message."""
 
 from __future__ import annotations
 
+import struct
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from netsafe.triage.openers.byte_sources import LibyalBytes, SourceFile
@@ -20,18 +22,27 @@ class UnlockResult:
     reason: str = ""
 
 
-def unlock(scheme: str, encrypted: ByteSource, keys: list[str]) -> UnlockResult:
-    """The decrypted bytes of an encrypted volume, trying each key in turn."""
+def unlock(
+    scheme: str, encrypted: ByteSource, keys: list[str], startup_keys: list[Path] | None = None
+) -> UnlockResult:
+    """The decrypted bytes of an encrypted volume, trying each key, then (BitLocker) each
+    startup key file, in turn."""
     if scheme == "FileVault":
         return UnlockResult(
             None, False, "FileVault volumes need their EncryptedRoot.plist; not opened yet"
         )
-    if not keys:
+    attempts: list[str | Path] = [*keys]
+    if scheme == "BitLocker":
+        attempts += startup_keys or []
+    if not attempts:
         return UnlockResult(None)
-    for key in keys:
+    for key in attempts:
         handle, file_object = _handle(scheme), SourceFile(encrypted)
         try:
-            _set_key(scheme, handle, key)
+            if isinstance(key, Path):
+                handle.read_startup_key(str(key))
+            else:
+                _set_key(scheme, handle, key)
             handle.open_file_object(file_object)
             if handle.is_locked() and not handle.unlock():
                 handle.close()
@@ -63,3 +74,12 @@ def _is_recovery_password(key: str) -> bool:
     """A BitLocker recovery password: eight groups of six digits."""
     groups = key.strip().split("-")
     return len(groups) == 8 and all(len(g) == 6 and g.isdigit() for g in groups)
+
+
+def is_startup_key_file(data: bytes) -> bool:
+    """True when `data` is a BitLocker external key (`.BEK`) file: a version-1 FVE metadata
+    header (48 bytes, its size stated twice) whose size is the file's."""
+    if len(data) < 48:
+        return False
+    size, version, header_size, size_copy = struct.unpack_from("<IIII", data, 0)
+    return bool(version == 1 and header_size == 48 and size == size_copy == len(data))

@@ -21,7 +21,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import BinaryIO, Protocol
+from typing import BinaryIO, Protocol, TypeVar
 
 #: How many first bytes recognisers see: enough for every signature they look for (an ISO 9660
 #: volume descriptor sits at 32,769).
@@ -168,33 +168,52 @@ class OpenContext:
     carve: bool = True
 
 
-class KeyRing:
-    """Passwords and recovery keys given with `--key SOURCE=...`; the repr never shows them."""
+_Given = TypeVar("_Given", str, Path)
 
-    def __init__(self, keys: dict[str, str] | None = None) -> None:
+
+class KeyRing:
+    """Passwords and recovery keys given with `--key SOURCE=...`, and BitLocker startup key
+    files (`.BEK`) by their path; the repr never shows them."""
+
+    def __init__(
+        self, keys: dict[str, str] | None = None, startup_keys: dict[str, Path] | None = None
+    ) -> None:
         self._keys = dict(keys or {})
+        self._startup_keys = dict(startup_keys or {})
 
     def for_source(self, *labels: str) -> list[str]:
         """Every key given for one of `labels` (a source path or name), then the ones given
         for `*` (any source)."""
-        found: list[str] = []
-        for label in (*labels, "*"):
-            for given, secret in self._keys.items():
-                if given == label or (label != "*" and Path(label).name == given):
-                    found.append(secret)
-        return found
+        return _given_for(self._keys, labels)
+
+    def startup_keys_for(self, *labels: str) -> list[Path]:
+        """Every startup key file given for one of `labels`, then the ones given for `*`."""
+        return _given_for(self._startup_keys, labels)
 
     def __bool__(self) -> bool:
-        return bool(self._keys)
+        return bool(self._keys or self._startup_keys)
 
     def __repr__(self) -> str:
-        return f"KeyRing({len(self._keys)} keys)"
+        return f"KeyRing({len(self._keys)} keys, {len(self._startup_keys)} startup key files)"
 
     def __eq__(self, other: object) -> bool:
-        return isinstance(other, KeyRing) and other._keys == self._keys
+        return (
+            isinstance(other, KeyRing)
+            and other._keys == self._keys
+            and other._startup_keys == self._startup_keys
+        )
 
     def __hash__(self) -> int:
-        return hash(tuple(sorted(self._keys)))
+        return hash((tuple(sorted(self._keys)), tuple(sorted(self._startup_keys))))
+
+
+def _given_for(given: dict[str, _Given], labels: tuple[str, ...]) -> list[_Given]:
+    found: list[_Given] = []
+    for label in (*labels, "*"):
+        for name, value in given.items():
+            if name == label or (label != "*" and Path(label).name == name):
+                found.append(value)
+    return found
 
 
 class OpenedFileSystem(Protocol):
