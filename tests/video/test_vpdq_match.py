@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+import json
+import re
+
+import numpy as np
 import pytest
 
-from netsafe.video.vpdq import VpdqFeature
+from netsafe.video.vpdq import VpdqFeature, parse_vpdq, to_frame_lines, to_signal
 from netsafe.video.vpdq_match import (
+    FrameHashes,
     VpdqThresholds,
     compare_vpdq,
     matchable_frames,
@@ -60,3 +65,67 @@ def test_no_matchable_frame_is_no_match() -> None:
 def test_thresholds_are_checked(bad: dict[str, float]) -> None:
     with pytest.raises(ValueError, match="vpdq"):
         VpdqThresholds(**bad)  # type: ignore[arg-type]
+
+
+def _same_or_same_error(text: str) -> None:
+    """FrameHashes.parse reads `text` as parse_vpdq + de-duplication does, or refuses it with
+    parse_vpdq's own error."""
+    try:
+        expected = FrameHashes.of(parse_vpdq(text))
+    except ValueError as error:
+        message = str(error)
+    else:
+        message = ""
+    if message:
+        with pytest.raises(ValueError, match=re.escape(message)):
+            FrameHashes.parse(text)
+        return
+    parsed = FrameHashes.parse(text)
+    assert parsed.words.dtype == np.uint64
+    assert parsed.qualities.dtype == np.uint8
+    assert parsed.words.tolist() == expected.words.tolist()
+    assert parsed.qualities.tolist() == expected.qualities.tolist()
+
+
+def test_frame_hashes_parse_as_parse_vpdq() -> None:
+    """The matcher's fast reading of a vPDQ (whole columns at once) gives the frames, first of
+    each hash, and the errors that parse_vpdq and Meta's dedupe give."""
+    rng = np.random.default_rng(4)
+    features = [
+        VpdqFeature(rng.bytes(32).hex(), int(rng.integers(0, 101)), n, n * 1.5) for n in range(40)
+    ]
+    features += [features[3], VpdqFeature(features[7].hex, 100, 99, 99.0)]  # repeated hashes
+    signal = to_signal(features)
+    parsed = FrameHashes.parse(signal)
+    assert len(parsed) == 40
+    assert parsed.qualities.tolist() == [f.quality for f in features[:40]]
+    good = [
+        signal,
+        to_frame_lines(features),
+        json.dumps([f"{features[0].hex.upper()},7,0.0", f" {features[1].hex} , 8 , 1e2 "]),
+        json.dumps([f"{features[0].hex},+7,-0.0", f"{features[0].hex.upper()},9,1_0"]),
+    ]
+    hex0 = features[0].hex
+    bad = [
+        "",
+        "[]",
+        "[1, 2]",
+        json.dumps([f"{hex0},101,0.0"]),
+        json.dumps([f"{hex0},-1,0.0"]),
+        json.dumps([f"{hex0},50,-1.0"]),
+        json.dumps([f"{hex0},50,nan"]),
+        json.dumps([f"{hex0},50,inf"]),
+        json.dumps([f"{hex0},50,1.2.3"]),
+        json.dumps([f"{hex0},50,1e+999"]),
+        json.dumps([f"{hex0},50,1.0", f"{hex0},999,1.0"]),
+        json.dumps([f"{hex0},5.5,1.0"]),
+        json.dumps([f"{hex0[:-1]}g,50,1.0"]),
+        json.dumps([f"{hex0[:-2]} 0,50,1.0"]),
+        json.dumps([f"{hex0[:-2]},50,1.0"]),
+        json.dumps([f"{hex0},50,1.0", f"{hex0},50"]),
+        json.dumps([f"{hex0},50,1.0,2.0", f"{hex0},50"]),
+        json.dumps([f"{hex0},50,1.0", 7]),
+        '["' + hex0 + ',50,1.0"',
+    ]
+    for text in good + bad:
+        _same_or_same_error(text)

@@ -27,12 +27,14 @@ from netsafe.matching.pdq_index import Pairs, PdqIndex
 from netsafe.video.vpdq import VpdqFeature
 from netsafe.video.vpdq_match import (
     DEFAULT_VPDQ_THRESHOLDS,
+    FrameHashes,
     VpdqThresholds,
     Words,
     distances,
-    frame_words,
-    matchable_frames,
 )
+
+#: A video as the index takes it: its features, or its frames already parsed (FrameHashes).
+Video = Sequence[VpdqFeature] | FrameHashes
 
 #: Frames a video may have in the index (after de-duplication): 2**20, 291 hours at one a second.
 FRAME_BITS = 20
@@ -60,23 +62,9 @@ class VideoMatch:
     compared_match: float
 
 
-@dataclass(frozen=True)
-class _Query:
-    """A query video's distinct frames (first of each hash, Meta's `dedupe`): their words and
-    qualities, parsed once whatever the quality floors it is compared under."""
-
-    words: Words
-    qualities: npt.NDArray[np.uint8]
-
-    @classmethod
-    def of(cls, features: Sequence[VpdqFeature]) -> _Query:
-        frames = matchable_frames(features, 0)
-        qualities = np.fromiter((f.quality for f in frames), dtype=np.uint8, count=len(frames))
-        return cls(frame_words(frames), qualities)
-
-    def usable(self, quality: int) -> Words:
-        """Meta's `quality_filter(dedupe(frames))` as words."""
-        return self.words[self.qualities >= quality]
+def as_frames(video: Video) -> FrameHashes:
+    """A video's distinct frames (first of each hash, Meta's `dedupe`)."""
+    return video if isinstance(video, FrameHashes) else FrameHashes.of(video)
 
 
 def _probes(count: int, query_share: float) -> npt.NDArray[np.intp]:
@@ -122,11 +110,11 @@ class VpdqIndex:
         """How many videos the index holds."""
         return len(self._qualities)
 
-    def add(self, entry_id: int, features: Sequence[VpdqFeature]) -> None:
+    def add(self, entry_id: int, features: Video) -> None:
         """Add (or replace) the video `entry_id` with its frames."""
         self.add_many([(entry_id, features)])
 
-    def add_many(self, videos: Iterable[tuple[int, Sequence[VpdqFeature]]]) -> None:
+    def add_many(self, videos: Iterable[tuple[int, Video]]) -> None:
         """Add many videos in one index update (a list import adds them all at once). Their
         frames' words and qualities are held once, in arrays the PDQ index shares (10M frames:
         320 MB of words, not twice that)."""
@@ -137,13 +125,11 @@ class VpdqIndex:
         for entry_id, features in videos:
             if entry_id < 0 or entry_id >= 1 << (63 - FRAME_BITS):
                 raise ValueError(f"vpdq entry id out of range: {entry_id}")
-            frames = matchable_frames(features, 0)[: 1 << FRAME_BITS]
+            frames = as_frames(features).head(1 << FRAME_BITS)
             entries.append(entry_id)
             counts.append(len(frames))
-            words.append(frame_words(frames))
-            qualities.append(
-                np.fromiter((f.quality for f in frames), dtype=np.uint8, count=len(frames))
-            )
+            words.append(frames.words)
+            qualities.append(frames.qualities)
         self._remove_frames([entry for entry in dict.fromkeys(entries) if entry in self._words])
         every = np.concatenate(words) if words else np.empty((0, 4), dtype=np.uint64)
         del words
@@ -187,7 +173,7 @@ class VpdqIndex:
 
     def search(
         self,
-        query: Sequence[VpdqFeature],
+        query: Video,
         thresholds: VpdqThresholds = DEFAULT_VPDQ_THRESHOLDS,
         *,
         all_shares: bool = False,
@@ -203,18 +189,18 @@ class VpdqIndex:
 
     def search_many(
         self,
-        queries: Sequence[Sequence[VpdqFeature]],
+        queries: Sequence[Video],
         thresholds: VpdqThresholds = DEFAULT_VPDQ_THRESHOLDS,
         *,
         all_shares: bool = False,
         per_entry: Callable[[int], VpdqThresholds | None] | None = None,
     ) -> list[list[VideoMatch]]:
         """`search` for each query video, in order (spread over the index's threads)."""
-        prepared = [_Query.of(query) for query in queries]
+        prepared = [as_frames(query) for query in queries]
         if not prepared or not len(self.frames):
             return [[] for _ in prepared]
 
-        def answer(group: list[_Query], split: bool) -> list[list[VideoMatch]]:
+        def answer(group: list[FrameHashes], split: bool) -> list[list[VideoMatch]]:
             return self._answer(group, thresholds, all_shares, per_entry, split=split)
 
         if self.threads == 1:
@@ -235,7 +221,7 @@ class VpdqIndex:
 
     def _answer(
         self,
-        queries: list[_Query],
+        queries: list[FrameHashes],
         thresholds: VpdqThresholds,
         all_shares: bool,
         per_entry: Callable[[int], VpdqThresholds | None] | None,
@@ -284,7 +270,7 @@ class VpdqIndex:
 
     def _compare(
         self,
-        query: _Query,
+        query: FrameHashes,
         candidates: set[int],
         thresholds: VpdqThresholds,
         all_shares: bool,

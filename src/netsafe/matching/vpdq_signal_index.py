@@ -22,8 +22,7 @@ import numpy.typing as npt
 from netsafe.matching.hash_array import as_ids
 from netsafe.matching.signal_index import IndexHit
 from netsafe.matching.vpdq_index import VideoMatch, VpdqIndex, search_threads
-from netsafe.video.vpdq import parse_vpdq
-from netsafe.video.vpdq_match import DEFAULT_VPDQ_THRESHOLDS, VpdqThresholds
+from netsafe.video.vpdq_match import DEFAULT_VPDQ_THRESHOLDS, FrameHashes, VpdqThresholds
 
 
 class VpdqSignalIndex:
@@ -66,7 +65,8 @@ class VpdqSignalIndex:
         if len(ids) != len(values):
             raise ValueError(f"{len(ids)} ids but {len(values)} values")
         self.videos.add_many(
-            (int(entry_id), parse_vpdq(value)) for entry_id, value in zip(ids, values, strict=True)
+            (int(entry_id), FrameHashes.parse(value))
+            for entry_id, value in zip(ids, values, strict=True)
         )
 
     def remove(self, ids: Iterable[int] | npt.ArrayLike) -> int:
@@ -87,7 +87,7 @@ class VpdqSignalIndex:
         per_entry = None if thresholds is not None else self._per_entry
         loosest = thresholds or self.thresholds
         found = self.videos.search_many(
-            [parse_vpdq(value) for value in values], loosest, per_entry=per_entry
+            [FrameHashes.parse(value) for value in values], loosest, per_entry=per_entry
         )
         return [
             [_hit(match, (per_entry(match.entry_id) if per_entry else None) or loosest)

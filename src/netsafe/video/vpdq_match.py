@@ -10,6 +10,8 @@ defaults: distance 31, quality 50, query share 80 %, compared share 0 %.
 
 from __future__ import annotations
 
+import json
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -17,7 +19,7 @@ import numpy as np
 import numpy.typing as npt
 
 from netsafe.matching.hash_array import hex_rows
-from netsafe.video.vpdq import VpdqFeature
+from netsafe.video.vpdq import VpdqFeature, parse_vpdq
 
 Words = npt.NDArray[np.uint64]
 
@@ -72,6 +74,85 @@ def frame_words(features: Sequence[VpdqFeature]) -> Words:
     """Frames' PDQ hashes as (n, 4) uint64 rows (for XOR + popcount)."""
     rows = hex_rows([feature.hex for feature in features], 32, what="vpdq frame")
     return np.ascontiguousarray(rows).view(np.uint64).reshape(-1, 4)
+
+
+@dataclass(frozen=True)
+class FrameHashes:
+    """A video's frames as matching needs them: the first frame of each hash (Meta's `dedupe`),
+    in order, as (n, 4) uint64 words and their qualities; frame numbers and timestamps left out."""
+
+    words: Words
+    qualities: npt.NDArray[np.uint8]
+
+    def __len__(self) -> int:
+        return len(self.qualities)
+
+    @classmethod
+    def of(cls, features: Sequence[VpdqFeature]) -> FrameHashes:
+        frames = matchable_frames(features, 0)
+        qualities = np.fromiter((f.quality for f in frames), dtype=np.uint8, count=len(frames))
+        return cls(frame_words(frames), qualities)
+
+    @classmethod
+    def parse(cls, text: str) -> FrameHashes:
+        """From either of Meta's serialisations, as `parse_vpdq` reads them (and refuses them:
+        ValueError naming the bad feature). Meta's signal string, the form lists and the
+        matcher hold, is read in a few whole-video calls; anything else goes through
+        `parse_vpdq`, as does a signal string with any doubt about it (to name the error)."""
+        fast = _parse_signal(text)
+        return fast if fast is not None else cls.of(parse_vpdq(text))
+
+    def usable(self, quality: int) -> Words:
+        """Meta's `quality_filter(dedupe(frames))` as words."""
+        return self.words[self.qualities >= quality]
+
+    def head(self, count: int) -> FrameHashes:
+        """The first `count` frames."""
+        return FrameHashes(self.words[:count], self.qualities[:count])
+
+
+#: Meta's signal string exactly as `to_signal` writes it (lists and the matcher hold this form).
+_FEATURE = r'"[0-9a-f]{64},[0-9]{1,3},[0-9][0-9.e+]*"'
+_CANONICAL = re.compile(rf"\[{_FEATURE}(?:, {_FEATURE})*\]")
+
+
+def _parse_signal(text: str) -> FrameHashes | None:
+    """Meta's signal string (a JSON list of "hex,quality,timestamp") read as whole columns;
+    None when it is not one `parse_vpdq` would accept as it stands."""
+    stripped = text.strip()
+    if not stripped.startswith("["):
+        return None
+    if _CANONICAL.fullmatch(stripped):  # as written: no JSON escapes, 64 hex, two commas
+        parts = stripped[2:-2].replace('", "', ",").split(",")
+        raw = bytes.fromhex("".join(parts[0::3]))
+        rows = np.frombuffer(raw, dtype=np.uint8).reshape(-1, 32)
+    else:
+        try:
+            items = json.loads(stripped)
+        except json.JSONDecodeError:
+            return None
+        if not isinstance(items, list) or not items:
+            return None
+        if not all(isinstance(item, str) and item.count(",") == 2 for item in items):
+            return None
+        parts = ",".join(items).split(",")
+        try:
+            rows = hex_rows([part.strip() for part in parts[0::3]], 32, what="vpdq frame")
+        except ValueError:
+            return None
+    try:
+        qualities = np.array(parts[1::3]).astype(np.int64)
+        timestamps = np.array(parts[2::3]).astype(np.float64)
+    except ValueError:
+        return None
+    if qualities.min() < 0 or qualities.max() > 100:
+        return None
+    if not (np.isfinite(timestamps).all() and (timestamps >= 0).all()):
+        return None
+    words = np.ascontiguousarray(rows).view(np.uint64).reshape(-1, 4)
+    _, first = np.unique(rows.view(np.dtype((np.void, 32))).ravel(), return_index=True)
+    first.sort()
+    return FrameHashes(words[first], qualities[first].astype(np.uint8))
 
 
 def distances(left: Words, right: Words) -> npt.NDArray[np.int64]:
