@@ -157,7 +157,11 @@ def test_a_filevault_volume_is_named(tmp_path: Path, known: Known) -> None:
     disk = mbr_disk(tmp_path / "imac.raw", [(volume, 0xAF)])
     result = run_triage([disk], tmp_path / "out", known.config())
     assert [(e.path, e.kind) for e in result.errors] == [("/partition-1.1", "encrypted-volume")]
-    assert "FileVault encrypted volume; FileVault volumes need their" in result.errors[0].reason
+    assert result.errors[0].reason == (
+        "/partition-1.1 (Mac OS X HFS (0xaf)): FileVault encrypted volume; NetSafe does not open "
+        "FileVault 2 (Core Storage) volumes, with or without a key: decrypt it with another "
+        "tool (e.g. libfvde's fvdemount) and triage the decrypted volume"
+    )
 
 
 def test_an_ex01_libewf_cannot_open_is_an_error_and_the_source_unread(

@@ -12,6 +12,14 @@ from typing import Any
 from netsafe.triage.openers.byte_sources import LibyalBytes, SourceFile
 from netsafe.triage.openers.interfaces import ByteSource
 
+#: Why a FileVault 2 (Core Storage) volume is not opened, even with a key: libfvde could, but no
+#: published Core Storage volume could be had to test it (dfvfs's `fvdetest.qcow2` cannot be
+#: fetched) and no free tool writes one, so NetSafe does not claim to.
+FILEVAULT_NOT_OPENED = (
+    "NetSafe does not open FileVault 2 (Core Storage) volumes, with or without a key: decrypt it "
+    "with another tool (e.g. libfvde's fvdemount) and triage the decrypted volume"
+)
+
 
 @dataclass(frozen=True, slots=True)
 class UnlockResult:
@@ -28,9 +36,7 @@ def unlock(
     """The decrypted bytes of an encrypted volume, trying each key, then (BitLocker) each
     startup key file, in turn."""
     if scheme == "FileVault":
-        return UnlockResult(
-            None, False, "FileVault volumes need their EncryptedRoot.plist; not opened yet"
-        )
+        return UnlockResult(None, False, FILEVAULT_NOT_OPENED)
     attempts: list[str | Path] = [*keys]
     if scheme == "BitLocker":
         attempts += startup_keys or []
