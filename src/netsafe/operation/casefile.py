@@ -2,18 +2,24 @@
 
 `CaseRepositories` bundles the repositories the operation's services use, so an adapter builds
 them once per transaction (`netsafe.store.repositories.operation.case_repositories(session)`).
+Both it and `CaseFile` hold the case records by kind (`records`, keyed by each kind's
+`repository` in the record-kinds table): a new kind needs no field here. The properties name the
+kinds the services use by hand, typed.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from datetime import datetime
+from typing import Any, cast
 
 from netsafe.operation.arrests import Arrest
 from netsafe.operation.exhibits import CustodyCheck, CustodyEvent, Exhibit, ExhibitRepository
 from netsafe.operation.exhibits import check_custody as _check_custody
 from netsafe.operation.outcomes import Outcome
 from netsafe.operation.record_history import RecordHistory
+from netsafe.operation.record_kinds import CASE_RECORD_KINDS
 from netsafe.operation.records import RecordRepository
 from netsafe.operation.referrals import Referral, ReferralRepository, get_referral
 from netsafe.operation.risk import RiskAssessment
@@ -25,18 +31,50 @@ from netsafe.platform.roles import Viewer
 
 @dataclass(frozen=True, slots=True)
 class CaseRepositories:
-    """Every repository of the operation's case records, in one transaction."""
+    """Every repository of the operation's case records, in one transaction: the referrals,
+    the history of corrections, and each kind's by its `repository` name."""
 
     referrals: ReferralRepository
-    subjects: RecordRepository[Subject]
-    assessments: RecordRepository[RiskAssessment]
-    warrants: RecordRepository[Warrant]
-    arrests: RecordRepository[Arrest]
-    exhibits: ExhibitRepository
-    custody: RecordRepository[CustodyEvent]
-    safeguarding: RecordRepository[SafeguardingRecord]
-    outcomes: RecordRepository[Outcome]
     history: RecordHistory
+    records: Mapping[str, RecordRepository[Any]]
+
+    def repository(self, name: str) -> RecordRepository[Any]:
+        """A kind's repository by its `repository` name, the referrals' included."""
+        if name == "referrals":
+            return cast(RecordRepository[Any], self.referrals)
+        return self.records[name]
+
+    @property
+    def subjects(self) -> RecordRepository[Subject]:
+        return self.records["subjects"]
+
+    @property
+    def assessments(self) -> RecordRepository[RiskAssessment]:
+        return self.records["assessments"]
+
+    @property
+    def warrants(self) -> RecordRepository[Warrant]:
+        return self.records["warrants"]
+
+    @property
+    def arrests(self) -> RecordRepository[Arrest]:
+        return self.records["arrests"]
+
+    @property
+    def exhibits(self) -> ExhibitRepository:
+        return cast(ExhibitRepository, self.records["exhibits"])
+
+    @property
+    def custody(self) -> RecordRepository[CustodyEvent]:
+        return self.records["custody"]
+
+    @property
+    def safeguarding(self) -> RecordRepository[SafeguardingRecord]:
+        return self.records["safeguarding"]
+
+    @property
+    def outcomes(self) -> RecordRepository[Outcome]:
+        return self.records["outcomes"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,17 +90,43 @@ class TimelineEntry:
 
 @dataclass(frozen=True, slots=True)
 class CaseFile:
-    """A referral with all its records."""
+    """A referral with all its records, by kind (`records`, keyed by each kind's `repository`
+    name, oldest first)."""
 
     referral: Referral
-    subjects: list[Subject]
-    assessments: list[RiskAssessment]
-    warrants: list[Warrant]
-    arrests: list[Arrest]
-    exhibits: list[Exhibit]
-    custody: list[CustodyEvent]
-    safeguarding: list[SafeguardingRecord]
-    outcomes: list[Outcome]
+    records: Mapping[str, list[Any]]
+
+    @property
+    def subjects(self) -> list[Subject]:
+        return self.records["subjects"]
+
+    @property
+    def assessments(self) -> list[RiskAssessment]:
+        return self.records["assessments"]
+
+    @property
+    def warrants(self) -> list[Warrant]:
+        return self.records["warrants"]
+
+    @property
+    def arrests(self) -> list[Arrest]:
+        return self.records["arrests"]
+
+    @property
+    def exhibits(self) -> list[Exhibit]:
+        return self.records["exhibits"]
+
+    @property
+    def custody(self) -> list[CustodyEvent]:
+        return self.records["custody"]
+
+    @property
+    def safeguarding(self) -> list[SafeguardingRecord]:
+        return self.records["safeguarding"]
+
+    @property
+    def outcomes(self) -> list[Outcome]:
+        return self.records["outcomes"]
 
     def custody_of(self, exhibit: Exhibit) -> CustodyCheck:
         events = [e for e in self.custody if e.exhibit_id == exhibit.id and e.withdrawn_at is None]
@@ -163,18 +227,23 @@ class CaseFile:
             entries.append(
                 TimelineEntry(o.decided_at, "outcome", f"Outcome: {o.kind}", o.notes, o.id)
             )
+        for kind in CASE_RECORD_KINDS:
+            if kind.name in _TOLD_ABOVE:
+                continue
+            # any other kind: an entry for each of its dated fields, from the record-kinds table
+            for record in self.records.get(kind.repository, []):
+                for field in kind.times:
+                    at = getattr(record, field)
+                    if at is not None:
+                        what = field.removesuffix("_at").replace("_", " ")
+                        entries.append(
+                            TimelineEntry(at, kind.name, f"{kind.label}: {what}", "", record.id)
+                        )
         withdrawn = {
-            (kind, record.id)
-            for kind, records in (
-                ("subject", self.subjects),
-                ("risk", self.assessments),
-                ("warrant", self.warrants),
-                ("arrest", self.arrests),
-                ("exhibit", self.exhibits),
-                ("safeguarding", self.safeguarding),
-                ("outcome", self.outcomes),
-            )
-            for record in records
+            (kind.name, record.id)
+            for kind in CASE_RECORD_KINDS
+            if kind.name != "custody"  # a custody step says so in its title, by its exhibit
+            for record in self.records.get(kind.repository, [])
             if record.withdrawn_at is not None
         }
         entries = [
@@ -184,17 +253,18 @@ class CaseFile:
         return sorted(entries, key=lambda e: (e.at, e.kind))
 
 
+#: The kinds `CaseFile.timeline` tells in their own words; any other gets the generic entries.
+_TOLD_ABOVE = frozenset(
+    {"subject", "risk", "warrant", "arrest", "exhibit", "custody", "safeguarding", "outcome"}
+)
+
+
 def load_case(repos: CaseRepositories, viewer: Viewer, referral_id: int) -> CaseFile:
     """The whole case, when the viewer may see the referral (`RecordNotFoundError` otherwise)."""
     referral = get_referral(repos.referrals, viewer, referral_id)
     return CaseFile(
         referral=referral,
-        subjects=repos.subjects.for_referral(referral.id),
-        assessments=repos.assessments.for_referral(referral.id),
-        warrants=repos.warrants.for_referral(referral.id),
-        arrests=repos.arrests.for_referral(referral.id),
-        exhibits=repos.exhibits.for_referral(referral.id),
-        custody=repos.custody.for_referral(referral.id),
-        safeguarding=repos.safeguarding.for_referral(referral.id),
-        outcomes=repos.outcomes.for_referral(referral.id),
+        records={
+            name: repository.for_referral(referral.id) for name, repository in repos.records.items()
+        },
     )

@@ -25,7 +25,15 @@ from netsafe.operation.corrections import (
     withdraw_record,
 )
 from netsafe.operation.record_history import HistoryEntry
-from netsafe.operation.record_kinds import EXHIBIT, REFERRAL, RISK, SUBJECT, WARRANT, RecordKind
+from netsafe.operation.record_kinds import (
+    EXHIBIT,
+    KIND_BY_NAME,
+    REFERRAL,
+    RISK,
+    SUBJECT,
+    WARRANT,
+    RecordKind,
+)
 from netsafe.operation.records import RecordRepository, visible_record, visible_records
 from netsafe.operation.referrals import (
     IncidentDetails,
@@ -50,8 +58,7 @@ class Casework:
 
     def repository(self, kind: RecordKind) -> RecordRepository[Any]:
         """The repository of a kind of case record (from the record-kinds table)."""
-        repository: RecordRepository[Any] = getattr(self.repos, kind.repository)
-        return repository
+        return self.repos.repository(kind.repository)
 
     def referral(self, referral_id: int) -> Referral:
         """A referral the viewer may see (`RecordNotFoundError` otherwise)."""
@@ -135,6 +142,18 @@ class Casework:
         """Replace an open referral's incident details."""
         self.open_referral(referral_id)
         return update_incident(self.repos.referrals, self.viewer, referral_id, incident)
+
+    def add(self, kind: RecordKind, owner_id: int, **fields: Any) -> Any:
+        """Add a record of `kind` to the open case (or record: `kind.owner`) `owner_id` names,
+        through the kind's `add` service from the record-kinds table."""
+        if kind.add is None:
+            raise TypeError(f"{kind.name} records are added by their own facade method")
+        owner = KIND_BY_NAME[kind.owner.removesuffix("_id")]
+        if owner is REFERRAL:
+            self.open_referral(owner_id)
+        else:
+            self.open_record(owner, owner_id)
+        return kind.add(self.repos, self.viewer, owner_id, **fields)
 
     # one method per service, the repositories filled in ---------------------------------------
 

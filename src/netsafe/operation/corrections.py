@@ -21,7 +21,7 @@ from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from netsafe.operation.casefile import CaseRepositories
-from netsafe.operation.record_checks import CHECKS
+from netsafe.operation.record_checks import check_of
 from netsafe.operation.record_history import (
     CaseClosedError,
     CaseworkConflictError,
@@ -124,14 +124,14 @@ def correct_record(
     corrected = replace(record, **changed)
     if derive is not None:
         corrected = derive(corrected)
-    corrected = CHECKS[kind.name](corrected, referral, repos, now)
+    corrected = check_of(kind)(corrected, referral, repos, now)
     fields = [f.name for f in dataclasses.fields(record)]
     entry_changes = {
         f: FieldChange(as_json(getattr(record, f)), as_json(getattr(corrected, f)))
         for f in fields
         if getattr(record, f) != getattr(corrected, f)
     }
-    getattr(repos, kind.repository).update(corrected)
+    repos.repository(kind.repository).update(corrected)
     _history(
         repos,
         kind,
@@ -167,7 +167,7 @@ def withdraw_record(
     withdrawn = replace(record, withdrawn_at=now)
     if kind.name == "referral":
         withdrawn = replace(withdrawn, status=ReferralStatus.CLOSED)
-    getattr(repos, kind.repository).update(withdrawn)
+    repos.repository(kind.repository).update(withdrawn)
     change = {"withdrawn_at": FieldChange(None, as_json(now))}
     _history(repos, kind, withdrawn, referral, HistoryAction.WITHDRAWN, viewer, reason, now, change)
     if kind.name != "referral":

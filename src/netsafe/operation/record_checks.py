@@ -10,6 +10,7 @@ Each check takes the corrected record, its referral and the case's repositories 
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable
 from dataclasses import replace
 from datetime import date, datetime
@@ -18,7 +19,7 @@ from typing import Any
 from netsafe.operation.casefile import CaseRepositories
 from netsafe.operation.dates import CLOCK_SKEW, check_case_time
 from netsafe.operation.exhibits import CustodyEvent, Exhibit
-from netsafe.operation.record_kinds import CASE_RECORD_KINDS
+from netsafe.operation.record_kinds import CASE_RECORD_KINDS, RecordKind
 from netsafe.operation.records import same_case_id
 from netsafe.operation.referrals import SUMMARY_MAX, Referral
 from netsafe.operation.warrants import Warrant, WarrantStatus
@@ -54,7 +55,7 @@ def _referral(record: Referral, was: Referral, repos: CaseRepositories, now: dat
     # every record of the case must still come after the referral was received
     first: tuple[datetime, str] | None = None
     for kind in CASE_RECORD_KINDS:
-        for other in _live(getattr(repos, kind.repository).for_referral(record.id)):
+        for other in _live(repos.records[kind.repository].for_referral(record.id)):
             for value in (getattr(other, field) for field in kind.times):
                 if value is not None and (first is None or value < first[0]):
                     first = (value, kind.label.lower())
@@ -192,8 +193,38 @@ def _outcome(record: Any, referral: Referral, repos: CaseRepositories, now: date
     return record
 
 
-#: The check of each kind (by `RecordKind.name`); it returns the record with what follows from
-#: the correction (a warrant's status, a referral's deadline).
+def generic_check(kind: RecordKind) -> Check:
+    """The check of a kind without one of its own, from the record-kinds table and its
+    dataclass: text fields without a default are required, a subject or warrant it names is one
+    of the case's, and each of its dated fields keeps the date rules against the referral."""
+    required = tuple(
+        f.name
+        for f in dataclasses.fields(kind.record)
+        if f.type in ("str", str)
+        and f.default is dataclasses.MISSING
+        and f.default_factory is dataclasses.MISSING
+    )
+
+    def check(record: Any, referral: Referral, repos: CaseRepositories, now: datetime) -> Any:
+        _required(record, *required)
+        if hasattr(record, "subject_id"):
+            same_case_id(repos.subjects, record.subject_id, referral, "subject_id", "subject")
+        if hasattr(record, "warrant_id"):
+            same_case_id(repos.warrants, record.warrant_id, referral, "warrant_id", "warrant")
+        for field in kind.times:
+            _time(record, field, referral, now)
+        return record
+
+    return check
+
+
+def check_of(kind: RecordKind) -> Check:
+    """The check a corrected record of `kind` must pass."""
+    return CHECKS.get(kind.name) or generic_check(kind)
+
+
+#: The check of each kind (by `RecordKind.name`) that has rules of its own; it returns the
+#: record with what follows from the correction (a warrant's status, a referral's deadline).
 CHECKS: dict[str, Check] = {
     "referral": _referral,
     "subject": _subject,

@@ -9,7 +9,9 @@ the case page's forms are derived from this table; `docs/design/record-kinds.md`
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 from netsafe.operation.arrests import Arrest
 from netsafe.operation.exhibits import CustodyEvent, Exhibit
@@ -26,8 +28,14 @@ class RecordKind:
     """One kind of casework record.
 
     `name` is the audit resource type and the page fragment (`subject`); `path` the API
-    collection (`/api/v1/subjects`); `repository` the attribute of `CaseRepositories`;
-    `times` the record's dated fields; `correctable` the fields a correction may change."""
+    collection (`/api/v1/subjects`); `repository` its key in `CaseRepositories.records`;
+    `times` the record's dated fields; `correctable` the fields a correction may change.
+
+    `add` is the service that creates one, `add(repos, viewer, owner_id, **fields)`, where
+    `owner` names what it is added to (`referral_id`, or `subject_id`, ...): the case work
+    facade's `add`, the create routes (API and case page form), the input model (from the
+    service's keyword arguments) and the case page's section are derived from it. None: the
+    kind is added by its own facade method and input model (the kinds before the table)."""
 
     name: str
     path: str
@@ -36,6 +44,8 @@ class RecordKind:
     repository: str
     times: tuple[str, ...]
     correctable: tuple[str, ...]
+    add: Callable[..., Any] | None = None
+    owner: str = "referral_id"
 
     @property
     def plural_label(self) -> str:

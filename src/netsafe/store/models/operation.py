@@ -1,12 +1,14 @@
 """The operation's case tables: referrals (with their incident identifiers, reported files and
 access restriction), subjects, risk assessments, warrants, arrests, exhibits, custody events,
 safeguarding records and outcomes. Column names follow the domain dataclasses' field names.
+A case record's table names its kind of the record-kinds table (`record_kind`): its repository
+and the demo writer are derived from that.
 """
 
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Any
+from typing import Any, ClassVar
 
 from sqlalchemy import (
     JSON,
@@ -146,6 +148,7 @@ class ReferralAccessRow(Base):
 
 
 class SubjectRow(Base):
+    record_kind: ClassVar[str] = "subject"
     __tablename__ = "subjects"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -162,6 +165,7 @@ class SubjectRow(Base):
 
 
 class RiskAssessmentRow(Base):
+    record_kind: ClassVar[str] = "risk"
     __tablename__ = "risk_assessments"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -179,6 +183,7 @@ class RiskAssessmentRow(Base):
 
 
 class WarrantRow(Base):
+    record_kind: ClassVar[str] = "warrant"
     __tablename__ = "warrants"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -198,6 +203,7 @@ class WarrantRow(Base):
 
 
 class ArrestRow(Base):
+    record_kind: ClassVar[str] = "arrest"
     __tablename__ = "arrests"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -214,6 +220,7 @@ class ArrestRow(Base):
 class ExhibitRow(Base):
     """An exhibit; its reference is unique within its force (the referral's), not across them."""
 
+    record_kind: ClassVar[str] = "exhibit"
     __tablename__ = "exhibits"
     __table_args__ = (UniqueConstraint("force", "reference"),)
 
@@ -233,6 +240,7 @@ class ExhibitRow(Base):
 
 
 class CustodyEventRow(Base):
+    record_kind: ClassVar[str] = "custody"
     __tablename__ = "custody_events"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -248,6 +256,7 @@ class CustodyEventRow(Base):
 
 
 class SafeguardingRow(Base):
+    record_kind: ClassVar[str] = "safeguarding"
     __tablename__ = "safeguarding_records"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -263,6 +272,7 @@ class SafeguardingRow(Base):
 
 
 class OutcomeRow(Base):
+    record_kind: ClassVar[str] = "outcome"
     __tablename__ = "outcomes"
 
     id: Mapped[int] = mapped_column(primary_key=True)

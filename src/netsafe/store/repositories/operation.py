@@ -1,5 +1,6 @@
 """The operation's SQL repositories, built together for one session from the record-kinds
-table (`netsafe.operation.record_kinds`): each kind's dataclass over its table."""
+table (`netsafe.operation.record_kinds`): each kind's dataclass over the table whose model
+names the kind (`record_kind`)."""
 
 from __future__ import annotations
 
@@ -10,31 +11,25 @@ from sqlalchemy.orm import Session
 from netsafe.operation import record_kinds as kinds
 from netsafe.operation.casefile import CaseRepositories
 from netsafe.operation.record_kinds import RecordKind
-from netsafe.store.models.operation import (
-    ArrestRow,
-    CustodyEventRow,
-    ExhibitRow,
-    OutcomeRow,
-    RiskAssessmentRow,
-    SafeguardingRow,
-    SubjectRow,
-    WarrantRow,
-)
+from netsafe.store import models  # noqa: F401  (every table registered on Base)
+from netsafe.store.base import Base
 from netsafe.store.repositories.operation_records import SqlExhibitRepository, SqlRecordRepository
 from netsafe.store.repositories.operation_referrals import SqlReferralRepository
 from netsafe.store.repositories.record_history import SqlRecordHistory
 
+
+def _rows() -> dict[RecordKind, type[Any]]:
+    """Each kind's table: the model naming it (`record_kind`), in the table's order."""
+    named = {
+        mapper.class_.record_kind: mapper.class_
+        for mapper in Base.registry.mappers
+        if "record_kind" in vars(mapper.class_)
+    }
+    return {kind: named[kind.name] for kind in kinds.CASE_RECORD_KINDS}
+
+
 #: The table of each kind of case record (the referral has its own repository).
-ROWS: dict[RecordKind, type[Any]] = {
-    kinds.SUBJECT: SubjectRow,
-    kinds.RISK: RiskAssessmentRow,
-    kinds.WARRANT: WarrantRow,
-    kinds.ARREST: ArrestRow,
-    kinds.EXHIBIT: ExhibitRow,
-    kinds.CUSTODY: CustodyEventRow,
-    kinds.SAFEGUARDING: SafeguardingRow,
-    kinds.OUTCOME: OutcomeRow,
-}
+ROWS: dict[RecordKind, type[Any]] = _rows()
 #: Kinds whose repository does more than the generic one.
 _SPECIAL: dict[RecordKind, Any] = {kinds.EXHIBIT: SqlExhibitRepository}
 
@@ -50,5 +45,5 @@ def case_repositories(session: Session) -> CaseRepositories:
         for kind, row in ROWS.items()
     }
     return CaseRepositories(
-        referrals=SqlReferralRepository(session), history=SqlRecordHistory(session), **built
+        referrals=SqlReferralRepository(session), history=SqlRecordHistory(session), records=built
     )

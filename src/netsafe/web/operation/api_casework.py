@@ -102,9 +102,13 @@ _VISIBLE_SUBJECT = Depends(visible_of(kinds.SUBJECT))
 _VISIBLE_WARRANT = Depends(visible_of(kinds.WARRANT))
 _VISIBLE_EXHIBIT = Depends(visible_of(kinds.EXHIBIT))
 
-for _kind in (kinds.SUBJECT, kinds.WARRANT, kinds.ARREST, kinds.SAFEGUARDING, kinds.OUTCOME):
-    _list_and_read(_kind)
-_list_and_read(kinds.EXHIBIT, read=False)  # read below: with its custody and triage runs
+#: Kinds listed and read elsewhere: risk assessments (`api_referrals.py`, beside their questions)
+#: and custody steps (under their exhibit, below).
+_LISTED_ELSEWHERE = (kinds.RISK, kinds.CUSTODY)
+for _kind in kinds.CASE_RECORD_KINDS:
+    if _kind not in _LISTED_ELSEWHERE:
+        # an exhibit is read below: with its custody and triage runs
+        _list_and_read(_kind, read=_kind is not kinds.EXHIBIT)
 for _write in WRITES:
     _create(_write)
 

@@ -24,7 +24,7 @@ _TRUE = {"yes", "true", "on", "1"}
 
 
 @functools.cache
-def _field_kinds(model: type[BaseModel]) -> dict[str, tuple[str, bool]]:
+def field_kinds(model: type[BaseModel]) -> dict[str, tuple[str, bool]]:
     """Each field's JSON type (`date-time`, `date`, `boolean`, `integer`, `string`, ...) and
     whether it is required."""
     schema = model.model_json_schema()
@@ -54,7 +54,7 @@ def form_values(model: type[BaseModel], form: FormData, **given: Any) -> dict[st
     """The form's values for `model`'s fields, as the JSON API would receive them; `given`
     (ids from the path) take precedence."""
     values: dict[str, Any] = {}
-    for name, (kind, required) in _field_kinds(model).items():
+    for name, (kind, required) in field_kinds(model).items():
         raw = form.get(name)
         text = raw.strip() if isinstance(raw, str) else None
         if kind == "boolean":

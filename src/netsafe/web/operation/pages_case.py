@@ -36,6 +36,7 @@ from netsafe.web.operation.common import (
 from netsafe.web.operation.form_input import read_form
 from netsafe.web.operation.forms import FormError, form_time, page_answers, redirect
 from netsafe.web.operation.pages_mywork import case_work
+from netsafe.web.operation.record_sections import added_sections
 from netsafe.web.operation.record_writes import WRITES, RecordWrite
 from netsafe.web.operation.work_common import WorkDep
 
@@ -129,6 +130,7 @@ def case_page(
             "history": history,
             "kinds": KIND_BY_NAME,
             "may_reopen": casework.viewer.role in REOPENERS,
+            "added": added_sections(case),
         },
     )
 

@@ -1,18 +1,27 @@
-"""How each kind of record is added, for the API and the case page alike: its one input model
-(`schemas.py`), the field naming what it is added to, the facade's method, and what the page
-says and where it leads after. `api_casework.py` and `pages_case.py` derive their create routes
-from this table; a new kind of record is one row here (and one in `operation/record_kinds.py`).
+"""How each kind of record is added, for the API and the case page alike: its one input model,
+the field naming what it is added to, the facade's method, and what the page says and where it
+leads after. `api_casework.py` and `pages_case.py` derive their create routes from `WRITES`.
+
+A kind with an `add` service in the record-kinds table (`operation/record_kinds.py`) needs
+nothing here: its write is derived (`derived_write`), its input model from the service's
+keyword arguments (`input_model`). The rows below are the kinds that came before, with their
+hand-written input models (`schemas.py`) and notices.
 """
 
 from __future__ import annotations
 
+import datetime as dt
+import inspect
+import types
+import typing as t
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import Annotated, Any
 
-from pydantic import BaseModel
+from pydantic import AwareDatetime, BaseModel, Field, create_model
 
 from netsafe.operation import record_kinds as kinds
+from netsafe.operation.casefile import CaseRepositories
 from netsafe.operation.casework import Casework
 from netsafe.operation.exhibit_links import default_warrant_id
 from netsafe.operation.record_kinds import RecordKind
@@ -120,3 +129,58 @@ WRITES: tuple[RecordWrite, ...] = (
         audit_detail=lambda o: str(o.kind.value),
     ),
 )
+
+
+#: The longest text a derived input model takes where the service names no cap of its own.
+TEXT_MAX = 4000
+
+
+def _input_type(hint: Any) -> Any:
+    """A service argument's type as the JSON and the forms take it: a time needs its zone, and
+    text is capped (unless the hint already says how, with `Annotated`)."""
+    if t.get_origin(hint) in (t.Union, types.UnionType):
+        args = [_input_type(a) for a in t.get_args(hint)]
+        return t.Union[tuple(args)]  # noqa: UP007  (built from a runtime list)
+    if hint is dt.datetime:
+        return AwareDatetime
+    if hint is str:
+        return Annotated[str, Field(max_length=TEXT_MAX)]
+    return hint
+
+
+def input_model(kind: RecordKind) -> type[BaseModel]:
+    """The one input model (JSON and forms) of a kind added by its `add` service: the field
+    naming what it is added to (`kind.owner`), then each keyword-only argument of the service,
+    typed as in its signature, required unless it has a default."""
+    if kind.add is None:
+        raise TypeError(f"{kind.name} has no add service")
+    # the service may name the repositories' type for type checking only (an import cycle)
+    hints = t.get_type_hints(
+        kind.add, localns={"CaseRepositories": CaseRepositories}, include_extras=True
+    )
+    fields: dict[str, Any] = {kind.owner: (int, ...)}
+    for parameter in inspect.signature(kind.add).parameters.values():
+        if parameter.kind is inspect.Parameter.KEYWORD_ONLY:
+            default = ... if parameter.default is inspect.Parameter.empty else parameter.default
+            fields[parameter.name] = (_input_type(hints[parameter.name]), default)
+    model: type[BaseModel] = create_model(f"{kind.record.__name__}In", **fields)
+    return model
+
+
+def derived_write(kind: RecordKind) -> RecordWrite:
+    """The write of a kind added by its `add` service: through the facade's `add`, its input
+    model derived, the case page's notice "<Label> recorded"."""
+
+    def create(casework: Casework, owner_id: int, **fields: Any) -> Any:
+        return casework.add(kind, owner_id, **fields)
+
+    return RecordWrite(
+        kind, input_model(kind), kind.owner, create, lambda _c, _r: f"{kind.label} recorded"
+    )
+
+
+#: The writes derived from the record-kinds table (kinds with an `add` service).
+DERIVED_WRITES: tuple[RecordWrite, ...] = tuple(
+    derived_write(kind) for kind in kinds.CASE_RECORD_KINDS if kind.add is not None
+)
+WRITES = WRITES + DERIVED_WRITES
