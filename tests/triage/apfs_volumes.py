@@ -43,6 +43,10 @@ PLAIN_APFS = (
 )
 #: The password of the volume `encrypted_apfs` makes (a test password, nothing else).
 APFS_PASSWORD = "zebra-test-apfs-password"
+#: A recovery key in the form macOS gives one (six groups of four), for tests only.
+APFS_RECOVERY_KEY = "ZBRA-TEST-K3Y0-ABCD-EFGH-2345"
+#: The unlock record of a personal recovery key carries this UUID (Apple's APFS reference).
+_RECOVERY_USER = bytes.fromhex("ebc6c064000011aaaa1100306543ecac")
 
 SECTOR = 512
 _NODE_ROOT, _NODE_LEAF, _NODE_FIXED = 0x1, 0x2, 0x4
@@ -58,8 +62,11 @@ def plain_apfs(target: Path) -> Path:
     return target
 
 
-def encrypted_apfs(target: Path, password: str = APFS_PASSWORD) -> Path:
-    """dfvfs's APFS container with its volume encrypted, unlocked by `password`."""
+def encrypted_apfs(
+    target: Path, password: str = APFS_PASSWORD, recovery_key: str | None = None
+) -> Path:
+    """dfvfs's APFS container with its volume encrypted, unlocked by `password` (and by
+    `recovery_key`, a second unlock record of the volume key bag, as macOS keeps one)."""
     image = bytearray(plain_apfs(target).read_bytes())
     block = struct.unpack_from("<I", image, 36)[0]
     blocks = [image[i : i + block] for i in range(0, len(image), block)]
@@ -89,14 +96,12 @@ def encrypted_apfs(target: Path, password: str = APFS_PASSWORD) -> Path:
 
     volume_bag_at, container_bag_at = len(blocks), len(blocks) + 1
     user = hashlib.md5(b"netsafe test user").digest()
-    wrapped_kek = _wrap(hashlib.pbkdf2_hmac("sha256", password.encode(), salt, iterations), kek)
-    volume_bag = _key_bag(
-        _RECS,
-        volume_bag_at,
-        xid,
-        block,
-        [(user, 3, _kek_blob(user, wrapped_kek, iterations, salt))],
-    )
+    records = []
+    for who, secret in ((user, password), (_RECOVERY_USER, recovery_key)):
+        if secret is not None:
+            derived = hashlib.pbkdf2_hmac("sha256", secret.encode(), salt, iterations)
+            records.append((who, 3, _kek_blob(who, _wrap(derived, kek), iterations, salt)))
+    volume_bag = _key_bag(_RECS, volume_bag_at, xid, block, records)
     container_bag = _key_bag(
         _KEYS,
         container_bag_at,

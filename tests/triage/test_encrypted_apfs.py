@@ -18,7 +18,12 @@ from netsafe.triage.items import EncryptedVolume
 from netsafe.triage.openers.interfaces import KeyRing
 from netsafe.triage.scan_config import ScanConfig
 from tests.cli_runner import run_cli
-from tests.triage.apfs_volumes import APFS_PASSWORD, encrypted_apfs, plain_apfs
+from tests.triage.apfs_volumes import (
+    APFS_PASSWORD,
+    APFS_RECOVERY_KEY,
+    encrypted_apfs,
+    plain_apfs,
+)
 from tests.triage.conftest import Known, run_triage
 from tests.triage.fixtures import mbr_disk
 from tests.triage.test_cli import _import_list, cli_env  # noqa: F401 - the fixture
@@ -76,6 +81,16 @@ def test_an_encrypted_apfs_volume_opens_with_its_password_and_its_files_are_hash
     for written in out.rglob("*"):
         if written.is_file():
             assert APFS_PASSWORD.encode() not in written.read_bytes()
+
+
+def test_an_encrypted_apfs_volume_opens_with_its_recovery_key(tmp_path: Path, known: Known) -> None:
+    """A personal recovery key: a second unlock record of the volume key bag."""
+    volume = encrypted_apfs(tmp_path / "macbook.img", recovery_key=APFS_RECOVERY_KEY)
+    keys = {"macbook.img": APFS_RECOVERY_KEY}
+    opened = run_triage([volume], tmp_path / "out", _keyed(known, **keys))
+    assert not [e for e in opened.errors if e.severity == "error"]
+    assert {r.path for r in opened.all_records()} >= {"/passwords.txt", "/a_directory/a_file"}
+    assert opened.sources[0].encrypted == (EncryptedVolume("", "APFS", True),)
 
 
 def test_an_encrypted_apfs_partition_opens_with_a_key_for_every_source(
