@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 
 from netsafe.reports.triage_reports import ReportSink
+from netsafe.triage.items import EncryptedVolume
 from netsafe.triage.openers.interfaces import KeyRing
 from netsafe.triage.scan_config import ScanConfig
 from tests.triage.conftest import Known, run_triage
@@ -122,6 +123,11 @@ def test_a_luks_volume_is_reported_then_opened_with_its_key(
     matched = {r.path: r.matches[0].category for r in opened.records if r.matches}
     assert matched == {"/DCIM/a.jpg": "A"}
     assert "zebra-pass-1" not in repr(right)
+    assert [r.sources[0].encrypted for r in (locked, refused, opened)] == [
+        (EncryptedVolume("", "LUKS", False),),
+        (EncryptedVolume("", "LUKS", False),),
+        (EncryptedVolume("", "LUKS", True),),
+    ]
 
 
 def test_a_bitlocker_volume_is_named_not_no_file_system(tmp_path: Path, known: Known) -> None:
