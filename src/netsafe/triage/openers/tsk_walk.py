@@ -6,6 +6,7 @@ and so are orphan files (inodes no directory names any more, which TSK lists und
 left to read: it is listed as a warning naming it. NTFS's own metadata files ($MFT, $LogFile,
 $UpCase, ... and $Extend: the reserved MFT records 0-15, in the root) are not user files and are
 left out; they are recognised by their record number, so a user file named `$MFT` is scanned.
+FAT's volume label entry, which TSK lists as an empty file in the root, is left out too.
 HFS+'s are left out the same way (catalog node ids below 16: `$ExtentsFile`, `$CatalogFile`,
 `$BadBlockFile`, `$AllocationFile`, `$StartupFile`, `$AttributesFile`), with its two private
 folders of hard-link targets (their files are listed where the links name them).
@@ -30,6 +31,8 @@ NTFS_UNUSED_RECORDS = 24  # records 16-23 are reserved too, left unallocated
 #: exFAT's allocation bitmap and up-case table, which TSK lists as files in the root
 EXFAT_METADATA = frozenset({"$ALLOC_BITMAP", "$UPCASE_TABLE", "$VOLUME_GUID_ENTRY", "$TEX_FAT"})
 ORPHANS = "$OrphanFiles"
+#: how TSK names FAT's volume label entry (`NO NAME    (Volume Label Entry)`)
+FAT_LABEL = "(Volume Label Entry)"
 HFS_RESERVED_IDS = 16  # catalog node ids 1-15 are HFS+'s own (3-8 its metadata files)
 #: HFS+'s private folders of hard-link targets (file links; directory links), as TSK names them
 HFS_PRIVATE = frozenset({"^^^^HFS+ Private Data", ".HFS+ Private Directory Data\r"})
@@ -101,13 +104,18 @@ def _walk_dir(
         meta = entry.info.meta
         if meta is None:
             unnamed = _unnamed(fs, name_info, path, deleted)
-            if unnamed is not None:
+            if unnamed is None:
+                continue
+            if isinstance(unnamed, TskProblem):
                 yield unnamed
-            continue
+                continue
+            entry, meta = unnamed  # read by its inode address: a deleted file or folder
         if depth == 0 and name.startswith("$") and (meta.addr < reserved or name in metadata):
             continue  # NTFS, HFS+ or exFAT metadata file
         if depth == 0 and name in metadata:
             continue  # HFS+'s private folders
+        if depth == 0 and name.endswith(FAT_LABEL) and not meta.size:
+            continue  # FAT's volume label: a directory entry holding the label, no file
         is_deleted = deleted or _deleted(name_info.flags, meta.flags)
         if meta.type == pytsk3.TSK_FS_META_TYPE_DIR or (depth == 0 and name == ORPHANS):
             if meta.addr in seen:
@@ -149,21 +157,31 @@ def _streams(entry: Any, path: str, inode: int, deleted: bool) -> Iterator[TskFi
             yield TskFile(f"{path}:rsrc", inode, size, deleted, kind, int(info.id))
 
 
-def _unnamed(fs: Any, name_info: Any, path: str, deleted: bool) -> TskFile | TskProblem | None:
-    """An entry pytsk3 lists without its metadata: an orphan file (under `$OrphanFiles`,
-    whose inode TSK found unreferenced) read by its inode address, or a deleted name whose
-    inode is gone. None for NTFS's reserved MFT records 16-23, which mkntfs leaves unallocated
-    and TSK lists as orphans: they are the file system's, never a user's."""
+def _unnamed(
+    fs: Any, name_info: Any, path: str, deleted: bool
+) -> tuple[Any, Any] | TskProblem | None:
+    """An entry pytsk3 lists without its metadata (NTFS's deleted names, orphan files under
+    `$OrphanFiles`): (the file opened by its inode address, its metadata) when that inode is a
+    file or folder still holding this entry's content, so that it is walked like any other
+    (a deleted folder's files, a deleted file's streams); a warning naming a deleted entry
+    whose inode is gone or was reused; None for NTFS's reserved MFT records 16-23, which
+    mkntfs leaves unallocated and TSK lists as orphans: they are the file system's."""
     address = int(getattr(name_info, "meta_addr", 0) or 0)
-    if address < NTFS_UNUSED_RECORDS and _is(fs, "NTFS"):
+    ntfs = _is(fs, "NTFS")
+    if address < NTFS_UNUSED_RECORDS and ntfs:
         return None
     if address:
         try:
-            meta = fs.open_meta(inode=address).info.meta
+            opened = fs.open_meta(inode=address)
+            meta = opened.info.meta
         except (OSError, RuntimeError):
-            meta = None
-        if meta is not None and meta.type == pytsk3.TSK_FS_META_TYPE_REG:
-            return TskFile(path, address, int(meta.size), True)
+            opened = meta = None
+        if (
+            meta is not None
+            and meta.type in (pytsk3.TSK_FS_META_TYPE_REG, pytsk3.TSK_FS_META_TYPE_DIR)
+            and not _reused(name_info, meta, ntfs)
+        ):
+            return opened, meta
     if deleted or int(name_info.flags) & int(pytsk3.TSK_FS_NAME_FLAG_UNALLOC):
         return TskProblem(
             path,
@@ -173,6 +191,20 @@ def _unnamed(fs: Any, name_info: Any, path: str, deleted: bool) -> TskFile | Tsk
             warning=True,
         )
     return TskProblem(path, "unreadable", "listed without its metadata (inode unreadable)")
+
+
+def _reused(name_info: Any, meta: Any, ntfs: bool) -> bool:
+    """Whether a deleted name's inode now belongs to another file: allocated again, or (NTFS)
+    its MFT record's sequence number moved on by more than the one step that deleting the
+    name's own file makes."""
+    if not int(name_info.flags) & int(pytsk3.TSK_FS_NAME_FLAG_UNALLOC):
+        return False  # an orphan's own inode (TSK found it unreferenced)
+    if int(meta.flags) & int(pytsk3.TSK_FS_META_FLAG_ALLOC):
+        return True
+    named = int(getattr(name_info, "meta_seq", 0) or 0)
+    if ntfs and named:
+        return (int(getattr(meta, "seq", named) or named) - named) % 0x10000 > 1
+    return False
 
 
 def _is(fs: Any, kind: str) -> bool:
