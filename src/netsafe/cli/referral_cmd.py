@@ -22,15 +22,11 @@ from netsafe.cli.output import (
 from netsafe.intake.reading import report_files
 from netsafe.platform.access import OperationError, OperationInputError
 from netsafe.platform.agencies import FORCE_SLUGS
-from netsafe.platform.audit import record
 from netsafe.platform.roles import Role, Viewer
-from netsafe.store.repositories.audit import SqlAuditRepository
-from netsafe.usecases.import_referrals import (
-    ReferralImport,
-    assign_referral,
-    import_report_files,
-    unassigned_queue,
-)
+from netsafe.store.audit_seal import append_at_commit
+from netsafe.usecases.import_referrals import import_report_files
+from netsafe.usecases.intake_outcome import ReferralImport
+from netsafe.usecases.intake_queue import assign_referral, unassigned_queue
 
 app = typer.Typer(
     help="Referrals: import CyberTipline reports; the queue awaiting a force.",
@@ -47,9 +43,9 @@ def operator() -> Viewer:
 def cli_audit(
     session: Session, action: str, kind: str, resource_id: object, detail: str | None
 ) -> None:
-    record(
-        SqlAuditRepository(session), [replace(cli_event(action, kind, resource_id), detail=detail)]
-    )
+    """Audit at the commit of `session`'s transaction (nothing if it rolls back), all of a
+    transaction's events chained at once."""
+    append_at_commit(session, [replace(cli_event(action, kind, resource_id), detail=detail)])
 
 
 def _check_force(force: str | None) -> None:

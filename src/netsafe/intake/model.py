@@ -8,7 +8,7 @@ phone, screen name with its service, ESP identifier, profile URL, device id, fil
 from __future__ import annotations
 
 import enum
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field, fields
 from datetime import datetime
 from typing import Any
 
@@ -248,16 +248,25 @@ class CyberTipReport:
         return tuple(found)
 
     def as_json(self) -> dict[str, Any]:
-        """The whole report as JSON-ready data (times in ISO 8601)."""
-        document: dict[str, Any] = _jsonable(asdict(self))
+        """The whole report as JSON-ready data (each dataclass an object of its fields,
+        tuples lists, times in ISO 8601)."""
+        document: dict[str, Any] = _jsonable(self)
         return document
 
 
+_FIELD_NAMES: dict[type, tuple[str, ...]] = {}
+
+
 def _jsonable(value: Any) -> Any:
-    if isinstance(value, dict):
-        return {k: _jsonable(v) for k, v in value.items()}
+    if value is None or isinstance(value, str | int | float):
+        return value
     if isinstance(value, list | tuple):
         return [_jsonable(v) for v in value]
     if isinstance(value, datetime):
         return value.isoformat()
-    return value
+    if isinstance(value, dict):
+        return {k: _jsonable(v) for k, v in value.items()}
+    names = _FIELD_NAMES.get(type(value))
+    if names is None:
+        names = _FIELD_NAMES[type(value)] = tuple(f.name for f in fields(value))
+    return {name: _jsonable(getattr(value, name)) for name in names}

@@ -45,13 +45,18 @@ class XmlNode:
     def __init__(self, element: Element, path: str) -> None:
         self._element = element
         self._path = path
+        self._by_name: dict[str, list[Element]] | None = None
 
     @property
     def path(self) -> str:
         return self._path
 
     def children(self, name: str) -> list[Node]:
-        found = [c for c in self._element if local_name(c.tag) == name]
+        if self._by_name is None:  # the builder asks for many names: sort the children once
+            self._by_name = {}
+            for child in self._element:
+                self._by_name.setdefault(local_name(child.tag), []).append(child)
+        found = self._by_name.get(name, [])
         return [XmlNode(c, _step(self._path, name, i, len(found))) for i, c in enumerate(found)]
 
     def text(self) -> str | None:

@@ -223,6 +223,14 @@ def create_referral(
     """Validate and store a referral. `by` is the user creating it (None: an anonymous public
     report, which must have source `public-report`). Police users create referrals for force
     areas they can see; charity roles cannot create police records."""
+    return referrals.add(validated_referral(new, by=by, now=now))
+
+
+def validated_referral(
+    new: NewReferral, *, by: Viewer | None, now: datetime | None = None
+) -> Referral:
+    """The referral `create_referral` would store (id 0, not stored), checked by the same
+    rules; for writers that store many at once (the CyberTipline import)."""
     try:
         source = ReferralSource(new.source)
     except ValueError:
@@ -248,7 +256,7 @@ def create_referral(
     restricted = tuple(sorted({name.strip() for name in new.restricted_to if name.strip()}))
     if restricted and by is not None and by.username not in restricted:
         restricted = tuple(sorted({*restricted, by.username}))
-    referral = Referral(
+    return Referral(
         id=0,
         source=source,
         force=force,
@@ -261,7 +269,6 @@ def create_referral(
         created_by=None if by is None else by.username,
         created_at=now,
     )
-    return referrals.add(referral)
 
 
 def get_referral(referrals: ReferralRepository, viewer: Viewer, referral_id: int) -> Referral:

@@ -26,7 +26,13 @@ def on_referral_commits(sessions: sessionmaker[Session], callback: Callable[[], 
     event.listen(sessions, "after_commit", after_commit)
 
 
+def note_referral_writes(session: Session) -> None:
+    """Tell the callbacks that `session` wrote referrals by statements of its own (a bulk
+    INSERT), which the unit of work does not see."""
+    session.info[_WROTE_REFERRALS] = True
+
+
 def _note_referral_writes(session: Session, _context: object, _instances: object) -> None:
     changed = (*session.new, *session.dirty, *session.deleted)
     if any(isinstance(item, _REFERRAL_TABLES) for item in changed):
-        session.info[_WROTE_REFERRALS] = True
+        note_referral_writes(session)

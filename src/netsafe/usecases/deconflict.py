@@ -4,14 +4,15 @@ and the kind of identifier shared, never the other case's contents); the operati
 every link; anyone police may ask which referrals they may see carry a value, and how many
 they may not.
 
-`deconflict_referral` runs inside the import's transaction (`import_referrals.
-on_referral_imported`). Keys and the rules of a match: `netsafe.intake.identifier_keys`; what
-a notice says: `netsafe.intake.deconfliction`.
+`deconflict_imported` runs inside the import's transaction, for each batch of new referrals
+(`intake_batch`). Keys and the rules of a match: `netsafe.intake.identifier_keys`; what a
+notice says: `netsafe.intake.deconfliction`.
 """
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from collections.abc import Sequence
+from datetime import datetime
 
 from sqlalchemy.orm import Session
 
@@ -21,22 +22,32 @@ from netsafe.operation import referrals as casework
 from netsafe.platform.access import AccessDeniedError, OperationInputError, scope_for
 from netsafe.platform.roles import Role, Viewer
 from netsafe.store.repositories.deconfliction import SqlDeconflictionRepository
+from netsafe.store.repositories.deconfliction_keys import Identifier, SqlDeconflictionKeys
 from netsafe.store.repositories.operation_referrals import SqlReferralRepository
 
 #: The longest value `lookup_identifier` takes.
 LOOKUP_MAX = 1000
 
 
-def deconflict_referral(session: Session, referral_id: int, now: datetime | None = None) -> int:
-    """Key a newly imported referral's identifiers and link it to every referral sharing one;
-    the number of referrals it was linked to (by kind)."""
-    return SqlDeconflictionRepository(session).index_referral(referral_id, now or datetime.now(UTC))
+def deconflict_imported(
+    session: Session, batch: Sequence[tuple[int, Sequence[Identifier]]], now: datetime
+) -> dict[int, int]:
+    """Key newly imported referrals' identifiers (each with its report's identifiers as
+    stored) and link each to every referral sharing one, as if indexed one after the other
+    in order; per referral, how many (referral, key) links it made."""
+    return SqlDeconflictionKeys(session).index(batch, now)
 
 
 def referral_notices(session: Session, viewer: Viewer, referral_id: int) -> list[Notice]:
     """The notices of a referral the viewer may see (`RecordNotFoundError` otherwise: a
     restricted case's notices reach its named users only)."""
     referral = casework.get_referral(SqlReferralRepository(session), viewer, referral_id)
+    return notices_of(session, viewer, referral)
+
+
+def notices_of(session: Session, viewer: Viewer, referral: casework.Referral) -> list[Notice]:
+    """The notices of `referral`, which the caller has read for `viewer` through the checks
+    of `get_referral` (the case page's facade): it is not read again."""
     return SqlDeconflictionRepository(session).referral_notices(scope_for(viewer), referral.id)
 
 

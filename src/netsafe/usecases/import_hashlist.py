@@ -31,7 +31,7 @@ from netsafe.hashlists.known_good import recognise as recognise_known_good
 from netsafe.hashlists.model import HashList, ListAction, ListSettings, Provenance
 from netsafe.hashlists.reading import ListReading
 from netsafe.store.repositories.hashlists import SqlHashListRepository
-from netsafe.usecases.import_referrals import rematch_after_list_import
+from netsafe.usecases.rematch_referrals import rematch_after_list_import
 
 #: Opens the one transaction of a step (the CLI's `CommandContext.transaction`).
 Transaction = Callable[[], AbstractContextManager[Session]]

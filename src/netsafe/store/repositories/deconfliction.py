@@ -1,142 +1,25 @@
-"""Deconfliction in SQL: index an imported referral's identifiers as keys, link it to every
-referral sharing one, and read notices, links and lookups within a viewer's scope."""
+"""Deconfliction in SQL: read notices, links and lookups within a viewer's scope."""
 
 from __future__ import annotations
 
-from collections import defaultdict
-from collections.abc import Iterable
-from dataclasses import dataclass
-from datetime import datetime
-
-from sqlalchemy import ColumnElement, and_, func, insert, select
+from sqlalchemy import ColumnElement, and_, func, select
 from sqlalchemy.orm import Session, aliased
 
 from netsafe.intake.deconfliction import Carrier, IdentifierLookup, Link, Notice
-from netsafe.intake.identifier_keys import (
-    COMMON_KEY_REFERRALS,
-    IP_WINDOW,
-    identifier_key,
-    value_key,
-)
 from netsafe.operation.referrals import referral_reference
 from netsafe.platform.access import Scope
 from netsafe.store.models.deconfliction import DeconflictionKeyRow, DeconflictionLinkRow
-from netsafe.store.models.intake import IntakeIdentifierRow
 from netsafe.store.models.operation import ReferralAccessRow, ReferralRow
 from netsafe.store.repositories.operation_scope import scope_clause
 from netsafe.timestamps import as_utc
 
-IP = "ip-address"
-
-
-@dataclass(frozen=True, slots=True)
-class _Key:
-    kind: str
-    key: str
-    value_key: str
-    seen_at: datetime | None
-
-
-def _keys(rows: Iterable[tuple[str, str, str | None, datetime | None]]) -> list[_Key]:
-    seen: dict[tuple[str, str, datetime | None], _Key] = {}
-    for kind, value, qualifier, seen_at in rows:
-        key = identifier_key(kind, value, qualifier)
-        if not key or (kind == IP and seen_at is None):
-            continue  # a bare IP address is never linked (carrier-grade NAT)
-        moment = None if seen_at is None else as_utc(seen_at)
-        seen.setdefault((kind, key, moment), _Key(kind, key, value_key(kind, value), moment))
-    return list(seen.values())
-
-
-def _close_in_time(a: datetime | None, b: datetime | None) -> bool:
-    return a is not None and b is not None and abs(as_utc(a) - as_utc(b)) <= IP_WINDOW
-
 
 class SqlDeconflictionRepository:
-    """Deconfliction keys and links of one session."""
+    """Deconfliction notices, links and lookups of one session (keys and links are written by
+    `netsafe.store.repositories.deconfliction_keys`)."""
 
     def __init__(self, session: Session) -> None:
         self._session = session
-
-    def index_referral(self, referral_id: int, now: datetime) -> int:
-        """Key the referral's reported identifiers and link it, both ways, to each referral
-        sharing one (an IP address only within `IP_WINDOW`; a key carried by more than
-        `COMMON_KEY_REFERRALS` referrals is not linked). Returns the links added (pairs)."""
-        session = self._session
-        rows = session.execute(
-            select(
-                IntakeIdentifierRow.kind,
-                IntakeIdentifierRow.value,
-                IntakeIdentifierRow.qualifier,
-                IntakeIdentifierRow.seen_at,
-            ).where(IntakeIdentifierRow.referral_id == referral_id)
-        ).all()
-        keys = _keys((r[0], r[1], r[2], r[3]) for r in rows)
-        if not keys:
-            return 0
-        wanted = sorted({k.key for k in keys})
-        counts = session.execute(
-            select(
-                DeconflictionKeyRow.kind,
-                DeconflictionKeyRow.key,
-                func.count(func.distinct(DeconflictionKeyRow.referral_id)),
-            )
-            .where(DeconflictionKeyRow.key.in_(wanted))
-            .group_by(DeconflictionKeyRow.kind, DeconflictionKeyRow.key)
-        ).all()
-        common = {(kind, key) for kind, key, n in counts if n >= COMMON_KEY_REFERRALS}
-        linkable = {(k.kind, k.key) for k in keys} & {(kind, key) for kind, key, _ in counts}
-        pairs: dict[tuple[int, str, str], None] = {}
-        if linkable - common:
-            mine = defaultdict(list)
-            for k in keys:
-                mine[(k.kind, k.key)].append(k.seen_at)
-            others = session.execute(
-                select(
-                    DeconflictionKeyRow.referral_id,
-                    DeconflictionKeyRow.kind,
-                    DeconflictionKeyRow.key,
-                    DeconflictionKeyRow.seen_at,
-                ).where(
-                    DeconflictionKeyRow.key.in_(sorted({key for _, key in linkable - common})),
-                    DeconflictionKeyRow.referral_id != referral_id,
-                )
-            ).all()
-            for other_id, kind, key, seen_at in others:
-                if (kind, key) not in linkable or (kind, key) in common:
-                    continue
-                if kind == IP and not any(_close_in_time(seen_at, m) for m in mine[(kind, key)]):
-                    continue
-                pairs[(other_id, kind, key)] = None
-        session.execute(
-            insert(DeconflictionKeyRow),
-            [
-                {
-                    "referral_id": referral_id,
-                    "kind": k.kind,
-                    "key": k.key,
-                    "value_key": k.value_key,
-                    "seen_at": k.seen_at,
-                }
-                for k in keys
-            ],
-        )
-        if pairs:
-            session.execute(
-                insert(DeconflictionLinkRow),
-                [
-                    {
-                        "referral_id": a,
-                        "other_referral_id": b,
-                        "kind": kind,
-                        "key": key,
-                        "created_at": now,
-                    }
-                    for other_id, kind, key in pairs
-                    for a, b in ((referral_id, other_id), (other_id, referral_id))
-                ],
-            )
-        return len(pairs)
 
     def _notices(self, scope: Scope, condition: ColumnElement[bool], limit: int) -> list[Notice]:
         mine, other = aliased(ReferralRow), aliased(ReferralRow)

@@ -12,13 +12,9 @@ from pydantic import BaseModel, Field
 from starlette.requests import ClientDisconnect
 
 from netsafe.platform.agencies import FORCE_SLUGS
-from netsafe.usecases.import_referrals import (
-    assign_referral,
-    import_report_bytes,
-    intake_matcher,
-    intake_record,
-    unassigned_queue,
-)
+from netsafe.usecases.import_referrals import import_report_bytes
+from netsafe.usecases.intake_queue import assign_referral, intake_record, unassigned_queue
+from netsafe.usecases.intake_setup import intake_matcher
 from netsafe.web.auditor import AuditDep
 from netsafe.web.deps import SessionDep
 from netsafe.web.intake.common import IntakeViewer, audit_with, configured

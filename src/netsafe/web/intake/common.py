@@ -8,7 +8,7 @@ from fastapi import Depends, HTTPException, Request
 from sqlalchemy.orm import Session
 
 from netsafe.platform.roles import POLICE_ROLES, Role, Viewer
-from netsafe.usecases.import_referrals import IntakeConfig, intake_config
+from netsafe.usecases.intake_setup import IntakeConfig, intake_config
 from netsafe.web.auditor import Auditor
 from netsafe.web.policy import allow
 

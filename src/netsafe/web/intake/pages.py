@@ -14,14 +14,10 @@ from starlette.datastructures import UploadFile
 from netsafe.platform.access import OperationInputError, RecordNotFoundError
 from netsafe.platform.agencies import FORCE_SLUGS
 from netsafe.platform.audit import Outcome
-from netsafe.usecases.import_referrals import (
-    ReferralImport,
-    RefusedFile,
-    assign_referral,
-    import_report_bytes,
-    intake_matcher,
-    unassigned_queue,
-)
+from netsafe.usecases.import_referrals import import_report_bytes
+from netsafe.usecases.intake_outcome import ReferralImport, RefusedFile
+from netsafe.usecases.intake_queue import assign_referral, unassigned_queue
+from netsafe.usecases.intake_setup import intake_matcher
 from netsafe.web.auditor import AuditDep
 from netsafe.web.deps import SessionDep, TemplatesDep
 from netsafe.web.intake.common import IntakeViewer, audit_with, configured

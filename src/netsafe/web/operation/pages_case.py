@@ -22,7 +22,7 @@ from netsafe.operation.referrals import NewReferral, ReferralSource, create_refe
 from netsafe.operation.subjects import HelplineRecipient
 from netsafe.platform.access import REFERRAL_AREAS
 from netsafe.store.repositories.intake import SqlIntakeRepository
-from netsafe.usecases.deconflict import referral_notices
+from netsafe.usecases.deconflict import notices_of
 from netsafe.web.auditor import AuditDep
 from netsafe.web.deps import SessionDep, TemplatesDep
 from netsafe.web.operation.common import (
@@ -104,7 +104,7 @@ def case_page(
     with page_answers(request, "referral.read", "referral", referral_id):
         case = casework.case(referral_id)
         intake = SqlIntakeRepository(session).record(case.referral.id)
-        notices = referral_notices(session, casework.viewer, case.referral.id)
+        notices = notices_of(session, casework.viewer, case.referral)
         history = casework.case_history(referral_id)
         corrected = {
             f"{e.kind}:{e.record_id}": "corrected"

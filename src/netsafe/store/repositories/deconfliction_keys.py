@@ -1,0 +1,191 @@
+"""Deconfliction keys in SQL: key referrals' identifiers and link each to every referral that
+shares one, many referrals at a time.
+
+A batch is linked as if its referrals were indexed one after the other, in order: each is
+linked to the referrals stored before it and to those before it in the batch, under the same
+rules (an IP address only within `IP_WINDOW`; a key already carried by `COMMON_KEY_REFERRALS`
+referrals or more is common and not linked). The keys already stored are read with one query
+per 500 keys, the new keys and links written with one INSERT each.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any, cast
+
+from sqlalchemy import Table, func, insert, select
+from sqlalchemy.orm import Session
+
+from netsafe.intake.identifier_keys import (
+    COMMON_KEY_REFERRALS,
+    IP_WINDOW,
+    identifier_key,
+    value_key,
+)
+from netsafe.store.models.deconfliction import DeconflictionKeyRow, DeconflictionLinkRow
+from netsafe.store.models.intake import IntakeIdentifierRow
+from netsafe.timestamps import as_utc
+
+IP = "ip-address"
+CHUNK = 500
+_KEYS = cast(Table, DeconflictionKeyRow.__table__)
+_LINKS = cast(Table, DeconflictionLinkRow.__table__)
+#: An identifier as stored: kind, value, qualifier (the service of a screen name), capture time.
+Identifier = tuple[str, str, str | None, datetime | None]
+
+
+@dataclass(frozen=True, slots=True)
+class _Key:
+    kind: str
+    key: str
+    value_key: str
+    seen_at: datetime | None
+
+
+def keys_of(identifiers: Iterable[Identifier]) -> list[_Key]:
+    """The deconfliction keys of a referral's identifiers, without repeats (a bare IP address,
+    without its capture time, has none: carrier-grade NAT)."""
+    seen: dict[tuple[str, str, datetime | None], _Key] = {}
+    for kind, value, qualifier, seen_at in identifiers:
+        key = identifier_key(kind, value, qualifier)
+        if not key or (kind == IP and seen_at is None):
+            continue
+        moment = None if seen_at is None else as_utc(seen_at)
+        seen.setdefault((kind, key, moment), _Key(kind, key, value_key(kind, value), moment))
+    return list(seen.values())
+
+
+def _close_in_time(a: datetime | None, b: datetime | None) -> bool:
+    return a is not None and b is not None and abs(as_utc(a) - as_utc(b)) <= IP_WINDOW
+
+
+class _Carriers:
+    """Who carries each wanted key: the referrals stored before the batch (read once), then
+    the batch's own as they are indexed."""
+
+    def __init__(self, session: Session, wanted: set[tuple[str, str]]) -> None:
+        self.referrals: dict[tuple[str, str], set[int]] = defaultdict(set)
+        self.times: dict[tuple[str, str], list[tuple[int, datetime | None]]] = defaultdict(list)
+        self.common: set[tuple[str, str]] = set()
+        ordered = sorted(wanted)
+        for start in range(0, len(ordered), CHUNK):
+            self._read(session, ordered[start : start + CHUNK])
+
+    def _read(self, session: Session, chunk: list[tuple[str, str]]) -> None:
+        k = DeconflictionKeyRow
+        wanted = set(chunk)
+        counts = session.execute(  # by key alone (its index); a key of another kind is left out
+            select(k.kind, k.key, func.count(func.distinct(k.referral_id)))
+            .where(k.key.in_(sorted({key for _, key in chunk})))
+            .group_by(k.kind, k.key)
+        ).all()
+        rare = []
+        for kind, key, n in counts:
+            if (kind, key) not in wanted:
+                continue
+            if n >= COMMON_KEY_REFERRALS:
+                self.common.add((kind, key))
+            else:
+                rare.append((kind, key))
+        if not rare:
+            return
+        rows = session.execute(
+            select(k.referral_id, k.kind, k.key, k.seen_at).where(
+                k.key.in_(sorted({key for _, key in rare}))
+            )
+        ).all()
+        keep = set(rare)
+        for referral_id, kind, key, seen_at in rows:
+            if (kind, key) in keep:
+                self.add(referral_id, kind, key, seen_at)
+
+    def add(self, referral_id: int, kind: str, key: str, seen_at: datetime | None) -> None:
+        carriers = self.referrals[(kind, key)]
+        carriers.add(referral_id)
+        if len(carriers) >= COMMON_KEY_REFERRALS:
+            self.common.add((kind, key))
+        self.times[(kind, key)].append((referral_id, seen_at))
+
+
+class SqlDeconflictionKeys:
+    """Keys and links of one session."""
+
+    def __init__(self, session: Session) -> None:
+        self._session = session
+
+    def index(
+        self, batch: Sequence[tuple[int, Sequence[Identifier]]], now: datetime
+    ) -> dict[int, int]:
+        """Key each referral's identifiers and link it, both ways, to each referral sharing a
+        key (see the module). Returns, per referral, the referrals it was linked to by a key
+        of its own (pairs of referral and key)."""
+        keyed = [(referral_id, keys_of(identifiers)) for referral_id, identifiers in batch]
+        wanted = {(k.kind, k.key) for _, keys in keyed for k in keys}
+        if not wanted:
+            return {referral_id: 0 for referral_id, _ in batch}
+        carriers = _Carriers(self._session, wanted)
+        key_rows: list[dict[str, Any]] = []
+        links: dict[tuple[int, int, str, str], None] = {}
+        added: dict[int, int] = {}
+        for referral_id, keys in keyed:
+            pairs: dict[tuple[int, str, str], None] = {}
+            mine = defaultdict(list)
+            for k in keys:
+                mine[(k.kind, k.key)].append(k.seen_at)
+            for (kind, key), moments in mine.items():
+                if (kind, key) in carriers.common:
+                    continue
+                for other_id, seen_at in carriers.times.get((kind, key), ()):
+                    if other_id == referral_id:
+                        continue
+                    if kind == IP and not any(_close_in_time(seen_at, m) for m in moments):
+                        continue
+                    pairs[(other_id, kind, key)] = None
+            for k in keys:
+                carriers.add(referral_id, k.kind, k.key, k.seen_at)
+                key_rows.append(
+                    {
+                        "referral_id": referral_id,
+                        "kind": k.kind,
+                        "key": k.key,
+                        "value_key": k.value_key,
+                        "seen_at": k.seen_at,
+                    }
+                )
+            for other_id, kind, key in pairs:
+                for a, b in ((referral_id, other_id), (other_id, referral_id)):
+                    links[(a, b, kind, key)] = None
+            added[referral_id] = len(pairs)
+        if key_rows:
+            self._session.execute(insert(_KEYS), key_rows)
+        if links:
+            self._session.execute(
+                insert(_LINKS),
+                [
+                    {
+                        "referral_id": a,
+                        "other_referral_id": b,
+                        "kind": kind,
+                        "key": key,
+                        "created_at": now,
+                    }
+                    for a, b, kind, key in links
+                ],
+            )
+        return added
+
+    def index_stored(self, referral_id: int, now: datetime) -> int:
+        """`index` of one referral's stored report identifiers (`intake_identifiers`)."""
+        rows = self._session.execute(
+            select(
+                IntakeIdentifierRow.kind,
+                IntakeIdentifierRow.value,
+                IntakeIdentifierRow.qualifier,
+                IntakeIdentifierRow.seen_at,
+            ).where(IntakeIdentifierRow.referral_id == referral_id)
+        ).all()
+        identifiers = [(r[0], r[1], r[2], r[3]) for r in rows]
+        return self.index([(referral_id, identifiers)], now)[referral_id]

@@ -1,0 +1,101 @@
+"""Match every imported referral's files against the hash lists again (a list arrived or
+changed), keep the new matches, and raise the pre-score of referrals not yet assessed when it
+rises (`rematch_after_list_import`, the hook the hash-list import calls)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from contextlib import AbstractContextManager
+from dataclasses import replace
+from datetime import UTC, datetime
+from pathlib import Path
+
+from sqlalchemy.orm import Session
+
+from netsafe.hashlists.index_sync import load_matcher
+from netsafe.hashlists.matcher import ListMatcher
+from netsafe.intake.prescore import prescore
+from netsafe.matching.match import Match
+from netsafe.operation import referrals as casework
+from netsafe.operation.risk import RiskBand
+from netsafe.settings import Settings, load_settings
+from netsafe.store.repositories.hashlists import SqlHashListRepository
+from netsafe.store.repositories.intake import SqlIntakeRepository
+from netsafe.store.repositories.operation_referrals import SqlReferralRepository
+from netsafe.usecases.intake_batch import prescored_deadline
+from netsafe.usecases.intake_outcome import Rematch
+from netsafe.usecases.intake_setup import IntakeConfig, intake_config
+
+
+def _match_files(
+    repository: SqlIntakeRepository,
+    matcher: ListMatcher | None,
+    referral_ids: Sequence[int] | None,
+    at: datetime,
+    *,
+    fresh: bool = False,
+) -> int:
+    """Match the stored files (of `referral_ids`, or all) and keep their matches; returns the
+    number of files with a match. `fresh`: the files were just stored (no matches to drop)."""
+    if matcher is None:
+        return 0
+    matched: list[tuple[int, list[Match]]] = []
+    for row_id, _referral_id, values in list(repository.hashes(referral_ids)):
+        outcome = matcher.match_values(values) if values else None
+        matched.append((row_id, [] if outcome is None or outcome.ignored else outcome.matches))
+    repository.replace_matches(matched, at, fresh=fresh)
+    return sum(1 for _, matches in matched if matches)
+
+
+def rematch_referrals(
+    session: Session, matcher: ListMatcher, config: IntakeConfig, now: datetime | None = None
+) -> Rematch:
+    """Match every imported file against the lists again (a list arrived or changed), keep
+    the matches, and raise the pre-score of referrals not yet assessed when it rises."""
+    now = now or datetime.now(UTC)
+    intake = SqlIntakeRepository(session)
+    referrals = SqlReferralRepository(session)
+    files = sum(1 for _ in intake.hashes())
+    known = _match_files(intake, matcher, None, now)
+    raised = []
+    for referral_id in sorted({referral_id for _, referral_id, _ in intake.hashes()}):
+        report = intake.prescore_inputs(referral_id)
+        referral = referrals.get(referral_id)
+        if report is None or referral is None:
+            continue
+        score = prescore(report, intake.matched_categories(referral_id), config.rules)
+        record = intake.record(referral_id)
+        old = (
+            None
+            if record is None or record.prescore_band is None
+            else RiskBand(record.prescore_band)
+        )
+        if score.band is None or (old is not None and score.band.rank <= old.rank):
+            continue
+        intake.set_prescore(referral_id, score.band.value, score.reasons)
+        current = None if referral.risk_band is None else RiskBand(referral.risk_band)
+        new_status = referral.status is casework.ReferralStatus.NEW
+        if new_status and (current is None or score.band.rank > current.rank):
+            referrals.update(
+                replace(
+                    referral,
+                    risk_band=score.band.value,
+                    deadline_at=prescored_deadline(referral, score.band, config.questions),
+                )
+            )
+            raised.append(referral_id)
+    return Rematch(files, known, tuple(raised))
+
+
+def rematch_after_list_import(
+    transaction: Callable[[], AbstractContextManager[Session]],
+    index_folder: Path,
+    settings: Settings | None = None,
+) -> Rematch:
+    """The hook the hash-list import calls once a list is stored and indexed: every imported
+    referral's files are matched against the lists again, in a transaction of its own, with
+    the pre-score rules of `settings` (default: the environment's)."""
+    config = intake_config(settings or load_settings())
+    with transaction() as session:
+        matcher = load_matcher(index_folder, SqlHashListRepository(session))
+        return rematch_referrals(session, matcher, config)
