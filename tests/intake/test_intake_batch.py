@@ -65,7 +65,9 @@ def _import(engine: Engine, settings: Settings, data: bytes) -> None:
 def _state(session: Session) -> dict[str, Any]:
     """What was stored, by report number (ids differ between databases)."""
     report_of = dict(
-        session.execute(select(IntakeReportRow.referral_id, IntakeReportRow.report_id)).tuples()
+        session.execute(select(IntakeReportRow.referral_id, IntakeReportRow.report_id))
+        .tuples()
+        .all()
     )
     referrals = {
         report_of[rid]: (force, band)

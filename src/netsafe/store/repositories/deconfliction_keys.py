@@ -5,7 +5,7 @@ A batch is linked as if its referrals were indexed one after the other, in order
 linked to the referrals stored before it and to those before it in the batch, under the same
 rules (an IP address only within `IP_WINDOW`; a key already carried by `COMMON_KEY_REFERRALS`
 referrals or more is common and not linked). The keys already stored are read with one query
-per 500 keys, the new keys and links written with one INSERT each.
+per 500 keys, the new keys and links written at once (`insert_rows`: COPY on PostgreSQL).
 """
 
 from __future__ import annotations
@@ -14,9 +14,9 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, cast
+from typing import cast
 
-from sqlalchemy import Table, func, insert, select
+from sqlalchemy import Table, func, select
 from sqlalchemy.orm import Session
 
 from netsafe.intake.identifier_keys import (
@@ -25,6 +25,7 @@ from netsafe.intake.identifier_keys import (
     identifier_key,
     value_key,
 )
+from netsafe.store.bulk_rows import insert_rows
 from netsafe.store.models.deconfliction import DeconflictionKeyRow, DeconflictionLinkRow
 from netsafe.store.models.intake import IntakeIdentifierRow
 from netsafe.timestamps import as_utc
@@ -33,6 +34,8 @@ IP = "ip-address"
 CHUNK = 500
 _KEYS = cast(Table, DeconflictionKeyRow.__table__)
 _LINKS = cast(Table, DeconflictionLinkRow.__table__)
+_KEY_COLUMNS = ("referral_id", "kind", "key", "value_key", "seen_at")
+_LINK_COLUMNS = ("referral_id", "other_referral_id", "kind", "key", "created_at")
 #: An identifier as stored: kind, value, qualifier (the service of a screen name), capture time.
 Identifier = tuple[str, str, str | None, datetime | None]
 
@@ -127,7 +130,7 @@ class SqlDeconflictionKeys:
         if not wanted:
             return {referral_id: 0 for referral_id, _ in batch}
         carriers = _Carriers(self._session, wanted)
-        key_rows: list[dict[str, Any]] = []
+        key_rows: list[tuple[int, str, str, str, datetime | None]] = []
         links: dict[tuple[int, int, str, str], None] = {}
         added: dict[int, int] = {}
         for referral_id, keys in keyed:
@@ -146,35 +149,18 @@ class SqlDeconflictionKeys:
                     pairs[(other_id, kind, key)] = None
             for k in keys:
                 carriers.add(referral_id, k.kind, k.key, k.seen_at)
-                key_rows.append(
-                    {
-                        "referral_id": referral_id,
-                        "kind": k.kind,
-                        "key": k.key,
-                        "value_key": k.value_key,
-                        "seen_at": k.seen_at,
-                    }
-                )
+                key_rows.append((referral_id, k.kind, k.key, k.value_key, k.seen_at))
             for other_id, kind, key in pairs:
                 for a, b in ((referral_id, other_id), (other_id, referral_id)):
                     links[(a, b, kind, key)] = None
             added[referral_id] = len(pairs)
-        if key_rows:
-            self._session.execute(insert(_KEYS), key_rows)
-        if links:
-            self._session.execute(
-                insert(_LINKS),
-                [
-                    {
-                        "referral_id": a,
-                        "other_referral_id": b,
-                        "kind": kind,
-                        "key": key,
-                        "created_at": now,
-                    }
-                    for a, b, kind, key in links
-                ],
-            )
+        insert_rows(self._session, _KEYS, _KEY_COLUMNS, key_rows)
+        insert_rows(
+            self._session,
+            _LINKS,
+            _LINK_COLUMNS,
+            [(a, b, kind, key, now) for a, b, kind, key in links],
+        )
         return added
 
     def index_stored(self, referral_id: int, now: datetime) -> int:

@@ -1,0 +1,55 @@
+"""Write many rows to one table as fast as the database takes them, in the session's
+transaction: PostgreSQL's COPY, SQLite's own executemany. Values are converted by the
+columns' types exactly as an INSERT statement of SQLAlchemy's would convert them (on SQLite,
+times become the same text), so what is stored is the same; only the per-row work of building
+a statement's parameters is saved.
+
+These writes go around the session's statement hooks: use them only for tables the search
+index does not read (`netsafe.store.search_index`), such as the deconfliction keys and links.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from typing import Any
+
+from sqlalchemy import Table
+from sqlalchemy.orm import Session
+
+
+def _quoted(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
+
+
+def insert_rows(
+    session: Session, table: Table, columns: Sequence[str], rows: Sequence[Sequence[Any]]
+) -> None:
+    """INSERT `rows` (each a tuple of values in `columns` order) into `table`."""
+    if not rows:
+        return
+    connection = session.connection()
+    dialect = connection.dialect
+    known = [table.c[c] for c in columns]  # names from our own tables' metadata only
+    names = ", ".join(_quoted(c.name) for c in known)
+    if dialect.name == "postgresql":
+        cursor = connection.connection.driver_connection.cursor()  # type: ignore[union-attr]
+        with cursor.copy(f"COPY {_quoted(table.name)} ({names}) FROM STDIN") as copy:
+            for row in rows:
+                copy.write_row(row)
+        return
+    processors: list[Callable[[Any], Any] | None] = [
+        c.type.dialect_impl(dialect).bind_processor(dialect) for c in known
+    ]
+    if any(processors):
+        rows = [
+            tuple(
+                value if p is None or value is None else p(value)
+                for p, value in zip(processors, row, strict=True)
+            )
+            for row in rows
+        ]
+    marks = ", ".join("?" for _ in columns)
+    connection.exec_driver_sql(
+        f"INSERT INTO {_quoted(table.name)} ({names}) VALUES ({marks})",  # noqa: S608 - names from the metadata
+        list(rows),
+    )
