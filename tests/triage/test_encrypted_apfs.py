@@ -146,3 +146,10 @@ def test_cli_encrypted_apfs_exit_codes_and_the_password_from_a_file(
     for written in (tmp_path / "o2").rglob("*"):
         if written.is_file():
             assert APFS_PASSWORD.encode() not in written.read_bytes()
+    text = base[:-1]  # the terminal summary, not --json: a line per encrypted volume
+    shown = run_cli(
+        capsys, monkeypatch, *text, "--out", str(tmp_path / "o3"), "--key", f"*=@{key_file}"
+    )
+    assert shown.exit_code == 0, shown.stderr
+    assert f"{volume} /: APFS, decrypted with the key given" in " ".join(shown.stdout.split())
+    assert APFS_PASSWORD not in shown.stdout + shown.stderr
