@@ -126,6 +126,16 @@ def test_the_queue_page_keeps_its_filters_in_the_url(
     refused = client.get("/operation/queue?band=purple", headers=lead)
     assert refused.status_code == 200
     assert "unknown band &#39;purple&#39;" in refused.text
+    # an address edited by hand: the page, its form and what was wrong, not a bare 422
+    for address, said in (
+        ("/operation/queue?show=all", "show: one of awaiting, open, not &#39;all&#39;"),
+        ("/operation/queue?page=0", "page: a whole number from 1 to 100,000, not &#39;0&#39;"),
+        ("/operation/queue?page=x&show=open", "page: a whole number"),
+    ):
+        answer = client.get(address, headers=lead)
+        assert answer.status_code == 200, address
+        assert said in answer.text, address
+        assert 'id="filter-force"' in answer.text or "<form" in answer.text
     with unit_of_work(make_session_factory(client.app.state.engine)) as session:  # type: ignore[attr-defined]
         for number in range(55):
             _referral(session, "dyfed-powys", days_ago=1 + number / 100)

@@ -35,6 +35,10 @@ STATUS_CHOICES = [
     ("all", "all, closed included"),
 ]
 #: The queue page's filters, each kept in the URL.
+#: What the queue shows: referrals awaiting a response, or every open one.
+SHOWS = ("awaiting", "open")
+#: The highest page number taken (far past any real page).
+MAX_PAGE = 100_000
 FILTER_NAMES = (
     "force",
     "band",
@@ -77,8 +81,8 @@ def queue(
     work: WorkDep,
     auditor: AuditDep,
     templates: TemplatesDep,
-    show: str = Query("awaiting", pattern="^(awaiting|open)$"),
-    page: int = Query(1, ge=1, le=100_000),
+    show: str = Query("awaiting", max_length=20),
+    page: str = Query("1", max_length=12),
 ) -> Response:
     """Referrals awaiting a response (or all of them) that the viewer may see, filtered by
     force, band, status, source, received range and breach (all kept in the URL), earliest
@@ -87,15 +91,28 @@ def queue(
     params = request.query_params
     error = None
     found = QueuePage([], 0)
+    # an address typed or edited by hand: the page says what was wrong, with its form, rather
+    # than answer a bare 422
+    number = int(page) if page.isdigit() and 0 < int(page) <= MAX_PAGE else None
+    if number is None:
+        error, number = f"page: a whole number from 1 to {MAX_PAGE:,}, not {page!r}", 1
+    if show not in SHOWS:
+        error, show = f"show: one of {', '.join(SHOWS)}, not {show!r}", "awaiting"
+    page_number = number
     try:
         with page_answers(request, "referral.list", "referral"):
             wanted = queue_query(params).to_filter(now)
             found = filtered_queue(
-                work.queue, viewer, wanted, now, limit=PAGE_SIZE, offset=(page - 1) * PAGE_SIZE
+                work.queue,
+                viewer,
+                wanted,
+                now,
+                limit=PAGE_SIZE,
+                offset=(page_number - 1) * PAGE_SIZE,
             )
     except FormError as problem:
-        error = problem.message
-    auditor.record("referral.list", "referral", detail=f"page {page} of {found.total} found")
+        error = problem.message if error is None else f"{error}; {problem.message}"
+    auditor.record("referral.list", "referral", detail=f"page {page_number} of {found.total} found")
     pages = max(1, -(-found.total // PAGE_SIZE))
     response = templates.TemplateResponse(
         request,
@@ -103,10 +120,16 @@ def queue(
         {
             "referrals": found.referrals,
             "total": found.total,
-            "page": page,
+            "page": page_number,
             "pages": pages,
-            "prev_link": page_link(QUEUE, params, page - 1, show=show) if page > 1 else None,
-            "next_link": (page_link(QUEUE, params, page + 1, show=show) if page < pages else None),
+            "prev_link": (
+                page_link(QUEUE, params, page_number - 1, show=show) if page_number > 1 else None
+            ),
+            "next_link": (
+                page_link(QUEUE, params, page_number + 1, show=show)
+                if page_number < pages
+                else None
+            ),
             "show": show,
             "chosen": {name: one(params, name) for name in FILTER_NAMES},
             "forces": REFERRAL_AREAS if viewer.role.sees_all_forces else (viewer.agency,),
@@ -118,6 +141,6 @@ def queue(
         },
     )
     if wants_fragment(request):  # the address bar shows the filters chosen, not the empty ones
-        shown = page if page > 1 else None
+        shown = page_number if page_number > 1 else None
         response.headers[HX_PUSH_URL] = page_link(QUEUE, params, shown, show=show)
     return response
