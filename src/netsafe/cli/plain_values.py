@@ -6,6 +6,16 @@ the plain annotations — `str`, `int` without bounds, `pathlib.Path`, and lists
 parameter here converts a value the way typer would (paths through typer's own `coerce_cli_path`,
 which checks existence and access as asked), and hands anything else to typer's converter, which
 then gives its own error messages. `tests/cli/test_plain_values.py` checks both agree.
+
+Why typer's internals: typer (0.2x, which vendors click) has no public way to convert a value
+without pydantic. `parser=` still wraps the parser in a `TypeAdapter`, and `click_type=` is gone.
+So this module — and only this module — touches four internals of typer's parameters:
+`param.type_descriptor` (annotation, `parameter_info`, `file_annotation`),
+`param.get_runtime_param()` (replaced per parameter by `_Installed`), the `coerce(value, param,
+ctx)` of what it returns, and `typer._param_types.coerce_cli_path`. A typer without them is left
+alone: `_plain` finds no `type_descriptor` and typer converts every value itself (the same values,
+with pydantic's start-up cost), and `tests/cli/test_startup.py` (hashing through a pipe imports no
+pydantic) fails to say so.
 """
 
 from __future__ import annotations
