@@ -6,7 +6,7 @@ another force. SQLite and PostgreSQL."""
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
@@ -18,22 +18,14 @@ from sqlalchemy.orm import Session
 from netsafe.operation.exhibits import record_exhibit
 from netsafe.operation.referrals import NewReferral, ReferralStatus, create_referral
 from netsafe.platform.roles import Role
-from netsafe.settings import Settings
 from netsafe.store.engine import make_session_factory, unit_of_work
 from netsafe.store.repositories.operation import case_repositories
-from netsafe.web.app import create_app
 from tests.operation.operation_seeds import SEEDER
 from tests.operation.operation_triage import store_triage_run
 from tests.platform.platform_helpers import PASSWORD, add_user
 
 NOW = datetime.now(UTC).replace(microsecond=0)
 Headers = dict[str, str]
-
-
-@pytest.fixture
-def client(settings: Settings) -> Iterator[TestClient]:
-    with TestClient(create_app(settings), follow_redirects=False) as client:
-        yield client
 
 
 def _referral(
