@@ -178,14 +178,18 @@ def import_report_files(
 DEMO_REPORTS = 8
 DEMO_SEED = 2026
 DEMO_FIRST_REPORT = 880_000_001
+#: The share of the demo's reports that reuse an earlier report's identifier (3 of 8).
+DEMO_SHARED = 0.4
 
 
 def import_demo_reports(
     sessions: sessionmaker[Session], settings: Settings, *, viewer: Viewer, audit: Audit
 ) -> ReferralImport:
     """A few synthetic reports (`netsafe.intake.generator`, a fixed seed: two without a
-    location, so the queue awaiting a force has some) imported as the demo's intake. Again,
-    they are already known and nothing changes."""
+    location, so the queue awaiting a force has some; three sharing a screen name, an e-mail
+    address or an IP address with an earlier one, so `/deconfliction` and the case pages'
+    "Other forces" show links) imported as the demo's intake. Again, they are already known
+    and nothing changes."""
     from netsafe.intake.generator import generate_reports, reports_xml
 
     reports = generate_reports(
@@ -194,6 +198,7 @@ def import_demo_reports(
         first_report_id=DEMO_FIRST_REPORT,
         unlocated_fraction=0.25,
         escalated_fraction=0.15,
+        shared_fraction=DEMO_SHARED,
     )
     with unit_of_work(sessions) as session:
         return import_report_bytes(
