@@ -13,7 +13,7 @@ import typer
 
 from netsafe.cli.app import app
 from netsafe.settings import ENVIRONMENT_VARIABLES
-from tests.test_cli import all_command_paths
+from tests.cli.test_commands import all_command_paths
 
 ROOT = Path(__file__).resolve().parents[1]
 README = (ROOT / "README.md").read_text(encoding="utf-8")

@@ -13,8 +13,8 @@ import typer
 
 from netsafe.cli.app import COMMANDS, app
 from netsafe.cli.lazy_commands import LazyCommand
+from tests.cli.test_commands import all_command_paths
 from tests.cli_runner import run_cli
-from tests.test_cli import all_command_paths
 
 HEAVY = ("sqlalchemy", "numpy", "netsafe.web", "alembic", "argon2", "fastapi", "pydantic")
 
