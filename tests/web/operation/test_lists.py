@@ -212,6 +212,11 @@ def test_the_exhibit_list_by_triage_force_and_age(
     assert "1 exhibit found" in page
     assert "GW/2" in page
     assert "With matches (1 run, 3 files matched" in page
+    # a hand-edited page number: said on the page, the first page shown
+    edited = client.get("/operation/exhibits?page=0&triage=with-matches", headers=gwent)
+    assert edited.status_code == 200
+    assert "page: a whole number from 1 to 100,000, not &#39;0&#39;" in edited.text
+    assert "GW/2" in edited.text
 
 
 def test_police_land_on_my_work_and_the_charity_where_it_did(

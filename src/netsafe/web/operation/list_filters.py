@@ -76,3 +76,15 @@ def exhibit_filter(
         seized_after=None if max_age_days is None else now - timedelta(days=max_age_days),
         held_by=held_by,
     )
+
+
+#: The highest page number a list page takes (far past any real page).
+MAX_PAGE = 100_000
+
+
+def page_number(raw: str) -> tuple[int, str | None]:
+    """A list page's `page` from its address: the number, or page 1 and what was wrong (said on
+    the page beside its form, not a bare 422: the address may have been edited by hand)."""
+    if raw.isdigit() and 0 < int(raw) <= MAX_PAGE:
+        return int(raw), None
+    return 1, f"page: a whole number from 1 to {MAX_PAGE:,}, not {raw!r}"

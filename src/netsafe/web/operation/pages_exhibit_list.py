@@ -15,7 +15,7 @@ from netsafe.web.auditor import AuditDep
 from netsafe.web.deps import TemplatesDep
 from netsafe.web.operation.common import PoliceViewer
 from netsafe.web.operation.forms import FormError, page_answers
-from netsafe.web.operation.list_filters import exhibit_filter
+from netsafe.web.operation.list_filters import exhibit_filter, page_number
 from netsafe.web.operation.page_queries import one, page_link, triage_state, values, whole
 from netsafe.web.operation.work_common import WorkDep
 
@@ -30,11 +30,11 @@ def exhibit_list_page(
     work: WorkDep,
     auditor: AuditDep,
     templates: TemplatesDep,
-    page: int = Query(1, ge=1, le=100_000),
+    page: str = Query("1", max_length=12),
 ) -> Response:
     now = datetime.now(UTC)
     params = request.query_params
-    error = None
+    number, error = page_number(page)
     found = ExhibitPage([], 0)
     try:
         with page_answers(request, "exhibit.list", "exhibit"):
@@ -46,11 +46,11 @@ def exhibit_list_page(
                 now=now,
             )
             found = exhibit_list(
-                work.exhibit_list, viewer, wanted, limit=PAGE_SIZE, offset=(page - 1) * PAGE_SIZE
+                work.exhibit_list, viewer, wanted, limit=PAGE_SIZE, offset=(number - 1) * PAGE_SIZE
             )
     except FormError as problem:
-        error = problem.message
-    auditor.record("exhibit.list", "exhibit", detail=f"page {page} of {found.total} found")
+        error = problem.message if error is None else f"{error}; {problem.message}"
+    auditor.record("exhibit.list", "exhibit", detail=f"page {number} of {found.total} found")
     pages = max(1, -(-found.total // PAGE_SIZE))
     return templates.TemplateResponse(
         request,
@@ -58,11 +58,13 @@ def exhibit_list_page(
         {
             "lines": found.lines,
             "total": found.total,
-            "page": page,
+            "page": number,
             "pages": pages,
-            "prev_link": page_link("/operation/exhibits", params, page - 1) if page > 1 else None,
+            "prev_link": (
+                page_link("/operation/exhibits", params, number - 1) if number > 1 else None
+            ),
             "next_link": (
-                page_link("/operation/exhibits", params, page + 1) if page < pages else None
+                page_link("/operation/exhibits", params, number + 1) if number < pages else None
             ),
             "triage": one(params, "triage"),
             "force": one(params, "force"),

@@ -17,6 +17,7 @@ from netsafe.web.deps import TemplatesDep
 from netsafe.web.htmx import page_or_fragment, wants_fragment
 from netsafe.web.operation.common import PoliceViewer, ReposDep
 from netsafe.web.operation.forms import FormError, page_answers
+from netsafe.web.operation.list_filters import page_number
 from netsafe.web.operation.page_queries import one, page_link, queue_query
 from netsafe.web.operation.summary_cache import SummaryCache
 from netsafe.web.operation.work_common import WorkDep
@@ -37,8 +38,6 @@ STATUS_CHOICES = [
 #: The queue page's filters, each kept in the URL.
 #: What the queue shows: referrals awaiting a response, or every open one.
 SHOWS = ("awaiting", "open")
-#: The highest page number taken (far past any real page).
-MAX_PAGE = 100_000
 FILTER_NAMES = (
     "force",
     "band",
@@ -93,12 +92,9 @@ def queue(
     found = QueuePage([], 0)
     # an address typed or edited by hand: the page says what was wrong, with its form, rather
     # than answer a bare 422
-    number = int(page) if page.isdigit() and 0 < int(page) <= MAX_PAGE else None
-    if number is None:
-        error, number = f"page: a whole number from 1 to {MAX_PAGE:,}, not {page!r}", 1
+    number, error = page_number(page)
     if show not in SHOWS:
         error, show = f"show: one of {', '.join(SHOWS)}, not {show!r}", "awaiting"
-    page_number = number
     try:
         with page_answers(request, "referral.list", "referral"):
             wanted = queue_query(params).to_filter(now)
@@ -108,11 +104,11 @@ def queue(
                 wanted,
                 now,
                 limit=PAGE_SIZE,
-                offset=(page_number - 1) * PAGE_SIZE,
+                offset=(number - 1) * PAGE_SIZE,
             )
     except FormError as problem:
         error = problem.message if error is None else f"{error}; {problem.message}"
-    auditor.record("referral.list", "referral", detail=f"page {page_number} of {found.total} found")
+    auditor.record("referral.list", "referral", detail=f"page {number} of {found.total} found")
     pages = max(1, -(-found.total // PAGE_SIZE))
     response = templates.TemplateResponse(
         request,
@@ -120,15 +116,11 @@ def queue(
         {
             "referrals": found.referrals,
             "total": found.total,
-            "page": page_number,
+            "page": number,
             "pages": pages,
-            "prev_link": (
-                page_link(QUEUE, params, page_number - 1, show=show) if page_number > 1 else None
-            ),
+            "prev_link": (page_link(QUEUE, params, number - 1, show=show) if number > 1 else None),
             "next_link": (
-                page_link(QUEUE, params, page_number + 1, show=show)
-                if page_number < pages
-                else None
+                page_link(QUEUE, params, number + 1, show=show) if number < pages else None
             ),
             "show": show,
             "chosen": {name: one(params, name) for name in FILTER_NAMES},
@@ -141,6 +133,6 @@ def queue(
         },
     )
     if wants_fragment(request):  # the address bar shows the filters chosen, not the empty ones
-        shown = page_number if page_number > 1 else None
+        shown = number if number > 1 else None
         response.headers[HX_PUSH_URL] = page_link(QUEUE, params, shown, show=show)
     return response
