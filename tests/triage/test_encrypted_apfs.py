@@ -107,6 +107,29 @@ def test_an_encrypted_apfs_partition_opens_with_a_key_for_every_source(
     assert opened.sources[0].encrypted == (EncryptedVolume("/partition-1.1", "APFS", True),)
 
 
+def test_an_encrypted_volume_in_a_disk_image_inside_a_zip_is_reported(
+    tmp_path: Path, known: Known
+) -> None:
+    """A disk image inside an archive: its encrypted volume is listed with the source's, by
+    its item path, locked or opened; its files are read once a key opens it."""
+    from tests.triage.fixtures import zip_bytes
+
+    volume = encrypted_apfs(tmp_path / "macbook.img")
+    archive = tmp_path / "mac.zip"
+    archive.write_bytes(zip_bytes({"macbook.img": volume.read_bytes()}))
+    locked = run_triage([archive], tmp_path / "out1", known.config())
+    assert [(e.path, e.kind) for e in locked.errors] == [
+        ("mac.zip!/macbook.img", "encrypted-volume")
+    ]
+    where = f"{archive.name}!/macbook.img"
+    assert locked.sources[0].encrypted == (EncryptedVolume(where, "APFS", False),)
+    opened = run_triage([archive], tmp_path / "out2", _keyed(known, **{"*": APFS_PASSWORD}))
+    assert opened.sources[0].encrypted == (EncryptedVolume(where, "APFS", True),)
+    assert "mac.zip!/macbook.img!/passwords.txt" in {r.path for r in opened.all_records()}
+    summary = write_summary(opened, tmp_path / "out2").read_text(encoding="utf-8")
+    assert '"volume": "mac.zip!/macbook.img"' in summary
+
+
 @pytest.mark.usefixtures("engine")
 def test_cli_encrypted_apfs_exit_codes_and_the_password_from_a_file(
     tmp_path: Path,

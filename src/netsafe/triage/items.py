@@ -180,6 +180,8 @@ class ItemResult:
     records: list[FileRecord] = field(default_factory=list)
     errors: list[ItemError] = field(default_factory=list)
     bytes_read: int = 0
+    #: Encrypted volumes of disk images found inside it (an archive's), by their item path
+    encrypted: list[EncryptedVolume] = field(default_factory=list)
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -187,6 +189,7 @@ class ItemResult:
             "records": [r.to_json() for r in self.records],
             "errors": [e.to_json() for e in self.errors],
             "bytes_read": self.bytes_read,
+            "encrypted": [[v.volume, v.scheme, v.opened] for v in self.encrypted],
         }
 
     @classmethod
@@ -196,6 +199,7 @@ class ItemResult:
             records=[FileRecord.from_json(r) for r in data["records"]],
             errors=[ItemError.from_json(e) for e in data["errors"]],
             bytes_read=data["bytes_read"],
+            encrypted=[EncryptedVolume(v, s, bool(o)) for v, s, o in data.get("encrypted", ())],
         )
 
 

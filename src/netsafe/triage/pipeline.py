@@ -241,6 +241,7 @@ def _assemble(
     summaries = []
     for source in sources:
         own = [i for i in items if i.source == source.label and not i.carved]
+        own_keys = {i.key for i in own}
         summaries.append(
             SourceSummary(
                 path=source.label,
@@ -250,7 +251,10 @@ def _assemble(
                 errors=sum(1 for e in errors if e.source == source.label),
                 verification=verifications.get(source.label),
                 unread=_unread(own, [e for e in errors if e.source == source.label]),
-                encrypted=source.encrypted,
+                encrypted=(
+                    *source.encrypted,
+                    *(v for r in results if r.key in own_keys for v in r.encrypted),
+                ),
             )
         )
     records.sort(key=lambda r: (r.source, r.path))

@@ -22,13 +22,21 @@ from netsafe.triage.error_kinds import (
     unreadable_reason,
 )
 from netsafe.triage.extensions import extension_warning
-from netsafe.triage.items import FileItem, ItemError, ItemResult, LocatorKind, Severity
+from netsafe.triage.items import (
+    EncryptedVolume,
+    FileItem,
+    ItemError,
+    ItemResult,
+    LocatorKind,
+    Severity,
+)
 from netsafe.triage.limits import ContainerCount, ExpansionBudget
 from netsafe.triage.matcher import Matcher
 from netsafe.triage.openers.interfaces import (
     Content,
     ContentOpener,
     EmbeddedProblem,
+    EmbeddedVolume,
     OpenContext,
     OpenError,
 )
@@ -255,6 +263,10 @@ class Scanner:
         count = 0
         try:
             for found in opener.open(content, self._open_context):
+                if isinstance(found, EmbeddedVolume):
+                    path = f"{context.path}!/{found.name}" if found.name else context.path
+                    result.encrypted.append(EncryptedVolume(path, found.scheme, found.opened))
+                    continue
                 if isinstance(found, EmbeddedProblem):
                     path = f"{context.path}!/{found.name}" if found.name else context.path
                     severity = Severity.WARNING if found.warning else Severity.ERROR

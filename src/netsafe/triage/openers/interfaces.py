@@ -138,6 +138,17 @@ class EmbeddedProblem:
     warning: bool = False
 
 
+@dataclass(frozen=True, slots=True)
+class EmbeddedVolume:
+    """An encrypted volume met inside a container (a disk image in an archive): `name` is where,
+    below the container ("" for the image itself), `scheme` its encryption, `opened` whether a
+    key opened it. The reports list it; the key is never in it."""
+
+    name: str
+    scheme: str
+    opened: bool
+
+
 class ContentOpener(Protocol):
     """A kind of file that holds other items (one module under `openers/content`).
 
@@ -152,7 +163,9 @@ class ContentOpener(Protocol):
         """True when the first bytes are this kind's (cheap: called on every file's head)."""
         ...
 
-    def open(self, content: Content, context: OpenContext) -> Iterator[Embedded | EmbeddedProblem]:
+    def open(
+        self, content: Content, context: OpenContext
+    ) -> Iterator[Embedded | EmbeddedProblem | EmbeddedVolume]:
         """The embedded items, in order. Raises `OpenError` when the container is unreadable
         as a whole (nothing yielded yet) or breaks off."""
         ...

@@ -20,6 +20,7 @@ from netsafe.triage.openers.interfaces import (
     Content,
     Embedded,
     EmbeddedProblem,
+    EmbeddedVolume,
     OpenContext,
     OpenError,
     Probe,
@@ -51,7 +52,9 @@ class DiskImageOpener:
     def describe(self, head: bytes) -> str:
         return volume_kind(head) or "disk-image"
 
-    def open(self, content: Content, context: OpenContext) -> Iterator[Embedded | EmbeddedProblem]:
+    def open(
+        self, content: Content, context: OpenContext
+    ) -> Iterator[Embedded | EmbeddedProblem | EmbeddedVolume]:
         path = Path(content.path) if content.path is not None else None
         if path is not None and _later_segment(path, content.head):
             return  # read with its set, from the first segment (the file itself is hashed)
@@ -70,6 +73,8 @@ class DiskImageOpener:
         medium = media_format.open(probe, data)
         disk = open_disk(medium, context.keys, (content.name,))
         try:
+            for volume in disk.encrypted:
+                yield EmbeddedVolume(volume.volume.lstrip("/"), volume.scheme, volume.opened)
             if not disk.found and not disk.problems:
                 raise OpenError("no-file-system", "no file system The Sleuth Kit reads")
             for problem in disk.problems:
