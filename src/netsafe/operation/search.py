@@ -5,8 +5,14 @@ for their named users only; charity roles none).
 
 Results are ranked in tiers: an exact match of a normal form (`normal_forms.query_keys`), then a
 key starting with the query, then values with a word starting with each of the query's words
-(each word of three or more letters or digits: `quokka` finds `Jordan Quokka-Example`). A record
-appears once, at its best match.
+(each word of three or more letters or digits: `quokka` finds `Jordan Quokka-Example`; a triage
+finding's path by its words too). A record appears once, at its best match.
+
+Results come in pages (`offset`, `limit`) of a ranked list counted up to `WINDOW` records: the
+store ranks, removes repeats, counts and cuts the page in one statement, reading at most
+`WINDOW + 1` matches of each tier, so that a query matching half the index costs no more than
+one matching a thousand values. Beyond the window the count is a lower bound (`SearchPage.more`)
+and the query is to be refined.
 """
 
 from __future__ import annotations
@@ -21,6 +27,8 @@ from netsafe.platform.roles import Viewer
 
 QUERY_MAX = 200
 LIMIT_MAX = 200
+#: Results counted and reachable by paging; more are reported as "more than", not listed.
+WINDOW = 500
 #: Prefix and text matches need at least this many characters (fewer match too much).
 PREFIX_MIN = 3
 WORD_MIN = 3
@@ -39,6 +47,7 @@ class Matched(enum.StrEnum):
     EXHIBIT = "exhibit"
     SEAL = "seal"
     TRIAGE_HASH = "triage-hash"
+    TRIAGE_PATH = "triage-path"
 
 
 class Tier(enum.IntEnum):
@@ -83,12 +92,28 @@ class SearchTerms:
     words: tuple[str, ...]
 
 
+@dataclass(frozen=True, slots=True)
+class SearchPage:
+    """One page of results: `hits` from position `offset` of the ranked list; `total` records
+    matched, counted up to `WINDOW` (`more`: there are more than `total`, not counted and not
+    reachable by paging)."""
+
+    hits: list[SearchHit]
+    total: int
+    more: bool
+    offset: int
+    limit: int
+
+
 class SearchRepository(Protocol):
     """Where the search index is kept."""
 
-    def find(self, scope: Scope, terms: SearchTerms, tier: Tier, limit: int) -> list[SearchHit]:
-        """Up to `limit` hits of one tier within `scope` (exact: ordered newest case first;
-        prefix: by key; text: any order)."""
+    def find(
+        self, scope: Scope, terms: SearchTerms, *, offset: int, limit: int, window: int
+    ) -> SearchPage:
+        """Positions `offset` to `offset + limit` of the ranked matches within `scope` (best
+        tier first; within a tier, exact: newest case first; prefix: by value; text: the
+        case written last first), each record once, counted up to `window`."""
         ...
 
 
@@ -109,25 +134,15 @@ def search_terms(query: str) -> SearchTerms:
 
 
 def search_records(
-    repository: SearchRepository, viewer: Viewer, query: str, *, limit: int = 50
-) -> list[SearchHit]:
-    """The viewer's matches for `query`, best first, each record once (charity roles:
-    `AccessDeniedError`)."""
+    repository: SearchRepository, viewer: Viewer, query: str, *, limit: int = 50, offset: int = 0
+) -> SearchPage:
+    """The viewer's matches for `query`, best first, each record once, from position `offset`
+    (charity roles: `AccessDeniedError`; an offset past the window: `OperationInputError`)."""
     scope = scope_for(viewer)
     terms = search_terms(query)
-    limit = max(1, min(limit, LIMIT_MAX))
-    hits: list[SearchHit] = []
-    seen: set[tuple[RecordType, int]] = set()
-    for tier in Tier:
-        if tier is Tier.PREFIX and terms.prefix is None:
-            continue
-        if tier is Tier.TEXT and not terms.words:
-            continue
-        for hit in repository.find(scope, terms, tier, limit):
-            key = (hit.record_type, hit.record_id)
-            if key not in seen:
-                seen.add(key)
-                hits.append(hit)
-        if len(hits) >= limit:
-            break
-    return hits[:limit]
+    if not 0 <= offset < WINDOW:
+        raise OperationInputError(
+            "offset", f"from 0 to {WINDOW - 1}: only the first {WINDOW} results can be paged to"
+        )
+    limit = max(1, min(limit, LIMIT_MAX, WINDOW - offset))
+    return repository.find(scope, terms, offset=offset, limit=limit, window=WINDOW)

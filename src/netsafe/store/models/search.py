@@ -4,8 +4,9 @@ number), kept in step with the case tables by `store.search_index`.
 
 `key` is the value's normal form (`operation.normal_forms`) for exact and prefix matches (on
 PostgreSQL in the "C" collation, so that a prefix is a range of the index); `text` is the value's
-words (`normal_forms.words_of`), for matches by word: an FTS5 table on SQLite, a full-text GIN
-index on PostgreSQL (both made by migration `search_0002`, outside these models).
+words (`normal_forms.words_of`), for matches by word: an FTS5 table on SQLite (migration
+`search_0002`), on PostgreSQL a stored tsvector column `search_words` generated from `text`
+with its GIN index (migration `search2_0001`), both outside these models.
 
 Triage findings are searched where they are (`triage_findings`), by the hash indexes below.
 No foreign key to `referrals`: SQLite could then not rebuild that table in a migration without
@@ -22,9 +23,16 @@ from netsafe.store.models.triage import TriageFindingRow
 
 ENTRY_ID = BigInteger().with_variant(Integer(), "sqlite")
 KEY = String(500).with_variant(String(500, collation="C"), "postgresql")
-#: Objects of the search index made by its migration alone (not expressible as models):
-#: the FTS5 table (and its shadow tables) on SQLite, the trigram index on PostgreSQL.
-OUTSIDE_THE_MODELS = ("search_fts", "ix_search_entries_text_trgm", "ix_search_entries_text_words")
+#: Objects of the search index made by its migrations alone (not expressible as models): the
+#: FTS5 table (and its shadow tables) on SQLite; the generated tsvector column and its index
+#: (earlier: the trigram and expression indexes) on PostgreSQL.
+OUTSIDE_THE_MODELS = (
+    "search_fts",
+    "search_words",
+    "ix_search_entries_search_words",
+    "ix_search_entries_text_trgm",
+    "ix_search_entries_text_words",
+)
 
 
 class SearchEntryRow(Base):

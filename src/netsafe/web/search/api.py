@@ -9,7 +9,14 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Query, Request
 from pydantic import BaseModel, Field
 
-from netsafe.operation.search import LIMIT_MAX, QUERY_MAX, SearchHit, search_records
+from netsafe.operation.search import (
+    LIMIT_MAX,
+    QUERY_MAX,
+    WINDOW,
+    SearchHit,
+    SearchPage,
+    search_records,
+)
 from netsafe.store.repositories.search import SqlSearchRepository
 from netsafe.web.auditor import AuditDep
 from netsafe.web.deps import SessionDep
@@ -63,7 +70,26 @@ class SearchResultOut(BaseModel):
 
 
 class SearchAnswer(BaseModel):
+    """A page of results."""
+
     results: list[SearchResultOut]
+    total: int = Field(description=f"records matched, counted up to {WINDOW}")
+    more: bool = Field(
+        description=f"more than `total` matched (not counted, and past the {WINDOW} that can "
+        "be paged to): refine the query"
+    )
+    offset: int = Field(description="the position of the first result in the ranked list")
+    limit: int
+
+    @classmethod
+    def of(cls, page: SearchPage) -> SearchAnswer:
+        return cls(
+            results=[SearchResultOut.of(hit) for hit in page.hits],
+            total=page.total,
+            more=page.more,
+            offset=page.offset,
+            limit=page.limit,
+        )
 
 
 def run_search(
@@ -73,12 +99,15 @@ def run_search(
     auditor: AuditDep,
     q: str,
     limit: int,
-) -> list[SearchHit]:
+    offset: int = 0,
+) -> SearchPage:
     """Search and audit it (the API and the page alike)."""
     with answering(request, "search", "search"):
-        hits = search_records(repository, viewer, q, limit=limit)
-    auditor.record("search", "search", detail=f"{len(hits)} results for {q.strip()!r}")
-    return hits
+        page = search_records(repository, viewer, q, limit=limit, offset=offset)
+    counted = f"{page.total}{'+' if page.more else ''}"
+    shown = f", {page.offset + 1}-{page.offset + len(page.hits)} shown" if page.offset else ""
+    auditor.record("search", "search", detail=f"{counted} results for {q.strip()!r}{shown}")
+    return page
 
 
 @router.get("/search", response_model=SearchAnswer)
@@ -89,9 +118,11 @@ def search(
     auditor: AuditDep,
     q: str = Query(min_length=1, max_length=QUERY_MAX, description="what to look for"),
     limit: int = Query(50, ge=1, le=LIMIT_MAX),
+    offset: int = Query(0, ge=0, lt=WINDOW, description=f"from 0 to {WINDOW - 1}"),
 ) -> SearchAnswer:
     """Find cases and exhibits by reference, subject name, identifier (account, e-mail, phone,
     IP), file hash, exhibit reference or seal number: exact matches first, then prefixes, then
-    text; within the cases the caller may see."""
-    hits = run_search(request, viewer, repository, auditor, q, limit)
-    return SearchAnswer(results=[SearchResultOut.of(hit) for hit in hits])
+    text; within the cases the caller may see. Paged: `offset` and `limit` choose the page of
+    the `total` records matched (`more`: more than could be counted and paged to)."""
+    page = run_search(request, viewer, repository, auditor, q, limit, offset)
+    return SearchAnswer.of(page)
