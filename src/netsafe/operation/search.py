@@ -28,7 +28,7 @@ from netsafe.platform.roles import Viewer
 QUERY_MAX = 200
 LIMIT_MAX = 200
 #: Results counted and reachable by paging; more are reported as "more than", not listed.
-WINDOW = 500
+WINDOW = 200
 #: Prefix and text matches need at least this many characters (fewer match too much).
 PREFIX_MIN = 3
 WORD_MIN = 3

@@ -174,8 +174,8 @@ def test_the_page_has_pages_kept_in_the_url(
     assert 'href="/search?q=okapi-test&amp;page=2" rel="prev"' in last.text
     assert 'rel="next"' not in last.text
     assert f'href="/operation/referrals/{seeded["texts"][0]}"' in last.text
-    beyond = client.get("/search", params={"q": "okapi-test", "page": 9}, headers=users["gwent"])
+    beyond = client.get("/search", params={"q": "okapi-test", "page": 4}, headers=users["gwent"])
     assert beyond.status_code == 200
-    assert "No results on page 9" in beyond.text
+    assert "No results on page 4" in beyond.text
     too_far = client.get("/search", params={"q": "okapi-test", "page": 99}, headers=users["gwent"])
     assert too_far.status_code == 422

@@ -24,12 +24,15 @@ from netsafe.store.models.triage import TriageFindingRow
 ENTRY_ID = BigInteger().with_variant(Integer(), "sqlite")
 KEY = String(500).with_variant(String(500, collation="C"), "postgresql")
 #: Objects of the search index made by its migrations alone (not expressible as models): the
-#: FTS5 table (and its shadow tables) on SQLite; the generated tsvector column and its index
-#: (earlier: the trigram and expression indexes) on PostgreSQL.
+#: FTS5 tables (and their shadow tables) on SQLite; the generated tsvector columns and their
+#: indexes (earlier: the trigram and expression indexes) on PostgreSQL. Of `triage_findings`:
+#: the words of its paths (`search2_0002`).
 OUTSIDE_THE_MODELS = (
     "search_fts",
     "search_words",
     "ix_search_entries_search_words",
+    "search_path_words",
+    "ix_search_path_words",
     "ix_search_entries_text_trgm",
     "ix_search_entries_text_words",
 )

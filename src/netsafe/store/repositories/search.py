@@ -12,9 +12,12 @@ order (so each reads a bounded run of an index, however common the query):
 3. prefix triage findings: a hash starting with the query (8 hex digits or more);
 4. text entries: a word of `text` starting with each word of the query, the entry written last
    first: FTS5 prefix queries (`"word"*`) on SQLite, read in rowid order,
-   `to_tsvector('simple', text) @@ to_tsquery('simple', 'word:*')` on a GIN index on
-   PostgreSQL. `text` holds the value's words alone (`normal_forms.words_of`), so that both
-   databases split it alike.
+   `search_words @@ to_tsquery('simple', 'word:*')` on PostgreSQL (`search_words`, a stored
+   `to_tsvector('simple', text)`, GIN-indexed). `text` holds the value's words alone
+   (`normal_forms.words_of`), so that both databases split it alike;
+5. text triage findings: a word of the path starting with each word of the query, the finding
+   stored last first (`search_fts_paths` on SQLite, `search_path_words` on PostgreSQL: made by
+   migration `search2_0002`).
 Then a record is kept at its best part (`row_number()` over the record), parts after the first
 one that filled its `window + 1` are dropped (their place in the ranking is not known), and the
 rest is counted (`count(*) over ()`) and cut to the page.
@@ -25,14 +28,17 @@ reference only to the one whose case the run names (as on the exhibit's page).
 
 from __future__ import annotations
 
-from typing import Any
+import functools
+from typing import Any, NamedTuple
 
 from sqlalchemy import (
+    BindParameter,
     ColumnElement,
     Integer,
     Select,
     String,
     and_,
+    bindparam,
     cast,
     column,
     exists,
@@ -63,7 +69,7 @@ from netsafe.store.models.operation import ExhibitRow, ReferralRow
 from netsafe.store.models.search import SearchEntryRow
 from netsafe.store.models.triage import TriageFindingRow, TriageRunRow
 from netsafe.store.repositories.exhibit_list import case_reference_sql
-from netsafe.store.repositories.operation_scope import scope_clause
+from netsafe.store.repositories.operation_scope import forces_clause
 from netsafe.timestamps import as_utc
 
 _E = SearchEntryRow.__table__
@@ -75,11 +81,15 @@ _FTS = table("search_fts", column("rowid", Integer))
 #: PostgreSQL: the words of `search_entries.text` as a stored tsvector (a generated column made
 #: by migration `search2_0001`, outside the models), GIN-indexed.
 _WORDS: ColumnElement[Any] = literal_column("search_entries.search_words")
+_FTS_PATHS = table("search_fts_paths", column("rowid", Integer))
+_PATH_WORDS: ColumnElement[Any] = literal_column("triage_findings.search_path_words")
 _HASH_LENGTHS = {"md5": 32, "sha1": 40, "sha256": 64}
 #: A triage hash prefix needs this many hex digits (fewer would match a great many findings).
 HASH_PREFIX_MIN = 8
 #: The parts of the union, in ranking order (each part's tier is `part // 2`).
-EXACT_ENTRIES, EXACT_FINDINGS, PREFIX_ENTRIES, PREFIX_FINDINGS, TEXT_ENTRIES = range(5)
+(EXACT_ENTRIES, EXACT_FINDINGS, PREFIX_ENTRIES, PREFIX_FINDINGS, TEXT_ENTRIES, TEXT_FINDINGS) = (
+    range(6)
+)
 _NO_CUT = 99
 
 
@@ -101,6 +111,20 @@ def _ts_query(words: tuple[str, ...]) -> str:
     return " & ".join(f"{word}:*" for word in words)
 
 
+class _Shape(NamedTuple):
+    """What a search statement is made of; the values go in as parameters, so that one
+    statement (built, compiled and, on PostgreSQL, prepared once) serves every query of a
+    shape."""
+
+    dialect: str
+    exact_findings: bool
+    prefix: bool
+    prefix_findings: bool
+    words: bool
+    all_forces: bool
+    window: int
+
+
 class SqlSearchRepository:
     """The search index in the caller's session."""
 
@@ -113,210 +137,44 @@ class SqlSearchRepository:
     ) -> SearchPage:
         self._session.flush()  # this transaction's writes are indexed before they are searched
         limit = min(limit, max(window - offset, 0))  # nothing past the window is listed
-        parts = self._parts(scope, terms, window)
-        if not parts:
-            return SearchPage(hits=[], total=0, more=False, offset=offset, limit=limit)
-        candidates = union_all(*parts).cte("candidates")
-        c = candidates.c
-        order = (c.part, c.s_text, c.s_num, c.s_id)
-        ranked = select(
-            candidates,
-            func.row_number()
-            .over(partition_by=(c.record_type, c.record_id), order_by=order)
-            .label("best"),
-            func.count().over(partition_by=c.part).label("part_size"),
-        ).cte("ranked")
-        r = ranked.c
-        cut = (
-            select(func.coalesce(func.min(r.part), _NO_CUT))
-            .where(r.part_size > window)
-            .scalar_subquery()
+        hex_keys = [k for k in terms.keys if is_hex(k) and len(k) in _HASH_LENGTHS.values()]
+        prefix = terms.prefix
+        shape = _Shape(
+            dialect=self._dialect,
+            exact_findings=bool(hex_keys),
+            prefix=prefix is not None,
+            prefix_findings=prefix is not None
+            and is_hex(prefix)
+            and len(prefix) >= HASH_PREFIX_MIN,
+            words=bool(terms.words),
+            all_forces=scope.forces is None,
+            window=window,
         )
-        kept = and_(r.best == 1, r.part <= cut)
-        query = (
-            select(ranked, func.count().over().label("total"), cut.label("cut"))
-            .where(kept)
-            .order_by(r.part, r.s_text, r.s_num, r.s_id)
-            .offset(offset)
-            .limit(limit)
-        )
-        rows = self._session.execute(query).all()
+        parameters: dict[str, Any] = {
+            "keys": list(terms.keys),
+            "hex_keys": hex_keys,
+            "username": scope.username,
+            "offset": offset,
+            "limit": limit,
+        }
+        if scope.forces is not None:
+            parameters["forces"] = sorted(scope.forces)
+        if prefix is not None:
+            parameters.update(prefix=prefix, prefix_end=prefix_end(prefix))
+        if terms.words:
+            words = _fts_query(terms.words) if self._dialect == "sqlite" else _ts_query(terms.words)
+            parameters["words"] = words
+        page, count = _statements(shape)
+        rows = self._session.execute(page, parameters).all()
         if rows:
             total, more = rows[0].total, rows[0].cut != _NO_CUT
         else:  # a page past the end: count alone
-            counted = select(func.count(), cut).select_from(ranked).where(kept)
-            total, cut_part = self._session.execute(counted).one()
+            total, cut_part = self._session.execute(count, parameters).one()
             more = cut_part != _NO_CUT
         if total > window:
             total, more = window, True
         hits = [self._hit(row, terms) for row in rows]
         return SearchPage(hits=hits, total=total, more=more, offset=offset, limit=limit)
-
-    # --- the parts -----------------------------------------------------------------------------
-
-    def _parts(self, scope: Scope, terms: SearchTerms, window: int) -> list[Select[Any]]:
-        parts: list[Select[Any]] = [
-            self._entries(EXACT_ENTRIES, scope, _E.c.key.in_(terms.keys), window)
-        ]
-        exact_hashes = self._hash_conditions(terms, Tier.EXACT)
-        if exact_hashes:
-            parts.append(self._findings(EXACT_FINDINGS, scope, or_(*exact_hashes), window))
-        if terms.prefix is not None:
-            in_range = and_(
-                _E.c.key >= terms.prefix,
-                _E.c.key < prefix_end(terms.prefix),
-                _E.c.key.not_in(terms.keys),
-            )
-            parts.append(self._entries(PREFIX_ENTRIES, scope, in_range, window))
-            prefix_hashes = self._hash_conditions(terms, Tier.PREFIX)
-            if prefix_hashes:
-                parts.append(self._findings(PREFIX_FINDINGS, scope, or_(*prefix_hashes), window))
-        if terms.words:
-            parts.append(self._text_entries(scope, terms.words, window))
-        return parts
-
-    def _sort_text(self, value: ColumnElement[Any] | None) -> ColumnElement[Any]:
-        """The part's sort text (the key for prefixes, else empty), in one collation."""
-        expression: ColumnElement[Any] = (
-            value if value is not None else cast(literal(""), String(500))
-        )
-        return expression.collate("C") if self._dialect == "postgresql" else expression
-
-    def _columns(
-        self,
-        part: int,
-        sort: tuple[ColumnElement[Any] | None, ColumnElement[Any], ColumnElement[Any]],
-        record: tuple[ColumnElement[Any], ColumnElement[Any], ColumnElement[Any]],
-        matched: ColumnElement[Any],
-        snippet: ColumnElement[Any],
-        hashes: tuple[ColumnElement[Any], ...],
-    ) -> list[ColumnElement[Any]]:
-        record_type, record_id, reference = record
-        return [
-            literal(part, Integer).label("part"),
-            self._sort_text(sort[0]).label("s_text"),
-            cast(sort[1], Integer).label("s_num"),
-            cast(sort[2], Integer).label("s_id"),
-            cast(record_type, String(20)).label("record_type"),
-            record_id.label("record_id"),
-            cast(reference, String(100)).label("reference"),
-            _R.c.id.label("referral_id"),
-            _R.c.received_at.label("received_at"),
-            _R.c.force.label("force"),
-            cast(matched, String(20)).label("matched"),
-            snippet.label("snippet"),
-            *(
-                cast(h, String(64)).label(name)
-                for h, name in zip(hashes, _HASH_LENGTHS, strict=True)
-            ),
-        ]
-
-    def _entry_columns(self, part: int, sort: Any) -> list[ColumnElement[Any]]:
-        nothing = cast(null(), String(64))
-        return self._columns(
-            part,
-            sort,
-            (_E.c.record_type, _E.c.record_id, _E.c.reference),
-            _E.c.matched,
-            cast(_E.c.snippet, String),
-            (nothing, nothing, nothing),
-        )
-
-    def _entries(
-        self, part: int, scope: Scope, condition: ColumnElement[bool], window: int
-    ) -> Select[Any]:
-        if part == EXACT_ENTRIES:
-            sort: Any = (None, -_E.c.referral_id, _E.c.id)
-            order: tuple[Any, ...] = (_E.c.referral_id.desc(), _E.c.id)
-        else:
-            sort = (_E.c.key, literal(0), _E.c.id)
-            order = (_E.c.key, _E.c.id)
-        inner = (
-            select(*self._entry_columns(part, sort))
-            .select_from(_E.join(_R, _R.c.id == _E.c.referral_id))
-            .where(condition, scope_clause(scope))
-            .order_by(*order)
-            .limit(window + 1)
-            .subquery()
-        )
-        return select(inner)
-
-    def _text_entries(self, scope: Scope, words: tuple[str, ...], window: int) -> Select[Any]:
-        sort: Any = (None, -_E.c.id, _E.c.id)
-        query = select(*self._entry_columns(TEXT_ENTRIES, sort))
-        if self._dialect == "sqlite":  # walk the FTS5 table newest row first, joining as it goes
-            query = (
-                query.select_from(
-                    _FTS.join(_E, _E.c.id == _FTS.c.rowid).join(_R, _R.c.id == _E.c.referral_id)
-                )
-                .where(text("search_fts MATCH :fts").bindparams(fts=_fts_query(words)))
-                .order_by(_FTS.c.rowid.desc())
-            )
-        else:
-            simple: ColumnElement[Any] = literal_column("'simple'::regconfig")
-            matches = _WORDS.op("@@")(func.to_tsquery(simple, _ts_query(words)))
-            query = (
-                query.select_from(_E.join(_R, _R.c.id == _E.c.referral_id))
-                .where(matches)
-                .order_by(_E.c.id.desc())
-            )
-        inner = query.where(scope_clause(scope)).limit(window + 1).subquery()
-        return select(inner)
-
-    def _hash_conditions(self, terms: SearchTerms, tier: Tier) -> list[ColumnElement[bool]]:
-        """The triage hashes to look for (none: the query cannot be one)."""
-        conditions: list[ColumnElement[bool]] = []
-        if tier is Tier.EXACT:
-            for key in terms.keys:
-                for algorithm, length in _HASH_LENGTHS.items():
-                    if len(key) == length and is_hex(key):
-                        conditions.append(_F.c[algorithm] == key)
-        elif terms.prefix is not None and is_hex(terms.prefix):
-            p = terms.prefix
-            if len(p) >= HASH_PREFIX_MIN:
-                for algorithm, length in _HASH_LENGTHS.items():
-                    if len(p) < length:
-                        conditions.append(
-                            and_(_F.c[algorithm] >= p, _F.c[algorithm] < prefix_end(p))
-                        )
-        return conditions
-
-    def _findings(
-        self, part: int, scope: Scope, condition: ColumnElement[bool], window: int
-    ) -> Select[Any]:
-        others = _X.alias("other_exhibits")
-        shared = exists(
-            select(others.c.id).where(
-                others.c.reference == _X.c.reference, others.c.force != _X.c.force
-            )
-        )
-        columns = self._columns(
-            part,
-            (None, -_X.c.id, _F.c.id),
-            (literal(RecordType.EXHIBIT.value), _X.c.id, _X.c.reference),
-            literal(Matched.TRIAGE_HASH.value),
-            _F.c.path,
-            (_F.c.md5, _F.c.sha1, _F.c.sha256),
-        )
-        inner = (
-            select(*columns)
-            .select_from(
-                _F.join(_RUN, _RUN.c.id == _F.c.run_id)
-                .join(_X, _X.c.reference == _RUN.c.exhibit_reference)
-                .join(_R, _R.c.id == _X.c.referral_id)
-            )
-            .where(
-                condition,
-                _X.c.withdrawn_at.is_(None),
-                _R.c.withdrawn_at.is_(None),
-                or_(~shared, _RUN.c.case_reference == case_reference_sql(self._dialect)),
-                scope_clause(scope),
-            )
-            .order_by(_X.c.id.desc(), _F.c.id)
-            .limit(window + 1)
-            .subquery()
-        )
-        return select(inner)
 
     # --- rows to hits --------------------------------------------------------------------------
 
@@ -337,6 +195,8 @@ class SqlSearchRepository:
                 ("hash", ""),
             )
             snippet = f"triage finding, {algorithm} {value}: {row.snippet}"
+        elif row.matched == Matched.TRIAGE_PATH.value:
+            snippet = f"triage finding: {row.snippet}"
         return SearchHit(
             record_type=RecordType(row.record_type),
             record_id=row.record_id,
@@ -348,3 +208,211 @@ class SqlSearchRepository:
             tier=Tier(row.part // 2),
             snippet=snippet,
         )
+
+
+# --- the statement ---------------------------------------------------------------------------
+
+
+@functools.lru_cache(maxsize=64)
+def _statements(shape: _Shape) -> tuple[Select[Any], Select[Any]]:
+    """The page statement and the count statement (for a page past the end) of a shape."""
+    candidates = union_all(*_parts(shape)).cte("candidates")
+    c = candidates.c
+    order = (c.part, c.s_text, c.s_num, c.s_id)
+    ranked = select(
+        candidates,
+        func.row_number()
+        .over(partition_by=(c.record_type, c.record_id), order_by=order)
+        .label("best"),
+        func.count().over(partition_by=c.part).label("part_size"),
+    ).cte("ranked")
+    r = ranked.c
+    cut = (
+        select(func.coalesce(func.min(r.part), _NO_CUT))
+        .where(r.part_size > shape.window)
+        .scalar_subquery()
+    )
+    kept = and_(r.best == 1, r.part <= cut)
+    page = (
+        select(ranked, func.count().over().label("total"), cut.label("cut"))
+        .where(kept)
+        .order_by(r.part, r.s_text, r.s_num, r.s_id)
+        .offset(bindparam("offset", type_=Integer))
+        .limit(bindparam("limit", type_=Integer))
+    )
+    count = select(func.count(), cut).select_from(ranked).where(kept)
+    return page, count
+
+
+def _scope(shape: _Shape) -> ColumnElement[bool]:
+    """`operation_scope.scope_clause` with the forces and the username as parameters."""
+    username: BindParameter[str] = bindparam("username", type_=String)
+    visible = forces_clause(None, username)
+    if shape.all_forces:
+        return visible
+    return and_(_R.c.force.in_(bindparam("forces", expanding=True)), visible)
+
+
+def _parts(shape: _Shape) -> list[Select[Any]]:
+    keys: BindParameter[str] = bindparam("keys", expanding=True)
+    parts = [_entries(shape, EXACT_ENTRIES, _E.c.key.in_(keys))]
+    if shape.exact_findings:
+        hex_keys: BindParameter[str] = bindparam("hex_keys", expanding=True)
+        exact = or_(*(_F.c[algorithm].in_(hex_keys) for algorithm in _HASH_LENGTHS))
+        parts.append(_findings(shape, EXACT_FINDINGS, exact))
+    if shape.prefix:
+        low, high = bindparam("prefix", type_=String), bindparam("prefix_end", type_=String)
+        in_range = and_(_E.c.key >= low, _E.c.key < high, _E.c.key.not_in(keys))
+        parts.append(_entries(shape, PREFIX_ENTRIES, in_range))
+        if shape.prefix_findings:
+            ranges = or_(*(and_(_F.c[name] >= low, _F.c[name] < high) for name in _HASH_LENGTHS))
+            parts.append(_findings(shape, PREFIX_FINDINGS, ranges))
+    if shape.words:
+        parts.append(_text_entries(shape))
+        parts.append(_path_findings(shape))
+    return parts
+
+
+def _sort_text(shape: _Shape, value: ColumnElement[Any] | None) -> ColumnElement[Any]:
+    """The part's sort text (the key for prefixes, else empty), in one collation."""
+    expression: ColumnElement[Any] = value if value is not None else cast(literal(""), String(500))
+    return expression.collate("C") if shape.dialect == "postgresql" else expression
+
+
+def _columns(
+    shape: _Shape,
+    part: int,
+    sort: tuple[ColumnElement[Any] | None, ColumnElement[Any], ColumnElement[Any]],
+    record: tuple[ColumnElement[Any], ColumnElement[Any], ColumnElement[Any]],
+    matched: ColumnElement[Any],
+    snippet: ColumnElement[Any],
+    hashes: tuple[ColumnElement[Any], ...],
+) -> list[ColumnElement[Any]]:
+    record_type, record_id, reference = record
+    return [
+        literal_column(str(part), Integer).label("part"),
+        _sort_text(shape, sort[0]).label("s_text"),
+        cast(sort[1], Integer).label("s_num"),
+        cast(sort[2], Integer).label("s_id"),
+        cast(record_type, String(20)).label("record_type"),
+        record_id.label("record_id"),
+        cast(reference, String(100)).label("reference"),
+        _R.c.id.label("referral_id"),
+        _R.c.received_at.label("received_at"),
+        _R.c.force.label("force"),
+        cast(matched, String(20)).label("matched"),
+        snippet.label("snippet"),
+        *(cast(h, String(64)).label(n) for h, n in zip(hashes, _HASH_LENGTHS, strict=True)),
+    ]
+
+
+def _entry_columns(shape: _Shape, part: int, sort: Any) -> list[ColumnElement[Any]]:
+    nothing = cast(null(), String(64))
+    return _columns(
+        shape,
+        part,
+        sort,
+        (_E.c.record_type, _E.c.record_id, _E.c.reference),
+        _E.c.matched,
+        cast(_E.c.snippet, String),
+        (nothing, nothing, nothing),
+    )
+
+
+def _entries(shape: _Shape, part: int, condition: ColumnElement[bool]) -> Select[Any]:
+    if part == EXACT_ENTRIES:
+        sort: Any = (None, -_E.c.referral_id, _E.c.id)
+        order: tuple[Any, ...] = (_E.c.referral_id.desc(), _E.c.id)
+    else:
+        sort = (_E.c.key, literal_column("0", Integer), _E.c.id)
+        order = (_E.c.key, _E.c.id)
+    inner = (
+        select(*_entry_columns(shape, part, sort))
+        .select_from(_E.join(_R, _R.c.id == _E.c.referral_id))
+        .where(condition, _scope(shape))
+        .order_by(*order)
+        .limit(shape.window + 1)
+        .subquery()
+    )
+    return select(inner)
+
+
+def _text_entries(shape: _Shape) -> Select[Any]:
+    sort: Any = (None, -_E.c.id, _E.c.id)
+    query = select(*_entry_columns(shape, TEXT_ENTRIES, sort))
+    if shape.dialect == "sqlite":  # walk the FTS5 table newest row first, joining as it goes
+        query = (
+            query.select_from(
+                _FTS.join(_E, _E.c.id == _FTS.c.rowid).join(_R, _R.c.id == _E.c.referral_id)
+            )
+            .where(text("search_fts MATCH :words"))
+            .order_by(_FTS.c.rowid.desc())
+        )
+    else:
+        simple: ColumnElement[Any] = literal_column("'simple'::regconfig")
+        matches = _WORDS.op("@@")(func.to_tsquery(simple, bindparam("words", type_=String)))
+        query = (
+            query.select_from(_E.join(_R, _R.c.id == _E.c.referral_id))
+            .where(matches)
+            .order_by(_E.c.id.desc())
+        )
+    inner = query.where(_scope(shape)).limit(shape.window + 1).subquery()
+    return select(inner)
+
+
+def _findings(
+    shape: _Shape, part: int, condition: ColumnElement[bool], *, by_path: bool = False
+) -> Select[Any]:
+    """Findings matching `condition` on exhibits in scope: by hash, newest exhibit first; by
+    path, the finding stored last first (walking the path index on SQLite)."""
+    others = _X.alias("other_exhibits")
+    shared = exists(
+        select(others.c.id).where(
+            others.c.reference == _X.c.reference, others.c.force != _X.c.force
+        )
+    )
+    columns = _columns(
+        shape,
+        part,
+        (None, -_F.c.id, _F.c.id) if by_path else (None, -_X.c.id, _F.c.id),
+        (literal_column(f"'{RecordType.EXHIBIT.value}'"), _X.c.id, _X.c.reference),
+        literal_column(f"'{(Matched.TRIAGE_PATH if by_path else Matched.TRIAGE_HASH).value}'"),
+        _F.c.path,
+        (_F.c.md5, _F.c.sha1, _F.c.sha256),
+    )
+    findings: Any = _F
+    order: tuple[Any, ...] = (_X.c.id.desc(), _F.c.id)
+    if by_path and shape.dialect == "sqlite":
+        findings = _FTS_PATHS.join(_F, _F.c.id == _FTS_PATHS.c.rowid)
+        order = (_FTS_PATHS.c.rowid.desc(),)
+    elif by_path:
+        order = (_F.c.id.desc(),)
+    inner = (
+        select(*columns)
+        .select_from(
+            findings.join(_RUN, _RUN.c.id == _F.c.run_id)
+            .join(_X, _X.c.reference == _RUN.c.exhibit_reference)
+            .join(_R, _R.c.id == _X.c.referral_id)
+        )
+        .where(
+            condition,
+            _X.c.withdrawn_at.is_(None),
+            _R.c.withdrawn_at.is_(None),
+            or_(~shared, _RUN.c.case_reference == case_reference_sql(shape.dialect)),
+            _scope(shape),
+        )
+        .order_by(*order)
+        .limit(shape.window + 1)
+        .subquery()
+    )
+    return select(inner)
+
+
+def _path_findings(shape: _Shape) -> Select[Any]:
+    if shape.dialect == "sqlite":
+        condition: Any = text("search_fts_paths MATCH :words")
+    else:
+        simple: ColumnElement[Any] = literal_column("'simple'::regconfig")
+        query = func.to_tsquery(simple, bindparam("words", type_=String))
+        condition = _PATH_WORDS.op("@@")(query)
+    return _findings(shape, TEXT_FINDINGS, condition, by_path=True)
