@@ -118,3 +118,5 @@ def test_matches_show_on_the_case_page(
     assert "Reported files" in page.text
     assert "category <strong>A</strong> in known-a" in page.text
     assert "Pre-scored at intake" in page.text
+    assert any(f.hash_of("pdq") for f in report.files)
+    assert "matched without the lists' quality floor" in page.text
