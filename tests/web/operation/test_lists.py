@@ -123,11 +123,17 @@ def test_the_queue_page_keeps_its_filters_in_the_url(
         ("/operation/queue?show=all", "show: one of awaiting, open, not &#39;all&#39;"),
         ("/operation/queue?page=0", "page: a whole number from 1 to 100,000, not &#39;0&#39;"),
         ("/operation/queue?page=x&show=open", "page: a whole number"),
+        ("/operation/queue?received_from=2017-13-01", "received_from"),
     ):
         answer = client.get(address, headers=lead)
         assert answer.status_code == 200, address
         assert said in answer.text, address
         assert 'id="filter-force"' in answer.text or "<form" in answer.text
+    # what the date input can't hold is said beside the form, not put back into the input
+    edited = client.get("/operation/queue?received_from=2017-13-01", headers=lead).text
+    assert 'name="received_from" type="date" value=""' in edited
+    kept = client.get("/operation/queue?received_from=2017-01-02", headers=lead).text
+    assert 'name="received_from" type="date" value="2017-01-02"' in kept
     with unit_of_work(make_session_factory(client.app.state.engine)) as session:  # type: ignore[attr-defined]
         for number in range(55):
             _referral(session, "dyfed-powys", days_ago=1 + number / 100)
@@ -217,6 +223,9 @@ def test_the_exhibit_list_by_triage_force_and_age(
     assert edited.status_code == 200
     assert "page: a whole number from 1 to 100,000, not &#39;0&#39;" in edited.text
     assert "GW/2" in edited.text
+    typed = client.get("/operation/exhibits?min_age_days=x", headers=gwent).text
+    assert 'name="min_age_days" type="number" min="0" max="36500" value=""' in typed
+    assert "min_age_days" in typed.split('role="alert"', 1)[1]
 
 
 def test_police_land_on_my_work_and_the_charity_where_it_did(

@@ -88,3 +88,18 @@ def page_number(raw: str) -> tuple[int, str | None]:
     if raw.isdigit() and 0 < int(raw) <= MAX_PAGE:
         return int(raw), None
     return 1, f"page: a whole number from 1 to {MAX_PAGE:,}, not {raw!r}"
+
+
+def shown_value(raw: str | None, kind: str) -> str:
+    """A filter's value as its input shows it again: a `date` or a `number` input takes only a
+    well-formed one (a browser shows anything else empty and logs a warning); the refusal is said
+    beside the form."""
+    if not raw:
+        return ""
+    if kind == "number":
+        return raw if raw.isdigit() else ""
+    try:
+        date.fromisoformat(raw)
+    except ValueError:
+        return ""
+    return raw

@@ -15,7 +15,7 @@ from netsafe.web.auditor import AuditDep
 from netsafe.web.deps import TemplatesDep
 from netsafe.web.operation.common import PoliceViewer
 from netsafe.web.operation.forms import FormError, page_answers
-from netsafe.web.operation.list_filters import exhibit_filter, page_number
+from netsafe.web.operation.list_filters import exhibit_filter, page_number, shown_value
 from netsafe.web.operation.page_queries import one, page_link, triage_state, values, whole
 from netsafe.web.operation.work_common import WorkDep
 
@@ -68,8 +68,8 @@ def exhibit_list_page(
             ),
             "triage": one(params, "triage"),
             "force": one(params, "force"),
-            "min_age_days": one(params, "min_age_days"),
-            "max_age_days": one(params, "max_age_days"),
+            "min_age_days": shown_value(one(params, "min_age_days"), "number"),
+            "max_age_days": shown_value(one(params, "max_age_days"), "number"),
             "states": list(TriageState),
             "forces": REFERRAL_AREAS if viewer.role.sees_all_forces else (viewer.agency,),
             "filter_error": error,

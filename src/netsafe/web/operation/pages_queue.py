@@ -17,7 +17,7 @@ from netsafe.web.deps import TemplatesDep
 from netsafe.web.htmx import page_or_fragment, wants_fragment
 from netsafe.web.operation.common import PoliceViewer, ReposDep
 from netsafe.web.operation.forms import FormError, page_answers
-from netsafe.web.operation.list_filters import page_number
+from netsafe.web.operation.list_filters import page_number, shown_value
 from netsafe.web.operation.page_queries import one, page_link, queue_query
 from netsafe.web.operation.summary_cache import SummaryCache
 from netsafe.web.operation.work_common import WorkDep
@@ -123,7 +123,12 @@ def queue(
                 page_link(QUEUE, params, number + 1, show=show) if number < pages else None
             ),
             "show": show,
-            "chosen": {name: one(params, name) for name in FILTER_NAMES},
+            "chosen": {
+                **{name: one(params, name) for name in FILTER_NAMES},
+                **{
+                    d: shown_value(one(params, d), "date") for d in ("received_from", "received_to")
+                },
+            },
             "forces": REFERRAL_AREAS if viewer.role.sees_all_forces else (viewer.agency,),
             "bands": BANDS,
             "sources": list(ReferralSource),
