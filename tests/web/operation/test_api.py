@@ -3,7 +3,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -15,7 +14,6 @@ from netsafe.platform.roles import Role
 from netsafe.settings import Settings
 from netsafe.store.engine import make_session_factory, unit_of_work
 from netsafe.store.repositories.audit import SqlAuditRepository
-from netsafe.web.app import create_app
 from tests.web.support import mint_token
 
 RECEIVED = (datetime.now(UTC) - timedelta(hours=3)).replace(microsecond=0)
@@ -23,12 +21,6 @@ RECEIVED = (datetime.now(UTC) - timedelta(hours=3)).replace(microsecond=0)
 
 def _token(engine: Engine, settings: Settings, username: str, agency: str, role: Role) -> str:
     return mint_token(engine, settings, role, agency, username=username)
-
-
-@pytest.fixture
-def client(settings: Settings) -> Iterator[TestClient]:
-    with TestClient(create_app(settings)) as client:
-        yield client
 
 
 @pytest.fixture

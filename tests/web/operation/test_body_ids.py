@@ -4,7 +4,6 @@ answer whether the id is unknown, of another case of the force, or of another fo
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import UTC, datetime
 from typing import Any
 
@@ -13,7 +12,6 @@ from fastapi.testclient import TestClient
 from sqlalchemy import Engine
 
 from netsafe.settings import Settings
-from netsafe.web.app import create_app
 from tests.web.trust_support import (
     Headers,
     new_referral,
@@ -23,12 +21,6 @@ from tests.web.trust_support import (
 )
 
 NOW = datetime.now(UTC).isoformat()
-
-
-@pytest.fixture
-def client(settings: Settings) -> Iterator[TestClient]:
-    with TestClient(create_app(settings)) as client:
-        yield client
 
 
 @pytest.fixture

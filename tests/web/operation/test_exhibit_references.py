@@ -4,7 +4,6 @@ exhibit. The migration `trust_0001` moves existing exhibits onto their referral'
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import UTC, datetime
 
 import pytest
@@ -14,16 +13,9 @@ from sqlalchemy import Engine, inspect, text
 from netsafe.settings import Settings
 from netsafe.store.engine import make_engine
 from netsafe.store.migrate import upgrade
-from netsafe.web.app import create_app
 from tests.web.trust_support import Headers, new_referral, police_headers
 
 NOW = datetime.now(UTC).isoformat()
-
-
-@pytest.fixture
-def client(settings: Settings) -> Iterator[TestClient]:
-    with TestClient(create_app(settings)) as client:
-        yield client
 
 
 @pytest.fixture

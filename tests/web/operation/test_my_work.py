@@ -5,7 +5,6 @@ and nothing crosses a force or a restriction. SQLite and PostgreSQL."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -17,17 +16,10 @@ from netsafe.platform.roles import Role
 from netsafe.settings import Settings
 from netsafe.store.engine import make_session_factory, unit_of_work
 from netsafe.store.repositories.audit import SqlAuditRepository
-from netsafe.web.app import create_app
 from tests.operation.operation_triage import store_triage_run
 from tests.web.trust_support import Headers, bearer, new_referral
 
 TODAY = datetime.now(UTC).date()
-
-
-@pytest.fixture
-def client(settings: Settings) -> Iterator[TestClient]:
-    with TestClient(create_app(settings)) as client:
-        yield client
 
 
 @pytest.fixture

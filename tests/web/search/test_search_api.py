@@ -5,7 +5,6 @@ named users only; charity roles refused), audited, and kept in step with writes.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterator
 from datetime import timedelta
 from typing import Any
 
@@ -21,18 +20,11 @@ from netsafe.store.engine import make_session_factory, unit_of_work
 from netsafe.store.models.search import SearchEntryRow
 from netsafe.store.repositories.audit import SqlAuditRepository
 from netsafe.store.search_index import rebuild_search_index
-from netsafe.web.app import create_app
 from tests.operation.operation_triage import store_triage_run
 from tests.web.trust_support import RECEIVED, Headers, bearer
 
 SHA1 = "5a0b" + "c" * 36
 MD5 = "0123456789abcdef0123456789abcdef"
-
-
-@pytest.fixture
-def client(settings: Settings) -> Iterator[TestClient]:
-    with TestClient(create_app(settings)) as test_client:
-        yield test_client
 
 
 @pytest.fixture
