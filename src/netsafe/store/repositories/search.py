@@ -165,6 +165,12 @@ class SqlSearchRepository:
             words = _fts_query(terms.words) if self._dialect == "sqlite" else _ts_query(terms.words)
             parameters["words"] = words
         page, count = _statements(shape)
+        if self._dialect == "postgresql":
+            # psycopg prepares a statement run often; PostgreSQL may then plan it once for any
+            # values, blind to how many entries a word or a prefix matches (measured at 100,000
+            # referrals: an exhibit reference 81 ms and an md5 prefix 100 ms so planned, 17 and
+            # 15 ms planned for their values). Plan for the values, for this transaction.
+            self._session.execute(text("SET LOCAL plan_cache_mode = force_custom_plan"))
         rows = self._session.execute(page, parameters).all()
         if rows:
             total, more = rows[0].total, rows[0].cut != _NO_CUT
