@@ -298,8 +298,10 @@ class Scanner:
                         )
                     )
                 stream = MemberStream(found.blocks, context.budget, container)
-                if not self._scan_member(stream, inner, result):
-                    return  # a bomb or a corrupt stream ends this container
+                if not self._scan_member(stream, inner, result) and context.budget.tripped:
+                    return  # a bomb ends this container (errors.csv says so)
+                # a member that failed (corrupt, encrypted, an unsupported method) is its own
+                # errors.csv row; the next ones are still read, or the archive's error says why not
         except OpenError as error:
             result.errors.append(context.error(error.kind, error.reason))
         except (OSError, RuntimeError) as error:
