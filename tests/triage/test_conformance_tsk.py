@@ -269,3 +269,29 @@ def test_an_iso_with_two_hierarchies_gives_both_files(
         sha1s = {row["sha1"]: row for row in csv.DictReader(stream)}
     for text in (b"Hello. I am file #1.\n", b"Goodbye. I am file #2. \n"):
         assert hashlib.sha1(text).hexdigest() in sha1s, text
+
+
+@pytest.mark.parametrize(
+    ("case_id", "keep"), [("ntfs-deleted-ads", 3_000_000), ("e01-mbr-two-ntfs", 200_000)]
+)
+def test_a_cut_published_image_is_an_error_and_exits_1(
+    case_id: str,
+    keep: int,
+    tmp_path: Path,
+    cli_env: Settings,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Half an NTFS volume (its MFT past the cut), an E01 cut inside its chunks: never a clean
+    device. errors.csv names the problem, and the exit code is 1."""
+    (image,) = _unpack(CASES[case_id], tmp_path / "evidence")
+    image.write_bytes(image.read_bytes()[:keep])
+    out = tmp_path / "out"
+    done = run_cli(
+        capsys, monkeypatch, "triage", str(image), "--exhibit", "CONF/3", "--out", str(out),
+        "--no-pdf", "--workers", "0",
+    )  # fmt: skip
+    assert done.exit_code == 1
+    assert "this is not a clean device" in done.stderr
+    with (out / "errors.csv").open(newline="", encoding="utf-8") as stream:
+        assert [row for row in csv.DictReader(stream) if row["severity"] == "error"]
