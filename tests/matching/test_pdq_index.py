@@ -312,3 +312,33 @@ def test_a_table_is_a_stable_argsort_of_its_substring(count: int, width: int, st
     assert np.array_equal(unpack(packed, count, count, row), np.argsort(keys, kind="stable"))
     assert not unpack(packed, 0, count, row).any()  # the neighbours' entries untouched
     assert not unpack(packed, 2 * count, count, row).any()
+
+
+def test_saving_changes_keeps_the_static_part_and_links_it(tmp_path: Path) -> None:
+    """A delta and removals are saved beside the static part (no rebuild); the static files of
+    a memory-mapped index are hard-linked into the new folder, not written again."""
+    rng = np.random.default_rng(8)
+    first = random_hashes(rng, 30_000)
+    fast, reference = PdqIndex(), BruteForcePdqIndex()
+    for index in (fast, reference):
+        index.add(range(30_000), first)
+    fast.save(tmp_path / "v1")
+    loaded = PdqIndex.load(tmp_path / "v1")
+    static = loaded._tables
+    extra = np.concatenate([flipped(first[:300], rng, 20), random_hashes(rng, 700)])
+    for index in (loaded, reference):
+        index.add(range(50_000, 51_000), extra)
+        index.remove(range(100, 400))
+    loaded.save(tmp_path / "v2")
+    assert loaded._tables is static  # nothing rebuilt
+    for name in PdqIndex.STATIC_FILES:
+        assert (tmp_path / "v2" / name).stat().st_ino == (tmp_path / "v1" / name).stat().st_ino
+    again = PdqIndex.load(tmp_path / "v2")
+    assert len(again) == len(reference) == 30_700
+    assert again._dead == 300
+    assert len(again._delta_ids) == 1000
+    queries = np.concatenate([flipped(extra[:200], rng, 30), flipped(first[:400], rng, 30)])
+    assert again.search_many(queries, 31) == reference.search_many(queries, 31)
+    (tmp_path / "v2" / "delta-ids.npy").write_bytes(b"damaged")
+    with pytest.raises(ValueError):
+        PdqIndex.load(tmp_path / "v2")

@@ -24,6 +24,7 @@ from typing import Literal
 import numpy as np
 import numpy.typing as npt
 
+from netsafe.matching import big_arrays
 from netsafe.matching.hamming import Found
 
 Words = npt.NDArray[np.uint64]
@@ -131,8 +132,8 @@ class MultiIndex:
 
         widths = widths_for(len(words))
         bits = row_bits(len(words))
-        starts = np.empty((len(widths), (1 << widths[0]) + 1), dtype=np.int32)
-        packed = np.zeros(packed_words(len(widths) * len(words), bits), dtype=np.uint64)
+        starts = big_arrays.zeros((len(widths), (1 << widths[0]) + 1), np.int32)
+        packed = big_arrays.zeros(packed_words(len(widths) * len(words), bits), np.uint64)
 
         # a table's first and last words of `packed` may hold its neighbours' bits: threads
         # build every other table at a time, so no two of them write the same word
