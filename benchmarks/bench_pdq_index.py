@@ -41,8 +41,12 @@ import numpy.typing as npt
 SCALE = float(os.environ.get("NETSAFE_BENCH_PDQ_SCALE", "1"))
 COUNT = max(100_000, int(10_000_000 * SCALE))
 PLANTED = 10_000
-QUERIES = 20_000
-RECALL_SAMPLE = 400
+#: Beyond 10M a query costs ~10x more (every bucket ~10x fuller): fewer queries, and a smaller
+#: brute-force sample (each sampled query is a numpy pass over every stored hash).
+QUERIES = 20_000 if COUNT <= 10_000_000 else 4_000
+RECALL_SAMPLE = 400 if COUNT <= 10_000_000 else 100
+#: Hashes added to the built index (kept in its delta, not rebuilt) before saving it again.
+ADDED = max(10_000, COUNT // 100)
 FAISS_QUERIES = 100
 DISTANCE = 31
 TARGET_QPS, TARGET_RSS_GB = (10_000, 1.5) if COUNT <= 10_000_000 else (5_000, 8.0)
@@ -61,8 +65,13 @@ def flip_bits(rows: npt.NDArray[np.uint8], rng: np.random.Generator, low: int, h
 
 
 def make_data() -> tuple[npt.NDArray[np.uint8], npt.NDArray[np.uint8]]:
+    from netsafe.matching import big_arrays
+
     rng = np.random.default_rng(31)
-    hashes = rng.integers(0, 256, (COUNT, 32), dtype=np.uint8)
+    hashes = big_arrays.zeros((COUNT, 32), np.uint8)  # huge pages: the index takes it as is
+    for start in range(0, COUNT, 1_000_000):
+        stop = min(COUNT, start + 1_000_000)
+        hashes[start:stop] = rng.integers(0, 256, (stop - start, 32), dtype=np.uint8)
     sources = rng.choice(COUNT - PLANTED, PLANTED, replace=False)
     planted = hashes[sources].copy()
     flip_bits(planted, rng, 1, DISTANCE)
@@ -137,10 +146,11 @@ def forked_rate(index: object, queries: npt.NDArray[np.uint8]) -> float:
 def realistic_data() -> tuple[npt.NDArray[np.uint8], npt.NDArray[np.uint8]]:
     """pdq_datasets.realistic: families, video-like runs, biased bits. Queries: half near copies
     of stored hashes (0–31 bits away), half fresh hashes with the same per-bit bias."""
+    from netsafe.matching import big_arrays
     from pdq_datasets import biased, bit_bias, realistic
 
     rng = np.random.default_rng(32)
-    hashes = realistic(COUNT)
+    hashes = realistic(COUNT, out=big_arrays.zeros((COUNT, 32), np.uint8))
     near = hashes[rng.choice(COUNT, QUERIES // 2, replace=False)].copy()
     flip_bits(near, rng, 0, DISTANCE)
     return hashes, np.concatenate([near, biased(rng, QUERIES // 2, bit_bias())])
@@ -165,7 +175,6 @@ def bucket_report(index: object) -> list[str]:
 def measure(kind: str, folder: Path) -> dict[str, float]:
     """Build and query the index on one data set (in its own process, so its peak RSS is its
     own); the FAISS slice of the hashes and the FAISS queries are left in `folder`."""
-    from netsafe.matching.hamming import hamming
     from netsafe.matching.pdq_index import PdqIndex
 
     started = time.perf_counter()
@@ -173,9 +182,11 @@ def measure(kind: str, folder: Path) -> dict[str, float]:
     print(f"[{kind}] data generated in {time.perf_counter() - started:.1f} s", flush=True)
     np.save(folder / f"{kind}-hashes.npy", hashes[:FAISS_SLICE])
     np.save(folder / f"{kind}-queries.npy", queries[:FAISS_QUERIES])
+    np.save(folder / "queries.npy", queries)
     started = time.perf_counter()
-    index = PdqIndex()
+    index = PdqIndex(threads=2)  # the tables are built on two threads
     index.add(np.arange(COUNT, dtype=np.int64), hashes)  # taken as is: no second copy
+    index.threads = 1
     build = time.perf_counter() - started
     del hashes
     print(f"[{kind}] NetSafe PdqIndex: build {build:.1f} s", flush=True)
@@ -202,28 +213,135 @@ def measure(kind: str, folder: Path) -> dict[str, float]:
     print(f"  peak RSS {rss:.2f} GB (data + index + queries); {found:,} matches found")
     started = time.perf_counter()
     index.save(folder / "index")
+    saved = time.perf_counter() - started
+    del index  # from here on the saved index, memory-mapped (as server workers load it)
+    started = time.perf_counter()
     loaded = PdqIndex.load(folder / "index")
-    save_load = time.perf_counter() - started
-    print(f"  save + load (memory-mapped) {save_load:.1f} s")
-    # recall against brute force, on a sample of near-copy and fresh queries
+    load = time.perf_counter() - started
+    print(f"  save {saved:.1f} s, load (memory-mapped) {load:.2f} s", flush=True)
+    started = time.perf_counter()
+    loaded.search_many(queries, DISTANCE)
+    rates["memory-mapped"] = len(queries) / (time.perf_counter() - started)
+    print(f"  queries/s, loaded index (memory-mapped), 1 thread: {rates['memory-mapped']:,.0f}")
+    recall, truth_count, false_count = recall_check(loaded._words, queries, results)
+    print(
+        f"  recall on {RECALL_SAMPLE} sampled queries: {recall:.2%} "
+        f"({truth_count} true matches, {false_count} false)", flush=True,
+    )  # fmt: skip
+    incremental(loaded, folder, queries, kind)
+    del loaded
+    for workers in (2, 4):
+        print(
+            f"  {workers} worker processes, each loading the saved index: {shared(folder, workers)}"
+        )
+    rss = peak_rss_gb()
+    print(f"  peak RSS at the end {rss:.2f} GB")
+    return {"build": build, "qps": max(rates.values()), "rss": rss, "recall": recall}
+
+
+def recall_check(
+    words: npt.NDArray[np.uint64],
+    queries: npt.NDArray[np.uint8],
+    results: list[list[tuple[int, int]]],
+) -> tuple[float, int, int]:
+    """Recall of `results` against plain numpy XOR + popcount over every stored hash (no code
+    shared with the index), on a sample of near-copy and fresh queries; rows in chunks of 1M
+    so the reference adds little memory."""
+    from netsafe.matching.hamming import hamming
+
     rng = np.random.default_rng(7)
     sample = np.concatenate([
         rng.choice(QUERIES // 2, RECALL_SAMPLE // 2, replace=False),
         rng.choice(np.arange(QUERIES // 2, QUERIES), RECALL_SAMPLE // 2, replace=False),
     ])  # fmt: skip
-    # the reference is plain numpy XOR + popcount over every stored hash (no shared code)
-    words = loaded._words
-    truth = set()
-    for q, query in zip(sample, queries[sample].view(np.uint64).reshape(-1, 4), strict=True):
-        rows = np.flatnonzero(hamming(words, query[None, :]) <= DISTANCE)
-        truth.update((int(q), int(r)) for r in rows)
+    query_words = queries[sample].view(np.uint64).reshape(-1, 4)
+    truth: set[tuple[int, int]] = set()
+    for start in range(0, len(words), 1_000_000):
+        chunk = np.asarray(words[start : start + 1_000_000])
+        for q, query in zip(sample, query_words, strict=True):
+            rows = np.flatnonzero(hamming(chunk, query[None, :]) <= DISTANCE)
+            truth.update((int(q), start + int(r)) for r in rows)
     got = {(int(q), int(entry)) for q in sample for entry, _ in results[q]}
     recall = len(truth & got) / len(truth) if truth else 1.0
+    return recall, len(truth), len(got - truth)
+
+
+def incremental(index: object, folder: Path, queries: npt.NDArray[np.uint8], kind: str) -> None:
+    """Add ADDED hashes to the loaded index (they stay in its delta: no rebuild), query, save
+    (the static part hard-linked, the delta written) and load again."""
+    from netsafe.matching.pdq_index import PdqIndex
+    from pdq_datasets import realistic, uniform
+
+    assert isinstance(index, PdqIndex)
+    extra = realistic(ADDED, seed=21) if kind == "realistic" else uniform(ADDED, seed=33)
+    started = time.perf_counter()
+    index.add(np.arange(COUNT, COUNT + ADDED, dtype=np.int64), extra)
+    added = time.perf_counter() - started
+    started = time.perf_counter()
+    index.search_many(queries, DISTANCE)  # the delta's own tables are built on this first search
+    first = time.perf_counter() - started
+    started = time.perf_counter()
+    index.search_many(queries, DISTANCE)
+    rate = len(queries) / (time.perf_counter() - started)
+    started = time.perf_counter()
+    index.save(folder / "index-2")
+    saved = time.perf_counter() - started
+    started = time.perf_counter()
+    again = PdqIndex.load(folder / "index-2")
+    load = time.perf_counter() - started
+    assert len(again) == COUNT + ADDED
     print(
-        f"  recall on {RECALL_SAMPLE} sampled queries: {recall:.2%} "
-        f"({len(truth)} true matches, {len(got - truth)} false)"
+        f"  add {ADDED:,} hashes to the loaded index (kept as a delta, no rebuild): {added:.1f} s; "
+        f"first search with them {first:.1f} s (a delta of 20,000+ gets its tables then), "
+        f"{rate:,.0f} queries/s; save {saved:.1f} s (static part linked), load {load:.2f} s"
     )
-    return {"build": build, "qps": max(rates.values()), "rss": rss, "recall": recall}
+
+
+WORKER = """
+import sys, time
+import numpy as np
+from netsafe.matching.pdq_index import PdqIndex
+index = PdqIndex.load(sys.argv[1])
+queries = np.load(sys.argv[2])
+index.search_many(queries, int(sys.argv[3]))
+print("ready", flush=True)
+sys.stdin.readline()
+"""
+
+
+def shared(folder: Path, workers: int) -> str:
+    """Start `workers` processes (spawned, not forked: nothing inherited) that each load the
+    saved index memory-mapped and search every query (touching the pages queries need); then
+    their resident sets (RSS) and proportional shares (PSS: a page shared by k processes counts
+    1/k in each), from /proc/<pid>/smaps_rollup."""
+    queries = folder / "worker-queries.npy"
+    np.save(queries, np.load(folder / "queries.npy"))
+    children = [
+        subprocess.Popen(
+            [sys.executable, "-c", WORKER, str(folder / "index"), str(queries), str(DISTANCE)],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            text=True,
+        )
+        for _ in range(workers)
+    ]
+    rss, pss = [], []
+    for child in children:
+        assert child.stdout is not None
+        assert child.stdout.readline().strip() == "ready"
+    for child in children:
+        fields = dict(
+            line.split(":", 1)
+            for line in Path(f"/proc/{child.pid}/smaps_rollup").read_text().splitlines()[1:]
+        )
+        rss.append(int(fields["Rss"].split()[0]) / 1e6)
+        pss.append(int(fields["Pss"].split()[0]) / 1e6)
+    for child in children:
+        child.communicate("\n")
+    return (
+        f"RSS {', '.join(f'{r:.2f}' for r in rss)} GB, PSS {', '.join(f'{p:.2f}' for p in pss)} GB "
+        f"(sum of PSS {sum(pss):.2f} GB: the memory the {workers} take together)"
+    )
 
 
 def main() -> None:

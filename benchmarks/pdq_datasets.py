@@ -120,12 +120,14 @@ def _realistic_chunk(rng: np.random.Generator, count: int, bias: npt.NDArray[np.
     return np.concatenate(parts)
 
 
-def realistic(count: int, seed: int = 20) -> Rows:
+def realistic(count: int, seed: int = 20, out: Rows | None = None) -> Rows:
     """`count` hashes: singletons, near-duplicate families and video-like runs (see above), in
-    chunks of 1M generated the same way, so a prefix is a fair slice of the whole."""
+    chunks of 1M generated the same way, so a prefix is a fair slice of the whole; written
+    into `out` ((count, 32) uint8) when given."""
     rng = np.random.default_rng(seed)
     bias = bit_bias()
-    out = np.empty((count, 32), dtype=np.uint8)
+    if out is None:
+        out = np.empty((count, 32), dtype=np.uint8)
     for start in range(0, count, CHUNK):
         stop = min(count, start + CHUNK)
         out[start:stop] = _realistic_chunk(rng, stop - start, bias)
