@@ -6,8 +6,9 @@ with a `file` field: the file is read into memory (never written to disk: the up
 capped below its spill size), fingerprinted like `netsafe match` (MD5, SHA-1, SHA-256, PDQ and
 every other registered signal that applies) and matched; its bytes are dropped when the request
 ends. The matcher
-is the hash-list engine (`hashlists.matcher.ListMatcher`), kept in memory per process and brought
-up to date with the stored lists at most once a second (`index_sync.apply_changes`).
+is the hash-list engine (`hashlists.matcher.ListMatcher`) over the saved index (NETSAFE_HOME/index,
+memory-mapped: the server's workers share one copy), brought up to date with the stored lists at
+most once a second (`index_sync.apply_changes`).
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ import math
 import threading
 import time
 from collections.abc import AsyncGenerator
+from pathlib import Path
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, HTTPException, Request
@@ -26,7 +28,7 @@ from starlette.datastructures import UploadFile
 from starlette.formparsers import MultiPartException, MultiPartParser
 from starlette.requests import ClientDisconnect
 
-from netsafe.hashlists.index_sync import ListIndex, apply_changes
+from netsafe.hashlists.index_sync import ListIndex, apply_changes, sync_index
 from netsafe.hashlists.matcher import MatchOutcome
 from netsafe.platform.roles import POLICE_ROLES, Viewer
 from netsafe.signals import registry
@@ -74,11 +76,18 @@ class _InMemoryMultiPartParser(MultiPartParser):
 
 class LookupIndex:
     """The process's matching index, synced with the stored lists at most every `SYNC_SECONDS`
-    (an imported or deleted list shows in lookups within that time)."""
+    (an imported or deleted list shows in lookups within that time).
+
+    Given the saved index's folder (NETSAFE_HOME/index), a worker first brings the folder up to
+    date (under its lock: one worker at a time, the others find nothing left to do) and reads
+    it memory-mapped, so every worker of a server shares one copy of the PDQ tables in the
+    page cache; later changes are applied in memory (the index's delta). Without a folder the
+    index is built in memory from the stored lists."""
 
     SYNC_SECONDS = 1.0
 
-    def __init__(self) -> None:
+    def __init__(self, folder: Path | None = None) -> None:
+        self._folder = folder
         self._index: ListIndex | None = None
         self._synced_at = -math.inf
         self._lock = threading.Lock()
@@ -87,17 +96,30 @@ class LookupIndex:
         """Run `query(matcher)` on an up-to-date matcher (serialised: the index is mutable)."""
         with self._lock:
             now = time.monotonic()
-            if self._index is None or now - self._synced_at >= self.SYNC_SECONDS:
-                index = self._index or ListIndex()
-                apply_changes(index, SqlHashListRepository(session))
-                self._index, self._synced_at = index, now
+            repository = SqlHashListRepository(session)
+            if self._index is None:
+                self._index = self._open(repository)
+                self._synced_at = now
+            elif now - self._synced_at >= self.SYNC_SECONDS:
+                apply_changes(self._index, repository)
+                self._synced_at = now
             return query(self._index.matcher())
+
+    def _open(self, repository: SqlHashListRepository) -> ListIndex:
+        index = ListIndex()
+        if self._folder is not None:
+            sync_index(self._folder, repository)
+            index = ListIndex.load(self._folder)
+        apply_changes(index, repository)  # whatever changed since (or everything)
+        return index
 
 
 def _lookup_index(request: Request) -> LookupIndex:
     index: LookupIndex | None = getattr(request.app.state, "lookup_index", None)
     if index is None:
-        index = request.app.state.lookup_index = LookupIndex()
+        settings = getattr(request.app.state, "settings", None)
+        folder = settings.index_folder if settings is not None else None
+        index = request.app.state.lookup_index = LookupIndex(folder)
     return index
 
 
