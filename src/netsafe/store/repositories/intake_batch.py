@@ -34,6 +34,11 @@ from netsafe.store.models.operation import (
     ReferralRow,
 )
 from netsafe.store.referral_events import note_referral_writes
+from netsafe.store.repositories.operation_referrals import (
+    identifier_values,
+    referral_values,
+    reported_file_values,
+)
 
 _REFERRALS = cast(Table, ReferralRow.__table__)
 _INTAKE_FILES = cast(Table, IntakeFileRow.__table__)
@@ -67,24 +72,6 @@ def stored_identifier(identifier: ReportIdentifier) -> tuple[str, str, str | Non
     """(kind, value, qualifier, capture time) as `intake_identifiers` keeps an identifier."""
     qualifier = None if identifier.qualifier is None else identifier.qualifier[:QUALIFIER_MAX]
     return identifier.kind.value, identifier.value, qualifier, identifier.seen_at
-
-
-def _referral_values(referral: Referral) -> dict[str, Any]:
-    return {
-        "source": referral.source.value,
-        "force": referral.force,
-        "received_at": referral.received_at,
-        "summary": referral.summary,
-        "status": referral.status.value,
-        "deadline_at": referral.deadline_at,
-        "risk_band": referral.risk_band,
-        "responded_at": referral.responded_at,
-        "created_by": referral.created_by,
-        "created_at": referral.created_at,
-        "incident_type": referral.incident.incident_type,
-        "incident_at": referral.incident.incident_at,
-        "restricted": bool(referral.restricted_to),
-    }
 
 
 def _report_values(referral_id: int, item: ImportedReport) -> dict[str, Any]:
@@ -131,13 +118,13 @@ class SqlIntakeBatchRepository:
         """Store the batch; the new referral ids, in the order of `items`."""
         if not items:
             return []
-        ids = self._insert_returning_ids(_REFERRALS, [_referral_values(i.referral) for i in items])
+        ids = self._insert_returning_ids(_REFERRALS, [referral_values(i.referral) for i in items])
         note_referral_writes(self._session)
         pairs = list(zip(ids, items, strict=True))
         self._insert(
             ReferralIdentifierRow.__table__,
             [
-                {"referral_id": rid, "kind": identifier.kind.value, "value": identifier.value}
+                identifier_values(rid, identifier)
                 for rid, item in pairs
                 for identifier in item.referral.incident.identifiers
             ],
@@ -145,13 +132,7 @@ class SqlIntakeBatchRepository:
         self._insert(
             ReferralFileRow.__table__,
             [
-                {
-                    "referral_id": rid,
-                    "file_name": reported.file_name,
-                    "md5": reported.md5,
-                    "sha1": reported.sha1,
-                    "sha256": reported.sha256,
-                }
+                reported_file_values(rid, reported)
                 for rid, item in pairs
                 for reported in item.referral.incident.files
             ],

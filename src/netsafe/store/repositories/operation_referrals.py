@@ -58,6 +58,42 @@ def _opt(value: datetime | None) -> datetime | None:
     return None if value is None else as_utc(value)
 
 
+def referral_values(referral: Referral) -> dict[str, Any]:
+    """The `referrals` columns of a referral not yet stored (one row here, many in a bulk
+    import)."""
+    return {
+        "source": referral.source.value,
+        "force": referral.force,
+        "received_at": referral.received_at,
+        "summary": referral.summary,
+        "status": referral.status.value,
+        "deadline_at": referral.deadline_at,
+        "risk_band": referral.risk_band,
+        "responded_at": referral.responded_at,
+        "created_by": referral.created_by,
+        "created_at": referral.created_at,
+        "incident_type": referral.incident.incident_type,
+        "incident_at": referral.incident.incident_at,
+        "restricted": bool(referral.restricted_to),
+    }
+
+
+def identifier_values(referral_id: int, identifier: ReportedIdentifier) -> dict[str, Any]:
+    """The `referral_identifiers` columns of one reported identifier."""
+    return {"referral_id": referral_id, "kind": identifier.kind.value, "value": identifier.value}
+
+
+def reported_file_values(referral_id: int, reported: ReportedFile) -> dict[str, Any]:
+    """The `referral_files` columns of one reported file."""
+    return {
+        "referral_id": referral_id,
+        "file_name": reported.file_name,
+        "md5": reported.md5,
+        "sha1": reported.sha1,
+        "sha256": reported.sha256,
+    }
+
+
 class SqlReferralRepository:
     """Referrals in the caller's session."""
 
@@ -102,21 +138,7 @@ class SqlReferralRepository:
         return _listed(row, restricted, incident)
 
     def add(self, referral: Referral) -> Referral:
-        row = ReferralRow(
-            source=referral.source.value,
-            force=referral.force,
-            received_at=referral.received_at,
-            summary=referral.summary,
-            status=referral.status.value,
-            deadline_at=referral.deadline_at,
-            risk_band=referral.risk_band,
-            responded_at=referral.responded_at,
-            created_by=referral.created_by,
-            created_at=referral.created_at,
-            incident_type=referral.incident.incident_type,
-            incident_at=referral.incident.incident_at,
-            restricted=bool(referral.restricted_to),
-        )
+        row = ReferralRow(**referral_values(referral))
         self._session.add(row)
         self._session.flush()
         self._write_incident_lists(row.id, referral.incident)
@@ -126,21 +148,9 @@ class SqlReferralRepository:
 
     def _write_incident_lists(self, referral_id: int, incident: IncidentDetails) -> None:
         for identifier in incident.identifiers:
-            self._session.add(
-                ReferralIdentifierRow(
-                    referral_id=referral_id, kind=identifier.kind.value, value=identifier.value
-                )
-            )
+            self._session.add(ReferralIdentifierRow(**identifier_values(referral_id, identifier)))
         for reported in incident.files:
-            self._session.add(
-                ReferralFileRow(
-                    referral_id=referral_id,
-                    file_name=reported.file_name,
-                    md5=reported.md5,
-                    sha1=reported.sha1,
-                    sha256=reported.sha256,
-                )
-            )
+            self._session.add(ReferralFileRow(**reported_file_values(referral_id, reported)))
 
     def update_incident(self, referral: Referral) -> None:
         row = self._session.get(ReferralRow, referral.id)
