@@ -4,38 +4,18 @@ the lists at import and again when a list arrives, the risk pre-score and its de
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import replace
 from datetime import timedelta
 from pathlib import Path
 
-import pytest
 from sqlalchemy import Engine, func, select
 
 from netsafe.intake.generator import generate_reports, reports_json, reports_xml
-from netsafe.settings import Settings
 from netsafe.store.engine import make_session_factory
 from netsafe.store.models.intake import IntakeIdentifierRow
 from netsafe.store.models.platform import AuditRow
 from netsafe.store.repositories.operation_referrals import SqlReferralRepository
-from tests.cli_runner import CliResult, run_cli
-
-Cli = Callable[..., CliResult]
-
-
-@pytest.fixture
-def cli(
-    monkeypatch: pytest.MonkeyPatch, settings: Settings, capsys: pytest.CaptureFixture[str]
-) -> Cli:
-    monkeypatch.setenv("NETSAFE_HOME", str(settings.home))
-    monkeypatch.setenv("NETSAFE_DATABASE_URL", settings.sqlalchemy_url)
-    monkeypatch.setenv("NETSAFE_ENV", "test")
-    monkeypatch.setenv("NETSAFE_SECRET_KEY", settings.secret_key)
-
-    def run(*args: str) -> CliResult:
-        return run_cli(capsys, monkeypatch, *args)
-
-    return run
+from tests.intake.conftest import Cli
 
 
 def test_import_is_idempotent_by_report_number(cli: Cli, tmp_path: Path, engine: Engine) -> None:

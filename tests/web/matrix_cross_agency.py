@@ -98,16 +98,16 @@ def noticed_referral(session: Session, force: str) -> str:
         "partner", other_force, now, "Matrix notice", restricted_to=("nobody.matrix",)
     )
     other = create_referral(repository, hidden, by=SEEDER)
-    for a, b in ((own.id, other.id), (other.id, own.id)):
-        session.add(
-            DeconflictionLinkRow(
-                referral_id=a,
-                other_referral_id=b,
-                kind="email",
-                key="m@example.org",
-                created_at=now,
-            )
+    low, high = sorted((own.id, other.id))  # a link is stored once a pair
+    session.add(
+        DeconflictionLinkRow(
+            referral_id=low,
+            other_referral_id=high,
+            kind="email",
+            key="m@example.org",
+            created_at=now,
         )
+    )
     return own.reference
 
 

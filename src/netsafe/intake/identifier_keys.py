@@ -35,9 +35,14 @@ from netsafe.operation.normal_forms import (
 
 #: Captures of one IP address this close in time are taken as the same user.
 IP_WINDOW = timedelta(hours=24)
-#: A key carried by more referrals than this is common (a widely circulated file, a carrier's
-#: gateway address): it is counted, not linked pairwise.
+#: A key carried by this many referrals or more is common (a carrier's gateway address, a
+#: shared family phone): it is looked up and counted, no longer linked pairwise.
 COMMON_KEY_REFERRALS = 20
+#: A file hash is common sooner: a file that circulates is not a sign that one person is behind
+#: the referrals carrying it (docs/decisions/deconfliction-links.md). A file the lists know is
+#: never linked on at all (`SqlDeconflictionKeys.index`'s `known`).
+COMMON_FILE_REFERRALS = 5
+FILE_HASH = "file-hash"
 
 GMAIL_DOMAINS = frozenset({"gmail.com", "googlemail.com"})
 #: Kinds whose key carries the service they belong to.
@@ -63,6 +68,11 @@ KIND_WORDS = {
     "device-id": "device id",
     "file-hash": "file hash",
 }
+
+
+def common_at(kind: str) -> int:
+    """How many referrals carrying a key of `kind` make it common."""
+    return COMMON_FILE_REFERRALS if kind == FILE_HASH else COMMON_KEY_REFERRALS
 
 
 def email_key(value: str) -> str:

@@ -11,13 +11,13 @@ notice says: `netsafe.intake.deconfliction`.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from datetime import datetime
 
 from sqlalchemy.orm import Session
 
 from netsafe.intake.deconfliction import IdentifierLookup, Link, Notice
-from netsafe.intake.identifier_keys import lookup_keys
+from netsafe.intake.identifier_keys import FILE_HASH, identifier_key, lookup_keys
 from netsafe.operation import referrals as casework
 from netsafe.platform.access import AccessDeniedError, OperationInputError, scope_for
 from netsafe.platform.roles import Role, Viewer
@@ -30,12 +30,17 @@ LOOKUP_MAX = 1000
 
 
 def deconflict_imported(
-    session: Session, batch: Sequence[tuple[int, Sequence[Identifier]]], now: datetime
+    session: Session,
+    batch: Sequence[tuple[int, Sequence[Identifier]]],
+    now: datetime,
+    known_files: Iterable[str] = (),
 ) -> dict[int, int]:
     """Key newly imported referrals' identifiers (each with its report's identifiers as
     stored) and link each to every referral sharing one, as if indexed one after the other
-    in order; per referral, how many (referral, key) links it made."""
-    return SqlDeconflictionKeys(session).index(batch, now)
+    in order; per referral, how many (referral, kind) links it made. `known_files`: hashes
+    of files the lists know, which are keyed (the lookup finds them) but never linked on."""
+    known = frozenset(identifier_key(FILE_HASH, h) for h in known_files)
+    return SqlDeconflictionKeys(session).index(batch, now, known)
 
 
 def referral_notices(session: Session, viewer: Viewer, referral_id: int) -> list[Notice]:

@@ -88,17 +88,22 @@ def file_hashes(reported: ReportFile) -> dict[str, str]:
     return {s: v for s in ("md5", "sha1", "sha256", "pdq") if (v := reported.hash_of(s))}
 
 
-def match_file(matcher: ListMatcher, reported: ReportFile) -> tuple[Match, ...]:
-    """The list entries a reported file matches (none when an ignore list knows it)."""
+def match_file(matcher: ListMatcher, reported: ReportFile) -> tuple[tuple[Match, ...], bool]:
+    """The list entries a reported file matches (none when an ignore list knows it), and
+    whether any list knows it (an ignore list too)."""
     values = file_hashes(reported)
     outcome = matcher.match_values(values) if values else None
-    return () if outcome is None or outcome.ignored else tuple(outcome.matches)
+    if outcome is None:
+        return (), False
+    if outcome.ignored:
+        return (), True
+    return tuple(outcome.matches), bool(outcome.matches)
 
 
 class _Planned:
     """A report of the batch with everything decided before it is stored."""
 
-    __slots__ = ("assignment", "item", "report", "score")
+    __slots__ = ("assignment", "item", "known", "report", "score")
 
     def __init__(
         self,
@@ -106,11 +111,13 @@ class _Planned:
         assignment: Assignment,
         item: ImportedReport,
         score: tuple[RiskBand | None, tuple[str, ...]],
+        known: tuple[str, ...],
     ) -> None:
         self.report = report
         self.assignment = assignment
         self.item = item
         self.score = score
+        self.known = known  # the hashes of its files a list knows
 
 
 def _plan(
@@ -132,10 +139,18 @@ def _plan(
         incident=_incident(report),
     )
     referral = casework.validated_referral(new, by=filer(viewer), now=now)
+    outcomes: list[tuple[tuple[Match, ...], bool]]
     if matcher is None:
-        found: tuple[tuple[Match, ...], ...] = tuple(() for _ in report.files)
+        outcomes = [((), False) for _ in report.files]
     else:
-        found = tuple(match_file(matcher, f) for f in report.files)
+        outcomes = [match_file(matcher, f) for f in report.files]
+    found = tuple(matches for matches, _ in outcomes)
+    known = tuple(
+        h.value
+        for reported, (_, listed) in zip(report.files, outcomes, strict=True)
+        if listed
+        for h in reported.hashes
+    )
     categories = {m.category.value for matches in found for m in matches}
     score = prescore(report, categories, config.rules)
     if score.band is not None:
@@ -160,7 +175,7 @@ def _plan(
         file_matches=found,
         matched=matcher is not None,
     )
-    return _Planned(report, assignment, item, (score.band, score.reasons))
+    return _Planned(report, assignment, item, (score.band, score.reasons), known)
 
 
 def import_batch(
@@ -191,6 +206,7 @@ def import_batch(
             for rid, p in zip(ids, planned, strict=True)
         ],
         now,
+        known_files=(h for p in planned for h in p.known),
     )
     added = []
     for rid, p in zip(ids, planned, strict=True):

@@ -1,5 +1,6 @@
 """Deconfliction tables: each imported referral's identifiers as keys (`deconfliction_keys`),
-and the links between referrals that share one (`deconfliction_links`, one row each way).
+and the links between referrals that share one (`deconfliction_links`, one row a pair of
+referrals and kind of identifier, the lower id first: a notice of either side reads it).
 
 Keys come from `intake_identifiers` through `netsafe.intake.identifier_keys`; a link names the
 kind and key shared, never anything else of the other referral. Both go with their referral.
@@ -9,7 +10,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, Index, String, UniqueConstraint
+from sqlalchemy import CheckConstraint, ForeignKey, Index, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from netsafe.store.base import Base
@@ -38,10 +39,14 @@ class DeconflictionKeyRow(Base):
 
 
 class DeconflictionLinkRow(Base):
-    """Referral `referral_id` shares an identifier (`kind`, `key`) with `other_referral_id`."""
+    """Referrals `referral_id` and `other_referral_id` (the higher id) share an identifier of
+    `kind` (`key`: the first such key found; the pair is linked once a kind)."""
 
     __tablename__ = "deconfliction_links"
-    __table_args__ = (UniqueConstraint("referral_id", "other_referral_id", "kind", "key"),)
+    __table_args__ = (
+        UniqueConstraint("referral_id", "other_referral_id", "kind"),
+        CheckConstraint("referral_id < other_referral_id", name="ordered_pair"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     referral_id: Mapped[int] = mapped_column(

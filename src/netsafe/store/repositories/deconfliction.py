@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from sqlalchemy import ColumnElement, and_, func, select
+from collections.abc import Callable
+from typing import Any
+
+from sqlalchemy import ColumnElement, and_, func, select, union_all
 from sqlalchemy.orm import Session, aliased
 
 from netsafe.intake.deconfliction import Carrier, IdentifierLookup, Link, Notice
@@ -21,9 +24,27 @@ class SqlDeconflictionRepository:
     def __init__(self, session: Session) -> None:
         self._session = session
 
-    def _notices(self, scope: Scope, condition: ColumnElement[bool], limit: int) -> list[Notice]:
+    def _notices(
+        self, scope: Scope, condition: Callable[[Any], ColumnElement[bool]], limit: int
+    ) -> list[Notice]:
+        """The notices of the referrals `condition` (of a referral id column) picks: a link is
+        stored once a pair, so it is read from each side (the lower id, then the higher)."""
         mine, other = aliased(ReferralRow), aliased(ReferralRow)
-        link = DeconflictionLinkRow
+        stored = DeconflictionLinkRow
+        link = union_all(
+            select(
+                stored.referral_id.label("referral_id"),
+                stored.other_referral_id.label("other_referral_id"),
+                stored.kind.label("kind"),
+                stored.created_at.label("created_at"),
+            ).where(condition(stored.referral_id)),
+            select(
+                stored.other_referral_id,
+                stored.referral_id,
+                stored.kind,
+                stored.created_at,
+            ).where(condition(stored.other_referral_id)),
+        ).subquery("link")
         named = (
             select(ReferralAccessRow.referral_id)
             .where(
@@ -37,28 +58,29 @@ class SqlDeconflictionRepository:
                 mine.id,
                 mine.received_at,
                 mine.force,
-                link.kind,
+                link.c.kind,
                 other.id,
                 other.received_at,
                 other.force,
                 and_(other.restricted, ~named),
-                func.min(link.created_at),
+                func.min(link.c.created_at),
             )
-            .join(mine, mine.id == link.referral_id)
-            .join(other, other.id == link.other_referral_id)
-            .where(condition, mine.force != other.force, mine.withdrawn_at.is_(None))
+            .select_from(link)
+            .join(mine, mine.id == link.c.referral_id)
+            .join(other, other.id == link.c.other_referral_id)
+            .where(mine.force != other.force, mine.withdrawn_at.is_(None))
             .where(other.withdrawn_at.is_(None))
             .group_by(
                 mine.id,
                 mine.received_at,
                 mine.force,
-                link.kind,
+                link.c.kind,
                 other.id,
                 other.received_at,
                 other.force,
                 other.restricted,
             )
-            .order_by(func.min(link.created_at).desc(), mine.id.desc(), other.id)
+            .order_by(func.min(link.c.created_at).desc(), mine.id.desc(), other.id)
             .limit(limit)
         )
         return [
@@ -78,20 +100,19 @@ class SqlDeconflictionRepository:
 
     def referral_notices(self, scope: Scope, referral_id: int, limit: int = 200) -> list[Notice]:
         """Notices of one referral (the caller has checked that the viewer may see it)."""
-        return self._notices(scope, DeconflictionLinkRow.referral_id == referral_id, limit)
+        return self._notices(scope, lambda column: column == referral_id, limit)
 
     def scope_notices(self, scope: Scope, limit: int = 50) -> list[Notice]:
         """Notices of every referral the scope sees, newest first (the dashboard's)."""
         mine = select(ReferralRow.id).where(scope_clause(scope))
-        return self._notices(scope, DeconflictionLinkRow.referral_id.in_(mine), limit)
+        return self._notices(scope, lambda column: column.in_(mine), limit)
 
     def links(self, *, limit: int, offset: int) -> tuple[list[Link], int]:
         """Every link, one row a pair, newest first, and how many there are (the operation
         lead's page)."""
         mine, other = aliased(ReferralRow), aliased(ReferralRow)
         link = DeconflictionLinkRow
-        pair = link.referral_id < link.other_referral_id
-        total = self._session.scalar(select(func.count()).select_from(link).where(pair)) or 0
+        total = self._session.scalar(select(func.count()).select_from(link)) or 0
         rows = self._session.execute(
             select(
                 mine.id,
@@ -105,7 +126,6 @@ class SqlDeconflictionRepository:
             )
             .join(mine, mine.id == link.referral_id)
             .join(other, other.id == link.other_referral_id)
-            .where(pair)
             .order_by(link.created_at.desc(), link.id.desc())
             .limit(limit)
             .offset(offset)

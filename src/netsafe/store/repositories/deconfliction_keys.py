@@ -3,9 +3,11 @@ shares one, many referrals at a time.
 
 A batch is linked as if its referrals were indexed one after the other, in order: each is
 linked to the referrals stored before it and to those before it in the batch, under the same
-rules (an IP address only within `IP_WINDOW`; a key already carried by `COMMON_KEY_REFERRALS`
-referrals or more is common and not linked). The keys already stored are read with one query
-per 500 keys, the new keys and links written at once (`insert_rows`: COPY on PostgreSQL).
+rules (an IP address only within `IP_WINDOW`; a key already carried by `common_at(kind)`
+referrals or more is common and not linked; a file hash the lists know is not linked). A pair
+of referrals is linked once a kind of identifier, lower id first, whatever number of keys of
+that kind they share. The keys already stored are read with one query per 500 keys, the new
+keys and links written at once (`insert_rows`: COPY on PostgreSQL).
 """
 
 from __future__ import annotations
@@ -20,14 +22,14 @@ from sqlalchemy import Table, func, select
 from sqlalchemy.orm import Session
 
 from netsafe.intake.identifier_keys import (
-    COMMON_KEY_REFERRALS,
+    FILE_HASH,
     IP_WINDOW,
+    common_at,
     identifier_key,
     value_key,
 )
 from netsafe.store.bulk_rows import insert_rows
 from netsafe.store.models.deconfliction import DeconflictionKeyRow, DeconflictionLinkRow
-from netsafe.store.models.intake import IntakeIdentifierRow
 from netsafe.timestamps import as_utc
 
 IP = "ip-address"
@@ -89,7 +91,7 @@ class _Carriers:
         for kind, key, n in counts:
             if (kind, key) not in wanted:
                 continue
-            if n >= COMMON_KEY_REFERRALS:
+            if n >= common_at(kind):
                 self.common.add((kind, key))
             else:
                 rare.append((kind, key))
@@ -108,7 +110,7 @@ class _Carriers:
     def add(self, referral_id: int, kind: str, key: str, seen_at: datetime | None) -> None:
         carriers = self.referrals[(kind, key)]
         carriers.add(referral_id)
-        if len(carriers) >= COMMON_KEY_REFERRALS:
+        if len(carriers) >= common_at(kind):
             self.common.add((kind, key))
         self.times[(kind, key)].append((referral_id, seen_at))
 
@@ -120,58 +122,47 @@ class SqlDeconflictionKeys:
         self._session = session
 
     def index(
-        self, batch: Sequence[tuple[int, Sequence[Identifier]]], now: datetime
+        self,
+        batch: Sequence[tuple[int, Sequence[Identifier]]],
+        now: datetime,
+        known: frozenset[str] = frozenset(),
     ) -> dict[int, int]:
-        """Key each referral's identifiers and link it, both ways, to each referral sharing a
-        key (see the module). Returns, per referral, the referrals it was linked to by a key
-        of its own (pairs of referral and key)."""
+        """Key each referral's identifiers and link it to each referral sharing a key (see the
+        module; `known`: the keys of file hashes the lists know, never linked on). Returns,
+        per referral, how many (other referral, kind) links it made."""
         keyed = [(referral_id, keys_of(identifiers)) for referral_id, identifiers in batch]
         wanted = {(k.kind, k.key) for _, keys in keyed for k in keys}
         if not wanted:
             return {referral_id: 0 for referral_id, _ in batch}
         carriers = _Carriers(self._session, wanted)
         key_rows: list[tuple[int, str, str, str, datetime | None]] = []
-        links: dict[tuple[int, int, str, str], None] = {}
+        links: dict[tuple[int, int, str], str] = {}
         added: dict[int, int] = {}
         for referral_id, keys in keyed:
-            pairs: dict[tuple[int, str, str], None] = {}
+            pairs: set[tuple[int, str]] = set()
             mine = defaultdict(list)
             for k in keys:
                 mine[(k.kind, k.key)].append(k.seen_at)
             for (kind, key), moments in mine.items():
-                if (kind, key) in carriers.common:
+                if (kind, key) in carriers.common or (kind == FILE_HASH and key in known):
                     continue
                 for other_id, seen_at in carriers.times.get((kind, key), ()):
-                    if other_id == referral_id:
+                    if other_id == referral_id or (other_id, kind) in pairs:
                         continue
                     if kind == IP and not any(_close_in_time(seen_at, m) for m in moments):
                         continue
-                    pairs[(other_id, kind, key)] = None
+                    pairs.add((other_id, kind))
+                    low, high = sorted((referral_id, other_id))
+                    links.setdefault((low, high, kind), key)
             for k in keys:
                 carriers.add(referral_id, k.kind, k.key, k.seen_at)
                 key_rows.append((referral_id, k.kind, k.key, k.value_key, k.seen_at))
-            for other_id, kind, key in pairs:
-                for a, b in ((referral_id, other_id), (other_id, referral_id)):
-                    links[(a, b, kind, key)] = None
             added[referral_id] = len(pairs)
         insert_rows(self._session, _KEYS, _KEY_COLUMNS, key_rows)
         insert_rows(
             self._session,
             _LINKS,
             _LINK_COLUMNS,
-            [(a, b, kind, key, now) for a, b, kind, key in links],
+            [(a, b, kind, key, now) for (a, b, kind), key in links.items()],
         )
         return added
-
-    def index_stored(self, referral_id: int, now: datetime) -> int:
-        """`index` of one referral's stored report identifiers (`intake_identifiers`)."""
-        rows = self._session.execute(
-            select(
-                IntakeIdentifierRow.kind,
-                IntakeIdentifierRow.value,
-                IntakeIdentifierRow.qualifier,
-                IntakeIdentifierRow.seen_at,
-            ).where(IntakeIdentifierRow.referral_id == referral_id)
-        ).all()
-        identifiers = [(r[0], r[1], r[2], r[3]) for r in rows]
-        return self.index([(referral_id, identifiers)], now)[referral_id]
