@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from netsafe.reports.triage_inventory import INVENTORY_COLUMNS, write_inventory
+from netsafe.reports.triage_inventory import inventory_columns, write_inventory
 from netsafe.reports.triage_reports import ReportSink
 from netsafe.triage.journal import Journal
 from netsafe.triage.plain import PlainFiles, pack
@@ -39,7 +39,7 @@ def test_one_row_per_item_with_its_hashes_flags_and_status(tmp_path: Path, known
     ReportSink(out, pdf=False, inventory=True).write(result)
 
     rows = _rows(out)
-    assert tuple(rows[0]) == INVENTORY_COLUMNS
+    assert tuple(rows[0]) == inventory_columns()
     by_path = {row["path"]: row for row in rows}
     assert len(rows) == len(by_path) == result.files_scanned
     assert by_path["a.jpg"]["status"] == "matched"
@@ -94,7 +94,7 @@ def test_flags_of_carved_and_thumbnail_items() -> None:
     thumb = FileRecord("/d", "/t.db!/0011", 5, "a", "b", "c", deleted=True, flags=("thumbnail",))
     unread = ItemError("/d", "/gone.bin", "unreadable", "file vanished")
     rows = list(inventory_rows([ItemResult("k", [carved, thumb], [unread])]))
-    columns = INVENTORY_COLUMNS.index("flags"), INVENTORY_COLUMNS.index("status")
+    columns = inventory_columns().index("flags"), inventory_columns().index("status")
     assert [(row[1], row[columns[0]], row[columns[1]]) for row in rows] == [
         ("/p1/$unallocated@0x1000.jpg", "carved", "no-match"),
         ("/t.db!/0011", "deleted thumbnail", "no-match"),

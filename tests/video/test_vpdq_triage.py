@@ -1,5 +1,6 @@
 """Triage finds known videos by vPDQ: in a folder and inside an archive, with each match's
-shares in the findings, the report and the VICS case export; a corrupt video is an error row."""
+shares in the findings, the report and the VICS case export; every video's vPDQ in the
+inventory; a corrupt video is an error row."""
 
 from __future__ import annotations
 
@@ -56,7 +57,7 @@ def test_triage_matches_copies_of_a_listed_video(
     out = tmp_path / "report"
     done = run_cli(
         capsys, monkeypatch, "triage", str(device), "--exhibit", "SWP/V/1", "--out", str(out),
-        "--workers", "0", "--no-pdf", "--json",
+        "--workers", "0", "--no-pdf", "--inventory", "--json",
     )  # fmt: skip
     assert done.exit_code == 0, done.stderr
     summary = done.json()
@@ -82,6 +83,13 @@ def test_triage_matches_copies_of_a_listed_video(
     assert "query_match" in report or "query match" in report.lower()
     export = json.loads((out / "case-export.vics.json").read_text(encoding="utf-8"))
     assert sorted(_vpdq_values(export)) == sorted(row["vpdq"] for row in by_name.values())
+    with (out / "inventory.csv").open(encoding="utf-8") as handle:
+        inventory = {Path(row["path"]).name: row for row in csv.DictReader(handle)}
+    assert inventory["clip.dat"]["vpdq"] == by_name["clip.dat"]["vpdq"]
+    assert inventory["other.mp4"]["status"] == "no-match"
+    assert inventory["other.mp4"]["vpdq"].startswith('["')  # unmatched videos too
+    assert inventory["notes.txt"]["vpdq"] == inventory["broken.mp4"]["vpdq"] == ""
+    assert inventory["broken.mp4"]["errors"] == "corrupt-video"
 
 
 def _vpdq_values(node: object) -> list[str]:

@@ -63,7 +63,7 @@ def triage(
         False,
         "--inventory",
         help="Write inventory.csv: one row per item (source, path, size, the hashes computed, "
-        "PDQ, media type, flags deleted/carved/thumbnail, status). Implied by --hashes all.",
+        "PDQ, vPDQ, media type, flags deleted/carved/thumbnail, status). Implied by --hashes all.",
     ),
     pdf: bool = typer.Option(True, "--pdf/--no-pdf", help="Write report.pdf."),
     examiner: str | None = typer.Option(

@@ -2,11 +2,12 @@
 
 Every file scanned (archive members, files inside disk images, embedded thumbnails and carved
 items included) is a row: where it is, its size, the hashes computed (a hash not computed for a
-plain file is empty: `--hashes`), PDQ and its quality, the media type, flags (`deleted`,
-`carved`, `thumbnail`), its status and the kinds of any errors or warnings about it. An item
-that could not be read at all is a row with status `unread`. Rows are written as the journal is
-read, result by result and batch by batch of plain files, so memory stays flat for millions of
-rows; the order is the journal's (scan order), not sorted.
+plain file is empty: `--hashes`), PDQ and its quality, the value of each registered signal
+without a column of its own (vPDQ: a video's or an animated image's), the media type, flags
+(`deleted`, `carved`, `thumbnail`), its status and the kinds of any errors or warnings about it.
+An item that could not be read at all is a row with status `unread`. Rows are written as the
+journal is read, result by result and batch by batch of plain files, so memory stays flat for
+millions of rows; the order is the journal's (scan order), not sorted.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ import csv
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
+from netsafe.signals import registry
 from netsafe.triage.items import FileRecord, ItemResult
 from netsafe.triage.journal import journal_contents
 from netsafe.triage.plain import PlainFiles
@@ -35,6 +37,7 @@ INVENTORY_COLUMNS = (
     "pdq_not_tried",
     "errors",
 )
+_AFTER = INVENTORY_COLUMNS.index("pdq_quality") + 1
 #: Row statuses: matched an alert list, known to an ignore list, neither, or not readable.
 MATCHED, KNOWN_GOOD, NO_MATCH, UNREAD = "matched", "known-good", "no-match", "unread"
 
@@ -44,33 +47,44 @@ def write_inventory(out: Path) -> Path:
     path = out / INVENTORY_NAME
     with path.open("w", newline="", encoding="utf-8") as handle:
         writer = csv.writer(handle)
-        writer.writerow(INVENTORY_COLUMNS)
+        writer.writerow(inventory_columns())
         writer.writerows(inventory_rows(journal_contents(out)))
     return path
 
 
+def inventory_columns() -> tuple[str, ...]:
+    """The header: INVENTORY_COLUMNS with a column for each registered signal without a column
+    of its own (`vpdq`) after `pdq_quality`."""
+    extras = tuple(signal.name for signal in registry.extra_signals())
+    return INVENTORY_COLUMNS[:_AFTER] + extras + INVENTORY_COLUMNS[_AFTER:]
+
+
 def inventory_rows(contents: Iterable[ItemResult | PlainFiles]) -> Iterator[tuple[object, ...]]:
-    """The inventory's rows for each journaled result or plain-file batch, in order."""
+    """The inventory's rows for each journaled result or plain-file batch, in order, in the
+    order of `inventory_columns()`."""
+    extras = tuple(signal.name for signal in registry.extra_signals())
     for part in contents:
         if isinstance(part, PlainFiles):
             for record in part.records():
-                yield _row(record, "")
+                yield _row(record, "", extras)
         else:
-            yield from _result_rows(part)
+            yield from _result_rows(part, extras)
 
 
-def _result_rows(result: ItemResult) -> Iterator[tuple[object, ...]]:
+def _result_rows(result: ItemResult, extras: tuple[str, ...]) -> Iterator[tuple[object, ...]]:
     kinds: dict[tuple[str, str], list[str]] = {}
     for error in result.errors:
         kinds.setdefault((error.source, error.path), []).append(error.kind)
     for record in result.records:
-        yield _row(record, " ".join(sorted(set(kinds.pop((record.source, record.path), [])))))
+        errors = " ".join(sorted(set(kinds.pop((record.source, record.path), []))))
+        yield _row(record, errors, extras)
+    blank = ("",) * len(extras)
     for (source, path), unread in kinds.items():
         errors = " ".join(sorted(set(unread)))
-        yield (source, path, "", "", "", "", "", "", "", "", UNREAD, "", errors)
+        yield (source, path, "", "", "", "", "", "", *blank, "", "", UNREAD, "", errors)
 
 
-def _row(record: FileRecord, errors: str) -> tuple[object, ...]:
+def _row(record: FileRecord, errors: str, extras: tuple[str, ...]) -> tuple[object, ...]:
     flags = (
         *(("deleted",) if record.deleted else ()),
         *(("carved",) if record.carved else ()),
@@ -91,9 +105,17 @@ def _row(record: FileRecord, errors: str) -> tuple[object, ...]:
         record.sha256,
         record.pdq or "",
         "" if record.pdq_quality is None else record.pdq_quality,
+        *_signal_values(record, extras),
         record.media_type or "",
         " ".join(flags),
         status,
         record.pdq_not_tried,
         errors,
     )
+
+
+def _signal_values(record: FileRecord, extras: tuple[str, ...]) -> tuple[str, ...]:
+    if not extras:
+        return ()
+    values = dict(record.signals)
+    return tuple(values.get(name, "") for name in extras)
