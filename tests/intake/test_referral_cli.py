@@ -8,6 +8,7 @@ from dataclasses import replace
 from datetime import timedelta
 from pathlib import Path
 
+import pytest
 from sqlalchemy import Engine, func, select
 
 from netsafe.intake.generator import generate_reports, reports_json, reports_xml
@@ -15,6 +16,7 @@ from netsafe.store.engine import make_session_factory
 from netsafe.store.models.intake import IntakeIdentifierRow
 from netsafe.store.models.platform import AuditRow
 from netsafe.store.repositories.operation_referrals import SqlReferralRepository
+from netsafe.usecases import import_referrals
 from tests.intake.conftest import Cli
 
 
@@ -69,6 +71,30 @@ def test_a_file_is_imported_whole_or_refused_whole(cli: Cli, tmp_path: Path) -> 
     assert alone.exit_code == 2
     assert "refused" in alone.stdout
     assert "fileRelevance" in alone.stdout
+
+
+def test_a_wrong_report_after_stored_batches_rolls_the_file_back(
+    cli: Cli, tmp_path: Path, engine: Engine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A file is read a report at a time and stored a batch at a time: a wrong fifth report
+    refuses the file after two batches were written, and nothing of it stays."""
+    monkeypatch.setattr(import_referrals, "BATCH", 2)
+    reports = generate_reports(5, seed=14)
+    last = reports[-1].report_id
+    document = reports_xml(reports).decode()
+    broken = document.replace(f"<reportId>{last}</reportId>", "<reportId>x</reportId>")
+    # an element of <reports> that is not a report is passed over
+    broken = broken.replace("<reports>", "<reports><generatedBy>zebra-test</generatedBy>", 1)
+    (tmp_path / "late.xml").write_text(broken)
+    result = cli("referral", "import", str(tmp_path / "late.xml"), "--json")
+    assert result.exit_code == 2
+    refused = result.json()["refused"][0]
+    assert refused["path"] == "reports/report[5]/reportId"
+    with make_session_factory(engine)() as session:
+        assert session.scalar(select(func.count()).select_from(IntakeIdentifierRow)) == 0
+    (tmp_path / "late.xml").write_text(document.replace("<reports>", "<reports><x/>", 1))
+    again = cli("referral", "import", str(tmp_path / "late.xml"), "--json").json()
+    assert again["counts"]["added"] == 5
 
 
 def test_unlocated_reports_wait_for_a_person_who_assigns_them(

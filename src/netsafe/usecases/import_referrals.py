@@ -2,13 +2,16 @@
 imported (by report number), and import the new ones in batches (`intake_batch`: force, matching
 against the hash lists, pre-score, storing, deconfliction, search index, audit).
 
-A file is imported whole or not at all (one transaction per file, however many batches).
+A file is read a report at a time and imported a batch at a time, whole or not at all (one
+transaction per file, however many batches: a wrong report late in a file rolls back the
+batches stored before it).
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from datetime import UTC, datetime
+from itertools import islice
 from pathlib import Path
 
 from sqlalchemy.exc import IntegrityError
@@ -16,10 +19,10 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from netsafe.hashlists.matcher import ListMatcher
 from netsafe.intake.reading import (
-    ReportFileContent,
     ReportFileError,
-    read_report_file,
-    read_reports,
+    ReportStream,
+    open_report_file,
+    report_stream,
 )
 from netsafe.platform.access import OperationInputError
 from netsafe.platform.roles import Viewer
@@ -43,7 +46,7 @@ BATCH = 500
 
 def import_content(
     session: Session,
-    content: ReportFileContent,
+    stream: ReportStream,
     result: ReferralImport,
     *,
     viewer: Viewer,
@@ -53,27 +56,31 @@ def import_content(
     audit: Audit,
     now: datetime | None = None,
 ) -> None:
-    """Import the reports of one file read into `content`, in the caller's transaction (roll
-    it back on any error for the all-or-nothing rule); adds to `result`."""
+    """Import the reports of one file as they are read from `stream`, `BATCH` at a time, in
+    the caller's transaction; adds to `result`. The stream raises `ReportFileError` at a wrong
+    report, maybe after batches were stored: the caller rolls its transaction back then (the
+    all-or-nothing rule), as on any other error."""
     require_intake_role(viewer)
     if force is not None:
         require_force(force)
     now = now or datetime.now(UTC)
-    known = SqlIntakeRepository(session).known_reports([r.report_id for r in content.reports])
-    new = []
-    for report in content.reports:
-        if report.report_id in known:
-            result.already_known.append(
-                KnownReport(report.report_id, known[report.report_id], content.file)
-            )
-        else:
-            new.append(report)
-    for start in range(0, len(new), BATCH):
+    repository = SqlIntakeRepository(session)
+    reports = iter(stream)
+    while batch := list(islice(reports, BATCH)):
+        known = repository.known_reports([r.report_id for r in batch])
+        new = []
+        for report in batch:
+            if report.report_id in known:
+                result.already_known.append(
+                    KnownReport(report.report_id, known[report.report_id], stream.file)
+                )
+            else:
+                new.append(report)
         result.added += import_batch(
             session,
-            new[start : start + BATCH],
-            file=content.file,
-            file_format=content.format,
+            new,
+            file=stream.file,
+            file_format=stream.format,
             viewer=viewer,
             config=config,
             matcher=matcher,
@@ -100,15 +107,10 @@ def import_report_bytes(
     same moment refuses it too (its savepoint rolled back)."""
     result = ReferralImport()
     try:
-        content = read_reports(data, name)
-    except ReportFileError as error:
-        result.refused.append(RefusedFile(error.file, error.path, error.reason))
-        return result
-    try:
         with session.begin_nested():  # a savepoint: a clash leaves the caller's transaction usable
             import_content(
                 session,
-                content,
+                report_stream(data, name),
                 result,
                 viewer=viewer,
                 config=config,
@@ -116,6 +118,9 @@ def import_report_bytes(
                 force=force,
                 audit=audit,
             )
+    except ReportFileError as error:
+        result = ReferralImport()
+        result.refused.append(RefusedFile(error.file, error.path, error.reason))
     except IntegrityError:
         result = ReferralImport()
         reason = "another import stored one of its reports at the same time: import it again"
@@ -143,17 +148,12 @@ def import_report_files(
     for path in paths:
         if on_file is not None:
             on_file(path)
-        try:
-            content = read_report_file(path)
-        except ReportFileError as error:
-            result.refused.append(RefusedFile(error.file, error.path, error.reason))
-            continue
         attempt = ReferralImport()
         try:
-            with unit_of_work(sessions) as session:
+            with unit_of_work(sessions) as session, open_report_file(path) as stream:
                 import_content(
                     session,
-                    content,
+                    stream,
                     attempt,
                     viewer=viewer,
                     config=config,
@@ -161,6 +161,9 @@ def import_report_files(
                     force=force,
                     audit=audit,
                 )
+        except ReportFileError as error:
+            result.refused.append(RefusedFile(error.file, error.path, error.reason))
+            continue
         except IntegrityError:
             reason = "another import stored one of its reports at the same time: import it again"
             result.refused.append(RefusedFile(str(path), "", reason))
