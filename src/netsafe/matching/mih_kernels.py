@@ -104,13 +104,14 @@ def _table_search(
     mask_counts: npt.NDArray[np.int64],
     queries: Words,
     max_distance: int,
+    ahead: int,
 ) -> Found:
     """Multi-index search: for each substring `part` with radius r >= 0, the buckets whose key is
     within r bits of the query's (`masks[:mask_counts[r]]`), then each candidate in full.
 
     `words` and `starts` come flat: 4 uint64 a row; the parts' bucket offsets one table after
     another ((2**width + 1) each). Packed entry `part * n + i` is table `part`'s i-th row.
-    Each loop prefetches what it will need PREFETCH iterations later.
+    Each loop prefetches what it will need `ahead` iterations later.
     """
     parts = radii.shape[0]
     table = (1 << width) + 1
@@ -144,8 +145,8 @@ def _table_search(
         total = 0
         filled = 0
         for i in range(probes):
-            if i + PREFETCH < probes:
-                prefetch(starts, keys[i + PREFETCH])
+            if i + ahead < probes:
+                prefetch(starts, keys[i + ahead])
             first = starts[keys[i]]
             count = starts[keys[i] + 1] - first
             lows[i] = entry_base[i] + first
@@ -157,8 +158,8 @@ def _table_search(
             rows = np.empty(2 * total, np.int64)
         # 3. the candidate rows: each bucket's first, then the rest of the larger buckets
         for k in range(filled):
-            if k + PREFETCH < filled:
-                prefetch(packed, (lows[hit[k + PREFETCH]] * bits) >> 6)
+            if k + ahead < filled:
+                prefetch(packed, (lows[hit[k + ahead]] * bits) >> 6)
             rows[k] = _get(packed, lows[hit[k]], bits)
         n = filled
         for k in range(filled):
@@ -170,8 +171,8 @@ def _table_search(
         q0, q1, q2, q3 = queries[q, 0], queries[q, 1], queries[q, 2], queries[q, 3]
         mine = len(found_r)
         for i in range(n):
-            if i + PREFETCH < n:
-                prefetch(words, 4 * rows[i + PREFETCH])
+            if i + ahead < n:
+                prefetch(words, 4 * rows[i + ahead])
             near = distance(words, rows[i], q0, q1, q2, q3)
             if near <= max_distance:
                 seen = False
@@ -223,6 +224,7 @@ def table_search(
     mask_counts: npt.NDArray[np.int64],
     queries: Words,
     max_distance: int,
+    ahead: int = PREFETCH,
 ) -> Found:
     """(query number, row, distance) of every row within `max_distance`: see `_table_search`."""
     return _table_search_compiled(
@@ -236,4 +238,5 @@ def table_search(
         mask_counts,
         np.ascontiguousarray(queries),
         max_distance,
+        ahead,
     )
