@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import sys
 from pathlib import Path
 
 import numpy as np
@@ -342,3 +344,24 @@ def test_saving_changes_keeps_the_static_part_and_links_it(tmp_path: Path) -> No
     (tmp_path / "v2" / "delta-ids.npy").write_bytes(b"damaged")
     with pytest.raises(ValueError):
         PdqIndex.load(tmp_path / "v2")
+
+
+def test_warming_maps_a_loaded_index_and_changes_no_answer(tmp_path: Path) -> None:
+    """`warm` asks the kernel to map every page of a memory-mapped index (its four static
+    files, whole); an index in memory has nothing to map. Answers stay those of brute force."""
+    rng = np.random.default_rng(9)
+    hashes = random_hashes(rng, 25_000)
+    fast, reference = PdqIndex(), BruteForcePdqIndex()
+    for index in (fast, reference):
+        index.add(range(25_000), hashes)
+    assert fast.warm() == 0
+    fast.save(tmp_path / "pdq")
+    loaded = PdqIndex.load(tmp_path / "pdq")
+    files = sum((tmp_path / "pdq" / name).stat().st_size for name in PdqIndex.STATIC_FILES)
+    assert loaded.warm() in (0, files)  # 0: a kernel without MADV_POPULATE_READ
+    release = tuple(int(part) for part in os.uname().release.split(".")[:2] if part.isdigit())
+    if sys.platform == "linux" and release >= (5, 14):
+        assert loaded.warm() == files
+    queries = np.concatenate([flipped(hashes[:200], rng, 31), random_hashes(rng, 50)])
+    assert loaded.search_many(queries, 31) == reference.search_many(queries, 31)
+    assert PdqIndex.load(tmp_path / "pdq", mmap=False).warm() == 0

@@ -81,8 +81,9 @@ class LookupIndex:
     Given the saved index's folder (NETSAFE_HOME/index), a worker first brings the folder up to
     date (under its lock: one worker at a time, the others find nothing left to do) and reads
     it memory-mapped, so every worker of a server shares one copy of the PDQ tables in the
-    page cache; later changes are applied in memory (the index's delta). Without a folder the
-    index is built in memory from the stored lists."""
+    page cache; later changes are applied in memory (the index's delta). The PDQ index's pages
+    are mapped when it is opened (`PdqIndex.warm`), not one fault at a time by the first
+    queries. Without a folder the index is built in memory from the stored lists."""
 
     SYNC_SECONDS = 1.0
 
@@ -110,6 +111,7 @@ class LookupIndex:
         if self._folder is not None:
             sync_index(self._folder, repository)
             index = ListIndex.load(self._folder)
+            index.pdq.warm()
         apply_changes(index, repository)  # whatever changed since (or everything)
         return index
 
