@@ -252,7 +252,13 @@ def prepare(url: str, rng: random.Random) -> tuple[dict[str, str], dict[str, lis
     started = time.perf_counter()
     with engine.begin() as connection:
         entries = rebuild_search_index(connection)
-        connection.exec_driver_sql("ANALYZE")
+    # The state autovacuum keeps a database in: statistics, and on PostgreSQL the GIN indexes'
+    # pending lists merged (after a bulk load each search would read them whole: a word in no
+    # entry took 11 ms instead of 0.02 ms at 100,000 referrals).
+    with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
+        connection.exec_driver_sql(
+            "VACUUM ANALYZE" if engine.dialect.name == "postgresql" else "ANALYZE"
+        )
     print(
         f"  {REFERRALS:,} referrals loaded ({len(tables['triage_findings']):,} triage findings) "
         f"in {loaded:.1f} s; index of {entries:,} entries "

@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from netsafe.settings import Settings
 from netsafe.store.repositories.audit import use_audit_key
+from netsafe.store.run_exhibits import keep_runs_linked
 from netsafe.store.search_index import keep_search_index
 
 
@@ -49,10 +50,11 @@ def engine_from_settings(settings: Settings, *, pool_size: int | None = None) ->
 
 
 def make_session_factory(engine: Engine) -> sessionmaker[Session]:
-    """Sessions that keep loaded objects usable after commit, and the search index in step
-    with their writes; the caller commits."""
+    """Sessions that keep loaded objects usable after commit, and the search index and the
+    triage runs' exhibits in step with their writes; the caller commits."""
     sessions = sessionmaker(engine, expire_on_commit=False)
     keep_search_index(sessions)
+    keep_runs_linked(sessions)
     return sessions
 
 

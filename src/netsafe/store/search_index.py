@@ -39,6 +39,7 @@ from netsafe.store.models.operation import (
     SubjectRow,
 )
 from netsafe.store.models.search import SearchEntryRow
+from netsafe.store.run_exhibits import has_run_link, link_runs
 from netsafe.timestamps import as_utc
 
 _ENTRIES = cast(Table, SearchEntryRow.__table__)
@@ -168,7 +169,11 @@ def reindex(connection: Connection, referral_ids: Iterable[int]) -> None:
 
 
 def rebuild_search_index(connection: Connection) -> int:
-    """Make the whole index again from the case tables; returns the number of entries."""
+    """Make the whole index again from the case tables, and link every triage run to its
+    exhibit (`run_exhibits.link_runs`, from migration `search3_0001` on); returns the number
+    of entries."""
+    if has_run_link(connection):
+        link_runs(connection)
     connection.execute(delete(_ENTRIES))
     last = 0
     while True:

@@ -1,6 +1,8 @@
 """Triage runs and their findings, keyed by the exhibit REFERENCE string (e.g. `SWP/AB/1`).
 
-The platform shows them on the exhibit page through `SqlTriageRepository`.
+The platform shows them on the exhibit page through `SqlTriageRepository`. `exhibit_id` is the
+exhibit the run belongs to by that reference (and the case it names, where two forces use the
+reference), derived and kept in step by `store.run_exhibits`.
 """
 
 from __future__ import annotations
@@ -22,6 +24,10 @@ class TriageRunRow(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     exhibit_reference: Mapped[str] = mapped_column(String(100), index=True)
     case_reference: Mapped[str | None] = mapped_column(String(100))
+    #: The exhibit of `exhibit_reference` (None: no exhibit of that reference, or the reference
+    #: is shared by forces and the run names none of their cases). Derived: `store.run_exhibits`.
+    #: No foreign key constraint (see migration `search3_0001`).
+    exhibit_id: Mapped[int | None] = mapped_column(Integer, index=True)
     started_at: Mapped[datetime]
     finished_at: Mapped[datetime]
     files_scanned: Mapped[int] = mapped_column(BigInteger)

@@ -1,8 +1,8 @@
 """SQL implementation of `netsafe.operation.exhibit_list.ExhibitListRepository`.
 
 An exhibit's triage runs are the runs of its reference that name its case, or any run of its
-reference when no other force uses it (as `exhibit_runs` finds them for its page). The case's
-reference (`NS-<year>-<id>`) is written in each database's SQL to compare with the runs'.
+reference when no other force uses it (`store.run_exhibits.runs_of_exhibit`, as `exhibit_runs`
+finds them for its page).
 """
 
 from __future__ import annotations
@@ -12,17 +12,12 @@ from typing import Any
 from sqlalchemy import (
     ColumnElement,
     Select,
-    String,
     and_,
-    case,
-    cast,
     exists,
     func,
-    literal,
-    or_,
     select,
 )
-from sqlalchemy.orm import Session, aliased
+from sqlalchemy.orm import Session
 
 from netsafe.operation.exhibit_list import ExhibitFilter, ExhibitLine, TriageState
 from netsafe.operation.exhibits import Exhibit
@@ -32,35 +27,8 @@ from netsafe.store.models.operation import CustodyEventRow, ExhibitRow, Referral
 from netsafe.store.models.triage import TriageRunRow
 from netsafe.store.repositories.operation_records import SqlRecordRepository
 from netsafe.store.repositories.operation_scope import scope_clause
+from netsafe.store.run_exhibits import runs_of_exhibit
 from netsafe.timestamps import as_utc
-
-
-def case_reference_sql(dialect: str) -> ColumnElement[str]:
-    """`referral_reference(referrals.id, referrals.received_at)` as SQL (UTC year)."""
-    prefix = literal("NS-", String)
-    if dialect == "sqlite":
-        year: Any = func.strftime("%Y", ReferralRow.received_at)
-        number: Any = func.printf("%06d", ReferralRow.id)
-    else:
-        year = func.to_char(func.timezone("UTC", ReferralRow.received_at), "YYYY")
-        digits = cast(ReferralRow.id, String)
-        number = case((ReferralRow.id < 1_000_000, func.lpad(digits, 6, "0")), else_=digits)
-    reference: ColumnElement[str] = prefix + year + "-" + number
-    return reference
-
-
-def _runs_of_exhibit(dialect: str) -> ColumnElement[bool]:
-    """A `triage_runs` row is one of the (outer) exhibit's runs."""
-    other = aliased(ExhibitRow)
-    shared = exists(
-        select(other.id)
-        .where(other.reference == ExhibitRow.reference, other.force != ExhibitRow.force)
-        .correlate(ExhibitRow)  # the listed exhibit, two queries out
-    )
-    return and_(
-        TriageRunRow.exhibit_reference == ExhibitRow.reference,
-        or_(~shared, TriageRunRow.case_reference == case_reference_sql(dialect)),
-    )
 
 
 def _holder() -> ColumnElement[str]:
@@ -83,7 +51,7 @@ class SqlExhibitList:
         self._exhibits = SqlRecordRepository(session, Exhibit, ExhibitRow)
 
     def _where(self, query: Select[Any], scope: Scope, wanted: ExhibitFilter) -> Select[Any]:
-        runs = _runs_of_exhibit(self._dialect)
+        runs = runs_of_exhibit(self._dialect)
         query = query.join(ReferralRow, ReferralRow.id == ExhibitRow.referral_id).where(
             scope_clause(scope),
             ExhibitRow.withdrawn_at.is_(None),  # entered in error: no exhibit to examine
@@ -108,7 +76,7 @@ class SqlExhibitList:
     def listed(
         self, scope: Scope, wanted: ExhibitFilter, *, limit: int, offset: int
     ) -> list[ExhibitLine]:
-        runs = _runs_of_exhibit(self._dialect)
+        runs = runs_of_exhibit(self._dialect)
 
         def of_runs(column: Any) -> Any:
             return select(column).where(runs).scalar_subquery()

@@ -22,8 +22,9 @@ Then a record is kept at its best part (`row_number()` over the record), parts a
 one that filled its `window + 1` are dropped (their place in the ranking is not known), and the
 rest is counted (`count(*) over ()`) and cut to the page.
 
-A triage finding belongs to the exhibits of its run's reference, and where two forces use that
-reference only to the one whose case the run names (as on the exhibit's page).
+A triage finding belongs to the exhibit its run names by id (`triage_runs.exhibit_id`, kept by
+`store.run_exhibits` by the exhibit page's rule: the run's reference, and its case where two forces
+use that reference).
 """
 
 from __future__ import annotations
@@ -41,7 +42,6 @@ from sqlalchemy import (
     bindparam,
     cast,
     column,
-    exists,
     func,
     literal,
     literal_column,
@@ -68,7 +68,6 @@ from netsafe.platform.access import Scope
 from netsafe.store.models.operation import ExhibitRow, ReferralRow
 from netsafe.store.models.search import SearchEntryRow
 from netsafe.store.models.triage import TriageFindingRow, TriageRunRow
-from netsafe.store.repositories.exhibit_list import case_reference_sql
 from netsafe.store.repositories.operation_scope import forces_clause
 from netsafe.timestamps import as_utc
 
@@ -370,13 +369,9 @@ def _findings(
     shape: _Shape, part: int, condition: ColumnElement[bool], *, by_path: bool = False
 ) -> Select[Any]:
     """Findings matching `condition` on exhibits in scope: by hash, newest exhibit first; by
-    path, the finding stored last first (walking the path index on SQLite)."""
-    others = _X.alias("other_exhibits")
-    shared = exists(
-        select(others.c.id).where(
-            others.c.reference == _X.c.reference, others.c.force != _X.c.force
-        )
-    )
+    path, the finding stored last first (walking the path index on SQLite). A finding reaches
+    its exhibit through its run's `exhibit_id` (`store.run_exhibits`), its case through the
+    exhibit: joins by primary key."""
     columns = _columns(
         shape,
         part,
@@ -397,14 +392,13 @@ def _findings(
         select(*columns)
         .select_from(
             findings.join(_RUN, _RUN.c.id == _F.c.run_id)
-            .join(_X, _X.c.reference == _RUN.c.exhibit_reference)
+            .join(_X, _X.c.id == _RUN.c.exhibit_id)
             .join(_R, _R.c.id == _X.c.referral_id)
         )
         .where(
             condition,
             _X.c.withdrawn_at.is_(None),
             _R.c.withdrawn_at.is_(None),
-            or_(~shared, _RUN.c.case_reference == case_reference_sql(shape.dialect)),
             _scope(shape),
         )
         .order_by(*order)
