@@ -32,7 +32,7 @@ from netsafe.triage.archive import HEAD_BYTES
 from netsafe.triage.extensions import IMAGE_SUFFIXES
 from netsafe.triage.items import FileItem, FileRecord
 from netsafe.triage.openers.registry import REGISTRY
-from netsafe.video.sniff import could_be_video, sniff_video
+from netsafe.video.sniff import VIDEO_SNIFF_BYTES, could_be_video, sniff_video
 
 
 class PlainFiles(msgspec.Struct, array_like=True):
@@ -221,7 +221,12 @@ class PlainFileReader:
         # to `_special`)
         if (could_be_image(buffer) or _container(buffer)) and _special(view, count):
             return None
-        if self.videos and could_be_video(buffer) and sniff_video(bytes(view[:count])):
+        # (sniff_video copies the 1 KB it needs, not the buffer)
+        if (
+            self.videos
+            and could_be_video(buffer)
+            and sniff_video(view[: min(count, VIDEO_SNIFF_BYTES)])
+        ):
             return None
         hashes = [new(view[:count]) for new in self._new]
         size = count

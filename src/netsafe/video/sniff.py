@@ -46,9 +46,12 @@ _VIDEO_BRANDS = frozenset(
 )
 
 
-#: The first byte of every container recognised (ISO media and QuickTime start with a box size,
-#: MPEG-PS/elementary with 00 00 01; M2TS with a 4-byte time code).
-_FIRST_BYTES = frozenset(b"\x00\x1aR0FG")
+#: The first two bytes of the containers recognised by their start: Matroska's EBML, RIFF,
+#: ASF's GUID, FLV, MPEG-PS/elementary video (00 00 01). (ISO media and QuickTime start with a
+#: box size and are told by their box type; MPEG-TS by its 0x47 sync byte, M2TS by the same after
+#: a 4-byte time code.) Two bytes, not one: a zero first byte is common in binary files.
+_PREFIXES = frozenset((b"\x1a\x45", b"RI", b"0&", b"FL", b"\x00\x00"))
+_FIRST_BYTES = frozenset(prefix[0] for prefix in _PREFIXES) | {0x47}
 #: The box types at bytes 4..8 of ISO media and QuickTime files.
 _BOXES = frozenset((b"ftyp", *_QUICKTIME_ATOMS))
 
@@ -57,7 +60,9 @@ def could_be_video(head: bytes | bytearray | memoryview) -> bool:
     """False when content starting with `head` is surely no video container (a test of a few
     bytes, ~0.3 µs: most files stop here); True means `sniff_video` must decide."""
     return len(head) >= 12 and (
-        head[0] in _FIRST_BYTES or head[4] == 0x47 or bytes(head[4:8]) in _BOXES
+        head[4] == 0x47
+        or bytes(head[4:8]) in _BOXES
+        or (head[0] in _FIRST_BYTES and (head[0] == 0x47 or bytes(head[:2]) in _PREFIXES))
     )
 
 
