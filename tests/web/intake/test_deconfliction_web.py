@@ -165,3 +165,62 @@ def test_a_restricted_referral_is_not_named_to_the_other_force_and_lookups_count
     assert (
         client.get("/api/v1/identifiers", params={"value": "x"}, headers=charity).status_code == 403
     )
+
+
+def test_identifiers_typed_in_on_a_case_are_deconflicted_and_a_withdrawn_case_leaves(
+    client: TestClient, engine: Engine, settings: Settings
+) -> None:
+    lead = bearer(engine, settings, "op.lead", "regional-unit", Role.OPERATION_LEAD)
+    (one,) = generate_reports(1, seed=73, unlocated_fraction=0.0)
+    south_id = _import(
+        client,
+        lead,
+        _report(one, email="Zebra.Typed@gmail.com", screen="z", service="ExampleChat", ip_at=SEEN),
+        "south-wales",
+    )
+    gwent = bearer(engine, settings, "gwent.sup", "gwent", Role.SUPERVISOR)
+    created = client.post(
+        "/api/v1/referrals",
+        headers=gwent,
+        json={
+            "source": "partner",
+            "force": "gwent",
+            "received_at": SEEN.isoformat(),
+            "summary": "Typed in by hand",
+            "incident": {"identifiers": [{"kind": "phone", "value": "07700 900123"}]},
+        },
+    )
+    assert created.status_code == 201, created.text
+    gwent_id = created.json()["id"]
+
+    def notices(referral_id: int, headers: dict[str, str]) -> list[str]:
+        url = f"/api/v1/referrals/{referral_id}/deconfliction"
+        answer = client.get(url, headers=headers)
+        assert answer.status_code == 200, answer.text
+        return sorted(n["kind"] for n in answer.json()["notices"])
+
+    assert notices(gwent_id, gwent) == []
+    # an e-mail added by hand in another written form: both forces are told
+    incident = {"identifiers": [{"kind": "email", "value": "zebratyped+x@googlemail.com"}]}
+    edited = client.put(f"/api/v1/referrals/{gwent_id}/incident", headers=gwent, json=incident)
+    assert edited.status_code == 200, edited.text
+    assert notices(gwent_id, gwent) == ["email"]
+    south = bearer(engine, settings, "south.inv", "south-wales", Role.INVESTIGATOR)
+    assert notices(south_id, south) == ["email"]
+    found = client.get(
+        "/api/v1/identifiers", params={"value": "zebratyped@gmail.com"}, headers=gwent
+    ).json()
+    assert [r["referral_id"] for r in found["referrals"]] == [gwent_id]
+    assert found["not_visible"] == 1
+    # withdrawn: it leaves the links and the lookup
+    withdrawn = client.post(
+        f"/api/v1/referrals/{gwent_id}/withdraw", headers=gwent, json={"reason": "typed in error"}
+    )
+    assert withdrawn.status_code == 200, withdrawn.text
+    assert notices(south_id, south) == []
+    assert client.get("/api/v1/deconfliction/links", headers=lead).json()["total"] == 0
+    found = client.get(
+        "/api/v1/identifiers", params={"value": "zebratyped@gmail.com"}, headers=south
+    ).json()
+    assert [r["referral_id"] for r in found["referrals"]] == [south_id]
+    assert found["not_visible"] == 0

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import cast
 
-from sqlalchemy import Table, func, select
+from sqlalchemy import Table, delete, func, or_, select
 from sqlalchemy.orm import Session
 
 from netsafe.intake.identifier_keys import (
@@ -30,6 +30,8 @@ from netsafe.intake.identifier_keys import (
 )
 from netsafe.store.bulk_rows import insert_rows
 from netsafe.store.models.deconfliction import DeconflictionKeyRow, DeconflictionLinkRow
+from netsafe.store.models.intake import IntakeFileMatchRow, IntakeFileRow, IntakeIdentifierRow
+from netsafe.store.models.operation import ReferralFileRow, ReferralIdentifierRow, ReferralRow
 from netsafe.timestamps import as_utc
 
 IP = "ip-address"
@@ -40,6 +42,16 @@ _KEY_COLUMNS = ("referral_id", "kind", "key", "value_key", "seen_at")
 _LINK_COLUMNS = ("referral_id", "other_referral_id", "kind", "key", "created_at")
 #: An identifier as stored: kind, value, qualifier (the service of a screen name), capture time.
 Identifier = tuple[str, str, str | None, datetime | None]
+#: The deconfliction kind of each kind of hand-typed identifier (`referral_identifiers`): an
+#: account typed in names no service, so it is the same only as another account without one.
+HAND_TYPED_KINDS = {
+    "account": "screen-name",
+    "email": "email",
+    "ip-address": "ip-address",
+    "device": "device-id",
+    "phone": "phone",
+    "url": "profile-url",
+}
 
 
 @dataclass(frozen=True, slots=True)
@@ -166,3 +178,59 @@ class SqlDeconflictionKeys:
             [(a, b, kind, key, now) for (a, b, kind), key in links.items()],
         )
         return added
+
+    def rekey(self, referral_id: int, now: datetime) -> int:
+        """Key a referral again from what it holds now, its report's identifiers and those
+        typed in by hand on the case (`referral_identifiers`, `referral_files`), and link it
+        again as the newest (after a hand-typed referral is added, its identifiers edited, or
+        it is withdrawn). A withdrawn referral keeps no key and leaves every link. How many
+        (other referral, kind) links it has."""
+        rid = referral_id
+        links = DeconflictionLinkRow
+        self._session.execute(
+            delete(links).where(or_(links.referral_id == rid, links.other_referral_id == rid))
+        )
+        self._session.execute(
+            delete(DeconflictionKeyRow).where(DeconflictionKeyRow.referral_id == rid)
+        )
+        withdrawn = self._session.scalar(
+            select(ReferralRow.withdrawn_at).where(ReferralRow.id == rid)
+        )
+        if withdrawn is not None:
+            return 0
+        return self.index([(rid, self._identifiers(rid))], now, self._known_files(rid))[rid]
+
+    def _identifiers(self, rid: int) -> list[Identifier]:
+        found: list[Identifier] = []
+        i = IntakeIdentifierRow
+        for kind, value, qualifier, seen_at in self._session.execute(
+            select(i.kind, i.value, i.qualifier, i.seen_at)
+            .where(i.referral_id == rid)
+            .order_by(i.id)
+        ):
+            found.append((kind, value, qualifier, seen_at))
+        hand = ReferralIdentifierRow
+        for kind, value in self._session.execute(
+            select(hand.kind, hand.value).where(hand.referral_id == rid).order_by(hand.id)
+        ):
+            if kind in HAND_TYPED_KINDS:
+                found.append((HAND_TYPED_KINDS[kind], value, None, None))
+        files = ReferralFileRow
+        for row in self._session.execute(
+            select(files.md5, files.sha1, files.sha256)
+            .where(files.referral_id == rid)
+            .order_by(files.id)
+        ):
+            found += [(FILE_HASH, value, None, None) for value in row if value]
+        return found
+
+    def _known_files(self, rid: int) -> frozenset[str]:
+        """The keys of the referral's report files that the lists matched (a hand-typed hash is
+        not asked of the lists here: their index is not in reach of the case forms)."""
+        f, m = IntakeFileRow, IntakeFileMatchRow
+        rows = self._session.execute(
+            select(f.md5, f.sha1, f.sha256, f.pdq)
+            .where(f.referral_id == rid)
+            .where(select(m.id).where(m.intake_file_id == f.id).exists())
+        ).all()
+        return frozenset(identifier_key(FILE_HASH, v) for row in rows for v in row if v)

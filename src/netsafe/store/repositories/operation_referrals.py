@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import functools
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import (
@@ -40,6 +40,7 @@ from netsafe.store.models.operation import (
     ReferralIdentifierRow,
     ReferralRow,
 )
+from netsafe.store.repositories.deconfliction_keys import SqlDeconflictionKeys
 from netsafe.store.repositories.operation_scope import forces_clause, scope_clause
 from netsafe.timestamps import as_utc
 
@@ -144,7 +145,14 @@ class SqlReferralRepository:
         self._write_incident_lists(row.id, referral.incident)
         self._write_access(row.id, referral.restricted_to)
         self._session.flush()
+        if referral.incident.identifiers or referral.incident.files:
+            self._rekey(row.id)
         return self._to_domain(row, details=True)
+
+    def _rekey(self, referral_id: int) -> None:
+        """Deconfliction follows what is typed in on a case: its identifiers are keyed and
+        linked again (`SqlDeconflictionKeys.rekey`)."""
+        SqlDeconflictionKeys(self._session).rekey(referral_id, datetime.now(UTC))
 
     def _write_incident_lists(self, referral_id: int, incident: IncidentDetails) -> None:
         for identifier in incident.identifiers:
@@ -162,6 +170,7 @@ class SqlReferralRepository:
             self._session.execute(delete(table).where(table.referral_id == referral.id))
         self._write_incident_lists(referral.id, referral.incident)
         self._session.flush()
+        self._rekey(referral.id)
 
     def _write_access(self, referral_id: int, usernames: tuple[str, ...]) -> None:
         self._session.execute(
@@ -185,10 +194,13 @@ class SqlReferralRepository:
         row.deadline_at = referral.deadline_at
         row.responded_at = referral.responded_at
         row.summary = referral.summary
+        withdrawn = row.withdrawn_at is None and referral.withdrawn_at is not None
         row.withdrawn_at = referral.withdrawn_at
         row.restricted = bool(referral.restricted_to)
         self._write_access(referral.id, referral.restricted_to)
         self._session.flush()
+        if withdrawn:  # it leaves every link
+            self._rekey(referral.id)
 
     def restricted_cases(self, *, limit: int, offset: int) -> list[RestrictedCase]:
         """Every restricted case as a line (no contents), earliest deadline first."""
