@@ -34,43 +34,39 @@ def _match_files(
     at: datetime,
     *,
     fresh: bool = False,
-) -> int:
-    """Match the stored files (of `referral_ids`, or all) and keep their matches; returns the
-    number of files with a match. `fresh`: the files were just stored (no matches to drop)."""
+) -> tuple[int, int]:
+    """Match the stored files (of `referral_ids`, or all) and keep their matches; returns how
+    many files there are and how many have a match. `fresh`: the files were just stored (no
+    matches to drop)."""
     if matcher is None:
-        return 0
+        return 0, 0
     matched: list[tuple[int, list[Match]]] = []
     for row_id, _referral_id, values in list(repository.hashes(referral_ids)):
         outcome = matcher.match_values(values) if values else None
         matched.append((row_id, [] if outcome is None or outcome.ignored else outcome.matches))
     repository.replace_matches(matched, at, fresh=fresh)
-    return sum(1 for _, matches in matched if matches)
+    return len(matched), sum(1 for _, matches in matched if matches)
 
 
 def rematch_referrals(
     session: Session, matcher: ListMatcher, config: IntakeConfig, now: datetime | None = None
 ) -> Rematch:
     """Match every imported file against the lists again (a list arrived or changed), keep
-    the matches, and raise the pre-score of referrals not yet assessed when it rises."""
+    the matches, and raise the pre-score of referrals not yet assessed when it rises. Set
+    based: the files are read once, the pre-score inputs of every report in three queries;
+    only a referral whose pre-score rises is read and written on its own."""
     now = now or datetime.now(UTC)
     intake = SqlIntakeRepository(session)
     referrals = SqlReferralRepository(session)
-    files = sum(1 for _ in intake.hashes())
-    known = _match_files(intake, matcher, None, now)
+    files, known = _match_files(intake, matcher, None, now)
     raised = []
-    for referral_id in sorted({referral_id for _, referral_id, _ in intake.hashes()}):
-        report = intake.prescore_inputs(referral_id)
-        referral = referrals.get(referral_id)
-        if report is None or referral is None:
-            continue
-        score = prescore(report, intake.matched_categories(referral_id), config.rules)
-        record = intake.record(referral_id)
-        old = (
-            None
-            if record is None or record.prescore_band is None
-            else RiskBand(record.prescore_band)
-        )
+    for referral_id, inputs in sorted(intake.prescore_inputs().items()):
+        score = prescore(inputs.report, inputs.categories, config.rules)
+        old = None if inputs.prescore_band is None else RiskBand(inputs.prescore_band)
         if score.band is None or (old is not None and score.band.rank <= old.rank):
+            continue
+        referral = referrals.get(referral_id)
+        if referral is None:
             continue
         intake.set_prescore(referral_id, score.band.value, score.reasons)
         current = None if referral.risk_band is None else RiskBand(referral.risk_band)

@@ -4,6 +4,7 @@ matches, its identifiers, and the regional unit's queue of referrals awaiting a 
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import delete, func, insert, select, text, update
@@ -24,6 +25,16 @@ from netsafe.store.models.operation import ReferralRow
 from netsafe.timestamps import as_utc
 
 _AWAITING = text(f"intake_reports.{AWAITING_CONDITION}")
+
+
+@dataclass(frozen=True, slots=True)
+class PrescoreInputs:
+    """What the pre-score of a stored report reads (the report with its escalation and its
+    own and its files' annotations), the band it was given, and its files' matched categories."""
+
+    report: CyberTipReport
+    prescore_band: str | None
+    categories: frozenset[str]
 
 
 def _opt(value: datetime | None) -> datetime | None:
@@ -176,39 +187,48 @@ class SqlIntakeRepository:
         if rows:
             self._session.execute(insert(IntakeFileMatchRow), rows)
 
-    def matched_categories(self, referral_id: int) -> set[str]:
-        """The categories of every entry a file of the referral matched."""
-        rows = self._session.scalars(
-            select(IntakeFileMatchRow.category)
-            .join(IntakeFileRow, IntakeFileRow.id == IntakeFileMatchRow.intake_file_id)
-            .where(IntakeFileRow.referral_id == referral_id)
-            .distinct()
-        )
-        return set(rows)
-
-    def prescore_inputs(self, referral_id: int) -> CyberTipReport | None:
-        """What the pre-score reads of a stored report: its escalation, its annotations and
-        its files' annotations (None: the referral was not imported)."""
-        row = self._session.scalar(
-            select(IntakeReportRow).where(IntakeReportRow.referral_id == referral_id)
-        )
-        if row is None:
-            return None
-        files = self._session.execute(
-            select(IntakeFileRow.file_id, IntakeFileRow.annotations).where(
-                IntakeFileRow.referral_id == referral_id
+    def prescore_inputs(self) -> dict[int, PrescoreInputs]:
+        """What the pre-score reads of every stored report, by referral, in three queries:
+        its escalation and annotations, its files' annotations, the categories its files
+        matched, and the band it was pre-scored."""
+        report, file, match = IntakeReportRow, IntakeFileRow, IntakeFileMatchRow
+        annotations: dict[int, list[ReportFile]] = {}
+        for referral_id, file_id, notes in self._session.execute(
+            select(file.referral_id, file.file_id, file.annotations).order_by(file.id)
+        ):
+            annotations.setdefault(referral_id, []).append(
+                ReportFile(file_id, annotations=tuple(notes or ()))
             )
-        )
-        return CyberTipReport(
-            report_id=row.report_id,
-            incident_type=row.incident_type,
-            escalate_reason=row.escalate_reason,
-            annotations=tuple(row.annotations or ()),
-            files=tuple(
-                ReportFile(file_id, annotations=tuple(annotations or ()))
-                for file_id, annotations in files
-            ),
-        )
+        categories: dict[int, set[str]] = {}
+        for referral_id, category in self._session.execute(
+            select(file.referral_id, match.category)
+            .join(file, file.id == match.intake_file_id)
+            .distinct()
+        ):
+            categories.setdefault(referral_id, set()).add(category)
+        found = {}
+        for row in self._session.execute(
+            select(
+                report.referral_id,
+                report.report_id,
+                report.incident_type,
+                report.escalate_reason,
+                report.annotations,
+                report.prescore_band,
+            )
+        ):
+            found[row.referral_id] = PrescoreInputs(
+                CyberTipReport(
+                    report_id=row.report_id,
+                    incident_type=row.incident_type,
+                    escalate_reason=row.escalate_reason,
+                    annotations=tuple(row.annotations or ()),
+                    files=tuple(annotations.get(row.referral_id, ())),
+                ),
+                row.prescore_band,
+                frozenset(categories.get(row.referral_id, ())),
+            )
+        return found
 
     def record(self, referral_id: int) -> IntakeRecord | None:
         """The intake record of a referral with its files and matches (None: not imported)."""
