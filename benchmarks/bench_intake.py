@@ -1,9 +1,10 @@
 """Intake with deconfliction: CyberTipline reports imported per second, and an identifier lookup's
 p95, each as a ratio to a reference measured in the same run.
 
-1. Import: `netsafe referral import` (the CLI, one process: parse, force, matching against the
-   lists, pre-score, store, deconfliction) on generated reports with 5 files each, 30% sharing an
-   identifier with an earlier report of another force; against a plain bulk insert of the same
+1. Import: `netsafe referral import` (the CLI, one process: parse, force, matching against a
+   list of 100,000 MD5s that knows half the reports' pictures, pre-score, store, deconfliction)
+   on generated reports with 5 files each (drawn from 200 pictures), 30% sharing an identifier
+   with an earlier report of another force; against a plain bulk insert of the same
    referral and identifier rows into the same kind of database. Target (#18.5): >= 200 reports/s.
    The peak RSS of the import process is printed (memory flat: it should not grow with N).
 2. Lookup: `GET /api/v1/identifiers`' query (`SqlDeconflictionRepository.lookup`) with N keys
@@ -40,6 +41,10 @@ PG = os.environ.get(
     "NETSAFE_BENCH_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 )
 NETSAFE = Path(sys.executable).with_name("netsafe")
+#: The generated pictures the reports' files are drawn from, and the entries of the list the
+#: import matches them against (half the pictures are on it).
+IMAGES = 200
+LIST_ENTRIES = int(os.environ.get("NETSAFE_BENCH_INTAKE_LIST", "100000"))
 
 
 def database(backend: str, folder: Path) -> tuple[str, str | None]:
@@ -63,10 +68,30 @@ def drop(schema: str | None) -> None:
         connection.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
 
 
+def list_file(folder: Path) -> Path:
+    """A hash list of LIST_ENTRIES MD5s: half the generated pictures (categories A, B, C in
+    turn), the rest random values no report carries."""
+    from netsafe.intake.generator import image_hashes
+
+    rng = random.Random(1818)
+    lines = ["md5,category"]
+    lines += [f"{image_hashes(seed).md5},{'ABC'[seed % 3]}" for seed in range(0, IMAGES, 2)]
+    lines += [f"{rng.getrandbits(128):032x},C" for _ in range(LIST_ENTRIES - len(lines) + 1)]
+    path = folder / "list.csv"
+    path.write_text("\n".join(lines) + "\n")
+    return path
+
+
 def import_rate(url: str, folder: Path, report_file: Path) -> tuple[float, float]:
-    """Reports/s of the CLI import, and its peak RSS in MB."""
+    """Reports/s of the CLI import (the list imported before), and its peak RSS in MB."""
     env = {**os.environ, "NETSAFE_HOME": str(folder), "NETSAFE_DATABASE_URL": url}
     subprocess.run([str(NETSAFE), "db", "upgrade"], env=env, check=True, capture_output=True)
+    subprocess.run(
+        [str(NETSAFE), "hashlist", "import", str(list_file(folder)), "--name", "bench"],
+        env=env,
+        check=True,
+        capture_output=True,
+    )
     before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
     started = time.perf_counter()
     subprocess.run(
@@ -207,9 +232,10 @@ def lookup_p95(url: str) -> tuple[float, float]:
 def main() -> int:
     from netsafe.intake.generator import generate_reports, reports_xml
 
-    print(f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
+    load = " ".join(f"{x:.1f}" for x in os.getloadavg())
+    print(f"load average {load} on {os.cpu_count()} cores", flush=True)
     reports = generate_reports(
-        REPORTS, seed=18, files_per_report=5, shared_fraction=0.3, image_seeds=tuple(range(200))
+        REPORTS, seed=18, files_per_report=5, shared_fraction=0.3, image_seeds=tuple(range(IMAGES))
     )
     for backend in BACKENDS:
         with tempfile.TemporaryDirectory() as tmp:
@@ -241,6 +267,7 @@ def main() -> int:
             f"{backend}: identifier lookup p95 {lookup:.2f} ms with {KEYS:,} keys (target < 20), "
             f"primary-key select p95 {pk:.2f} ms, ratio {lookup / pk:.1f}"
         )
+        print(f"load average {' '.join(f'{x:.1f}' for x in os.getloadavg())}", flush=True)
     return 0
 
 
