@@ -18,6 +18,7 @@ from typing import Any
 import typer
 from typer.core import TyperCommand, TyperGroup
 
+from netsafe.cli.output import help_width
 from netsafe.cli.plain_values import plain_values
 
 
@@ -98,6 +99,13 @@ def lazy_group_class(lazy: tuple[LazyCommand, ...]) -> type[TyperGroup]:
             super().__init__(**attrs)
             self.commands = _Commands(lazy)
             plain_values(self)
+
+        def make_context(
+            self, info_name: str | None, args: list[str], parent: Any = None, **extra: Any
+        ) -> Any:
+            if parent is None:  # the sub-commands' contexts inherit the width
+                extra.setdefault("terminal_width", help_width())
+            return super().make_context(info_name, args, parent, **extra)
 
         def list_commands(self, ctx: Any) -> list[str]:
             return list(self.commands)

@@ -40,6 +40,13 @@ class BadInputError(Exception):
 PIPE_WIDTH = 100_000
 
 
+def help_width() -> int | None:
+    """The width click wraps help to: its own choice in a terminal (the terminal's, at most 80
+    columns), `PIPE_WIDTH` through a pipe or into a file, so each paragraph, option and command
+    is one line and no command's one-line help is cut short with "..."."""
+    return None if sys.stdout.isatty() else PIPE_WIDTH
+
+
 def _console(stream: IO[str], *, stderr: bool) -> Console:
     from rich.console import Console
 
