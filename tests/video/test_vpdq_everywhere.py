@@ -1,6 +1,6 @@
 """vPDQ wherever a signal goes: `netsafe hash` prints it, lists (CSV, plain, VICS) carry it,
 `netsafe match` and the lookup API (a vPDQ in the body, or a video upload) match a re-encoded
-copy with the match's shares; animated images are hashed as video."""
+copy with the match's shares; animated images are hashed and matched as video."""
 
 from __future__ import annotations
 
@@ -285,3 +285,43 @@ def test_each_list_matches_videos_under_its_own_vpdq_thresholds(
     refused = cli("hashlist", "import", str(tmp_path / "list.txt"), "--name", "x",
                   "--vpdq-query-match", "1.5")  # fmt: skip
     assert refused.exit_code == 2
+
+
+def test_an_animation_is_matched_as_a_video_in_other_formats(cli: Cli, tmp_path: Path) -> None:
+    """An animated GIF listed by its vPDQ is found in the same animation as WebP, APNG and a
+    smaller GIF (every sampled frame compared, not the first one's PDQ); its first frame alone,
+    a still, has no vPDQ and does not match; another animation does not."""
+    scene = Scene(192, 144, 2.5, seed=8)
+    frames = [Image.fromarray(scene.frame(i * 3)) for i in range(30)]  # 12 s, 400 ms a frame
+
+    def save(name: str, pictures: list[Image.Image], **options: object) -> Path:
+        path = tmp_path / name
+        pictures[0].save(path, save_all=True, append_images=pictures[1:], duration=400, **options)
+        return path
+
+    listed = save("listed.gif", frames, loop=0)
+    copies = [
+        save("copy.webp", frames, quality=70),
+        save("copy.png", frames),
+        save("smaller.gif", [f.resize((144, 108)) for f in frames], loop=0),
+    ]
+    first_frame = tmp_path / "first.png"
+    frames[0].save(first_frame)
+    other = Scene(192, 144, 2.5, seed=9)
+    unrelated = save("other.gif", [Image.fromarray(other.frame(i * 3)) for i in range(30)])
+
+    value = fingerprint_file(listed).signals["vpdq"]
+    assert len(parse_vpdq(value)) == 12
+    (tmp_path / "list.txt").write_text(f"vpdq:{value}\n", encoding="utf-8")
+    assert cli("hashlist", "import", str(tmp_path / "list.txt"), "--name", "gifs").exit_code == 0
+    matched = cli("match", *(str(p) for p in [*copies, first_frame, unrelated]), "--json")
+    assert matched.exit_code == 0, matched.stderr
+    by_file = {Path(r["path"]).name: r["matches"] for r in matched.json()}
+    for copy in copies:
+        (found,) = by_file[copy.name]
+        assert found["signal"] == "vpdq", copy
+        assert found["query_match"] >= 0.8, (copy, found)
+        assert found["compared_match"] >= 0.8, (copy, found)
+    assert "vpdq" not in fingerprint_file(first_frame).signals
+    assert by_file[first_frame.name] == []
+    assert by_file[unrelated.name] == []
