@@ -87,6 +87,30 @@ def test_every_reference_resolves_and_errors_share_one_shape(settings: Settings)
                     assert content == {"$ref": "#/components/schemas/ErrorAnswer"}, (path, status)
 
 
+def test_no_two_routes_answer_one_method_and_path(settings: Settings) -> None:
+    """The first route on a method and path answers; a second never would, yet /openapi.json
+    describes the last one (the exhibit list was documented without its filters)."""
+    from collections import Counter
+
+    from netsafe.web.policy import declared_routes
+
+    served = Counter(
+        (method, route.path)
+        for route in declared_routes(create_app(settings))
+        for method in route.methods
+    )
+    assert served[("GET", "/api/v1/referrals")] == 1
+    assert [key for key, count in served.items() if count > 1] == []
+
+
+def test_the_exhibit_list_is_documented_with_its_filters(settings: Settings) -> None:
+    document = TestClient(create_app(settings)).get("/openapi.json").json()
+    listing = document["paths"]["/api/v1/exhibits"]["get"]
+    names = {parameter["name"] for parameter in listing["parameters"]}
+    assert {"triage", "force", "min_age_days", "max_age_days", "limit", "offset"} <= names
+    assert "ExhibitLineOut" in json.dumps(listing["responses"]["200"])
+
+
 def test_a_405_says_what_is_allowed(settings: Settings) -> None:
     client = TestClient(create_app(settings))
     answer = client.delete("/api/v1/referrals")

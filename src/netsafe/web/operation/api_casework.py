@@ -39,8 +39,8 @@ from netsafe.web.operation.schemas import (
 router = APIRouter(prefix="/api/v1", tags=["casework"])
 
 
-def _list_and_read(kind: RecordKind, *, read: bool = True) -> None:
-    """Add `GET /{path}` and (unless `read` is false) `GET /{path}/{{name}_id}` for a kind."""
+def _list_and_read(kind: RecordKind) -> None:
+    """Add `GET /{path}` and `GET /{path}/{{name}_id}` for a kind."""
 
     def listing(
         request: Request,
@@ -65,14 +65,13 @@ def _list_and_read(kind: RecordKind, *, read: bool = True) -> None:
         response_model=list[kind.record],  # type: ignore[name-defined]
         name=f"list_{kind.name}",
     )
-    if read:
-        router.add_api_route(
-            f"/{kind.path}/{{{kind.name}_id}}",
-            reading,
-            methods=["GET"],
-            response_model=kind.record,
-            name=f"read_{kind.name}",
-        )
+    router.add_api_route(
+        f"/{kind.path}/{{{kind.name}_id}}",
+        reading,
+        methods=["GET"],
+        response_model=kind.record,
+        name=f"read_{kind.name}",
+    )
 
 
 def _create(write: RecordWrite) -> None:
@@ -102,13 +101,14 @@ _VISIBLE_SUBJECT = Depends(visible_of(kinds.SUBJECT))
 _VISIBLE_WARRANT = Depends(visible_of(kinds.WARRANT))
 _VISIBLE_EXHIBIT = Depends(visible_of(kinds.EXHIBIT))
 
-#: Kinds listed and read elsewhere: risk assessments (`api_referrals.py`, beside their questions)
-#: and custody steps (under their exhibit, below).
-_LISTED_ELSEWHERE = (kinds.RISK, kinds.CUSTODY)
+#: Kinds listed and read elsewhere: risk assessments (`api_referrals.py`, beside their
+#: questions), custody steps (under their exhibit, below) and exhibits (the examiners' filtered
+#: list in `api_lists.py`; read below, with custody and triage runs). A second route on the same
+#: method and path would never answer, yet /openapi.json would describe it.
+_LISTED_ELSEWHERE = (kinds.RISK, kinds.CUSTODY, kinds.EXHIBIT)
 for _kind in kinds.CASE_RECORD_KINDS:
     if _kind not in _LISTED_ELSEWHERE:
-        # an exhibit is read below: with its custody and triage runs
-        _list_and_read(_kind, read=_kind is not kinds.EXHIBIT)
+        _list_and_read(_kind)
 for _write in WRITES:
     _create(_write)
 
