@@ -233,10 +233,14 @@ def test_aggregates_count_people_once_per_code_word(session: Session) -> None:
     assert shown["self_help"] == {"managing-urges": {"started": "<5", "completed": "<5"}}
 
 
-def test_latest_day_spans_contacts_and_counters(session: Session) -> None:
+def test_latest_day_is_the_latest_contact_counters_only_without_one(session: Session) -> None:
+    """The default periods end on the latest contact: an anonymous view of the help page today
+    must not open the dashboard on a year with no contact in it."""
     aggregates = SqlPreventionAggregates(session)
     assert aggregates.latest_day() is None
+    SqlCounterRepository(session).add_funnel(date(2026, 2, 1), FunnelStep.HELP_PAGE_VIEW)
+    assert aggregates.latest_day() == date(2026, 2, 1)  # no contact yet: the counters' day
     record_contact(SqlContactRepository(session), HELPLINE, draft())
     assert aggregates.latest_day() == DAY
     SqlCounterRepository(session).add_funnel(date(2026, 4, 2), FunnelStep.CHAT_CLICK)
-    assert aggregates.latest_day() == date(2026, 4, 2)
+    assert aggregates.latest_day() == DAY

@@ -154,7 +154,12 @@ def export(
         None, "--from", help="First day (YYYY-MM-DD); default a year before --to."
     ),
     date_to: str | None = typer.Option(
-        None, "--to", help="Last day (YYYY-MM-DD); default the latest day with data."
+        None,
+        "--to",
+        help=(
+            "Last day (YYYY-MM-DD); default the latest day with a contact "
+            "(the counters' latest day when there is none)."
+        ),
     ),
     area: str | None = typer.Option(None, help="A force area, elsewhere or unknown."),
     as_json: bool = typer.Option(False, "--json", help=JSON_OPTION_HELP),

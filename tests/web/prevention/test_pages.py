@@ -148,6 +148,31 @@ def test_the_dashboard_shows_exact_and_shared_figures(
     assert client.get("/prevention", headers=helpline).status_code == 200
 
 
+def test_a_view_of_the_help_page_today_does_not_empty_the_default_periods(
+    client: TestClient, engine: Engine, settings: Settings
+) -> None:
+    """Issue 17: the dashboard and /stats open on the year up to the latest contact, not on the
+    year up to an anonymous counter (the help page viewed today) with no contact in it."""
+    helpline = bearer(make_token(engine, settings, Role.HELPLINE))
+    for day in ("2017-03-01", "2017-03-10"):
+        answer = client.post(
+            "/api/v1/prevention/contacts",
+            json={**FORM, "contact_date": day},
+            headers=helpline,
+        )
+        assert answer.status_code == 201, answer.text
+    assert client.get("/help").status_code == 200  # counted today
+    analyst = bearer(make_token(engine, settings, Role.CHARITY_ANALYST))
+    page = client.get("/prevention", headers=analyst)
+    assert '<td id="contacts">2</td>' in page.text
+    assert 'value="2017-03-10"' in page.text
+    aggregates = client.get("/api/v1/prevention/aggregates", headers=analyst).json()
+    assert aggregates["period"] == {"from": "2016-03-11", "to": "2017-03-10"}
+    police = bearer(make_token(engine, settings, Role.SUPERVISOR))
+    stats = client.get("/api/v1/stats", headers=police).json()
+    assert stats["period"]["to"] == "2017-03-10"
+
+
 def test_police_and_admin_pages_are_refused(
     client: TestClient, engine: Engine, settings: Settings
 ) -> None:

@@ -231,14 +231,22 @@ class SqlPreventionAggregates:
         )
 
     def latest_day(self) -> date | None:
-        """The latest day with any prevention data (a contact or a counter), None when empty."""
+        """The latest day with a contact, the day the default periods end on; the counters'
+        latest day only when no contact is recorded yet, None when there is nothing.
+
+        The counters are tallies of anonymous events (a view of the public help page, a
+        self-help step): one view of /help today must not move the dashboard and /stats onto a
+        year that holds that view and no contact."""
+        contact: date | None = self._session.scalar(
+            select(func.max(PreventionContactRow.contact_date))
+        )
+        if contact is not None:
+            return contact
         days = [
-            self._session.scalar(select(func.max(PreventionContactRow.contact_date))),
             self._session.scalar(select(func.max(PreventionSelfHelpCountRow.day))),
             self._session.scalar(select(func.max(PreventionFunnelCountRow.day))),
         ]
-        known = [day for day in days if day is not None]
-        return max(known) if known else None
+        return max((day for day in days if day is not None), default=None)
 
     def self_help_totals(self, period: Period) -> dict[str, dict[str, int]]:
         row = PreventionSelfHelpCountRow
