@@ -228,12 +228,19 @@ def test_the_exhibit_list_by_triage_force_and_age(
     assert "min_age_days" in typed.split('role="alert"', 1)[1]
 
 
-def test_police_land_on_my_work_and_the_charity_where_it_did(
+def test_each_role_lands_on_its_days_work_not_the_list_of_agencies(
     engine: Engine, client: TestClient
 ) -> None:
-    add_user(engine, "land.inv", agency="gwent", role=Role.INVESTIGATOR)
-    add_user(engine, "land.help", agency="charity", role=Role.HELPLINE)
-    for username, landing in (("land.inv", "/operation/my-work"), ("land.help", "/")):
+    landings = {
+        ("land.inv", "gwent", Role.INVESTIGATOR): "/operation/my-work",
+        ("land.exam", "gwent", Role.EXAMINER): "/operation/my-work",
+        ("land.help", "charity", Role.HELPLINE): "/prevention/contacts",
+        ("land.eval", "charity", Role.CHARITY_ANALYST): "/prevention",
+        ("land.admin", "regional-unit", Role.ADMIN): "/admin",
+        ("land.cadmin", "charity", Role.CHARITY_ADMIN): "/admin",
+    }
+    for (username, agency, role), landing in landings.items():
+        add_user(engine, username, agency=agency, role=role)
         login = client.get("/login")
         token = re.search(r'name="csrf_token" value="([^"]+)"', login.text)
         assert token is not None
@@ -243,6 +250,7 @@ def test_police_land_on_my_work_and_the_charity_where_it_did(
         )
         assert answer.status_code == 303, answer.text
         assert answer.headers["location"] == landing
+        assert client.get(landing).status_code == 200, (role, landing)  # a page they may see
         client.cookies.clear()
     # a page asked for before logging in still comes first
     login = client.get("/login?next=/operation/queue")
