@@ -61,6 +61,11 @@ def test_correct_withdraw_close_and_reopen_on_the_pages(
     history = client.get(history_url, headers=h).text
     assert 'id="no-history"' in history
     assert f'value="{_form(arrested)}"' in history  # the form shows the record as it stands
+    standing = history[history.index('id="record-fields"') : history.index("</dl>")]
+    assert f"<dt>Arrested at</dt><dd>{arrested:%Y-%m-%d %H:%M}</dd>" in standing
+    assert f"<dt>Subject</dt><dd>Robin Example ({subject_id})</dd>" in standing
+    assert re.search(r"<dt>Referral</dt><dd>NS-\d{4}-\d+ \(\d+\)</dd>", standing)
+    assert '<label for="c_subject_id">Subject</label>' in history
     correct = history_url.replace("/history", "/correct")
     shown = {
         "subject_id": subject_id,

@@ -63,6 +63,39 @@ def _shown(value: Any) -> str:
     return str(value)
 
 
+def _label(name: str) -> str:
+    """A field's label: `warrant_id` reads "Warrant", `seized_at` "Seized at"."""
+    return name.removesuffix("_id").replace("_", " ").capitalize()
+
+
+def _standing(record: Any, referral: Any, casework: Casework) -> list[tuple[str, str]]:
+    """The record's fields as the page shows them: times as `YYYY-MM-DD HH:MM` (UTC), the case
+    by its reference, a subject or warrant by its name, each beside its id."""
+    named: dict[str, dict[int, str]] = {}
+    if hasattr(record, "referral_id"):
+        case = casework.case(record.referral_id)
+        named = {
+            "referral_id": {referral.id: str(referral.reference)},
+            "subject_id": {s.id: _choice_label(s) for s in case.subjects},
+            "warrant_id": {w.id: _choice_label(w) for w in case.warrants},
+        }
+    fields = []
+    for field in dataclasses.fields(record):
+        if field.name in ("incident", "restricted_to"):
+            continue
+        value = getattr(record, field.name)
+        if field.name == "id":
+            shown = str(value)
+        elif isinstance(value, datetime):
+            shown = as_utc(value).strftime("%Y-%m-%d %H:%M")
+        elif field.name in named and value in named[field.name]:
+            shown = f"{named[field.name][value]} ({value})"
+        else:
+            shown = _shown(value)
+        fields.append((_label(field.name) if field.name != "id" else "Id", shown))
+    return fields
+
+
 def _choice_label(record: Any) -> str:
     if isinstance(record, Warrant):
         return f"Warrant {record.id}: {record.premises}"
@@ -77,7 +110,7 @@ def _inputs(kind: RecordKind, record: Any, casework: Casework) -> list[FieldInpu
         hint = hints[name]
         base = next((a for a in t.get_args(hint) if a is not type(None)), hint)
         optional = base is not hint
-        label = name.replace("_", " ").capitalize()
+        label = _label(name)
         value = _shown(getattr(record, name))
         choices: tuple[tuple[str, str], ...] = ()
         if name == "answers" and casework.questions is not None:
@@ -162,11 +195,7 @@ def _pages(kind: RecordKind) -> None:
             record, referral = casework.record(kind, record_id)
             entries = casework.history(kind, record_id)
         auditor.record(f"{kind.name}.history", kind.name, record_id)
-        fields = [
-            (f.name.replace("_", " ").capitalize(), _shown(getattr(record, f.name)))
-            for f in dataclasses.fields(record)
-            if f.name not in ("incident", "restricted_to")
-        ]
+        fields = _standing(record, referral, casework)
         return templates.TemplateResponse(
             request,
             "operation/record_history.html",
