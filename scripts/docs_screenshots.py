@@ -22,6 +22,8 @@ import threading
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -45,8 +47,19 @@ def _seed(home: Path) -> None:
         subprocess.run([*netsafe, *command, "--json"], env=env, check=True, capture_output=True)
 
 
-def _a_case(home: Path) -> tuple[int, str]:
-    """A Gwent demo case and its exhibit whose triage matched the most files (their ids)."""
+@dataclass(frozen=True, slots=True)
+class DemoRecords:
+    """The demo records the pages are taken of (their ids)."""
+
+    case_id: int
+    exhibit_id: str
+    arrest_id: int
+    closed_case_id: int
+
+
+def _records(home: Path) -> DemoRecords:
+    """A Gwent demo case and its exhibit whose triage matched the most files, an arrest of a
+    Gwent case (its date is corrected on the page) and a closed Gwent case."""
     engine = create_engine(f"sqlite:///{home / 'netsafe.db'}")
     with engine.connect() as connection:
         row = connection.execute(
@@ -57,8 +70,21 @@ def _a_case(home: Path) -> tuple[int, str]:
                 "order by t.files_matched desc, r.id desc limit 1"
             )
         ).one()
+        arrest = connection.execute(
+            text(
+                "select a.id from arrests a join referrals r on r.id = a.referral_id "
+                "where r.force = 'gwent' and r.restricted = 0 and r.status != 'closed' "
+                "and a.withdrawn_at is null order by a.id desc limit 1"
+            )
+        ).scalar_one()
+        closed = connection.execute(
+            text(
+                "select id from referrals where force = 'gwent' and restricted = 0 "
+                "and status = 'closed' and withdrawn_at is null order by id desc limit 1"
+            )
+        ).scalar_one()
     engine.dispose()
-    return int(row[0]), str(row[1])
+    return DemoRecords(int(row[0]), str(row[1]), int(arrest), int(closed))
 
 
 @contextmanager
@@ -107,7 +133,7 @@ def _shrink(path: Path) -> None:
     small.save(path, optimize=True)
 
 
-def take(base: str, case_id: int, exhibit_id: str) -> list[Path]:
+def take(base: str, demo: DemoRecords) -> list[Path]:
     from playwright.sync_api import sync_playwright
 
     OUT.mkdir(parents=True, exist_ok=True)
@@ -121,7 +147,7 @@ def take(base: str, case_id: int, exhibit_id: str) -> list[Path]:
         _shrink(path)
         taken.append(path)
 
-    case = f"{base}/operation/referrals/{case_id}"
+    case = f"{base}/operation/referrals/{demo.case_id}"
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(
             executable_path=CHROMIUM, args=["--headless", "--no-sandbox", "--disable-gpu"]
@@ -137,14 +163,27 @@ def take(base: str, case_id: int, exhibit_id: str) -> list[Path]:
         reference = investigator.locator("h1").inner_text()
         investigator.goto(f"{base}/search?q={reference}")
         shot(investigator, "investigator-search")
+        # correct a date with a reason: the record's history page keeps the earlier value
+        investigator.goto(f"{base}/operation/arrests/{demo.arrest_id}/history")
+        when = investigator.get_by_label("Arrested at (UTC)")
+        earlier = datetime.fromisoformat(when.input_value())
+        when.fill((earlier + timedelta(minutes=30)).strftime("%Y-%m-%dT%H:%M"))
+        investigator.get_by_label("Reason for the correction (required)").fill(
+            "time taken from the custody record"
+        )
+        with investigator.expect_navigation():
+            investigator.get_by_role("button", name="Save correction").click()
+        investigator.goto(f"{base}/operation/arrests/{demo.arrest_id}/history#history")
+        shot(investigator, "investigator-record-history")
         phone = _as(browser, base, "investigator.gwent", PHONE)
         phone.goto(case)
         shot(phone, "investigator-case-phone")
 
-        examiner = _as(browser, base, "examiner.gwent")
+        examiner = _as(browser, base, "examiner.gwent")  # lands on My work
+        shot(examiner, "examiner-my-work")
         examiner.goto(f"{base}/operation/exhibits?triage=with-matches")
         shot(examiner, "examiner-exhibit-list")
-        examiner.goto(f"{base}/operation/exhibits/{exhibit_id}#triage")
+        examiner.goto(f"{base}/operation/exhibits/{demo.exhibit_id}#triage")
         shot(examiner, "examiner-exhibit-triage")
 
         supervisor = _as(browser, base, "supervisor.gwent")
@@ -152,8 +191,13 @@ def take(base: str, case_id: int, exhibit_id: str) -> list[Path]:
         shot(supervisor, "supervisor-dashboard")
         supervisor.goto(f"{base}/operation/queue?show=open&status=all&breached=yes")
         shot(supervisor, "supervisor-queue-breached")
-        supervisor.goto(f"{base}/stats")
+        # the launch year against the year before (a link on the page): the demo's casework
+        # ends in October 2018, and its CyberTipline intake arrives on the day it is seeded, so
+        # the default period (the 12 months up to today) holds only those referrals
+        supervisor.goto(f"{base}/stats?compare=launch-year")
         shot(supervisor, "supervisor-statistics")
+        supervisor.goto(f"{base}/operation/referrals/{demo.closed_case_id}")
+        shot(supervisor, "supervisor-closed-case")
         browser.close()
     return taken
 
@@ -166,9 +210,9 @@ def main() -> int:
         home = options.home or Path(scratch) / "home"
         print("migrating and seeding the demo (once: about 2 minutes)…", file=sys.stderr)
         _seed(home)  # both steps are idempotent
-        case_id, exhibit_id = _a_case(home)
+        demo = _records(home)
         with _served(home) as base:
-            for path in take(base, case_id, exhibit_id):
+            for path in take(base, demo):
                 print(f"{path.relative_to(ROOT)}\t{path.stat().st_size // 1024} KiB")
     return 0
 
