@@ -4,7 +4,8 @@ The entries of a case are made from its rows (`entries_of`) and replaced whole w
 them changes (`reindex`). `keep_search_index(sessions)` makes every session of a factory do this
 itself, whatever wrote the rows:
 - the unit of work (`session.add`, changed attributes, `session.delete`): after each flush, the
-  cases whose referral, reported identifiers or files, subjects or exhibits were written;
+  cases whose searchable rows (`searchable.SEARCHABLE`: the referral, its reported identifiers
+  and files, subjects, exhibits) were added, removed, or changed in a column the entries read;
 - statements run through the session (`session.execute(insert(Row), rows)`, `delete(...)`,
   `update(...)`): the cases they name (inserted rows' `referral_id`; for an update or delete,
   the cases its WHERE selects, read before it runs; for referrals inserted this way, those
@@ -17,7 +18,6 @@ statements about the same cases).
 
 from __future__ import annotations
 
-import re
 import weakref
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
@@ -28,63 +28,17 @@ from sqlalchemy.orm import ORMExecuteState, Session, sessionmaker
 from sqlalchemy.orm.attributes import get_history
 from sqlalchemy.sql.dml import Delete, Insert, Update
 
-from netsafe.operation.normal_forms import normal_any, normal_identifier, normal_text, words_of
-from netsafe.operation.referrals import referral_reference
-from netsafe.operation.search import Matched, RecordType
-from netsafe.store.models.operation import (
-    ExhibitRow,
-    ReferralFileRow,
-    ReferralIdentifierRow,
-    ReferralRow,
-    SubjectRow,
-)
+from netsafe.store.models.operation import ReferralRow
 from netsafe.store.models.search import SearchEntryRow
 from netsafe.store.run_exhibits import has_run_link, link_runs
-from netsafe.timestamps import as_utc
+from netsafe.store.searchable import SEARCHABLE, Entry, SearchableKind
 
 _ENTRIES = cast(Table, SearchEntryRow.__table__)
 _REFERRALS = cast(Table, ReferralRow.__table__)
-_IDENTIFIERS = cast(Table, ReferralIdentifierRow.__table__)
-_FILES = cast(Table, ReferralFileRow.__table__)
-_SUBJECTS = cast(Table, SubjectRow.__table__)
-_EXHIBITS = cast(Table, ExhibitRow.__table__)
 #: The tables an entry is made from, each with its column naming the case.
-_CASE_COLUMN = {
-    _REFERRALS.name: "id",
-    _IDENTIFIERS.name: "referral_id",
-    _FILES.name: "referral_id",
-    _SUBJECTS.name: "referral_id",
-    _EXHIBITS.name: "referral_id",
-}
-_ROW_TYPES = (ReferralIdentifierRow, ReferralFileRow, SubjectRow, ExhibitRow)
-_SPLIT = re.compile(r"[,;\n]+")
-_HASHES = ("md5", "sha1", "sha256")
+_CASE_COLUMN = {kind.table.name: kind.case_column for kind in SEARCHABLE}
+_KINDS = {kind.row_type: kind for kind in SEARCHABLE}
 BATCH = 500
-KEY_MAX = 500
-SNIPPET_MAX = 600
-
-
-def _entry(
-    referral_id: int,
-    matched: Matched,
-    key: str,
-    text: str | None,
-    snippet: str,
-    *,
-    record: tuple[RecordType, int, str] | None = None,
-) -> dict[str, Any]:
-    record_type, record_id, reference = record or (RecordType.REFERRAL, referral_id, "")
-    words = None if text is None else " ".join(words_of(text)) or None
-    return {
-        "referral_id": referral_id,
-        "record_type": record_type.value,
-        "record_id": record_id,
-        "reference": reference[:100],
-        "matched": matched.value,
-        "key": key[:KEY_MAX],
-        "text": words,
-        "snippet": snippet[:SNIPPET_MAX],
-    }
 
 
 def _chunks(ids: Iterable[int]) -> Iterator[list[int]]:
@@ -93,68 +47,32 @@ def _chunks(ids: Iterable[int]) -> Iterator[list[int]]:
         yield ordered[start : start + BATCH]
 
 
-def entries_of(connection: Connection, referral_ids: Sequence[int]) -> list[dict[str, Any]]:
-    """The search entries of these cases, from their rows; withdrawn records (entered in
-    error) have none."""
-    entries: list[dict[str, Any]] = []
-    cases = connection.execute(
-        select(_REFERRALS.c.id, _REFERRALS.c.received_at).where(
-            _REFERRALS.c.id.in_(referral_ids), _REFERRALS.c.withdrawn_at.is_(None)
-        )
-    ).all()
-    for rid, received_at in cases:
-        reference = referral_reference(rid, as_utc(received_at))
-        entries.append(_entry(rid, Matched.REFERENCE, normal_text(reference), reference, reference))
-    referral_ids = [rid for rid, _ in cases]  # a withdrawn referral is found by nothing
-    for rid, kind, value in connection.execute(
-        select(_IDENTIFIERS.c.referral_id, _IDENTIFIERS.c.kind, _IDENTIFIERS.c.value).where(
-            _IDENTIFIERS.c.referral_id.in_(referral_ids)
-        )
-    ):
-        key = normal_identifier(kind, value)
-        entries.append(_entry(rid, Matched.IDENTIFIER, key, value, f"{kind}: {value}"))
-    for row in connection.execute(
-        select(_FILES).where(_FILES.c.referral_id.in_(referral_ids))
-    ).mappings():
-        name = row["file_name"] or "a reported file"
-        for algorithm in _HASHES:
-            if row[algorithm]:
-                value = row[algorithm].lower()
-                snippet = f"{algorithm} of {name}: {value}"
-                entries.append(_entry(row["referral_id"], Matched.FILE_HASH, value, None, snippet))
-    for rid, name, identifiers in connection.execute(
-        select(_SUBJECTS.c.referral_id, _SUBJECTS.c.display_name, _SUBJECTS.c.identifiers).where(
-            _SUBJECTS.c.referral_id.in_(referral_ids)
-        )
-    ):
-        entries.append(_entry(rid, Matched.SUBJECT, normal_text(name), name, f"subject: {name}"))
-        for token in _SPLIT.split(identifiers or ""):
-            if token.strip():
-                snippet = f"identifier of {name}: {token.strip()}"
-                entries.append(
-                    _entry(rid, Matched.IDENTIFIER, normal_any(token), token.strip(), snippet)
-                )
-    for eid, rid, reference, seal in connection.execute(
-        select(
-            _EXHIBITS.c.id, _EXHIBITS.c.referral_id, _EXHIBITS.c.reference, _EXHIBITS.c.seal_number
-        ).where(_EXHIBITS.c.referral_id.in_(referral_ids), _EXHIBITS.c.withdrawn_at.is_(None))
-    ):
-        record = (RecordType.EXHIBIT, eid, reference)
-        entries.append(
-            _entry(
-                rid,
-                Matched.EXHIBIT,
-                normal_text(reference),
-                reference,
-                f"exhibit {reference}",
-                record=record,
+def _rows(connection: Connection, kind: SearchableKind, cases: Sequence[int]) -> Any:
+    """The rows of `kind` in these cases, withdrawn ones (entered in error) left out."""
+    table = kind.table
+    query = select(*(table.c[name] for name in kind.columns)).where(
+        table.c[kind.case_column].in_(cases)
+    )
+    if "withdrawn_at" in table.c:
+        query = query.where(table.c.withdrawn_at.is_(None))
+    return connection.execute(query).mappings()
+
+
+def entries_of(connection: Connection, referral_ids: Sequence[int]) -> list[Entry]:
+    """The search entries of these cases, from their rows (`searchable.SEARCHABLE`); a withdrawn
+    case has none, nor has a withdrawn record."""
+    cases = list(
+        connection.scalars(
+            select(_REFERRALS.c.id).where(
+                _REFERRALS.c.id.in_(referral_ids), _REFERRALS.c.withdrawn_at.is_(None)
             )
         )
-        if seal and seal.strip():
-            snippet = f"seal {seal} (exhibit {reference})"
-            entries.append(
-                _entry(rid, Matched.SEAL, normal_text(seal), seal, snippet, record=record)
-            )
+    )
+    entries: list[Entry] = []
+    if cases:
+        for kind in SEARCHABLE:
+            for row in _rows(connection, kind, cases):
+                entries.extend(kind.entries(row))
     return [entry for entry in entries if entry["key"]]
 
 
@@ -212,16 +130,23 @@ def _has_index(connection: Connection) -> bool:
 
 
 def _written_cases(session: Session) -> set[int]:
+    """The cases whose entries this flush may change: a searchable row added or removed, or one
+    of the columns its entries are made from (or its withdrawal) changed; a row moved to
+    another case changes both."""
     cases: set[int] = set()
     for item in (*session.new, *session.dirty, *session.deleted):
-        if isinstance(item, ReferralRow):
-            changed = item in session.new or item in session.deleted
-            watched = ("received_at", "withdrawn_at")
-            if changed or any(get_history(item, name).has_changes() for name in watched):
-                cases.add(item.id)
-        elif isinstance(item, _ROW_TYPES) and item.referral_id is not None:
-            cases.add(item.referral_id)
-            history = get_history(item, "referral_id")
+        kind = _KINDS.get(type(item))
+        if kind is None:
+            continue
+        whole = item in session.new or item in session.deleted
+        names = (*kind.columns, "withdrawn_at") if "withdrawn_at" in kind.table.c else kind.columns
+        if not whole and not any(get_history(item, name).has_changes() for name in names):
+            continue
+        case = getattr(item, kind.case_column)
+        if case is not None:
+            cases.add(case)
+        if kind.case_column != "id":
+            history = get_history(item, kind.case_column)
             cases.update(old for old in history.deleted or () if old is not None)
     return cases
 

@@ -333,3 +333,10 @@ def test_corrected_and_withdrawn_records_are_found_as_they_now_are(
     assert withdrawn.status_code == 200, withdrawn.text
     assert _find(client, users["gwent"], "SEAL-778899") == []
     assert _find(client, users["gwent"], "GW/ZT/1") == []
+    withdrawn = client.post(
+        f"/api/v1/subjects/{cases['subject']['id']}/withdraw",
+        headers=users["gwent"],
+        json={"reason": "entered in error"},
+    )
+    assert withdrawn.status_code == 200, withdrawn.text
+    assert _find(client, users["gwent"], "wombat") == []
