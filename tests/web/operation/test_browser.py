@@ -6,8 +6,9 @@ it on My work, correct the arrest's date with a reason (a date in the future ref
 naming the field), record the outcome that closes the case; a supervisor reopens it with a
 reason.
 
-The app runs under uvicorn on a free loopback port against a temporary SQLite database.
-Screenshots of every step are kept under test-artifacts/operation-journey/ (gitignored).
+The app runs under uvicorn on a free loopback port against a temporary SQLite database, and a
+PostgreSQL schema of its own when NETSAFE_TEST_POSTGRES_URL is set.
+Screenshots of every step are kept under test-artifacts/operation-journey/<backend>/ (gitignored).
 """
 
 from __future__ import annotations
@@ -34,9 +35,10 @@ pytestmark = BROWSER_MARKS
 
 
 @pytest.fixture
-def served(tmp_path: Path) -> Iterator[tuple[str, str]]:
-    """(base URL, database URL) of a NetSafe served on loopback with one investigator."""
-    database_url = f"sqlite:///{tmp_path / 'journey.db'}"
+def served(tmp_path: Path, database_url: str) -> Iterator[tuple[str, str]]:
+    """(base URL, database URL) of a NetSafe served on loopback with an investigator and a
+    supervisor, on each storage backend (SQLite; PostgreSQL when NETSAFE_TEST_POSTGRES_URL is
+    set)."""
     engine = make_engine(database_url)
     upgrade(engine)
     add_user(
@@ -54,8 +56,9 @@ def test_the_whole_journey_in_chromium(served: tuple[str, str]) -> None:
     from playwright.sync_api import expect, sync_playwright
 
     base, database_url = served
-    shutil.rmtree(ARTIFACTS, ignore_errors=True)
-    ARTIFACTS.mkdir(parents=True)
+    artifacts = ARTIFACTS / database_url.split(":", 1)[0].split("+", 1)[0]  # per backend
+    shutil.rmtree(artifacts, ignore_errors=True)
+    artifacts.mkdir(parents=True)
     shots = iter(range(1, 100))
 
     with sync_playwright() as playwright:
@@ -74,7 +77,7 @@ def test_the_whole_journey_in_chromium(served: tuple[str, str]) -> None:
             page.locator("summary", has_text=summary).click()
 
         def shot(name: str) -> None:
-            page.screenshot(path=str(ARTIFACTS / f"{next(shots):02d}-{name}.png"), full_page=True)
+            page.screenshot(path=str(artifacts / f"{next(shots):02d}-{name}.png"), full_page=True)
 
         page.goto(f"{base}/operation")  # not logged in: to the login page
         expect(page.get_by_role("heading", name="Log in")).to_be_visible()
@@ -267,7 +270,7 @@ def test_the_whole_journey_in_chromium(served: tuple[str, str]) -> None:
         expect(supervisor.locator("#case-history, #history")).to_contain_text(
             "new evidence arrived"
         )
-        supervisor.screenshot(path=str(ARTIFACTS / f"{next(shots):02d}-reopened.png"))
+        supervisor.screenshot(path=str(artifacts / f"{next(shots):02d}-reopened.png"))
         browser.close()
 
-    assert len(list(ARTIFACTS.glob("*.png"))) >= 8
+    assert len(list(artifacts.glob("*.png"))) >= 8

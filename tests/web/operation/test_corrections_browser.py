@@ -4,7 +4,7 @@ field), sees the correction in the record's history a click from the case page, 
 safeguarding record entered in error, records the outcome that closes the case (its forms go);
 a supervisor reopens it with a reason.
 
-Screenshots are kept under test-artifacts/operation-corrections/ (gitignored).
+Screenshots are kept under test-artifacts/operation-corrections/<backend>/ (gitignored).
 """
 
 from __future__ import annotations
@@ -35,12 +35,12 @@ pytestmark = BROWSER_MARKS
 
 
 @pytest.fixture
-def served(tmp_path: Path) -> Iterator[tuple[str, int]]:
+def served(tmp_path: Path, database_url: str) -> Iterator[tuple[str, int]]:
     """(base URL, referral id): a Gwent case with a subject, an arrest and a safeguarding record,
-    an investigator and a supervisor, served on loopback."""
+    an investigator and a supervisor, served on loopback; on each storage backend (SQLite, and
+    PostgreSQL when NETSAFE_TEST_POSTGRES_URL is set)."""
     from netsafe.operation.casework import Casework
 
-    database_url = f"sqlite:///{tmp_path / 'corrections.db'}"
     engine = make_engine(database_url)
     upgrade(engine)
     investigator = add_user(engine, "gwent.investigator", agency="gwent", password=PASSWORD)
@@ -75,13 +75,16 @@ def served(tmp_path: Path) -> Iterator[tuple[str, int]]:
         yield base, referral_id
 
 
-def test_correct_withdraw_close_and_reopen_in_chromium(served: tuple[str, int]) -> None:
+def test_correct_withdraw_close_and_reopen_in_chromium(
+    served: tuple[str, int], database_url: str
+) -> None:
     from playwright.sync_api import expect, sync_playwright
 
     base, referral_id = served
     case_url = f"{base}/operation/referrals/{referral_id}"
-    shutil.rmtree(ARTIFACTS, ignore_errors=True)
-    ARTIFACTS.mkdir(parents=True)
+    artifacts = ARTIFACTS / database_url.split(":", 1)[0].split("+", 1)[0]  # per backend
+    shutil.rmtree(artifacts, ignore_errors=True)
+    artifacts.mkdir(parents=True)
     shots = iter(range(1, 100))
 
     with sync_playwright() as playwright:
@@ -107,7 +110,7 @@ def test_correct_withdraw_close_and_reopen_in_chromium(served: tuple[str, int]) 
             assert ("error=" in url) is refused, f"{button}: {url}"
 
         def shot(name: str) -> None:
-            path = str(ARTIFACTS / f"{next(shots):02d}-{name}.png")
+            path = str(artifacts / f"{next(shots):02d}-{name}.png")
             page.screenshot(path=path, full_page=True)
 
         p = page
