@@ -16,7 +16,7 @@ pages — either would tie a person to seeking help. So for those paths:
 
 Static files are all treated so: any of them may be loaded by the help page. The audit log keeps
 the same rule for its events (`netsafe.web.auditor.audit_event`). Installed when the app starts
-(`prevention_lifespan`, merged into the app's lifespan by `include_router`), or by
+(`prevention_lifespan`, run within the app's lifespan by `web.area_routes.add_area`), or by
 `install_access_log_filter()` for other servers. docs/operator.md says how to do the same in the
 reverse proxy.
 """

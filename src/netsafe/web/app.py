@@ -28,6 +28,7 @@ from netsafe.web import (
 )
 from netsafe.web.anonymous_requests import AnonymousRequestMiddleware
 from netsafe.web.api_docs import install_api_docs
+from netsafe.web.area_routes import add_area
 from netsafe.web.concurrency import POOL_SIZE, ConcurrencyLimit
 from netsafe.web.cpu_affinity import pin_to_own_cpu
 from netsafe.web.demo_guard import demo_banner
@@ -87,15 +88,16 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     install_platform(app)  # security middleware, error pages, template helpers
     app.add_middleware(ConcurrencyLimit)  # bounded requests in flight, the rest queue
     app.add_middleware(AnonymousRequestMiddleware)  # outermost: help-page requests leave no time
-    # One line per area (web/<area>/: api.py, pages*.py, schemas.py as it needs).
-    app.include_router(platform.router)  # sign-in, accounts, TOTP, the Admin page, the audit log
-    app.include_router(health.router)
-    app.include_router(home.router)
+    # One line per area (web/<area>/: api.py, pages*.py, schemas.py as it needs), its routes
+    # analysed once per process (web/area_routes.py), not once per app as `include_router` does.
+    add_area(app, platform.router)  # sign-in, accounts, TOTP, the Admin page, the audit log
+    add_area(app, health.router)
+    add_area(app, home.router)
     # before operation: /api/v1/referrals/import and /unassigned are not referral ids
-    app.include_router(intake.router)  # CyberTipline reports: import, the queue awaiting a force
-    app.include_router(operation.router)  # referrals to outcomes: API, pages, public report page
-    app.include_router(prevention.router)  # charity records (behind the wall), help, deterrence
-    app.include_router(stats.router)  # figures: /api/v1/stats, the statistics page, CSV exports
-    app.include_router(lookup.router)  # remote identification: POST /api/v1/lookup
-    app.include_router(search.router)  # find: GET /api/v1/search, the search page /search
+    add_area(app, intake.router)  # CyberTipline reports: import, the queue awaiting a force
+    add_area(app, operation.router)  # referrals to outcomes: API, pages, public report page
+    add_area(app, prevention.router)  # charity records (behind the wall), help, deterrence
+    add_area(app, stats.router)  # figures: /api/v1/stats, the statistics page, CSV exports
+    add_area(app, lookup.router)  # remote identification: POST /api/v1/lookup
+    add_area(app, search.router)  # find: GET /api/v1/search, the search page /search
     return app
