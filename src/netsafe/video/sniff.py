@@ -3,7 +3,7 @@
 MP4/MOV/3GP (an ISO base media `ftyp` box, or a QuickTime file opening with another top-level
 atom), Matroska/WebM (EBML), AVI (RIFF `AVI `), WMV/ASF (the ASF header GUID), FLV, MPEG-TS
 (a 0x47 sync byte every 188 bytes, or 192 for M2TS) and MPEG-PS (a pack header). HEIF and AVIF
-stills share the `ftyp` box with MP4: their brands are images (media.py decodes them), except
+stills share the `ftyp` box with MP4: their brands are images (netsafe.media decodes them), except
 AVIF sequences (`avis`), which are video.
 """
 
