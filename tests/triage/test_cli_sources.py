@@ -12,7 +12,7 @@ from netsafe.settings import Settings
 from tests.cli_runner import run_cli
 from tests.triage.conftest import Known
 from tests.triage.disk_fixtures import luks_image
-from tests.triage.fixtures import fat_image
+from tests.triage.fixtures import fat_image, ntfs_image
 from tests.triage.test_cli import _import_list, cli_env  # noqa: F401 - the fixture
 
 
@@ -32,6 +32,50 @@ def test_a_source_that_yields_nothing_exits_1_and_says_why(
     assert "nothing could be read from" in done.stderr
     assert "split raw segment missing: exhibit.003" in done.stderr
     assert (tmp_path / "out" / "errors.csv").read_text().count("missing-segment") == 1
+
+
+@pytest.mark.usefixtures("engine")
+def test_a_truncated_ntfs_image_says_it_was_cut_short_and_exits_1(
+    tmp_path: Path,
+    cli_env: Settings,  # noqa: F811
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    whole = ntfs_image(tmp_path / "whole.ntfs", {"notes.txt": b"zebra-test-term"})
+    cut = tmp_path / "usb.image"
+    cut.write_bytes(whole.read_bytes()[: 1 << 20])  # the first MiB of an 8 MiB volume
+    args = ["triage", str(cut), "--exhibit", "EX/1", "--out", str(tmp_path / "out")]
+    done = run_cli(capsys, monkeypatch, *args, "--workers", "0", "--no-pdf")
+    assert done.exit_code == 1
+    said = (
+        "the medium: truncated: the NTFS volume claims 8,388,096 bytes, the image holds "
+        "1,048,576 of them; no file system The Sleuth Kit reads"
+    )
+    assert f"nothing could be read from {cut} (truncated-volume: {said})" in done.stderr
+    rows = (tmp_path / "out" / "errors.csv").read_text().splitlines()
+    assert rows[1:] == [f'{cut},.,error,truncated-volume,"{said}"']
+
+
+@pytest.mark.usefixtures("engine")
+def test_an_ntfs_image_cut_after_its_files_is_read_with_a_warning(
+    tmp_path: Path,
+    cli_env: Settings,  # noqa: F811
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    whole = ntfs_image(tmp_path / "whole.ntfs", {"notes.txt": b"zebra-test-term"})
+    cut = tmp_path / "sdb1"
+    cut.write_bytes(whole.read_bytes()[: 6 << 20])  # the MFT and the file, not the end
+    args = ["triage", str(cut), "--exhibit", "EX/1", "--out", str(tmp_path / "out")]
+    done = run_cli(capsys, monkeypatch, *args, "--workers", "0", "--no-pdf", "--inventory")
+    assert done.exit_code == 0, done.stderr
+    rows = (tmp_path / "out" / "errors.csv").read_text().splitlines()
+    assert rows[1:] == [
+        f'{cut},.,warning,truncated-volume,"the medium: truncated: the NTFS volume claims '
+        "8,388,096 bytes, the image holds 6,291,456 of them; what lies past its end cannot be "
+        'read"'
+    ]
+    assert "/notes.txt" in (tmp_path / "out" / "inventory.csv").read_text()
 
 
 def test_a_key_on_the_command_line_is_refused(

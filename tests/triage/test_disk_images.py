@@ -118,6 +118,12 @@ def test_truncated_and_corrupt_images_are_errors_and_the_triage_finishes(
     # named like a disk image, but none: scanned as a file, and errors.csv says so
     assert by_source["garbage.dd"] == {"not-a-disk-image"}
     assert by_source["cut.E01"] & {"corrupt-image", "no-file-system", "unreadable"}
-    assert by_source["head.img"] == {"corrupt-file-system"}
-    assert by_source["cut.img"] == {"corrupt-file-system", "unreadable"}
+    # cut short: said so from the file system's own size, and what could not be read
+    assert by_source["head.img"] == {"truncated-volume", "corrupt-file-system"}
+    assert by_source["cut.img"] == {"truncated-volume", "corrupt-file-system", "unreadable"}
+    cut = {e.source.rsplit("/", 1)[-1]: e for e in result.errors if e.kind == "truncated-volume"}
+    assert cut["head.img"].reason == (
+        f"the medium: truncated: the FAT volume claims {len(data):,} bytes, the image holds "
+        "8,192 of them; what lies past its end cannot be read"
+    )
     assert _matches(result)["fine.jpg"] == ("A", False)

@@ -24,7 +24,7 @@ from netsafe.triage.openers.interfaces import (
     KeyRing,
     OpenedMedium,
 )
-from netsafe.triage.openers.signatures import encryption_scheme
+from netsafe.triage.openers.signatures import declared_size, encryption_scheme
 from netsafe.triage.openers.tsk_walk import TskFile, TskProblem, walk
 
 
@@ -138,9 +138,8 @@ def open_disk(medium: OpenedMedium, keys: KeyRing, key_labels: tuple[str, ...] =
     if not disk.found and not any(p.kind == "encrypted-volume" for p in disk.problems):
         before, unread = list(disk.problems), list(disk._unread)
         _open_volume(disk, image, 0, medium.data.size, "", "")
-        if disk.found or volumes is not None:
-            # partitions said why (offset 0 is no file system either), or the medium's own
-            # file system was found after all
+        if volumes is not None and not disk.found:
+            # the partitions said why (offset 0 is no file system either)
             disk.problems, disk._unread = before, unread
     return disk
 
@@ -192,15 +191,33 @@ def _open_volume(disk: Disk, image: Any, offset: int, length: int, label: str, d
         disk._handles.extend(handles)
         return
     fs = _tsk_fs(image, offset)
+    truncated = _truncation(head, where, max(0, min(length, disk.medium.data.size - offset)))
     if fs is None:
-        disk.problems.append(
-            EmbeddedProblem(
-                label, "no-file-system", f"{where}: no file system The Sleuth Kit reads"
-            )
-        )
+        if truncated:
+            reason = f"{truncated}; no file system The Sleuth Kit reads"
+            disk.problems.append(EmbeddedProblem(label, "truncated-volume", reason))
+        else:
+            reason = f"{where}: no file system The Sleuth Kit reads"
+            disk.problems.append(EmbeddedProblem(label, "no-file-system", reason))
         disk._unread.append((label, ByteRun(offset, length)))
         return
+    if truncated:
+        reason = f"{truncated}; what lies past its end cannot be read"
+        disk.problems.append(EmbeddedProblem(label, "truncated-volume", reason, warning=True))
     disk.found.append(FoundFileSystem(label, _fs_name(fs), offset, fs, disk.medium.data))
+
+
+def _truncation(head: bytes, where: str, available: int) -> str:
+    """Why the volume starting with `head` is cut short ("" when its file system claims no more
+    than the `available` bytes the image holds from its start)."""
+    claimed = declared_size(head)
+    if claimed is None or claimed[1] <= available:
+        return ""
+    kind, size = claimed
+    return (
+        f"{where}: truncated: the {kind} volume claims {size:,} bytes, "
+        f"the image holds {available:,} of them"
+    )
 
 
 def _head(source: ByteSource) -> bytes:

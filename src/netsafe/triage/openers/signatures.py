@@ -73,3 +73,76 @@ def _plausible_mbr(head: bytes) -> bool:
             used = True
     return used
 
+
+def declared_size(head: bytes) -> tuple[str, int] | None:
+    """(kind, bytes) of the file system whose first bytes are `head`, as its own boot sector or
+    superblock declares its size; None for other content or values no such header holds. A
+    volume that claims more bytes than its image holds was cut short (a truncated copy)."""
+    kind = volume_kind(head)
+    reader = _SIZE_READERS.get(kind or "")
+    if reader is None:
+        return None
+    size = reader(head)
+    return None if size is None or size <= 0 else (str(kind), size)
+
+
+def _sector_size(value: int) -> bool:
+    return value in (512, 1024, 2048, 4096)
+
+
+def _ntfs_size(head: bytes) -> int | None:
+    sector = int.from_bytes(head[11:13], "little")
+    sectors = int.from_bytes(head[40:48], "little")
+    return sectors * sector if _sector_size(sector) else None
+
+
+def _exfat_size(head: bytes) -> int | None:
+    shift = head[108]
+    return int.from_bytes(head[72:80], "little") << shift if 9 <= shift <= 12 else None
+
+
+def _fat_size(head: bytes) -> int | None:
+    sector = int.from_bytes(head[11:13], "little")
+    sectors = int.from_bytes(head[19:21], "little") or int.from_bytes(head[32:36], "little")
+    return sectors * sector if _sector_size(sector) else None
+
+
+def _ext_size(head: bytes) -> int | None:
+    superblock = head[1024:2048]
+    if len(superblock) < 0x154:
+        return None
+    shift = int.from_bytes(superblock[24:28], "little")
+    if shift > 6:  # blocks of 1 KiB to 64 KiB
+        return None
+    blocks = int.from_bytes(superblock[4:8], "little")
+    if int.from_bytes(superblock[0x60:0x64], "little") & 0x80:  # 64-bit block numbers
+        blocks |= int.from_bytes(superblock[0x150:0x154], "little") << 32
+    return blocks * (1024 << shift)
+
+
+def _hfs_size(head: bytes) -> int | None:
+    header = head[1024:1072]
+    if len(header) < 48:
+        return None
+    block = int.from_bytes(header[40:44], "big")
+    if block < 512 or block & (block - 1):
+        return None
+    return int.from_bytes(header[44:48], "big") * block
+
+
+def _iso_size(head: bytes) -> int | None:
+    descriptor = head[32768:32900]
+    if len(descriptor) < 130 or descriptor[0] != 1:  # the primary volume descriptor
+        return None
+    block = int.from_bytes(descriptor[128:130], "little")
+    return int.from_bytes(descriptor[80:84], "little") * block if _sector_size(block) else None
+
+
+_SIZE_READERS = {
+    "NTFS": _ntfs_size,
+    "exFAT": _exfat_size,
+    "FAT": _fat_size,
+    "ext": _ext_size,
+    "HFS+": _hfs_size,
+    "ISO 9660": _iso_size,
+}
