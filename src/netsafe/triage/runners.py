@@ -16,8 +16,9 @@ from typing import Any, Protocol
 from netsafe.parent_watch import die_with_parent
 
 Task = Callable[[], Any]
-#: What the workers run (preloaded by the pool's fork server).
-WORKER_MODULE = "netsafe.triage.worker"
+#: What the workers run, and what they load on their first batch (preloaded by the pool's fork
+#: server, so each worker forks with them).
+WORKER_MODULES = ["netsafe.triage.worker", "netsafe.triage.worker_preload"]
 
 
 class Runner(Protocol):
@@ -59,7 +60,7 @@ class ProcessPoolRunner:
         self.workers = workers or os.cpu_count() or 1
         self.description = f"process pool of {self.workers}"
         context = multiprocessing.get_context("forkserver")
-        context.set_forkserver_preload([WORKER_MODULE])
+        context.set_forkserver_preload(WORKER_MODULES)
         # workers are children of the fork server: each also watches this process, and dies
         # with it even after `kill -9` (the fork server itself ends when this process does)
         self._pool = ProcessPoolExecutor(
@@ -71,7 +72,10 @@ class ProcessPoolRunner:
             self._pool.submit(os.getpid)
 
     def run(self, tasks: Iterable[Task]) -> Iterator[Any]:
-        window = self.workers * 4
+        # eight batches a worker: plain files' batches take ~10 ms each, and the main process
+        # stops submitting while it writes the journal (a commit's fsync) or holds the GIL;
+        # with four a worker (~40 ms of plain files queued), a longer stall idles the workers
+        window = self.workers * 8
         pending: set[Future[Any]] = set()
         for task in tasks:
             pending.add(self._pool.submit(task))

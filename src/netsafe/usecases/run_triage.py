@@ -95,24 +95,25 @@ def run_triage(
     `progress` makes each exhibit's progress reporter."""
     plans = plan_exhibits(home, request)
     examiner = examiner_name(request.examiner)
-    lists = _sync_lists(transaction, index_folder)
-    chosen = _hashes(request.hashes, index_folder)
-    config = ScanConfig(*index_matcher(index_folder), hashes=chosen, keys=keys())
+    # the pool's workers start now: they load their code while the lists are brought in step
     runner = _runner(request.workers, request.scheduler or dask_scheduler)
-    inventory = request.inventory or request.hashes.strip().lower() == "all"
-
-    def write_reports(plan: ExhibitPlan, result: TriageResult) -> None:
-        ReportSink(plan.out, pdf=request.pdf, inventory=inventory).write(result)
-
-    def store(plan: ExhibitPlan, result: TriageResult) -> None:
-        with transaction() as session:
-            RepositorySink(SqlTriageRepository(session), plan.out).write(result)
-
-    plans = [
-        dataclasses.replace(plan, lists=tuple(lists), carve=request.carve, examiner=examiner)
-        for plan in plans
-    ]
     try:
+        lists = _sync_lists(transaction, index_folder)
+        chosen = _hashes(request.hashes, index_folder)
+        config = ScanConfig(*index_matcher(index_folder), hashes=chosen, keys=keys())
+        inventory = request.inventory or request.hashes.strip().lower() == "all"
+
+        def write_reports(plan: ExhibitPlan, result: TriageResult) -> None:
+            ReportSink(plan.out, pdf=request.pdf, inventory=inventory).write(result)
+
+        def store(plan: ExhibitPlan, result: TriageResult) -> None:
+            with transaction() as session:
+                RepositorySink(SqlTriageRepository(session), plan.out).write(result)
+
+        plans = [
+            dataclasses.replace(plan, lists=tuple(lists), carve=request.carve, examiner=examiner)
+            for plan in plans
+        ]
         results = triage_exhibits(
             plans,
             runner,
