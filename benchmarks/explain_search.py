@@ -97,7 +97,7 @@ def explain(queries: list[str]) -> None:
     for query in queries:
         for name, (forces, username) in USERS.items():
             scope = Scope(forces=forces, username=username)
-            best: tuple[float, float, list[str], int] | None = None
+            best: tuple[float, float, list[str], int, float] | None = None
             for _ in range(3):
                 with Session(engine) as session:
                     event.listen(engine, "before_cursor_execute", capture)
@@ -121,13 +121,17 @@ def explain(queries: list[str]) -> None:
                 executed = float(
                     re.search(r"Execution Time: ([\d.]+)", plan[-1]).group(1)  # type: ignore[union-attr]
                 )
+                planned = float(
+                    re.search(r"Planning Time: ([\d.]+)", plan[-2]).group(1)  # type: ignore[union-attr]
+                )
                 if best is None or executed < best[1]:
-                    best = (wall, executed, plan, page.total)
+                    best = (wall, executed, plan, page.total, planned)
             assert best is not None
-            wall, executed, plan, total = best
+            wall, executed, plan, total, planned = best
             print(
-                f"\n== {query!r} as {name}: execution {executed:.1f} ms, find() {wall:.1f} ms, "
-                f"{total} results (load {os.getloadavg()[0]:.1f})"
+                f"\n== {query!r} as {name}: execution {executed:.1f} ms, "
+                f"planning {planned:.1f} ms, find() {wall:.1f} ms, {total} results "
+                f"(load {os.getloadavg()[0]:.1f})"
             )
             if full:
                 print("\n".join(plan))
