@@ -1,7 +1,7 @@
 """Triage findings found by the words of their path (`search2_0002`): an exhibit with a finding
 at `/Users/example/Pictures/zebra-test-1.jpg` is found by `Pictures/zebra-test`, once, as a text
 match; within the caller's visibility (own force, restricted cases for their named users); the
-index follows findings removed and exhibits withdrawn."""
+index follows findings removed, exhibits withdrawn and cases withdrawn."""
 
 from __future__ import annotations
 
@@ -150,3 +150,17 @@ def test_the_path_index_is_in_place_at_the_head(engine: Engine) -> None:
         else:
             columns = {c["name"] for c in inspect(connection).get_columns("triage_findings")}
             assert "search_path_words" in columns
+
+
+def test_a_withdrawn_case_takes_its_findings_with_it(
+    client: TestClient, users: dict[str, Headers], exhibit: dict[str, Any]
+) -> None:
+    assert len(_find(client, users["gwent"], QUERY)) == 1
+    withdrawn = client.post(
+        f"/api/v1/referrals/{exhibit['referral_id']}/withdraw",
+        headers=users["gwent"],
+        json={"reason": "entered in error"},
+    )
+    assert withdrawn.status_code == 200, withdrawn.text
+    assert _find(client, users["gwent"], QUERY) == []
+    assert _find(client, users["lead"], QUERY) == []
