@@ -12,9 +12,17 @@ from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
 from netsafe.categories import Category
-from netsafe.hashlists.index_sync import IndexChanges, ListIndex, load_matcher, sync_index
+from netsafe.hashlists.entry_catalog import EntryCatalog
+from netsafe.hashlists.index_sync import (
+    IndexChanges,
+    ListIndex,
+    apply_changes,
+    load_matcher,
+    sync_index,
+)
 from netsafe.hashlists.matcher import ListMatcher
 from netsafe.hashlists.model import HashEntry, ListAction, ListSettings
+from netsafe.matching.big_arrays import mapping_of
 from netsafe.signals.fingerprint import fingerprint_file
 from netsafe.store.engine import make_session_factory, unit_of_work
 from netsafe.store.repositories.hashlists import SqlHashListRepository
@@ -157,6 +165,31 @@ def test_index_follows_versions_incrementally(
     changes = sync(factory, folder)
     assert (changes.lists_removed, changes.entries_removed) == (["caid"], 380)
     assert len(ListIndex.load(folder).catalog) == 0
+
+
+def test_a_loaded_catalog_is_memory_mapped_and_changes_stay_in_memory(
+    factory: sessionmaker[Session], tmp_path: Path
+) -> None:
+    """Server workers share the saved catalog (one copy in the page cache); a worker applying
+    a new list version changes its own arrays, never the saved files."""
+    folder = tmp_path / "index"
+    first = make_entries(120, seed=3)
+    run_import(factory, "caid", first)
+    sync(factory, folder)
+    index = ListIndex.load(folder)
+    catalog = index.catalog
+    assert all(
+        mapping_of(array) is not None
+        for array in (catalog.ids, catalog.list_ids, catalog.categories)
+    )
+    run_import(factory, "caid", [*first[:100], *make_entries(10, seed=4)])
+    with unit_of_work(factory) as session:
+        changes = apply_changes(index, SqlHashListRepository(session))
+    assert (changes.entries_added, changes.entries_removed) == (10, 20)
+    assert len(index.catalog) == 110
+    assert len(EntryCatalog.load(folder)) == 120  # the saved catalog as it was
+    assert len(sync(factory, folder).lists_updated) == 1
+    assert len(EntryCatalog.load(folder)) == 110
 
 
 def test_damaged_index_is_rebuilt(factory: sessionmaker[Session], tmp_path: Path) -> None:
