@@ -1,16 +1,26 @@
 """Disk images of every format the opener registry reads, made by code from a raw image:
 qemu-img (VHD, VHDX, VMDK, QCOW2, LUKS), split (split raw sets), ewfacquirestream (EWF segment
-sets), mkfs.exfat and genisoimage (file systems without a partition table)."""
+sets), mkfs.exfat and genisoimage (file systems without a partition table); GPT partition tables
+written by code from the UEFI specification (no partitioning tool is needed)."""
 
 from __future__ import annotations
 
 import shutil
+import struct
 import subprocess
+import uuid
+import zlib
 from pathlib import Path
 
 import pytest
 
 QEMU_FORMATS = {"vhd": "vpc", "vhdx": "vhdx", "vmdk": "vmdk", "qcow2": "qcow2"}
+SECTOR = 512
+#: GPT partition type GUIDs (UEFI specification; Linux's from the Discoverable Partitions spec)
+BASIC_DATA = uuid.UUID("ebd0a0a2-b9e5-4433-87c0-68b6b72699c7")
+LINUX_DATA = uuid.UUID("0fc63daf-8483-4772-8e79-3d69d8477de4")
+_ENTRIES, _ENTRY_SIZE = 128, 128
+_ENTRY_SECTORS = _ENTRIES * _ENTRY_SIZE // SECTOR
 
 
 def need(tool: str) -> None:
@@ -118,4 +128,46 @@ def iso_image(path: Path, files: dict[str, bytes]) -> Path:
         capture_output=True,
     )
     shutil.rmtree(staging)
+    return path
+
+
+def gpt_disk(path: Path, partitions: list[tuple[Path, uuid.UUID, str]]) -> Path:
+    """A disk image with a GPT (protective MBR, primary and backup header and entry array, their
+    CRC32s, as UEFI 2.x section 5.3 lays them out): each (file-system image, type GUID, name)
+    in turn, 1 MiB aligned. GUIDs are derived from the names, so the image is the same each
+    time."""
+    entries = bytearray(_ENTRIES * _ENTRY_SIZE)
+    layout = []
+    start = 2048
+    for index, (image, kind, name) in enumerate(partitions):
+        sectors = -(-image.stat().st_size // SECTOR)
+        unique = uuid.uuid5(uuid.NAMESPACE_URL, f"netsafe-test:{path.name}:{name}")
+        struct.pack_into(
+            "<16s16sQQQ72s", entries, index * _ENTRY_SIZE, kind.bytes_le, unique.bytes_le,
+            start, start + sectors - 1, 0, name.encode("utf-16-le"),
+        )  # fmt: skip
+        layout.append((start, image))
+        start += -(-sectors // 2048) * 2048
+    last = start + _ENTRY_SECTORS  # room for the backup entries and header after the last
+    disk_guid = uuid.uuid5(uuid.NAMESPACE_URL, f"netsafe-test:{path.name}").bytes_le
+    entries_crc = zlib.crc32(entries)
+
+    def header(mine: int, other: int, entries_at: int) -> bytes:
+        fields = [b"EFI PART", 0x00010000, 92, 0, 0, mine, other, 34, last - _ENTRY_SECTORS - 1]
+        fields += [disk_guid, entries_at, _ENTRIES, _ENTRY_SIZE, entries_crc]
+        crc = zlib.crc32(struct.pack("<8sIIIIQQQQ16sQIII", *fields))
+        fields[3] = crc
+        return struct.pack("<8sIIIIQQQQ16sQIII", *fields).ljust(SECTOR, b"\0")
+
+    mbr = bytearray(SECTOR)  # protective: one partition of type 0xEE over the whole disk
+    struct.pack_into("<B3sB3sII", mbr, 446, 0, b"\0\2\0", 0xEE, b"\xff\xff\xff", 1,
+                     min(last, 0xFFFFFFFF))  # fmt: skip
+    mbr[510:512] = b"\x55\xaa"
+    with path.open("wb") as disk:
+        disk.write(mbr + header(1, last, 2) + entries)
+        for offset, image in layout:
+            disk.seek(offset * SECTOR)
+            disk.write(image.read_bytes())
+        disk.seek((last - _ENTRY_SECTORS) * SECTOR)
+        disk.write(entries + header(last, 1, last - _ENTRY_SECTORS))
     return path

@@ -9,7 +9,8 @@ purpose (documented in docs/examiner.md): the file systems' own metadata files (
 NTFS's spare MFT records 16-23 that TSK lists as orphan files, and FAT's volume label entry.
 Items NetSafe finds beyond TSK's names are allowed only when they are archive members (`!/`),
 HFS+ resource forks (`:rsrc`, which `fls` does not list), carved or thumbnail items. Where the
-images' makers published the right answers (DFTT's MD5s), those are checked too.
+images' makers published the right answers (DFTT's MD5s), those are checked too. A GPT disk is
+made by code (no published GPT image is stored here), checked against TSK the same way.
 """
 
 from __future__ import annotations
@@ -26,6 +27,8 @@ import pytest
 
 from netsafe.settings import Settings
 from tests.cli_runner import run_cli
+from tests.triage.disk_fixtures import BASIC_DATA, LINUX_DATA, gpt_disk
+from tests.triage.fixtures import ext_image, fat_image, text_file
 from tests.triage.tsk_reference import NTFS_RESERVED_RECORDS, TskName, names
 
 DATA = Path(__file__).parent / "data"
@@ -295,3 +298,46 @@ def test_a_cut_published_image_is_an_error_and_exits_1(
     assert "this is not a clean device" in done.stderr
     with (out / "errors.csv").open(newline="", encoding="utf-8") as stream:
         assert [row for row in csv.DictReader(stream) if row["severity"] == "error"]
+
+
+def test_a_gpt_disk_made_by_code_matches_the_sleuth_kit(
+    tmp_path: Path,
+    cli_env: Settings,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A GPT with a FAT and an ext4 partition, each with a deleted file: every file `fls` lists
+    in either partition is in inventory.csv, named `/partition-1.1/...` and `/partition-1.2/...`
+    as `mmls` numbers the entries, with TSK's size, hashes and deleted flag."""
+    fat = fat_image(
+        tmp_path / "data.fat",
+        {"docs/report.txt": text_file(1), "gone.txt": text_file(2, 5000), "keep.dat": b"zebra"},
+        delete=("gone.txt",),
+    )
+    ext = ext_image(
+        tmp_path / "linux.ext4",
+        {"home/notes.txt": text_file(3), "tmp/erased.bin": text_file(4, 9000)},
+        delete=("tmp/erased.bin",),
+    )
+    disk = gpt_disk(tmp_path / "disk.img", [(fat, BASIC_DATA, "DATA"),
+                                                         (ext, LINUX_DATA, "linux")])  # fmt: skip
+    out = tmp_path / "out"
+    done = run_cli(
+        capsys, monkeypatch, "triage", str(disk), "--exhibit", "CONF/4", "--out", str(out),
+        "--inventory", "--hashes", "all", "--no-pdf", "--workers", "0", "--no-carve",
+    )  # fmt: skip
+    assert done.exit_code == 0, done.stderr
+    with (out / "inventory.csv").open(newline="", encoding="utf-8") as stream:
+        inventory = {row["path"]: row for row in csv.DictReader(stream)}
+    with (out / "errors.csv").open(newline="", encoding="utf-8") as stream:
+        error_rows = list(csv.DictReader(stream))
+    assert error_rows == []
+
+    reference = names([disk])
+    problems, compared = _differences(reference, inventory, set(), ntfs=False)
+    assert problems == []
+    assert compared >= 5
+    deleted = {path for path, row in inventory.items() if "deleted" in row["flags"].split()}
+    assert "/partition-1.2/tmp/erased.bin" in deleted
+    assert any(p.startswith("/partition-1.1/") and p.lower().endswith("one.txt") for p in deleted)
+    assert {p.split("/")[1] for p in inventory} == {"partition-1.1", "partition-1.2"}

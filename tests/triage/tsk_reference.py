@@ -19,8 +19,9 @@ _FLS_LINE = re.compile(
     r"^(?P<name_type>\S)/(?P<meta_type>\S) (?P<deleted>\* )?(?P<address>[^:(]+)"
     r"(?P<realloc>\(realloc\))?:\t(?P<path>.*)$"
 )
-#: `002:  000:001   0000000128   0000055423   0000055296   NTFS / exFAT (0x07)`
-_MMLS_LINE = re.compile(r"^\d+:\s+(?P<table>\d+):(?P<slot>\d+)\s+(?P<start>\d+)\s+")
+#: `002:  000:001   0000000128   0000055423   0000055296   NTFS / exFAT (0x07)`; a GPT's
+#: entries have no table: `004:  000       0000002048   0000018431   0000016384   DATA`
+_MMLS_LINE = re.compile(r"^\d+:\s+(?:(?P<table>\d+):)?(?P<slot>\d+)\s+(?P<start>\d+)\s+")
 NTFS_RESERVED_RECORDS = 24  # MFT records 0-23: the file system's own (0-15 used, 16-23 spare)
 
 
@@ -60,7 +61,8 @@ def volumes(segments: list[Path]) -> list[tuple[str, int]]:
     for line in done.stdout.splitlines():
         match = _MMLS_LINE.match(line)
         if match:
-            label = f"/partition-{int(match['table']) + 1}.{int(match['slot']) + 1}"
+            table = int(match["table"] or 0)
+            label = f"/partition-{table + 1}.{int(match['slot']) + 1}"
             found.append((label, int(match["start"])))
     return found
 

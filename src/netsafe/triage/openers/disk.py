@@ -132,7 +132,10 @@ def open_disk(medium: OpenedMedium, keys: KeyRing, key_labels: tuple[str, ...] =
                 continue
             if not flags & int(pytsk3.TSK_VS_PART_FLAG_ALLOC):
                 continue
-            label = f"/partition-{int(part.table_num) + 1}.{int(part.slot_num) + 1}"
+            # (TSK numbers a GPT's entries in no table, -1: they are table 1, like an MBR's
+            # primary partitions, not "/partition-0.1")
+            table = max(int(part.table_num), 0) + 1
+            label = f"/partition-{table}.{int(part.slot_num) + 1}"
             desc = part.desc.decode("utf-8", "replace")
             _open_volume(disk, image, start, length, label, desc)
     if not disk.found and not any(p.kind == "encrypted-volume" for p in disk.problems):
