@@ -24,7 +24,6 @@ from __future__ import annotations
 
 import os
 import random
-import resource
 import statistics
 import subprocess
 import sys
@@ -92,16 +91,21 @@ def import_rate(url: str, folder: Path, report_file: Path) -> tuple[float, float
         check=True,
         capture_output=True,
     )
-    before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    errors = folder / "import.err"
     started = time.perf_counter()
-    subprocess.run(
-        [str(NETSAFE), "referral", "import", str(report_file), "--json"],
-        env=env,
-        check=True,
-        capture_output=True,
-    )
+    with errors.open("wb") as stderr:  # waited for by wait4: the import's own peak RSS
+        process = subprocess.Popen(
+            [str(NETSAFE), "referral", "import", str(report_file), "--json"],
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=stderr,
+        )
+        _, status, usage = os.wait4(process.pid, 0)
     elapsed = time.perf_counter() - started
-    rss = max(before, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss) / 1024
+    process.returncode = os.waitstatus_to_exitcode(status)
+    if process.returncode != 0:
+        raise RuntimeError(f"netsafe referral import failed: {errors.read_text()}")
+    rss = usage.ru_maxrss / 1024
     return REPORTS / elapsed, rss
 
 
