@@ -57,8 +57,8 @@ pytest: install  ## the test suite only
 test: lint typecheck pytest  ## everything CI runs: lint, format, types, tests
 
 TEST_WORKERS ?= 2
-test-fast: install  ## the tests but the browser and slow ones, on TEST_WORKERS processes (default 2)
-	$(PYTEST) -q -n $(TEST_WORKERS) -m "not browser and not slow" $(PYTEST_ARGS)
+test-fast: install  ## the tests but the browser and slow ones, on TEST_WORKERS processes (default 2; an idle worker takes tests from a busy one)
+	$(PYTEST) -q -n $(TEST_WORKERS) --dist worksteal -m "not browser and not slow" $(PYTEST_ARGS)
 
 bench: install  ## run every benchmark under benchmarks/ and print its figures and ratios
 	$(BIN)/python benchmarks/run_all.py $(BENCH_ARGS)
