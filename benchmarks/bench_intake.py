@@ -81,6 +81,17 @@ def list_file(folder: Path) -> Path:
     return path
 
 
+#: Runs a command and prints its peak RSS (KiB). A process started straight from this one would
+#: report this one's RSS as its own peak: Linux keeps the high-water mark of the memory a
+#: process had when it exec'd, and a forked child starts with ours (the 10,000 reports).
+_OWN_PEAK = (
+    "import resource, subprocess, sys\n"
+    "code = subprocess.run(sys.argv[1:], stdout=subprocess.DEVNULL).returncode\n"
+    "print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)\n"
+    "sys.exit(code)\n"
+)
+
+
 def import_rate(url: str, folder: Path, report_file: Path) -> tuple[float, float]:
     """Reports/s of the CLI import (the list imported before), and its peak RSS in MB."""
     env = {**os.environ, "NETSAFE_HOME": str(folder), "NETSAFE_DATABASE_URL": url}
@@ -92,20 +103,20 @@ def import_rate(url: str, folder: Path, report_file: Path) -> tuple[float, float
         capture_output=True,
     )
     errors = folder / "import.err"
+    command = ["referral", "import", str(report_file), "--json"]
     started = time.perf_counter()
-    with errors.open("wb") as stderr:  # waited for by wait4: the import's own peak RSS
-        process = subprocess.Popen(
-            [str(NETSAFE), "referral", "import", str(report_file), "--json"],
+    with errors.open("wb") as stderr:
+        done = subprocess.run(
+            [sys.executable, "-c", _OWN_PEAK, str(NETSAFE), *command],
             env=env,
-            stdout=subprocess.DEVNULL,
+            stdout=subprocess.PIPE,
             stderr=stderr,
+            check=False,
         )
-        _, status, usage = os.wait4(process.pid, 0)
     elapsed = time.perf_counter() - started
-    process.returncode = os.waitstatus_to_exitcode(status)
-    if process.returncode != 0:
+    if done.returncode != 0:
         raise RuntimeError(f"netsafe referral import failed: {errors.read_text()}")
-    rss = usage.ru_maxrss / 1024
+    rss = int(done.stdout.decode().split()[-1]) / 1024
     return REPORTS / elapsed, rss
 
 
