@@ -75,7 +75,8 @@ def test_sigkill_then_resume_rescans_nothing_finished_and_ends_identical(
     assert done.exit_code == 0, done.stderr
 
     out = tmp_path / "killed"
-    command = [sys.executable, "-m", "netsafe", *common, "--out", str(out), "--workers", "1"]
+    slowed = Path(__file__).with_name("slowed_triage.py")  # the real CLI, its journal slowed
+    command = [sys.executable, str(slowed), *common, "--out", str(out), "--workers", "1"]
     process = subprocess.Popen(
         command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=os.environ.copy()
     )
