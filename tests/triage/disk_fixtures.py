@@ -171,3 +171,17 @@ def gpt_disk(path: Path, partitions: list[tuple[Path, uuid.UUID, str]]) -> Path:
         disk.seek((last - _ENTRY_SECTORS) * SECTOR)
         disk.write(entries + header(last, 1, last - _ENTRY_SECTORS))
     return path
+
+
+def core_storage_header(size: int = 4096) -> bytes:
+    """A Core Storage physical volume header as libfvde documents it: format version 1, block
+    type 0x0010, `CS` at byte 88, checksum algorithm 1 (CRC-32C of bytes 8-511 from 0xffffffff,
+    stored at byte 0), block size 4096; zeros elsewhere, as macOS writes bytes 72-87."""
+    from netsafe.triage.openers.core_storage import weak_crc32c
+
+    header = bytearray(size)
+    struct.pack_into("<IHH", header, 4, 0xFFFFFFFF, 1, 0x0010)
+    header[88:90] = b"CS"
+    struct.pack_into("<IHI", header, 90, 1, 4, 4096)
+    struct.pack_into("<I", header, 0, weak_crc32c(header[8:512], 0xFFFFFFFF))
+    return bytes(header)

@@ -8,6 +8,7 @@ import random
 import pytest
 
 from netsafe.triage.openers.signatures import volume_kind
+from tests.triage.disk_fixtures import core_storage_header
 
 #: (kind, [(offset, bytes), ...]) of each signature, as its format's first sector writes it.
 SIGNATURES = [
@@ -20,7 +21,7 @@ SIGNATURES = [
     ("FAT", [(510, b"\x55\xaa"), (54, b"FAT16")]),
     ("FAT", [(510, b"\x55\xaa"), (82, b"FAT32")]),
     ("MBR", [(510, b"\x55\xaa"), (450, b"\x07")]),
-    ("FileVault", [(88, b"CS"), (80, b"\x01\x00\x00\x00")]),
+    ("FileVault", [(0, core_storage_header(512))]),
     ("HFS+", [(1024, b"H+")]),
     ("HFS+", [(1024, b"HX")]),
     ("ext", [(1080, b"\x53\xef")]),

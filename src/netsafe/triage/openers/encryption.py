@@ -13,8 +13,9 @@ from netsafe.triage.openers.byte_sources import LibyalBytes, SourceFile
 from netsafe.triage.openers.interfaces import ByteSource
 
 #: Why a FileVault 2 (Core Storage) volume is not opened, even with a key: libfvde could, but no
-#: published Core Storage volume could be had to test it (dfvfs's `fvdetest.qcow2` cannot be
-#: fetched) and no free tool writes one, so NetSafe does not claim to.
+#: published Core Storage volume with files in it could be had to test it (dfvfs's
+#: `fvdetest.qcow2` cannot be fetched; cryptsetup's test volume holds only the sectors cryptsetup
+#: reads, which libfvde cannot open) and no free tool writes one, so NetSafe does not claim to.
 FILEVAULT_NOT_OPENED = (
     "NetSafe does not open FileVault 2 (Core Storage) volumes, with or without a key: decrypt it "
     "with another tool (e.g. libfvde's fvdemount) and triage the decrypted volume"

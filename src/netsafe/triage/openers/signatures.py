@@ -3,6 +3,8 @@ a file "a disk" by content, whatever its name (`sdb1`, `usb.image`, `mac.dmg`)."
 
 from __future__ import annotations
 
+from netsafe.triage.openers.core_storage import is_core_storage_header
+
 _MBR_TYPES_EMPTY = 0x00
 
 
@@ -38,7 +40,7 @@ def volume_kind(head: bytes) -> str | None:
             return "FAT"
         if _plausible_mbr(head):
             return "MBR"
-    if head[88] == 0x43 and head[88:90] == b"CS" and head[80:84] == b"\x01\x00\x00\x00":
+    if head[88] == 0x43 and is_core_storage_header(head):
         return "FileVault"  # a Core Storage physical volume
     if size > 1025 and head[1024] == 0x48 and head[1025] in _HFS_SECOND_BYTES:
         return "HFS+"
@@ -57,7 +59,7 @@ def encryption_scheme(head: bytes) -> str | None:
         return "BitLocker"
     if head[:6] == b"LUKS\xba\xbe":
         return "LUKS"
-    if len(head) >= 512 and head[88:90] == b"CS" and head[80:84] == b"\x01\x00\x00\x00":
+    if is_core_storage_header(head):
         return "FileVault"  # a Core Storage physical volume
     return None
 
