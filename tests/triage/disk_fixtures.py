@@ -19,6 +19,8 @@ SECTOR = 512
 #: GPT partition type GUIDs (UEFI specification; Linux's from the Discoverable Partitions spec)
 BASIC_DATA = uuid.UUID("ebd0a0a2-b9e5-4433-87c0-68b6b72699c7")
 LINUX_DATA = uuid.UUID("0fc63daf-8483-4772-8e79-3d69d8477de4")
+EFI_SYSTEM = uuid.UUID("c12a7328-f81f-11d2-ba4b-00a0c93ec93b")
+APPLE_CORE_STORAGE = uuid.UUID("53746f72-6167-11aa-aa11-00306543ecac")
 _ENTRIES, _ENTRY_SIZE = 128, 128
 _ENTRY_SECTORS = _ENTRIES * _ENTRY_SIZE // SECTOR
 

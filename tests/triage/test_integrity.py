@@ -18,7 +18,14 @@ from netsafe.triage.items import EncryptedVolume
 from netsafe.triage.openers.interfaces import KeyRing
 from netsafe.triage.scan_config import ScanConfig
 from tests.triage.conftest import Known, run_triage
-from tests.triage.disk_fixtures import core_storage_header, e01_segments, luks_image
+from tests.triage.disk_fixtures import (
+    APPLE_CORE_STORAGE,
+    EFI_SYSTEM,
+    core_storage_header,
+    e01_segments,
+    gpt_disk,
+    luks_image,
+)
 from tests.triage.fixtures import fat_image, mbr_disk
 
 pytestmark = pytest.mark.skipif(shutil.which("ewfverify") is None, reason="needs ewf-tools")
@@ -166,6 +173,26 @@ def test_a_filevault_volume_is_named(tmp_path: Path, known: Known) -> None:
         "FileVault 2 (Core Storage) volumes, with or without a key: decrypt it with another "
         "tool (e.g. libfvde's fvdemount) and triage the decrypted volume"
     )
+
+
+def test_a_mac_disk_with_a_core_storage_partition_names_it_filevault(
+    tmp_path: Path, known: Known
+) -> None:
+    """How a Mac (10.7-10.15) lays out a FileVault 2 disk: GPT, an EFI system partition, then a
+    partition of type Apple Core Storage holding the Core Storage volume."""
+    efi = fat_image(tmp_path / "efi.raw", {"EFI/readme.txt": b"zebra-test-term"})
+    volume = tmp_path / "volume.bin"
+    volume.write_bytes(core_storage_header() + b"\x5a" * (4 * 1024 * 1024 - 4096))
+    disk = gpt_disk(
+        tmp_path / "macbook.raw",
+        [(efi, EFI_SYSTEM, "EFI System Partition"), (volume, APPLE_CORE_STORAGE, "Macintosh HD")],
+    )
+    result = run_triage([disk], tmp_path / "out", known.config())
+    assert [(e.path, e.kind) for e in result.errors] == [("/partition-1.2", "encrypted-volume")]
+    assert result.errors[0].reason.startswith("/partition-1.2 (Macintosh HD): FileVault encrypted")
+    source = result.sources[0]
+    assert (source.files, source.bytes, source.unread) == (1, 15, "")  # the EFI partition's file
+    assert source.encrypted == (EncryptedVolume("/partition-1.2", "FileVault", False),)
 
 
 def test_an_ex01_libewf_cannot_open_is_an_error_and_the_source_unread(
