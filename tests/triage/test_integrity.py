@@ -198,8 +198,8 @@ def test_a_mac_disk_with_a_core_storage_partition_names_it_filevault(
 def test_an_ex01_libewf_cannot_open_is_an_error_and_the_source_unread(
     tmp_path: Path, known: Known
 ) -> None:
-    """No tool here writes Ex01 (EWF2): an EWF2 file header (libewf's EWF2 format description:
-    signature, version 2.1) over bytes libewf cannot read is reported, never skipped."""
+    """An EWF2 file header (libewf's EWF2 format description: signature, version 2.1) over bytes
+    libewf cannot read is reported, never skipped. A readable Ex01 is test_ex01.py's."""
     header = b"EVF2\x0d\x0a\x81\x00" + bytes([2, 1]) + struct.pack("<HI", 1, 1) + bytes(16)
     image = tmp_path / "laptop.Ex01"
     image.write_bytes(header + bytes(range(256)) * 64)

@@ -39,6 +39,23 @@ def ewfverify_available() -> bool:
     return shutil.which("ewfverify") is not None
 
 
+def _is_ewf2(first_segment: Path) -> bool:
+    """True when the segment starts with an EWF2 file header (`EVF2`/`LEF2`, libewf's EWF2
+    format description)."""
+    try:
+        with first_segment.open("rb") as handle:
+            return handle.read(8) in (b"EVF2\r\n\x81\x00", b"LEF2\r\n\x81\x00")
+    except OSError:
+        return False
+
+
+def _tool_version(tool: str) -> str:
+    """`ewfverify 20140813`, as the tool names itself, or `ewfverify`."""
+    done = subprocess.run([tool, "-V"], capture_output=True, text=True, check=False)
+    first = (done.stdout.strip().splitlines() or [""])[0].strip()
+    return first if first.startswith("ewfverify") else "ewfverify"
+
+
 def check_ewf(first_segment: Path) -> EwfCheck:
     """Run `ewfverify` over the set that `first_segment` starts."""
     tool = shutil.which("ewfverify")
@@ -51,6 +68,11 @@ def check_ewf(first_segment: Path) -> EwfCheck:
     computed = _HASH_COMPUTED.search(text)
     if computed is None:
         reason = (done.stderr.strip().splitlines() or ["no output"])[0]
+        if _is_ewf2(first_segment):  # Debian's ewf-tools 20140813 reads EWF1 only
+            version = _tool_version(tool)
+            return EwfCheck(
+                None, None, problem=f"{version} could not read this Ex01 (EWF2) image: {reason}"
+            )
         return EwfCheck(None, None, problem=f"ewfverify could not read the image: {reason}")
     stored = _HASH_STORED.search(text)
     stored_md5 = stored[1].lower() if stored is not None and stored[1] != "N/A" else None
