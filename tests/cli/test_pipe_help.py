@@ -5,6 +5,7 @@ an option with its whole description. (Captured output is not a terminal, like a
 from __future__ import annotations
 
 import inspect
+import re
 from typing import Any
 
 import pytest
@@ -58,3 +59,49 @@ def test_every_help_is_unwrapped_through_a_pipe(
     for name, sub in getattr(command, "commands", {}).items():
         short = sub.get_short_help_str(limit=10_000)
         assert any(line.split() == [name, *short.split()] for line in lines), (name, lines)
+
+
+#: A Python type where the help should say what is expected (`<str>`, `<path>`, `<int range>`,
+#: `<list[Path]>`, `<bool>`), or typer's braces around a required argument (`{file}`).
+_TYPE_LABEL = re.compile(
+    r"<(str|path|Path|int|float|bool|list|int range|float range)[^>]*>|\{\w+\}"
+)
+
+#: What an option expects: a word in capitals (`FOLDER`, `SOURCE=@FILE`), or choices
+#: (`auto|all|LIST`).
+_PLACEHOLDER = re.compile(r"[A-Z][A-Z_]*(=@[A-Z]+)?|[a-zA-Z][a-zA-Z-]*(\|[a-zA-Z][a-zA-Z-]*)+")
+
+
+@pytest.mark.parametrize("path", all_command_paths(), ids=lambda p: " ".join(p) or "netsafe")
+def test_help_says_what_each_option_expects_and_nothing_after_a_flag(
+    path: list[str], capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    stdout = run_cli(capsys, monkeypatch, *path, "--help").stdout
+    assert not _TYPE_LABEL.search(stdout), stdout
+    lines = [line.strip() for line in stdout.splitlines()]
+    for param in _command(path).params:
+        if param.param_type_name != "option" or param.hidden:
+            continue
+        row = next(line for line in lines if line.split(" ")[0].rstrip(",") in param.opts)
+        # the option column: its names (`--verify / --no-verify`), then the placeholder
+        names = [name for name in row.split("  ")[0].split() if name != "/"]
+        if param.is_flag:
+            assert all(name.startswith("-") for name in names), row
+        else:
+            assert _PLACEHOLDER.fullmatch(names[-1]), row
+    for param in _command(path).params:
+        if param.param_type_name == "argument":
+            assert str(param.name).upper() in stdout.split("\n")[0], stdout  # the usage line
+
+
+def test_the_triage_help_names_what_its_options_take(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    lines = run_cli(capsys, monkeypatch, "triage", "--help").stdout.splitlines()
+    assert lines[0] == "Usage: netsafe triage [OPTIONS] SOURCES..."
+    columns = {line.strip().split("  ")[0] for line in lines}
+    for option in ("--out FOLDER", "--exhibit REFERENCE", "--workers N", "--json", "--resume"):
+        assert option in columns, (option, lines)
+    import_help = run_cli(capsys, monkeypatch, "hashlist", "import", "--help").stdout
+    assert "--format auto|vics|csv|icse|nsrl|plain" in import_help
+    assert import_help.splitlines()[0] == "Usage: netsafe hashlist import [OPTIONS] FILE"

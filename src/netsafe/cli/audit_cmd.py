@@ -60,6 +60,7 @@ def verify_command(
     anchors: Path | None = typer.Option(
         None,
         "--anchors",
+        metavar="FILE",
         help="A file of anchors written by `netsafe audit anchor`: each anchored row must "
         "still have its anchored hash.",
     ),

@@ -51,7 +51,9 @@ def import_command(
     file: Path = typer.Argument(..., help="The list file (VICS JSON, CSV, NSRL RDS, plain text)."),
     name: str = typer.Option(..., "--name", help="The list's name; an existing list is replaced."),
     list_format: ListFormat = typer.Option(ListFormat.AUTO, "--format", help="File format."),
-    category_map: Path | None = typer.Option(None, "--category-map", help=CATEGORY_MAP_HELP),
+    category_map: Path | None = typer.Option(
+        None, "--category-map", metavar="FILE", help=CATEGORY_MAP_HELP
+    ),
     action: ListAction | None = typer.Option(
         None, "--action", help="alert (known images) or ignore (known-good, e.g. NSRL: default)."
     ),
@@ -82,6 +84,7 @@ def import_command(
     vpdq_query_match: float | None = typer.Option(
         None,
         "--vpdq-query-match",
+        metavar="SHARE",
         min=0.0,
         max=1.0,
         help=f"vPDQ: least share of the query's frames matched [{DEFAULT_VPDQ_QUERY_MATCH}].",
@@ -89,6 +92,7 @@ def import_command(
     vpdq_compared_match: float | None = typer.Option(
         None,
         "--vpdq-compared-match",
+        metavar="SHARE",
         min=0.0,
         max=1.0,
         help=f"vPDQ: least share of the listed video's frames matched "
@@ -96,8 +100,12 @@ def import_command(
     ),
     source: str | None = typer.Option(None, "--source", help="Where the list comes from."),
     version: str | None = typer.Option(None, "--version", help="The release's version."),
-    released: str | None = typer.Option(None, "--released", help="Release date, YYYY-MM-DD."),
-    handling_note: str | None = typer.Option(None, "--handling-note", help="How to handle it."),
+    released: str | None = typer.Option(
+        None, "--released", metavar="DATE", help="Release date, YYYY-MM-DD."
+    ),
+    handling_note: str | None = typer.Option(
+        None, "--handling-note", metavar="TEXT", help="How to handle it."
+    ),
     skip_invalid: bool = typer.Option(
         False,
         "--skip-invalid",
@@ -232,8 +240,10 @@ def export_command(
     export_format: ExportFormat = typer.Option(
         ..., "--format", help="vics, vics-cases, csv, plain."
     ),
-    output: Path = typer.Option(..., "--output", "-o", help="The file to write."),
-    category_map: Path | None = typer.Option(None, "--category-map", help=CATEGORY_MAP_HELP),
+    output: Path = typer.Option(..., "--output", "-o", metavar="FILE", help="The file to write."),
+    category_map: Path | None = typer.Option(
+        None, "--category-map", metavar="FILE", help=CATEGORY_MAP_HELP
+    ),
     as_json: bool = typer.Option(False, "--json", help=JSON_OPTION_HELP),
 ) -> None:
     """Export a list as VICS 2.0 (`vics`: hash set, `vics-cases`: case form), CSV or plain text."""

@@ -18,6 +18,7 @@ from typing import Any
 import typer
 from typer.core import TyperCommand, TyperGroup
 
+from netsafe.cli.clean_help import clean_help
 from netsafe.cli.output import help_width
 from netsafe.cli.plain_values import plain_values
 
@@ -42,20 +43,11 @@ class LazyCommand:
             single = typer.Typer(add_completion=False)
             single.command(self.name)(target)
             command = typer.main.get_command(single)
-        return plain_values(plain_help(command))
+        return plain_values(clean_help(command))
 
     def placeholder(self) -> TyperCommand:
         """A stand-in with the name and one-line help only: enough for the root's help."""
         return TyperCommand(name=self.name, help=self.help, callback=None)
-
-
-def plain_help(command: Any) -> Any:
-    """`command` and its sub-commands with click's plain help: readable through a pipe, and no
-    `<bool>` type shown for flags (Typer's rich help shows one)."""
-    command.rich_markup_mode = None
-    for sub in getattr(command, "commands", {}).values():
-        plain_help(sub)
-    return command
 
 
 class _Commands(MutableMapping[str, Any]):

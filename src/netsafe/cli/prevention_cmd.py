@@ -151,11 +151,12 @@ def export(
         False, "--aggregate", help="Export aggregates (the only export there is: required)."
     ),
     date_from: str | None = typer.Option(
-        None, "--from", help="First day (YYYY-MM-DD); default a year before --to."
+        None, "--from", metavar="DATE", help="First day (YYYY-MM-DD); default a year before --to."
     ),
     date_to: str | None = typer.Option(
         None,
         "--to",
+        metavar="DATE",
         help=(
             "Last day (YYYY-MM-DD); default the latest day with a contact "
             "(the counters' latest day when there is none)."

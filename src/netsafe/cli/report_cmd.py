@@ -20,13 +20,21 @@ app = typer.Typer(help="Reports: the operation briefing.", no_args_is_help=True)
 
 @app.command("operation")
 def operation(
-    date_from: str | None = typer.Option(None, "--from", help="First UK date (YYYY-MM-DD)."),
-    date_to: str | None = typer.Option(None, "--to", help="Last UK date, included."),
+    date_from: str | None = typer.Option(
+        None, "--from", metavar="DATE", help="First UK date (YYYY-MM-DD)."
+    ),
+    date_to: str | None = typer.Option(
+        None, "--to", metavar="DATE", help="Last UK date, included."
+    ),
     output: Path = typer.Option(
-        Path("report.pdf"), "-o", "--output", help="The PDF to write; the HTML goes beside it."
+        Path("report.pdf"),
+        "-o",
+        "--output",
+        metavar="PDF",
+        help="The PDF to write; the HTML goes beside it.",
     ),
     force: str | None = typer.Option(None, "--force", help="A force slug; default all forces."),
-    compare: str = typer.Option("previous", "--compare", help=COMPARE_HELP),
+    compare: str = typer.Option("previous", "--compare", metavar="BASE", help=COMPARE_HELP),
     as_json: bool = typer.Option(False, "--json", help=JSON_OPTION_HELP),
 ) -> None:
     """Write the one-page briefing: headline figures, change, per-force table and a chart."""

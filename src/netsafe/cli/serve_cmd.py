@@ -17,7 +17,7 @@ from netsafe.web.prevention.common import prevention_config_for
 
 def serve(
     host: str = typer.Option("127.0.0.1", help="Address to listen on."),
-    port: int = typer.Option(8000, help="Port to listen on."),
+    port: int = typer.Option(8000, metavar="PORT", help="Port to listen on."),
     workers: int = typer.Option(1, min=1, help="Worker processes."),
     reload: bool = typer.Option(False, help="Reload on code changes (development)."),
     access_log: bool = typer.Option(

@@ -83,13 +83,19 @@ def _render(statistics: Statistics, console: Printer) -> None:
 
 def stats(
     date_from: str | None = typer.Option(
-        None, "--from", help="First UK date (YYYY-MM-DD); default 12 months before --to."
+        None,
+        "--from",
+        metavar="DATE",
+        help="First UK date (YYYY-MM-DD); default 12 months before --to.",
     ),
     date_to: str | None = typer.Option(
-        None, "--to", help="Last UK date, included; default the day of the latest record."
+        None,
+        "--to",
+        metavar="DATE",
+        help="Last UK date, included; default the day of the latest record.",
     ),
     force: str | None = typer.Option(None, "--force", help="A force slug; default all forces."),
-    compare: str = typer.Option("previous", "--compare", help=COMPARE_HELP),
+    compare: str = typer.Option("previous", "--compare", metavar="BASE", help=COMPARE_HELP),
     as_json: bool = typer.Option(False, "--json", help=JSON_OPTION_HELP),
 ) -> None:
     """The operation's figures, counted from its records, with the change on a comparison."""

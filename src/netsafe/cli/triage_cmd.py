@@ -28,12 +28,16 @@ def triage(
     exhibit: list[str] = typer.Option(
         ...,
         "--exhibit",
+        metavar="REFERENCE",
         help="Exhibit reference. Once for all sources, or once per source (in order).",
     ),
-    case: str | None = typer.Option(None, "--case", help="Case reference for the reports."),
+    case: str | None = typer.Option(
+        None, "--case", metavar="REFERENCE", help="Case reference for the reports."
+    ),
     out: Path | None = typer.Option(
         None,
         "--out",
+        metavar="FOLDER",
         help="Output folder (one exhibit), or the parent of one folder per exhibit. "
         "Default: NETSAFE_HOME/triage/<exhibit>.",
     ),
@@ -41,7 +45,10 @@ def triage(
         None, "--workers", min=0, help="Worker processes (default: one per CPU; 0: in process)."
     ),
     scheduler: str | None = typer.Option(
-        None, "--scheduler", help="Dask scheduler address (default: NETSAFE_DASK_SCHEDULER)."
+        None,
+        "--scheduler",
+        metavar="ADDRESS",
+        help="Dask scheduler address (default: NETSAFE_DASK_SCHEDULER).",
     ),
     resume: bool = typer.Option(False, "--resume", help="Continue an interrupted triage."),
     verify: bool = typer.Option(
@@ -55,6 +62,7 @@ def triage(
     hashes: str = typer.Option(
         "auto",
         "--hashes",
+        metavar="auto|all|LIST",
         help="Cryptographic hashes of every file: auto (the cheapest set that still finds every "
         "exact match in the lists), all, or a list such as md5,sha1. Images, archive members "
         "and matched files always get md5, sha1 and sha256. `all` also writes inventory.csv.",
@@ -69,11 +77,13 @@ def triage(
     examiner: str | None = typer.Option(
         None,
         "--examiner",
+        metavar="NAME",
         help="The examiner the reports name (default: the user running the command).",
     ),
     key: list[str] = typer.Option(
         [],
         "--key",
+        metavar="SOURCE=@FILE",
         help="Password or recovery key of an encrypted volume (BitLocker, LUKS, APFS): "
         "SOURCE=@FILE reads it from a file (a BitLocker startup key file, .BEK, is used as "
         "such), SOURCE=- asks for it; SOURCE is the source's path or file name, or * for any. "
