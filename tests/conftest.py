@@ -125,7 +125,10 @@ def settings(tmp_path: Path, engine: Engine) -> Settings:
 @pytest.fixture
 def client(settings: Settings) -> Iterator[TestClient]:
     """The web app on this test's database, redirects not followed (a page's 303 is checked as
-    such). A module needing another client (a seeded database, a special app) defines its own."""
+    such). A module that needs something first (seeded records, a file in NETSAFE_HOME) adds an
+    autouse fixture, or extends this one (`def client(settings, client)`); only a module serving
+    a special app (tests/web/test_input_guard.py: a failing route, errors as responses) makes its
+    own. Authorization headers: the `bearer` fixture below."""
     from netsafe.web.app import create_app
 
     with TestClient(create_app(settings), follow_redirects=False) as test_client:

@@ -5,15 +5,11 @@ path parameter, as each role, and looks at the pages shown as to that user (publ
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
-import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import Engine
 
 from netsafe.platform.roles import POLICE_ROLES, Role
 from netsafe.settings import Settings
-from netsafe.web.app import create_app
 from netsafe.web.policy import declared_routes
 from tests.web.trust_support import bearer
 
@@ -21,12 +17,6 @@ BOX = 'action="/search" role="search" class="site-search"'
 #: The header's line naming the signed-in user: the page is shown as to this user.
 SIGNED_IN = '<li class="who">'
 AGENCY = {Role.ANALYST: "regional-unit", Role.OPERATION_LEAD: "regional-unit", Role.ADMIN: "gwent"}
-
-
-@pytest.fixture
-def client(settings: Settings) -> Iterator[TestClient]:
-    with TestClient(create_app(settings), follow_redirects=False) as test_client:
-        yield test_client
 
 
 def _pages(client: TestClient) -> list[str]:

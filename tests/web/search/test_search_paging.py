@@ -4,7 +4,6 @@ is a lower bound (`more`) and the ranking is cut where it is no longer known, ne
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -26,7 +25,6 @@ from netsafe.platform.roles import Role
 from netsafe.settings import Settings
 from netsafe.store.repositories.operation import case_repositories
 from netsafe.store.repositories.search import SqlSearchRepository
-from netsafe.web.app import create_app
 from netsafe.web.search import pages
 from tests.operation.operation_seeds import SEEDER
 from tests.web.trust_support import Headers, bearer
@@ -102,12 +100,6 @@ def test_past_the_window_the_count_is_a_lower_bound_and_the_cut_is_exact(
     assert (small.total, small.more) == (1, True)
     assert [(hit.referral_id, hit.tier) for hit in small.hits] == [(seeded["exact"], Tier.EXACT)]
     assert _find(session, 1, 50, window=1).hits == []
-
-
-@pytest.fixture
-def client(settings: Settings) -> Iterator[TestClient]:
-    with TestClient(create_app(settings)) as test_client:
-        yield test_client
 
 
 @pytest.fixture

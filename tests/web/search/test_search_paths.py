@@ -5,7 +5,6 @@ index follows findings removed, exhibits withdrawn and cases withdrawn."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import timedelta
 from typing import Any
 
@@ -17,17 +16,10 @@ from netsafe.platform.roles import Role
 from netsafe.settings import Settings
 from netsafe.store.engine import make_session_factory, unit_of_work
 from netsafe.store.models.triage import TriageFindingRow
-from netsafe.web.app import create_app
 from tests.operation.operation_triage import store_triage_run
 from tests.web.trust_support import RECEIVED, Headers, bearer
 
 QUERY = "Pictures/zebra-test"
-
-
-@pytest.fixture
-def client(settings: Settings) -> Iterator[TestClient]:
-    with TestClient(create_app(settings)) as test_client:
-        yield test_client
 
 
 @pytest.fixture
