@@ -30,9 +30,10 @@ CONTACT = {
 
 
 @pytest.fixture
-def client(settings: Settings) -> TestClient:
+def client(settings: Settings, client: TestClient) -> TestClient:
+    """The shared client (tests/conftest.py), the prevention file written before any request."""
     write_prevention_file(settings)
-    return client_for(create_app(settings))
+    return client
 
 
 def today_totals(engine: Engine) -> tuple[dict[str, dict[str, int]], dict[str, int]]:

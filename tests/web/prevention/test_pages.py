@@ -4,7 +4,6 @@ named on the form, the list with filters, a record with its follow-up button, th
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 
 import pytest
 from fastapi.testclient import TestClient
@@ -12,7 +11,6 @@ from sqlalchemy import Engine
 
 from netsafe.platform.roles import Role
 from netsafe.settings import Settings
-from netsafe.web.app import create_app
 from netsafe.web.csrf import CSRF_FIELD
 from tests.platform.platform_helpers import add_user
 from tests.web.prevention.web_helpers import bearer, make_token, write_prevention_file
@@ -32,11 +30,9 @@ FORM = {
 }
 
 
-@pytest.fixture
-def client(settings: Settings) -> Iterator[TestClient]:
+@pytest.fixture(autouse=True)
+def prevention_file(settings: Settings) -> None:
     write_prevention_file(settings)
-    with TestClient(create_app(settings), follow_redirects=False) as client:
-        yield client
 
 
 def csrf_from(page: str) -> str:

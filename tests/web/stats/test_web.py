@@ -5,7 +5,6 @@ from __future__ import annotations
 import csv
 import io
 import re
-from collections.abc import Iterator
 
 import pytest
 from fastapi.testclient import TestClient
@@ -13,17 +12,14 @@ from sqlalchemy import Engine
 
 from netsafe.platform.roles import Role
 from netsafe.settings import Settings
-from netsafe.web.app import create_app
 from tests.web.stats.web_helpers import bearer, seed_march_2017
 
 MARCH = {"from": "2017-03-01", "to": "2017-03-31"}
 
 
-@pytest.fixture
-def client(settings: Settings, engine: Engine) -> Iterator[TestClient]:
+@pytest.fixture(autouse=True)
+def march_2017(engine: Engine) -> None:
     seed_march_2017(engine)
-    with TestClient(create_app(settings)) as client:
-        yield client
 
 
 @pytest.fixture
