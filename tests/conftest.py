@@ -10,8 +10,9 @@ from __future__ import annotations
 import os
 import uuid
 from collections import Counter
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import anyio._core._fileio  # noqa: F401 (see below)
 import pytest
@@ -26,6 +27,9 @@ from netsafe.settings import Settings, load_settings
 from netsafe.store.engine import make_engine, make_session_factory
 from netsafe.store.migrate import upgrade
 from tests.migrated_template import PostgresTemplate, SqliteTemplate, pg_dump_available
+
+if TYPE_CHECKING:
+    from tests.web.support import Bearer
 
 # `anyio._core._fileio` is imported up front, in the main thread: anyio loads it on first use
 # (starlette's static files, in a real server's thread), pytest rewrites anyio's modules (it is a
@@ -136,7 +140,7 @@ def client(settings: Settings) -> Iterator[TestClient]:
 
 
 @pytest.fixture
-def bearer(engine: Engine, settings: Settings) -> Callable[..., dict[str, str]]:
+def bearer(engine: Engine, settings: Settings) -> Bearer:
     """`bearer(role, agency=None, *, username=None)`: the Authorization header of a new user on
     this test's database (`tests/web/support.py`)."""
     from tests.web.support import bearer_headers

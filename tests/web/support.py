@@ -10,12 +10,13 @@ from __future__ import annotations
 
 import secrets
 from datetime import UTC, datetime
+from typing import Protocol
 
 from sqlalchemy import Engine
 
 from netsafe.platform.agencies import ensure_agencies
 from netsafe.platform.roles import Role
-from netsafe.platform.users import NewUser
+from netsafe.platform.users import NewUser, User
 from netsafe.settings import Settings
 from netsafe.store.engine import make_session_factory, unit_of_work
 from netsafe.store.repositories.agencies import SqlAgencyRepository
@@ -23,6 +24,15 @@ from netsafe.store.repositories.users import SqlUserRepository
 from netsafe.web.tokens import issue_bearer_token
 
 Headers = dict[str, str]
+
+
+class Bearer(Protocol):
+    """The `bearer` fixture: `bearer(role, agency=None, *, username=None)` → the Authorization
+    header of a new user (agency by default: `default_agency(role)`)."""
+
+    def __call__(
+        self, role: Role, agency: str | None = None, *, username: str | None = None
+    ) -> Headers: ...
 
 
 def default_agency(role: Role) -> str:
@@ -70,3 +80,9 @@ def bearer_headers(
 
 def authorization(token: str) -> Headers:
     return {"Authorization": f"Bearer {token}"}
+
+
+def user_headers(settings: Settings, user: User) -> Headers:
+    """The Authorization header of an existing user (made another way than `mint_token`: a
+    seeded account, one the rules refuse), with the user's current security stamp."""
+    return authorization(issue_bearer_token(settings, user.id, user.security_stamp))

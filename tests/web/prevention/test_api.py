@@ -16,7 +16,8 @@ from netsafe.store.engine import make_session_factory, unit_of_work
 from netsafe.store.repositories.prevention import SqlPreventionAggregates
 from netsafe.web.app import create_app
 from netsafe.web.prevention.common import uk_today
-from tests.web.prevention.web_helpers import bearer, client_for, make_token, write_prevention_file
+from tests.web.prevention.web_helpers import client_for, write_prevention_file
+from tests.web.support import Bearer
 
 CONTACT = {
     "channel": "chat",
@@ -43,10 +44,8 @@ def today_totals(engine: Engine) -> tuple[dict[str, dict[str, int]], dict[str, i
         return source.self_help_totals(period), source.funnel_totals(period)
 
 
-def test_helpline_records_lists_and_reads_contacts(
-    client: TestClient, engine: Engine, settings: Settings
-) -> None:
-    headers = bearer(make_token(engine, settings, Role.HELPLINE))
+def test_helpline_records_lists_and_reads_contacts(client: TestClient, bearer: Bearer) -> None:
+    headers = bearer(Role.HELPLINE)
     created = client.post(
         "/api/v1/prevention/contacts",
         json={**CONTACT, "code_word": "Blue Kettle", "follow_ups": 2, "contact_date": "2026-03-04"},
@@ -87,10 +86,8 @@ def test_helpline_records_lists_and_reads_contacts(
     assert client.get("/api/v1/prevention/contacts/999999", headers=headers).status_code == 404
 
 
-def test_bad_fields_answer_422_naming_each_field(
-    client: TestClient, engine: Engine, settings: Settings
-) -> None:
-    headers = bearer(make_token(engine, settings, Role.HELPLINE))
+def test_bad_fields_answer_422_naming_each_field(client: TestClient, bearer: Bearer) -> None:
+    headers = bearer(Role.HELPLINE)
     answer = client.post(
         "/api/v1/prevention/contacts",
         json={**CONTACT, "channel": "fax", "notes": "his number is 07700 900123", "phone": "x"},
@@ -105,12 +102,12 @@ def test_bad_fields_answer_422_naming_each_field(
 
 
 def test_the_charity_analyst_sees_suppressed_aggregates_only(
-    client: TestClient, engine: Engine, settings: Settings
+    client: TestClient, bearer: Bearer
 ) -> None:
-    helpline = bearer(make_token(engine, settings, Role.HELPLINE))
+    helpline = bearer(Role.HELPLINE)
     for _ in range(6):
         client.post("/api/v1/prevention/contacts", json=CONTACT, headers=helpline)
-    analyst = bearer(make_token(engine, settings, Role.CHARITY_ANALYST))
+    analyst = bearer(Role.CHARITY_ANALYST)
     figures = client.get("/api/v1/prevention/aggregates", headers=analyst)
     assert figures.status_code == 200
     contacts = figures.json()["contacts"]
@@ -191,10 +188,8 @@ def test_contact_dates_default_to_the_uk_day() -> None:
     assert abs((uk_today() - date.today()).days) <= 1
 
 
-def test_record_access_is_audited_for_the_charity_only(
-    client: TestClient, engine: Engine, settings: Settings
-) -> None:
-    headers = bearer(make_token(engine, settings, Role.HELPLINE))
+def test_record_access_is_audited_for_the_charity_only(client: TestClient, bearer: Bearer) -> None:
+    headers = bearer(Role.HELPLINE)
     contact_id = client.post("/api/v1/prevention/contacts", json=CONTACT, headers=headers).json()[
         "id"
     ]
@@ -212,5 +207,5 @@ def test_record_access_is_audited_for_the_charity_only(
     assert entries[0]["actor"].startswith("helpline-")
     assert set(entries[0]) == {"day", "actor", "action", "contact_id"}  # no time, no address
     assert entries[0]["day"] == uk_today().isoformat()
-    analyst = bearer(make_token(engine, settings, Role.CHARITY_ANALYST))
+    analyst = bearer(Role.CHARITY_ANALYST)
     assert client.get("/api/v1/prevention/audit", headers=analyst).status_code == 403

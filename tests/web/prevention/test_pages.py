@@ -13,7 +13,8 @@ from netsafe.platform.roles import Role
 from netsafe.settings import Settings
 from netsafe.web.csrf import CSRF_FIELD
 from tests.platform.platform_helpers import add_user
-from tests.web.prevention.web_helpers import bearer, make_token, write_prevention_file
+from tests.web.prevention.web_helpers import agency_of, write_prevention_file
+from tests.web.support import Bearer
 
 PASSWORD = "correct horse battery staple"
 FORM = {
@@ -89,10 +90,8 @@ def test_a_helpline_practitioner_enters_contacts_through_the_form(
     assert "Online contact with children, Online images" in listed.text
 
 
-def test_list_filters_record_and_follow_up(
-    client: TestClient, engine: Engine, settings: Settings
-) -> None:
-    headers = bearer(make_token(engine, settings, Role.HELPLINE))
+def test_list_filters_record_and_follow_up(client: TestClient, bearer: Bearer) -> None:
+    headers = bearer(Role.HELPLINE)
     ids = []
     for channel, area in [("call", "gwent"), ("chat", "gwent"), ("email", "north-wales")]:
         answer = client.post(
@@ -122,10 +121,8 @@ def test_list_filters_record_and_follow_up(
     assert client.get("/prevention/contacts/999999", headers=headers).status_code == 404
 
 
-def test_the_dashboard_shows_exact_and_shared_figures(
-    client: TestClient, engine: Engine, settings: Settings
-) -> None:
-    helpline = bearer(make_token(engine, settings, Role.HELPLINE))
+def test_the_dashboard_shows_exact_and_shared_figures(client: TestClient, bearer: Bearer) -> None:
+    helpline = bearer(Role.HELPLINE)
     for _ in range(7):
         client.post(
             "/api/v1/prevention/contacts",
@@ -134,7 +131,7 @@ def test_the_dashboard_shows_exact_and_shared_figures(
         )
     client.post("/api/v1/deterrence/check", json={"query": "zebra-test-term"})
     client.get("/help")
-    analyst = bearer(make_token(engine, settings, Role.CHARITY_ANALYST))
+    analyst = bearer(Role.CHARITY_ANALYST)
     page = client.get("/prevention", headers=analyst)
     assert page.status_code == 200
     assert '<td id="people">1</td>' in page.text  # one code word, seven contacts
@@ -145,11 +142,11 @@ def test_the_dashboard_shows_exact_and_shared_figures(
 
 
 def test_a_view_of_the_help_page_today_does_not_empty_the_default_periods(
-    client: TestClient, engine: Engine, settings: Settings
+    client: TestClient, bearer: Bearer
 ) -> None:
     """Issue 17: the dashboard and /stats open on the year up to the latest contact, not on the
     year up to an anonymous counter (the help page viewed today) with no contact in it."""
-    helpline = bearer(make_token(engine, settings, Role.HELPLINE))
+    helpline = bearer(Role.HELPLINE)
     for day in ("2017-03-01", "2017-03-10"):
         answer = client.post(
             "/api/v1/prevention/contacts",
@@ -158,22 +155,20 @@ def test_a_view_of_the_help_page_today_does_not_empty_the_default_periods(
         )
         assert answer.status_code == 201, answer.text
     assert client.get("/help").status_code == 200  # counted today
-    analyst = bearer(make_token(engine, settings, Role.CHARITY_ANALYST))
+    analyst = bearer(Role.CHARITY_ANALYST)
     page = client.get("/prevention", headers=analyst)
     assert '<td id="contacts">2</td>' in page.text
     assert 'value="2017-03-10"' in page.text
     aggregates = client.get("/api/v1/prevention/aggregates", headers=analyst).json()
     assert aggregates["period"] == {"from": "2016-03-11", "to": "2017-03-10"}
-    police = bearer(make_token(engine, settings, Role.SUPERVISOR))
+    police = bearer(Role.SUPERVISOR, "south-wales")
     stats = client.get("/api/v1/stats", headers=police).json()
     assert stats["period"]["to"] == "2017-03-10"
 
 
-def test_police_and_admin_pages_are_refused(
-    client: TestClient, engine: Engine, settings: Settings
-) -> None:
+def test_police_and_admin_pages_are_refused(client: TestClient, bearer: Bearer) -> None:
     for role in (Role.INVESTIGATOR, Role.SUPERVISOR, Role.OPERATION_LEAD, Role.ADMIN):
-        headers = bearer(make_token(engine, settings, role))
+        headers = bearer(role, agency_of(role))
         for url in ("/prevention", "/prevention/contacts", "/prevention/contacts/new"):
             assert client.get(url, headers=headers).status_code == 403, (role, url)
 

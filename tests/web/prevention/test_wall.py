@@ -11,13 +11,12 @@ import re
 
 import pytest
 from fastapi.testclient import TestClient
-from sqlalchemy import Engine
 
 from netsafe.platform.roles import POLICE_ROLES, Role
 from netsafe.settings import Settings
-from netsafe.web.app import create_app
 from netsafe.web.policy import FRAMEWORK_PUBLIC_PATHS, declared_routes
-from tests.web.prevention.web_helpers import bearer, client_for, make_token, write_prevention_file
+from tests.web.prevention.web_helpers import agency_of, write_prevention_file
+from tests.web.support import Bearer
 
 MARKER_NOTES = "marker-okapi-notes-4417"
 MARKER_ACTIONS = "marker-okapi-actions-9923"
@@ -32,10 +31,9 @@ PUBLIC_PREVENTION = {
 
 
 @pytest.fixture
-def seeded(settings: Settings, engine: Engine) -> tuple[TestClient, int]:
+def seeded(settings: Settings, client: TestClient, bearer: Bearer) -> tuple[TestClient, int]:
     write_prevention_file(settings)
-    client = client_for(create_app(settings))
-    helpline = bearer(make_token(engine, settings, Role.HELPLINE))
+    helpline = bearer(Role.HELPLINE)
     answer = client.post(
         "/api/v1/prevention/contacts",
         json={
@@ -98,11 +96,11 @@ def test_the_wall_covers_every_record_route_and_page(seeded: tuple[TestClient, i
 
 
 def test_police_and_admin_get_403_or_404_on_every_prevention_route(
-    seeded: tuple[TestClient, int], settings: Settings, engine: Engine
+    seeded: tuple[TestClient, int], bearer: Bearer
 ) -> None:
     client, contact_id = seeded
     for role, agency in [(r, a) for r in BEYOND_THE_WALL for a in ("south-wales", "gwent")]:
-        headers = bearer(make_token(engine, settings, role, agency))
+        headers = bearer(role, agency)
         for method, path in prevention_routes(client):
             url = _PARAM.sub(str(contact_id), path)
             kwargs: dict[str, object] = {"json": {"channel": "call"}} if method == "POST" else {}
@@ -113,7 +111,7 @@ def test_police_and_admin_get_403_or_404_on_every_prevention_route(
 
 @pytest.mark.slow
 def test_no_route_of_the_app_shows_a_record_to_police_or_admin(
-    seeded: tuple[TestClient, int], settings: Settings, engine: Engine
+    seeded: tuple[TestClient, int], settings: Settings, bearer: Bearer
 ) -> None:
     if not settings.sqlalchemy_url.startswith("sqlite"):
         pytest.skip("route-level crawl (~40 s): run once, on SQLite; the 403 test runs on both")
@@ -121,7 +119,7 @@ def test_no_route_of_the_app_shows_a_record_to_police_or_admin(
     search = {"q": "okapi", "query": "okapi", "search": "marker", "text": "okapi"}  # never whole
     checked = 0
     for role in BEYOND_THE_WALL:
-        headers = bearer(make_token(engine, settings, role))
+        headers = bearer(role, agency_of(role))
         for path in all_get_routes(client):
             url = _PARAM.sub(str(contact_id), path)
             answer = client.get(url, headers=headers, params=search)
@@ -132,10 +130,10 @@ def test_no_route_of_the_app_shows_a_record_to_police_or_admin(
 
 
 def test_the_audit_log_holds_no_prevention_record(
-    seeded: tuple[TestClient, int], settings: Settings, engine: Engine
+    seeded: tuple[TestClient, int], bearer: Bearer
 ) -> None:
     client, contact_id = seeded
-    lead = bearer(make_token(engine, settings, Role.OPERATION_LEAD))
+    lead = bearer(Role.OPERATION_LEAD, "south-wales")
     audit = client.get("/api/v1/audit", headers=lead, params={"limit": 500})
     if audit.status_code == 404:
         pytest.skip("the platform's audit API is not there yet")
@@ -147,11 +145,11 @@ def test_the_audit_log_holds_no_prevention_record(
 
 
 def test_charity_roles_see_no_police_routes_turned_into_prevention(
-    seeded: tuple[TestClient, int], settings: Settings, engine: Engine
+    seeded: tuple[TestClient, int], bearer: Bearer
 ) -> None:
     """The helpline's access is to prevention: the analyst still can't read records."""
     client, contact_id = seeded
-    analyst = bearer(make_token(engine, settings, Role.CHARITY_ANALYST))
+    analyst = bearer(Role.CHARITY_ANALYST)
     assert (
         client.get(f"/api/v1/prevention/contacts/{contact_id}", headers=analyst).status_code == 403
     )

@@ -1,13 +1,12 @@
-"""Helpers for the prevention web tests: an app on the test database, users and bearer tokens."""
+"""Helpers for the prevention web tests: the prevention file, a client for another app, the agency
+a test gives a police role."""
 
 from __future__ import annotations
 
 from fastapi.testclient import TestClient
-from sqlalchemy import Engine
 
 from netsafe.platform.roles import Role
 from netsafe.settings import Settings
-from tests.web.support import authorization, mint_token
 
 PREVENTION_FILE = """
 [helpline]
@@ -32,16 +31,8 @@ def write_prevention_file(settings: Settings, text: str = PREVENTION_FILE) -> No
 
 
 def agency_of(role: Role) -> str:
+    """The charity for charity roles, else a force (South Wales): whom the wall tests ask for."""
     return "charity" if role.is_charity else "south-wales"
-
-
-def make_token(engine: Engine, settings: Settings, role: Role, agency: str | None = None) -> str:
-    """A user with `role` (in the charity for charity roles, else a force) and a bearer token."""
-    return mint_token(engine, settings, role, agency or agency_of(role))
-
-
-def bearer(token: str) -> dict[str, str]:
-    return authorization(token)
 
 
 def client_for(app: object) -> TestClient:

@@ -11,8 +11,8 @@ from fastapi.testclient import TestClient
 from sqlalchemy import Engine
 
 from netsafe.platform.roles import Role
-from netsafe.settings import Settings
-from tests.web.stats.web_helpers import bearer, seed_march_2017
+from tests.web.stats.web_helpers import seed_march_2017
+from tests.web.support import Bearer
 
 MARCH = {"from": "2017-03-01", "to": "2017-03-31"}
 
@@ -23,8 +23,8 @@ def march_2017(engine: Engine) -> None:
 
 
 @pytest.fixture
-def analyst(engine: Engine, settings: Settings) -> dict[str, str]:
-    return bearer(engine, settings, Role.ANALYST)
+def analyst(bearer: Bearer) -> dict[str, str]:
+    return bearer(Role.ANALYST)
 
 
 def test_api_answers_the_figures(client: TestClient, analyst: dict[str, str]) -> None:
@@ -42,10 +42,10 @@ def test_api_answers_the_figures(client: TestClient, analyst: dict[str, str]) ->
 
 
 def test_api_refuses_bad_parameters_and_other_roles(
-    client: TestClient, engine: Engine, settings: Settings, analyst: dict[str, str]
+    client: TestClient, bearer: Bearer, analyst: dict[str, str]
 ) -> None:
     assert client.get("/api/v1/stats").status_code == 401
-    investigator = bearer(engine, settings, Role.INVESTIGATOR, "gwent")
+    investigator = bearer(Role.INVESTIGATOR, "gwent")
     assert client.get("/api/v1/stats", headers=investigator).status_code == 403
     bad = client.get("/api/v1/stats", params={"force": "atlantis"}, headers=analyst)
     assert bad.status_code == 422
@@ -53,7 +53,7 @@ def test_api_refuses_bad_parameters_and_other_roles(
     bad = client.get("/api/v1/stats", params={"from": "2017-02-30"}, headers=analyst)
     assert bad.status_code == 422
     assert "from" in bad.json()["detail"]
-    charity = bearer(engine, settings, Role.CHARITY_ANALYST)
+    charity = bearer(Role.CHARITY_ANALYST)
     assert client.get("/api/v1/stats", params=MARCH, headers=charity).status_code == 200
 
 

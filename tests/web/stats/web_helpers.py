@@ -1,4 +1,4 @@
-"""Helpers for the statistics web tests: a user with a bearer token, and a few committed records."""
+"""Helpers for the statistics web tests: a few committed records."""
 
 from __future__ import annotations
 
@@ -6,18 +6,8 @@ from datetime import UTC, datetime
 
 from sqlalchemy import Engine
 
-from netsafe.platform.roles import Role
-from netsafe.settings import Settings
 from netsafe.store.engine import make_session_factory, unit_of_work
 from netsafe.store.models.operation import ArrestRow, ReferralRow, SubjectRow, WarrantRow
-from tests.web.support import bearer_headers
-
-
-def bearer(
-    engine: Engine, settings: Settings, role: Role, agency: str = "regional-unit"
-) -> dict[str, str]:
-    """Authorization headers for a new user with `role`."""
-    return bearer_headers(engine, settings, role, "charity" if role.is_charity else agency)
 
 
 def seed_march_2017(engine: Engine) -> None:
