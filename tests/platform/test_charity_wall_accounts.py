@@ -22,9 +22,9 @@ from netsafe.store.models.platform import AuditRow
 from netsafe.store.repositories.agencies import SqlAgencyRepository
 from netsafe.store.repositories.users import SqlUserRepository
 from netsafe.web.csrf import CSRF_COOKIE, token_for
-from netsafe.web.tokens import issue_bearer_token
 from tests.cli_runner import run_cli
 from tests.platform.platform_helpers import PASSWORD, add_user
+from tests.web.support import user_headers
 
 NOW = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
 ROLE_AGENCY = [(role, agency) for role in Role for agency in OPERATION_AGENCIES]
@@ -124,9 +124,7 @@ def test_accounts_across_the_wall_are_refused_everywhere(
     with unit_of_work(make_session_factory(engine)) as session:
         user = SqlUserRepository(session).get(user_id)
     assert user is not None
-    bearer = {
-        "Authorization": f"Bearer {issue_bearer_token(settings, user.id, user.security_stamp)}"
-    }
+    bearer = user_headers(settings, user)
     for path in ("/api/v1/prevention/contacts", "/api/v1/referrals", "/api/v1/audit"):
         assert client.get(path, headers=bearer).status_code == 401, path
 
@@ -190,9 +188,7 @@ def as_user(client: TestClient, settings: Settings, engine: Engine, username: st
     with unit_of_work(make_session_factory(engine)) as session:
         user = SqlUserRepository(session).by_username(username)
     assert user is not None
-    client.headers["Authorization"] = (
-        f"Bearer {issue_bearer_token(settings, user.id, user.security_stamp)}"
-    )
+    client.headers.update(user_headers(settings, user))
     return csrf(client, settings)
 
 

@@ -19,20 +19,15 @@ import functools
 import re
 import secrets
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
 
 import httpx
 import pytest
 from fastapi import FastAPI
 from sqlalchemy import Engine
 
-from netsafe.platform.agencies import ensure_agencies
 from netsafe.platform.roles import Role
-from netsafe.platform.users import NewUser
 from netsafe.settings import Settings, load_settings
 from netsafe.store.engine import make_session_factory, unit_of_work
-from netsafe.store.repositories.agencies import SqlAgencyRepository
-from netsafe.store.repositories.users import SqlUserRepository
 from netsafe.web.app import create_app
 from netsafe.web.csrf import CSRF_COOKIE, CSRF_FIELD, CSRF_HEADER, token_for
 from netsafe.web.policy import (
@@ -41,8 +36,8 @@ from netsafe.web.policy import (
     Policy,
     declared_routes,
 )
-from netsafe.web.tokens import issue_bearer_token
 from tests.web.matrix_seeds import SEEDS
+from tests.web.support import mint_token
 
 OWN_FORCE = "south-wales"
 OTHER_FORCE = "gwent"
@@ -158,24 +153,12 @@ def _uses_form(route: DeclaredRoute) -> bool:
 
 def _make_users(engine: Engine, settings: Settings) -> dict[Caller, str]:
     tokens: dict[Caller, str] = {}
-    with unit_of_work(make_session_factory(engine)) as session:
-        ensure_agencies(SqlAgencyRepository(session))
-        users = SqlUserRepository(session)
-        for caller in callers():
-            if caller.role is None or caller.agency is None:
-                continue
-            stamp = secrets.token_hex(8)
-            user = users.add(
-                NewUser(
-                    username=f"{caller.role.value}.{caller.agency}",
-                    agency=caller.agency,
-                    role=caller.role,
-                    password_hash="matrix-users-log-in-with-minted-tokens",
-                    security_stamp=stamp,
-                    created_at=datetime.now(UTC),
-                )
+    for caller in callers():
+        if caller.role is not None and caller.agency is not None:
+            username = f"{caller.role.value}.{caller.agency}"
+            tokens[caller] = mint_token(
+                engine, settings, caller.role, caller.agency, username=username
             )
-            tokens[caller] = issue_bearer_token(settings, user.id, stamp)
     return tokens
 
 

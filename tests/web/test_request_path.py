@@ -27,8 +27,8 @@ from netsafe.store.repositories.audit import SqlAuditRepository
 from netsafe.web.app import create_app
 from netsafe.web.operation.summary_cache import SummaryCache
 from netsafe.web.template_filters import install_template_filters
-from netsafe.web.tokens import issue_bearer_token
 from tests.platform.platform_helpers import add_user, append_concurrently
+from tests.web.support import user_headers
 
 T0 = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
 
@@ -113,10 +113,10 @@ def test_a_page_read_is_in_the_audit_log_when_its_answer_arrives(
     engine: Engine, settings: Settings
 ) -> None:
     user = add_user(engine, "lead", agency="regional-unit", role=Role.OPERATION_LEAD)
-    token = issue_bearer_token(settings, user.id, user.security_stamp)
+    headers = user_headers(settings, user)
     with TestClient(create_app(settings)) as client:
         for _ in range(3):
-            answer = client.get("/operation/queue", headers={"Authorization": f"Bearer {token}"})
+            answer = client.get("/operation/queue", headers=headers)
             assert answer.status_code == 200
     with unit_of_work(make_session_factory(engine)) as session:
         actions = session.scalars(select(AuditRow.action).order_by(AuditRow.id)).all()
@@ -243,9 +243,7 @@ def test_a_referral_written_through_the_app_is_counted_at_once(
     engine: Engine, settings: Settings
 ) -> None:
     user = add_user(engine, "dp.inv", agency="dyfed-powys", role=Role.INVESTIGATOR)
-    headers = {
-        "Authorization": f"Bearer {issue_bearer_token(settings, user.id, user.security_stamp)}"
-    }
+    headers = user_headers(settings, user)
     slow = settings.model_copy(update={"dashboard_cache_seconds": 3600.0})
     with TestClient(create_app(slow), follow_redirects=False) as client:
         assert re.search(
