@@ -6,15 +6,14 @@ from fastapi.testclient import TestClient
 from sqlalchemy import Engine
 
 from netsafe.platform.agencies import ensure_agencies
-from netsafe.settings import Settings, load_settings
+from netsafe.settings import load_settings
 from netsafe.store.engine import make_session_factory, unit_of_work
 from netsafe.store.repositories.agencies import SqlAgencyRepository
 from netsafe.web.app import create_app
 
 
-def test_healthz_ok(settings: Settings) -> None:
-    with TestClient(create_app(settings)) as client:
-        response = client.get("/healthz")
+def test_healthz_ok(client: TestClient) -> None:
+    response = client.get("/healthz")
     assert response.status_code == 200
     assert response.json() == {"status": "ok"}
 
@@ -31,15 +30,13 @@ def test_healthz_reports_unreachable_database(tmp_path: object) -> None:
     assert response.json()["status"] == "error"
 
 
-def test_home_page_lists_agencies(settings: Settings, engine: Engine) -> None:
+def test_home_page_lists_agencies(client: TestClient, engine: Engine) -> None:
     with unit_of_work(make_session_factory(engine)) as session:
         ensure_agencies(SqlAgencyRepository(session))
-    with TestClient(create_app(settings)) as client:
-        response = client.get("/")
+    response = client.get("/")
     assert response.status_code == 200
     assert "Gwent Police" in response.text
 
 
-def test_openapi_is_served(settings: Settings) -> None:
-    with TestClient(create_app(settings)) as client:
-        assert client.get("/openapi.json").json()["info"]["title"] == "NetSafe"
+def test_openapi_is_served(client: TestClient) -> None:
+    assert client.get("/openapi.json").json()["info"]["title"] == "NetSafe"

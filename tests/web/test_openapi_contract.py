@@ -65,8 +65,8 @@ def test_every_operation_answers_as_documented(settings: Settings, engine: Engin
     assert not failures, "\n\n".join(failures)
 
 
-def test_every_reference_resolves_and_errors_share_one_shape(settings: Settings) -> None:
-    document = TestClient(create_app(settings)).get("/openapi.json").json()
+def test_every_reference_resolves_and_errors_share_one_shape(client: TestClient) -> None:
+    document = client.get("/openapi.json").json()
     refs = set(re.findall(r'"\$ref": "([^"]+)"', json.dumps(document)))
     schemas = document["components"]["schemas"]
     assert refs
@@ -103,16 +103,15 @@ def test_no_two_routes_answer_one_method_and_path(settings: Settings) -> None:
     assert [key for key, count in served.items() if count > 1] == []
 
 
-def test_the_exhibit_list_is_documented_with_its_filters(settings: Settings) -> None:
-    document = TestClient(create_app(settings)).get("/openapi.json").json()
+def test_the_exhibit_list_is_documented_with_its_filters(client: TestClient) -> None:
+    document = client.get("/openapi.json").json()
     listing = document["paths"]["/api/v1/exhibits"]["get"]
     names = {parameter["name"] for parameter in listing["parameters"]}
     assert {"triage", "force", "min_age_days", "max_age_days", "limit", "offset"} <= names
     assert "ExhibitLineOut" in json.dumps(listing["responses"]["200"])
 
 
-def test_a_405_says_what_is_allowed(settings: Settings) -> None:
-    client = TestClient(create_app(settings))
+def test_a_405_says_what_is_allowed(client: TestClient) -> None:
     answer = client.delete("/api/v1/referrals")
     assert answer.status_code == 405
     assert set(answer.headers["allow"].replace(" ", "").split(",")) >= {"GET", "POST"}
