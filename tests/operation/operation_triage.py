@@ -12,8 +12,11 @@ from netsafe.triage.result import Finding
 from netsafe.triage.stored import TriageRun
 
 
-def store_triage_run(session: Session, exhibit_reference: str, matched: int = 3) -> TriageRun:
-    """Store a finished run of `exhibit_reference` with `matched` benign synthetic findings."""
+def store_triage_run(
+    session: Session, exhibit_reference: str, matched: int = 3, case: str | None = None
+) -> TriageRun:
+    """Store a finished run of `exhibit_reference` (naming `case`, the referral's reference, as
+    `netsafe triage --case` does) with `matched` benign synthetic findings."""
     now = datetime.now(UTC).replace(microsecond=0)
     findings = []
     for index in range(matched):
@@ -37,7 +40,7 @@ def store_triage_run(session: Session, exhibit_reference: str, matched: int = 3)
         )
     run = TriageRun(
         exhibit=exhibit_reference,
-        case=None,
+        case=case,
         started_at=now - timedelta(minutes=5),
         finished_at=now,
         files_scanned=1234,

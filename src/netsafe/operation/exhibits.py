@@ -88,10 +88,6 @@ class ExhibitRepository(RecordRepository[Exhibit], Protocol):
         """The exhibit of `force` with `reference`, or None."""
         ...
 
-    def forces_using(self, reference: str) -> int:
-        """How many forces have an exhibit with `reference`."""
-        ...
-
 
 def check_custody(exhibit: Exhibit, events: list[CustodyEvent]) -> CustodyCheck:
     """Walk the chain in time order and report every break, out-of-order time or broken seal."""

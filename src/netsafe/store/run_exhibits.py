@@ -4,11 +4,13 @@ A run names its exhibit by reference (`triage_runs.exhibit_reference`, the label
 optionally, its case (`case_reference`). Exhibit references are unique within a force, not
 across forces, so the run belongs to the exhibit of that reference when no other force uses the
 reference, and else to the one in the case the run names (none if it names none): the rule of
-`runs_of_exhibit`, which the exhibit's page and the exhibit list apply too. At most one exhibit
-matches (one per force; one force per case).
+`runs_of_exhibit`, applied here only. At most one exhibit matches (one per force; one force per
+case).
 
-The search reaches a finding's case through this id (joins by primary key, then the viewer's
-scope), where it had to join exhibits by reference and test the rule per row. The id is derived:
+Everything that puts a run with its exhibit, case or force reads this id (joins by primary key):
+the search (a finding's case, then the viewer's scope), the exhibit's page and API answer, the
+exhibit list and the triage figures. A join by reference alone would reach another force's
+exhibit of the same reference. The id is derived:
 `link_runs` sets it from the rule for the runs of some references, and `keep_runs_linked(sessions)`
 makes every session do so after the writes that can change it, whatever wrote them:
 - a run stored (or its exhibit or case reference changed);
@@ -16,7 +18,8 @@ makes every session do so after the writes that can change it, whatever wrote th
   new reference (another force's exhibit of the same reference makes the reference shared);
 - a referral's received date changed (its case reference has its year in it): the runs of its
   exhibits' references.
-A withdrawn exhibit or case keeps its runs (the search leaves withdrawn records out itself).
+A withdrawn exhibit or case keeps its runs (the search and the figures leave withdrawn records out
+themselves).
 Writes that bypass sessions (a raw connection) call `link_runs(connection)` afterwards, as
 `search_index.rebuild_search_index` does.
 """

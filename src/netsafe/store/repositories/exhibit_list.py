@@ -1,8 +1,8 @@
 """SQL implementation of `netsafe.operation.exhibit_list.ExhibitListRepository`.
 
-An exhibit's triage runs are the runs of its reference that name its case, or any run of its
-reference when no other force uses it (`store.run_exhibits.runs_of_exhibit`, as `exhibit_runs`
-finds them for its page).
+An exhibit's triage runs are the runs linked to it by id (`triage_runs.exhibit_id`, derived by the
+rule of `store.run_exhibits`: the runs of its reference that name its case, or any run of its
+reference when no other force uses it), as its page finds them.
 """
 
 from __future__ import annotations
@@ -27,7 +27,6 @@ from netsafe.store.models.operation import CustodyEventRow, ExhibitRow, Referral
 from netsafe.store.models.triage import TriageRunRow
 from netsafe.store.repositories.operation_records import SqlRecordRepository
 from netsafe.store.repositories.operation_scope import scope_clause
-from netsafe.store.run_exhibits import runs_of_exhibit
 from netsafe.timestamps import as_utc
 
 
@@ -42,16 +41,21 @@ def _holder() -> ColumnElement[str]:
     return func.coalesce(last, ExhibitRow.seized_by)
 
 
+def _runs_of_exhibit() -> ColumnElement[bool]:
+    """A `triage_runs` row belongs to the (outer) exhibit."""
+    linked: ColumnElement[bool] = TriageRunRow.exhibit_id == ExhibitRow.id
+    return linked
+
+
 class SqlExhibitList:
     """The exhibit list in the caller's session."""
 
     def __init__(self, session: Session) -> None:
         self._session = session
-        self._dialect = session.get_bind().dialect.name
         self._exhibits = SqlRecordRepository(session, Exhibit, ExhibitRow)
 
     def _where(self, query: Select[Any], scope: Scope, wanted: ExhibitFilter) -> Select[Any]:
-        runs = runs_of_exhibit(self._dialect)
+        runs = _runs_of_exhibit()
         query = query.join(ReferralRow, ReferralRow.id == ExhibitRow.referral_id).where(
             scope_clause(scope),
             ExhibitRow.withdrawn_at.is_(None),  # entered in error: no exhibit to examine
@@ -76,7 +80,7 @@ class SqlExhibitList:
     def listed(
         self, scope: Scope, wanted: ExhibitFilter, *, limit: int, offset: int
     ) -> list[ExhibitLine]:
-        runs = runs_of_exhibit(self._dialect)
+        runs = _runs_of_exhibit()
 
         def of_runs(column: Any) -> Any:
             return select(column).where(runs).scalar_subquery()

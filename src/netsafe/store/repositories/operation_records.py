@@ -13,7 +13,7 @@ import typing as t
 from collections.abc import Callable
 from datetime import datetime
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from netsafe.operation.exhibits import Exhibit
@@ -137,11 +137,3 @@ class SqlExhibitRepository(SqlRecordRepository[Exhibit]):
             select(ExhibitRow).where(ExhibitRow.force == force, ExhibitRow.reference == reference)
         )
         return None if row is None else self.to_domain(row)
-
-    def forces_using(self, reference: str) -> int:
-        count = self._session.scalar(
-            select(func.count(func.distinct(ExhibitRow.force))).where(
-                ExhibitRow.reference == reference
-            )
-        )
-        return int(count or 0)

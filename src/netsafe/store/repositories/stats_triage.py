@@ -1,8 +1,11 @@
 """SQL behind the triage figures: devices triaged and matched files by category.
 
-Triage runs are stored against the exhibit's reference; a run counts for the force of the
-exhibit's referral. An exhibit triaged more than once in a window counts once, with the files of
-its latest run there (a re-run of the same device doesn't double its matches).
+A run counts for the force of the exhibit it belongs to: `triage_runs.exhibit_id`, derived by the
+rule of `store.run_exhibits` (exhibit references are unique within a force only, so a reference
+alone could name another force's exhibit). Runs of no exhibit, of a withdrawn exhibit or of a
+withdrawn case are left out (withdrawn records leave the figures). An exhibit triaged more than
+once in a window counts once, with the files of its latest run there (a re-run of the same device
+doesn't double its matches).
 """
 
 from __future__ import annotations
@@ -18,7 +21,7 @@ from netsafe.store.models.triage import TriageCategoryCountRow, TriageRunRow
 
 
 def _latest_runs(window: UtcWindow) -> Any:
-    """The latest run finished in the window of each exhibit, with the exhibit's force."""
+    """The latest run finished in the window of each standing exhibit, with its case's force."""
     finished: ColumnElement[bool] = TriageRunRow.finished_at >= window.start
     before_end: ColumnElement[bool] = TriageRunRow.finished_at < window.end
     return (
@@ -27,14 +30,18 @@ def _latest_runs(window: UtcWindow) -> Any:
             ReferralRow.force.label("force"),
             func.row_number()
             .over(
-                partition_by=TriageRunRow.exhibit_reference,
+                partition_by=TriageRunRow.exhibit_id,
                 order_by=(TriageRunRow.finished_at.desc(), TriageRunRow.id.desc()),
             )
             .label("rank"),
         )
-        .join(ExhibitRow, ExhibitRow.reference == TriageRunRow.exhibit_reference)
+        .join(ExhibitRow, ExhibitRow.id == TriageRunRow.exhibit_id)
         .join(ReferralRow, ReferralRow.id == ExhibitRow.referral_id)
-        .where(finished & before_end)
+        .where(
+            finished & before_end,
+            ExhibitRow.withdrawn_at.is_(None),
+            ReferralRow.withdrawn_at.is_(None),
+        )
         .subquery()
     )
 

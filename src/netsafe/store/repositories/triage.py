@@ -1,5 +1,7 @@
 """SQL implementation of `netsafe.triage.stored.TriageRepository`: triage runs and findings
-keyed by the exhibit reference (the operation platform reads them for the exhibit page)."""
+keyed by the exhibit reference. The operation platform reads an exhibit's runs by the exhibit's id
+(`runs_of_exhibit_id`: `triage_runs.exhibit_id`, derived by `store.run_exhibits`), since a
+reference alone may name another force's exhibit."""
 
 from __future__ import annotations
 
@@ -121,6 +123,15 @@ class SqlTriageRepository:
         rows = self._session.scalars(
             select(TriageRunRow)
             .where(TriageRunRow.exhibit_reference == exhibit)
+            .order_by(TriageRunRow.finished_at.desc(), TriageRunRow.id.desc())
+        )
+        return [_to_domain(row, self._counts(row.id)) for row in rows]
+
+    def runs_of_exhibit_id(self, exhibit_id: int) -> list[TriageRun]:
+        """The runs that belong to the platform's exhibit `exhibit_id`, newest first."""
+        rows = self._session.scalars(
+            select(TriageRunRow)
+            .where(TriageRunRow.exhibit_id == exhibit_id)
             .order_by(TriageRunRow.finished_at.desc(), TriageRunRow.id.desc())
         )
         return [_to_domain(row, self._counts(row.id)) for row in rows]

@@ -183,7 +183,7 @@ def read_exhibit(
 ) -> dict[str, Any]:
     """The exhibit with its chain of custody (and whether it is unbroken) and its triage runs."""
     events = casework.custody_events(exhibit)
-    runs = exhibit_runs(session, repos, exhibit)
+    runs = exhibit_runs(session, exhibit)
     auditor.record("exhibit.read", "exhibit", exhibit_id)
     return {
         **asdict(exhibit),

@@ -148,13 +148,7 @@ def visible_referral(
         return get_referral(repos.referrals, viewer, referral_id)
 
 
-def exhibit_runs(session: Session, repos: CaseRepositories, exhibit: Exhibit) -> list[TriageRun]:
-    """The exhibit's triage runs, newest first. Runs are stored by exhibit reference; when two
-    forces use the reference, only runs naming this case (`netsafe triage --case` = the referral's
-    reference) are the exhibit's — never another force's."""
-    runs = SqlTriageRepository(session).runs_for_exhibit(exhibit.reference)
-    if repos.exhibits.forces_using(exhibit.reference) <= 1:
-        return runs
-    referral = repos.referrals.get(exhibit.referral_id)
-    case = None if referral is None else referral.reference
-    return [run for run in runs if run.case is not None and run.case == case]
+def exhibit_runs(session: Session, exhibit: Exhibit) -> list[TriageRun]:
+    """The exhibit's triage runs, newest first: those `store.run_exhibits` links to it (when
+    two forces use the reference, only runs naming this case, never another force's)."""
+    return SqlTriageRepository(session).runs_of_exhibit_id(exhibit.id)

@@ -10,7 +10,6 @@ from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import HTMLResponse, Response
 
 from netsafe.operation import record_kinds as kinds
-from netsafe.operation.casefile import CaseRepositories
 from netsafe.operation.exhibits import Exhibit, check_custody, custody_events
 from netsafe.operation.warrants import Warrant, WarrantResult
 from netsafe.store.repositories.triage import SqlTriageRepository
@@ -105,12 +104,10 @@ def warrant_execution(
     return redirect(back, notice="Warrant executed")
 
 
-def triage_results(
-    session: SessionDep, repos: CaseRepositories, exhibit: Exhibit
-) -> list[dict[str, Any]]:
+def triage_results(session: SessionDep, exhibit: Exhibit) -> list[dict[str, Any]]:
     """The exhibit's triage runs (newest first) with their first findings (paths and hashes)."""
     triage = SqlTriageRepository(session)
-    runs = exhibit_runs(session, repos, exhibit)
+    runs = exhibit_runs(session, exhibit)
     return [
         {"run": run, "findings": triage.findings(run.id, limit=FINDINGS_SHOWN)}
         for run in sorted(runs, key=lambda r: r.finished_at, reverse=True)
@@ -137,7 +134,7 @@ def exhibit_page(
             "referral": repos.referrals.get(exhibit.referral_id),
             "events": events,
             "check": check_custody(exhibit, events),
-            "triage": triage_results(session, repos, exhibit),
+            "triage": triage_results(session, exhibit),
             "findings_shown": FINDINGS_SHOWN,
         },
     )
