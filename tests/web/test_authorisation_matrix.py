@@ -117,18 +117,18 @@ def test_every_other_route_is_a_known_public_one() -> None:
     assert not unknown, f"routes outside FastAPI's dependency system (no policy): {unknown}"
 
 
-def _admits(policies: list[Policy], role: Role | None) -> bool:
-    return all(p.admits(role) for p in policies)
+def _admits(policies: list[Policy], role: Role | None, method: str = "GET") -> bool:
+    return all(p.admits(role, method=method) for p in policies)
 
 
 def _expected(
-    policies: list[Policy], caller: Caller, is_page: bool, other_force_record: bool
+    policies: list[Policy], caller: Caller, is_page: bool, other_force_record: bool, method: str
 ) -> str:
     if all(p.is_public for p in policies):
         return "allowed"
     if caller.role is None:
         return "login" if is_page else "401"
-    if not _admits(policies, caller.role):
+    if not _admits(policies, caller.role, method):
         return "forbidden"
     force_scoped = any(p.force_scoped for p in policies)
     if force_scoped and other_force_record and not caller.role.sees_all_forces:
@@ -223,7 +223,7 @@ async def _call_every_route(app: FastAPI, engine: Engine, run: MatrixRun) -> Non
                         else:
                             body["json"] = {}
                     response = await client.request(method, url, headers=headers, **body)  # type: ignore[arg-type]
-                    expected = _expected(policies, caller, is_page, other)
+                    expected = _expected(policies, caller, is_page, other, method)
                     location = response.headers.get("location", "")
                     run.checked += 1
                     if not _check(expected, response.status_code, location):

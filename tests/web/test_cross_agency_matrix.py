@@ -103,7 +103,7 @@ def _check_rule(
             seeded = SEEDS[rule.seed](session, OWN_FORCE)
     checked = 0
     for caller in callers():
-        if caller.role is None or not _admits(route.policies, caller.role):
+        if caller.role is None or not _admits(route.policies, caller.role, method):
             continue
         headers = {"Authorization": f"Bearer {tokens[caller]}"}
         name = f"{method} {route.path} as {caller.name}"

@@ -22,7 +22,7 @@ from netsafe.platform.access import (
     RecordNotFoundError,
     scope_for,
 )
-from netsafe.platform.roles import POLICE_ROLES, Role, Viewer
+from netsafe.platform.roles import CASEWORK_WRITERS, Role, Viewer
 from netsafe.platform.users import User
 
 TITLE_MAX = 500
@@ -111,7 +111,8 @@ def _now(now: datetime | None) -> datetime:
 
 
 def check_worker(people: People, referral: Referral, username: str, field: str) -> str:
-    """`username` (trimmed) when it is an active police user who may see the case."""
+    """`username` (trimmed) when it is an active police user who works cases (an analyst
+    writes none) and may see the case."""
     name = username.strip()
     if not name:
         raise OperationInputError(field, "required")
@@ -119,11 +120,11 @@ def check_worker(people: People, referral: Referral, username: str, field: str) 
     if (
         user is None
         or user.disabled
-        or user.role not in POLICE_ROLES
+        or user.role not in CASEWORK_WRITERS
         or not scope_for(user.viewer).allows(referral.force, referral.restricted_to)
     ):
         raise OperationInputError(
-            field, f"{name} is not a police user who may see {referral.reference}"
+            field, f"{name} is not a police user who may see and work on {referral.reference}"
         )
     return name
 

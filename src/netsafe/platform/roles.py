@@ -34,6 +34,11 @@ class Role(enum.StrEnum):
 
 CHARITY_ROLES = frozenset({Role.HELPLINE, Role.CHARITY_ANALYST, Role.CHARITY_ADMIN})
 POLICE_ROLES = frozenset(set(Role) - CHARITY_ROLES - {Role.ADMIN})
+#: Police roles that read casework but write none: the analyst counts and evaluates (statistics,
+#: exports, charts) over every force's records; investigators, examiners, supervisors and the
+#: operation lead record and correct the cases.
+READ_ONLY_POLICE_ROLES = frozenset({Role.ANALYST})
+CASEWORK_WRITERS = POLICE_ROLES - READ_ONLY_POLICE_ROLES
 #: The roles that administer accounts: each only the accounts of its own side of the wall.
 ACCOUNT_ADMIN_ROLES = (Role.ADMIN, Role.CHARITY_ADMIN)
 

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 from fastapi import FastAPI, Request
 
-from netsafe.platform.roles import Role
+from netsafe.platform.roles import CASEWORK_WRITERS, Role
 from netsafe.web.policy import Policy, declared_routes
 
 
@@ -55,6 +55,13 @@ def may_visit(request: Request, path: str) -> bool:
     if viewer is None or not policies:
         return False
     return all(p.admits(viewer.role, viewer.agency) for p in policies)
+
+
+def writes_casework(request: Request) -> bool:
+    """Whether this request's viewer may write casework: the pages show the forms to record and
+    correct only then (an analyst reads the cases and writes none; its writes answer 403)."""
+    viewer = getattr(request.state, "viewer", None)
+    return viewer is not None and viewer.role in CASEWORK_WRITERS
 
 
 def nav_links(request: Request) -> list[NavLink]:

@@ -17,6 +17,8 @@ router = APIRouter(dependencies=[Depends(allow(Role.HELPLINE, Role.CHARITY_ANALY
 not listed, checks the CSRF token when a session cookie makes a state-changing call, and returns
 the `Viewer`. `force_scoped=True` documents that records of another force answer 403/404 for
 roles that do not see all forces (the service enforces it with `Viewer.may_see_force`).
+`read_only=(Role.ANALYST,)` admits those roles to read (GET, HEAD) and answers any other method
+403, like a role not listed: an analyst reads every force's cases for the figures and writes none.
 `tests/web/test_authorisation_matrix.py` walks every route of `create_app()` and fails for
 a route without a policy.
 
@@ -36,6 +38,9 @@ from netsafe.web.auditor import audit_event, record_now
 from netsafe.web.csrf import require_csrf
 from netsafe.web.viewer import SESSION, CurrentViewer
 
+#: Methods that only read: roles admitted `read_only` may use these alone.
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+
 #: The OpenAPI description and its viewer (Swagger UI, web/api_docs.py) with its assets. Public.
 FRAMEWORK_PUBLIC_PATHS = frozenset({"/openapi.json", "/docs", "/docs/assets"})
 
@@ -50,16 +55,21 @@ class Policy:
     #: Roles also admitted in one agency only: (agency slug, roles), e.g. the regional unit's
     #: police roles besides the operation lead anywhere.
     agency_roles: tuple[tuple[str, frozenset[Role]], ...] = ()
+    #: Roles admitted to read only: a state-changing method (POST, PATCH, ...) refuses them.
+    read_only: frozenset[Role] = frozenset()
 
     @property
     def is_public(self) -> bool:
         return self.roles is None
 
-    def admits(self, role: Role | None, agency: str | None = None) -> bool:
-        """Whether a caller with `role` (None: anonymous) of `agency` passes the role rule."""
+    def admits(self, role: Role | None, agency: str | None = None, method: str = "GET") -> bool:
+        """Whether a caller with `role` (None: anonymous) of `agency` passes the role rule for
+        a request of `method`."""
         if self.roles is None:
             return True
         if role is None:
+            return False
+        if role in self.read_only and method.upper() not in SAFE_METHODS:
             return False
         return role in self.roles or any(
             agency == slug and role in roles for slug, roles in self.agency_roles
@@ -79,7 +89,7 @@ class Allow(PolicyDependency):
         self.policy = policy
 
     async def __call__(self, request: Request, viewer: CurrentViewer) -> Viewer:
-        if not self.policy.admits(viewer.role, viewer.agency):
+        if not self.policy.admits(viewer.role, viewer.agency, request.method):
             record_now(
                 request,
                 audit_event(
@@ -112,13 +122,21 @@ def allow(
     *roles: Role,
     force_scoped: bool = False,
     in_agency: tuple[str, frozenset[Role]] | None = None,
+    read_only: Iterable[Role] = (),
 ) -> Allow:
     """A route for callers with one of `roles` (at least one); `in_agency` (slug, roles) also
-    admits those roles of that agency alone."""
+    admits those roles of that agency alone; `read_only` roles may only read (GET, HEAD)."""
     if not roles:
         raise ValueError("allow() needs at least one role; use allow_any_user() or public()")
     extra = () if in_agency is None else (in_agency,)
-    return Allow(Policy(frozenset(roles), force_scoped=force_scoped, agency_roles=extra))
+    return Allow(
+        Policy(
+            frozenset(roles),
+            force_scoped=force_scoped,
+            agency_roles=extra,
+            read_only=frozenset(read_only),
+        )
+    )
 
 
 def allow_any_user() -> Allow:

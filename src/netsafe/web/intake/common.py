@@ -7,16 +7,22 @@ from typing import Annotated
 from fastapi import Depends, HTTPException, Request
 from sqlalchemy.orm import Session
 
-from netsafe.platform.roles import POLICE_ROLES, Role, Viewer
+from netsafe.platform.roles import POLICE_ROLES, READ_ONLY_POLICE_ROLES, Role, Viewer
 from netsafe.usecases.intake_setup import IntakeConfig, intake_config
 from netsafe.web.auditor import Auditor
 from netsafe.web.policy import allow
 
 #: The operation lead, and the regional unit's police roles, import reports and assign the
-#: regional unit's queue.
+#: regional unit's queue (its analyst reads them only).
 IntakeViewer = Annotated[
     Viewer,
-    Depends(allow(Role.OPERATION_LEAD, in_agency=("regional-unit", POLICE_ROLES))),
+    Depends(
+        allow(
+            Role.OPERATION_LEAD,
+            in_agency=("regional-unit", POLICE_ROLES),
+            read_only=READ_ONLY_POLICE_ROLES,
+        )
+    ),
 ]
 
 

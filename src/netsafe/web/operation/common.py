@@ -23,7 +23,12 @@ from netsafe.operation.referrals import Referral, get_referral
 from netsafe.operation.risk import QuestionSet, load_question_set
 from netsafe.platform.access import AccessDeniedError, OperationInputError, RecordNotFoundError
 from netsafe.platform.audit import Outcome
-from netsafe.platform.roles import POLICE_ROLES, Viewer
+from netsafe.platform.roles import (
+    CASEWORK_WRITERS,
+    POLICE_ROLES,
+    READ_ONLY_POLICE_ROLES,
+    Viewer,
+)
 from netsafe.store.repositories.operation import case_repositories
 from netsafe.store.repositories.triage import SqlTriageRepository
 from netsafe.triage.stored import TriageRun
@@ -32,8 +37,13 @@ from netsafe.web.deps import SessionDep
 from netsafe.web.policy import allow
 
 #: Police records: police roles only; records of another force (or a restricted case) are 404.
-POLICE_ONLY = allow(*sorted(POLICE_ROLES), force_scoped=True)
+#: The analyst reads them and writes none (403 on any write).
+POLICE_ONLY = allow(*sorted(POLICE_ROLES), force_scoped=True, read_only=READ_ONLY_POLICE_ROLES)
 PoliceViewer = Annotated[Viewer, Depends(POLICE_ONLY)]
+#: A page that is only a form to record casework (a new referral, the incident details): the
+#: police roles that write casework (an analyst's request answers 403).
+CASEWORK_FORM = allow(*sorted(CASEWORK_WRITERS), force_scoped=True)
+CaseworkWriter = Annotated[Viewer, Depends(CASEWORK_FORM)]
 
 
 async def _repositories(session: SessionDep) -> CaseRepositories:

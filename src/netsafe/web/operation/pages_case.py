@@ -27,6 +27,7 @@ from netsafe.web.auditor import AuditDep
 from netsafe.web.deps import SessionDep, TemplatesDep
 from netsafe.web.operation.common import (
     CaseworkDep,
+    CaseworkWriter,
     PoliceViewer,
     ReposDep,
     question_set,
@@ -51,7 +52,9 @@ def case_url(referral_id: int) -> str:
 
 
 @router.get("/operation/referrals/new", response_class=HTMLResponse)
-def new_referral_form(request: Request, viewer: PoliceViewer, templates: TemplatesDep) -> Response:
+def new_referral_form(
+    request: Request, viewer: CaseworkWriter, templates: TemplatesDep
+) -> Response:
     areas = REFERRAL_AREAS if viewer.role.sees_all_forces else (viewer.agency,)
     return templates.TemplateResponse(
         request,

@@ -13,7 +13,7 @@ import re
 from datetime import UTC
 from typing import Annotated
 
-from fastapi import APIRouter, Form, Request
+from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import HTMLResponse, Response
 
 from netsafe.operation.casework import Casework
@@ -28,7 +28,7 @@ from netsafe.operation.referrals import (
 from netsafe.store.repositories.users import SqlUserRepository
 from netsafe.web.auditor import AuditDep
 from netsafe.web.deps import SessionDep, TemplatesDep
-from netsafe.web.operation.common import PoliceViewer, ReposDep
+from netsafe.web.operation.common import CASEWORK_FORM, PoliceViewer, ReposDep
 from netsafe.web.operation.forms import FormError, form_time, page_answers, redirect
 from netsafe.web.operation.pages_case import VISIBLE_REFERRAL, case_url
 
@@ -121,7 +121,11 @@ def _values_of(incident: IncidentDetails) -> dict[str, object]:
     }
 
 
-@router.get("/operation/referrals/{referral_id}/incident", response_class=HTMLResponse)
+@router.get(
+    "/operation/referrals/{referral_id}/incident",
+    response_class=HTMLResponse,
+    dependencies=[Depends(CASEWORK_FORM)],
+)
 def incident_form(
     referral_id: int,
     request: Request,

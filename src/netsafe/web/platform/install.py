@@ -13,7 +13,7 @@ from netsafe.web.csrf import CSRF_FIELD, csrf_token
 from netsafe.web.errors import install_error_pages
 from netsafe.web.input_guard import InputGuard
 from netsafe.web.middleware import PlatformMiddleware
-from netsafe.web.navigation import may_visit, nav_links
+from netsafe.web.navigation import may_visit, nav_links, writes_casework
 from netsafe.web.platform.audit import AUDIT_READERS
 
 
@@ -29,3 +29,4 @@ def install_platform(app: FastAPI) -> None:
     env.globals["AUDIT_READERS"] = AUDIT_READERS
     env.globals["nav_links"] = nav_links
     env.globals["may_visit"] = may_visit
+    env.globals["writes_casework"] = writes_casework
