@@ -78,6 +78,15 @@ def test_db_upgrade_and_demo_json(
     assert "south-wales" in first.json()["agencies_added"]
     again = run_cli(capsys, monkeypatch, "demo", "--json")
     assert again.json()["agencies_added"] == []
+    # the demo's casework ends on 31 October 2018 and its reports arrive that day: the figures
+    # open on the twelve months up to then, with every headline figure in them (issue 17.4)
+    stats = run_cli(capsys, monkeypatch, "stats", "--json")
+    assert stats.exit_code == 0, stats.stderr
+    assert stats.json()["period"] == {"from": "2017-11-01", "to": "2018-10-31"}
+    figures = stats.json()["figures"]
+    for name in ("warrants_executed", "arrests", "devices_seized", "children_safeguarded"):
+        assert figures[name]["value"] > 0, name
+    assert figures["people_seeking_help"]["value"] > 5
     current = run_cli(capsys, monkeypatch, "db", "current", "--json")
     assert current.json()["up_to_date"] is True
 

@@ -4,6 +4,7 @@ instant), counted by the same half-open window rule the SQL queries use."""
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
@@ -28,8 +29,11 @@ class EventLog:
         )
         return [Count(force, key, n) for (force, key), n in sorted(counter.items())]
 
-    def latest_record(self) -> datetime | None:
-        return max((when for *_, when in self.events), default=None)
+    def latest_record(self, figures: Collection[str] | None = None) -> datetime | None:
+        return max(
+            (when for metric, *_, when in self.events if figures is None or metric in figures),
+            default=None,
+        )
 
 
 @dataclass

@@ -109,3 +109,25 @@ def test_a_record_dated_in_the_future_does_not_open_an_empty_future_period(
     assert latest_record_date(events, contacts, today=today) == today
     now = datetime.now(UTC).date()
     assert latest_record_date(events, contacts) <= now
+
+
+def test_the_default_period_ends_on_headline_data_when_the_latest_records_stand_alone() -> None:
+    """Referrals imported today into casework that ended years ago (the demo's intake): the
+    twelve months up to today hold no headline record, so the period ends on the latest one."""
+    log = EventLog()
+    log.add("warrants_executed", "gwent", at(2018, 10, 30))
+    log.add("arrests", "gwent", at(2018, 10, 31, 9))
+    log.add("referrals_received", "gwent", at(2026, 12, 4), "national-referral")
+    today = date(2026, 12, 4)
+    assert latest_record_date(log, ContactLog(), today=today) == date(2018, 10, 31)
+    stats = compute_statistics(log, ContactLog(), StatsRequest())
+    assert stats.period == Period(date(2017, 11, 1), date(2018, 10, 31))
+    assert stats.figures["arrests"].value == 1
+    # a headline record within the twelve months up to the latest record: it ends there
+    log.add("referrals_received", "gwent", at(2019, 6, 1), "national-referral")
+    log.events.pop(2)  # today's referral gone: 1 June 2019 is the latest record
+    assert latest_record_date(log, ContactLog(), today=today) == date(2019, 6, 1)
+    # a help-seeking contact is headline data too
+    contacts = ContactLog()
+    contacts.add("p1", "call", "own-behaviour", "gwent", date(2020, 1, 2))
+    assert latest_record_date(log, contacts, today=today) == date(2020, 1, 2)

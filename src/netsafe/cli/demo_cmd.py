@@ -35,6 +35,7 @@ def demo(as_json: bool = typer.Option(False, "--json", help=JSON_OPTION_HELP)) -
     # Imported here: the generator pulls in numpy, Pillow and the triage engine, which every
     # other command would pay for at start-up.
     from netsafe.cli.referral_cmd import cli_audit, operator
+    from netsafe.demo.rates import DEMO_INTAKE_AT
     from netsafe.demo.seed import STEPS, seed_demo_operation
     from netsafe.usecases.import_referrals import import_demo_reports
 
@@ -59,7 +60,13 @@ def demo(as_json: bool = typer.Option(False, "--json", help=JSON_OPTION_HELP)) -
         )
         demo_users = _demo_users(session, settings.env)
         work = _demo_work(session)
-    intake = import_demo_reports(context.sessions, settings, viewer=operator(), audit=cli_audit)
+    intake = import_demo_reports(
+        context.sessions,
+        settings,
+        viewer=operator(),
+        audit=cli_audit,
+        received_at=DEMO_INTAKE_AT,
+    )
     result = {
         "agencies_added": [a.slug for a in added],
         "demo_users_added": demo_users,

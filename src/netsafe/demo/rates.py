@@ -7,7 +7,7 @@ code, the first 12 months come out near the operation's published scale (about 4
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import UTC, date, datetime
 
 from netsafe.stats.comparison import OPERATION_LAUNCH
 
@@ -15,6 +15,10 @@ from netsafe.stats.comparison import OPERATION_LAUNCH
 PREVENTION_START = date(2015, 11, 1)
 OPERATION_START = OPERATION_LAUNCH
 DEMO_END = date(2018, 10, 31)
+#: When the demo's CyberTipline reports arrive: on its last day, with the rest of its casework, so
+#: the demo reads as one operation as of then (dated on the seed day instead, they made the
+#: latest twelve months hold eight referrals and nothing else).
+DEMO_INTAKE_AT = datetime(DEMO_END.year, DEMO_END.month, DEMO_END.day, 15, tzinfo=UTC)
 
 #: How the casework divides between the forces (roughly by population).
 FORCE_SHARES: dict[str, float] = {

@@ -14,8 +14,15 @@ from netsafe.platform.agencies import FORCE_SLUGS
 from netsafe.prevention.suppression import ShownCount, suppress_breakdown, suppress_count
 from netsafe.stats.comparison import Comparison, resolve
 from netsafe.stats.figures import Figure, Value
-from netsafe.stats.metrics import ENFORCEMENT_METRICS, METRICS, PREVENTION_METRICS, Metric
-from netsafe.stats.periods import Period, StatsInputError, month_label, uk_date
+from netsafe.stats.metrics import (
+    ENFORCEMENT_METRICS,
+    HEADLINE,
+    METRICS,
+    PREVENTION_METRICS,
+    Group,
+    Metric,
+)
+from netsafe.stats.periods import Period, StatsInputError, default_period, month_label, uk_date
 from netsafe.stats.sources import (
     Count,
     EnforcementSource,
@@ -79,17 +86,35 @@ def check_force(force: str | None) -> str | None:
     return force
 
 
+#: The police figures the briefing leads with: the default period must hold one of their records.
+HEADLINE_ENFORCEMENT = tuple(name for name in HEADLINE if METRICS[name].group is Group.ENFORCEMENT)
+
+
 def latest_record_date(
     enforcement: EnforcementSource, prevention: PreventionSource, *, today: date | None = None
 ) -> date:
-    """The UK date of the latest record on either side, never after today (a record dated in
-    the future must not open the figures on an empty future period), or today when there are
-    none."""
+    """Where the default period ends: the UK date of the latest record on either side, never
+    after today (a record dated in the future must not open the figures on an empty future
+    period), or today when there are none. When the twelve months up to that day hold no
+    headline record (a warrant executed, an arrest, a seizure, safeguarding, a help-seeking
+    contact) but there is one before — referrals imported today into casework that ended years
+    ago — it ends on the latest headline record's day instead: never on an empty period while
+    data exists."""
     today = today or uk_date(datetime.now(UTC))
-    latest = enforcement.latest_record()
-    candidates = (None if latest is None else uk_date(latest), prevention.latest_day())
-    days = [day for day in candidates if day is not None]
-    return min(max(days), today) if days else today
+
+    def latest(figures: tuple[str, ...] | None) -> date | None:
+        moment = enforcement.latest_record(figures)
+        candidates = (None if moment is None else uk_date(moment), prevention.latest_day())
+        days = [day for day in candidates if day is not None]
+        return min(max(days), today) if days else None
+
+    newest = latest(None)
+    if newest is None:
+        return today
+    headline = latest(HEADLINE_ENFORCEMENT)
+    if headline is None or headline >= default_period(newest).first:
+        return newest
+    return headline
 
 
 def compute_statistics(

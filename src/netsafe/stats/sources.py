@@ -8,6 +8,7 @@ through the prevention area's own aggregate API (`prevention_source.py`).
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Protocol
@@ -35,8 +36,9 @@ class EnforcementSource(Protocol):
         force and breakdown key (`NO_KEY` when the metric has none)."""
         ...
 
-    def latest_record(self) -> datetime | None:
-        """When the latest counted record happened (None when there are none)."""
+    def latest_record(self, figures: Collection[str] | None = None) -> datetime | None:
+        """When the latest record counted by `figures` (enforcement metrics' names; None: any)
+        happened, none in the future (None when there are none)."""
         ...
 
 

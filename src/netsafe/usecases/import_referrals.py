@@ -101,10 +101,11 @@ def import_report_bytes(
     matcher: ListMatcher | None,
     force: str | None = None,
     audit: Audit,
+    now: datetime | None = None,
 ) -> ReferralImport:
-    """Import one uploaded file in the caller's transaction. A wrong file is refused whole
-    (`result.refused`) before anything is written; a report stored by another import at the
-    same moment refuses it too (its savepoint rolled back)."""
+    """Import one uploaded file in the caller's transaction, received `now` (default: now). A
+    wrong file is refused whole (`result.refused`) before anything is written; a report stored
+    by another import at the same moment refuses it too (its savepoint rolled back)."""
     result = ReferralImport()
     try:
         with session.begin_nested():  # a savepoint: a clash leaves the caller's transaction usable
@@ -117,6 +118,7 @@ def import_report_bytes(
                 matcher=matcher,
                 force=force,
                 audit=audit,
+                now=now,
             )
     except ReportFileError as error:
         result = ReferralImport()
@@ -186,13 +188,19 @@ DEMO_SHARED = 0.4
 
 
 def import_demo_reports(
-    sessions: sessionmaker[Session], settings: Settings, *, viewer: Viewer, audit: Audit
+    sessions: sessionmaker[Session],
+    settings: Settings,
+    *,
+    viewer: Viewer,
+    audit: Audit,
+    received_at: datetime | None = None,
 ) -> ReferralImport:
     """A few synthetic reports (`netsafe.intake.generator`, a fixed seed: two without a
     location, so the queue awaiting a force has some; three sharing a screen name, an e-mail
     address or an IP address with an earlier one, so `/deconfliction` and the case pages'
     "Other forces" show links) imported as the demo's intake. Again, they are already known
-    and nothing changes."""
+    and nothing changes. `received_at` dates them (and their incidents before it): `netsafe demo`
+    gives the demo's last day; default now."""
     from netsafe.intake.generator import generate_reports, reports_xml
 
     reports = generate_reports(
@@ -202,6 +210,7 @@ def import_demo_reports(
         unlocated_fraction=0.25,
         escalated_fraction=0.15,
         shared_fraction=DEMO_SHARED,
+        now=received_at,
     )
     with unit_of_work(sessions) as session:
         return import_report_bytes(
@@ -212,4 +221,5 @@ def import_demo_reports(
             config=intake_config(settings),
             matcher=intake_matcher(session, settings),
             audit=audit,
+            now=received_at,
         )

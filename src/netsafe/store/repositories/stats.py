@@ -7,7 +7,7 @@ written in `netsafe.stats.metrics`; the counting rules live there and in this on
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from datetime import UTC, datetime
 from typing import Any
 
@@ -141,16 +141,18 @@ QUERIES: dict[str, QueryBuilder] = {
     "outcomes": lambda w, _: _per_force(OutcomeRow, OutcomeRow.decided_at, w, OutcomeRow.kind),
 }
 
-#: The dated records the figures count, for the latest one (the default period ends there).
-_LATEST = (
-    (ReferralRow, ReferralRow.received_at),
-    (RiskAssessmentRow, RiskAssessmentRow.assessed_at),
-    (WarrantRow, WarrantRow.executed_at),
-    (ArrestRow, ArrestRow.arrested_at),
-    (ExhibitRow, ExhibitRow.seized_at),
-    (SafeguardingRow, SafeguardingRow.recorded_at),
-    (OutcomeRow, OutcomeRow.decided_at),
-)
+#: The dated records each figure counts, for the latest one (the default period ends there).
+#: Deadline breaches and the triage figures count no record of their own: passed over.
+_DATED: dict[str, tuple[Any, Any]] = {
+    "referrals_received": (ReferralRow, ReferralRow.received_at),
+    "subjects_assessed": (RiskAssessmentRow, RiskAssessmentRow.assessed_at),
+    "warrants_executed": (WarrantRow, WarrantRow.executed_at),
+    "arrests": (ArrestRow, ArrestRow.arrested_at),
+    "devices_seized": (ExhibitRow, ExhibitRow.seized_at),
+    "children_identified": (SafeguardingRow, SafeguardingRow.recorded_at),
+    "children_safeguarded": (SafeguardingRow, SafeguardingRow.recorded_at),
+    "outcomes": (OutcomeRow, OutcomeRow.decided_at),
+}
 
 
 class SqlEnforcementSource:
@@ -168,14 +170,17 @@ class SqlEnforcementSource:
         rows = self._session.execute(build(window, self._now)).all()
         return [Count(force, str(key), int(n)) for force, key, n in rows if n]
 
-    def latest_record(self) -> datetime | None:
-        """The latest standing record not in the future: one mistyped into the future (stored
-        before dates were checked) must not open the figures on an empty period."""
+    def latest_record(self, figures: Collection[str] | None = None) -> datetime | None:
+        """The latest standing record counted by `figures` (None: any figure) not in the
+        future: one mistyped into the future (stored before dates were checked) must not open
+        the figures on an empty period."""
+        names = [n for n in (_DATED if figures is None else figures) if n in _DATED]
+        dated = {(_DATED[n][0].__tablename__, _DATED[n][1].key): _DATED[n] for n in names}
         moments = [
             self._session.scalar(
                 select(func.max(column)).where(column <= self._now, row.withdrawn_at.is_(None))
             )
-            for row, column in _LATEST
+            for row, column in dated.values()
         ]
         found = [as_utc(m) for m in moments if m is not None]
         return max(found, default=None)
