@@ -65,9 +65,7 @@ def _import(engine: Engine, settings: Settings, data: bytes) -> None:
 def _state(session: Session) -> dict[str, Any]:
     """What was stored, by report number (ids differ between databases)."""
     report_of = dict(
-        session.execute(select(IntakeReportRow.referral_id, IntakeReportRow.report_id))
-        .tuples()
-        .all()
+        session.execute(select(IntakeReportRow.referral_id, IntakeReportRow.report_id)).all()
     )
     referrals = {
         report_of[rid]: (force, band)

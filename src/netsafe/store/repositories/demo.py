@@ -128,7 +128,7 @@ class SqlDemoWriter:
             query = select(ReferralRow.id, ReferralRow.force).where(
                 ReferralRow.id.in_(referral_ids)
             )
-            forces = dict(self._session.execute(query).tuples().all())
+            forces: dict[int, str] = dict(self._session.execute(query).all())
             for row in rows:
                 row["force"] = forces[row["referral_id"]]
         return self._insert(row_type, rows)
