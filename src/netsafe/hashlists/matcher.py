@@ -198,6 +198,21 @@ class ListMatcher:
             [exact], [(pdq,) if pdq else ()], [pdq_quality], max_distance, [canonical]
         )[0]
 
+    def match_values_many(self, many: Sequence[Mapping[str, str]]) -> list[MatchOutcome]:
+        """`match_values` for many files at once (the same outcomes, in order): one vectorised
+        lookup per cryptographic signal and one PDQ search for them all (a referral import's
+        batch of reports)."""
+        exact: list[dict[str, str]] = []
+        pdq: list[tuple[str, ...]] = []
+        others: list[dict[str, str]] = []
+        for values in many:
+            canonical = {name: registry.get(name).normalize(v) for name, v in values.items()}
+            found = canonical.pop("pdq", None)
+            exact.append({name: canonical.pop(name) for name in EXACT_SIGNALS if name in canonical})
+            pdq.append((found,) if found else ())
+            others.append(canonical)
+        return self._match_many(exact, pdq, [None] * len(exact), None, others)
+
     def match_many(
         self,
         fps: Sequence[FileFingerprint],

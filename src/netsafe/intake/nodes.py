@@ -40,15 +40,29 @@ def local_name(tag: str) -> str:
 
 
 class XmlNode:
-    """An XML element (from defusedxml's ElementTree)."""
+    """An XML element (from defusedxml's ElementTree). Its path is written when first asked
+    for (an error's): a report has thousands of elements and most are read without one."""
 
-    def __init__(self, element: Element, path: str) -> None:
+    __slots__ = ("_by_name", "_count", "_element", "_index", "_name", "_parent", "_path")
+
+    def __init__(
+        self,
+        element: Element,
+        path: str | None,
+        parent: XmlNode | None = None,
+        step: tuple[str, int, int] = ("", 0, 1),
+    ) -> None:
         self._element = element
         self._path = path
+        self._parent = parent
+        self._name, self._index, self._count = step
         self._by_name: dict[str, list[Element]] | None = None
 
     @property
     def path(self) -> str:
+        if self._path is None:
+            parent = "" if self._parent is None else self._parent.path
+            self._path = _step(parent, self._name, self._index, self._count)
         return self._path
 
     def children(self, name: str) -> list[Node]:
@@ -56,8 +70,11 @@ class XmlNode:
             self._by_name = {}
             for child in self._element:
                 self._by_name.setdefault(local_name(child.tag), []).append(child)
-        found = self._by_name.get(name, [])
-        return [XmlNode(c, _step(self._path, name, i, len(found))) for i, c in enumerate(found)]
+        found = self._by_name.get(name)
+        if not found:
+            return []
+        count = len(found)
+        return [XmlNode(c, None, self, (name, i, count)) for i, c in enumerate(found)]
 
     def text(self) -> str | None:
         return (self._element.text or "").strip() or None

@@ -13,7 +13,8 @@ itself, whatever wrote the rows:
 `rebuild_search_index` makes the whole index again (the migration, and after writes that
 bypass sessions, such as a raw connection). Within `search_index_batch(session)` the cases
 written are noted and reindexed once, at the end of the block (a bulk import's several
-statements about the same cases).
+statements about the same cases). Rows written around the hooks (`bulk_rows.insert_rows`) name
+their cases with `note_cases`.
 """
 
 from __future__ import annotations
@@ -23,11 +24,12 @@ from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any, cast
 
-from sqlalchemy import Connection, Engine, Table, delete, event, func, insert, inspect, select
+from sqlalchemy import Connection, Engine, Table, delete, event, func, inspect, select
 from sqlalchemy.orm import ORMExecuteState, Session, sessionmaker
 from sqlalchemy.orm.attributes import get_history
 from sqlalchemy.sql.dml import Delete, Insert, Update
 
+from netsafe.store.bulk_rows import insert_rows_on
 from netsafe.store.models.operation import ReferralRow
 from netsafe.store.models.search import SearchEntryRow
 from netsafe.store.run_exhibits import has_run_link, link_runs
@@ -39,6 +41,16 @@ _REFERRALS = cast(Table, ReferralRow.__table__)
 _CASE_COLUMN = {kind.table.name: kind.case_column for kind in SEARCHABLE}
 _KINDS = {kind.row_type: kind for kind in SEARCHABLE}
 BATCH = 500
+_ENTRY_COLUMNS = (
+    "referral_id",
+    "record_type",
+    "record_id",
+    "reference",
+    "matched",
+    "key",
+    "text",
+    "snippet",
+)
 
 
 def _chunks(ids: Iterable[int]) -> Iterator[list[int]]:
@@ -82,8 +94,12 @@ def reindex(connection: Connection, referral_ids: Iterable[int]) -> None:
     for chunk in _chunks(referral_ids):
         connection.execute(delete(_ENTRIES).where(_ENTRIES.c.referral_id.in_(chunk)))
         entries = entries_of(connection, chunk)
-        if entries:
-            connection.execute(insert(_ENTRIES), entries)
+        insert_rows_on(
+            connection,
+            _ENTRIES,
+            _ENTRY_COLUMNS,
+            [tuple(e[c] for c in _ENTRY_COLUMNS) for e in entries],
+        )
 
 
 def rebuild_search_index(connection: Connection) -> int:
@@ -176,6 +192,15 @@ def search_index_batch(session: Session) -> Iterator[None]:
         del session.info[_DEFERRED]
     if cases:
         reindex(session.connection(), cases)
+
+
+def note_cases(session: Session, referral_ids: Iterable[int]) -> None:
+    """Reindex these cases, whose searchable rows the caller wrote around the session's
+    statement hooks (`bulk_rows.insert_rows`): at the end of the `search_index_batch` block
+    if within one, else now."""
+    cases = set(referral_ids)
+    if cases and _has_index(session.connection()):
+        _reindex(session, session.connection(), cases)
 
 
 def _after_flush(session: Session, _context: object) -> None:

@@ -34,13 +34,16 @@ def deconflict_imported(
     batch: Sequence[tuple[int, Sequence[Identifier]]],
     now: datetime,
     known_files: Iterable[str] = (),
+    common: set[tuple[str, str]] | None = None,
 ) -> dict[int, int]:
     """Key newly imported referrals' identifiers (each with its report's identifiers as
     stored) and link each to every referral sharing one, as if indexed one after the other
     in order; per referral, how many (referral, kind) links it made. `known_files`: hashes
-    of files the lists know, which are keyed (the lookup finds them) but never linked on."""
+    of files the lists know, which are keyed (the lookup finds them) but never linked on.
+    `common`: the keys earlier batches of the same transaction found common (one set for
+    every batch of a file's import; updated)."""
     known = frozenset(identifier_key(FILE_HASH, h) for h in known_files)
-    return SqlDeconflictionKeys(session).index(batch, now, known)
+    return SqlDeconflictionKeys(session).index(batch, now, known, common)
 
 
 def referral_notices(session: Session, viewer: Viewer, referral_id: int) -> list[Notice]:

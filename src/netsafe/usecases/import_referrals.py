@@ -66,6 +66,7 @@ def import_content(
     now = now or datetime.now(UTC)
     repository = SqlIntakeRepository(session)
     reports = iter(stream)
+    common_keys: set[tuple[str, str]] = set()  # deconfliction keys found common: this file's
     while batch := list(islice(reports, BATCH)):
         known = repository.known_reports([r.report_id for r in batch])
         new = []
@@ -87,6 +88,7 @@ def import_content(
             force=force,
             audit=audit,
             now=now,
+            common_keys=common_keys,
         )
     result.files_read += 1
 

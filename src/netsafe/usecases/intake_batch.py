@@ -88,16 +88,26 @@ def file_hashes(reported: ReportFile) -> dict[str, str]:
     return {s: v for s in ("md5", "sha1", "sha256", "pdq") if (v := reported.hash_of(s))}
 
 
-def match_file(matcher: ListMatcher, reported: ReportFile) -> tuple[tuple[Match, ...], bool]:
-    """The list entries a reported file matches (none when an ignore list knows it), and
-    whether any list knows it (an ignore list too)."""
-    values = file_hashes(reported)
-    outcome = matcher.match_values(values) if values else None
-    if outcome is None:
-        return (), False
-    if outcome.ignored:
-        return (), True
-    return tuple(outcome.matches), bool(outcome.matches)
+def match_files(
+    matcher: ListMatcher | None, files: Sequence[ReportFile]
+) -> list[tuple[tuple[Match, ...], bool]]:
+    """Per reported file, in order: the list entries it matches (none when an ignore list
+    knows it), and whether any list knows it (an ignore list too). One lookup for them all."""
+    if matcher is None:
+        return [((), False) for _ in files]
+    values = [file_hashes(f) for f in files]
+    asked = [v for v in values if v]
+    outcomes = iter(matcher.match_values_many(asked) if asked else [])
+    found: list[tuple[tuple[Match, ...], bool]] = []
+    for given in values:
+        outcome = next(outcomes) if given else None
+        if outcome is None:
+            found.append(((), False))
+        elif outcome.ignored:
+            found.append(((), True))
+        else:
+            found.append((tuple(outcome.matches), bool(outcome.matches)))
+    return found
 
 
 class _Planned:
@@ -126,7 +136,8 @@ def _plan(
     source: tuple[str, str],
     viewer: Viewer,
     config: IntakeConfig,
-    matcher: ListMatcher | None,
+    outcomes: Sequence[tuple[tuple[Match, ...], bool]],
+    matched: bool,
     force: str | None,
     now: datetime,
 ) -> _Planned:
@@ -139,11 +150,6 @@ def _plan(
         incident=_incident(report),
     )
     referral = casework.validated_referral(new, by=filer(viewer), now=now)
-    outcomes: list[tuple[tuple[Match, ...], bool]]
-    if matcher is None:
-        outcomes = [((), False) for _ in report.files]
-    else:
-        outcomes = [match_file(matcher, f) for f in report.files]
     found = tuple(matches for matches, _ in outcomes)
     known = tuple(
         h.value
@@ -173,7 +179,7 @@ def _plan(
         prescore_rules=score.rules,
         identifiers=report.identifiers(),
         file_matches=found,
-        matched=matcher is not None,
+        matched=matched,
     )
     return _Planned(report, assignment, item, (score.band, score.reasons), known)
 
@@ -190,11 +196,24 @@ def import_batch(
     force: str | None,
     audit: Audit,
     now: datetime,
+    common_keys: set[tuple[str, str]] | None = None,
 ) -> list[AddedReferral]:
-    """Store `reports` (none imported before) as new referrals, in order; what was added."""
+    """Store `reports` (none imported before) as new referrals, in order; what was added.
+    `common_keys`: the deconfliction keys found common by earlier batches of the same
+    transaction (`deconflict_imported`), shared by the batches of one file."""
     source = (Path(file).name, file_format)
+    outcomes = iter(match_files(matcher, [f for r in reports for f in r.files]))
     planned = [
-        _plan(r, source=source, viewer=viewer, config=config, matcher=matcher, force=force, now=now)
+        _plan(
+            r,
+            source=source,
+            viewer=viewer,
+            config=config,
+            outcomes=[next(outcomes) for _ in r.files],
+            matched=matcher is not None,
+            force=force,
+            now=now,
+        )
         for r in reports
     ]
     with search_index_batch(session):
@@ -207,6 +226,7 @@ def import_batch(
         ],
         now,
         known_files=(h for p in planned for h in p.known),
+        common=common_keys,
     )
     added = []
     for rid, p in zip(ids, planned, strict=True):

@@ -83,11 +83,16 @@ class _Carriers:
     """Who carries each wanted key: the referrals stored before the batch (read once), then
     the batch's own as they are indexed."""
 
-    def __init__(self, session: Session, wanted: set[tuple[str, str]]) -> None:
+    def __init__(
+        self,
+        session: Session,
+        wanted: set[tuple[str, str]],
+        common: set[tuple[str, str]] | frozenset[tuple[str, str]] = frozenset(),
+    ) -> None:
         self.referrals: dict[tuple[str, str], set[int]] = defaultdict(set)
         self.times: dict[tuple[str, str], list[tuple[int, datetime | None]]] = defaultdict(list)
-        self.common: set[tuple[str, str]] = set()
-        ordered = sorted(wanted)
+        self.common: set[tuple[str, str]] = wanted & common
+        ordered = sorted(wanted - self.common)
         for start in range(0, len(ordered), CHUNK):
             self._read(session, ordered[start : start + CHUNK])
 
@@ -138,15 +143,19 @@ class SqlDeconflictionKeys:
         batch: Sequence[tuple[int, Sequence[Identifier]]],
         now: datetime,
         known: frozenset[str] = frozenset(),
+        common: set[tuple[str, str]] | None = None,
     ) -> dict[int, int]:
         """Key each referral's identifiers and link it to each referral sharing a key (see the
         module; `known`: the keys of file hashes the lists know, never linked on). Returns,
-        per referral, how many (other referral, kind) links it made."""
+        per referral, how many (other referral, kind) links it made. `common`: (kind, key)
+        pairs found common by earlier batches of the same transaction, which are not counted
+        again (keys are only added within it, so a common key stays common); the ones this
+        batch finds are added to it."""
         keyed = [(referral_id, keys_of(identifiers)) for referral_id, identifiers in batch]
         wanted = {(k.kind, k.key) for _, keys in keyed for k in keys}
         if not wanted:
             return {referral_id: 0 for referral_id, _ in batch}
-        carriers = _Carriers(self._session, wanted)
+        carriers = _Carriers(self._session, wanted, frozenset() if common is None else common)
         key_rows: list[tuple[int, str, str, str, datetime | None]] = []
         links: dict[tuple[int, int, str], str] = {}
         added: dict[int, int] = {}
@@ -170,6 +179,8 @@ class SqlDeconflictionKeys:
                 carriers.add(referral_id, k.kind, k.key, k.seen_at)
                 key_rows.append((referral_id, k.kind, k.key, k.value_key, k.seen_at))
             added[referral_id] = len(pairs)
+        if common is not None:
+            common |= carriers.common
         insert_rows(self._session, _KEYS, _KEY_COLUMNS, key_rows)
         insert_rows(
             self._session,

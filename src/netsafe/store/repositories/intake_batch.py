@@ -1,11 +1,12 @@
 """Store many imported CyberTipline reports at once: each report's referral with its incident
-lists, the report, its files with their matches, and its identifiers, in a few set-based
-INSERTs per table for the whole batch (executemany; multi-row VALUES with RETURNING where the
-new ids are needed), in the caller's transaction.
+lists, the report, its files with their matches, and its identifiers, in one statement per
+table for the whole batch, in the caller's transaction: the referrals by a multi-row INSERT
+with RETURNING (their new ids), every other table by `bulk_rows.insert_rows` (COPY on
+PostgreSQL, the driver's executemany on SQLite), the new files' ids read back with one query.
 
-The search index follows these statements through the session's hooks
-(`netsafe.store.search_index`); the caller wraps the batch in `search_index_batch` so its cases
-are indexed once.
+The search index notes the new referrals through the session's statement hook, and their
+identifiers and files through `note_cases` (`netsafe.store.search_index`); the caller wraps
+the batch in `search_index_batch` so its cases are indexed once.
 """
 
 from __future__ import annotations
@@ -15,12 +16,13 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, cast
 
-from sqlalchemy import Table, insert
+from sqlalchemy import Table, insert, select
 from sqlalchemy.orm import Session
 
 from netsafe.intake.model import CyberTipReport, ReportIdentifier
 from netsafe.matching.match import Match
 from netsafe.operation.referrals import Referral
+from netsafe.store.bulk_rows import insert_rows
 from netsafe.store.models.intake import (
     IntakeFileMatchRow,
     IntakeFileRow,
@@ -39,11 +41,14 @@ from netsafe.store.repositories.operation_referrals import (
     referral_values,
     reported_file_values,
 )
+from netsafe.store.search_index import note_cases
 
 _REFERRALS = cast(Table, ReferralRow.__table__)
 _INTAKE_FILES = cast(Table, IntakeFileRow.__table__)
 QUALIFIER_MAX = 200
 FOUND_AT_MAX = 200
+#: New referrals whose files' ids are read with one query.
+_IDS_AT_ONCE = 500
 
 
 @dataclass(frozen=True, slots=True)
@@ -74,28 +79,69 @@ def stored_identifier(identifier: ReportIdentifier) -> tuple[str, str, str | Non
     return identifier.kind.value, identifier.value, qualifier, identifier.seen_at
 
 
-def _report_values(referral_id: int, item: ImportedReport) -> dict[str, Any]:
+_REPORT_COLUMNS = (
+    "referral_id",
+    "report_id",
+    "source_file",
+    "file_format",
+    "imported_at",
+    "imported_by",
+    "incident_type",
+    "escalate_reason",
+    "annotations",
+    "esp_service",
+    "assignment_reason",
+    "awaiting_assignment",
+    "assigned_by",
+    "assigned_at",
+    "prescore_band",
+    "prescore_reasons",
+    "prescore_rules",
+    "document",
+)
+_FILE_COLUMNS = (
+    "referral_id",
+    "file_id",
+    "original_file_name",
+    "md5",
+    "sha1",
+    "sha256",
+    "pdq",
+    "relevance",
+    "annotations",
+    "industry_classification",
+    "viewed_by_esp",
+    "publicly_available",
+    "matched_at",
+)
+_MATCH_COLUMNS = ("intake_file_id", "list_name", "entry_id", "category", "signal", "distance")
+_IDENTIFIER_COLUMNS = ("referral_id", "kind", "value", "qualifier", "seen_at", "found_at")
+_REFERRAL_IDENTIFIER_COLUMNS = ("referral_id", "kind", "value")
+_REFERRAL_FILE_COLUMNS = ("referral_id", "file_name", "md5", "sha1", "sha256")
+
+
+def _report_row(referral_id: int, item: ImportedReport) -> tuple[Any, ...]:
     report, user = item.report, item.report.reported
-    return {
-        "referral_id": referral_id,
-        "report_id": report.report_id,
-        "source_file": item.source_file[-500:],
-        "file_format": item.file_format,
-        "imported_at": item.imported_at,
-        "imported_by": item.imported_by,
-        "incident_type": report.incident_type,
-        "escalate_reason": report.escalate_reason,
-        "annotations": list(report.annotations),
-        "esp_service": None if user is None else user.esp_service,
-        "assignment_reason": item.assignment_reason,
-        "awaiting_assignment": item.awaiting_assignment,
-        "assigned_by": None,
-        "assigned_at": None,
-        "prescore_band": item.prescore_band,
-        "prescore_reasons": list(item.prescore_reasons),
-        "prescore_rules": item.prescore_rules,
-        "document": report.as_json(),
-    }
+    return (
+        referral_id,
+        report.report_id,
+        item.source_file[-500:],
+        item.file_format,
+        item.imported_at,
+        item.imported_by,
+        report.incident_type,
+        report.escalate_reason,
+        list(report.annotations),
+        None if user is None else user.esp_service,
+        item.assignment_reason,
+        item.awaiting_assignment,
+        None,
+        None,
+        item.prescore_band,
+        list(item.prescore_reasons),
+        item.prescore_rules,
+        report.as_json(),
+    )
 
 
 class SqlIntakeBatchRepository:
@@ -104,60 +150,57 @@ class SqlIntakeBatchRepository:
     def __init__(self, session: Session) -> None:
         self._session = session
 
-    def _insert(self, table: Any, rows: list[dict[str, Any]]) -> None:
-        if rows:
-            self._session.execute(insert(table), rows)
-
-    def _insert_returning_ids(self, table: Table, rows: list[dict[str, Any]]) -> list[int]:
-        if not rows:
-            return []
-        statement = insert(table).returning(table.c.id, sort_by_parameter_order=True)
-        return [int(i) for i in self._session.scalars(statement, rows)]
-
     def add(self, items: Sequence[ImportedReport]) -> list[int]:
         """Store the batch; the new referral ids, in the order of `items`."""
         if not items:
             return []
-        ids = self._insert_returning_ids(_REFERRALS, [referral_values(i.referral) for i in items])
+        statement = insert(_REFERRALS).returning(_REFERRALS.c.id, sort_by_parameter_order=True)
+        rows = [referral_values(i.referral) for i in items]
+        ids = [int(i) for i in self._session.scalars(statement, rows)]  # indexed by its hook
         note_referral_writes(self._session)
         pairs = list(zip(ids, items, strict=True))
-        self._insert(
-            ReferralIdentifierRow.__table__,
+        session = self._session
+        insert_rows(
+            session,
+            _table(ReferralIdentifierRow),
+            _REFERRAL_IDENTIFIER_COLUMNS,
             [
-                identifier_values(rid, identifier)
+                _in_order(identifier_values(rid, identifier), _REFERRAL_IDENTIFIER_COLUMNS)
                 for rid, item in pairs
                 for identifier in item.referral.incident.identifiers
             ],
         )
-        self._insert(
-            ReferralFileRow.__table__,
+        insert_rows(
+            session,
+            _table(ReferralFileRow),
+            _REFERRAL_FILE_COLUMNS,
             [
-                reported_file_values(rid, reported)
+                _in_order(reported_file_values(rid, reported), _REFERRAL_FILE_COLUMNS)
                 for rid, item in pairs
                 for reported in item.referral.incident.files
             ],
         )
-        self._insert(
-            ReferralAccessRow.__table__,
+        insert_rows(
+            session,
+            _table(ReferralAccessRow),
+            ("referral_id", "username"),
             [
-                {"referral_id": rid, "username": username}
+                (rid, username)
                 for rid, item in pairs
                 for username in sorted(set(item.referral.restricted_to))
             ],
         )
-        self._insert(IntakeReportRow.__table__, [_report_values(rid, item) for rid, item in pairs])
+        note_cases(session, ids)  # their identifiers and files, written around the hooks
+        insert_rows(
+            session, _table(IntakeReportRow), _REPORT_COLUMNS, [_report_row(*p) for p in pairs]
+        )
         self._add_files(pairs)
-        self._insert(
-            IntakeIdentifierRow.__table__,
+        insert_rows(
+            session,
+            _table(IntakeIdentifierRow),
+            _IDENTIFIER_COLUMNS,
             [
-                {
-                    "referral_id": rid,
-                    "kind": kind,
-                    "value": value,
-                    "qualifier": qualifier,
-                    "seen_at": seen_at,
-                    "found_at": identifier.found_at[:FOUND_AT_MAX],
-                }
+                (rid, kind, value, qualifier, seen_at, identifier.found_at[:FOUND_AT_MAX])
                 for rid, item in pairs
                 for identifier in item.identifiers
                 for kind, value, qualifier, seen_at in (stored_identifier(identifier),)
@@ -170,40 +213,62 @@ class SqlIntakeBatchRepository:
         for rid, item in pairs:
             at = item.imported_at if item.matched else None
             for reported, found in zip(item.report.files, item.file_matches, strict=True):
+                hashes = {h.signal: h.value for h in reversed(reported.hashes) if h.signal}
                 rows.append(
-                    {
-                        "referral_id": rid,
-                        "file_id": reported.file_id,
-                        "original_file_name": reported.original_file_name,
-                        "md5": reported.hash_of("md5"),
-                        "sha1": reported.hash_of("sha1"),
-                        "sha256": reported.hash_of("sha256"),
-                        "pdq": reported.hash_of("pdq"),
-                        "relevance": reported.relevance,
-                        "annotations": list(reported.annotations),
-                        "industry_classification": reported.industry_classification,
-                        "viewed_by_esp": reported.viewed_by_esp,
-                        "publicly_available": reported.publicly_available,
-                        "matched_at": at,
-                    }
+                    (
+                        rid,
+                        reported.file_id,
+                        reported.original_file_name,
+                        hashes.get("md5"),
+                        hashes.get("sha1"),
+                        hashes.get("sha256"),
+                        hashes.get("pdq"),
+                        reported.relevance,
+                        list(reported.annotations),
+                        reported.industry_classification,
+                        reported.viewed_by_esp,
+                        reported.publicly_available,
+                        at,
+                    )
                 )
                 matches.append(found)
-        if not any(matches):  # no RETURNING needed: nothing refers to the new files
-            self._insert(_INTAKE_FILES, rows)
+        insert_rows(self._session, _INTAKE_FILES, _FILE_COLUMNS, rows)
+        if not any(matches):  # nothing refers to the new files
             return
-        file_ids = self._insert_returning_ids(_INTAKE_FILES, rows)
-        self._insert(
-            IntakeFileMatchRow.__table__,
+        file_ids = self._new_file_ids([rid for rid, _ in pairs])
+        if len(file_ids) != len(rows):
+            raise RuntimeError("the files of new referrals changed while they were imported")
+        insert_rows(
+            self._session,
+            _table(IntakeFileMatchRow),
+            _MATCH_COLUMNS,
             [
-                {
-                    "intake_file_id": file_id,
-                    "list_name": m.list_name,
-                    "entry_id": m.entry_id,
-                    "category": m.category.value,
-                    "signal": m.signal,
-                    "distance": m.distance,
-                }
+                (file_id, m.list_name, m.entry_id, m.category.value, m.signal, m.distance)
                 for file_id, found in zip(file_ids, matches, strict=True)
                 for m in found
             ],
         )
+
+    def _new_file_ids(self, referral_ids: list[int]) -> list[int]:
+        """The ids of the files just written for these new referrals, in the order written
+        (ids grow with each row inserted; no one else writes files of referrals this
+        transaction has just made)."""
+        found: list[int] = []
+        for start in range(0, len(referral_ids), _IDS_AT_ONCE):
+            chunk = referral_ids[start : start + _IDS_AT_ONCE]
+            found += self._session.scalars(
+                select(_INTAKE_FILES.c.id)
+                .where(_INTAKE_FILES.c.referral_id.in_(chunk))
+                .order_by(_INTAKE_FILES.c.id)
+            )
+        return found
+
+
+def _in_order(values: dict[str, Any], columns: Sequence[str]) -> tuple[Any, ...]:
+    if len(values) != len(columns):
+        raise ValueError(f"expected the columns {', '.join(columns)}, got {', '.join(values)}")
+    return tuple(values[c] for c in columns)
+
+
+def _table(row: Any) -> Table:
+    return cast(Table, row.__table__)
