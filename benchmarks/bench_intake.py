@@ -6,7 +6,8 @@ p95, each as a ratio to a reference measured in the same run.
    on generated reports with 5 files each (drawn from 200 pictures), 30% sharing an identifier
    with an earlier report of another force; against a plain bulk insert of the same
    referral and identifier rows into the same kind of database. Target (#18.5): >= 200 reports/s.
-   The peak RSS of the import process is printed (memory flat: it should not grow with N).
+   The peak RSS of the import process is printed (memory flat: it should not grow with N), and
+   its CPU time (on a shared machine the wall time follows the load; the CPU time much less).
 2. Lookup: `GET /api/v1/identifiers`' query (`SqlDeconflictionRepository.lookup`) with N keys
    stored, p95 over random values; against a primary-key select of one key row. Target: < 20 ms
    with 1,000,000 identifiers.
@@ -81,19 +82,22 @@ def list_file(folder: Path) -> Path:
     return path
 
 
-#: Runs a command and prints its peak RSS (KiB). A process started straight from this one would
-#: report this one's RSS as its own peak: Linux keeps the high-water mark of the memory a
-#: process had when it exec'd, and a forked child starts with ours (the 10,000 reports).
+#: Runs a command and prints its peak RSS (KiB) and CPU seconds (user + system). A process
+#: started straight from this one would report this one's RSS as its own peak: Linux keeps the
+#: high-water mark of the memory a process had when it exec'd, and a forked child starts with
+#: ours (the 10,000 reports).
 _OWN_PEAK = (
     "import resource, subprocess, sys\n"
     "code = subprocess.run(sys.argv[1:], stdout=subprocess.DEVNULL).returncode\n"
-    "print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)\n"
+    "used = resource.getrusage(resource.RUSAGE_CHILDREN)\n"
+    "print(used.ru_maxrss, used.ru_utime + used.ru_stime)\n"
     "sys.exit(code)\n"
 )
 
 
-def import_rate(url: str, folder: Path, report_file: Path) -> tuple[float, float]:
-    """Reports/s of the CLI import (the list imported before), and its peak RSS in MB."""
+def import_rate(url: str, folder: Path, report_file: Path) -> tuple[float, float, float]:
+    """Reports/s of the CLI import (the list imported before), its peak RSS in MB, and its
+    CPU seconds (the import process alone: PostgreSQL's server is not counted)."""
     env = {**os.environ, "NETSAFE_HOME": str(folder), "NETSAFE_DATABASE_URL": url}
     subprocess.run([str(NETSAFE), "db", "upgrade"], env=env, check=True, capture_output=True)
     subprocess.run(
@@ -116,8 +120,8 @@ def import_rate(url: str, folder: Path, report_file: Path) -> tuple[float, float
     elapsed = time.perf_counter() - started
     if done.returncode != 0:
         raise RuntimeError(f"netsafe referral import failed: {errors.read_text()}")
-    rss = int(done.stdout.decode().split()[-1]) / 1024
-    return REPORTS / elapsed, rss
+    peak, cpu = done.stdout.decode().split()[-2:]
+    return REPORTS / elapsed, int(peak) / 1024, float(cpu)
 
 
 def plain_insert_rate(url: str, reports: list) -> float:  # type: ignore[type-arg]
@@ -260,7 +264,7 @@ def main() -> int:
             url, schema = database(backend, folder / "import")
             (folder / "import").mkdir()
             try:
-                rate, rss = import_rate(url, folder / "import", report_file)
+                rate, rss, cpu = import_rate(url, folder / "import", report_file)
             finally:
                 drop(schema)
             url, schema = database(backend, folder)
@@ -276,7 +280,9 @@ def main() -> int:
                 drop(schema)
         print(
             f"{backend}: import {REPORTS} reports {rate:.1f}/s (target 200), plain insert "
-            f"{plain:.0f}/s, ratio {rate / plain:.3f}; import peak RSS {rss:.0f} MB"
+            f"{plain:.0f}/s, ratio {rate / plain:.3f}; import peak RSS {rss:.0f} MB; import "
+            f"CPU {cpu:.1f} s ({cpu / REPORTS * 1000:.2f} ms a report, {REPORTS / cpu:.0f} "
+            "reports per CPU second)"
         )
         print(
             f"{backend}: identifier lookup p95 {lookup:.2f} ms with {KEYS:,} keys (target < 20), "

@@ -142,3 +142,10 @@ def test_neither_xml_nor_json_nor_a_report_root() -> None:
 def test_a_report_twice_in_one_file_is_refused() -> None:
     with pytest.raises(ReportFileError, match="already at"):
         read_reports(reports_json([REPORTS[0], REPORTS[0]]), "twice.json")
+
+
+def test_a_reports_json_text_is_its_json_document_written() -> None:
+    """The import stores `json_text()`; pages and exports read `as_json()`'s document."""
+    for report in generate_reports(20, seed=5, files_per_report=3, shared_fraction=0.5):
+        assert report.json_text() == json.dumps(report.as_json())
+        assert json.loads(report.json_text()) == report.as_json()

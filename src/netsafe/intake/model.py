@@ -8,6 +8,7 @@ phone, screen name with its service, ESP identifier, profile URL, device id, fil
 from __future__ import annotations
 
 import enum
+import json
 from dataclasses import dataclass, field, fields
 from datetime import datetime
 from typing import Any
@@ -135,7 +136,10 @@ class ReportFile:
 
     def hash_of(self, signal: str) -> str | None:
         """The file's hash of `signal` (md5, sha1, sha256, pdq), if the report gives one."""
-        return next((h.value for h in self.hashes if h.signal == signal), None)
+        for given in self.hashes:  # asked for each file's every signal: a plain loop
+            if given.signal == signal:
+                return given.value
+        return None
 
 
 @dataclass(frozen=True, slots=True)
@@ -247,6 +251,11 @@ class CyberTipReport:
                 )
         return tuple(found)
 
+    def json_text(self) -> str:
+        """`as_json()` written as JSON text (`json.dumps` of it, to the character), by the
+        encoder itself: the import stores each report's document so."""
+        return json.dumps(self, default=_plain)
+
     def as_json(self) -> dict[str, Any]:
         """The whole report as JSON-ready data (each dataclass an object of its fields,
         tuples lists, times in ISO 8601)."""
@@ -255,6 +264,21 @@ class CyberTipReport:
 
 
 _FIELD_NAMES: dict[type, tuple[str, ...]] = {}
+
+
+def _field_names(value: Any) -> tuple[str, ...]:
+    names = _FIELD_NAMES.get(type(value))
+    if names is None:
+        names = _FIELD_NAMES[type(value)] = tuple(f.name for f in fields(value))
+    return names
+
+
+def _plain(value: Any) -> Any:
+    """What the JSON encoder writes for a value it has no form of: a time in ISO 8601, a
+    report's dataclass as an object of its fields (tuples it writes as lists itself)."""
+    if isinstance(value, datetime):
+        return value.isoformat()
+    return {name: getattr(value, name) for name in _field_names(value)}
 
 
 def _jsonable(value: Any) -> Any:
@@ -266,7 +290,4 @@ def _jsonable(value: Any) -> Any:
         return value.isoformat()
     if isinstance(value, dict):
         return {k: _jsonable(v) for k, v in value.items()}
-    names = _FIELD_NAMES.get(type(value))
-    if names is None:
-        names = _FIELD_NAMES[type(value)] = tuple(f.name for f in fields(value))
-    return {name: _jsonable(getattr(value, name)) for name in names}
+    return {name: _jsonable(getattr(value, name)) for name in _field_names(value)}

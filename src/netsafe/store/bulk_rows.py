@@ -23,6 +23,13 @@ def _quoted(name: str) -> str:
     return '"' + name.replace('"', '""') + '"'
 
 
+class JsonText(str):
+    """A JSON column's value already written as JSON text: stored as it is (not encoded
+    again)."""
+
+    __slots__ = ()
+
+
 def insert_rows(
     session: Session, table: Table, columns: Sequence[str], rows: Sequence[Sequence[Any]]
 ) -> None:
@@ -47,7 +54,7 @@ def insert_rows_on(
     if any(processors):  # e.g. JSON written as text (SQLite) or psycopg's Json (PostgreSQL)
         rows = [
             tuple(
-                value if p is None or value is None else p(value)
+                value if p is None or value is None or type(value) is JsonText else p(value)
                 for p, value in zip(processors, row, strict=True)
             )
             for row in rows

@@ -22,7 +22,7 @@ from sqlalchemy.orm import Session
 from netsafe.intake.model import CyberTipReport, ReportIdentifier
 from netsafe.matching.match import Match
 from netsafe.operation.referrals import Referral
-from netsafe.store.bulk_rows import insert_rows
+from netsafe.store.bulk_rows import JsonText, insert_rows
 from netsafe.store.models.intake import (
     IntakeFileMatchRow,
     IntakeFileRow,
@@ -140,7 +140,7 @@ def _report_row(referral_id: int, item: ImportedReport) -> tuple[Any, ...]:
         item.prescore_band,
         list(item.prescore_reasons),
         item.prescore_rules,
-        report.as_json(),
+        JsonText(report.json_text()),
     )
 
 
