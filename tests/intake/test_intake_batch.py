@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from sqlalchemy import Engine, delete, select
+from sqlalchemy import Engine, delete, func, select, text
 from sqlalchemy.orm import Session
 
 from netsafe.intake.generator import generate_reports, image_hashes, reports_xml
@@ -272,3 +272,21 @@ def test_stored_rows_hold_the_reports_values(engine: Engine, settings: Settings)
             assert [(k, v, None if s is None else as_utc(s)) for k, v, s in identifiers] == [
                 (i.kind.value, i.value, i.seen_at) for i in report.identifiers()
             ]
+
+
+def test_postgresql_statistics_count_the_keys_an_import_writes(
+    engine: Engine, settings: Settings
+) -> None:
+    """PostgreSQL plans the reads of stored keys from the table's statistics: an import that
+    writes more keys than they count has the table analysed, so a later batch's `key IN (…)`
+    is not planned as a scan of the whole table."""
+    if engine.dialect.name != "postgresql":
+        pytest.skip("statistics for the planner: PostgreSQL's")
+    _import_at(engine, settings, generate_reports(6, seed=23, files_per_report=2, now=NOW), NOW)
+    with make_session_factory(engine)() as session:
+        stored = session.scalar(select(func.count()).select_from(DeconflictionKeyRow))
+        counted = session.scalar(
+            text("SELECT reltuples FROM pg_class WHERE oid = 'deconfliction_keys'::regclass")
+        )
+    assert stored
+    assert counted == stored

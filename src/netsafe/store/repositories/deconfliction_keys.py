@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import cast
 
-from sqlalchemy import Table, delete, func, or_, select
+from sqlalchemy import Table, delete, func, or_, select, text
 from sqlalchemy.orm import Session
 
 from netsafe.intake.identifier_keys import (
@@ -182,6 +182,7 @@ class SqlDeconflictionKeys:
         if common is not None:
             common |= carriers.common
         insert_rows(self._session, _KEYS, _KEY_COLUMNS, key_rows)
+        self._keep_statistics()
         insert_rows(
             self._session,
             _LINKS,
@@ -189,6 +190,25 @@ class SqlDeconflictionKeys:
             [(a, b, kind, key, now) for (a, b, kind), key in links.items()],
         )
         return added
+
+    def _keep_statistics(self) -> None:
+        """PostgreSQL plans the reads of `_Carriers` from the key table's statistics, which
+        do not count the rows of a transaction still open: once an import has written more
+        keys than they count, a chunk's `key IN (…)` is planned as a scan of the whole table,
+        each batch slower than the last. Then the table is analysed (ANALYZE counts the
+        transaction's own rows): at most each time the import doubles it, never for a small
+        import into a table the statistics know."""
+        if self._session.get_bind().dialect.name != "postgresql":
+            return
+        stale = self._session.scalar(
+            text(
+                "SELECT reltuples < pg_stat_get_xact_tuples_inserted(oid) FROM pg_class "
+                "WHERE oid = CAST(:table AS regclass)"
+            ),
+            {"table": _KEYS.name},
+        )
+        if stale:
+            self._session.execute(text(f"ANALYZE {_KEYS.name}"))
 
     def rekey(self, referral_id: int, now: datetime) -> int:
         """Key a referral again from what it holds now, its report's identifiers and those
