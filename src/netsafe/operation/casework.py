@@ -158,10 +158,8 @@ class Casework:
     # one method per service, the repositories filled in ---------------------------------------
 
     def add_subject(self, referral_id: int, **fields: Any) -> subjects.Subject:
-        self.open_referral(referral_id)
-        return subjects.add_subject(
-            self.repos.referrals, self.repos.subjects, self.viewer, referral_id, **fields
-        )
+        subject: subjects.Subject = self.add(SUBJECT, referral_id, **fields)
+        return subject
 
     def note_helpline_details_given(self, subject_id: int, **fields: Any) -> subjects.Subject:
         self.open_record(SUBJECT, subject_id)

@@ -13,6 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from netsafe.operation import subjects
 from netsafe.operation.arrests import Arrest
 from netsafe.operation.exhibits import CustodyEvent, Exhibit
 from netsafe.operation.outcomes import Outcome
@@ -33,9 +34,10 @@ class RecordKind:
 
     `add` is the service that creates one, `add(repos, viewer, owner_id, **fields)`, where
     `owner` names what it is added to (`referral_id`, or `subject_id`, ...): the case work
-    facade's `add`, the create routes (API and case page form), the input model (from the
-    service's keyword arguments) and the case page's section are derived from it. None: the
-    kind is added by its own facade method and input model (the kinds before the table)."""
+    facade's `add`, the create routes (API and case page form) and the input model (from the
+    service's keyword arguments: their types, with `annotated_types` constraints such as
+    `MaxLen`) are derived from it, and the case page's section unless the page has its own.
+    None: the kind is added by its own routes (a risk assessment, a custody step)."""
 
     name: str
     path: str
@@ -76,6 +78,7 @@ SUBJECT = RecordKind(
         "helpline_details_given_at",
         "helpline_details_given_to",
     ),
+    add=subjects.add_record,
 )
 RISK = RecordKind(
     "risk",

@@ -8,11 +8,17 @@ from __future__ import annotations
 import enum
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime
+from typing import TYPE_CHECKING, Annotated
+
+from annotated_types import MaxLen
 
 from netsafe.operation.records import RecordRepository, visible_record
 from netsafe.operation.referrals import ReferralRepository, get_referral, utc
 from netsafe.platform.access import OperationInputError
 from netsafe.platform.roles import Viewer
+
+if TYPE_CHECKING:
+    from netsafe.operation.casefile import CaseRepositories
 
 
 class HelplineRecipient(enum.StrEnum):
@@ -71,6 +77,30 @@ def add_subject(
             identifiers=identifiers.strip(),
             notes=notes.strip(),
         )
+    )
+
+
+def add_record(
+    repos: CaseRepositories,
+    viewer: Viewer,
+    referral_id: int,
+    *,
+    display_name: Annotated[str, MaxLen(200)],
+    date_of_birth: date | None = None,
+    identifiers: Annotated[str, MaxLen(4000)] = "",
+    notes: Annotated[str, MaxLen(4000)] = "",
+) -> Subject:
+    """The record-kinds table's `add` for subjects: its keyword arguments are the input model
+    of the API and the case page's form."""
+    return add_subject(
+        repos.referrals,
+        repos.subjects,
+        viewer,
+        referral_id,
+        display_name=display_name,
+        date_of_birth=date_of_birth,
+        identifiers=identifiers,
+        notes=notes,
     )
 
 

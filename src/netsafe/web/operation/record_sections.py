@@ -1,6 +1,7 @@
 """The case page's section of each kind added through its `add` service (the record-kinds
 table): its records, each with its fields and the link to its history, and its form, derived
-from the kind's input model. The kinds that came before have partials of their own."""
+from the kind's input model. The kinds in `OWN_SECTIONS` are shown by partials of their own
+(their forms post to the same derived routes)."""
 
 from __future__ import annotations
 
@@ -20,6 +21,12 @@ _WIDGETS = {
     "integer": "number",
     "boolean": "checkbox",
 }
+#: The kinds `case.html` shows in sections of their own: risk in the summary, subjects, arrests
+#: and safeguarding under people (`_people.html`), warrants, exhibits (custody on the exhibit's
+#: page) and outcomes in theirs.
+OWN_SECTIONS = frozenset(
+    {"subject", "risk", "arrest", "safeguarding", "warrant", "exhibit", "custody", "outcome"}
+)
 #: What a record's line leaves out (shown elsewhere, or the case's own).
 _NOT_SHOWN = frozenset({"id", "referral_id", "withdrawn_at"})
 
@@ -63,6 +70,8 @@ def added_sections(case: CaseFile) -> dict[str, AddedSection]:
     """The sections of the kinds with derived writes, by kind name (the case page's order)."""
     sections = {}
     for write in DERIVED_WRITES:
+        if write.kind.name in OWN_SECTIONS:
+            continue
         fields = [
             FormField(
                 name,

@@ -2,10 +2,12 @@
 the field naming what it is added to, the facade's method, and what the page says and where it
 leads after. `api_casework.py` and `pages_case.py` derive their create routes from `WRITES`.
 
-A kind with an `add` service in the record-kinds table (`operation/record_kinds.py`) needs
-nothing here: its write is derived (`derived_write`), its input model from the service's
-keyword arguments (`input_model`). The rows below are the kinds that came before, with their
-hand-written input models (`schemas.py`) and notices.
+A kind with an `add` service in the record-kinds table (`operation/record_kinds.py`) has its
+write derived (`derived_write`): its input model from the service's keyword arguments
+(`input_model`), its creation through the facade's `add`; what its page says, where it leads
+and its audit detail, when not the derived ones, are its row of `PRESENTED`. The rows of
+`HAND_WRITES` are the kinds not yet moved onto their `add` service, with their hand-written
+input models (`schemas.py`).
 """
 
 from __future__ import annotations
@@ -30,7 +32,6 @@ from netsafe.web.operation.schemas import (
     ExhibitIn,
     OutcomeIn,
     SafeguardingIn,
-    SubjectIn,
     WarrantIn,
 )
 
@@ -80,14 +81,7 @@ def _outcome_notice(casework: Casework, outcome: Any) -> str:
     return f"Outcome recorded: {outcome.kind.value}; referral {referral.status.value}"
 
 
-WRITES: tuple[RecordWrite, ...] = (
-    RecordWrite(
-        kinds.SUBJECT,
-        SubjectIn,
-        "referral_id",
-        Casework.add_subject,
-        lambda _c, _r: "Subject added",
-    ),
+HAND_WRITES: tuple[RecordWrite, ...] = (
     RecordWrite(
         kinds.WARRANT,
         WarrantIn,
@@ -148,6 +142,11 @@ def _input_type(hint: Any) -> Any:
     return hint
 
 
+def _model_name(kind: RecordKind) -> str:
+    """`SubjectIn`, `SafeguardingIn`, `RiskAssessmentIn`: from the kind's label."""
+    return "".join(word.capitalize() for word in kind.label.split()) + "In"
+
+
 def input_model(kind: RecordKind) -> type[BaseModel]:
     """The one input model (JSON and forms) of a kind added by its `add` service: the field
     naming what it is added to (`kind.owner`), then each keyword-only argument of the service,
@@ -163,19 +162,45 @@ def input_model(kind: RecordKind) -> type[BaseModel]:
         if parameter.kind is inspect.Parameter.KEYWORD_ONLY:
             default = ... if parameter.default is inspect.Parameter.empty else parameter.default
             fields[parameter.name] = (_input_type(hints[parameter.name]), default)
-    model: type[BaseModel] = create_model(f"{kind.record.__name__}In", **fields)
+    model: type[BaseModel] = create_model(_model_name(kind), **fields)
     return model
+
+
+@dataclass(frozen=True, slots=True)
+class Presented:
+    """What differs, for one kind, from the derived write's answers: the case page's notice
+    (derived: "<Label> recorded"), the page it leads to (derived: back to the case page's
+    section) and the audit event's detail (derived: none)."""
+
+    notice: Callable[[Casework, Any], str] | None = None
+    page: Callable[[Any], str] | None = None
+    audit_detail: Callable[[Any], str | None] | None = None
+
+
+PRESENTED: dict[str, Presented] = {
+    "subject": Presented(notice=lambda _c, _r: "Subject added"),
+}
 
 
 def derived_write(kind: RecordKind) -> RecordWrite:
     """The write of a kind added by its `add` service: through the facade's `add`, its input
-    model derived, the case page's notice "<Label> recorded"."""
+    model derived, and what the page says from `PRESENTED` (else "<Label> recorded")."""
 
     def create(casework: Casework, owner_id: int, **fields: Any) -> Any:
         return casework.add(kind, owner_id, **fields)
 
+    def recorded(_casework: Casework, _record: Any) -> str:
+        return f"{kind.label} recorded"
+
+    shown = PRESENTED.get(kind.name, Presented())
     return RecordWrite(
-        kind, input_model(kind), kind.owner, create, lambda _c, _r: f"{kind.label} recorded"
+        kind,
+        input_model(kind),
+        kind.owner,
+        create,
+        shown.notice or recorded,
+        page=shown.page,
+        audit_detail=shown.audit_detail or (lambda _record: None),
     )
 
 
@@ -183,4 +208,7 @@ def derived_write(kind: RecordKind) -> RecordWrite:
 DERIVED_WRITES: tuple[RecordWrite, ...] = tuple(
     derived_write(kind) for kind in kinds.CASE_RECORD_KINDS if kind.add is not None
 )
-WRITES = WRITES + DERIVED_WRITES
+#: Every kind's write, in the table's order.
+WRITES: tuple[RecordWrite, ...] = tuple(
+    sorted(HAND_WRITES + DERIVED_WRITES, key=lambda w: kinds.CASE_RECORD_KINDS.index(w.kind))
+)

@@ -5,7 +5,7 @@ Records without a schema here are answered as their domain dataclasses (FastAPI 
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import datetime
 
 from pydantic import AwareDatetime, BaseModel, Field
 
@@ -134,14 +134,6 @@ class RiskAssessmentIn(BaseModel):
     answers: dict[str, bool]
     subject_id: int | None = None
     rationale: str = Field("", max_length=4000)
-
-
-class SubjectIn(BaseModel):
-    referral_id: int
-    display_name: str = Field(max_length=200)
-    date_of_birth: date | None = None
-    identifiers: str = Field("", max_length=4000)
-    notes: str = Field("", max_length=4000)
 
 
 class HelplineDetailsIn(BaseModel):
