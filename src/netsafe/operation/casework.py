@@ -187,17 +187,6 @@ class Casework:
             **fields,
         )
 
-    def apply_for_warrant(self, referral_id: int, **fields: Any) -> warrants.Warrant:
-        self.open_referral(referral_id)
-        return warrants.apply_for_warrant(
-            self.repos.referrals,
-            self.repos.warrants,
-            self.viewer,
-            referral_id,
-            subjects=self.repos.subjects,
-            **fields,
-        )
-
     def decide_warrant(
         self, warrant_id: int, *, granted: bool, at: datetime, court: str = ""
     ) -> warrants.Warrant:

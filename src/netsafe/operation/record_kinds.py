@@ -13,7 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from netsafe.operation import subjects
+from netsafe.operation import subjects, warrants
 from netsafe.operation.arrests import Arrest
 from netsafe.operation.exhibits import CustodyEvent, Exhibit
 from netsafe.operation.outcomes import Outcome
@@ -107,6 +107,7 @@ WARRANT = RecordKind(
         "result",
         "notes",
     ),
+    add=warrants.add_record,
 )
 ARREST = RecordKind(
     "arrest",

@@ -6,13 +6,18 @@ from __future__ import annotations
 import enum
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Annotated, Any
+
+from annotated_types import MaxLen
 
 from netsafe.operation.dates import check_case_time
 from netsafe.operation.records import RecordRepository, same_case_id, visible_record
 from netsafe.operation.referrals import ReferralRepository, get_referral, record_response
 from netsafe.platform.access import OperationInputError
 from netsafe.platform.roles import Viewer
+
+if TYPE_CHECKING:
+    from netsafe.operation.casefile import CaseRepositories
 
 
 class WarrantStatus(enum.StrEnum):
@@ -80,6 +85,31 @@ def apply_for_warrant(
             subject_id=subject_id,
             court=court.strip(),
         )
+    )
+
+
+def add_record(
+    repos: CaseRepositories,
+    viewer: Viewer,
+    referral_id: int,
+    *,
+    premises: Annotated[str, MaxLen(500)],
+    applied_at: datetime | None = None,
+    subject_id: int | None = None,
+    court: Annotated[str, MaxLen(200)] = "",
+) -> Warrant:
+    """The record-kinds table's `add` for warrants (an application): its keyword arguments are
+    the input model of the API and the case page's form."""
+    return apply_for_warrant(
+        repos.referrals,
+        repos.warrants,
+        viewer,
+        referral_id,
+        subjects=repos.subjects,
+        premises=premises,
+        applied_at=applied_at,
+        subject_id=subject_id,
+        court=court,
     )
 
 

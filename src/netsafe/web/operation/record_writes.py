@@ -32,7 +32,6 @@ from netsafe.web.operation.schemas import (
     ExhibitIn,
     OutcomeIn,
     SafeguardingIn,
-    WarrantIn,
 )
 
 
@@ -82,14 +81,6 @@ def _outcome_notice(casework: Casework, outcome: Any) -> str:
 
 
 HAND_WRITES: tuple[RecordWrite, ...] = (
-    RecordWrite(
-        kinds.WARRANT,
-        WarrantIn,
-        "referral_id",
-        Casework.apply_for_warrant,
-        lambda _c, _r: "Warrant application recorded",
-        page=lambda w: f"/operation/warrants/{w.id}",
-    ),
     RecordWrite(
         kinds.ARREST,
         ArrestIn,
@@ -179,6 +170,10 @@ class Presented:
 
 PRESENTED: dict[str, Presented] = {
     "subject": Presented(notice=lambda _c, _r: "Subject added"),
+    "warrant": Presented(
+        notice=lambda _c, _r: "Warrant application recorded",
+        page=lambda w: f"/operation/warrants/{w.id}",
+    ),
 }
 
 

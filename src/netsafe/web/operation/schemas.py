@@ -141,14 +141,6 @@ class HelplineDetailsIn(BaseModel):
     given_at: AwareDatetime
 
 
-class WarrantIn(BaseModel):
-    referral_id: int
-    premises: str = Field(max_length=500)
-    applied_at: AwareDatetime | None = None
-    subject_id: int | None = None
-    court: str = Field("", max_length=200)
-
-
 class WarrantDecisionIn(BaseModel):
     granted: bool
     at: AwareDatetime
