@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import TYPE_CHECKING, Annotated
+
+from annotated_types import MaxLen
 
 from netsafe.operation.dates import check_case_time
 from netsafe.operation.records import RecordRepository, visible_record
@@ -11,6 +14,9 @@ from netsafe.operation.referrals import ReferralRepository, record_response
 from netsafe.operation.subjects import Subject
 from netsafe.platform.access import OperationInputError
 from netsafe.platform.roles import Viewer
+
+if TYPE_CHECKING:
+    from netsafe.operation.casefile import CaseRepositories
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,3 +68,30 @@ def record_arrest(
     )
     record_response(referrals, referral, at)
     return arrest
+
+
+def add_record(
+    repos: CaseRepositories,
+    viewer: Viewer,
+    subject_id: int,
+    *,
+    arrested_at: datetime,
+    location: Annotated[str, MaxLen(500)],
+    grounds: Annotated[str, MaxLen(4000)],
+    arresting_officer: Annotated[str, MaxLen(63)] = "",
+    custody_reference: Annotated[str, MaxLen(100)] = "",
+) -> Arrest:
+    """The record-kinds table's `add` for arrests (of a subject): its keyword arguments are the
+    input model of the API and the case page's form."""
+    return record_arrest(
+        repos.referrals,
+        repos.subjects,
+        repos.arrests,
+        viewer,
+        subject_id,
+        arrested_at=arrested_at,
+        location=location,
+        grounds=grounds,
+        arresting_officer=arresting_officer,
+        custody_reference=custody_reference,
+    )

@@ -26,6 +26,7 @@ from netsafe.operation.corrections import (
 )
 from netsafe.operation.record_history import HistoryEntry
 from netsafe.operation.record_kinds import (
+    ARREST,
     EXHIBIT,
     KIND_BY_NAME,
     REFERRAL,
@@ -208,15 +209,8 @@ class Casework:
         )
 
     def record_arrest(self, subject_id: int, **fields: Any) -> arrests.Arrest:
-        self.open_record(SUBJECT, subject_id)
-        return arrests.record_arrest(
-            self.repos.referrals,
-            self.repos.subjects,
-            self.repos.arrests,
-            self.viewer,
-            subject_id,
-            **fields,
-        )
+        arrest: arrests.Arrest = self.add(ARREST, subject_id, **fields)
+        return arrest
 
     def record_exhibit(self, referral_id: int, **fields: Any) -> exhibits.Exhibit:
         self.open_referral(referral_id)

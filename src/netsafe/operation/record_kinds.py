@@ -13,7 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from netsafe.operation import subjects, warrants
+from netsafe.operation import arrests, subjects, warrants
 from netsafe.operation.arrests import Arrest
 from netsafe.operation.exhibits import CustodyEvent, Exhibit
 from netsafe.operation.outcomes import Outcome
@@ -124,6 +124,8 @@ ARREST = RecordKind(
         "grounds",
         "custody_reference",
     ),
+    add=arrests.add_record,
+    owner="subject_id",
 )
 EXHIBIT = RecordKind(
     "exhibit",

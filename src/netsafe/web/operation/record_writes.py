@@ -28,7 +28,6 @@ from netsafe.operation.casework import Casework
 from netsafe.operation.exhibit_links import default_warrant_id
 from netsafe.operation.record_kinds import RecordKind
 from netsafe.web.operation.schemas import (
-    ArrestIn,
     ExhibitIn,
     OutcomeIn,
     SafeguardingIn,
@@ -81,13 +80,6 @@ def _outcome_notice(casework: Casework, outcome: Any) -> str:
 
 
 HAND_WRITES: tuple[RecordWrite, ...] = (
-    RecordWrite(
-        kinds.ARREST,
-        ArrestIn,
-        "subject_id",
-        Casework.record_arrest,
-        lambda _c, _r: "Arrest recorded",
-    ),
     RecordWrite(
         kinds.EXHIBIT,
         ExhibitIn,

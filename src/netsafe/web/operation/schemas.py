@@ -153,15 +153,6 @@ class WarrantExecutionIn(BaseModel):
     notes: str = Field("", max_length=4000)
 
 
-class ArrestIn(BaseModel):
-    subject_id: int
-    arrested_at: AwareDatetime
-    location: str = Field(max_length=500)
-    grounds: str = Field(max_length=4000)
-    arresting_officer: str = Field("", max_length=63)
-    custody_reference: str = Field("", max_length=100)
-
-
 class ExhibitIn(BaseModel):
     referral_id: int
     reference: str = Field(max_length=64)
