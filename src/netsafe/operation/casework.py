@@ -212,18 +212,6 @@ class Casework:
         arrest: arrests.Arrest = self.add(ARREST, subject_id, **fields)
         return arrest
 
-    def record_exhibit(self, referral_id: int, **fields: Any) -> exhibits.Exhibit:
-        self.open_referral(referral_id)
-        return exhibits.record_exhibit(
-            self.repos.referrals,
-            self.repos.exhibits,
-            self.viewer,
-            referral_id,
-            subjects=self.repos.subjects,
-            warrants=self.repos.warrants,
-            **fields,
-        )
-
     def hand_over(self, exhibit_id: int, **fields: Any) -> exhibits.CustodyEvent:
         self.open_record(EXHIBIT, exhibit_id)
         return exhibits.hand_over(

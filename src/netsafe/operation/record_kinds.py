@@ -13,7 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from netsafe.operation import arrests, subjects, warrants
+from netsafe.operation import arrests, exhibit_links, subjects, warrants
 from netsafe.operation.arrests import Arrest
 from netsafe.operation.exhibits import CustodyEvent, Exhibit
 from netsafe.operation.outcomes import Outcome
@@ -144,6 +144,7 @@ EXHIBIT = RecordKind(
         "subject_id",
         "warrant_id",
     ),
+    add=exhibit_links.add_record,
 )
 CUSTODY = RecordKind(
     "custody",

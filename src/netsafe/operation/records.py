@@ -7,6 +7,7 @@ safeguarding, outcomes) share: each belongs to a referral and is seen by whoever
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Protocol, TypeVar
 
 from netsafe.operation.referrals import Referral, ReferralRepository, get_referral
@@ -25,6 +26,16 @@ class CaseRecord(Protocol):
 
 
 R = TypeVar("R", bound=CaseRecord)
+
+
+@dataclass(frozen=True, slots=True)
+class WorkedOut:
+    """The default of an `add` service's keyword argument that the service works out itself
+    when the field is left out (unlike null, which says "none"): the input model shows the
+    field as optional, null by default, and passes it on only when given."""
+
+    what: str
+
 
 #: Record ids are INTEGER columns (32-bit signed on PostgreSQL): anything larger names no record.
 MAX_RECORD_ID = 2**31 - 1

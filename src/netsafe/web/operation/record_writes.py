@@ -25,10 +25,9 @@ from pydantic import AwareDatetime, BaseModel, Field, create_model
 from netsafe.operation import record_kinds as kinds
 from netsafe.operation.casefile import CaseRepositories
 from netsafe.operation.casework import Casework
-from netsafe.operation.exhibit_links import default_warrant_id
 from netsafe.operation.record_kinds import RecordKind
+from netsafe.operation.records import WorkedOut
 from netsafe.web.operation.schemas import (
-    ExhibitIn,
     OutcomeIn,
     SafeguardingIn,
 )
@@ -61,14 +60,6 @@ class RecordWrite:
         return owner
 
 
-def _exhibit(casework: Casework, referral_id: int, **fields: Any) -> Any:
-    """An exhibit; left out, its warrant is the case's one executed warrant (if it has one)."""
-    if "warrant_id" not in fields:
-        warrants = casework.repos.warrants.for_referral(casework.referral(referral_id).id)
-        fields["warrant_id"] = default_warrant_id(warrants)
-    return casework.record_exhibit(referral_id, **fields)
-
-
 def _outcome(casework: Casework, referral_id: int, **fields: Any) -> Any:
     outcome, _referral = casework.record_outcome(referral_id, **fields)
     return outcome
@@ -80,16 +71,6 @@ def _outcome_notice(casework: Casework, outcome: Any) -> str:
 
 
 HAND_WRITES: tuple[RecordWrite, ...] = (
-    RecordWrite(
-        kinds.EXHIBIT,
-        ExhibitIn,
-        "referral_id",
-        _exhibit,
-        lambda _c, e: f"Exhibit {e.reference} recorded",
-        page=lambda e: f"/operation/exhibits/{e.id}",
-        audit_detail=lambda e: str(e.reference),
-        defaulted=frozenset({"warrant_id"}),
-    ),
     RecordWrite(
         kinds.SAFEGUARDING,
         SafeguardingIn,
@@ -116,7 +97,7 @@ def _input_type(hint: Any) -> Any:
     """A service argument's type as the JSON and the forms take it: a time needs its zone, and
     text is capped (unless the hint already says how, with `Annotated`)."""
     if t.get_origin(hint) in (t.Union, types.UnionType):
-        args = [_input_type(a) for a in t.get_args(hint)]
+        args = [_input_type(a) for a in t.get_args(hint) if a is not WorkedOut]
         return t.Union[tuple(args)]  # noqa: UP007  (built from a runtime list)
     if hint is dt.datetime:
         return AwareDatetime
@@ -133,7 +114,8 @@ def _model_name(kind: RecordKind) -> str:
 def input_model(kind: RecordKind) -> type[BaseModel]:
     """The one input model (JSON and forms) of a kind added by its `add` service: the field
     naming what it is added to (`kind.owner`), then each keyword-only argument of the service,
-    typed as in its signature, required unless it has a default."""
+    typed as in its signature, required unless it has a default (null for a default the
+    service works out itself, `WorkedOut`)."""
     if kind.add is None:
         raise TypeError(f"{kind.name} has no add service")
     # the service may name the repositories' type for type checking only (an import cycle)
@@ -143,7 +125,11 @@ def input_model(kind: RecordKind) -> type[BaseModel]:
     fields: dict[str, Any] = {kind.owner: (int, ...)}
     for parameter in inspect.signature(kind.add).parameters.values():
         if parameter.kind is inspect.Parameter.KEYWORD_ONLY:
-            default = ... if parameter.default is inspect.Parameter.empty else parameter.default
+            default = parameter.default
+            if default is inspect.Parameter.empty:
+                default = ...
+            elif isinstance(default, WorkedOut):
+                default = None
             fields[parameter.name] = (_input_type(hints[parameter.name]), default)
     model: type[BaseModel] = create_model(_model_name(kind), **fields)
     return model
@@ -166,7 +152,18 @@ PRESENTED: dict[str, Presented] = {
         notice=lambda _c, _r: "Warrant application recorded",
         page=lambda w: f"/operation/warrants/{w.id}",
     ),
+    "exhibit": Presented(
+        notice=lambda _c, e: f"Exhibit {e.reference} recorded",
+        page=lambda e: f"/operation/exhibits/{e.id}",
+        audit_detail=lambda e: str(e.reference),
+    ),
 }
+
+
+def worked_out(kind: RecordKind) -> frozenset[str]:
+    """The fields of a kind's `add` service it works out itself when they are left out."""
+    parameters = inspect.signature(kind.add).parameters.values() if kind.add else ()
+    return frozenset(p.name for p in parameters if isinstance(p.default, WorkedOut))
 
 
 def derived_write(kind: RecordKind) -> RecordWrite:
@@ -188,6 +185,7 @@ def derived_write(kind: RecordKind) -> RecordWrite:
         shown.notice or recorded,
         page=shown.page,
         audit_detail=shown.audit_detail or (lambda _record: None),
+        defaulted=worked_out(kind),
     )
 
 

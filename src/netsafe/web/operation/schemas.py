@@ -153,20 +153,6 @@ class WarrantExecutionIn(BaseModel):
     notes: str = Field("", max_length=4000)
 
 
-class ExhibitIn(BaseModel):
-    referral_id: int
-    reference: str = Field(max_length=64)
-    device_type: str
-    seal_number: str = Field(max_length=100)
-    seized_at: AwareDatetime
-    seized_from: str = Field(max_length=500)
-    seized_by: str = Field("", max_length=63)
-    description: str = Field("", max_length=4000)
-    subject_id: int | None = None
-    #: Left out: the case's executed warrant when it has exactly one; null: no warrant.
-    warrant_id: int | None = None
-
-
 class CustodyEventIn(BaseModel):
     handed_to: str = Field(max_length=63)
     at: AwareDatetime
