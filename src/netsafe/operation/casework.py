@@ -31,6 +31,7 @@ from netsafe.operation.record_kinds import (
     KIND_BY_NAME,
     REFERRAL,
     RISK,
+    SAFEGUARDING,
     SUBJECT,
     WARRANT,
     RecordKind,
@@ -229,10 +230,8 @@ class Casework:
     def record_safeguarding(
         self, referral_id: int, **fields: Any
     ) -> safeguarding.SafeguardingRecord:
-        self.open_referral(referral_id)
-        return safeguarding.record_safeguarding(
-            self.repos.referrals, self.repos.safeguarding, self.viewer, referral_id, **fields
-        )
+        record: safeguarding.SafeguardingRecord = self.add(SAFEGUARDING, referral_id, **fields)
+        return record
 
     def record_outcome(self, referral_id: int, **fields: Any) -> tuple[outcomes.Outcome, Referral]:
         self.open_referral(referral_id)

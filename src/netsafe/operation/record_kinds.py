@@ -13,7 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from netsafe.operation import arrests, exhibit_links, subjects, warrants
+from netsafe.operation import arrests, exhibit_links, safeguarding, subjects, warrants
 from netsafe.operation.arrests import Arrest
 from netsafe.operation.exhibits import CustodyEvent, Exhibit
 from netsafe.operation.outcomes import Outcome
@@ -170,6 +170,7 @@ SAFEGUARDING = RecordKind(
         "local_authority",
         "notes",
     ),
+    add=safeguarding.add_record,
 )
 OUTCOME = RecordKind(
     "outcome",

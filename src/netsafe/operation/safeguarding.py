@@ -5,12 +5,22 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from typing import TYPE_CHECKING, Annotated
+
+from annotated_types import Ge, Le, MaxLen
 
 from netsafe.operation.dates import check_case_time
 from netsafe.operation.records import RecordRepository
 from netsafe.operation.referrals import ReferralRepository, get_referral
 from netsafe.platform.access import OperationInputError
 from netsafe.platform.roles import Viewer
+
+if TYPE_CHECKING:
+    from netsafe.operation.casefile import CaseRepositories
+
+#: Far above any real case, far below any column's range (the same answer on every database).
+MAX_CHILDREN = 100_000
+Children = Annotated[int, Ge(0), Le(MAX_CHILDREN)]
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,4 +74,32 @@ def record_safeguarding(
             local_authority=local_authority.strip(),
             notes=notes.strip(),
         )
+    )
+
+
+def add_record(
+    repos: CaseRepositories,
+    viewer: Viewer,
+    referral_id: int,
+    *,
+    children_identified: Children,
+    children_safeguarded: Children,
+    referred_to_childrens_services: bool,
+    local_authority: Annotated[str, MaxLen(200)] = "",
+    notes: Annotated[str, MaxLen(4000)] = "",
+    recorded_at: datetime | None = None,
+) -> SafeguardingRecord:
+    """The record-kinds table's `add` for safeguarding: its keyword arguments are the input
+    model of the API and the case page's form."""
+    return record_safeguarding(
+        repos.referrals,
+        repos.safeguarding,
+        viewer,
+        referral_id,
+        children_identified=children_identified,
+        children_safeguarded=children_safeguarded,
+        referred_to_childrens_services=referred_to_childrens_services,
+        local_authority=local_authority,
+        notes=notes,
+        recorded_at=recorded_at,
     )

@@ -29,7 +29,6 @@ from netsafe.operation.record_kinds import RecordKind
 from netsafe.operation.records import WorkedOut
 from netsafe.web.operation.schemas import (
     OutcomeIn,
-    SafeguardingIn,
 )
 
 
@@ -71,13 +70,6 @@ def _outcome_notice(casework: Casework, outcome: Any) -> str:
 
 
 HAND_WRITES: tuple[RecordWrite, ...] = (
-    RecordWrite(
-        kinds.SAFEGUARDING,
-        SafeguardingIn,
-        "referral_id",
-        Casework.record_safeguarding,
-        lambda _c, _r: "Safeguarding recorded",
-    ),
     RecordWrite(
         kinds.OUTCOME,
         OutcomeIn,

@@ -20,9 +20,6 @@ from netsafe.operation.referrals import (
     ReportedIdentifier,
 )
 
-#: Far above any real case, far below any column's range (the same answer on every database).
-MAX_CHILDREN = 100_000
-
 
 class IdentifierBody(BaseModel):
     kind: IdentifierKind
@@ -160,16 +157,6 @@ class CustodyEventIn(BaseModel):
     handed_from: str | None = Field(None, max_length=63)
     purpose: str = Field("", max_length=500)
     seal_intact: bool = True
-
-
-class SafeguardingIn(BaseModel):
-    referral_id: int
-    children_identified: int = Field(ge=0, le=MAX_CHILDREN)
-    children_safeguarded: int = Field(ge=0, le=MAX_CHILDREN)
-    referred_to_childrens_services: bool
-    local_authority: str = Field("", max_length=200)
-    notes: str = Field("", max_length=4000)
-    recorded_at: AwareDatetime | None = None
 
 
 class OutcomeIn(BaseModel):
