@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from netsafe.operation import arrests, exhibits, outcomes, risk, safeguarding, subjects, warrants
+from netsafe.operation import arrests, exhibits, risk, safeguarding, subjects, warrants
 from netsafe.operation.casefile import CaseFile, CaseRepositories, load_case
 from netsafe.operation.corrections import (
     correct_record,
@@ -145,9 +145,10 @@ class Casework:
         self.open_referral(referral_id)
         return update_incident(self.repos.referrals, self.viewer, referral_id, incident)
 
-    def add(self, kind: RecordKind, owner_id: int, **fields: Any) -> Any:
+    def add(self, kind: RecordKind, owner_id: int, /, **fields: Any) -> Any:
         """Add a record of `kind` to the open case (or record: `kind.owner`) `owner_id` names,
-        through the kind's `add` service from the record-kinds table."""
+        through the kind's `add` service from the record-kinds table (positional: a record's
+        field may be called `kind`, as an outcome's is)."""
         if kind.add is None:
             raise TypeError(f"{kind.name} records are added by their own facade method")
         owner = KIND_BY_NAME[kind.owner.removesuffix("_id")]
@@ -232,14 +233,3 @@ class Casework:
     ) -> safeguarding.SafeguardingRecord:
         record: safeguarding.SafeguardingRecord = self.add(SAFEGUARDING, referral_id, **fields)
         return record
-
-    def record_outcome(self, referral_id: int, **fields: Any) -> tuple[outcomes.Outcome, Referral]:
-        self.open_referral(referral_id)
-        return outcomes.record_outcome(
-            self.repos.referrals,
-            self.repos.outcomes,
-            self.viewer,
-            referral_id,
-            subjects=self.repos.subjects,
-            **fields,
-        )

@@ -7,7 +7,9 @@ from __future__ import annotations
 import enum
 from dataclasses import dataclass, replace
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Annotated, Any
+
+from annotated_types import MaxLen
 
 from netsafe.operation.dates import check_case_time
 from netsafe.operation.records import RecordRepository, same_case_id
@@ -20,6 +22,9 @@ from netsafe.operation.referrals import (
 )
 from netsafe.platform.access import OperationInputError
 from netsafe.platform.roles import Viewer
+
+if TYPE_CHECKING:
+    from netsafe.operation.casefile import CaseRepositories
 
 
 class OutcomeKind(enum.StrEnum):
@@ -87,3 +92,31 @@ def record_outcome(
         referral = replace(referral, status=ReferralStatus.CLOSED)
         referrals.update(referral)
     return outcome, referral
+
+
+def add_record(
+    repos: CaseRepositories,
+    viewer: Viewer,
+    referral_id: int,
+    *,
+    kind: str,
+    decided_at: datetime,
+    subject_id: int | None = None,
+    notes: Annotated[str, MaxLen(4000)] = "",
+    close_case: bool | None = None,
+) -> Outcome:
+    """The record-kinds table's `add` for outcomes: its keyword arguments are the input model
+    of the API and the case page's form; the referral is closed as `record_outcome` says."""
+    outcome, _referral = record_outcome(
+        repos.referrals,
+        repos.outcomes,
+        viewer,
+        referral_id,
+        subjects=repos.subjects,
+        kind=kind,
+        decided_at=decided_at,
+        subject_id=subject_id,
+        notes=notes,
+        close_case=close_case,
+    )
+    return outcome

@@ -13,7 +13,14 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from netsafe.operation import arrests, exhibit_links, safeguarding, subjects, warrants
+from netsafe.operation import (
+    arrests,
+    exhibit_links,
+    outcomes,
+    safeguarding,
+    subjects,
+    warrants,
+)
 from netsafe.operation.arrests import Arrest
 from netsafe.operation.exhibits import CustodyEvent, Exhibit
 from netsafe.operation.outcomes import Outcome
@@ -180,6 +187,7 @@ OUTCOME = RecordKind(
     "outcomes",
     times=("decided_at",),
     correctable=("kind", "decided_at", "subject_id", "notes"),
+    add=outcomes.add_record,
 )
 
 #: Every kind, in the order a case page shows them.

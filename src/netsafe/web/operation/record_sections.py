@@ -12,7 +12,7 @@ from typing import Any
 from netsafe.operation.casefile import CaseFile
 from netsafe.operation.record_kinds import RecordKind
 from netsafe.web.operation.form_input import field_kinds
-from netsafe.web.operation.record_writes import DERIVED_WRITES
+from netsafe.web.operation.record_writes import WRITES
 
 #: How each JSON type of an input model's field is entered on the page.
 _WIDGETS = {
@@ -69,7 +69,7 @@ PARTIAL = "operation/case/_records.html"
 def added_sections(case: CaseFile) -> dict[str, AddedSection]:
     """The sections of the kinds with derived writes, by kind name (the case page's order)."""
     sections = {}
-    for write in DERIVED_WRITES:
+    for write in WRITES:
         if write.kind.name in OWN_SECTIONS:
             continue
         fields = [

@@ -1,13 +1,10 @@
-"""How each kind of record is added, for the API and the case page alike: its one input model,
-the field naming what it is added to, the facade's method, and what the page says and where it
-leads after. `api_casework.py` and `pages_case.py` derive their create routes from `WRITES`.
-
-A kind with an `add` service in the record-kinds table (`operation/record_kinds.py`) has its
-write derived (`derived_write`): its input model from the service's keyword arguments
-(`input_model`), its creation through the facade's `add`; what its page says, where it leads
-and its audit detail, when not the derived ones, are its row of `PRESENTED`. The rows of
-`HAND_WRITES` are the kinds not yet moved onto their `add` service, with their hand-written
-input models (`schemas.py`).
+"""How each kind of record is added, for the API and the case page alike, derived from the
+record-kinds table (`operation/record_kinds.py`): a kind with an `add` service has its one input
+model from the service's keyword arguments (`input_model`), is created through the facade's
+`add`, and answers as its row of `PRESENTED` says (the case page's notice, the page it leads to,
+the audit detail) or else as derived. `api_casework.py` and `pages_case.py` derive their create
+routes from `WRITES`. A risk assessment and a custody step have no `add` service: their routes
+are their own (answers from the question set; a hand-over under its exhibit's path).
 """
 
 from __future__ import annotations
@@ -27,9 +24,6 @@ from netsafe.operation.casefile import CaseRepositories
 from netsafe.operation.casework import Casework
 from netsafe.operation.record_kinds import RecordKind
 from netsafe.operation.records import WorkedOut
-from netsafe.web.operation.schemas import (
-    OutcomeIn,
-)
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,26 +53,9 @@ class RecordWrite:
         return owner
 
 
-def _outcome(casework: Casework, referral_id: int, **fields: Any) -> Any:
-    outcome, _referral = casework.record_outcome(referral_id, **fields)
-    return outcome
-
-
 def _outcome_notice(casework: Casework, outcome: Any) -> str:
     referral = casework.referral(outcome.referral_id)
     return f"Outcome recorded: {outcome.kind.value}; referral {referral.status.value}"
-
-
-HAND_WRITES: tuple[RecordWrite, ...] = (
-    RecordWrite(
-        kinds.OUTCOME,
-        OutcomeIn,
-        "referral_id",
-        _outcome,
-        _outcome_notice,
-        audit_detail=lambda o: str(o.kind.value),
-    ),
-)
 
 
 #: The longest text a derived input model takes where the service names no cap of its own.
@@ -144,6 +121,7 @@ PRESENTED: dict[str, Presented] = {
         notice=lambda _c, _r: "Warrant application recorded",
         page=lambda w: f"/operation/warrants/{w.id}",
     ),
+    "outcome": Presented(notice=_outcome_notice, audit_detail=lambda o: str(o.kind.value)),
     "exhibit": Presented(
         notice=lambda _c, e: f"Exhibit {e.reference} recorded",
         page=lambda e: f"/operation/exhibits/{e.id}",
@@ -181,11 +159,7 @@ def derived_write(kind: RecordKind) -> RecordWrite:
     )
 
 
-#: The writes derived from the record-kinds table (kinds with an `add` service).
-DERIVED_WRITES: tuple[RecordWrite, ...] = tuple(
-    derived_write(kind) for kind in kinds.CASE_RECORD_KINDS if kind.add is not None
-)
-#: Every kind's write, in the table's order.
+#: The write of every kind with an `add` service, in the table's order.
 WRITES: tuple[RecordWrite, ...] = tuple(
-    sorted(HAND_WRITES + DERIVED_WRITES, key=lambda w: kinds.CASE_RECORD_KINDS.index(w.kind))
+    derived_write(kind) for kind in kinds.CASE_RECORD_KINDS if kind.add is not None
 )

@@ -157,12 +157,3 @@ class CustodyEventIn(BaseModel):
     handed_from: str | None = Field(None, max_length=63)
     purpose: str = Field("", max_length=500)
     seal_intact: bool = True
-
-
-class OutcomeIn(BaseModel):
-    referral_id: int
-    kind: str
-    decided_at: AwareDatetime
-    subject_id: int | None = None
-    notes: str = Field("", max_length=4000)
-    close_case: bool | None = None
