@@ -27,7 +27,7 @@ from netsafe.operation.corrections import (
 from netsafe.operation.record_history import HistoryEntry
 from netsafe.operation.record_kinds import (
     ARREST,
-    EXHIBIT,
+    CUSTODY,
     KIND_BY_NAME,
     REFERRAL,
     RISK,
@@ -215,15 +215,8 @@ class Casework:
         return arrest
 
     def hand_over(self, exhibit_id: int, **fields: Any) -> exhibits.CustodyEvent:
-        self.open_record(EXHIBIT, exhibit_id)
-        return exhibits.hand_over(
-            self.repos.referrals,
-            self.repos.exhibits,
-            self.repos.custody,
-            self.viewer,
-            exhibit_id,
-            **fields,
-        )
+        step: exhibits.CustodyEvent = self.add(CUSTODY, exhibit_id, **fields)
+        return step
 
     def custody_events(self, exhibit: exhibits.Exhibit) -> list[exhibits.CustodyEvent]:
         return exhibits.custody_events(self.repos.custody, exhibit)

@@ -13,13 +13,18 @@ import enum
 import re
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Annotated, Any, Protocol
+
+from annotated_types import MaxLen
 
 from netsafe.operation.dates import check_case_time
 from netsafe.operation.records import RecordRepository, same_case_id, visible_record
 from netsafe.operation.referrals import ReferralRepository, get_referral
 from netsafe.platform.access import OperationInputError
 from netsafe.platform.roles import Viewer
+
+if TYPE_CHECKING:
+    from netsafe.operation.casefile import CaseRepositories
 
 REFERENCE_PATTERN = re.compile(r"[A-Za-z0-9][A-Za-z0-9/._-]{0,63}")
 
@@ -225,4 +230,33 @@ def hand_over(
             purpose=purpose.strip(),
             seal_intact=seal_intact,
         )
+    )
+
+
+def add_custody_record(
+    repos: CaseRepositories,
+    viewer: Viewer,
+    exhibit_id: int,
+    *,
+    handed_to: Annotated[str, MaxLen(63)],
+    at: datetime,
+    location: Annotated[str, MaxLen(500)],
+    handed_from: Annotated[str, MaxLen(63)] | None = None,
+    purpose: Annotated[str, MaxLen(500)] = "",
+    seal_intact: bool = True,
+) -> CustodyEvent:
+    """The record-kinds table's `add` for custody steps (a hand-over of an exhibit): its keyword
+    arguments are the input model of `POST /api/v1/exhibits/{exhibit_id}/custody-events`."""
+    return hand_over(
+        repos.referrals,
+        repos.exhibits,
+        repos.custody,
+        viewer,
+        exhibit_id,
+        handed_to=handed_to,
+        at=at,
+        location=location,
+        handed_from=handed_from,
+        purpose=purpose,
+        seal_intact=seal_intact,
     )

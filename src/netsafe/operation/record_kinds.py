@@ -16,6 +16,7 @@ from typing import Any
 from netsafe.operation import (
     arrests,
     exhibit_links,
+    exhibits,
     outcomes,
     safeguarding,
     subjects,
@@ -44,7 +45,10 @@ class RecordKind:
     facade's `add`, the create routes (API and case page form) and the input model (from the
     service's keyword arguments: their types, with `annotated_types` constraints such as
     `MaxLen`) are derived from it, and the case page's section unless the page has its own.
-    None: the kind is added by its own routes (a risk assessment, a custody step)."""
+    `nested`: its records are added under their owner's path (`/api/v1/exhibits/{exhibit_id}/
+    custody-events`, the owner's id from the path, not the body), and on the owner's page.
+    None: the kind is added by its own routes (a risk assessment: its answers are scored with
+    the configured question set, its form has a check box per question)."""
 
     name: str
     path: str
@@ -55,6 +59,7 @@ class RecordKind:
     correctable: tuple[str, ...]
     add: Callable[..., Any] | None = None
     owner: str = "referral_id"
+    nested: bool = False
 
     @property
     def plural_label(self) -> str:
@@ -161,6 +166,9 @@ CUSTODY = RecordKind(
     "custody",
     times=("at",),
     correctable=("handed_from", "handed_to", "at", "location", "purpose", "seal_intact"),
+    add=exhibits.add_custody_record,
+    owner="exhibit_id",
+    nested=True,
 )
 SAFEGUARDING = RecordKind(
     "safeguarding",

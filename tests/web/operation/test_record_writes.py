@@ -19,13 +19,12 @@ from netsafe.web.operation.form_input import field_kinds
 from netsafe.web.operation.record_writes import WRITES, RecordWrite
 from tests.web.support import bearer_headers
 
-WRITE_IDS = [write.kind.name for write in WRITES]
+#: The kinds added on the case page (a custody step is added on its exhibit's page).
+CASE_PAGE_WRITES = [write for write in WRITES if not write.kind.nested]
 
 
-def test_every_case_kind_but_risk_and_custody_is_written_through_its_add_service() -> None:
-    assert {w.kind.name for w in WRITES} == {
-        k.name for k in CASE_RECORD_KINDS if k.name not in ("risk", "custody")
-    }
+def test_every_case_kind_but_risk_is_written_through_its_add_service() -> None:
+    assert {w.kind.name for w in WRITES} == {k.name for k in CASE_RECORD_KINDS} - {"risk"}
     for write in WRITES:
         assert write.kind.add is not None
         keywords = [
@@ -33,7 +32,8 @@ def test_every_case_kind_but_risk_and_custody_is_written_through_its_add_service
             for p in inspect.signature(write.kind.add).parameters.values()
             if p.kind is inspect.Parameter.KEYWORD_ONLY
         ]
-        assert list(write.body.model_fields) == [write.kind.owner, *keywords]
+        owner = [] if write.kind.nested else [write.kind.owner]  # nested: from the path
+        assert list(write.body.model_fields) == [*owner, *keywords]
 
 
 def _capped(write: RecordWrite) -> tuple[str, int]:
@@ -57,7 +57,7 @@ def _valid_form(write: RecordWrite, owner_id: int) -> dict[str, str]:
     return form
 
 
-@pytest.mark.parametrize("write", WRITES, ids=WRITE_IDS)
+@pytest.mark.parametrize("write", CASE_PAGE_WRITES, ids=lambda write: write.kind.name)
 def test_a_refused_value_names_its_field_in_the_json_api_and_the_form(
     write: RecordWrite, client: TestClient, engine: Engine, settings: Settings
 ) -> None:
@@ -99,3 +99,45 @@ def test_a_refused_value_names_its_field_in_the_json_api_and_the_form(
     assert listed.status_code == 200
     kept = [r for r in listed.json() if r["referral_id"] == referral_id]
     assert kept == []  # nothing was recorded by either
+
+
+def test_a_custody_step_is_added_under_its_exhibit_with_the_derived_model(
+    client: TestClient, engine: Engine, settings: Settings
+) -> None:
+    h = bearer_headers(engine, settings, Role.INVESTIGATOR, "gwent", username="gwent.kinds")
+    other = bearer_headers(engine, settings, Role.INVESTIGATOR, "gwent", username="gwent.other")
+    north = bearer_headers(engine, settings, Role.INVESTIGATOR, "north-wales", username="nw")
+    received = (datetime.now(UTC) - timedelta(days=2)).isoformat()
+    referral_id = client.post(
+        "/api/v1/referrals",
+        headers=h,
+        json={"source": "partner", "force": "gwent", "received_at": received, "summary": "S"},
+    ).json()["id"]
+    seized = (datetime.now(UTC) - timedelta(days=1)).isoformat()
+    exhibit = client.post(
+        "/api/v1/exhibits",
+        headers=h,
+        json={
+            "referral_id": referral_id,
+            "reference": "GW/KINDS/1",
+            "device_type": "phone",
+            "seal_number": "S1",
+            "seized_at": seized,
+            "seized_from": "1 Example Road",
+        },
+    )
+    assert exhibit.status_code == 201, exhibit.text
+    steps = f"/api/v1/exhibits/{exhibit.json()['id']}/custody-events"
+    step = {"handed_to": "gwent.other", "at": datetime.now(UTC).isoformat(), "location": "Store"}
+
+    too_long = client.post(steps, headers=h, json={**step, "location": "z" * 501})
+    assert too_long.status_code == 422
+    assert [p["loc"] for p in too_long.json()["detail"]] == [["body", "location"]]
+    # another force: 404 before the body is read (an empty body would otherwise be a 422)
+    assert client.post(steps, headers=north, json={}).status_code == 404
+    added = client.post(steps, headers=h, json=step)
+    assert added.status_code == 201, added.text
+    assert added.json()["handed_from"] == "gwent.kinds"
+    assert added.json()["seal_intact"] is True
+    listed = client.get(steps, headers=other).json()
+    assert [s["handed_to"] for s in listed] == ["gwent.other"]

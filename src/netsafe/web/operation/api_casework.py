@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import asdict
 from typing import Any
 
-from fastapi import APIRouter, Depends, Query, Request
+from fastapi import APIRouter, Depends, Path, Query, Request
 
 from netsafe.operation import record_kinds as kinds
 from netsafe.operation.exhibits import CustodyEvent, Exhibit, check_custody
@@ -30,7 +30,6 @@ from netsafe.web.operation.common import (
 )
 from netsafe.web.operation.record_writes import WRITES, RecordWrite
 from netsafe.web.operation.schemas import (
-    CustodyEventIn,
     HelplineDetailsIn,
     WarrantDecisionIn,
     WarrantExecutionIn,
@@ -75,8 +74,12 @@ def _list_and_read(kind: RecordKind) -> None:
 
 
 def _create(write: RecordWrite) -> None:
-    """Add `POST /{path}` (201) for a kind, from its row in the table of writes."""
+    """Add `POST /{path}` (201) for a kind, from its row in the table of writes; a nested
+    kind's is under its owner (`POST /exhibits/{exhibit_id}/custody-events`)."""
     kind, owner = write.kind, write.owner.removesuffix("_id")
+    if kind.nested:
+        _create_nested(write)
+        return
 
     def creating(request: Request, casework: CaseworkDep, auditor: AuditDep, body: Any) -> Any:
         owner_id = write.owner_id(body)
@@ -93,6 +96,36 @@ def _create(write: RecordWrite) -> None:
         methods=["POST"],
         status_code=201,
         response_model=kind.record,
+        name=f"create_{kind.name}",
+    )
+
+
+def _create_nested(write: RecordWrite) -> None:
+    """`POST /{owner's path}/{{owner}_id}/{path}` (201): the owner of the path (404 before the
+    body is read when the caller may not see it); the event is audited on the owner."""
+    kind, owner = write.kind, kinds.KIND_BY_NAME[write.owner.removesuffix("_id")]
+
+    def creating(
+        request: Request,
+        casework: CaseworkDep,
+        auditor: AuditDep,
+        body: Any,
+        owner_id: int = Path(alias=write.owner),
+    ) -> Any:
+        with answering(request, f"{kind.name}.create", owner.name, owner_id):
+            record = write.create(casework, owner_id, **write.fields(body))
+        detail = write.audit_detail(record)
+        auditor.record(f"{kind.name}.create", owner.name, owner_id, detail=detail)
+        return record
+
+    creating.__signature__ = with_body(creating, write.body)  # type: ignore[attr-defined]
+    router.add_api_route(
+        f"/{owner.path}/{{{write.owner}}}/{kind.path}",
+        creating,
+        methods=["POST"],
+        status_code=201,
+        response_model=kind.record,
+        dependencies=[Depends(visible_of(owner))],
         name=f"create_{kind.name}",
     )
 
@@ -212,23 +245,3 @@ def list_custody(
 ) -> list[CustodyEvent]:
     auditor.record("custody.list", "exhibit", exhibit_id)
     return casework.custody_events(exhibit)
-
-
-@router.post(
-    "/exhibits/{exhibit_id}/custody-events",
-    status_code=201,
-    response_model=CustodyEvent,
-    dependencies=[_VISIBLE_EXHIBIT],
-)
-def create_custody_event(
-    exhibit_id: int,
-    body: CustodyEventIn,
-    request: Request,
-    casework: CaseworkDep,
-    auditor: AuditDep,
-) -> CustodyEvent:
-    """Record a hand-over; it must continue the chain (from the current holder, in time order)."""
-    with answering(request, "custody.create", "exhibit", exhibit_id):
-        event = casework.hand_over(exhibit_id, **body.model_dump())
-    auditor.record("custody.create", "exhibit", exhibit_id, detail=f"to {event.handed_to}")
-    return event

@@ -212,7 +212,8 @@ def _form_route(write: RecordWrite) -> None:
 
 
 for _write in WRITES:
-    _form_route(_write)
+    if not _write.kind.nested:  # a custody step's form is on its exhibit's page
+        _form_route(_write)
 
 
 @router.post("/operation/subjects/{subject_id}/helpline-details", dependencies=[VISIBLE_SUBJECT])

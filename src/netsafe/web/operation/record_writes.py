@@ -82,7 +82,8 @@ def _model_name(kind: RecordKind) -> str:
 
 def input_model(kind: RecordKind) -> type[BaseModel]:
     """The one input model (JSON and forms) of a kind added by its `add` service: the field
-    naming what it is added to (`kind.owner`), then each keyword-only argument of the service,
+    naming what it is added to (`kind.owner`, unless the path names it: `kind.nested`), then
+    each keyword-only argument of the service,
     typed as in its signature, required unless it has a default (null for a default the
     service works out itself, `WorkedOut`)."""
     if kind.add is None:
@@ -91,7 +92,7 @@ def input_model(kind: RecordKind) -> type[BaseModel]:
     hints = t.get_type_hints(
         kind.add, localns={"CaseRepositories": CaseRepositories}, include_extras=True
     )
-    fields: dict[str, Any] = {kind.owner: (int, ...)}
+    fields: dict[str, Any] = {} if kind.nested else {kind.owner: (int, ...)}
     for parameter in inspect.signature(kind.add).parameters.values():
         if parameter.kind is inspect.Parameter.KEYWORD_ONLY:
             default = parameter.default
@@ -121,6 +122,7 @@ PRESENTED: dict[str, Presented] = {
         notice=lambda _c, _r: "Warrant application recorded",
         page=lambda w: f"/operation/warrants/{w.id}",
     ),
+    "custody": Presented(audit_detail=lambda step: f"to {step.handed_to}"),
     "outcome": Presented(notice=_outcome_notice, audit_detail=lambda o: str(o.kind.value)),
     "exhibit": Presented(
         notice=lambda _c, e: f"Exhibit {e.reference} recorded",

@@ -148,12 +148,3 @@ class WarrantExecutionIn(BaseModel):
     at: AwareDatetime
     result: str
     notes: str = Field("", max_length=4000)
-
-
-class CustodyEventIn(BaseModel):
-    handed_to: str = Field(max_length=63)
-    at: AwareDatetime
-    location: str = Field(max_length=500)
-    handed_from: str | None = Field(None, max_length=63)
-    purpose: str = Field("", max_length=500)
-    seal_intact: bool = True
