@@ -2,8 +2,10 @@
 `/outcomes`: create with 201, list (newest first, paged) and read; every call audited.
 
 The list, read and create routes are derived from the record-kinds table
-(`operation/record_kinds.py`) and the table of writes (`record_writes.py`); the routes here by
-hand are the steps a kind has beyond those (a warrant's decision, a hand-over of an exhibit).
+(`operation/record_kinds.py`) and the table of writes (`record_writes.py`), a custody step's
+under its exhibit; the routes here by hand are the steps a kind has beyond those (a warrant's
+decision and execution, the helpline details note) and the exhibit's own reads (with its
+custody chain and triage runs).
 """
 
 from __future__ import annotations
