@@ -65,3 +65,16 @@ def test_contains_many_answers_like_lookup_many() -> None:
     assert index.contains_many(queries).tolist() == [True, False, True, False, True]
     assert index.contains_many(queries).tolist() == [bool(i) for i in index.lookup_many(queries)]
     assert ExactIndex("sha1").contains_many([]).tolist() == []
+
+
+def test_a_few_digests_answer_as_many() -> None:
+    """One file's lookup (a few digests, read one by one) answers as the vector path does,
+    pending additions and bad hex included."""
+    index = ExactIndex("md5")
+    index.add(range(60_000), [md5(n) for n in range(60_000)])
+    index.add([70_000], [md5(5).upper()])
+    few = [md5(5), md5(-1), f" {md5(7).upper()} "]
+    assert index.lookup_many(few) == [[5, 70_000], [], [7]]
+    assert index.lookup_many(few * 3) == [[5, 70_000], [], [7]] * 3  # over FEW: vectorised
+    with pytest.raises(ValueError, match="position 1"):
+        index.lookup_many([md5(1), "zebra-test-term"])

@@ -32,6 +32,9 @@ class ExactIndex:
     KIND: ClassVar[str] = "netsafe-exact-index"
     #: Pending additions merged into the sorted arrays once they exceed this many (or n/16).
     MERGE_AT: ClassVar[int] = 50_000
+    #: Up to this many hex digests are looked up one by one (one file, the lookup API): the
+    #: vector path's fixed cost (~40 µs) is then most of a lookup.
+    FEW: ClassVar[int] = 4
 
     def __init__(self, signal: str) -> None:
         if signal not in DIGEST_BYTES:
@@ -101,6 +104,10 @@ class ExactIndex:
 
     def lookup_many(self, hashes: Sequence[str] | ByteRows) -> list[list[int]]:
         """`lookup` for many digests at once (vectorised over the sorted arrays)."""
+        if len(hashes) <= self.FEW and not isinstance(hashes, np.ndarray):
+            digests = self._digests(hashes)
+            if digests is not None:
+                return [self._lookup_digest(digest) for digest in digests]
         rows = as_rows(hashes, self.nbytes, what=self.signal)
         keys = _keys(rows)
         low = np.searchsorted(self._keys, keys, side="left")
@@ -135,6 +142,28 @@ class ExactIndex:
 
     def _lookup_row(self, row: npt.NDArray[np.uint8]) -> list[int]:
         return self.lookup_many(row[None, :])[0]
+
+    def _digests(self, hashes: Sequence[str]) -> list[bytes] | None:
+        """Hex digests as bytes (as `hex_rows` reads them: any case, spaces skipped); None
+        when one is not a digest of this signal (the vector path then names it)."""
+        try:
+            digests = [bytes.fromhex(value) for value in hashes]
+        except (TypeError, ValueError):
+            return None
+        return digests if all(len(d) == self.nbytes for d in digests) else None
+
+    def _lookup_digest(self, digest: bytes) -> list[int]:
+        """`lookup` of one raw digest, without vector work (~5 µs, not ~40 µs)."""
+        found: list[int] = []
+        if len(self._keys):
+            key = np.uint64(int.from_bytes(digest[:8], "big"))
+            start = int(self._keys.searchsorted(key, side="left"))
+            stop = int(self._keys.searchsorted(key, side="right"))
+            for at in range(start, stop):
+                if self._rows[at].tobytes() == digest:
+                    found.append(int(self._ids[at]))
+        found.extend(self._pending.get(digest, ()))
+        return found
 
     def save(self, path: Path) -> None:
         """Write the index to the folder `path` (replaced as a whole)."""

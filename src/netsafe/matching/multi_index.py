@@ -66,6 +66,16 @@ def flip_masks(width: int, radius: int) -> Keys:
     return np.asarray(masks, dtype=np.uint32)
 
 
+@cache
+def _probe_masks(width: int, radius: int) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64]]:
+    """The search kernel's masks (`flip_masks` as int64) and how many of them lie within each
+    radius 0..`radius`; made once (a one-video search calls the kernel per query: ~13 µs).
+    Shared between calls: never written."""
+    masks = flip_masks(width, radius).astype(np.int64)
+    counts = np.array([_probes(width, r) for r in range(radius + 1)], dtype=np.int64)
+    return masks, counts
+
+
 def _probes(width: int, radius: int) -> int:
     return sum(math.comb(width, k) for k in range(radius + 1)) if radius >= 0 else 0
 
@@ -163,8 +173,7 @@ class MultiIndex:
         if cost * 1.5 >= len(self.words):
             return scan(self.words, queries, max_distance)
         width = self.widths[0]
-        masks = flip_masks(width, max(chosen)).astype(np.int64)
-        counts = np.array([_probes(width, radius) for radius in range(max(chosen) + 1)])
+        masks, counts = _probe_masks(width, max(chosen))
         from netsafe.matching.mih_kernels import table_search
 
         return table_search(
@@ -175,7 +184,7 @@ class MultiIndex:
             width,
             np.asarray(chosen, dtype=np.int64),
             masks,
-            counts.astype(np.int64),
+            counts,
             queries,
             max_distance,
         )

@@ -17,30 +17,38 @@ from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
-from typing import ClassVar
+from typing import ClassVar, TypeVar
 
 import numpy as np
 import numpy.typing as npt
 
 from netsafe.matching.hash_array import read_manifest, replace_folder, write_manifest
 from netsafe.matching.pdq_index import Pairs, PdqIndex
+from netsafe.matching.vpdq_kernels import frame_matches
+from netsafe.matching.work_sharing import share_work
 from netsafe.video.vpdq import VpdqFeature
 from netsafe.video.vpdq_match import (
     DEFAULT_VPDQ_THRESHOLDS,
     FrameHashes,
     VpdqThresholds,
     Words,
-    distances,
 )
 
 #: A video as the index takes it: its features, or its frames already parsed (FrameHashes).
 Video = Sequence[VpdqFeature] | FrameHashes
+
+Piece = TypeVar("Piece", list["FrameHashes"], npt.NDArray[np.uint8])
 
 #: Frames a video may have in the index (after de-duplication): 2**20, 291 hours at one a second.
 FRAME_BITS = 20
 _FRAME_MASK = (1 << FRAME_BITS) - 1
 #: The most threads a search uses by default (each holds its own candidates while comparing).
 MAX_SEARCH_THREADS = 8
+#: A batch of query videos is cut into this many groups a thread, taken in turn by the calling
+#: thread and the pool's (work_sharing.py): a thread the machine runs late holds up one group at
+#: most. One query video's frames are cut into one piece a thread: a piece costs ~0.1 ms of
+#: Python and kernel set-up, a tenth of the piece's search at 10M frames.
+PIECES_PER_THREAD = 2
 
 
 def search_threads() -> int:
@@ -67,6 +75,12 @@ def as_frames(video: Video) -> FrameHashes:
     return video if isinstance(video, FrameHashes) else FrameHashes.of(video)
 
 
+def _pieces(items: Piece, count: int) -> list[Piece]:
+    """`items` cut into at most `count` runs of (nearly) equal length, in order."""
+    size = max(1, -(-len(items) // count))
+    return [items[i : i + size] for i in range(0, len(items), size)]
+
+
 def _probes(count: int, query_share: float) -> npt.NDArray[np.intp]:
     """Positions of enough of `count` frames to find every video matching at least
     `query_share` of them: n − m + 1, m the fewest matched frames that reach the share, spread
@@ -85,9 +99,10 @@ def _probes(count: int, query_share: float) -> npt.NDArray[np.intp]:
 class VpdqIndex:
     """Listed videos by entry id; `search` finds those a query video matches.
 
-    With `threads` > 1 a batch of query videos (`search_many`) is spread over that many threads
-    of a pool kept by the index, and one query's frame searches are split between them (the PDQ
-    kernel runs without the GIL)."""
+    With `threads` > 1 a batch of query videos (`search_many`) is cut into groups, and one
+    query's frame searches into one piece a thread; the calling thread and `threads - 1` threads
+    of a pool kept by the index take them in turn (work_sharing.py; the PDQ kernel runs without
+    the GIL), so a pool thread the machine runs late never holds the caller up."""
 
     KIND: ClassVar[str] = "netsafe-vpdq-index"
 
@@ -205,12 +220,12 @@ class VpdqIndex:
 
         if self.threads == 1:
             return answer(prepared, False)
-        pool = self._thread_pool()
         if len(prepared) == 1:
             return answer(prepared, True)
-        size = -(-len(prepared) // self.threads)
-        groups = [prepared[i : i + size] for i in range(0, len(prepared), size)]
-        parts = list(pool.map(lambda group: answer(group, False), groups))
+        groups = _pieces(prepared, PIECES_PER_THREAD * self.threads)
+        parts = share_work(
+            self._thread_pool(), self.threads - 1, len(groups), lambda n: answer(groups[n], False)
+        )
         return [matches for part in parts for matches in part]
 
     def _thread_pool(self) -> ThreadPoolExecutor:
@@ -250,10 +265,12 @@ class VpdqIndex:
     ) -> list[Pairs]:
         if not split or len(rows) < 2:
             return self.frames.search_many(rows, distance)
-        size = -(-len(rows) // self.threads)
-        chunks = [rows[i : i + size] for i in range(0, len(rows), size)]
-        parts = self._thread_pool().map(
-            lambda chunk: self.frames.search_many(chunk, distance), chunks
+        chunks = _pieces(rows, self.threads)
+        parts = share_work(
+            self._thread_pool(),
+            self.threads - 1,
+            len(chunks),
+            lambda n: self.frames.search_many(chunks[n], distance),
         )
         return [pairs for part in parts for pairs in part]
 
@@ -286,12 +303,15 @@ class VpdqIndex:
             if own.quality not in usable_by_quality:
                 usable_by_quality[own.quality] = query.usable(own.quality)
             query_words = usable_by_quality[own.quality]
-            usable = self._qualities[entry] >= own.quality
-            if not len(query_words) or not usable.any():
+            if not len(query_words):
                 continue
-            close = distances(query_words, self._words[entry][usable]) <= own.distance
-            query_share = float(close.any(axis=1).sum()) / len(query_words)
-            compared_share = float(close.any(axis=0).sum()) / int(usable.sum())
+            query_hits, listed_hits, usable = frame_matches(
+                query_words, self._words[entry], self._qualities[entry], own.quality, own.distance
+            )
+            if not usable:
+                continue
+            query_share = float(query_hits) / len(query_words)
+            compared_share = float(listed_hits) / usable
             if all_shares or own.accepts(query_share, compared_share):
                 matches.append(VideoMatch(entry, query_share, compared_share))
         matches.sort(key=lambda match: (-match.query_match, -match.compared_match, match.entry_id))

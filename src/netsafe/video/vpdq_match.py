@@ -11,6 +11,7 @@ defaults: distance 31, quality 50, query share 80 %, compared share 0 %.
 from __future__ import annotations
 
 import json
+import math
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -114,18 +115,20 @@ class FrameHashes:
 #: Meta's signal string exactly as `to_signal` writes it (lists and the matcher hold this form).
 _FEATURE = r'"[0-9a-f]{64},[0-9]{1,3},[0-9][0-9.e+]*"'
 _CANONICAL = re.compile(rf"\[{_FEATURE}(?:, {_FEATURE})*\]")
+_HEX64 = re.compile(r"[0-9a-f]{64}")
 
 
 def _parse_signal(text: str) -> FrameHashes | None:
     """Meta's signal string (a JSON list of "hex,quality,timestamp") read as whole columns;
-    None when it is not one `parse_vpdq` would accept as it stands."""
+    None when it is not one `parse_vpdq` would accept as it stands. Fields are read with
+    `int` and `float`, as `parse_vpdq` reads them; a 100-frame video in ~0.1 ms (the lookup
+    API reads one a request)."""
     stripped = text.strip()
     if not stripped.startswith("["):
         return None
     if _CANONICAL.fullmatch(stripped):  # as written: no JSON escapes, 64 hex, two commas
         parts = stripped[2:-2].replace('", "', ",").split(",")
-        raw = bytes.fromhex("".join(parts[0::3]))
-        rows = np.frombuffer(raw, dtype=np.uint8).reshape(-1, 32)
+        hexes = parts[0::3]  # lower case: equal text is an equal hash
     else:
         try:
             items = json.loads(stripped)
@@ -136,23 +139,27 @@ def _parse_signal(text: str) -> FrameHashes | None:
         if not all(isinstance(item, str) and item.count(",") == 2 for item in items):
             return None
         parts = ",".join(items).split(",")
-        try:
-            rows = hex_rows([part.strip() for part in parts[0::3]], 32, what="vpdq frame")
-        except ValueError:
+        hexes = [part.strip().lower() for part in parts[0::3]]
+        if not all(_HEX64.fullmatch(value) for value in hexes):
             return None
     try:
-        qualities = np.array(parts[1::3]).astype(np.int64)
-        timestamps = np.array(parts[2::3]).astype(np.float64)
+        qualities = [int(value) for value in parts[1::3]]
+        timestamps = [float(value) for value in parts[2::3]]
     except ValueError:
         return None
-    if qualities.min() < 0 or qualities.max() > 100:
+    if min(qualities) < 0 or max(qualities) > 100:
         return None
-    if not (np.isfinite(timestamps).all() and (timestamps >= 0).all()):
+    if not all(math.isfinite(seconds) and seconds >= 0 for seconds in timestamps):
         return None
-    words = np.ascontiguousarray(rows).view(np.uint64).reshape(-1, 4)
-    _, first = np.unique(rows.view(np.dtype((np.void, 32))).ravel(), return_index=True)
-    first.sort()
-    return FrameHashes(words[first], qualities[first].astype(np.uint8))
+    first: dict[str, int] = {}  # Meta's dedupe: the first frame of each hash, in order
+    for number, value in enumerate(hexes):
+        first.setdefault(value, number)
+    if len(first) < len(hexes):
+        hexes = list(first)
+        qualities = [qualities[number] for number in first.values()]
+    raw = bytearray.fromhex("".join(hexes))  # writable: numba compiles read-only arrays apart
+    words = np.frombuffer(raw, dtype=np.uint64).reshape(-1, 4)
+    return FrameHashes(words, np.array(qualities, dtype=np.uint8))
 
 
 def distances(left: Words, right: Words) -> npt.NDArray[np.int64]:
