@@ -9,7 +9,6 @@ from pathlib import Path
 import pytest
 
 from netsafe.categories import Category
-from netsafe.settings import Settings
 from netsafe.signals.fingerprint import fingerprint_stream
 from netsafe.triage.limits import ArchiveLimits
 from netsafe.triage.pipeline import ExhibitPlan, triage_exhibit
@@ -71,14 +70,3 @@ def run_triage(
 def errors_of(result: TriageResult) -> dict[str, str]:
     """path -> kind of every error and warning."""
     return {e.path: e.kind for e in result.errors}
-
-
-@pytest.fixture
-def cli_env(settings: Settings, monkeypatch: pytest.MonkeyPatch) -> Settings:
-    """The CLI run in process against the test database (SQLite unless a module says otherwise)."""
-    monkeypatch.setenv("NETSAFE_ENV", "test")
-    monkeypatch.setenv("NETSAFE_HOME", str(settings.home))
-    monkeypatch.setenv("NETSAFE_DATABASE_URL", settings.sqlalchemy_url)
-    monkeypatch.setenv("NETSAFE_SECRET_KEY", settings.secret_key)
-    monkeypatch.delenv("NETSAFE_DASK_SCHEDULER", raising=False)
-    return settings
