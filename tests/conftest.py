@@ -127,6 +127,19 @@ def settings(tmp_path: Path, engine: Engine) -> Settings:
 
 
 @pytest.fixture
+def cli_env(settings: Settings, monkeypatch: pytest.MonkeyPatch) -> Settings:
+    """The CLI run in process (tests/cli_runner.py) against this test's home and database, with no
+    Dask scheduler from the environment. A module needing more (seeded rows) extends it:
+    `def cli_env(cli_env, engine)`."""
+    monkeypatch.setenv("NETSAFE_ENV", "test")
+    monkeypatch.setenv("NETSAFE_HOME", str(settings.home))
+    monkeypatch.setenv("NETSAFE_DATABASE_URL", settings.sqlalchemy_url)
+    monkeypatch.setenv("NETSAFE_SECRET_KEY", settings.secret_key)
+    monkeypatch.delenv("NETSAFE_DASK_SCHEDULER", raising=False)
+    return settings
+
+
+@pytest.fixture
 def client(settings: Settings) -> Iterator[TestClient]:
     """The web app on this test's database, redirects not followed (a page's 303 is checked as
     such). A module that needs something first (seeded records, a file in NETSAFE_HOME) adds an

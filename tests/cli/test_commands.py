@@ -13,15 +13,6 @@ from netsafe.settings import Settings
 from tests.cli_runner import run_cli
 
 
-@pytest.fixture
-def cli_env(monkeypatch: pytest.MonkeyPatch, settings: Settings) -> Settings:
-    monkeypatch.setenv("NETSAFE_HOME", str(settings.home))
-    monkeypatch.setenv("NETSAFE_DATABASE_URL", settings.sqlalchemy_url)
-    monkeypatch.setenv("NETSAFE_ENV", "test")
-    monkeypatch.setenv("NETSAFE_SECRET_KEY", settings.secret_key)
-    return settings
-
-
 def all_command_paths() -> list[list[str]]:
     """Every command and group of the CLI, as argument lists."""
     paths: list[list[str]] = []

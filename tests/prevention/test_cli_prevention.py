@@ -30,15 +30,6 @@ HEADER = [
 ]
 
 
-@pytest.fixture
-def cli_env(monkeypatch: pytest.MonkeyPatch, settings: Settings) -> Settings:
-    monkeypatch.setenv("NETSAFE_HOME", str(settings.home))
-    monkeypatch.setenv("NETSAFE_DATABASE_URL", settings.sqlalchemy_url)
-    monkeypatch.setenv("NETSAFE_ENV", "test")
-    monkeypatch.setenv("NETSAFE_SECRET_KEY", settings.secret_key)
-    return settings
-
-
 def synthetic_rows(count: int, seed: int = 7) -> list[dict[str, str]]:
     """Synthetic, seeded contacts (no real data)."""
     rng = random.Random(seed)

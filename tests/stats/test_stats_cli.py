@@ -15,11 +15,8 @@ from tests.cli_runner import run_cli
 
 
 @pytest.fixture
-def cli_env(monkeypatch: pytest.MonkeyPatch, settings: Settings, engine: Engine) -> Settings:
-    monkeypatch.setenv("NETSAFE_HOME", str(settings.home))
-    monkeypatch.setenv("NETSAFE_DATABASE_URL", settings.sqlalchemy_url)
-    monkeypatch.setenv("NETSAFE_ENV", "test")
-    monkeypatch.setenv("NETSAFE_SECRET_KEY", settings.secret_key)
+def cli_env(cli_env: Settings, engine: Engine) -> Settings:
+    """The shared CLI environment (tests/conftest.py) with three synthetic referrals."""
     with Session(engine) as session, session.begin():
         for day, force in ((3, "gwent"), (4, "gwent"), (5, "north-wales")):
             moment = datetime(2017, 3, day, 10, tzinfo=UTC)
@@ -43,7 +40,7 @@ def cli_env(monkeypatch: pytest.MonkeyPatch, settings: Settings, engine: Engine)
                     executed_at=moment,
                 )
             )
-    return settings
+    return cli_env
 
 
 def test_stats_json_names_each_figure(

@@ -21,16 +21,6 @@ from tests.triage.conftest import Known, md5
 from tests.triage.fixtures import e01_image, fat_image, mbr_disk, photo_jpeg
 
 
-@pytest.fixture
-def cli_env(settings: Settings, monkeypatch: pytest.MonkeyPatch) -> Settings:
-    monkeypatch.setenv("NETSAFE_ENV", "test")
-    monkeypatch.setenv("NETSAFE_HOME", str(settings.home))
-    monkeypatch.setenv("NETSAFE_DATABASE_URL", settings.sqlalchemy_url)
-    monkeypatch.setenv("NETSAFE_SECRET_KEY", settings.secret_key)
-    monkeypatch.delenv("NETSAFE_DASK_SCHEDULER", raising=False)
-    return settings
-
-
 def _import_list(
     tmp_path: Path,
     capsys: pytest.CaptureFixture[str],

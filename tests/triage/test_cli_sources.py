@@ -13,13 +13,13 @@ from tests.cli_runner import run_cli
 from tests.triage.conftest import Known
 from tests.triage.disk_fixtures import luks_image
 from tests.triage.fixtures import fat_image, ntfs_image
-from tests.triage.test_cli import _import_list, cli_env  # noqa: F401 - the fixture
+from tests.triage.test_cli import _import_list
 
 
 @pytest.mark.usefixtures("engine")
 def test_a_source_that_yields_nothing_exits_1_and_says_why(
     tmp_path: Path,
-    cli_env: Settings,  # noqa: F811
+    cli_env: Settings,
     capsys: pytest.CaptureFixture[str],
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
@@ -37,7 +37,7 @@ def test_a_source_that_yields_nothing_exits_1_and_says_why(
 @pytest.mark.usefixtures("engine")
 def test_a_truncated_ntfs_image_says_it_was_cut_short_and_exits_1(
     tmp_path: Path,
-    cli_env: Settings,  # noqa: F811
+    cli_env: Settings,
     capsys: pytest.CaptureFixture[str],
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
@@ -59,7 +59,7 @@ def test_a_truncated_ntfs_image_says_it_was_cut_short_and_exits_1(
 @pytest.mark.usefixtures("engine")
 def test_an_ntfs_image_cut_after_its_files_is_read_with_a_warning(
     tmp_path: Path,
-    cli_env: Settings,  # noqa: F811
+    cli_env: Settings,
     capsys: pytest.CaptureFixture[str],
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
@@ -80,7 +80,7 @@ def test_an_ntfs_image_cut_after_its_files_is_read_with_a_warning(
 
 def test_a_key_on_the_command_line_is_refused(
     tmp_path: Path,
-    cli_env: Settings,  # noqa: F811
+    cli_env: Settings,
     capsys: pytest.CaptureFixture[str],
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
@@ -95,7 +95,7 @@ def test_a_key_on_the_command_line_is_refused(
 @pytest.mark.slow
 def test_an_encrypted_volume_opens_with_a_key_from_a_file(
     tmp_path: Path,
-    cli_env: Settings,  # noqa: F811
+    cli_env: Settings,
     engine: Engine,
     capsys: pytest.CaptureFixture[str],
     monkeypatch: pytest.MonkeyPatch,

@@ -138,16 +138,6 @@ def database_url(tmp_path: Path) -> str:
     return f"sqlite:///{tmp_path / 'netsafe-test.db'}"
 
 
-@pytest.fixture
-def cli_env(settings: Settings, monkeypatch: pytest.MonkeyPatch) -> Settings:
-    monkeypatch.setenv("NETSAFE_ENV", "test")
-    monkeypatch.setenv("NETSAFE_HOME", str(settings.home))
-    monkeypatch.setenv("NETSAFE_DATABASE_URL", settings.sqlalchemy_url)
-    monkeypatch.setenv("NETSAFE_SECRET_KEY", settings.secret_key)
-    monkeypatch.delenv("NETSAFE_DASK_SCHEDULER", raising=False)
-    return settings
-
-
 def _unpack(case: Published, folder: Path) -> list[Path]:
     folder.mkdir()
     segments = []

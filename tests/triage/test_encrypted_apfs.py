@@ -26,7 +26,7 @@ from tests.triage.apfs_volumes import (
 )
 from tests.triage.conftest import Known, run_triage
 from tests.triage.fixtures import mbr_disk
-from tests.triage.test_cli import _import_list, cli_env  # noqa: F401 - the fixture
+from tests.triage.test_cli import _import_list
 
 pytestmark = pytest.mark.skipif(
     shutil.which("openssl") is None, reason="openssl encrypts the APFS test volume"
@@ -133,7 +133,7 @@ def test_an_encrypted_volume_in_a_disk_image_inside_a_zip_is_reported(
 @pytest.mark.usefixtures("engine")
 def test_cli_encrypted_apfs_exit_codes_and_the_password_from_a_file(
     tmp_path: Path,
-    cli_env: Settings,  # noqa: F811
+    cli_env: Settings,
     engine: Engine,
     capsys: pytest.CaptureFixture[str],
     monkeypatch: pytest.MonkeyPatch,

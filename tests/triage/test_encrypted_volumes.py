@@ -22,7 +22,7 @@ from tests.cli_runner import run_cli
 from tests.triage.bitlocker_volumes import PASSWORD, RECOVERY_PASSWORD, bitlocker_volume
 from tests.triage.conftest import Known, run_triage
 from tests.triage.fixtures import mbr_disk
-from tests.triage.test_cli import _import_list, cli_env  # noqa: F401 - the fixture
+from tests.triage.test_cli import _import_list
 
 pytestmark = pytest.mark.skipif(
     any(shutil.which(tool) is None for tool in ("mkntfs", "ntfscp", "openssl")),
@@ -165,7 +165,7 @@ def test_reports_say_which_volumes_were_encrypted_and_whether_a_key_opened_them(
 @pytest.mark.usefixtures("engine")
 def test_cli_bitlocker_exit_codes_and_the_key_from_a_file(
     tmp_path: Path,
-    cli_env: Settings,  # noqa: F811
+    cli_env: Settings,
     engine: Engine,
     capsys: pytest.CaptureFixture[str],
     monkeypatch: pytest.MonkeyPatch,

@@ -17,16 +17,6 @@ from tests.cli_runner import run_cli
 pytestmark = pytest.mark.timeout(600)
 
 
-@pytest.fixture
-def cli_env(settings: Settings, monkeypatch: pytest.MonkeyPatch) -> Settings:
-    monkeypatch.setenv("NETSAFE_ENV", "test")
-    monkeypatch.setenv("NETSAFE_HOME", str(settings.home))
-    monkeypatch.setenv("NETSAFE_DATABASE_URL", settings.sqlalchemy_url)
-    monkeypatch.setenv("NETSAFE_SECRET_KEY", settings.secret_key)
-    monkeypatch.delenv("NETSAFE_DASK_SCHEDULER", raising=False)
-    return settings
-
-
 def test_triage_matches_copies_of_a_listed_video(
     tmp_path: Path,
     cli_env: Settings,
