@@ -41,12 +41,9 @@ def _cases(session: Session) -> None:
         new = NewReferral("partner", "gwent", received, f"Demo-like referral {number}")
         referral = create_referral(repos.referrals, new, by=SEEDER, now=NOW)
         record_exhibit(
-            repos.referrals,
-            repos.exhibits,
+            repos,
             SEEDER,
             referral.id,
-            subjects=repos.subjects,
-            warrants=repos.warrants,
             reference=f"DW/{number}",
             device_type="phone",
             seal_number=f"DW-{number}",

@@ -34,22 +34,14 @@ def seed_referral(session: Session, force: str) -> str:
 
 def seed_subject(session: Session, force: str) -> str:
     repos = case_repositories(session)
-    subject = add_subject(
-        repos.referrals, repos.subjects, SEEDER, _referral(session, force), display_name="Seed A"
-    )
+    subject = add_subject(repos, SEEDER, _referral(session, force), display_name="Seed A")
     return str(subject.id)
 
 
 def seed_assessment(session: Session, force: str) -> str:
     repos = case_repositories(session)
-    assessment, _ = assess_risk(
-        repos.referrals,
-        repos.assessments,
-        SEEDER,
-        _referral(session, force),
-        {},
-        subjects=repos.subjects,
-        questions=load_question_set(),
+    assessment = assess_risk(
+        repos, SEEDER, _referral(session, force), questions=load_question_set(), answers={}
     )
     return str(assessment.id)
 
@@ -57,11 +49,9 @@ def seed_assessment(session: Session, force: str) -> str:
 def seed_warrant(session: Session, force: str) -> str:
     repos = case_repositories(session)
     warrant = apply_for_warrant(
-        repos.referrals,
-        repos.warrants,
+        repos,
         SEEDER,
         _referral(session, force),
-        subjects=repos.subjects,
         premises="1 Seed St",
     )
     return str(warrant.id)
@@ -71,9 +61,7 @@ def seed_arrest(session: Session, force: str) -> str:
     repos = case_repositories(session)
     subject_id = int(seed_subject(session, force))
     arrest = record_arrest(
-        repos.referrals,
-        repos.subjects,
-        repos.arrests,
+        repos,
         SEEDER,
         subject_id,
         arrested_at=datetime.now(UTC),
@@ -87,12 +75,9 @@ def seed_exhibit(session: Session, force: str) -> str:
     repos = case_repositories(session)
     referral_id = _referral(session, force)
     exhibit = record_exhibit(
-        repos.referrals,
-        repos.exhibits,
+        repos,
         SEEDER,
         referral_id,
-        subjects=repos.subjects,
-        warrants=repos.warrants,
         reference=f"SEED/{referral_id}",
         device_type="phone",
         seal_number=f"S{referral_id}",
@@ -107,9 +92,7 @@ def seed_custody(session: Session, force: str) -> str:
     exhibit = repos.exhibits.get(int(seed_exhibit(session, force)))
     assert exhibit is not None
     event = hand_over(
-        repos.referrals,
-        repos.exhibits,
-        repos.custody,
+        repos,
         SEEDER,
         exhibit.id,
         handed_to="seed.store",
@@ -122,8 +105,7 @@ def seed_custody(session: Session, force: str) -> str:
 def seed_safeguarding(session: Session, force: str) -> str:
     repos = case_repositories(session)
     record = record_safeguarding(
-        repos.referrals,
-        repos.safeguarding,
+        repos,
         SEEDER,
         _referral(session, force),
         children_identified=0,
@@ -135,12 +117,10 @@ def seed_safeguarding(session: Session, force: str) -> str:
 
 def seed_outcome(session: Session, force: str) -> str:
     repos = case_repositories(session)
-    outcome, _ = record_outcome(
-        repos.referrals,
-        repos.outcomes,
+    outcome = record_outcome(
+        repos,
         SEEDER,
         _referral(session, force),
-        subjects=repos.subjects,
         kind="charge",
         decided_at=datetime.now(UTC),
     )

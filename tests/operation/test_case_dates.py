@@ -43,11 +43,9 @@ def refused(field: str, rule: str) -> pytest.RaisesExc[OperationInputError]:
 
 def granted_warrant(repos: CaseRepositories, referral: Referral) -> Warrant:
     warrant = apply_for_warrant(
-        repos.referrals,
-        repos.warrants,
+        repos,
         V,
         referral.id,
-        subjects=repos.subjects,
         premises="1 Test Row",
         applied_at=NOW - timedelta(days=1),
     )
@@ -68,13 +66,11 @@ def test_the_rule_allows_a_little_clock_skew_only(referral: Referral) -> None:
 
 
 def test_arrest_safeguarding_and_outcome_dates(repos: CaseRepositories, referral: Referral) -> None:
-    subject = add_subject(repos.referrals, repos.subjects, V, referral.id, display_name="Subject A")
+    subject = add_subject(repos, V, referral.id, display_name="Subject A")
     for when, rule in ((FUTURE, "in the future"), (RECEIVED - timedelta(1), "before the referral")):
         with refused("arrested_at", rule):
             record_arrest(
-                repos.referrals,
-                repos.subjects,
-                repos.arrests,
+                repos,
                 V,
                 subject.id,
                 arrested_at=when,
@@ -83,8 +79,7 @@ def test_arrest_safeguarding_and_outcome_dates(repos: CaseRepositories, referral
             )
         with refused("recorded_at", rule):
             record_safeguarding(
-                repos.referrals,
-                repos.safeguarding,
+                repos,
                 V,
                 referral.id,
                 children_identified=0,
@@ -94,11 +89,9 @@ def test_arrest_safeguarding_and_outcome_dates(repos: CaseRepositories, referral
             )
         with refused("decided_at", rule):
             record_outcome(
-                repos.referrals,
-                repos.outcomes,
+                repos,
                 V,
                 referral.id,
-                subjects=repos.subjects,
                 kind="no-further-action",
                 decided_at=when,
             )
@@ -109,11 +102,9 @@ def test_arrest_safeguarding_and_outcome_dates(repos: CaseRepositories, referral
 def test_warrant_dates(repos: CaseRepositories, referral: Referral) -> None:
     with refused("applied_at", "before the referral was received"):
         apply_for_warrant(
-            repos.referrals,
-            repos.warrants,
+            repos,
             V,
             referral.id,
-            subjects=repos.subjects,
             premises="1 Test Row",
             applied_at=RECEIVED - timedelta(hours=1),
         )
@@ -138,12 +129,9 @@ def seize(
     repos: CaseRepositories, referral: Referral, at: datetime, warrant_id: int | None = None
 ) -> None:
     record_exhibit(
-        repos.referrals,
-        repos.exhibits,
+        repos,
         V,
         referral.id,
-        subjects=repos.subjects,
-        warrants=repos.warrants,
         reference=f"GWP/D/{at:%H%M%S}",
         device_type="phone",
         seal_number="SEAL-D",
@@ -183,9 +171,7 @@ def test_custody_steps_in_order_and_not_in_the_future(
     ):
         with refused("at", rule):
             hand_over(
-                repos.referrals,
-                repos.exhibits,
-                repos.custody,
+                repos,
                 V,
                 exhibit.id,
                 handed_to="store.keeper",

@@ -60,17 +60,16 @@ def test_risk_bands_set_the_deadline(
     repos: CaseRepositories, answers: dict[str, bool], band: RiskBand, days: int
 ) -> None:
     referral = make_referral(repos)
-    assessment, updated = assess_risk(
-        repos.referrals,
-        repos.assessments,
+    assessment = assess_risk(
+        repos,
         V,
         referral.id,
-        answers,
-        subjects=repos.subjects,
+        answers=answers,
         questions=QUESTIONS,
-        now=NOW,
+        assessed_at=NOW,
     )
     assert assessment.band is band
+    updated = get_referral(repos.referrals, V, referral.id)
     assert updated.deadline_at == referral.received_at + timedelta(days=days)
     assert get_referral(repos.referrals, V, referral.id).risk_band == band.value
     assert updated.status is ReferralStatus.ASSESSED
@@ -80,24 +79,20 @@ def test_a_very_high_risk_referral_goes_to_the_top_and_breaches(repos: CaseRepos
     first = make_referral(repos, received=NOW - timedelta(hours=30))
     second = make_referral(repos, received=NOW - timedelta(hours=20))
     assess_risk(
-        repos.referrals,
-        repos.assessments,
+        repos,
         V,
         first.id,
-        {},
-        subjects=repos.subjects,
+        answers={},
         questions=QUESTIONS,
-        now=NOW,
+        assessed_at=NOW,
     )
     assess_risk(
-        repos.referrals,
-        repos.assessments,
+        repos,
         V,
         second.id,
-        {"child_at_immediate_risk": True},
-        subjects=repos.subjects,
+        answers={"child_at_immediate_risk": True},
         questions=QUESTIONS,
-        now=NOW,
+        assessed_at=NOW,
     )
     queue = referral_queue(repos.referrals, V, awaiting_only=True)
     assert [r.id for r in queue] == [second.id, first.id]
@@ -110,12 +105,10 @@ def test_unknown_answers_are_refused(repos: CaseRepositories) -> None:
     referral = make_referral(repos)
     with pytest.raises(OperationInputError) as error:
         assess_risk(
-            repos.referrals,
-            repos.assessments,
+            repos,
             V,
             referral.id,
-            {"zebra": True},
-            subjects=repos.subjects,
+            answers={"zebra": True},
             questions=QUESTIONS,
         )
     assert error.value.field == "answers.zebra"
@@ -128,15 +121,13 @@ def test_answers_are_corrected_only_under_the_set_they_were_given_to(
     with; under another set (or version) it is refused, naming the answers: that is a new
     assessment. Without a question set, answers can't be corrected at all."""
     referral = make_referral(repos)
-    assessment, _ = assess_risk(
-        repos.referrals,
-        repos.assessments,
+    assessment = assess_risk(
+        repos,
         V,
         referral.id,
-        {"large_volume": True},
-        subjects=repos.subjects,
+        answers={"large_volume": True},
         questions=QUESTIONS,
-        now=NOW,
+        assessed_at=NOW,
     )
     answers = {"position_of_trust": True}
     newer = replace(QUESTIONS, version=QUESTIONS.version + 1)
@@ -171,11 +162,9 @@ def test_question_set_files_are_checked(tmp_path: Path) -> None:
 def test_warrant_lifecycle_and_response_clock(repos: CaseRepositories) -> None:
     referral = make_referral(repos, received=NOW - timedelta(days=3))
     warrant = apply_for_warrant(
-        repos.referrals,
-        repos.warrants,
+        repos,
         V,
         referral.id,
-        subjects=repos.subjects,
         premises="1 Test Row",
         applied_at=NOW,
     )
@@ -217,12 +206,9 @@ def test_warrant_lifecycle_and_response_clock(repos: CaseRepositories) -> None:
 def test_custody_chain_must_be_unbroken(repos: CaseRepositories) -> None:
     referral = make_referral(repos)
     exhibit = record_exhibit(
-        repos.referrals,
-        repos.exhibits,
+        repos,
         V,
         referral.id,
-        subjects=repos.subjects,
-        warrants=repos.warrants,
         reference="GWP/T/1",
         device_type="phone",
         seal_number="SEAL-1",
@@ -232,12 +218,9 @@ def test_custody_chain_must_be_unbroken(repos: CaseRepositories) -> None:
     )
     with pytest.raises(OperationInputError, match="already an exhibit"):
         record_exhibit(
-            repos.referrals,
-            repos.exhibits,
+            repos,
             V,
             referral.id,
-            subjects=repos.subjects,
-            warrants=repos.warrants,
             reference="GWP/T/1",
             device_type="phone",
             seal_number="SEAL-2",
@@ -245,9 +228,7 @@ def test_custody_chain_must_be_unbroken(repos: CaseRepositories) -> None:
             seized_from="x",
         )
     hand_over(
-        repos.referrals,
-        repos.exhibits,
-        repos.custody,
+        repos,
         V,
         exhibit.id,
         handed_to="store.keeper",
@@ -256,9 +237,7 @@ def test_custody_chain_must_be_unbroken(repos: CaseRepositories) -> None:
     )
     with pytest.raises(OperationInputError) as error:
         hand_over(
-            repos.referrals,
-            repos.exhibits,
-            repos.custody,
+            repos,
             V,
             exhibit.id,
             handed_from="officer.a",
@@ -269,9 +248,7 @@ def test_custody_chain_must_be_unbroken(repos: CaseRepositories) -> None:
     assert error.value.field == "handed_from"
     with pytest.raises(OperationInputError) as error:
         hand_over(
-            repos.referrals,
-            repos.exhibits,
-            repos.custody,
+            repos,
             V,
             exhibit.id,
             handed_to="lab",
@@ -280,9 +257,7 @@ def test_custody_chain_must_be_unbroken(repos: CaseRepositories) -> None:
         )
     assert error.value.field == "at"
     hand_over(
-        repos.referrals,
-        repos.exhibits,
-        repos.custody,
+        repos,
         V,
         exhibit.id,
         handed_to="examiner.b",
@@ -303,13 +278,10 @@ def test_custody_chain_must_be_unbroken(repos: CaseRepositories) -> None:
 
 def test_safeguarding_outcome_and_timeline(repos: CaseRepositories) -> None:
     referral = make_referral(repos)
-    subject = add_subject(
-        repos.referrals, repos.subjects, V, referral.id, display_name="Sam Sample"
-    )
+    subject = add_subject(repos, V, referral.id, display_name="Sam Sample")
     with pytest.raises(OperationInputError) as error:
         record_safeguarding(
-            repos.referrals,
-            repos.safeguarding,
+            repos,
             V,
             referral.id,
             children_identified=1,
@@ -318,8 +290,7 @@ def test_safeguarding_outcome_and_timeline(repos: CaseRepositories) -> None:
         )
     assert error.value.field == "children_safeguarded"
     record_safeguarding(
-        repos.referrals,
-        repos.safeguarding,
+        repos,
         V,
         referral.id,
         children_identified=2,
@@ -329,9 +300,7 @@ def test_safeguarding_outcome_and_timeline(repos: CaseRepositories) -> None:
         recorded_at=NOW,
     )
     record_arrest(
-        repos.referrals,
-        repos.subjects,
-        repos.arrests,
+        repos,
         V,
         subject.id,
         arrested_at=NOW + timedelta(hours=1),
@@ -341,25 +310,24 @@ def test_safeguarding_outcome_and_timeline(repos: CaseRepositories) -> None:
     note_helpline_details_given(
         repos.referrals, repos.subjects, V, subject.id, given_to="subject", given_at=NOW
     )
-    _outcome, after = record_outcome(
-        repos.referrals,
-        repos.outcomes,
+    record_outcome(
+        repos,
         V,
         referral.id,
-        subjects=repos.subjects,
         kind="charge",
         decided_at=NOW + timedelta(2),
     )
+    after = get_referral(repos.referrals, V, referral.id)
     assert after.status is ReferralStatus.ACTIONED  # a charge does not close the case
-    _, closed = record_outcome(
-        repos.referrals,
-        repos.outcomes,
+    record_outcome(
+        repos,
         V,
         referral.id,
-        subjects=repos.subjects,
         kind="conviction",
         decided_at=NOW + timedelta(days=3),  # not in the future: the real clock is past NOW
     )
+    closed = repos.referrals.get(referral.id)
+    assert closed is not None
     assert closed.status is ReferralStatus.CLOSED
     case = load_case(repos, V, referral.id)
     kinds = [entry.kind for entry in case.timeline()]

@@ -44,12 +44,9 @@ def _aged_exhibit(session: Session, force: str) -> tuple[int, str]:
     new = NewReferral("partner", force, received, "Matrix aged referral")
     referral = create_referral(repos.referrals, new, by=SEEDER, now=now)
     exhibit = record_exhibit(
-        repos.referrals,
-        repos.exhibits,
+        repos,
         SEEDER,
         referral.id,
-        subjects=repos.subjects,
-        warrants=repos.warrants,
         reference=f"AGED/{referral.id}",
         device_type="phone",
         seal_number=f"A{referral.id}",

@@ -55,12 +55,9 @@ def served(tmp_path: Path) -> Iterator[tuple[str, int]]:
         ]
         record_response(repos.referrals, made[2], now)
         exhibit = record_exhibit(
-            repos.referrals,
-            repos.exhibits,
+            repos,
             SEEDER,
             made[0].id,
-            subjects=repos.subjects,
-            warrants=repos.warrants,
             reference="GWP/HTMX/1",
             device_type="phone",
             seal_number="SEAL-7",

@@ -9,9 +9,8 @@ from typing import TYPE_CHECKING, Annotated
 from annotated_types import MaxLen
 
 from netsafe.operation.dates import check_case_time
-from netsafe.operation.records import RecordRepository, visible_record
-from netsafe.operation.referrals import ReferralRepository, record_response
-from netsafe.operation.subjects import Subject
+from netsafe.operation.records import visible_record
+from netsafe.operation.referrals import record_response
 from netsafe.platform.access import OperationInputError
 from netsafe.platform.roles import Viewer
 
@@ -35,26 +34,28 @@ class Arrest:
 
 
 def record_arrest(
-    referrals: ReferralRepository,
-    subjects: RecordRepository[Subject],
-    arrests: RecordRepository[Arrest],
+    repos: CaseRepositories,
     viewer: Viewer,
     subject_id: int,
     *,
     arrested_at: datetime,
-    location: str,
-    grounds: str,
-    arresting_officer: str = "",
-    custody_reference: str = "",
+    location: Annotated[str, MaxLen(500)],
+    grounds: Annotated[str, MaxLen(4000)],
+    arresting_officer: Annotated[str, MaxLen(63)] = "",
+    custody_reference: Annotated[str, MaxLen(100)] = "",
 ) -> Arrest:
-    """Record the arrest of a subject the viewer may see."""
-    subject, referral = visible_record(subjects, referrals, viewer, subject_id, "subject")
+    """Record the arrest of a subject the viewer may see. The record-kinds table's `add` for
+    arrests (of a subject): its keyword arguments are the input model of the API and the case
+    page's form."""
+    subject, referral = visible_record(
+        repos.subjects, repos.referrals, viewer, subject_id, "subject"
+    )
     if not location.strip():
         raise OperationInputError("location", "required")
     if not grounds.strip():
         raise OperationInputError("grounds", "required")
     at = check_case_time(arrested_at, "arrested_at", referral)
-    arrest = arrests.add(
+    arrest = repos.arrests.add(
         Arrest(
             id=0,
             referral_id=referral.id,
@@ -66,32 +67,5 @@ def record_arrest(
             custody_reference=custody_reference.strip(),
         )
     )
-    record_response(referrals, referral, at)
+    record_response(repos.referrals, referral, at)
     return arrest
-
-
-def add_record(
-    repos: CaseRepositories,
-    viewer: Viewer,
-    subject_id: int,
-    *,
-    arrested_at: datetime,
-    location: Annotated[str, MaxLen(500)],
-    grounds: Annotated[str, MaxLen(4000)],
-    arresting_officer: Annotated[str, MaxLen(63)] = "",
-    custody_reference: Annotated[str, MaxLen(100)] = "",
-) -> Arrest:
-    """The record-kinds table's `add` for arrests (of a subject): its keyword arguments are the
-    input model of the API and the case page's form."""
-    return record_arrest(
-        repos.referrals,
-        repos.subjects,
-        repos.arrests,
-        viewer,
-        subject_id,
-        arrested_at=arrested_at,
-        location=location,
-        grounds=grounds,
-        arresting_officer=arresting_officer,
-        custody_reference=custody_reference,
-    )

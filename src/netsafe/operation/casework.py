@@ -35,6 +35,7 @@ from netsafe.operation.record_kinds import (
     SUBJECT,
     WARRANT,
     RecordKind,
+    add_arguments,
 )
 from netsafe.operation.records import RecordRepository, visible_record, visible_records
 from netsafe.operation.referrals import (
@@ -50,7 +51,8 @@ from netsafe.platform.roles import Viewer
 @dataclass(frozen=True, slots=True)
 class Casework:
     """What `viewer` may read and write of the operation's cases, in one transaction;
-    `questions` is the configured risk question set (to correct an assessment's answers)."""
+    `questions` is the configured risk question set (an assessment's answers are scored
+    with it, when added and when corrected)."""
 
     repos: CaseRepositories
     viewer: Viewer
@@ -148,14 +150,21 @@ class Casework:
     def add(self, kind: RecordKind, owner_id: int, /, **fields: Any) -> Any:
         """Add a record of `kind` to the open case (or record: `kind.owner`) `owner_id` names,
         through the kind's `add` service from the record-kinds table (positional: a record's
-        field may be called `kind`, as an outcome's is)."""
+        field may be called `kind`, as an outcome's is). What the service takes from the
+        facade (`FROM_CASEWORK`: a risk assessment's question set) is passed here."""
         if kind.add is None:
-            raise TypeError(f"{kind.name} records are added by their own facade method")
+            raise TypeError(f"{kind.name} records are not added as case records")
         owner = KIND_BY_NAME[kind.owner.removesuffix("_id")]
         if owner is REFERRAL:
             self.open_referral(owner_id)
         else:
             self.open_record(owner, owner_id)
+        for argument in add_arguments(kind):
+            if argument.from_casework:
+                given = getattr(self, argument.name)
+                if given is None:
+                    raise TypeError(f"adding a {kind.name} needs the facade's {argument.name}")
+                fields[argument.name] = given
         return kind.add(self.repos, self.viewer, owner_id, **fields)
 
     # one method per service, the repositories filled in ---------------------------------------
@@ -168,26 +177,6 @@ class Casework:
         self.open_record(SUBJECT, subject_id)
         return subjects.note_helpline_details_given(
             self.repos.referrals, self.repos.subjects, self.viewer, subject_id, **fields
-        )
-
-    def assess_risk(
-        self,
-        referral_id: int,
-        answers: Mapping[str, bool],
-        *,
-        questions: risk.QuestionSet,
-        **fields: Any,
-    ) -> tuple[risk.RiskAssessment, Referral]:
-        self.open_referral(referral_id)
-        return risk.assess_risk(
-            self.repos.referrals,
-            self.repos.assessments,
-            self.viewer,
-            referral_id,
-            answers,
-            subjects=self.repos.subjects,
-            questions=questions,
-            **fields,
         )
 
     def decide_warrant(

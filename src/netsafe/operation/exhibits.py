@@ -4,22 +4,26 @@ exhibit, each next one from whoever last received it, and none earlier than the 
 
 The exhibit reference (e.g. `SWP/AB/1`) is unique within a force (the referral's), not across the
 operation: a force may not reuse its own reference, and is never told about another force's.
-Triage runs are found by the reference (and, when two forces share one, by the case too).
+Triage runs are found by the reference (and, when two forces share one, by the case too). A new
+exhibit names the case's executed warrant unless told otherwise (when the case has exactly one:
+with several, the officer chooses).
 """
 
 from __future__ import annotations
 
 import enum
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
-from typing import TYPE_CHECKING, Annotated, Any, Protocol
+from typing import TYPE_CHECKING, Annotated, Protocol
 
 from annotated_types import MaxLen
 
 from netsafe.operation.dates import check_case_time
-from netsafe.operation.records import RecordRepository, same_case_id, visible_record
-from netsafe.operation.referrals import ReferralRepository, get_referral
+from netsafe.operation.records import RecordRepository, WorkedOut, same_case_id, visible_record
+from netsafe.operation.referrals import get_referral
+from netsafe.operation.warrants import Warrant, WarrantStatus
 from netsafe.platform.access import OperationInputError
 from netsafe.platform.roles import Viewer
 
@@ -109,31 +113,45 @@ def check_custody(exhibit: Exhibit, events: list[CustodyEvent]) -> CustodyCheck:
     return CustodyCheck(not problems, holder, location, tuple(problems))
 
 
+#: Left out, a new exhibit's warrant is the case's one executed warrant (`default_warrant_id`).
+CASE_WARRANT = WorkedOut("the case's executed warrant when it has exactly one")
+
+
+def default_warrant_id(warrants: Iterable[Warrant]) -> int | None:
+    """The case's one executed warrant, or None when it has none or several."""
+    executed = [w.id for w in warrants if w.status is WarrantStatus.EXECUTED]
+    return executed[0] if len(executed) == 1 else None
+
+
 def record_exhibit(
-    referrals: ReferralRepository,
-    exhibits: ExhibitRepository,
+    repos: CaseRepositories,
     viewer: Viewer,
     referral_id: int,
     *,
-    subjects: RecordRepository[Any],
-    warrants: RecordRepository[Any],
-    reference: str,
-    device_type: DeviceType | str,
-    seal_number: str,
+    reference: Annotated[str, MaxLen(64)],
+    device_type: str,
+    seal_number: Annotated[str, MaxLen(100)],
     seized_at: datetime,
-    seized_from: str,
-    seized_by: str = "",
-    description: str = "",
+    seized_from: Annotated[str, MaxLen(500)],
+    seized_by: Annotated[str, MaxLen(63)] = "",
+    description: Annotated[str, MaxLen(4000)] = "",
     subject_id: int | None = None,
-    warrant_id: int | None = None,
+    warrant_id: int | WorkedOut | None = CASE_WARRANT,
 ) -> Exhibit:
-    """Record a seized exhibit on a referral the viewer may see; the reference must be new."""
-    referral = get_referral(referrals, viewer, referral_id)
-    subject_id = same_case_id(subjects, subject_id, referral, "subject_id", "subject")
-    warrant_id = same_case_id(warrants, warrant_id, referral, "warrant_id", "warrant")
-    warrant = warrants.get(warrant_id) if warrant_id is not None else None
+    """Record a seized exhibit on a referral the viewer may see; the reference must be new.
+    `warrant_id` left out: the case's one executed warrant (none when it has none or several);
+    None: no warrant. The record-kinds table's `add` for exhibits: its keyword arguments are the
+    input model of the API and the case page's form."""
+    referral = get_referral(repos.referrals, viewer, referral_id)
+    if isinstance(warrant_id, WorkedOut):
+        warrant_id = default_warrant_id(repos.warrants.for_referral(referral.id))
+    subject_id = same_case_id(repos.subjects, subject_id, referral, "subject_id", "subject")
+    warrant_id = same_case_id(repos.warrants, warrant_id, referral, "warrant_id", "warrant")
+    warrant = repos.warrants.get(warrant_id) if warrant_id is not None else None
     # the warrant's latest step so far: executed, else granted, else applied for
-    warrant_time = warrant and (warrant.executed_at or warrant.granted_at or warrant.applied_at)
+    warrant_time = (
+        None if warrant is None else warrant.executed_at or warrant.granted_at or warrant.applied_at
+    )
     seized = check_case_time(
         seized_at,
         "seized_at",
@@ -144,7 +162,7 @@ def record_exhibit(
     reference = reference.strip()
     if not REFERENCE_PATTERN.fullmatch(reference):
         raise OperationInputError("reference", "1-64 letters, digits, '/', '.', '_' or '-'")
-    if exhibits.by_reference(referral.force, reference) is not None:
+    if repos.exhibits.by_reference(referral.force, reference) is not None:
         raise OperationInputError("reference", f"{reference} is already an exhibit of this force")
     try:
         kind = DeviceType(device_type)
@@ -155,7 +173,7 @@ def record_exhibit(
         raise OperationInputError("seal_number", "required")
     if not seized_from.strip():
         raise OperationInputError("seized_from", "required")
-    return exhibits.add(
+    return repos.exhibits.add(
         Exhibit(
             id=0,
             referral_id=referral.id,
@@ -183,23 +201,24 @@ def custody_events(custody: RecordRepository[CustodyEvent], exhibit: Exhibit) ->
 
 
 def hand_over(
-    referrals: ReferralRepository,
-    exhibits: ExhibitRepository,
-    custody: RecordRepository[CustodyEvent],
+    repos: CaseRepositories,
     viewer: Viewer,
     exhibit_id: int,
     *,
-    handed_to: str,
+    handed_to: Annotated[str, MaxLen(63)],
     at: datetime,
-    location: str,
-    handed_from: str | None = None,
-    purpose: str = "",
+    location: Annotated[str, MaxLen(500)],
+    handed_from: Annotated[str, MaxLen(63)] | None = None,
+    purpose: Annotated[str, MaxLen(500)] = "",
     seal_intact: bool = True,
 ) -> CustodyEvent:
     """Record a hand-over; it must continue the chain: from the current holder, not earlier than
-    the last step."""
-    exhibit, referral = visible_record(exhibits, referrals, viewer, exhibit_id, "exhibit")
-    chain = custody_events(custody, exhibit)
+    the last step. The record-kinds table's `add` for custody steps: its keyword arguments are
+    the input model of `POST /api/v1/exhibits/{exhibit_id}/custody-events`."""
+    exhibit, referral = visible_record(
+        repos.exhibits, repos.referrals, viewer, exhibit_id, "exhibit"
+    )
+    chain = custody_events(repos.custody, exhibit)
     current = check_custody(exhibit, chain)
     giver = (handed_from or current.holder).strip()
     if giver != current.holder:
@@ -218,7 +237,7 @@ def hand_over(
         after=last,
         after_rule="before the previous step of the chain (or the seizure)",
     )
-    return custody.add(
+    return repos.custody.add(
         CustodyEvent(
             id=0,
             referral_id=exhibit.referral_id,
@@ -230,33 +249,4 @@ def hand_over(
             purpose=purpose.strip(),
             seal_intact=seal_intact,
         )
-    )
-
-
-def add_custody_record(
-    repos: CaseRepositories,
-    viewer: Viewer,
-    exhibit_id: int,
-    *,
-    handed_to: Annotated[str, MaxLen(63)],
-    at: datetime,
-    location: Annotated[str, MaxLen(500)],
-    handed_from: Annotated[str, MaxLen(63)] | None = None,
-    purpose: Annotated[str, MaxLen(500)] = "",
-    seal_intact: bool = True,
-) -> CustodyEvent:
-    """The record-kinds table's `add` for custody steps (a hand-over of an exhibit): its keyword
-    arguments are the input model of `POST /api/v1/exhibits/{exhibit_id}/custody-events`."""
-    return hand_over(
-        repos.referrals,
-        repos.exhibits,
-        repos.custody,
-        viewer,
-        exhibit_id,
-        handed_to=handed_to,
-        at=at,
-        location=location,
-        handed_from=handed_from,
-        purpose=purpose,
-        seal_intact=seal_intact,
     )

@@ -7,15 +7,13 @@ from __future__ import annotations
 import enum
 from dataclasses import dataclass, replace
 from datetime import datetime
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import TYPE_CHECKING, Annotated
 
 from annotated_types import MaxLen
 
 from netsafe.operation.dates import check_case_time
-from netsafe.operation.records import RecordRepository, same_case_id
+from netsafe.operation.records import same_case_id
 from netsafe.operation.referrals import (
-    Referral,
-    ReferralRepository,
     ReferralStatus,
     get_referral,
     record_response,
@@ -55,46 +53,6 @@ class Outcome:
 
 
 def record_outcome(
-    referrals: ReferralRepository,
-    outcomes: RecordRepository[Outcome],
-    viewer: Viewer,
-    referral_id: int,
-    *,
-    subjects: RecordRepository[Any],
-    kind: OutcomeKind | str,
-    decided_at: datetime,
-    subject_id: int | None = None,
-    notes: str = "",
-    close_case: bool | None = None,
-) -> tuple[Outcome, Referral]:
-    """Record an outcome; closes the referral when the outcome is final (or `close_case`)."""
-    referral = get_referral(referrals, viewer, referral_id)
-    subject_id = same_case_id(subjects, subject_id, referral, "subject_id", "subject")
-    try:
-        outcome_kind = OutcomeKind(kind)
-    except ValueError:
-        choices = ", ".join(k.value for k in OutcomeKind)
-        raise OperationInputError("kind", f"one of {choices}") from None
-    at = check_case_time(decided_at, "decided_at", referral)
-    outcome = outcomes.add(
-        Outcome(
-            id=0,
-            referral_id=referral.id,
-            kind=outcome_kind,
-            decided_at=at,
-            recorded_by=viewer.username,
-            subject_id=subject_id,
-            notes=notes.strip(),
-        )
-    )
-    referral = record_response(referrals, referral, at)
-    if close_case if close_case is not None else outcome_kind.closes_case:
-        referral = replace(referral, status=ReferralStatus.CLOSED)
-        referrals.update(referral)
-    return outcome, referral
-
-
-def add_record(
     repos: CaseRepositories,
     viewer: Viewer,
     referral_id: int,
@@ -105,18 +63,29 @@ def add_record(
     notes: Annotated[str, MaxLen(4000)] = "",
     close_case: bool | None = None,
 ) -> Outcome:
-    """The record-kinds table's `add` for outcomes: its keyword arguments are the input model
-    of the API and the case page's form; the referral is closed as `record_outcome` says."""
-    outcome, _referral = record_outcome(
-        repos.referrals,
-        repos.outcomes,
-        viewer,
-        referral_id,
-        subjects=repos.subjects,
-        kind=kind,
-        decided_at=decided_at,
-        subject_id=subject_id,
-        notes=notes,
-        close_case=close_case,
+    """Record an outcome; closes the referral when the outcome is final (or `close_case`). The
+    record-kinds table's `add` for outcomes: its keyword arguments are the input model of the
+    API and the case page's form."""
+    referral = get_referral(repos.referrals, viewer, referral_id)
+    subject_id = same_case_id(repos.subjects, subject_id, referral, "subject_id", "subject")
+    try:
+        outcome_kind = OutcomeKind(kind)
+    except ValueError:
+        choices = ", ".join(k.value for k in OutcomeKind)
+        raise OperationInputError("kind", f"one of {choices}") from None
+    at = check_case_time(decided_at, "decided_at", referral)
+    outcome = repos.outcomes.add(
+        Outcome(
+            id=0,
+            referral_id=referral.id,
+            kind=outcome_kind,
+            decided_at=at,
+            recorded_by=viewer.username,
+            subject_id=subject_id,
+            notes=notes.strip(),
+        )
     )
+    referral = record_response(repos.referrals, referral, at)
+    if close_case if close_case is not None else outcome_kind.closes_case:
+        repos.referrals.update(replace(referral, status=ReferralStatus.CLOSED))
     return outcome

@@ -9,22 +9,18 @@ the case page's forms are derived from this table; `docs/design/record-kinds.md`
 
 from __future__ import annotations
 
+import functools
+import inspect
+import typing as t
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from netsafe.operation import (
-    arrests,
-    exhibit_links,
-    exhibits,
-    outcomes,
-    safeguarding,
-    subjects,
-    warrants,
-)
+from netsafe.operation import arrests, exhibits, outcomes, risk, safeguarding, subjects, warrants
 from netsafe.operation.arrests import Arrest
 from netsafe.operation.exhibits import CustodyEvent, Exhibit
 from netsafe.operation.outcomes import Outcome
+from netsafe.operation.records import FromCasework
 from netsafe.operation.referrals import Referral
 from netsafe.operation.risk import RiskAssessment
 from netsafe.operation.safeguarding import SafeguardingRecord
@@ -45,10 +41,11 @@ class RecordKind:
     facade's `add`, the create routes (API and case page form) and the input model (from the
     service's keyword arguments: their types, with `annotated_types` constraints such as
     `MaxLen`) are derived from it, and the case page's section unless the page has its own.
+    A keyword argument marked `FROM_CASEWORK` is no input field: the facade passes its
+    attribute of that name (a risk assessment's `questions`, the configured question set).
     `nested`: its records are added under their owner's path (`/api/v1/exhibits/{exhibit_id}/
     custody-events`, the owner's id from the path, not the body), and on the owner's page.
-    None: the kind is added by its own routes (a risk assessment: its answers are scored with
-    the configured question set, its form has a check box per question)."""
+    None: the kind is not added as a case record (the referral: `create_referral`)."""
 
     name: str
     path: str
@@ -90,7 +87,7 @@ SUBJECT = RecordKind(
         "helpline_details_given_at",
         "helpline_details_given_to",
     ),
-    add=subjects.add_record,
+    add=subjects.add_subject,
 )
 RISK = RecordKind(
     "risk",
@@ -100,6 +97,7 @@ RISK = RecordKind(
     "assessments",
     times=("assessed_at",),
     correctable=("subject_id", "assessed_at", "answers", "rationale"),
+    add=risk.assess_risk,
 )
 WARRANT = RecordKind(
     "warrant",
@@ -119,7 +117,7 @@ WARRANT = RecordKind(
         "result",
         "notes",
     ),
-    add=warrants.add_record,
+    add=warrants.apply_for_warrant,
 )
 ARREST = RecordKind(
     "arrest",
@@ -136,7 +134,7 @@ ARREST = RecordKind(
         "grounds",
         "custody_reference",
     ),
-    add=arrests.add_record,
+    add=arrests.record_arrest,
     owner="subject_id",
 )
 EXHIBIT = RecordKind(
@@ -156,7 +154,7 @@ EXHIBIT = RecordKind(
         "subject_id",
         "warrant_id",
     ),
-    add=exhibit_links.add_record,
+    add=exhibits.record_exhibit,
 )
 CUSTODY = RecordKind(
     "custody",
@@ -166,7 +164,7 @@ CUSTODY = RecordKind(
     "custody",
     times=("at",),
     correctable=("handed_from", "handed_to", "at", "location", "purpose", "seal_intact"),
-    add=exhibits.add_custody_record,
+    add=exhibits.hand_over,
     owner="exhibit_id",
     nested=True,
 )
@@ -185,7 +183,7 @@ SAFEGUARDING = RecordKind(
         "local_authority",
         "notes",
     ),
-    add=safeguarding.add_record,
+    add=safeguarding.record_safeguarding,
 )
 OUTCOME = RecordKind(
     "outcome",
@@ -195,7 +193,7 @@ OUTCOME = RecordKind(
     "outcomes",
     times=("decided_at",),
     correctable=("kind", "decided_at", "subject_id", "notes"),
-    add=outcomes.add_record,
+    add=outcomes.record_outcome,
 )
 
 #: Every kind, in the order a case page shows them.
@@ -214,3 +212,36 @@ RECORD_KINDS: tuple[RecordKind, ...] = (
 CASE_RECORD_KINDS: tuple[RecordKind, ...] = RECORD_KINDS[1:]
 KIND_BY_NAME: dict[str, RecordKind] = {kind.name: kind for kind in RECORD_KINDS}
 KIND_BY_PATH: dict[str, RecordKind] = {kind.path: kind for kind in RECORD_KINDS}
+
+
+@dataclass(frozen=True, slots=True)
+class AddArgument:
+    """A keyword-only argument of a kind's `add` service: its type (with its `Annotated`
+    metadata), its default (`inspect.Parameter.empty` when required) and whether the casework
+    facade gives it (`FROM_CASEWORK`) rather than the caller."""
+
+    name: str
+    hint: Any
+    default: Any
+    from_casework: bool
+
+
+@functools.cache
+def add_arguments(kind: RecordKind) -> tuple[AddArgument, ...]:
+    """The keyword-only arguments of `kind.add`, in order (none when it has no `add`)."""
+    if kind.add is None:
+        return ()
+    # the services name the repositories' type for type checking only (an import cycle)
+    from netsafe.operation.casefile import CaseRepositories
+
+    hints = t.get_type_hints(
+        kind.add, localns={"CaseRepositories": CaseRepositories}, include_extras=True
+    )
+    found = []
+    for parameter in inspect.signature(kind.add).parameters.values():
+        if parameter.kind is inspect.Parameter.KEYWORD_ONLY:
+            hint = hints[parameter.name]
+            metadata = getattr(hint, "__metadata__", ())
+            given = any(isinstance(m, FromCasework) for m in metadata)
+            found.append(AddArgument(parameter.name, hint, parameter.default, given))
+    return tuple(found)

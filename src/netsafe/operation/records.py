@@ -37,6 +37,26 @@ class WorkedOut:
     what: str
 
 
+@dataclass(frozen=True, slots=True)
+class FromCasework:
+    """Marks an `add` service's keyword argument that is no input field
+    (`questions: Annotated[QuestionSet, FROM_CASEWORK]`): the casework facade passes its
+    attribute of the same name (the configured risk question set), so what the service
+    depends on reaches it without a hand-written input model or route."""
+
+
+FROM_CASEWORK = FromCasework()
+
+
+@dataclass(frozen=True, slots=True)
+class Checklist:
+    """Marks an `add` service's yes-or-no-by-key argument (a risk assessment's answers,
+    `Annotated[Mapping[str, bool], Checklist("q_")]`): JSON gives it as an object, a form as one
+    check box per key, named `prefix` + key, ticked for yes (absent: no)."""
+
+    prefix: str
+
+
 #: Record ids are INTEGER columns (32-bit signed on PostgreSQL): anything larger names no record.
 MAX_RECORD_ID = 2**31 - 1
 

@@ -15,18 +15,22 @@ from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Annotated
+
+from annotated_types import MaxLen
 
 from netsafe.operation.dates import check_case_time
-from netsafe.operation.records import RecordRepository, same_case_id
+from netsafe.operation.records import FROM_CASEWORK, Checklist, same_case_id
 from netsafe.operation.referrals import (
     Referral,
-    ReferralRepository,
     ReferralStatus,
     get_referral,
 )
 from netsafe.platform.access import OperationInputError
 from netsafe.platform.roles import Viewer
+
+if TYPE_CHECKING:
+    from netsafe.operation.casefile import CaseRepositories
 
 DEFAULT_QUESTION_SET = Path(__file__).with_name("risk_questions.toml")
 
@@ -173,26 +177,32 @@ class RiskAssessment:
     withdrawn_at: datetime | None = None
 
 
+#: The answers, question key → yes or no (unanswered: no); a form's check boxes `q_<key>`.
+Answers = Annotated[Mapping[str, bool], Checklist("q_")]
+
+
 def assess_risk(
-    referrals: ReferralRepository,
-    assessments: RecordRepository[RiskAssessment],
+    repos: CaseRepositories,
     viewer: Viewer,
     referral_id: int,
-    answers: Mapping[str, bool],
     *,
-    subjects: RecordRepository[Any],
-    questions: QuestionSet,
+    questions: Annotated[QuestionSet, FROM_CASEWORK],
+    answers: Answers,
     subject_id: int | None = None,
-    rationale: str = "",
-    now: datetime | None = None,
-) -> tuple[RiskAssessment, Referral]:
-    """Assess a referral: band and deadline from `answers`; the referral takes the new band and
-    deadline (counted from its receipt) and, when new, becomes `assessed`."""
-    referral = get_referral(referrals, viewer, referral_id)
-    subject_id = same_case_id(subjects, subject_id, referral, "subject_id", "subject")
+    rationale: Annotated[str, MaxLen(4000)] = "",
+    assessed_at: datetime | None = None,
+) -> RiskAssessment:
+    """Assess a referral: band and deadline from `answers`, scored with `questions` (the
+    configured set, which the casework facade gives); the referral takes the new band and
+    deadline (counted from its receipt) and, when new, becomes `assessed`. The record-kinds
+    table's `add` for risk assessments: its other keyword arguments are the input model of the
+    API and the case page's form."""
+    referral = get_referral(repos.referrals, viewer, referral_id)
+    subject_id = same_case_id(repos.subjects, subject_id, referral, "subject_id", "subject")
     score, band = questions.score(answers)
     deadline = referral.received_at + timedelta(days=questions.rule(band).deadline_days)
-    assessment = assessments.add(
+    at = check_case_time(assessed_at or datetime.now(UTC), "assessed_at", referral)
+    assessment = repos.assessments.add(
         RiskAssessment(
             id=0,
             referral_id=referral.id,
@@ -202,15 +212,16 @@ def assess_risk(
             score=score,
             band=band,
             deadline_at=deadline,
-            assessed_at=check_case_time(now or datetime.now(UTC), "assessed_at", referral),
+            assessed_at=at,
             assessed_by=viewer.username,
             rationale=rationale.strip(),
         )
     )
     status = ReferralStatus.ASSESSED if referral.status is ReferralStatus.NEW else referral.status
-    updated = replace(referral, risk_band=band.value, deadline_at=deadline, status=status)
-    referrals.update(updated)
-    return assessment, updated
+    repos.referrals.update(
+        replace(referral, risk_band=band.value, deadline_at=deadline, status=status)
+    )
+    return assessment
 
 
 def rescore(

@@ -10,8 +10,7 @@ from typing import TYPE_CHECKING, Annotated
 from annotated_types import Ge, Le, MaxLen
 
 from netsafe.operation.dates import check_case_time
-from netsafe.operation.records import RecordRepository
-from netsafe.operation.referrals import ReferralRepository, get_referral
+from netsafe.operation.referrals import get_referral
 from netsafe.platform.access import OperationInputError
 from netsafe.platform.roles import Viewer
 
@@ -40,44 +39,6 @@ class SafeguardingRecord:
 
 
 def record_safeguarding(
-    referrals: ReferralRepository,
-    records: RecordRepository[SafeguardingRecord],
-    viewer: Viewer,
-    referral_id: int,
-    *,
-    children_identified: int,
-    children_safeguarded: int,
-    referred_to_childrens_services: bool,
-    local_authority: str = "",
-    notes: str = "",
-    recorded_at: datetime | None = None,
-) -> SafeguardingRecord:
-    """Record safeguarding on a referral the viewer may see; safeguarded ≤ identified."""
-    referral = get_referral(referrals, viewer, referral_id)
-    if children_identified < 0:
-        raise OperationInputError("children_identified", "must not be negative")
-    if not 0 <= children_safeguarded <= children_identified:
-        raise OperationInputError(
-            "children_safeguarded", "between 0 and the number of children identified"
-        )
-    if referred_to_childrens_services and not local_authority.strip():
-        raise OperationInputError("local_authority", "name the children's services referred to")
-    return records.add(
-        SafeguardingRecord(
-            id=0,
-            referral_id=referral.id,
-            recorded_at=check_case_time(recorded_at or datetime.now(UTC), "recorded_at", referral),
-            recorded_by=viewer.username,
-            children_identified=children_identified,
-            children_safeguarded=children_safeguarded,
-            referred_to_childrens_services=referred_to_childrens_services,
-            local_authority=local_authority.strip(),
-            notes=notes.strip(),
-        )
-    )
-
-
-def add_record(
     repos: CaseRepositories,
     viewer: Viewer,
     referral_id: int,
@@ -89,17 +50,28 @@ def add_record(
     notes: Annotated[str, MaxLen(4000)] = "",
     recorded_at: datetime | None = None,
 ) -> SafeguardingRecord:
-    """The record-kinds table's `add` for safeguarding: its keyword arguments are the input
-    model of the API and the case page's form."""
-    return record_safeguarding(
-        repos.referrals,
-        repos.safeguarding,
-        viewer,
-        referral_id,
-        children_identified=children_identified,
-        children_safeguarded=children_safeguarded,
-        referred_to_childrens_services=referred_to_childrens_services,
-        local_authority=local_authority,
-        notes=notes,
-        recorded_at=recorded_at,
+    """Record safeguarding on a referral the viewer may see; safeguarded ≤ identified. The
+    record-kinds table's `add` for safeguarding: its keyword arguments are the input model of
+    the API and the case page's form."""
+    referral = get_referral(repos.referrals, viewer, referral_id)
+    if children_identified < 0:
+        raise OperationInputError("children_identified", "must not be negative")
+    if not 0 <= children_safeguarded <= children_identified:
+        raise OperationInputError(
+            "children_safeguarded", "between 0 and the number of children identified"
+        )
+    if referred_to_childrens_services and not local_authority.strip():
+        raise OperationInputError("local_authority", "name the children's services referred to")
+    return repos.safeguarding.add(
+        SafeguardingRecord(
+            id=0,
+            referral_id=referral.id,
+            recorded_at=check_case_time(recorded_at or datetime.now(UTC), "recorded_at", referral),
+            recorded_by=viewer.username,
+            children_identified=children_identified,
+            children_safeguarded=children_safeguarded,
+            referred_to_childrens_services=referred_to_childrens_services,
+            local_authority=local_authority.strip(),
+            notes=notes.strip(),
+        )
     )

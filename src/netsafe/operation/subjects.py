@@ -47,26 +47,25 @@ class Subject:
 
 
 def add_subject(
-    referrals: ReferralRepository,
-    subjects: RecordRepository[Subject],
+    repos: CaseRepositories,
     viewer: Viewer,
     referral_id: int,
     *,
-    display_name: str,
+    display_name: Annotated[str, MaxLen(200)],
     date_of_birth: date | None = None,
-    identifiers: str = "",
-    notes: str = "",
-    now: datetime | None = None,
+    identifiers: Annotated[str, MaxLen(4000)] = "",
+    notes: Annotated[str, MaxLen(4000)] = "",
 ) -> Subject:
-    """Add a subject to a referral the viewer may see."""
-    referral = get_referral(referrals, viewer, referral_id)
+    """Add a subject to a referral the viewer may see. The record-kinds table's `add` for
+    subjects: its keyword arguments are the input model of the API and the case page's form."""
+    referral = get_referral(repos.referrals, viewer, referral_id)
     name = display_name.strip()
     if not name:
         raise OperationInputError("display_name", "required")
-    now = now or datetime.now(UTC)
+    now = datetime.now(UTC)
     if date_of_birth is not None and date_of_birth > now.date():
         raise OperationInputError("date_of_birth", "in the future")
-    return subjects.add(
+    return repos.subjects.add(
         Subject(
             id=0,
             referral_id=referral.id,
@@ -77,30 +76,6 @@ def add_subject(
             identifiers=identifiers.strip(),
             notes=notes.strip(),
         )
-    )
-
-
-def add_record(
-    repos: CaseRepositories,
-    viewer: Viewer,
-    referral_id: int,
-    *,
-    display_name: Annotated[str, MaxLen(200)],
-    date_of_birth: date | None = None,
-    identifiers: Annotated[str, MaxLen(4000)] = "",
-    notes: Annotated[str, MaxLen(4000)] = "",
-) -> Subject:
-    """The record-kinds table's `add` for subjects: its keyword arguments are the input model
-    of the API and the case page's form."""
-    return add_subject(
-        repos.referrals,
-        repos.subjects,
-        viewer,
-        referral_id,
-        display_name=display_name,
-        date_of_birth=date_of_birth,
-        identifiers=identifiers,
-        notes=notes,
     )
 
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import enum
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import TYPE_CHECKING, Annotated
 
 from annotated_types import MaxLen
 
@@ -57,24 +57,23 @@ class Warrant:
 
 
 def apply_for_warrant(
-    referrals: ReferralRepository,
-    warrants: RecordRepository[Warrant],
+    repos: CaseRepositories,
     viewer: Viewer,
     referral_id: int,
     *,
-    subjects: RecordRepository[Any],
-    premises: str,
+    premises: Annotated[str, MaxLen(500)],
     applied_at: datetime | None = None,
     subject_id: int | None = None,
-    court: str = "",
+    court: Annotated[str, MaxLen(200)] = "",
 ) -> Warrant:
     """Record a warrant application for a referral the viewer may see (`subject_id`, if given,
-    must be a subject of that referral)."""
-    referral = get_referral(referrals, viewer, referral_id)
-    subject_id = same_case_id(subjects, subject_id, referral, "subject_id", "subject")
+    must be a subject of that referral). The record-kinds table's `add` for warrants: its
+    keyword arguments are the input model of the API and the case page's form."""
+    referral = get_referral(repos.referrals, viewer, referral_id)
+    subject_id = same_case_id(repos.subjects, subject_id, referral, "subject_id", "subject")
     if not premises.strip():
         raise OperationInputError("premises", "required")
-    return warrants.add(
+    return repos.warrants.add(
         Warrant(
             id=0,
             referral_id=referral.id,
@@ -85,31 +84,6 @@ def apply_for_warrant(
             subject_id=subject_id,
             court=court.strip(),
         )
-    )
-
-
-def add_record(
-    repos: CaseRepositories,
-    viewer: Viewer,
-    referral_id: int,
-    *,
-    premises: Annotated[str, MaxLen(500)],
-    applied_at: datetime | None = None,
-    subject_id: int | None = None,
-    court: Annotated[str, MaxLen(200)] = "",
-) -> Warrant:
-    """The record-kinds table's `add` for warrants (an application): its keyword arguments are
-    the input model of the API and the case page's form."""
-    return apply_for_warrant(
-        repos.referrals,
-        repos.warrants,
-        viewer,
-        referral_id,
-        subjects=repos.subjects,
-        premises=premises,
-        applied_at=applied_at,
-        subject_id=subject_id,
-        court=court,
     )
 
 

@@ -33,12 +33,9 @@ def _case(session: Session, force: str) -> Referral:
 def _exhibit(session: Session, case: Referral, reference: str) -> int:
     repos = case_repositories(session)
     return record_exhibit(
-        repos.referrals,
-        repos.exhibits,
+        repos,
         SEEDER,
         case.id,
-        subjects=repos.subjects,
-        warrants=repos.warrants,
         reference=reference,
         device_type="phone",
         seal_number=f"S-{reference}-{case.id}",

@@ -162,12 +162,9 @@ def test_dashboard_counters_link_to_the_lists_they_count(
 def _exhibit(session: Session, referral_id: int, reference: str, days_ago: float) -> int:
     repos = case_repositories(session)
     return record_exhibit(
-        repos.referrals,
-        repos.exhibits,
+        repos,
         SEEDER,
         referral_id,
-        subjects=repos.subjects,
-        warrants=repos.warrants,
         reference=reference,
         device_type="phone",
         seal_number=f"S-{reference}-{referral_id}",

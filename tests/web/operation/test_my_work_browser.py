@@ -48,12 +48,9 @@ def served(engine: Any, tmp_path: Path) -> Iterator[tuple[str, str]]:
         new = NewReferral("partner", "gwent", now - timedelta(days=9), "Synthetic browser case")
         referral = create_referral(repos.referrals, new, by=SEEDER, now=now)
         exhibit = record_exhibit(
-            repos.referrals,
-            repos.exhibits,
+            repos,
             SEEDER,
             referral.id,
-            subjects=repos.subjects,
-            warrants=repos.warrants,
             reference="GW/MW/1",
             device_type="laptop",
             seal_number="SEAL-MW-1",
@@ -61,9 +58,7 @@ def served(engine: Any, tmp_path: Path) -> Iterator[tuple[str, str]]:
             seized_from="1 Example Street",
         )
         hand_over(
-            repos.referrals,
-            repos.exhibits,
-            repos.custody,
+            repos,
             SEEDER,
             exhibit.id,
             handed_to="gwent.examiner",

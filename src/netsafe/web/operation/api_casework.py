@@ -1,5 +1,7 @@
-"""`/api/v1/subjects`, `/warrants`, `/arrests`, `/exhibits` (+ custody events), `/safeguarding`,
-`/outcomes`: create with 201, list (newest first, paged) and read; every call audited.
+"""`/api/v1/subjects`, `/risk-assessments` (created here, listed and read beside the risk
+questions in `api_referrals.py`), `/warrants`, `/arrests`, `/exhibits` (+ custody events),
+`/safeguarding`, `/outcomes`: create with 201, list (newest first, paged) and read; every call
+audited.
 
 The list, read and create routes are derived from the record-kinds table
 (`operation/record_kinds.py`) and the table of writes (`record_writes.py`), a custody step's
@@ -88,7 +90,7 @@ def _create(write: RecordWrite) -> None:
         with answering(request, f"{kind.name}.create", owner, owner_id):
             record = write.create(casework, owner_id, **write.fields(body))
         detail = write.audit_detail(record)
-        auditor.record(f"{kind.name}.create", kind.name, record.id, detail=detail)
+        auditor.record(f"{kind.name}.create", write.audit_type, record.id, detail=detail)
         return record
 
     creating.__signature__ = with_body(creating, write.body)  # type: ignore[attr-defined]

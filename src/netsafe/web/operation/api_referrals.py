@@ -1,5 +1,7 @@
 """`/api/v1/referrals` (create, read, restrict, incident details, dashboard summary), the
-risk question set and `/api/v1/risk-assessments`. Every read and write is audited."""
+risk question set and the list and read of `/api/v1/risk-assessments` (an assessment is created
+by the route derived from the record-kinds table, `api_casework.py`). Every read and write is
+audited."""
 
 from __future__ import annotations
 
@@ -25,7 +27,6 @@ from netsafe.store.repositories.operation_referrals import SqlReferralRepository
 from netsafe.web.auditor import AuditDep
 from netsafe.web.deps import SessionDep
 from netsafe.web.operation.common import (
-    CaseworkDep,
     PoliceViewer,
     ReposDep,
     answering,
@@ -37,7 +38,6 @@ from netsafe.web.operation.schemas import (
     ReferralIn,
     ReferralOut,
     RestrictionIn,
-    RiskAssessmentIn,
 )
 from netsafe.web.policy import allow
 
@@ -119,26 +119,6 @@ def incident(
 def risk_questions(request: Request, viewer: PoliceViewer) -> dict[str, Any]:
     """The configured risk question set: its questions, bands and deadlines."""
     return asdict(question_set(request))
-
-
-@router.post("/risk-assessments", status_code=201, response_model=RiskAssessment)
-def assess(
-    body: RiskAssessmentIn,
-    request: Request,
-    casework: CaseworkDep,
-    auditor: AuditDep,
-) -> RiskAssessment:
-    """Assess a referral: the answers give a band and a deadline, which the referral takes."""
-    with answering(request, "risk.create", "referral", body.referral_id):
-        assessment, _ = casework.assess_risk(
-            body.referral_id,
-            body.answers,
-            questions=question_set(request),
-            subject_id=body.subject_id,
-            rationale=body.rationale,
-        )
-    auditor.record("risk.create", "risk-assessment", assessment.id, detail=assessment.band.value)
-    return assessment
 
 
 @router.get("/risk-assessments", response_model=list[RiskAssessment])

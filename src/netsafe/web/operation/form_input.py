@@ -1,10 +1,12 @@
 """A record's form read into the record's one input model (the JSON API's model, from
 `schemas.py`), so a form and a JSON body are checked alike.
 
-What a browser sends differs from JSON in three ways, and only these are adapted, from the
+What a browser sends differs from JSON in four ways, and only these are adapted, from the
 model's own JSON schema: a `datetime-local` value has no zone (the pages take UTC) and is empty
 (or left out) for "now"; an unticked checkbox is absent (false) and a ticked one says `yes`; an
-empty optional number or date means none.
+empty optional number or date means none; a yes-or-no-by-key field (`Checklist`: a risk
+assessment's answers) is one check box per key, named its prefix and the key (`q_<key>`), the
+ticked ones yes.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from typing import Any, TypeVar
 from pydantic import BaseModel, ValidationError
 from starlette.datastructures import FormData
 
+from netsafe.operation.records import Checklist
 from netsafe.timestamps import as_utc
 from netsafe.web.operation.forms import FormError
 
@@ -40,6 +43,27 @@ def field_kinds(model: type[BaseModel]) -> dict[str, tuple[str, bool]]:
     return kinds
 
 
+@functools.cache
+def checklists(model: type[BaseModel]) -> dict[str, str]:
+    """The model's yes-or-no-by-key fields (`Checklist` in their type) and their check boxes'
+    name prefix."""
+    return {
+        name: marker.prefix
+        for name, field in model.model_fields.items()
+        for marker in field.metadata
+        if isinstance(marker, Checklist)
+    }
+
+
+def _ticked(form: FormData, prefix: str) -> dict[str, bool]:
+    """The keys of the check boxes named `prefix` + key, each ticked (yes) or not."""
+    return {
+        key.removeprefix(prefix): isinstance(value, str) and value.strip().lower() in _TRUE
+        for key, value in form.multi_items()
+        if key.startswith(prefix)
+    }
+
+
 def _form_time(value: str, field: str) -> str:
     if not value:
         return datetime.now(UTC).isoformat()
@@ -54,7 +78,11 @@ def form_values(model: type[BaseModel], form: FormData, **given: Any) -> dict[st
     """The form's values for `model`'s fields, as the JSON API would receive them; `given`
     (ids from the path) take precedence."""
     values: dict[str, Any] = {}
+    boxes = checklists(model)
     for name, (kind, required) in field_kinds(model).items():
+        if name in boxes:
+            values[name] = _ticked(form, boxes[name])
+            continue
         raw = form.get(name)
         text = raw.strip() if isinstance(raw, str) else None
         if kind == "boolean":

@@ -1,6 +1,7 @@
 """Recording a referral (`/operation/referrals/new`) and the case page
 (`/operation/referrals/{id}`: details, timeline, and the forms that add subjects, risk
-assessments, warrants, arrests, exhibits, safeguarding and outcomes)."""
+assessments, warrants, arrests, exhibits, safeguarding and outcomes, derived from the
+record-kinds table's writes)."""
 
 from __future__ import annotations
 
@@ -13,12 +14,11 @@ from starlette.concurrency import run_in_threadpool
 
 from netsafe.operation import record_kinds as kinds
 from netsafe.operation.corrections import REOPENERS
-from netsafe.operation.exhibit_links import default_warrant_id
-from netsafe.operation.exhibits import DeviceType
+from netsafe.operation.exhibits import DeviceType, default_warrant_id
 from netsafe.operation.outcomes import OutcomeKind
 from netsafe.operation.record_history import HistoryAction
 from netsafe.operation.record_kinds import KIND_BY_NAME
-from netsafe.operation.referrals import NewReferral, ReferralSource, create_referral
+from netsafe.operation.referrals import ReferralSource, create_referral
 from netsafe.operation.subjects import HelplineRecipient
 from netsafe.platform.access import REFERRAL_AREAS
 from netsafe.store.repositories.intake import SqlIntakeRepository
@@ -35,10 +35,11 @@ from netsafe.web.operation.common import (
     visible_referral,
 )
 from netsafe.web.operation.form_input import read_form
-from netsafe.web.operation.forms import FormError, form_time, page_answers, redirect
+from netsafe.web.operation.forms import FormError, page_answers, redirect
 from netsafe.web.operation.pages_mywork import case_work
 from netsafe.web.operation.record_sections import added_sections
 from netsafe.web.operation.record_writes import WRITES, RecordWrite
+from netsafe.web.operation.schemas import ReferralIn
 from netsafe.web.operation.work_common import WorkDep
 
 router = APIRouter(tags=["pages"], include_in_schema=False)
@@ -64,32 +65,24 @@ def new_referral_form(
 
 
 @router.post("/operation/referrals/new", response_class=HTMLResponse)
-def new_referral(
-    request: Request,
-    viewer: PoliceViewer,
-    repos: ReposDep,
-    auditor: AuditDep,
-    source: Text = "",
-    force: Text = "",
-    received_at: Text = "",
-    summary: Text = "",
+async def new_referral(
+    request: Request, viewer: PoliceViewer, repos: ReposDep, auditor: AuditDep
 ) -> Response:
-    try:
-        with page_answers(request, "referral.create", "referral"):
-            referral = create_referral(
-                repos.referrals,
-                NewReferral(
-                    source=source,
-                    force=force,
-                    received_at=form_time(received_at, "received_at", default_now=True),
-                    summary=summary,
-                ),
-                by=viewer,
-            )
-    except FormError as error:
-        return redirect("/operation/referrals/new", error=error.message)
-    auditor.record("referral.create", "referral", referral.id)
-    return redirect(case_url(referral.id), notice=f"Referral {referral.reference} recorded")
+    """The form read into the API's one input model (`ReferralIn`), created by the same
+    service; a refusal names the field on the form's page."""
+    form = await request.form()
+
+    def create() -> Response:
+        try:
+            body = read_form(ReferralIn, form)
+            with page_answers(request, "referral.create", "referral"):
+                referral = create_referral(repos.referrals, body.to_domain(), by=viewer)
+        except FormError as error:
+            return redirect("/operation/referrals/new", error=error.message)
+        auditor.record("referral.create", "referral", referral.id)
+        return redirect(case_url(referral.id), notice=f"Referral {referral.reference} recorded")
+
+    return await run_in_threadpool(create)
 
 
 @router.get("/operation/referrals/{referral_id}", response_class=HTMLResponse)
@@ -145,35 +138,6 @@ def _done(
     return redirect(case_url(referral_id), notice=notice, fragment=kind)
 
 
-@router.post("/operation/referrals/{referral_id}/risk", dependencies=[VISIBLE_REFERRAL])
-async def risk_form(
-    referral_id: int,
-    request: Request,
-    casework: CaseworkDep,
-    auditor: AuditDep,
-    rationale: Text = "",
-) -> Response:
-    """The answers are the checked question boxes (`q_<key>`); the form is read here, the
-    assessment runs on a worker thread like every other (synchronous) handler."""
-    form = await request.form()
-    questions = question_set(request)
-    answers = {q.key: form.get(f"q_{q.key}") == "yes" for q in questions.questions}
-
-    def assess() -> Response:
-        try:
-            with page_answers(request, "risk.create", "referral", referral_id):
-                assessment, referral = casework.assess_risk(
-                    referral_id, answers, questions=questions, rationale=rationale
-                )
-        except FormError as error:
-            return redirect(case_url(referral_id), error=error.message, fragment="risk")
-        due = f"{referral.deadline_at:%Y-%m-%d %H:%M} UTC"
-        notice = f"Risk assessed: {assessment.band.label}; response due {due}"
-        return _done(auditor, "risk.create", "risk", assessment.id, referral_id, notice)
-
-    return await run_in_threadpool(assess)
-
-
 def _form_route(write: RecordWrite) -> None:
     """Add `POST /operation/referrals/{referral_id}/{path}`: the kind's form on the case page,
     read into the kind's one input model, done by the facade; back to the case page (or the
@@ -203,7 +167,7 @@ def _form_route(write: RecordWrite) -> None:
         return await run_in_threadpool(done)
 
     router.add_api_route(
-        f"/operation/referrals/{{referral_id}}/{kind.path}",
+        f"/operation/referrals/{{referral_id}}/{write.form_path}",
         form_route,
         methods=["POST"],
         dependencies=[VISIBLE_REFERRAL],

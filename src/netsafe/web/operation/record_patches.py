@@ -14,12 +14,11 @@ from pydantic.fields import FieldInfo
 
 from netsafe.operation.record_kinds import RecordKind
 from netsafe.web.operation.record_writes import WRITES
-from netsafe.web.operation.schemas import ReferralIn, RiskAssessmentIn
+from netsafe.web.operation.schemas import ReferralIn
 
 #: The input model each kind is created with (where its fields' types and caps are read).
 INPUT_MODELS: dict[str, type[BaseModel]] = {
     "referral": ReferralIn,
-    "risk": RiskAssessmentIn,
     **{write.kind.name: write.body for write in WRITES},
 }
 REASON = Field(min_length=1, max_length=2000, description="why the record is changed")

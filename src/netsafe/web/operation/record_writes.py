@@ -2,9 +2,9 @@
 record-kinds table (`operation/record_kinds.py`): a kind with an `add` service has its one input
 model from the service's keyword arguments (`input_model`), is created through the facade's
 `add`, and answers as its row of `PRESENTED` says (the case page's notice, the page it leads to,
-the audit detail) or else as derived. `api_casework.py` and `pages_case.py` derive their create
-routes from `WRITES`. A risk assessment and a custody step have no `add` service: their routes
-are their own (answers from the question set; a hand-over under its exhibit's path).
+the audit detail, the form's path) or else as derived. `api_casework.py` and `pages_case.py`
+derive their create routes from `WRITES`: every case kind's (a custody step's under its
+exhibit's path; a risk assessment's question set reaches its service through the facade).
 """
 
 from __future__ import annotations
@@ -20,7 +20,6 @@ from typing import Annotated, Any
 from pydantic import AwareDatetime, BaseModel, Field, create_model
 
 from netsafe.operation import record_kinds as kinds
-from netsafe.operation.casefile import CaseRepositories
 from netsafe.operation.casework import Casework
 from netsafe.operation.record_kinds import RecordKind
 from netsafe.operation.records import WorkedOut
@@ -42,6 +41,10 @@ class RecordWrite:
     audit_detail: Callable[[Any], str | None] = lambda _record: None
     #: Fields `create` fills in itself when the body leaves them out (not when given as null).
     defaulted: frozenset[str] = frozenset()
+    #: The case page form's path below the referral (`/operation/referrals/{id}/<form_path>`).
+    form_path: str = ""
+    #: The resource type of the API's create event (the kind's name unless told otherwise).
+    audit_type: str = ""
 
     def fields(self, body: BaseModel) -> dict[str, Any]:
         """The body's values but the owner's id (and defaulted fields left out): the facade's
@@ -51,6 +54,12 @@ class RecordWrite:
     def owner_id(self, body: BaseModel) -> int:
         owner: int = getattr(body, self.owner)
         return owner
+
+
+def _risk_notice(casework: Casework, assessment: Any) -> str:
+    referral = casework.referral(assessment.referral_id)
+    due = f"{referral.deadline_at:%Y-%m-%d %H:%M} UTC"
+    return f"Risk assessed: {assessment.band.label}; response due {due}"
 
 
 def _outcome_notice(casework: Casework, outcome: Any) -> str:
@@ -83,24 +92,21 @@ def _model_name(kind: RecordKind) -> str:
 def input_model(kind: RecordKind) -> type[BaseModel]:
     """The one input model (JSON and forms) of a kind added by its `add` service: the field
     naming what it is added to (`kind.owner`, unless the path names it: `kind.nested`), then
-    each keyword-only argument of the service,
+    each keyword-only argument of the service but those the facade gives (`FROM_CASEWORK`),
     typed as in its signature, required unless it has a default (null for a default the
     service works out itself, `WorkedOut`)."""
     if kind.add is None:
         raise TypeError(f"{kind.name} has no add service")
-    # the service may name the repositories' type for type checking only (an import cycle)
-    hints = t.get_type_hints(
-        kind.add, localns={"CaseRepositories": CaseRepositories}, include_extras=True
-    )
     fields: dict[str, Any] = {} if kind.nested else {kind.owner: (int, ...)}
-    for parameter in inspect.signature(kind.add).parameters.values():
-        if parameter.kind is inspect.Parameter.KEYWORD_ONLY:
-            default = parameter.default
-            if default is inspect.Parameter.empty:
-                default = ...
-            elif isinstance(default, WorkedOut):
-                default = None
-            fields[parameter.name] = (_input_type(hints[parameter.name]), default)
+    for argument in kinds.add_arguments(kind):
+        if argument.from_casework:
+            continue
+        default = argument.default
+        if default is inspect.Parameter.empty:
+            default = ...
+        elif isinstance(default, WorkedOut):
+            default = None
+        fields[argument.name] = (_input_type(argument.hint), default)
     model: type[BaseModel] = create_model(_model_name(kind), **fields)
     return model
 
@@ -108,16 +114,26 @@ def input_model(kind: RecordKind) -> type[BaseModel]:
 @dataclass(frozen=True, slots=True)
 class Presented:
     """What differs, for one kind, from the derived write's answers: the case page's notice
-    (derived: "<Label> recorded"), the page it leads to (derived: back to the case page's
-    section) and the audit event's detail (derived: none)."""
+        (derived: "<Label> recorded"), the page it leads to (derived: back to the case page's
+        section), the audit event's detail (derived: none), the case page form's path (derived: the
+    kind's API collection) and the API create event's resource type (derived: the kind's name)."""
 
     notice: Callable[[Casework, Any], str] | None = None
     page: Callable[[Any], str] | None = None
     audit_detail: Callable[[Any], str | None] | None = None
+    form_path: str | None = None
+    audit_type: str | None = None
 
 
 PRESENTED: dict[str, Presented] = {
     "subject": Presented(notice=lambda _c, _r: "Subject added"),
+    # the form and the API's audit events as they were before the kind was derived
+    "risk": Presented(
+        notice=_risk_notice,
+        audit_detail=lambda a: str(a.band.value),
+        form_path="risk",
+        audit_type="risk-assessment",
+    ),
     "warrant": Presented(
         notice=lambda _c, _r: "Warrant application recorded",
         page=lambda w: f"/operation/warrants/{w.id}",
@@ -134,8 +150,7 @@ PRESENTED: dict[str, Presented] = {
 
 def worked_out(kind: RecordKind) -> frozenset[str]:
     """The fields of a kind's `add` service it works out itself when they are left out."""
-    parameters = inspect.signature(kind.add).parameters.values() if kind.add else ()
-    return frozenset(p.name for p in parameters if isinstance(p.default, WorkedOut))
+    return frozenset(a.name for a in kinds.add_arguments(kind) if isinstance(a.default, WorkedOut))
 
 
 def derived_write(kind: RecordKind) -> RecordWrite:
@@ -158,10 +173,12 @@ def derived_write(kind: RecordKind) -> RecordWrite:
         page=shown.page,
         audit_detail=shown.audit_detail or (lambda _record: None),
         defaulted=worked_out(kind),
+        form_path=shown.form_path or kind.path,
+        audit_type=shown.audit_type or kind.name,
     )
 
 
-#: The write of every kind with an `add` service, in the table's order.
+#: The write of every case kind (each has an `add` service), in the table's order.
 WRITES: tuple[RecordWrite, ...] = tuple(
     derived_write(kind) for kind in kinds.CASE_RECORD_KINDS if kind.add is not None
 )

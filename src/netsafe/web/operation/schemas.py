@@ -51,7 +51,9 @@ class IncidentBody(BaseModel):
 
 
 class ReferralIn(BaseModel):
-    """A new referral: at least source, force (agency slug), received_at and summary."""
+    """A new referral: at least source, force (agency slug), received_at and summary. The one
+    input model of `POST /api/v1/referrals` and of the page `/operation/referrals/new` (read
+    from its form by `form_input.read_form`, the incident left to the case page's form)."""
 
     source: ReferralSource
     force: str
@@ -124,13 +126,6 @@ class RestrictionIn(BaseModel):
     """Users who alone may see the case (empty lifts the restriction)."""
 
     usernames: list[str] = Field(default_factory=list, max_length=50)
-
-
-class RiskAssessmentIn(BaseModel):
-    referral_id: int
-    answers: dict[str, bool]
-    subject_id: int | None = None
-    rationale: str = Field("", max_length=4000)
 
 
 class HelplineDetailsIn(BaseModel):
