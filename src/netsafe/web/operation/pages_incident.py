@@ -4,7 +4,9 @@ CyberTipline report fields) and restricting a case to named users (`…/restrict
 Identifiers are rows of kind and value (blank rows are ignored; each save offers three more);
 files are a text area, one file a line: its name and any of its MD5 / SHA-1 / SHA-256 (told apart
 by length) at the end of the line, separated by spaces, tabs or commas. A mistake re-shows the
-form with what was typed and names the line or row. Every change is audited like the API's.
+form with what was typed and names the line or row; the caps are those of the API's incident
+model (`IncidentBody`), and the details go through the same facade call as `PUT …/incident`.
+Every change is audited like the API's.
 """
 
 from __future__ import annotations
@@ -13,8 +15,10 @@ import re
 from datetime import UTC
 from typing import Annotated
 
+from annotated_types import MaxLen
 from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import HTMLResponse, Response
+from pydantic import BaseModel
 
 from netsafe.operation.casework import Casework
 from netsafe.operation.referrals import (
@@ -31,11 +35,23 @@ from netsafe.web.deps import SessionDep, TemplatesDep
 from netsafe.web.operation.common import CASEWORK_FORM, PoliceViewer, ReposDep
 from netsafe.web.operation.forms import FormError, form_time, page_answers, redirect
 from netsafe.web.operation.pages_case import VISIBLE_REFERRAL, case_url
+from netsafe.web.operation.schemas import FileBody, IdentifierBody, IncidentBody
 
 router = APIRouter(tags=["pages"], include_in_schema=False)
 BLANK_IDENTIFIER_ROWS = 3
-FILES_MAX = 5000
-IDENTIFIERS_MAX = 200
+
+
+def _cap(model: type[BaseModel], field: str) -> int:
+    """The `max_length` of `model`'s field: the caps are the API's input model's, spelt once."""
+    caps = [m.max_length for m in model.model_fields[field].metadata if isinstance(m, MaxLen)]
+    return int(caps[0])
+
+
+FILES_MAX = _cap(IncidentBody, "files")
+IDENTIFIERS_MAX = _cap(IncidentBody, "identifiers")
+NAME_MAX = _cap(FileBody, "file_name")
+VALUE_MAX = _cap(IdentifierBody, "value")
+TYPE_MAX = _cap(IncidentBody, "incident_type")
 _HASH_BY_LENGTH = {32: "md5", 40: "sha1", 64: "sha256"}
 _TRAILING_HASH = re.compile(r"(?:^|[\s,]+)([0-9a-fA-F]{32,64})$")
 _SEPARATORS = re.compile(r"[\s,]+")
@@ -65,8 +81,10 @@ def parse_files(text: str) -> tuple[ReportedFile, ...]:
             rest = rest[: found.start()].rstrip(" \t,")
         if not rest and not hashes:
             continue
-        if len(rest) > 500:
-            raise FormError(f"files line {number}: the file name is longer than 500 characters")
+        if len(rest) > NAME_MAX:
+            raise FormError(
+                f"files line {number}: the file name is longer than {NAME_MAX} characters"
+            )
         files.append(ReportedFile(rest, *(hashes.get(a) for a in ("md5", "sha1", "sha256"))))
         if len(files) > FILES_MAX:
             raise FormError(f"files: at most {FILES_MAX} files here (use the API for more)")
@@ -79,8 +97,8 @@ def parse_identifiers(kinds: list[str], values: list[str]) -> tuple[ReportedIden
     for number, (kind, value) in enumerate(zip(kinds, values, strict=False), start=1):
         if not value.strip():
             continue
-        if len(value.strip()) > 500:
-            raise FormError(f"identifier row {number}: longer than 500 characters")
+        if len(value.strip()) > VALUE_MAX:
+            raise FormError(f"identifier row {number}: longer than {VALUE_MAX} characters")
         try:
             identifiers.append(ReportedIdentifier(IdentifierKind(kind), value.strip()))
         except ValueError:
@@ -104,6 +122,8 @@ def _render(
         "values": values,
         "kinds": list(IdentifierKind),
         "blank_rows": BLANK_IDENTIFIER_ROWS,
+        "value_max": VALUE_MAX,
+        "type_max": TYPE_MAX,
         "error": error,
     }
     return templates.TemplateResponse(
@@ -146,7 +166,7 @@ def save_incident(
     templates: TemplatesDep,
     auditor: AuditDep,
     referral: Referral = VISIBLE_REFERRAL,
-    incident_type: Annotated[str, Form(max_length=200)] = "",
+    incident_type: Annotated[str, Form(max_length=TYPE_MAX)] = "",
     incident_at: Annotated[str, Form(max_length=40)] = "",
     identifier_kind: Rows = None,
     identifier_value: Rows = None,
