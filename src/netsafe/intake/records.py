@@ -8,16 +8,9 @@ from datetime import datetime
 from typing import Any
 
 from netsafe.intake import enumerations as enums
+from netsafe.operation.referrals import FileMatch
 
-
-@dataclass(frozen=True, slots=True)
-class FileMatch:
-    """A list entry a reported file matched."""
-
-    list_name: str
-    category: str
-    signal: str
-    distance: int
+__all__ = ["FileMatch", "IntakeFile", "IntakeRecord", "UnassignedReferral"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,15 +58,7 @@ class IntakeFile:
             "matched_at": self.matched_at.isoformat() if self.matched_at else None,
             "known": self.known,
             "categories": list(self.categories),
-            "matches": [
-                {
-                    "list": m.list_name,
-                    "category": m.category,
-                    "signal": m.signal,
-                    "distance": m.distance,
-                }
-                for m in self.matches
-            ],
+            "matches": [m.as_json() for m in self.matches],
         }
 
 

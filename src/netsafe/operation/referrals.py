@@ -68,13 +68,46 @@ class ReportedIdentifier:
 
 
 @dataclass(frozen=True, slots=True)
+class FileMatch:
+    """A list entry a reported file's hash matched."""
+
+    list_name: str
+    category: str
+    signal: str
+    distance: int
+
+    def as_json(self) -> dict[str, object]:
+        return {
+            "list": self.list_name,
+            "category": self.category,
+            "signal": self.signal,
+            "distance": self.distance,
+        }
+
+
+@dataclass(frozen=True, slots=True)
 class ReportedFile:
-    """A file named in the referral: its name and hashes (never its content)."""
+    """A file named in the referral: its name and hashes (never its content), and what the
+    hash lists said of them when last asked (`matched_at`; None: not asked yet). Whether the
+    file came from an imported report or was typed in by hand, its hashes are matched by the
+    same rule (`netsafe.hashlists.reported_files`). Two files are equal when their names and
+    hashes are: what the lists said, and when, is not what the file is."""
 
     file_name: str
     md5: str | None = None
     sha1: str | None = None
     sha256: str | None = None
+    matched_at: datetime | None = field(default=None, compare=False)
+    matches: tuple[FileMatch, ...] = field(default=(), compare=False)
+
+    @property
+    def known(self) -> bool:
+        """Whether an alert list knows one of its hashes."""
+        return bool(self.matches)
+
+    @property
+    def categories(self) -> tuple[str, ...]:
+        return tuple(sorted({m.category for m in self.matches}))
 
 
 @dataclass(frozen=True, slots=True)
@@ -162,7 +195,8 @@ class ReferralRepository(Protocol):
         ...
 
     def update_incident(self, referral: Referral) -> None:
-        """Replace the stored incident details (type, time, identifiers, files)."""
+        """Replace the stored incident details (type, time, identifiers, files); the files'
+        hashes are matched against the lists as they are written, when the lists are there."""
         ...
 
     def queue(
@@ -321,7 +355,7 @@ def update_incident(
     referral = get_referral(referrals, viewer, referral_id)
     updated = replace(referral, incident=_check_incident(incident))
     referrals.update_incident(updated)
-    return updated
+    return referrals.get(referral_id) or updated  # as stored: its files matched
 
 
 def record_response(referrals: ReferralRepository, referral: Referral, at: datetime) -> Referral:

@@ -17,6 +17,7 @@ from pathlib import Path
 from sqlalchemy.orm import Session
 
 from netsafe.hashlists.matcher import ListMatcher
+from netsafe.hashlists.reported_files import match_reported_files
 from netsafe.intake.forces import Assignment, assign_force
 from netsafe.intake.model import CyberTipReport, IdentifierKind, ReportFile
 from netsafe.intake.prescore import prescore
@@ -92,22 +93,10 @@ def match_files(
     matcher: ListMatcher | None, files: Sequence[ReportFile]
 ) -> list[tuple[tuple[Match, ...], bool]]:
     """Per reported file, in order: the list entries it matches (none when an ignore list
-    knows it), and whether any list knows it (an ignore list too). One lookup for them all."""
-    if matcher is None:
-        return [((), False) for _ in files]
-    values = [file_hashes(f) for f in files]
-    asked = [v for v in values if v]
-    outcomes = iter(matcher.match_values_many(asked) if asked else [])
-    found: list[tuple[tuple[Match, ...], bool]] = []
-    for given in values:
-        outcome = next(outcomes) if given else None
-        if outcome is None:
-            found.append(((), False))
-        elif outcome.ignored:
-            found.append(((), True))
-        else:
-            found.append((tuple(outcome.matches), bool(outcome.matches)))
-    return found
+    knows it), and whether any list knows it (an ignore list too); by the rule every
+    reported file is matched by (`match_reported_files`), one lookup for them all."""
+    answers = match_reported_files(matcher, [file_hashes(f) for f in files])
+    return [(a.matches, a.listed) for a in answers]
 
 
 class _Planned:

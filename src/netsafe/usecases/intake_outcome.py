@@ -100,15 +100,21 @@ class ReferralImport:
 
 @dataclass(frozen=True, slots=True)
 class Rematch:
-    """What matching the imported files again did."""
+    """What matching the files again did: the imported reports' files (`files`, those an
+    alert list knows, the referrals whose pre-score rose), and every case's reported files
+    as the case shows them, typed in by hand or imported (`case_files`, `known_case_files`)."""
 
     files: int
     known_files: int
     raised: tuple[int, ...]
+    case_files: int = 0
+    known_case_files: int = 0
 
     def as_json(self) -> dict[str, Any]:
         return {
             "files": self.files,
             "known_files": self.known_files,
             "prescore_raised": list(self.raised),
+            "case_files": self.case_files,
+            "known_case_files": self.known_case_files,
         }

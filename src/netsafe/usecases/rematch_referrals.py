@@ -1,6 +1,7 @@
-"""Match every imported referral's files against the hash lists again (a list arrived or
-changed), keep the new matches, and raise the pre-score of referrals not yet assessed when it
-rises (`rematch_after_list_import`, the hook the hash-list import calls)."""
+"""Match every referral's files (imported, and typed in by hand on a case) against the hash
+lists again (a list arrived or changed), keep the new matches, and raise the pre-score of
+imported referrals not yet assessed when it rises (`rematch_after_list_import`, the hook the
+hash-list import calls)."""
 
 from __future__ import annotations
 
@@ -14,14 +15,15 @@ from sqlalchemy.orm import Session
 
 from netsafe.hashlists.index_sync import load_matcher
 from netsafe.hashlists.matcher import ListMatcher
+from netsafe.hashlists.reported_files import match_reported_files
 from netsafe.intake.prescore import prescore
-from netsafe.matching.match import Match
 from netsafe.operation import referrals as casework
 from netsafe.operation.risk import RiskBand
 from netsafe.settings import Settings, load_settings
 from netsafe.store.repositories.hashlists import SqlHashListRepository
 from netsafe.store.repositories.intake import SqlIntakeRepository
 from netsafe.store.repositories.operation_referrals import SqlReferralRepository
+from netsafe.store.repositories.referral_file_matches import SqlReferralFileMatches
 from netsafe.usecases.intake_batch import prescored_deadline
 from netsafe.usecases.intake_outcome import Rematch
 from netsafe.usecases.intake_setup import IntakeConfig, intake_config
@@ -40,25 +42,26 @@ def _match_files(
     matches to drop)."""
     if matcher is None:
         return 0, 0
-    matched: list[tuple[int, list[Match]]] = []
-    for row_id, _referral_id, values in list(repository.hashes(referral_ids)):
-        outcome = matcher.match_values(values) if values else None
-        matched.append((row_id, [] if outcome is None or outcome.ignored else outcome.matches))
+    rows = list(repository.hashes(referral_ids))
+    answers = match_reported_files(matcher, [values for _, _, values in rows])
+    matched = [(row_id, a.matches) for (row_id, _, _), a in zip(rows, answers, strict=True)]
     repository.replace_matches(matched, at, fresh=fresh)
-    return len(matched), sum(1 for _, matches in matched if matches)
+    return len(matched), sum(1 for a in answers if a.matches)
 
 
 def rematch_referrals(
     session: Session, matcher: ListMatcher, config: IntakeConfig, now: datetime | None = None
 ) -> Rematch:
-    """Match every imported file against the lists again (a list arrived or changed), keep
-    the matches, and raise the pre-score of referrals not yet assessed when it rises. Set
-    based: the files are read once, the pre-score inputs of every report in three queries;
-    only a referral whose pre-score rises is read and written on its own."""
+    """Match every imported file and every file typed in by hand on a case against the lists
+    again (a list arrived or changed), keep the matches, and raise the pre-score of imported
+    referrals not yet assessed when it rises. Set based: the files are read once, the
+    pre-score inputs of every report in four queries; only a referral whose pre-score rises
+    is read and written on its own."""
     now = now or datetime.now(UTC)
     intake = SqlIntakeRepository(session)
     referrals = SqlReferralRepository(session)
     files, known = _match_files(intake, matcher, None, now)
+    case_files = SqlReferralFileMatches(session).match(matcher, None, now)
     raised = []
     for referral_id, inputs in sorted(intake.prescore_inputs().items()):
         score = prescore(inputs.report, inputs.categories, config.rules)
@@ -80,7 +83,7 @@ def rematch_referrals(
                 )
             )
             raised.append(referral_id)
-    return Rematch(files, known, tuple(raised))
+    return Rematch(files, known, tuple(raised), *case_files)
 
 
 def rematch_after_list_import(

@@ -58,8 +58,18 @@ def test_parse_files_reads_names_and_hashes_by_length() -> None:
         ReportedFile("report, final.pdf", MD5, None, None),
         ReportedFile("notes.txt", None, None, None),
     )
-    # a 33-digit hex word is not a hash: it stays part of the name
-    assert parse_files("a " + "f" * 33)[0].file_name == "a " + "f" * 33
+    # a hash in the wrong form is refused naming its line, never kept as part of the name
+    for wrong in (
+        "a.jpg " + "f" * 33,  # 33 hex digits: no algorithm's length
+        "a.jpg " + MD5[:-1],  # an MD5 short of a digit
+        "a.jpg " + SHA1[:-1] + "g",  # a SHA-1's length, not hex
+        f"a.jpg {MD5} {MD5}",  # two MD5s
+        f"{MD5} a.jpg",  # the hash before the name
+    ):
+        with pytest.raises(FormError, match="files line 2"):
+            parse_files("ok.jpg\n" + wrong)
+    # a short hex word (under 16 digits) is part of the name
+    assert parse_files("IMG 20261120")[0].file_name == "IMG 20261120"
     with pytest.raises(FormError, match="files line 2"):
         parse_files("ok.jpg\n" + "x" * 501)
 

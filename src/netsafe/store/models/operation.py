@@ -134,6 +134,25 @@ class ReferralFileRow(Base):
     md5: Mapped[str | None] = mapped_column(String(32), index=True)
     sha1: Mapped[str | None] = mapped_column(String(40), index=True)
     sha256: Mapped[str | None] = mapped_column(String(64), index=True)
+    #: When the file's hashes were last matched against the lists (None: not yet).
+    matched_at: Mapped[datetime | None]
+
+
+class ReferralFileMatchRow(Base):
+    """A list entry a reported file's hash matched (replaced whenever the file is matched
+    again), for the files typed in by hand and those of an imported report alike."""
+
+    __tablename__ = "referral_file_matches"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    referral_file_id: Mapped[int] = mapped_column(
+        ForeignKey("referral_files.id", ondelete="CASCADE"), index=True
+    )
+    list_name: Mapped[str] = mapped_column(String(200))
+    entry_id: Mapped[int] = mapped_column(Integer)
+    category: Mapped[str] = mapped_column(String(20))
+    signal: Mapped[str] = mapped_column(String(20))
+    distance: Mapped[int] = mapped_column(Integer)
 
 
 class ReferralAccessRow(Base):

@@ -31,7 +31,12 @@ from netsafe.intake.identifier_keys import (
 from netsafe.store.bulk_rows import insert_rows
 from netsafe.store.models.deconfliction import DeconflictionKeyRow, DeconflictionLinkRow
 from netsafe.store.models.intake import IntakeFileMatchRow, IntakeFileRow, IntakeIdentifierRow
-from netsafe.store.models.operation import ReferralFileRow, ReferralIdentifierRow, ReferralRow
+from netsafe.store.models.operation import (
+    ReferralFileMatchRow,
+    ReferralFileRow,
+    ReferralIdentifierRow,
+    ReferralRow,
+)
 from netsafe.timestamps import as_utc
 
 IP = "ip-address"
@@ -256,12 +261,25 @@ class SqlDeconflictionKeys:
         return found
 
     def _known_files(self, rid: int) -> frozenset[str]:
-        """The keys of the referral's report files that the lists matched (a hand-typed hash is
-        not asked of the lists here: their index is not in reach of the case forms)."""
+        """The keys of the referral's files that the lists matched: its report's files and
+        those typed in by hand on the case (matched as they are written, before this)."""
         f, m = IntakeFileRow, IntakeFileMatchRow
-        rows = self._session.execute(
-            select(f.md5, f.sha1, f.sha256, f.pdq)
-            .where(f.referral_id == rid)
-            .where(select(m.id).where(m.intake_file_id == f.id).exists())
-        ).all()
+        rows: list[tuple[str | None, ...]] = []
+        rows += map(
+            tuple,
+            self._session.execute(
+                select(f.md5, f.sha1, f.sha256, f.pdq)
+                .where(f.referral_id == rid)
+                .where(select(m.id).where(m.intake_file_id == f.id).exists())
+            ),
+        )
+        hand, hm = ReferralFileRow, ReferralFileMatchRow
+        rows += map(
+            tuple,
+            self._session.execute(
+                select(hand.md5, hand.sha1, hand.sha256)
+                .where(hand.referral_id == rid)
+                .where(select(hm.id).where(hm.referral_file_id == hand.id).exists())
+            ),
+        )
         return frozenset(identifier_key(FILE_HASH, v) for row in rows for v in row if v)

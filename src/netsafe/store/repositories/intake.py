@@ -7,11 +7,11 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import delete, func, insert, select, text, update
+from sqlalchemy import func, insert, select, text, update
 from sqlalchemy.orm import Session
 
 from netsafe.intake.model import CyberTipReport, ReportFile
-from netsafe.intake.records import FileMatch, IntakeFile, IntakeRecord, UnassignedReferral
+from netsafe.intake.records import IntakeFile, IntakeRecord, UnassignedReferral
 from netsafe.matching.match import Match
 from netsafe.operation.referrals import referral_reference
 from netsafe.store.models.intake import (
@@ -21,10 +21,12 @@ from netsafe.store.models.intake import (
     IntakeIdentifierRow,
     IntakeReportRow,
 )
-from netsafe.store.models.operation import ReferralRow
+from netsafe.store.models.operation import ReferralFileMatchRow, ReferralFileRow, ReferralRow
+from netsafe.store.repositories.file_matches import MatchTables, matches_of, replace_matches
 from netsafe.timestamps import as_utc
 
 _AWAITING = text(f"intake_reports.{AWAITING_CONDITION}")
+INTAKE_FILE_MATCHES = MatchTables(IntakeFileRow, IntakeFileMatchRow, "intake_file_id")
 
 
 @dataclass(frozen=True, slots=True)
@@ -162,35 +164,13 @@ class SqlIntakeRepository:
         """Set the matches of stored files (row id, the lists' answer now) and when they were
         matched, in a few statements for them all. `fresh`: the files have no matches yet
         (just stored), so there is nothing to delete."""
-        ids = [row_id for row_id, _ in matched]
-        for start in range(0, len(ids), 500):
-            chunk = ids[start : start + 500]
-            if not fresh:
-                self._session.execute(
-                    delete(IntakeFileMatchRow).where(IntakeFileMatchRow.intake_file_id.in_(chunk))
-                )
-            self._session.execute(
-                update(IntakeFileRow).where(IntakeFileRow.id.in_(chunk)).values(matched_at=at)
-            )
-        rows = [
-            {
-                "intake_file_id": row_id,
-                "list_name": m.list_name,
-                "entry_id": m.entry_id,
-                "category": m.category.value,
-                "signal": m.signal,
-                "distance": m.distance,
-            }
-            for row_id, matches in matched
-            for m in matches
-        ]
-        if rows:
-            self._session.execute(insert(IntakeFileMatchRow), rows)
+        replace_matches(self._session, INTAKE_FILE_MATCHES, matched, at, fresh=fresh)
 
     def prescore_inputs(self) -> dict[int, PrescoreInputs]:
-        """What the pre-score reads of every stored report, by referral, in three queries:
+        """What the pre-score reads of every stored report, by referral, in four queries:
         its escalation and annotations, its files' annotations, the categories its files
-        matched, and the band it was pre-scored."""
+        matched (its report's, and those typed in by hand on the case), and the band it was
+        pre-scored."""
         report, file, match = IntakeReportRow, IntakeFileRow, IntakeFileMatchRow
         annotations: dict[int, list[ReportFile]] = {}
         for referral_id, file_id, notes in self._session.execute(
@@ -203,6 +183,13 @@ class SqlIntakeRepository:
         for referral_id, category in self._session.execute(
             select(file.referral_id, match.category)
             .join(file, file.id == match.intake_file_id)
+            .distinct()
+        ):
+            categories.setdefault(referral_id, set()).add(category)
+        typed, typed_match = ReferralFileRow, ReferralFileMatchRow
+        for referral_id, category in self._session.execute(
+            select(typed.referral_id, typed_match.category)
+            .join(typed, typed.id == typed_match.referral_file_id)
             .distinct()
         ):
             categories.setdefault(referral_id, set()).add(category)
@@ -244,16 +231,7 @@ class SqlIntakeRepository:
                 .order_by(IntakeFileRow.id)
             )
         )
-        matches: dict[int, list[FileMatch]] = {}
-        if files:
-            for match in self._session.scalars(
-                select(IntakeFileMatchRow)
-                .where(IntakeFileMatchRow.intake_file_id.in_([f.id for f in files]))
-                .order_by(IntakeFileMatchRow.id)
-            ):
-                matches.setdefault(match.intake_file_id, []).append(
-                    FileMatch(match.list_name, match.category, match.signal, match.distance)
-                )
+        matches = matches_of(self._session, INTAKE_FILE_MATCHES, [f.id for f in files])
         return IntakeRecord(
             referral_id=row.referral_id,
             report_id=row.report_id,

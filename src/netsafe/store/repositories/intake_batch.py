@@ -41,6 +41,7 @@ from netsafe.store.repositories.operation_referrals import (
     referral_values,
     reported_file_values,
 )
+from netsafe.store.repositories.referral_file_matches import SqlReferralFileMatches
 from netsafe.store.search_index import note_cases
 
 _REFERRALS = cast(Table, ReferralRow.__table__)
@@ -117,7 +118,7 @@ _FILE_COLUMNS = (
 _MATCH_COLUMNS = ("intake_file_id", "list_name", "entry_id", "category", "signal", "distance")
 _IDENTIFIER_COLUMNS = ("referral_id", "kind", "value", "qualifier", "seen_at", "found_at")
 _REFERRAL_IDENTIFIER_COLUMNS = ("referral_id", "kind", "value")
-_REFERRAL_FILE_COLUMNS = ("referral_id", "file_name", "md5", "sha1", "sha256")
+_REFERRAL_FILE_COLUMNS = ("referral_id", "file_name", "md5", "sha1", "sha256", "matched_at")
 
 
 def _report_row(referral_id: int, item: ImportedReport) -> tuple[Any, ...]:
@@ -175,10 +176,16 @@ class SqlIntakeBatchRepository:
             _table(ReferralFileRow),
             _REFERRAL_FILE_COLUMNS,
             [
-                _in_order(reported_file_values(rid, reported), _REFERRAL_FILE_COLUMNS)
+                _in_order(
+                    reported_file_values(rid, reported, _matched_at(item)), _REFERRAL_FILE_COLUMNS
+                )
                 for rid, item in pairs
                 for reported in item.referral.incident.files
             ],
+        )
+        # a referral's files are its report's, in order: they have its files' matches
+        SqlReferralFileMatches(session).add_imported(
+            ids, [found for item in items for found in item.file_matches]
         )
         insert_rows(
             session,
@@ -211,7 +218,7 @@ class SqlIntakeBatchRepository:
     def _add_files(self, pairs: list[tuple[int, ImportedReport]]) -> None:
         rows, matches = [], []
         for rid, item in pairs:
-            at = item.imported_at if item.matched else None
+            at = _matched_at(item)
             for reported, found in zip(item.report.files, item.file_matches, strict=True):
                 hashes = {h.signal: h.value for h in reversed(reported.hashes) if h.signal}
                 rows.append(
@@ -262,6 +269,11 @@ class SqlIntakeBatchRepository:
                 .order_by(_INTAKE_FILES.c.id)
             )
         return found
+
+
+def _matched_at(item: ImportedReport) -> datetime | None:
+    """When the import matched the report's files (None: there were no lists to ask)."""
+    return item.imported_at if item.matched else None
 
 
 def _in_order(values: dict[str, Any], columns: Sequence[str]) -> tuple[Any, ...]:

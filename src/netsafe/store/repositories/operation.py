@@ -4,6 +4,7 @@ names the kind (`record_kind`)."""
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy.orm import Session
@@ -34,8 +35,10 @@ ROWS: dict[RecordKind, type[Any]] = _rows()
 _SPECIAL: dict[RecordKind, Any] = {kinds.EXHIBIT: SqlExhibitRepository}
 
 
-def case_repositories(session: Session) -> CaseRepositories:
-    """Every operation repository over `session` (the caller's transaction)."""
+def case_repositories(session: Session, index_folder: Path | None = None) -> CaseRepositories:
+    """Every operation repository over `session` (the caller's transaction). `index_folder`:
+    the hash lists' index, against which the hashes of files typed in on a case are matched
+    as they are written (`SqlReferralRepository`)."""
     built: dict[str, Any] = {
         kind.repository: (
             _SPECIAL[kind](session)
@@ -45,5 +48,7 @@ def case_repositories(session: Session) -> CaseRepositories:
         for kind, row in ROWS.items()
     }
     return CaseRepositories(
-        referrals=SqlReferralRepository(session), history=SqlRecordHistory(session), records=built
+        referrals=SqlReferralRepository(session, index_folder),
+        history=SqlRecordHistory(session),
+        records=built,
     )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy import (
@@ -20,6 +21,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Session
 
+from netsafe.hashlists.index_sync import load_matcher
 from netsafe.operation.oversight import RestrictedCase
 from netsafe.operation.referrals import (
     IdentifierKind,
@@ -41,7 +43,9 @@ from netsafe.store.models.operation import (
     ReferralRow,
 )
 from netsafe.store.repositories.deconfliction_keys import SqlDeconflictionKeys
+from netsafe.store.repositories.hashlists import SqlHashListRepository
 from netsafe.store.repositories.operation_scope import forces_clause, scope_clause
+from netsafe.store.repositories.referral_file_matches import SqlReferralFileMatches
 from netsafe.timestamps import as_utc
 
 #: Open referrals, written as the partial indexes' condition (a literal, not a bound parameter,
@@ -84,22 +88,30 @@ def identifier_values(referral_id: int, identifier: ReportedIdentifier) -> dict[
     return {"referral_id": referral_id, "kind": identifier.kind.value, "value": identifier.value}
 
 
-def reported_file_values(referral_id: int, reported: ReportedFile) -> dict[str, Any]:
-    """The `referral_files` columns of one reported file."""
+def reported_file_values(
+    referral_id: int, reported: ReportedFile, matched_at: datetime | None = None
+) -> dict[str, Any]:
+    """The `referral_files` columns of one reported file (`matched_at`: when the import
+    matched its hashes; a file typed in by hand is matched once written)."""
     return {
         "referral_id": referral_id,
         "file_name": reported.file_name,
         "md5": reported.md5,
         "sha1": reported.sha1,
         "sha256": reported.sha256,
+        "matched_at": matched_at,
     }
 
 
 class SqlReferralRepository:
-    """Referrals in the caller's session."""
+    """Referrals in the caller's session. `index_folder`: the hash lists' index (usually
+    NETSAFE_HOME/index); when given, the hashes of files typed in on a case are matched
+    against the lists as they are written, by the rule the import uses
+    (`SqlReferralFileMatches.match`). Without it they wait for the next list import."""
 
-    def __init__(self, session: Session) -> None:
+    def __init__(self, session: Session, index_folder: Path | None = None) -> None:
         self._session = session
+        self._index_folder = index_folder
 
     def _to_domain(self, row: ReferralRow, *, details: bool) -> Referral:
         identifiers: tuple[ReportedIdentifier, ...] = ()
@@ -114,14 +126,7 @@ class SqlReferralRepository:
                     .order_by(ReferralIdentifierRow.id)
                 )
             )
-            files = tuple(
-                ReportedFile(r.file_name, r.md5, r.sha1, r.sha256)
-                for r in self._session.scalars(
-                    select(ReferralFileRow)
-                    .where(ReferralFileRow.referral_id == row.id)
-                    .order_by(ReferralFileRow.id)
-                )
-            )
+            files = self._files(row.id)
         if row.restricted:
             restricted = tuple(
                 self._session.scalars(
@@ -138,6 +143,38 @@ class SqlReferralRepository:
         )
         return _listed(row, restricted, incident)
 
+    def _files(self, referral_id: int) -> tuple[ReportedFile, ...]:
+        rows = list(
+            self._session.scalars(
+                select(ReferralFileRow)
+                .where(ReferralFileRow.referral_id == referral_id)
+                .order_by(ReferralFileRow.id)
+                .execution_options(populate_existing=True)  # `matched_at` written by Core
+            )
+        )
+        matches = SqlReferralFileMatches(self._session).of([r.id for r in rows]) if rows else {}
+        return tuple(
+            ReportedFile(
+                r.file_name,
+                r.md5,
+                r.sha1,
+                r.sha256,
+                matched_at=_opt(r.matched_at),
+                matches=matches.get(r.id, ()),
+            )
+            for r in rows
+        )
+
+    def _match_files(self, referral_id: int, incident: IncidentDetails) -> None:
+        """Ask the lists about the hashes of the files just typed in (when the lists' index is
+        in reach), before the referral is keyed again (a hash the lists know links no case)."""
+        if self._index_folder is None or not any(
+            f.md5 or f.sha1 or f.sha256 for f in incident.files
+        ):
+            return
+        matcher = load_matcher(self._index_folder, SqlHashListRepository(self._session))
+        SqlReferralFileMatches(self._session).match(matcher, [referral_id], datetime.now(UTC))
+
     def add(self, referral: Referral) -> Referral:
         row = ReferralRow(**referral_values(referral))
         self._session.add(row)
@@ -145,6 +182,7 @@ class SqlReferralRepository:
         self._write_incident_lists(row.id, referral.incident)
         self._write_access(row.id, referral.restricted_to)
         self._session.flush()
+        self._match_files(row.id, referral.incident)
         if referral.incident.identifiers or referral.incident.files:
             self._rekey(row.id)
         return self._to_domain(row, details=True)
@@ -170,6 +208,7 @@ class SqlReferralRepository:
             self._session.execute(delete(table).where(table.referral_id == referral.id))
         self._write_incident_lists(referral.id, referral.incident)
         self._session.flush()
+        self._match_files(referral.id, referral.incident)
         self._rekey(referral.id)
 
     def _write_access(self, referral_id: int, usernames: tuple[str, ...]) -> None:

@@ -46,8 +46,11 @@ CASEWORK_FORM = allow(*sorted(CASEWORK_WRITERS), force_scoped=True)
 CaseworkWriter = Annotated[Viewer, Depends(CASEWORK_FORM)]
 
 
-async def _repositories(session: SessionDep) -> CaseRepositories:
-    return case_repositories(session)  # no I/O: in the event loop, not a worker thread
+async def _repositories(request: Request, session: SessionDep) -> CaseRepositories:
+    """The request's repositories; hashes typed in on a case are matched against the lists
+    in the settings' index folder as they are written."""
+    index_folder = request.app.state.settings.index_folder
+    return case_repositories(session, index_folder)  # no I/O: in the event loop
 
 
 ReposDep = Annotated[CaseRepositories, Depends(_repositories)]

@@ -29,6 +29,7 @@ from netsafe.operation.referrals import (
     ReportedIdentifier,
     restrict_referral,
 )
+from netsafe.operation.search import HASH_LIKE  # so many hex digits are taken for a hash
 from netsafe.store.repositories.users import SqlUserRepository
 from netsafe.web.auditor import AuditDep
 from netsafe.web.deps import SessionDep, TemplatesDep
@@ -53,7 +54,9 @@ NAME_MAX = _cap(FileBody, "file_name")
 VALUE_MAX = _cap(IdentifierBody, "value")
 TYPE_MAX = _cap(IncidentBody, "incident_type")
 _HASH_BY_LENGTH = {32: "md5", 40: "sha1", 64: "sha256"}
-_TRAILING_HASH = re.compile(r"(?:^|[\s,]+)([0-9a-fA-F]{32,64})$")
+_LABELS = {"md5": "MD5", "sha1": "SHA-1", "sha256": "SHA-256"}
+_HEX_WORD = re.compile(r"[0-9a-fA-F]+")
+_TRAILING_WORD = re.compile(r"(?:^|[\s,]+)([^\s,]+)$")
 _SEPARATORS = re.compile(r"[\s,]+")
 
 Rows = Annotated[list[str] | None, Form()]
@@ -67,18 +70,44 @@ def file_lines(incident: IncidentDetails) -> str:
     return "\n".join(lines)
 
 
+def _trailing_hash(word: str, number: int) -> str | None:
+    """The algorithm of a word at the end of a files line when it is a hash (None: it is part
+    of the file name); a word that looks like a hash in the wrong form is refused."""
+    length = len(word)
+    if _HEX_WORD.fullmatch(word):
+        if length in _HASH_BY_LENGTH:
+            return _HASH_BY_LENGTH[length]
+        if length >= HASH_LIKE:
+            raise FormError(
+                f"files line {number}: {word[:16]}… is {length} hex digits, not a hash "
+                f"(an MD5 is 32, a SHA-1 40, a SHA-256 64)"
+            )
+    elif length in _HASH_BY_LENGTH and word.isalnum() and any(c.isdigit() for c in word):
+        raise FormError(
+            f"files line {number}: {word[:16]}… is not a hash: a hash is hex "
+            f"(the digits 0-9 and the letters a-f)"
+        )
+    return None
+
+
 def parse_files(text: str) -> tuple[ReportedFile, ...]:
-    """One file a line: a name and any of its hashes at the end (blank lines are skipped)."""
+    """One file a line: a name and any of its hashes at the end (blank lines are skipped). A
+    hash in the wrong form (a wrong length of hex, a letter not hex, two of one algorithm, a
+    hash before the name) is refused naming the line: never kept as part of the name."""
     files = []
     for number, line in enumerate(text.splitlines(), start=1):
         rest, hashes = line.strip(), {}
-        while (found := _TRAILING_HASH.search(rest)) is not None:
+        while (found := _TRAILING_WORD.search(rest)) is not None:
             value = found.group(1)
-            algorithm = _HASH_BY_LENGTH.get(len(value))
-            if algorithm is None or algorithm in hashes:
+            algorithm = _trailing_hash(value, number)
+            if algorithm is None:
                 break
+            if algorithm in hashes:
+                raise FormError(f"files line {number}: two {_LABELS[algorithm]} hashes")
             hashes[algorithm] = value.lower()
             rest = rest[: found.start()].rstrip(" \t,")
+        if any(_HEX_WORD.fullmatch(w) and len(w) >= 32 for w in _SEPARATORS.split(rest)):
+            raise FormError(f"files line {number}: give the file name first, then its hashes")
         if not rest and not hashes:
             continue
         if len(rest) > NAME_MAX:

@@ -6,8 +6,9 @@ Records without a schema here are answered as their domain dataclasses (FastAPI 
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
-from pydantic import AwareDatetime, BaseModel, Field
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, model_validator
 
 from netsafe.operation.referrals import (
     IdentifierKind,
@@ -26,11 +27,65 @@ class IdentifierBody(BaseModel):
     value: str = Field(max_length=500)
 
 
+#: What a referral's answer says of each file beyond what is typed in: ignored when a client
+#: sends a file it read back (`FileOut`), never taken from the client.
+_READ_ONLY_FILE_FIELDS = ("matched_at", "known", "categories", "matches")
+
+
 class FileBody(BaseModel):
+    """A reported file as typed in: its name and any of its MD5, SHA-1, SHA-256 (hex). Any
+    other key (another algorithm, e.g. `pdq`) is refused naming it, not dropped in silence."""
+
+    model_config = ConfigDict(extra="forbid")
+
     file_name: str = Field("", max_length=500)
     md5: str | None = None
     sha1: str | None = None
     sha256: str | None = None
+
+    @model_validator(mode="before")
+    @classmethod
+    def _without_read_only(cls, data: Any) -> Any:
+        if isinstance(data, dict):
+            return {k: v for k, v in data.items() if k not in _READ_ONLY_FILE_FIELDS}
+        return data
+
+
+class FileMatchOut(BaseModel):
+    """A list entry the file's hash matched (as the intake record's files show it)."""
+
+    list: str
+    category: str
+    signal: str
+    distance: int
+
+
+class FileOut(BaseModel):
+    """A reported file as stored, with what the hash lists said of it: `matched_at` (null: not
+    asked yet; the next list import asks), `known` (an alert list knows it), its categories
+    and matches. The same for a file typed in by hand and one from an imported report."""
+
+    file_name: str
+    md5: str | None
+    sha1: str | None
+    sha256: str | None
+    matched_at: datetime | None
+    known: bool
+    categories: list[str]
+    matches: list[FileMatchOut]
+
+    @classmethod
+    def of(cls, reported: ReportedFile) -> FileOut:
+        return cls(
+            file_name=reported.file_name,
+            md5=reported.md5,
+            sha1=reported.sha1,
+            sha256=reported.sha256,
+            matched_at=reported.matched_at,
+            known=reported.known,
+            categories=list(reported.categories),
+            matches=[FileMatchOut.model_validate(m.as_json()) for m in reported.matches],
+        )
 
 
 class IncidentBody(BaseModel):
@@ -73,6 +128,20 @@ class ReferralIn(BaseModel):
         )
 
 
+class IdentifierOut(BaseModel):
+    kind: IdentifierKind
+    value: str
+
+
+class IncidentOut(BaseModel):
+    """The incident as stored: its files with what the hash lists said of them."""
+
+    incident_type: str | None
+    incident_at: datetime | None
+    identifiers: list[IdentifierOut]
+    files: list[FileOut]
+
+
 class ReferralOut(BaseModel):
     id: int
     reference: str
@@ -89,7 +158,7 @@ class ReferralOut(BaseModel):
     created_by: str | None
     created_at: datetime | None
     withdrawn_at: datetime | None = None
-    incident: IncidentBody
+    incident: IncidentOut
 
     @classmethod
     def of(cls, referral: Referral, now: datetime) -> ReferralOut:
@@ -110,14 +179,11 @@ class ReferralOut(BaseModel):
             created_by=referral.created_by,
             created_at=referral.created_at,
             withdrawn_at=referral.withdrawn_at,
-            incident=IncidentBody(
+            incident=IncidentOut(
                 incident_type=i.incident_type,
                 incident_at=i.incident_at,
-                identifiers=[IdentifierBody(kind=x.kind, value=x.value) for x in i.identifiers],
-                files=[
-                    FileBody(file_name=f.file_name, md5=f.md5, sha1=f.sha1, sha256=f.sha256)
-                    for f in i.files
-                ],
+                identifiers=[IdentifierOut(kind=x.kind, value=x.value) for x in i.identifiers],
+                files=[FileOut.of(f) for f in i.files],
             ),
         )
 
