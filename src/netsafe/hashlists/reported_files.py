@@ -10,7 +10,7 @@ a case's files all call `match_reported_files`.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
 from netsafe.hashlists.matcher import ListMatcher
@@ -27,6 +27,9 @@ class ReportedFileAnswer:
 
 
 NOT_ASKED = ReportedFileAnswer()
+#: Asks the lists about reported files (each signal → hash) and answers per file, in order:
+#: `match_reported_files` over a matcher (`functools.partial(match_reported_files, matcher)`).
+AskLists = Callable[[Sequence[Mapping[str, str]]], list[ReportedFileAnswer]]
 
 
 def match_reported_files(

@@ -5,6 +5,7 @@ hash-list import calls)."""
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Sequence
 from contextlib import AbstractContextManager
 from dataclasses import replace
@@ -61,7 +62,8 @@ def rematch_referrals(
     intake = SqlIntakeRepository(session)
     referrals = SqlReferralRepository(session)
     files, known = _match_files(intake, matcher, None, now)
-    case_files = SqlReferralFileMatches(session).match(matcher, None, now)
+    ask = functools.partial(match_reported_files, matcher)
+    case_files = SqlReferralFileMatches(session).match(ask, None, now)
     raised = []
     for referral_id, inputs in sorted(intake.prescore_inputs().items()):
         score = prescore(inputs.report, inputs.categories, config.rules)

@@ -4,11 +4,11 @@ names the kind (`record_kind`)."""
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any
 
 from sqlalchemy.orm import Session
 
+from netsafe.hashlists.reported_files import AskLists
 from netsafe.operation import record_kinds as kinds
 from netsafe.operation.casefile import CaseRepositories
 from netsafe.operation.record_kinds import RecordKind
@@ -35,10 +35,10 @@ ROWS: dict[RecordKind, type[Any]] = _rows()
 _SPECIAL: dict[RecordKind, Any] = {kinds.EXHIBIT: SqlExhibitRepository}
 
 
-def case_repositories(session: Session, index_folder: Path | None = None) -> CaseRepositories:
-    """Every operation repository over `session` (the caller's transaction). `index_folder`:
-    the hash lists' index, against which the hashes of files typed in on a case are matched
-    as they are written (`SqlReferralRepository`)."""
+def case_repositories(session: Session, ask_lists: AskLists | None = None) -> CaseRepositories:
+    """Every operation repository over `session` (the caller's transaction). `ask_lists`: how
+    the hashes of files typed in on a case are matched against the lists as they are written
+    (`SqlReferralRepository`)."""
     built: dict[str, Any] = {
         kind.repository: (
             _SPECIAL[kind](session)
@@ -48,7 +48,7 @@ def case_repositories(session: Session, index_folder: Path | None = None) -> Cas
         for kind, row in ROWS.items()
     }
     return CaseRepositories(
-        referrals=SqlReferralRepository(session, index_folder),
+        referrals=SqlReferralRepository(session, ask_lists),
         history=SqlRecordHistory(session),
         records=built,
     )

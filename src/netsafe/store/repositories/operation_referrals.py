@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import functools
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 from typing import Any
 
 from sqlalchemy import (
@@ -21,7 +20,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Session
 
-from netsafe.hashlists.index_sync import load_matcher
+from netsafe.hashlists.reported_files import AskLists
 from netsafe.operation.oversight import RestrictedCase
 from netsafe.operation.referrals import (
     IdentifierKind,
@@ -43,7 +42,6 @@ from netsafe.store.models.operation import (
     ReferralRow,
 )
 from netsafe.store.repositories.deconfliction_keys import SqlDeconflictionKeys
-from netsafe.store.repositories.hashlists import SqlHashListRepository
 from netsafe.store.repositories.operation_scope import forces_clause, scope_clause
 from netsafe.store.repositories.referral_file_matches import SqlReferralFileMatches
 from netsafe.timestamps import as_utc
@@ -104,14 +102,15 @@ def reported_file_values(
 
 
 class SqlReferralRepository:
-    """Referrals in the caller's session. `index_folder`: the hash lists' index (usually
-    NETSAFE_HOME/index); when given, the hashes of files typed in on a case are matched
-    against the lists as they are written, by the rule the import uses
-    (`SqlReferralFileMatches.match`). Without it they wait for the next list import."""
+    """Referrals in the caller's session. `ask_lists`: how to ask the hash lists about files
+    (the rule the import uses, `netsafe.hashlists.reported_files`, over the caller's matcher);
+    when given, the hashes of files typed in on a case are matched as they are written.
+    Without it (a command that writes no hand-typed files) they wait for the next list
+    import, which matches every case's files."""
 
-    def __init__(self, session: Session, index_folder: Path | None = None) -> None:
+    def __init__(self, session: Session, ask_lists: AskLists | None = None) -> None:
         self._session = session
-        self._index_folder = index_folder
+        self._ask_lists = ask_lists
 
     def _to_domain(self, row: ReferralRow, *, details: bool) -> Referral:
         identifiers: tuple[ReportedIdentifier, ...] = ()
@@ -166,14 +165,12 @@ class SqlReferralRepository:
         )
 
     def _match_files(self, referral_id: int, incident: IncidentDetails) -> None:
-        """Ask the lists about the hashes of the files just typed in (when the lists' index is
-        in reach), before the referral is keyed again (a hash the lists know links no case)."""
-        if self._index_folder is None or not any(
-            f.md5 or f.sha1 or f.sha256 for f in incident.files
-        ):
+        """Ask the lists about the hashes of the files just typed in (when the caller gave the
+        lists), before the referral is keyed again (a hash the lists know links no case)."""
+        if self._ask_lists is None or not any(f.md5 or f.sha1 or f.sha256 for f in incident.files):
             return
-        matcher = load_matcher(self._index_folder, SqlHashListRepository(self._session))
-        SqlReferralFileMatches(self._session).match(matcher, [referral_id], datetime.now(UTC))
+        files = SqlReferralFileMatches(self._session)
+        files.match(self._ask_lists, [referral_id], datetime.now(UTC))
 
     def add(self, referral: Referral) -> Referral:
         row = ReferralRow(**referral_values(referral))

@@ -12,8 +12,7 @@ from typing import cast
 from sqlalchemy import Table, select
 from sqlalchemy.orm import Session
 
-from netsafe.hashlists.matcher import ListMatcher
-from netsafe.hashlists.reported_files import match_reported_files
+from netsafe.hashlists.reported_files import AskLists
 from netsafe.matching.match import Match
 from netsafe.operation.referrals import FileMatch
 from netsafe.store.bulk_rows import insert_rows
@@ -51,12 +50,13 @@ class SqlReferralFileMatches:
         return found
 
     def match(
-        self, matcher: ListMatcher, referral_ids: Sequence[int] | None, at: datetime
+        self, ask: AskLists, referral_ids: Sequence[int] | None, at: datetime
     ) -> tuple[int, int]:
         """Match the reported files (of `referral_ids`, or every referral's) against the lists
-        and keep the answer; how many files there are and how many an alert list knows."""
+        (`ask`: the one rule, `match_reported_files`, over a matcher) and keep the answer; how
+        many files there are and how many an alert list knows."""
         rows = self.hashes(referral_ids)
-        answers = match_reported_files(matcher, [values for _, values in rows])
+        answers = ask([values for _, values in rows])
         matched = [(row_id, a.matches) for (row_id, _), a in zip(rows, answers, strict=True)]
         replace_matches(self._session, REFERRAL_FILE_MATCHES, matched, at)
         return len(rows), sum(1 for a in answers if a.matches)

@@ -14,11 +14,7 @@ most once a second (`index_sync.apply_changes`).
 from __future__ import annotations
 
 import io
-import math
-import threading
-import time
 from collections.abc import AsyncGenerator
-from pathlib import Path
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, HTTPException, Request
@@ -28,14 +24,13 @@ from starlette.datastructures import UploadFile
 from starlette.formparsers import MultiPartException, MultiPartParser
 from starlette.requests import ClientDisconnect
 
-from netsafe.hashlists.index_sync import ListIndex, apply_changes, sync_index
 from netsafe.hashlists.matcher import MatchOutcome
 from netsafe.platform.roles import POLICE_ROLES, Viewer
 from netsafe.signals import registry
 from netsafe.signals.fingerprint import fingerprint_stream
-from netsafe.store.repositories.hashlists import SqlHashListRepository
 from netsafe.web.auditor import AuditDep
 from netsafe.web.deps import SessionDep
+from netsafe.web.lists_index import lists_index
 from netsafe.web.policy import allow
 
 MAX_UPLOAD_BYTES = 64 * 1024 * 1024
@@ -72,57 +67,6 @@ class _InMemoryMultiPartParser(MultiPartParser):
     """Never spills an upload to a temporary file: bodies are capped below this size."""
 
     spool_max_size = MAX_UPLOAD_BYTES + 1024 * 1024
-
-
-class LookupIndex:
-    """The process's matching index, synced with the stored lists at most every `SYNC_SECONDS`
-    (an imported or deleted list shows in lookups within that time).
-
-    Given the saved index's folder (NETSAFE_HOME/index), a worker first brings the folder up to
-    date (under its lock: one worker at a time, the others find nothing left to do) and reads
-    it memory-mapped, so every worker of a server shares one copy of the PDQ tables in the
-    page cache; later changes are applied in memory (the index's delta). The PDQ index's pages
-    are mapped when it is opened (`PdqIndex.warm`), not one fault at a time by the first
-    queries. Without a folder the index is built in memory from the stored lists."""
-
-    SYNC_SECONDS = 1.0
-
-    def __init__(self, folder: Path | None = None) -> None:
-        self._folder = folder
-        self._index: ListIndex | None = None
-        self._synced_at = -math.inf
-        self._lock = threading.Lock()
-
-    def match(self, session: SessionDep, query: Any) -> Any:
-        """Run `query(matcher)` on an up-to-date matcher (serialised: the index is mutable)."""
-        with self._lock:
-            now = time.monotonic()
-            repository = SqlHashListRepository(session)
-            if self._index is None:
-                self._index = self._open(repository)
-                self._synced_at = now
-            elif now - self._synced_at >= self.SYNC_SECONDS:
-                apply_changes(self._index, repository)
-                self._synced_at = now
-            return query(self._index.matcher())
-
-    def _open(self, repository: SqlHashListRepository) -> ListIndex:
-        index = ListIndex()
-        if self._folder is not None:
-            sync_index(self._folder, repository)
-            index = ListIndex.load(self._folder)
-            index.pdq.warm()
-        apply_changes(index, repository)  # whatever changed since (or everything)
-        return index
-
-
-def _lookup_index(request: Request) -> LookupIndex:
-    index: LookupIndex | None = getattr(request.app.state, "lookup_index", None)
-    if index is None:
-        settings = getattr(request.app.state, "settings", None)
-        folder = settings.index_folder if settings is not None else None
-        index = request.app.state.lookup_index = LookupIndex(folder)
-    return index
 
 
 async def _capped_body(request: Request) -> AsyncGenerator[bytes, None]:
@@ -182,7 +126,7 @@ async def lookup(
     auditor: AuditDep,
 ) -> dict[str, Any]:
     """Match hashes (JSON) or one file (multipart, hashed in memory, never stored)."""
-    index = _lookup_index(request)
+    index = lists_index(request)
     if request.headers.get("content-type", "").startswith("multipart/form-data"):
         name, data = await _uploaded_file(request)
         fingerprint = await run_in_threadpool(fingerprint_stream, io.BytesIO(data), path=name)

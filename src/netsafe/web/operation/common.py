@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import functools
 import inspect
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from pathlib import Path as FilePath
 from typing import Annotated, Any
@@ -13,6 +13,7 @@ from typing import Annotated, Any
 from fastapi import Depends, HTTPException, Path, Request
 from sqlalchemy.orm import Session
 
+from netsafe.hashlists.reported_files import ReportedFileAnswer, match_reported_files
 from netsafe.operation.casefile import CaseRepositories
 from netsafe.operation.casework import Casework
 from netsafe.operation.exhibits import Exhibit
@@ -34,6 +35,7 @@ from netsafe.store.repositories.triage import SqlTriageRepository
 from netsafe.triage.stored import TriageRun
 from netsafe.web.auditor import audit_event, record_now
 from netsafe.web.deps import SessionDep
+from netsafe.web.lists_index import lists_index
 from netsafe.web.policy import allow
 
 #: Police records: police roles only; records of another force (or a restricted case) are 404.
@@ -47,10 +49,15 @@ CaseworkWriter = Annotated[Viewer, Depends(CASEWORK_FORM)]
 
 
 async def _repositories(request: Request, session: SessionDep) -> CaseRepositories:
-    """The request's repositories; hashes typed in on a case are matched against the lists
-    in the settings' index folder as they are written."""
-    index_folder = request.app.state.settings.index_folder
-    return case_repositories(session, index_folder)  # no I/O: in the event loop
+    """The request's repositories (no I/O: made in the event loop). The hashes typed in on a
+    case are matched as they are written, against the process's index of the lists (the
+    lookup API's), brought up to date with the stored lists first."""
+    index = lists_index(request)
+
+    def ask_lists(files: Sequence[Mapping[str, str]]) -> list[ReportedFileAnswer]:
+        return index.match(session, lambda m: match_reported_files(m, files), fresh=True)
+
+    return case_repositories(session, ask_lists)
 
 
 ReposDep = Annotated[CaseRepositories, Depends(_repositories)]
