@@ -21,6 +21,7 @@ from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from netsafe.operation.casefile import CaseRepositories
+from netsafe.operation.dates import utc
 from netsafe.operation.record_checks import check_of
 from netsafe.operation.record_history import (
     CaseClosedError,
@@ -32,7 +33,7 @@ from netsafe.operation.record_history import (
     as_json,
 )
 from netsafe.operation.record_kinds import RecordKind
-from netsafe.operation.referrals import ASSESS_WITHIN_DAYS, Referral, ReferralStatus, utc
+from netsafe.operation.referrals import ASSESS_WITHIN_DAYS, Referral, ReferralStatus
 from netsafe.platform.access import AccessDeniedError, OperationInputError
 from netsafe.platform.roles import Role, Viewer
 

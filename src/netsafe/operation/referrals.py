@@ -12,6 +12,7 @@ from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 from typing import Protocol
 
+from netsafe.operation.dates import check_seen_time, utc
 from netsafe.platform.access import (
     OperationInputError,
     RecordNotFoundError,
@@ -61,10 +62,13 @@ _HEX = {"md5": 32, "sha1": 40, "sha256": 64}
 
 @dataclass(frozen=True, slots=True)
 class ReportedIdentifier:
-    """An identifier of the reported person: an account, e-mail, IP address, device, phone, URL."""
+    """An identifier of the reported person: an account, e-mail, IP address, device, phone, URL.
+    `seen_at`: for an IP address, when it was seen in use (optional; an address without a time
+    is weak evidence, and only one with a time is linked to other cases)."""
 
     kind: IdentifierKind
     value: str
+    seen_at: datetime | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -209,25 +213,31 @@ class ReferralRepository(Protocol):
     def summary(self, scope: Scope, now: datetime) -> QueueSummary: ...
 
 
-def utc(value: datetime, field_name: str = "time") -> datetime:
-    """`value` as an aware UTC time; a naive time is refused (ambiguous)."""
-    if value.tzinfo is None:
-        raise OperationInputError(field_name, "give a time zone (e.g. 2026-11-23T09:00:00Z)")
-    return value.astimezone(UTC)
+def _check_identifier(
+    index: int, identifier: ReportedIdentifier, now: datetime | None
+) -> ReportedIdentifier:
+    name = f"incident.identifiers[{index}]"
+    if not identifier.value.strip():
+        raise OperationInputError(name, "empty value")
+    if identifier.kind is IdentifierKind.IP_ADDRESS:
+        try:
+            ipaddress.ip_address(identifier.value)
+        except ValueError:
+            raise OperationInputError(name, f"not an IP address: {identifier.value!r}") from None
+    if identifier.seen_at is None:
+        return identifier
+    if identifier.kind is not IdentifierKind.IP_ADDRESS:
+        raise OperationInputError(f"{name}.seen_at", "only an IP address takes a time seen")
+    return replace(
+        identifier, seen_at=check_seen_time(identifier.seen_at, f"{name}.seen_at", now=now)
+    )
 
 
-def _check_incident(incident: IncidentDetails) -> IncidentDetails:
-    for index, identifier in enumerate(incident.identifiers):
-        name = f"incident.identifiers[{index}]"
-        if not identifier.value.strip():
-            raise OperationInputError(name, "empty value")
-        if identifier.kind is IdentifierKind.IP_ADDRESS:
-            try:
-                ipaddress.ip_address(identifier.value)
-            except ValueError:
-                raise OperationInputError(
-                    name, f"not an IP address: {identifier.value!r}"
-                ) from None
+def _check_incident(incident: IncidentDetails, now: datetime | None = None) -> IncidentDetails:
+    identifiers = tuple(
+        _check_identifier(index, identifier, now)
+        for index, identifier in enumerate(incident.identifiers)
+    )
     files = []
     for index, reported in enumerate(incident.files):
         hashes = {}
@@ -244,7 +254,7 @@ def _check_incident(incident: IncidentDetails) -> IncidentDetails:
             raise OperationInputError(f"incident.files[{index}]", "give a file name or a hash")
         files.append(replace(reported, **hashes))
     incident_at = None if incident.incident_at is None else utc(incident.incident_at, "incident_at")
-    return replace(incident, files=tuple(files), incident_at=incident_at)
+    return replace(incident, identifiers=identifiers, files=tuple(files), incident_at=incident_at)
 
 
 def create_referral(
@@ -298,7 +308,7 @@ def validated_referral(
         summary=summary,
         status=ReferralStatus.NEW,
         deadline_at=received_at + timedelta(days=ASSESS_WITHIN_DAYS),
-        incident=_check_incident(new.incident),
+        incident=_check_incident(new.incident, now),
         restricted_to=restricted,
         created_by=None if by is None else by.username,
         created_at=now,

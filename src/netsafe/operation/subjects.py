@@ -12,8 +12,9 @@ from typing import TYPE_CHECKING, Annotated
 
 from annotated_types import MaxLen
 
+from netsafe.operation.dates import utc
 from netsafe.operation.records import RecordRepository, visible_record
-from netsafe.operation.referrals import ReferralRepository, get_referral, utc
+from netsafe.operation.referrals import ReferralRepository, get_referral
 from netsafe.platform.access import OperationInputError
 from netsafe.platform.roles import Viewer
 

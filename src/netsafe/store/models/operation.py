@@ -119,6 +119,8 @@ class ReferralIdentifierRow(Base):
     )
     kind: Mapped[str] = mapped_column(String(20))
     value: Mapped[str] = mapped_column(String(500), index=True)
+    #: When an IP address typed in by hand was seen in use (None: not given).
+    seen_at: Mapped[datetime | None]
 
 
 class ReferralFileRow(Base):

@@ -246,11 +246,13 @@ class SqlDeconflictionKeys:
         ):
             found.append((kind, value, qualifier, seen_at))
         hand = ReferralIdentifierRow
-        for kind, value in self._session.execute(
-            select(hand.kind, hand.value).where(hand.referral_id == rid).order_by(hand.id)
+        for kind, value, seen_at in self._session.execute(
+            select(hand.kind, hand.value, hand.seen_at)
+            .where(hand.referral_id == rid)
+            .order_by(hand.id)
         ):
-            if kind in HAND_TYPED_KINDS:
-                found.append((HAND_TYPED_KINDS[kind], value, None, None))
+            if kind in HAND_TYPED_KINDS:  # an IP address with the time it was seen is keyed
+                found.append((HAND_TYPED_KINDS[kind], value, None, seen_at))
         files = ReferralFileRow
         for row in self._session.execute(
             select(files.md5, files.sha1, files.sha256)

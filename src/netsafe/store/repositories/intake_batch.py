@@ -117,7 +117,7 @@ _FILE_COLUMNS = (
 )
 _MATCH_COLUMNS = ("intake_file_id", "list_name", "entry_id", "category", "signal", "distance")
 _IDENTIFIER_COLUMNS = ("referral_id", "kind", "value", "qualifier", "seen_at", "found_at")
-_REFERRAL_IDENTIFIER_COLUMNS = ("referral_id", "kind", "value")
+_REFERRAL_IDENTIFIER_COLUMNS = ("referral_id", "kind", "value", "seen_at")
 _REFERRAL_FILE_COLUMNS = ("referral_id", "file_name", "md5", "sha1", "sha256", "matched_at")
 
 

@@ -83,7 +83,12 @@ def referral_values(referral: Referral) -> dict[str, Any]:
 
 def identifier_values(referral_id: int, identifier: ReportedIdentifier) -> dict[str, Any]:
     """The `referral_identifiers` columns of one reported identifier."""
-    return {"referral_id": referral_id, "kind": identifier.kind.value, "value": identifier.value}
+    return {
+        "referral_id": referral_id,
+        "kind": identifier.kind.value,
+        "value": identifier.value,
+        "seen_at": identifier.seen_at,
+    }
 
 
 def reported_file_values(
@@ -118,7 +123,7 @@ class SqlReferralRepository:
         restricted: tuple[str, ...] = ()
         if details:
             identifiers = tuple(
-                ReportedIdentifier(IdentifierKind(r.kind), r.value)
+                ReportedIdentifier(IdentifierKind(r.kind), r.value, _opt(r.seen_at))
                 for r in self._session.scalars(
                     select(ReferralIdentifierRow)
                     .where(ReferralIdentifierRow.referral_id == row.id)

@@ -12,7 +12,7 @@ Every change is audited like the API's.
 from __future__ import annotations
 
 import re
-from datetime import UTC
+from datetime import UTC, datetime
 from typing import Annotated
 
 from annotated_types import MaxLen
@@ -120,18 +120,26 @@ def parse_files(text: str) -> tuple[ReportedFile, ...]:
     return tuple(files)
 
 
-def parse_identifiers(kinds: list[str], values: list[str]) -> tuple[ReportedIdentifier, ...]:
-    """Rows of kind and value; a row with no value is ignored."""
+def parse_identifiers(
+    kinds: list[str], values: list[str], seen: list[str] | None = None
+) -> tuple[ReportedIdentifier, ...]:
+    """Rows of kind, value and (an IP address's) time seen, UTC; a row with no value is
+    ignored. The time's rules are the service's (`netsafe.operation.dates.check_seen_time`)."""
     identifiers = []
+    times = [*(seen or []), *[""] * len(values)]
     for number, (kind, value) in enumerate(zip(kinds, values, strict=False), start=1):
         if not value.strip():
             continue
         if len(value.strip()) > VALUE_MAX:
             raise FormError(f"identifier row {number}: longer than {VALUE_MAX} characters")
         try:
-            identifiers.append(ReportedIdentifier(IdentifierKind(kind), value.strip()))
+            known = IdentifierKind(kind)
         except ValueError:
             raise FormError(f"identifier row {number}: unknown kind {kind!r}") from None
+        text = times[number - 1].strip()
+        field = f"identifier row {number} seen at"
+        seen_at = form_time(text, field) if text else None
+        identifiers.append(ReportedIdentifier(known, value.strip(), seen_at))
     if len(identifiers) > IDENTIFIERS_MAX:
         raise FormError(f"identifiers: at most {IDENTIFIERS_MAX}")
     return tuple(identifiers)
@@ -160,12 +168,20 @@ def _render(
     )
 
 
+def _local(at: datetime) -> str:
+    """A time as a `datetime-local` field shows it (UTC)."""
+    return at.astimezone(UTC).strftime("%Y-%m-%dT%H:%M")
+
+
 def _values_of(incident: IncidentDetails) -> dict[str, object]:
     at = incident.incident_at
     return {
         "incident_type": incident.incident_type or "",
-        "incident_at": "" if at is None else at.astimezone(UTC).strftime("%Y-%m-%dT%H:%M"),
-        "identifiers": [(i.kind.value, i.value) for i in incident.identifiers],
+        "incident_at": "" if at is None else _local(at),
+        "identifiers": [
+            (i.kind.value, i.value, "" if i.seen_at is None else _local(i.seen_at))
+            for i in incident.identifiers
+        ],
         "files": file_lines(incident),
     }
 
@@ -199,15 +215,17 @@ def save_incident(
     incident_at: Annotated[str, Form(max_length=40)] = "",
     identifier_kind: Rows = None,
     identifier_value: Rows = None,
+    identifier_seen_at: Rows = None,
     files: Annotated[str, Form(max_length=FILES_MAX * 300)] = "",
 ) -> Response:
     """Replace the incident details with the form's (the form shows all of them)."""
-    kinds, texts = identifier_kind or [], identifier_value or []
-    rows = list(zip(kinds, texts, strict=False))
+    kinds, texts, seen = identifier_kind or [], identifier_value or [], identifier_seen_at or []
+    times = [*seen, *[""] * len(texts)]
+    rows = list(zip(kinds, texts, times, strict=False))
     values: dict[str, object] = {
         "incident_type": incident_type,
         "incident_at": incident_at,
-        "identifiers": [(k, v) for k, v in rows if v.strip()],
+        "identifiers": [(k, v, t) for k, v, t in rows if v.strip()],
         "files": files,
     }
     try:
@@ -215,7 +233,7 @@ def save_incident(
             incident = IncidentDetails(
                 incident_type=incident_type.strip() or None,
                 incident_at=form_time(incident_at, "incident_at") if incident_at.strip() else None,
-                identifiers=parse_identifiers(kinds, texts),
+                identifiers=parse_identifiers(kinds, texts, seen),
                 files=parse_files(files),
             )
             updated = Casework(repos, viewer).update_incident(referral_id, incident)

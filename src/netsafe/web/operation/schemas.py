@@ -23,8 +23,12 @@ from netsafe.operation.referrals import (
 
 
 class IdentifierBody(BaseModel):
+    """A reported identifier; `seen_at` (optional, an IP address only): when it was seen in
+    use, with a time zone, not in the future."""
+
     kind: IdentifierKind
     value: str = Field(max_length=500)
+    seen_at: AwareDatetime | None = None
 
 
 #: What a referral's answer says of each file beyond what is typed in: ignored when a client
@@ -100,7 +104,9 @@ class IncidentBody(BaseModel):
         return IncidentDetails(
             incident_type=self.incident_type,
             incident_at=self.incident_at,
-            identifiers=tuple(ReportedIdentifier(i.kind, i.value) for i in self.identifiers),
+            identifiers=tuple(
+                ReportedIdentifier(i.kind, i.value, i.seen_at) for i in self.identifiers
+            ),
             files=tuple(ReportedFile(f.file_name, f.md5, f.sha1, f.sha256) for f in self.files),
         )
 
@@ -131,6 +137,7 @@ class ReferralIn(BaseModel):
 class IdentifierOut(BaseModel):
     kind: IdentifierKind
     value: str
+    seen_at: datetime | None = None
 
 
 class IncidentOut(BaseModel):
@@ -182,7 +189,10 @@ class ReferralOut(BaseModel):
             incident=IncidentOut(
                 incident_type=i.incident_type,
                 incident_at=i.incident_at,
-                identifiers=[IdentifierOut(kind=x.kind, value=x.value) for x in i.identifiers],
+                identifiers=[
+                    IdentifierOut(kind=x.kind, value=x.value, seen_at=x.seen_at)
+                    for x in i.identifiers
+                ],
                 files=[FileOut.of(f) for f in i.files],
             ),
         )
