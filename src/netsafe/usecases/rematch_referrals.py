@@ -60,12 +60,22 @@ def rematch_referrals(
     is read and written on its own."""
     now = now or datetime.now(UTC)
     intake = SqlIntakeRepository(session)
-    referrals = SqlReferralRepository(session)
     files, known = _match_files(intake, matcher, None, now)
     ask = functools.partial(match_reported_files, matcher)
     case_files = SqlReferralFileMatches(session).match(ask, None, now)
+    raised = raise_prescores(session, config)
+    return Rematch(files, known, tuple(raised), *case_files)
+
+
+def raise_prescores(session: Session, config: IntakeConfig, only: int | None = None) -> list[int]:
+    """Pre-score the imported referrals (or one alone: `only`) again from what their files
+    now match, their report's and those typed in by hand on the case, and keep a band that
+    rose; a referral still new takes it, and its deadline, when it is above the band it has.
+    The referrals whose band was raised."""
+    intake = SqlIntakeRepository(session)
+    referrals = SqlReferralRepository(session)
     raised = []
-    for referral_id, inputs in sorted(intake.prescore_inputs().items()):
+    for referral_id, inputs in sorted(intake.prescore_inputs(only).items()):
         score = prescore(inputs.report, inputs.categories, config.rules)
         old = None if inputs.prescore_band is None else RiskBand(inputs.prescore_band)
         if score.band is None or (old is not None and score.band.rank <= old.rank):
@@ -85,7 +95,7 @@ def rematch_referrals(
                 )
             )
             raised.append(referral_id)
-    return Rematch(files, known, tuple(raised), *case_files)
+    return raised
 
 
 def rematch_after_list_import(

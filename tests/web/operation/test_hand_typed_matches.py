@@ -188,6 +188,43 @@ def test_a_hand_typed_match_raises_the_pre_score_of_an_imported_referral(
     assert rematched["prescore_raised"] == [rid]
     assert client.get(f"/api/v1/referrals/{rid}", headers=own).json()["risk_band"] == "high"
 
+    # with the list there already, the listed hash raises it as it is typed in (API and form)
+    for number, seed in enumerate((33, 34)):
+        report = generate_reports(
+            1,
+            seed=seed,
+            unlocated_fraction=0.0,
+            escalated_fraction=0.0,
+            first_report_id=910_000_001 + number,
+        )[0]
+        added = client.post(
+            "/api/v1/referrals/import",
+            content=reports_xml([report]),
+            headers={**lead, "Content-Type": "application/xml"},
+        ).json()["added"][0]
+        assert added["prescore_band"] is None
+        rid = added["referral_id"]
+        own = bearer(engine, settings, f"own.{seed}", added["force"], Role.INVESTIGATOR)
+        if number == 0:
+            saved = client.put(
+                f"/api/v1/referrals/{rid}/incident",
+                json={"files": [{"file_name": "typed.jpg", "sha1": SHA1_B}]},
+                headers=own,
+            )
+            assert saved.status_code == 200, saved.text
+            assert saved.json()["risk_band"] is not None
+        else:
+            form = client.post(
+                f"/operation/referrals/{rid}/incident",
+                headers=own,
+                data={"files": f"typed.jpg {MD5_A}"},
+            )
+            assert form.status_code == 303, form.text
+        read = client.get(f"/api/v1/referrals/{rid}", headers=own).json()
+        intake = client.get(f"/api/v1/referrals/{rid}/intake", headers=own).json()
+        assert read["risk_band"] == intake["prescore"]["band"]
+        assert read["risk_band"] == ("medium", "high")[number], intake["prescore"]
+
 
 def test_a_listed_hash_typed_in_links_no_cases_an_unlisted_one_does(
     client: TestClient, engine: Engine, settings: Settings, tmp_path: Path

@@ -6,8 +6,9 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any, TypeVar
 
-from sqlalchemy import func, insert, select, text, update
+from sqlalchemy import Select, func, insert, select, text, update
 from sqlalchemy.orm import Session
 
 from netsafe.intake.model import CyberTipReport, ReportFile
@@ -25,6 +26,7 @@ from netsafe.store.models.operation import ReferralFileMatchRow, ReferralFileRow
 from netsafe.store.repositories.file_matches import MatchTables, matches_of, replace_matches
 from netsafe.timestamps import as_utc
 
+_S = TypeVar("_S", bound=Select[*tuple[Any, ...]])
 _AWAITING = text(f"intake_reports.{AWAITING_CONDITION}")
 INTAKE_FILE_MATCHES = MatchTables(IntakeFileRow, IntakeFileMatchRow, "intake_file_id")
 
@@ -166,42 +168,55 @@ class SqlIntakeRepository:
         (just stored), so there is nothing to delete."""
         replace_matches(self._session, INTAKE_FILE_MATCHES, matched, at, fresh=fresh)
 
-    def prescore_inputs(self) -> dict[int, PrescoreInputs]:
-        """What the pre-score reads of every stored report, by referral, in four queries:
-        its escalation and annotations, its files' annotations, the categories its files
-        matched (its report's, and those typed in by hand on the case), and the band it was
-        pre-scored."""
+    def prescore_inputs(self, referral_id: int | None = None) -> dict[int, PrescoreInputs]:
+        """What the pre-score reads of every stored report (of referral `referral_id` alone
+        when given), by referral, in four queries: its escalation and annotations, its files'
+        annotations, the categories its files matched (its report's, and those typed in by
+        hand on the case), and the band it was pre-scored."""
         report, file, match = IntakeReportRow, IntakeFileRow, IntakeFileMatchRow
+        typed, typed_match = ReferralFileRow, ReferralFileMatchRow
+
+        def of(statement: _S, column: Any) -> _S:
+            return statement if referral_id is None else statement.where(column == referral_id)
+
         annotations: dict[int, list[ReportFile]] = {}
-        for referral_id, file_id, notes in self._session.execute(
-            select(file.referral_id, file.file_id, file.annotations).order_by(file.id)
+        for referral_id_, file_id, notes in self._session.execute(
+            of(select(file.referral_id, file.file_id, file.annotations), file.referral_id).order_by(
+                file.id
+            )
         ):
-            annotations.setdefault(referral_id, []).append(
+            annotations.setdefault(referral_id_, []).append(
                 ReportFile(file_id, annotations=tuple(notes or ()))
             )
         categories: dict[int, set[str]] = {}
-        for referral_id, category in self._session.execute(
-            select(file.referral_id, match.category)
-            .join(file, file.id == match.intake_file_id)
-            .distinct()
+        for statement in (
+            of(
+                select(file.referral_id, match.category).join(
+                    file, file.id == match.intake_file_id
+                ),
+                file.referral_id,
+            ),
+            of(
+                select(typed.referral_id, typed_match.category).join(
+                    typed, typed.id == typed_match.referral_file_id
+                ),
+                typed.referral_id,
+            ),
         ):
-            categories.setdefault(referral_id, set()).add(category)
-        typed, typed_match = ReferralFileRow, ReferralFileMatchRow
-        for referral_id, category in self._session.execute(
-            select(typed.referral_id, typed_match.category)
-            .join(typed, typed.id == typed_match.referral_file_id)
-            .distinct()
-        ):
-            categories.setdefault(referral_id, set()).add(category)
+            for referral_id_, category in self._session.execute(statement.distinct()):
+                categories.setdefault(referral_id_, set()).add(category)
         found = {}
         for row in self._session.execute(
-            select(
+            of(
+                select(
+                    report.referral_id,
+                    report.report_id,
+                    report.incident_type,
+                    report.escalate_reason,
+                    report.annotations,
+                    report.prescore_band,
+                ),
                 report.referral_id,
-                report.report_id,
-                report.incident_type,
-                report.escalate_reason,
-                report.annotations,
-                report.prescore_band,
             )
         ):
             found[row.referral_id] = PrescoreInputs(

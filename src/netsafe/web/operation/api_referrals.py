@@ -12,7 +12,6 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Query, Request
 from pydantic import BaseModel
 
-from netsafe.operation.casework import Casework
 from netsafe.operation.oversight import restricted_cases
 from netsafe.operation.records import visible_records
 from netsafe.operation.referrals import (
@@ -24,8 +23,10 @@ from netsafe.operation.referrals import (
 from netsafe.operation.risk import RiskAssessment
 from netsafe.platform.roles import Role, Viewer
 from netsafe.store.repositories.operation_referrals import SqlReferralRepository
+from netsafe.usecases.incident_details import update_incident_details
 from netsafe.web.auditor import AuditDep
 from netsafe.web.deps import SessionDep
+from netsafe.web.intake.common import configured
 from netsafe.web.operation.common import (
     PoliceViewer,
     ReposDep,
@@ -103,11 +104,15 @@ def incident(
     request: Request,
     viewer: PoliceViewer,
     repos: ReposDep,
+    session: SessionDep,
     auditor: AuditDep,
 ) -> ReferralOut:
-    """Replace the referral's incident details (type, time, reported identifiers, files)."""
+    """Replace the referral's incident details (type, time, reported identifiers, files); the
+    files' hashes are matched against the lists, and an imported referral pre-scored again."""
     with answering(request, "referral.incident", "referral", referral_id):
-        referral = Casework(repos, viewer).update_incident(referral_id, body.to_domain())
+        referral = update_incident_details(
+            session, repos, viewer, referral_id, body.to_domain(), configured(request)
+        )
     counts = (
         f"{len(referral.incident.identifiers)} identifiers, {len(referral.incident.files)} files"
     )

@@ -20,7 +20,6 @@ from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import HTMLResponse, Response
 from pydantic import BaseModel
 
-from netsafe.operation.casework import Casework
 from netsafe.operation.referrals import (
     IdentifierKind,
     IncidentDetails,
@@ -31,8 +30,10 @@ from netsafe.operation.referrals import (
 )
 from netsafe.operation.search import HASH_LIKE  # so many hex digits are taken for a hash
 from netsafe.store.repositories.users import SqlUserRepository
+from netsafe.usecases.incident_details import update_incident_details
 from netsafe.web.auditor import AuditDep
 from netsafe.web.deps import SessionDep, TemplatesDep
+from netsafe.web.intake.common import configured
 from netsafe.web.operation.common import CASEWORK_FORM, PoliceViewer, ReposDep
 from netsafe.web.operation.forms import FormError, form_time, page_answers, redirect
 from netsafe.web.operation.pages_case import VISIBLE_REFERRAL, case_url
@@ -208,6 +209,7 @@ def save_incident(
     request: Request,
     viewer: PoliceViewer,
     repos: ReposDep,
+    session: SessionDep,
     templates: TemplatesDep,
     auditor: AuditDep,
     referral: Referral = VISIBLE_REFERRAL,
@@ -236,7 +238,9 @@ def save_incident(
                 identifiers=parse_identifiers(kinds, texts, seen),
                 files=parse_files(files),
             )
-            updated = Casework(repos, viewer).update_incident(referral_id, incident)
+            updated = update_incident_details(
+                session, repos, viewer, referral_id, incident, configured(request)
+            )
     except FormError as error:
         return _render(
             request, templates, referral, values=values, error=error.message, status_code=422
