@@ -115,7 +115,9 @@ def parse_files(text: str) -> tuple[ReportedFile, ...]:
             raise FormError(
                 f"files line {number}: the file name is longer than {NAME_MAX} characters"
             )
-        files.append(ReportedFile(rest, *(hashes.get(a) for a in ("md5", "sha1", "sha256"))))
+        files.append(
+            ReportedFile(rest, hashes.get("md5"), hashes.get("sha1"), hashes.get("sha256"))
+        )
         if len(files) > FILES_MAX:
             raise FormError(f"files: at most {FILES_MAX} files here (use the API for more)")
     return tuple(files)
