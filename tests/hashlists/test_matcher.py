@@ -20,9 +20,10 @@ from netsafe.hashlists.index_sync import (
     load_matcher,
     sync_index,
 )
-from netsafe.hashlists.matcher import ListMatcher
+from netsafe.hashlists.matcher import EXACT_SIGNALS, ListMatcher
 from netsafe.hashlists.model import HashEntry, ListAction, ListSettings
 from netsafe.matching.big_arrays import mapping_of
+from netsafe.matching.exact_index import ExactIndex
 from netsafe.signals.fingerprint import fingerprint_file
 from netsafe.store.engine import make_session_factory, unit_of_work
 from netsafe.store.repositories.hashlists import SqlHashListRepository
@@ -170,8 +171,8 @@ def test_index_follows_versions_incrementally(
 def test_a_loaded_catalog_is_memory_mapped_and_changes_stay_in_memory(
     factory: sessionmaker[Session], tmp_path: Path
 ) -> None:
-    """Server workers share the saved catalog (one copy in the page cache); a worker applying
-    a new list version changes its own arrays, never the saved files."""
+    """Server workers share the saved catalog and exact indexes (one copy in the page cache); a
+    worker applying a new list version changes its own arrays, never the saved files."""
     folder = tmp_path / "index"
     first = make_entries(120, seed=3)
     run_import(factory, "caid", first)
@@ -182,12 +183,21 @@ def test_a_loaded_catalog_is_memory_mapped_and_changes_stay_in_memory(
         mapping_of(array) is not None
         for array in (catalog.ids, catalog.list_ids, catalog.categories)
     )
+    exact = [index.exact[signal] for signal in EXACT_SIGNALS]
+    assert all(
+        mapping_of(array) is not None
+        for held in exact
+        for array in (held._keys, held._rows, held._ids)
+    )
     run_import(factory, "caid", [*first[:100], *make_entries(10, seed=4)])
     with unit_of_work(factory) as session:
         changes = apply_changes(index, SqlHashListRepository(session))
     assert (changes.entries_added, changes.entries_removed) == (10, 20)
     assert len(index.catalog) == 110
+    gone = first[119].md5.hex()  # type: ignore[union-attr]
+    assert index.matcher().match_hashes(md5=gone).matches == []
     assert len(EntryCatalog.load(folder)) == 120  # the saved catalog as it was
+    assert ExactIndex.load(folder / "md5").lookup(gone) != []  # and the saved md5 index
     assert len(sync(factory, folder).lists_updated) == 1
     assert len(EntryCatalog.load(folder)) == 110
 

@@ -5,9 +5,11 @@ from __future__ import annotations
 import hashlib
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from netsafe.categories import Category
+from netsafe.matching.big_arrays import mapping_of
 from netsafe.matching.exact_index import ExactIndex
 from netsafe.matching.match import Match
 
@@ -78,3 +80,41 @@ def test_a_few_digests_answer_as_many() -> None:
     assert index.lookup_many(few * 3) == [[5, 70_000], [], [7]] * 3  # over FEW: vectorised
     with pytest.raises(ValueError, match="position 1"):
         index.lookup_many([md5(1), "zebra-test-term"])
+
+
+def test_a_loaded_index_is_memory_mapped_and_changes_stay_in_memory(tmp_path: Path) -> None:
+    """Server workers share the saved arrays (one copy in the page cache); adding and removing
+    after loading make new arrays, and the saved files answer as they did."""
+    index = ExactIndex("sha1")
+    index.add(range(60_000), [hashlib.sha1(str(n).encode()).hexdigest() for n in range(60_000)])
+    index.save(tmp_path / "sha1")
+    loaded = ExactIndex.load(tmp_path / "sha1")
+    arrays = (loaded._keys, loaded._rows, loaded._ids)
+    assert all(mapping_of(array) is not None for array in arrays)
+    assert loaded.warm() == sum(len(mapping_of(a)) for a in arrays)  # type: ignore[arg-type]
+    digest = hashlib.sha1(b"7").hexdigest()
+    assert loaded.lookup(digest) == [7]
+    assert loaded.remove([7, 8]) == 2
+    loaded.add(range(100_000, 160_000), [hashlib.sha1(b"x" + bytes(n)).hexdigest()
+                                         for n in range(60_000)])  # fmt: skip
+    assert loaded.lookup(digest) == []
+    assert len(loaded) == 119_998
+    again = ExactIndex.load(tmp_path / "sha1")
+    assert (again.lookup(digest), len(again)) == ([7], 60_000)
+    in_memory = ExactIndex.load(tmp_path / "sha1", mmap=False)
+    assert mapping_of(in_memory._rows) is None
+    assert in_memory.lookup(digest) == [7]
+
+
+def test_an_index_saved_without_its_keys_loads_and_damage_is_named(tmp_path: Path) -> None:
+    index = ExactIndex("md5")
+    index.add(range(1000), [md5(n) for n in range(1000)])
+    index.save(tmp_path / "md5")
+    (tmp_path / "md5" / "keys.npy").unlink()  # as saved before the keys were
+    assert ExactIndex.load(tmp_path / "md5").lookup(md5(999)) == [999]
+    np.save(tmp_path / "md5" / "keys.npy", np.zeros(999, np.uint64))
+    with pytest.raises(ValueError, match="damaged index \\(keys"):
+        ExactIndex.load(tmp_path / "md5")
+    empty = ExactIndex("sha256")
+    empty.save(tmp_path / "sha256")
+    assert ExactIndex.load(tmp_path / "sha256").lookup("ab" * 32) == []

@@ -2,18 +2,22 @@
 
 Sorted numpy arrays (the first 8 bytes of each digest as a big-endian key, then the full digest
 checked), so 10 million entries take ~0.5 GB and load in a blink; small incremental additions
-go to a dict that is merged into the arrays when it grows. Persisted as a folder of .npy files.
+go to a dict that is merged into the arrays when it grows. Persisted as a folder of .npy files
+(keys, digests, ids) that `load` memory-maps read-only, so a server's workers share one copy in
+the page cache, as they share the PDQ index; changes after loading make new arrays in memory
+(`add` merges into new arrays, `remove` selects into new ones), never writing the saved files.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from pathlib import Path
-from typing import ClassVar
+from typing import ClassVar, Literal
 
 import numpy as np
 import numpy.typing as npt
 
+from netsafe.matching import big_arrays
 from netsafe.matching.hash_array import (
     ByteRows,
     IdArray,
@@ -170,6 +174,7 @@ class ExactIndex:
         self._flush()
 
         def write(folder: Path) -> None:
+            np.save(folder / "keys.npy", self._keys)
             np.save(folder / "rows.npy", self._rows)
             np.save(folder / "ids.npy", self._ids)
             write_manifest(folder, {"kind": self.KIND, "signal": self.signal, "count": len(self)})
@@ -177,17 +182,28 @@ class ExactIndex:
         replace_folder(Path(path), write)
 
     @classmethod
-    def load(cls, path: Path) -> ExactIndex:
-        """Read an index written by `save`."""
+    def load(cls, path: Path, *, mmap: bool = True) -> ExactIndex:
+        """Read an index written by `save`, memory-mapped read-only unless `mmap` is False.
+        An index saved without its keys (before they were saved) has them computed, in memory."""
         folder = Path(path)
         manifest = read_manifest(folder, cls.KIND)
         index = cls(str(manifest["signal"]))
-        rows = np.load(folder / "rows.npy")
-        ids = np.load(folder / "ids.npy")
-        if rows.shape != (len(ids), index.nbytes):
+        mode: Literal["r"] | None = "r" if mmap else None
+        rows = np.load(folder / "rows.npy", mmap_mode=mode)
+        ids = np.load(folder / "ids.npy", mmap_mode=mode)
+        if rows.shape != (len(ids), index.nbytes) or rows.dtype != np.uint8:
             raise ValueError(f"{folder}: damaged index (rows {rows.shape}, ids {ids.shape})")
-        index._rows, index._ids, index._keys = rows, ids.astype(np.int64), _keys(rows)
+        keys_path = folder / "keys.npy"
+        keys = np.load(keys_path, mmap_mode=mode) if keys_path.exists() else _keys(rows)
+        if keys.shape != (len(ids),) or keys.dtype != np.uint64:
+            raise ValueError(f"{folder}: damaged index (keys {keys.shape}, ids {ids.shape})")
+        index._rows, index._keys = rows, keys
+        index._ids = ids if ids.dtype == np.int64 else ids.astype(np.int64)
         return index
+
+    def warm(self) -> int:
+        """Map the pages of a loaded index now (see `big_arrays.warm`); the bytes asked for."""
+        return sum(big_arrays.warm(a) for a in (self._keys, self._rows, self._ids))
 
     def _flush(self) -> None:
         if not self._pending:

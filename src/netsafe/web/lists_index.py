@@ -28,9 +28,10 @@ class LookupIndex:
     Given the saved index's folder (NETSAFE_HOME/index), a worker first brings the folder up to
     date (under its lock: one worker at a time, the others find nothing left to do) and reads
     it memory-mapped, so every worker of a server shares one copy of the PDQ tables in the
-    page cache; later changes are applied in memory (the index's delta). The PDQ index's pages
-    are mapped when it is opened (`PdqIndex.warm`), not one fault at a time by the first
-    queries. Without a folder the index is built in memory from the stored lists."""
+    page cache, and one copy of the exact (md5, sha1, sha256) indexes; later changes are
+    applied in memory (the index's delta). Their pages are mapped when the index is opened
+    (`PdqIndex.warm`, `ExactIndex.warm`), not one fault at a time by the first queries.
+    Without a folder the index is built in memory from the stored lists."""
 
     SYNC_SECONDS = 1.0
 
@@ -63,6 +64,8 @@ class LookupIndex:
             sync_index(self._folder, repository)
             index = ListIndex.load(self._folder)
             index.pdq.warm()
+            for exact in index.exact.values():
+                exact.warm()
         apply_changes(index, repository)  # whatever changed since (or everything)
         return index
 
