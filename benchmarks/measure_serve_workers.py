@@ -4,7 +4,12 @@ memory-mapped (and warming it) on its first lookup; then every worker's RSS, PSS
 by k processes counts 1/k in each) and private memory from /proc/<pid>/smaps_rollup, and the
 first and later lookups' times as the client saw them.
 
-    python benchmarks/measure_serve_workers.py [N=5000000] [WORKERS=2,4]
+    python benchmarks/measure_serve_workers.py [N=5000000] [WORKERS=2,4] [exact]
+
+With `exact`, every entry also has a (seeded, random) md5, sha1 and sha256, and each lookup
+asks 4 PDQ near copies and 2 listed digests of each kind: the exact indexes are memory-mapped
+too, so they are shared like the PDQ index (their size on disk is printed beside the PDQ
+index's and the catalog's).
 
 Everything lives in a temporary NETSAFE_HOME (SQLite); the list is imported with `netsafe
 hashlist import`, as an operator would.
@@ -75,6 +80,24 @@ def memory(pid: int) -> tuple[float, float, float]:
     return fields["Rss"] / 1e6, fields["Pss"] / 1e6, private / 1e6
 
 
+def mapped(pid: int, folder: Path) -> str:
+    """RSS and PSS of `pid`'s mappings of the saved index's files, by part (GB)."""
+    parts: dict[str, list[float]] = {}
+    part = None
+    for line in Path(f"/proc/{pid}/smaps").read_text().splitlines():
+        fields = line.split()
+        if not line[0].isupper() or not fields[0].endswith(":"):  # a mapping's first line
+            path = fields[-1] if len(fields) > 5 else ""
+            inside = path.startswith(str(folder) + "/")
+            part = Path(path).relative_to(folder).parts[0] if inside else None
+            if part is not None and part.endswith(".npy"):
+                part = "catalog"
+        elif part is not None and fields[0] in ("Rss:", "Pss:"):
+            held = parts.setdefault(part, [0.0, 0.0])
+            held[fields[0] == "Pss:"] += int(fields[1]) / 1e6
+    return ", ".join(f"{name} {rss:.2f}/{pss:.2f}" for name, (rss, pss) in sorted(parts.items()))
+
+
 def workers_of(pid: int) -> list[int]:
     """The server's worker processes (spawned by multiprocessing; not its resource tracker)."""
     path = Path(f"/proc/{pid}/task/{pid}/children")
@@ -82,7 +105,8 @@ def workers_of(pid: int) -> list[int]:
     return [p for p in found if b"spawn_main" in Path(f"/proc/{p}/cmdline").read_bytes()]
 
 
-def serve(env: dict[str, str], workers: int, queries: list[str]) -> None:
+def serve(env: dict[str, str], workers: int, queries: list[list[dict[str, str]]]) -> None:
+    folder = Path(env["NETSAFE_HOME"]).resolve() / "index"
     port = free_port()
     server = subprocess.Popen(
         [str(BIN / "netsafe"), "serve", "--workers", str(workers), "--port", str(port),
@@ -105,9 +129,8 @@ def serve(env: dict[str, str], workers: int, queries: list[str]) -> None:
         headers = {"Authorization": f"Bearer {token}", "Content-Type": "application/json"}
         times = []
         matched = 0
-        for i in range(LOOKUPS):
-            chunk = queries[i * HASHES_PER_LOOKUP : (i + 1) * HASHES_PER_LOOKUP]
-            body = json.dumps({"hashes": [{"type": "pdq", "value": v} for v in chunk]}).encode()
+        for chunk in queries:
+            body = json.dumps({"hashes": chunk}).encode()
             started = time.perf_counter()
             answer = post(f"{api}/lookup", body, headers)
             times.append(time.perf_counter() - started)
@@ -115,7 +138,7 @@ def serve(env: dict[str, str], workers: int, queries: list[str]) -> None:
             matched += sum(len(result["matches"]) for result in results)
         pids = workers_of(server.pid)
         print(
-            f"  {workers} workers (pids {pids}), {LOOKUPS} lookups of {HASHES_PER_LOOKUP} PDQ "
+            f"  {workers} workers (pids {pids}), {LOOKUPS} lookups of {HASHES_PER_LOOKUP} "
             f"hashes ({matched} matches): slowest {max(times):.2f} s (a worker opening the index), "
             f"median {sorted(times)[len(times) // 2] * 1000:.0f} ms; load {os.getloadavg()[0]:.1f}"
         )
@@ -123,11 +146,45 @@ def serve(env: dict[str, str], workers: int, queries: list[str]) -> None:
         for pid in pids:
             rss, pss, private = memory(pid)
             total_pss += pss
-            print(f"    worker {pid}: RSS {rss:.2f} GB, PSS {pss:.2f} GB, private {private:.2f} GB")
+            print(
+                f"    worker {pid}: RSS {rss:.2f} GB, PSS {pss:.2f} GB, private {private:.2f} GB; "
+                f"of it the saved index's files, RSS/PSS GB: {mapped(pid, folder)}"
+            )
         print(f"    sum of the workers' PSS {total_pss:.2f} GB", flush=True)
     finally:
         os.killpg(server.pid, signal.SIGTERM)
         server.wait(timeout=60)
+
+
+def digests_for(start: int, count: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """md5, sha1 and sha256 digests (random bytes, seeded by position) of entries start.."""
+    rng = np.random.default_rng(1_000_003 + start)
+    return tuple(rng.integers(0, 256, (count, n), dtype=np.uint8) for n in (16, 20, 32))  # type: ignore[return-value]
+
+
+def lookups(pdq: list[dict[str, str]], listed: list[list[str]]) -> list[list[dict[str, str]]]:
+    """The requests: HASHES_PER_LOOKUP PDQ near copies each; or, given `listed` digests
+    ([md5, sha1, sha256] of 2 entries a request), 4 near copies and those 6 digests."""
+    if not listed:
+        return [pdq[i : i + HASHES_PER_LOOKUP] for i in range(0, len(pdq), HASHES_PER_LOOKUP)]
+    out = []
+    for i in range(LOOKUPS):
+        ask = pdq[i * 4 : i * 4 + 4]
+        for digests in listed[2 * i : 2 * i + 2]:
+            names = ("md5", "sha1", "sha256")
+            ask.extend({"type": n, "value": v} for n, v in zip(names, digests, strict=True))
+        out.append(ask)
+    return out
+
+
+def sizes(folder: Path) -> str:
+    """GB on disk of the index's parts: the exact indexes, the PDQ index, the rest."""
+    parts = {"md5": 0, "sha1": 0, "sha256": 0, "pdq": 0, "catalog and the rest": 0}
+    for path in folder.rglob("*"):
+        if path.is_file():
+            top = path.relative_to(folder).parts[0]
+            parts[top if top in parts else "catalog and the rest"] += path.stat().st_size
+    return ", ".join(f"{name} {size / 1e9:.2f} GB" for name, size in parts.items())
 
 
 def main() -> None:
@@ -136,7 +193,9 @@ def main() -> None:
 
     count = int(sys.argv[1]) if len(sys.argv) > 1 else 5_000_000
     worker_counts = [int(w) for w in (sys.argv[2] if len(sys.argv) > 2 else "2,4").split(",")]
-    print(f"{count:,} realistic PDQ hashes; load {os.getloadavg()[0]:.1f}", flush=True)
+    exact = len(sys.argv) > 3 and sys.argv[3] == "exact"
+    kinds = "realistic PDQ hashes" + (" with md5, sha1 and sha256" if exact else "")
+    print(f"{count:,} entries: {kinds}; load {os.getloadavg()[0]:.1f}", flush=True)
     with tempfile.TemporaryDirectory(prefix="netsafe-serve-workers-") as name:
         home = Path(name)
         env = {
@@ -147,16 +206,30 @@ def main() -> None:
         }
         hashes = realistic(count)
         rng = np.random.default_rng(5)
-        near = hashes[rng.choice(count, LOOKUPS * HASHES_PER_LOOKUP, replace=False)].copy()
+        picked = rng.choice(count, LOOKUPS * HASHES_PER_LOOKUP, replace=False)
+        near = hashes[picked].copy()
         flip_bits(near, rng, 0, 31)
-        queries = [row.tobytes().hex() for row in near]
+        asked = [{"type": "pdq", "value": row.tobytes().hex()} for row in near]
+        wanted = picked[4 * LOOKUPS : 6 * LOOKUPS]  # entries whose digests are looked up
+        known: dict[int, list[str]] = {}
         listed = home / "list.csv"
         with listed.open("w", encoding="utf-8") as out:
-            out.write("pdq,category\n")
+            out.write(("md5,sha1,sha256," if exact else "") + "pdq,category\n")
             for start in range(0, count, 1_000_000):
                 block = hashes[start : start + 1_000_000]
-                out.writelines(f"{row.tobytes().hex()},A\n" for row in block)
+                if not exact:
+                    out.writelines(f"{row.tobytes().hex()},A\n" for row in block)
+                    continue
+                digests = digests_for(start, len(block))
+                for entry in wanted[(wanted >= start) & (wanted < start + len(block))].tolist():
+                    known[entry] = [d[entry - start].tobytes().hex() for d in digests]
+                out.writelines(
+                    f"{a.tobytes().hex()},{b.tobytes().hex()},{c.tobytes().hex()},"
+                    f"{row.tobytes().hex()},A\n"
+                    for a, b, c, row in zip(*digests, block, strict=True)
+                )
         del hashes
+        queries = lookups(asked, [known[e] for e in wanted.tolist()] if exact else [])
         netsafe(env, "db", "upgrade")
         subprocess.run([sys.executable, "-c", AGENCIES], env=env, check=True)
         netsafe(
@@ -166,6 +239,7 @@ def main() -> None:
         started = time.perf_counter()
         netsafe(env, "hashlist", "import", str(listed), "--name", "bench", "--format", "csv")
         print(f"  imported and indexed in {time.perf_counter() - started:.0f} s", flush=True)
+        print(f"  index on disk: {sizes(home / 'index')}", flush=True)
         listed.unlink()
         for workers in worker_counts:
             serve(env, workers, queries)
