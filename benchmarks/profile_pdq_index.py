@@ -1,8 +1,8 @@
 """Where a PDQ index query's time goes, on the realistic set (issue #20): per query, the bucket
 probes, the non-empty buckets, the candidates gathered and how many are distinct, the matches;
-and the search's rate on one thread. The data set is generated once and kept in
-benchmarks/.data (pdq-realistic-<count>.npy, 32 bytes a hash), so runs at 10M and 30M compare
-layouts on the same hashes.
+and the search's rate on one thread and on two (queries/s wall and per CPU second). The data
+set is generated once and kept in benchmarks/.data (pdq-realistic-<count>.npy, 32 bytes a
+hash), so runs at 10M and 30M compare layouts on the same hashes.
 
     python benchmarks/profile_pdq_index.py 10000000 [queries]
 """
@@ -173,8 +173,19 @@ def variants(index: object) -> list[tuple[str, object]]:
 
         return run
 
+    def threads(count: int):  # type: ignore[no-untyped-def]
+        def run(queries: npt.NDArray[np.uint8]) -> object:
+            index.threads = count  # type: ignore[attr-defined]
+            try:
+                return index.search_many(queries, DISTANCE)  # type: ignore[attr-defined]
+            finally:
+                index.threads = 1  # type: ignore[attr-defined]
+
+        return run
+
     out: list[tuple[str, object]] = [
-        ("PdqIndex.search_many, 1 thread", lambda q: index.search_many(q, DISTANCE))  # type: ignore[attr-defined]
+        (f"PdqIndex.search_many, {count} thread{'s' * (count > 1)}", threads(count))
+        for count in (1, 2)
     ]
     aheads = [int(a) for a in os.environ.get("PROFILE_AHEAD", "16,32,64").split(",") if a]
     out += [(f"kernel, prefetch {ahead} ahead", kernel(ahead)) for ahead in aheads]
