@@ -5,6 +5,7 @@ block by block, and only a nested archive is held in memory (bounded) to be open
 from __future__ import annotations
 
 import io
+import re
 from collections.abc import Iterator
 from contextlib import AbstractContextManager
 from typing import Any, BinaryIO
@@ -15,13 +16,18 @@ from libarchive.exception import ArchiveError
 from netsafe.triage.limits import ContainerCount, ExpansionBudget
 
 COMPRESSED_STREAM_MAGIC = (b"\x1f\x8b", b"BZh", b"\xfd7zXZ\x00", b"\x28\xb5\x2f\xfd")
+#: A zip written by `zip -s` (or WinZip) as a split set begins with a spanning marker before its
+#: first local header (APPNOTE 8.5.3/8.5.4): the set's first segment, or a set that fitted one.
+SPANNED_ZIP_MAGIC = (b"PK\x07\x08PK\x03\x04", b"PK00PK\x03\x04")
 ARCHIVE_MAGIC = (
     b"PK\x03\x04",
     b"PK\x05\x06",
+    *SPANNED_ZIP_MAGIC,
     b"7z\xbc\xaf\x27\x1c",
     b"Rar!\x1a\x07",
     *COMPRESSED_STREAM_MAGIC,
 )
+_ESCAPED_BYTE = re.compile(r"\\x[0-9a-f]{2}")
 #: The first bytes kept to recognise a container (`openers.interfaces.PROBE_BYTES`).
 HEAD_BYTES = 34 * 1024
 
@@ -37,7 +43,9 @@ def is_compressed_stream(head: bytes) -> bool:
 
 def unsafe_member_name(name: str) -> bool:
     """True for member names that would climb out of an extraction folder or are absolute."""
-    if name.startswith(("/", "\\")) or (len(name) > 1 and name[1] == ":"):
+    # (a leading `\\xNN` is an undecodable byte as `names.shown_name` writes it, not a root)
+    rooted = name.startswith("/") or (name.startswith("\\") and not _ESCAPED_BYTE.match(name))
+    if rooted or (len(name) > 1 and name[1] == ":"):
         return True
     parts = name.replace("\\", "/").split("/")
     return ".." in parts

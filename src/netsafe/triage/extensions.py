@@ -18,6 +18,7 @@ IMAGE_SUFFIXES: dict[str, frozenset[str]] = {
     ".tiff": frozenset({"image/tiff"}),
     ".heic": frozenset({"image/heic", "image/heif"}),
     ".heif": frozenset({"image/heic", "image/heif"}),
+    ".avif": frozenset({"image/avif"}),
 }
 
 

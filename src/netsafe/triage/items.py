@@ -7,10 +7,13 @@ boundaries) that turns into plain JSON for the journal.
 from __future__ import annotations
 
 import enum
+import os
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
 import msgspec
+
+from netsafe.triage.names import is_shown_as_is, shown_name
 
 
 class LocatorKind(enum.StrEnum):
@@ -38,6 +41,20 @@ class Locator(msgspec.Struct, frozen=True):
     runs: tuple[tuple[int, int], ...] = ()
     scan: int = 0
     space: str = ""
+    #: A FILE's OS path as bytes when it is not valid UTF-8 (`path` then shows it escaped:
+    #: `triage.names`); empty otherwise.
+    os_path: bytes = b""
+
+    def file_path(self) -> str:
+        """The OS path to open a FILE by (its real name, even when not valid UTF-8)."""
+        return os.fsdecode(self.os_path) if self.os_path else self.path
+
+    @classmethod
+    def of_file(cls, path: str) -> Locator:
+        """A FILE's locator: `path` as the OS gave it (undecodable bytes as surrogates)."""
+        if is_shown_as_is(path):
+            return cls(LocatorKind.FILE, path)
+        return cls(LocatorKind.FILE, shown_name(path), os_path=os.fsencode(path))
 
 
 #: `Locator.space` of a disk's unpartitioned space (runs of the medium itself).

@@ -107,7 +107,7 @@ class Scanner:
             if lean is not None:
                 kind = item.locator.kind
                 if kind is regular:
-                    read = lean(item.locator.path, item.path)
+                    read = lean(item.locator.file_path(), item.path)
                 elif kind is in_image and not item.deleted:  # (deleted: flagged, full scan)
                     read = self._lean_image_file(item)
                 else:
@@ -161,8 +161,11 @@ class Scanner:
         with stream:
             head = self._fingerprint(stream, context, result)
         opener = REGISTRY.content_for(head, item.path) if head is not None else None
-        if opener is not None and head is not None and self.config.limits.max_depth > 0:
-            self._scan_top_container(item, opener, head, result.bytes_read, context, result)
+        if opener is not None and head is not None:
+            if self.config.limits.max_depth > 0:
+                self._scan_top_container(item, opener, head, result.bytes_read, context, result)
+            else:
+                result.errors.append(context.error("too-deeply-nested", _too_deep(0)))
         return result
 
     # -- opening -------------------------------------------------------------------------
@@ -172,7 +175,7 @@ class Scanner:
         locator = item.locator
         raw: io.RawIOBase
         if locator.kind is LocatorKind.FILE:
-            raw = open_regular(locator.path)
+            raw = open_regular(locator.file_path())
         else:
             image = self._image(locator.path)
             raw = image.open_file(
@@ -243,7 +246,7 @@ class Scanner:
         result: ItemResult,
     ) -> None:
         if item.locator.kind is LocatorKind.FILE:
-            content = Content(context.path, head, size, path=item.locator.path)
+            content = Content(context.path, head, size, path=item.locator.file_path())
             self._scan_container(opener, content, context, result)
             return
         try:
@@ -311,9 +314,10 @@ class Scanner:
         """Scan one member (opening it in turn if it is a container); False ends the container."""
         head = stream.peek_head()
         limits = self.config.limits
-        opener = None
-        if stream.failure is None and context.depth < limits.max_depth:
-            opener = REGISTRY.content_for(head, context.path)
+        opener = REGISTRY.content_for(head, context.path) if stream.failure is None else None
+        if opener is not None and context.depth >= limits.max_depth:
+            result.errors.append(context.error("too-deeply-nested", _too_deep(limits.max_depth)))
+            opener = None
         if opener is None:
             return self._fingerprint(stream, context, result) is not None
         data = stream.read_all(limits.max_nested_bytes)
@@ -327,6 +331,14 @@ class Scanner:
             opener, Content(context.path, head, len(data), data=data), context, result
         )
         return context.budget.tripped is None
+
+
+def _too_deep(depth: int) -> str:
+    """Why a container was hashed and matched as a file but not opened: nested too deep."""
+    return (
+        f"a container nested more than {depth} levels deep: hashed and matched as a file, "
+        "what it holds was not read"
+    )
 
 
 __all__ = ["Scanner"]

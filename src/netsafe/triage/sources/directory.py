@@ -21,9 +21,9 @@ from netsafe.triage.items import (
     FileItem,
     ItemError,
     Locator,
-    LocatorKind,
     Severity,
 )
+from netsafe.triage.names import shown_name
 
 
 class DirectorySource:
@@ -62,7 +62,7 @@ class DirectorySource:
             return
         label, index = self.label, self.index
         for entry in entries:
-            relative = f"{prefix}{entry.name}"
+            relative = f"{prefix}{shown_name(entry.name)}"
             try:
                 if entry.is_symlink():
                     target = self._inside_target(Path(entry.path), real_root, relative)
@@ -72,7 +72,7 @@ class DirectorySource:
                 elif entry.is_file(follow_symlinks=False):
                     # a regular file by the folder's own record (no stat: it costs more than
                     # the rest of the listing together); the worker's read gives its size
-                    locator = Locator(LocatorKind.FILE, entry.path)
+                    locator = Locator.of_file(entry.path)
                     yield FileItem(f"{index}:{relative}", label, relative, None, locator)
                     continue
                 info = entry.stat()  # follows a link that stays inside the tree
@@ -118,7 +118,7 @@ class DirectorySource:
             source=self.label,
             path=relative,
             size=info.st_size,
-            locator=Locator(LocatorKind.FILE, path),
+            locator=Locator.of_file(path),
         )
 
     def _error(self, relative: str, kind: str, reason: str) -> ItemError:
