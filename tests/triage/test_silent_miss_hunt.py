@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import csv
 import io
+import lzma
 import shutil
 import subprocess
 import tarfile
@@ -153,6 +154,20 @@ def _pictures(tmp: Path, known: Known) -> Path:
     return _folder(tmp, files)
 
 
+#: Archive formats and compressed streams first read in this hunt (libarchive writes each)
+_FORMATS = {"x.cpio": ("cpio", None), "x.ar": ("ar_bsd", None), "x.xar": ("xar", None),
+            "x.tar.lz4": ("ustar", "lz4"), "x.tar.Z": ("ustar", "compress"),
+            "x.tar.lzip": ("ustar", "lzip"), "x.tar.lzma": ("ustar", "lzma")}  # fmt: skip
+
+
+def _archive_formats(tmp: Path, known: Known) -> Path:
+    root = _folder(tmp, {"a.jpg.lzma": lzma.compress(known.image_a, format=lzma.FORMAT_ALONE)})
+    for name, (kind, compression) in _FORMATS.items():
+        with libarchive.file_writer(str(root / name), kind, filter_name=compression) as archive:
+            archive.add_file_from_memory("a.jpg", len(known.image_a), known.image_a)
+    return root
+
+
 #: How `_undecodable_names`' pictures are named in the reports: each byte not UTF-8 as `\xNN`
 UNDECODABLE = {"caf\\xe9", "dos.zip!/caf\\xe9.jpg", "latin.tar!/\\xe9t\\xe9.j"}
 
@@ -177,6 +192,11 @@ FOUND: list[tuple[str, Build, set[str]]] = [
         UNDECODABLE,
     ),
     ("HEIC, AVIF, WebP, TIFF", _pictures, {"b.heic", "b.avif", "b.webp", "b.tif"}),
+    (
+        "cpio, ar, xar, tar.lz4, tar.Z, tar.lzip, tar.lzma, .lzma",
+        _archive_formats,
+        {f"{name}!/a.jpg" for name in [*_FORMATS, "a.jpg.lzma"]},
+    ),
     (
         "a zip -s set that fitted one segment",
         lambda t, k: _split_zip(t, k, 3000),

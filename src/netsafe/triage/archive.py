@@ -15,7 +15,16 @@ from libarchive.exception import ArchiveError
 
 from netsafe.triage.limits import ContainerCount, ExpansionBudget
 
-COMPRESSED_STREAM_MAGIC = (b"\x1f\x8b", b"BZh", b"\xfd7zXZ\x00", b"\x28\xb5\x2f\xfd")
+#: gzip, bzip2, xz, zstd, lz4 (frame format), lzip; compress (.Z) and LZMA-alone, whose
+#: signatures are short, by `_is_weak_stream`
+COMPRESSED_STREAM_MAGIC = (
+    b"\x1f\x8b",
+    b"BZh",
+    b"\xfd7zXZ\x00",
+    b"\x28\xb5\x2f\xfd",
+    b"\x04\x22\x4d\x18",
+    b"LZIP",
+)
 #: A zip written by `zip -s` (or WinZip) as a split set begins with a spanning marker before its
 #: first local header (APPNOTE 8.5.3/8.5.4): the set's first segment, or a set that fitted one.
 SPANNED_ZIP_MAGIC = (b"PK\x07\x08PK\x03\x04", b"PK00PK\x03\x04")
@@ -25,7 +34,16 @@ ARCHIVE_MAGIC = (
     *SPANNED_ZIP_MAGIC,
     b"7z\xbc\xaf\x27\x1c",
     b"Rar!\x1a\x07",
+    b"070701",  # cpio, SVR4 ASCII ("newc": Android and Linux initramfs)
+    b"070702",  # cpio, SVR4 with CRC
+    b"070707",  # cpio, POSIX portable ASCII
+    b"!<arch>\n",  # ar (Debian packages, static libraries)
+    b"xar!",  # xar (macOS .pkg and .xip)
     *COMPRESSED_STREAM_MAGIC,
+)
+#: LZMA-alone (.lzma) dictionary sizes, as xz-utils accepts them: 2^n or 2^n + 2^(n-1)
+_LZMA_DICTIONARIES = frozenset(
+    size for n in range(12, 31) for size in (1 << n, (1 << n) + (1 << (n - 1)))
 )
 _ESCAPED_BYTE = re.compile(r"\\x[0-9a-f]{2}")
 #: The first bytes kept to recognise a container (`openers.interfaces.PROBE_BYTES`).
@@ -34,11 +52,24 @@ HEAD_BYTES = 34 * 1024
 
 def is_archive(head: bytes | bytearray) -> bool:
     """True when the first bytes of a file say it is an archive or a compressed stream."""
-    return head.startswith(ARCHIVE_MAGIC) or head[257:262] == b"ustar"
+    return head.startswith(ARCHIVE_MAGIC) or head[257:262] == b"ustar" or _is_weak_stream(head)
 
 
 def is_compressed_stream(head: bytes) -> bool:
-    return head.startswith(COMPRESSED_STREAM_MAGIC)
+    return head.startswith(COMPRESSED_STREAM_MAGIC) or _is_weak_stream(head)
+
+
+def _is_weak_stream(head: bytes | bytearray) -> bool:
+    """compress (.Z: `1f 9d`, then a flags byte with its reserved bits clear and 9-16 bits a
+    code), or LZMA-alone (.lzma: the usual properties byte `5d` (lc=3, lp=0, pb=2), a dictionary
+    size xz-utils accepts and an uncompressed size that is unknown (all ones) or under 256 GB)."""
+    if head[:2] == b"\x1f\x9d" and len(head) > 2:
+        return head[2] & 0x60 == 0 and 9 <= head[2] & 0x1F <= 16
+    if head[:1] != b"\x5d" or len(head) < 13:
+        return False
+    dictionary = int.from_bytes(head[1:5], "little")
+    size = int.from_bytes(head[5:13], "little")
+    return dictionary in _LZMA_DICTIONARIES and (size == (1 << 64) - 1 or size < 1 << 38)
 
 
 def unsafe_member_name(name: str) -> bool:

@@ -35,6 +35,12 @@ _KINDS = (
     (b"BZh", "bzip2"),
     (b"\xfd7zXZ\x00", "xz"),
     (b"\x28\xb5\x2f\xfd", "zstd"),
+    (b"\x04\x22\x4d\x18", "lz4"),
+    (b"\x1f\x9d", "compress"),
+    (b"LZIP", "lzip"),
+    (b"0707", "cpio"),
+    (b"!<arch>\n", "ar"),
+    (b"xar!", "xar"),
 )
 
 
