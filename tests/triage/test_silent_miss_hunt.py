@@ -168,6 +168,14 @@ def _archive_formats(tmp: Path, known: Known) -> Path:
     return root
 
 
+def _appended_zips(tmp: Path, known: Known, on_disk: bool = False) -> Path:
+    """A zip behind a made-up executable stub (a self-extracting installer) and a zip appended
+    to another picture, in a folder or on a FAT volume."""
+    inner = zip_bytes({"a.jpg": known.image_a})
+    files = {"setup.exe": b"MZ" + bytes(5000) + inner, "cat.jpg": photo_jpeg(7) + inner}
+    return fat_image(tmp / "card.raw", files) if on_disk else _folder(tmp, files)
+
+
 #: How `_undecodable_names`' pictures are named in the reports: each byte not UTF-8 as `\xNN`
 UNDECODABLE = {"caf\\xe9", "dos.zip!/caf\\xe9.jpg", "latin.tar!/\\xe9t\\xe9.j"}
 
@@ -196,6 +204,16 @@ FOUND: list[tuple[str, Build, set[str]]] = [
         "cpio, ar, xar, tar.lz4, tar.Z, tar.lzip, tar.lzma, .lzma",
         _archive_formats,
         {f"{name}!/a.jpg" for name in [*_FORMATS, "a.jpg.lzma"]},
+    ),
+    (
+        "a zip behind an installer stub or a picture",
+        _appended_zips,
+        {"setup.exe!/a.jpg", "cat.jpg!/a.jpg"},
+    ),
+    (
+        "the same on a FAT volume",
+        lambda t, k: _appended_zips(t, k, on_disk=True),
+        {"/setup.exe!/a.jpg", "/cat.jpg!/a.jpg"},
     ),
     (
         "a zip -s set that fitted one segment",
@@ -307,3 +325,17 @@ def test_names_not_utf8_cross_the_process_pool(tmp_path: Path, known: Known) -> 
     finally:
         runner.close()
     assert {r.path for r in result.records if r.matches} == UNDECODABLE
+
+
+@pytest.mark.parametrize(
+    "tail",
+    [
+        b"text PK\x05\x06 more text",  # the signature by chance, not at the end
+        b"PK\x05\x06" + bytes(18),  # an empty end record: no entries
+        b"x" * 100 + b"PK\x05\x06" + bytes(4) + b"\x01\0\x01\0" + b"\x10\0\0\0" * 2 + b"\0\0",
+    ],
+)
+def test_a_chance_zip_signature_at_a_files_end_is_not_a_zip(tail: bytes) -> None:
+    from netsafe.triage.archive import appended_zip
+
+    assert not appended_zip(tail, len(tail), 10_000)

@@ -14,7 +14,13 @@ from typing import IO, BinaryIO, cast
 from netsafe.signals import registry
 from netsafe.signals.base import Content as SignalContent
 from netsafe.signals.fingerprint import Fingerprinter
-from netsafe.triage.archive import HEAD_BYTES, MemberStream, unsafe_member_name
+from netsafe.triage.archive import (
+    HEAD_BYTES,
+    ZIP_TAIL_BYTES,
+    MemberStream,
+    appended_zip,
+    unsafe_member_name,
+)
 from netsafe.triage.carving.regions import carved_files
 from netsafe.triage.error_kinds import (
     archive_failure_kind,
@@ -32,6 +38,7 @@ from netsafe.triage.items import (
 )
 from netsafe.triage.limits import ContainerCount, ExpansionBudget
 from netsafe.triage.matcher import Matcher
+from netsafe.triage.openers.content.archive import ArchiveOpener
 from netsafe.triage.openers.interfaces import (
     Content,
     ContentOpener,
@@ -54,6 +61,8 @@ from netsafe.triage.thumbnails import THUMBNAIL_FLAG
 
 READ_BUFFER = 1 << 20
 CARVED = frozenset({"carved"})
+#: Opens a zip appended to other content (its head is the other content's)
+APPENDED_ZIP = ArchiveOpener()
 
 
 class Scanner:
@@ -161,12 +170,25 @@ class Scanner:
         with stream:
             head = self._fingerprint(stream, context, result)
         opener = REGISTRY.content_for(head, item.path) if head is not None else None
+        if opener is None and head is not None and self._ends_a_zip(item, result.bytes_read):
+            opener = APPENDED_ZIP
         if opener is not None and head is not None:
             if self.config.limits.max_depth > 0:
                 self._scan_top_container(item, opener, head, result.bytes_read, context, result)
             else:
                 result.errors.append(context.error("too-deeply-nested", _too_deep(0)))
         return result
+
+    def _ends_a_zip(self, item: FileItem, size: int) -> bool:
+        """True when the item's last bytes end a zip appended to other content (`archive.
+        appended_zip`): libarchive finds its members from that end."""
+        try:
+            with self._open(item) as stream:
+                stream.seek(max(0, size - ZIP_TAIL_BYTES))
+                tail = stream.read(ZIP_TAIL_BYTES)
+        except (OSError, ImageError):
+            return False  # the read that fingerprinted it said what went wrong, if anything
+        return appended_zip(tail, len(tail), size)
 
     # -- opening -------------------------------------------------------------------------
     def _open(self, item: FileItem, *, buffered: bool = False) -> BinaryIO:
