@@ -46,6 +46,11 @@ def _folder(tmp: Path, files: dict[str, bytes]) -> Path:
     return root
 
 
+def _without(root: Path, name: str) -> Path:
+    (root / name).unlink()
+    return root
+
+
 def _qcow2_in_folder(tmp: Path, known: Known) -> Path:
     tgz = tar_bytes({"inner.zip": zip_bytes({"pics/x.jpg": known.image_a})})
     volume = ext_image(tmp / "fs.raw", {"home/backup.tar.gz": tgz})
@@ -259,13 +264,19 @@ UNREAD: list[tuple[str, Build, set[tuple[str, str]]]] = [
         },
     ),
     (
-        "a split zip's first segment (zip -s)",
+        "a split zip (zip -s): its first and last segments",
         _split_zip,
         {
             ("split.z01", "split-archive"),
             ("split.z01", "corrupt-archive"),
             ("split.z01!/r.bin", "corrupt-archive"),
+            ("split.zip", "split-archive"),
         },
+    ),
+    (
+        "a split zip without its first segment",
+        lambda t, k: _without(_split_zip(t, k), "split.z01"),
+        {("split.zip", "split-archive")},
     ),
 ]
 
@@ -336,6 +347,6 @@ def test_names_not_utf8_cross_the_process_pool(tmp_path: Path, known: Known) -> 
     ],
 )
 def test_a_chance_zip_signature_at_a_files_end_is_not_a_zip(tail: bytes) -> None:
-    from netsafe.triage.archive import appended_zip
+    from netsafe.triage.archive import zip_end
 
-    assert not appended_zip(tail, len(tail), 10_000)
+    assert zip_end(tail, len(tail), 10_000) is None

@@ -4,6 +4,7 @@ block by block, and only a nested archive is held in memory (bounded) to be open
 
 from __future__ import annotations
 
+import enum
 import io
 import re
 import struct
@@ -79,24 +80,36 @@ ZIP_TAIL_BYTES = 22 + 4096
 _END_RECORD = struct.Struct("<4sHHHHIIH")
 
 
-def appended_zip(data: bytes | bytearray, end: int, size: int) -> bool:
-    """True when `data[:end]`, the last bytes of a file of `size` bytes, end a zip that starts
-    after the file's first byte: a self-extracting installer, a zip appended to a picture.
-    The end record must close the file exactly and its central directory must start where it
-    says, behind a prefix (a chance `PK\x05\x06` in other content does neither)."""
+class ZipEnd(enum.Enum):
+    """What a zip end record closing a file says the file is (`zip_end`)."""
+
+    APPENDED = "appended"  # a whole zip behind other content: opened from its end
+    LAST_SEGMENT = "last-segment"  # the last segment of a split set (`x.zip` after `x.z01`...)
+
+
+def zip_end(data: bytes | bytearray, end: int, size: int) -> ZipEnd | None:
+    """What `data[:end]`, the last bytes of a file of `size` bytes, end: a zip that starts after
+    the file's first byte (a self-extracting installer, a zip appended to a picture), or the
+    last segment of a split zip, or None. The end record must close the file exactly and its
+    central directory must start where it says (a chance `PK\x05\x06` does neither)."""
     at = data.rfind(b"PK\x05\x06", max(0, end - ZIP_TAIL_BYTES), end)
     if at < 0 or end - at < _END_RECORD.size:
-        return False
+        return None
     _sig, disk, cd_disk, _here, entries, cd_size, cd_offset, comment = _END_RECORD.unpack_from(
         data, at
     )
-    if disk or cd_disk or not entries or at + _END_RECORD.size + comment != end:
-        return False
+    if not entries or at + _END_RECORD.size + comment != end or cd_offset == 0xFFFFFFFF:
+        return None  # (0xFFFFFFFF: a Zip64 record, not looked into)
     cd_start = size - (end - at) - cd_size  # in the file
-    if cd_offset == 0xFFFFFFFF or cd_start - cd_offset <= 0:
-        return False  # a Zip64 record, or a zip from the file's first byte (its head says so)
     local = cd_start - (size - end)  # in `data`
-    return local < 0 or bytes(data[local : local + 4]) == b"PK\x01\x02"
+    if local >= 0 and bytes(data[local : local + 4]) != b"PK\x01\x02":
+        return None
+    if disk and cd_disk <= disk:
+        # the directory's offset counts from the start of its own segment
+        return ZipEnd.LAST_SEGMENT if cd_disk < disk or cd_start == cd_offset else None
+    if disk or cd_disk or cd_start - cd_offset <= 0:
+        return None  # a zip from the file's first byte: its head says so
+    return ZipEnd.APPENDED
 
 
 def unsafe_member_name(name: str) -> bool:

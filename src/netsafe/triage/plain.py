@@ -28,7 +28,7 @@ import msgspec
 
 from netsafe.media import SNIFF_BYTES, could_be_image, sniff_media_type
 from netsafe.signals.crypto import CHUNK_SIZE, CRYPTO_SIGNALS, new_hash, split_digests
-from netsafe.triage.archive import HEAD_BYTES, appended_zip
+from netsafe.triage.archive import HEAD_BYTES, zip_end
 from netsafe.triage.extensions import IMAGE_SUFFIXES
 from netsafe.triage.items import FileItem, FileRecord
 from netsafe.triage.openers.registry import REGISTRY
@@ -236,8 +236,9 @@ class PlainFileReader:
                 hash_.update(view[:count])
             size += count
         # the buffer ends with the file's last bytes (a read at the end writes nothing): a zip
-        # appended to other content (an installer, a picture) needs the full scan to be opened
-        if appended_zip(buffer, count or len(buffer), size):
+        # appended to other content (an installer, a picture) needs the full scan to be opened,
+        # a split zip's last segment to be reported
+        if zip_end(buffer, count or len(buffer), size) is not None:
             return None
         return size, tuple(hash_.digest() for hash_ in hashes)
 

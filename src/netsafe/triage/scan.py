@@ -18,8 +18,9 @@ from netsafe.triage.archive import (
     HEAD_BYTES,
     ZIP_TAIL_BYTES,
     MemberStream,
-    appended_zip,
+    ZipEnd,
     unsafe_member_name,
+    zip_end,
 )
 from netsafe.triage.carving.regions import carved_files
 from netsafe.triage.error_kinds import (
@@ -63,6 +64,10 @@ READ_BUFFER = 1 << 20
 CARVED = frozenset({"carved"})
 #: Opens a zip appended to other content (its head is the other content's)
 APPENDED_ZIP = ArchiveOpener()
+LAST_SEGMENT_REASON = (
+    "the last segment of a split (multi-volume) zip: the members were not read; join the "
+    "segments (zip -s 0 set.zip --out whole.zip) and triage the joined file"
+)
 
 
 class Scanner:
@@ -170,8 +175,12 @@ class Scanner:
         with stream:
             head = self._fingerprint(stream, context, result)
         opener = REGISTRY.content_for(head, item.path) if head is not None else None
-        if opener is None and head is not None and self._ends_a_zip(item, result.bytes_read):
-            opener = APPENDED_ZIP
+        if opener is None and head is not None:
+            end = self._zip_end(item, result.bytes_read)
+            if end is ZipEnd.APPENDED:
+                opener = APPENDED_ZIP
+            elif end is ZipEnd.LAST_SEGMENT:
+                result.errors.append(context.error("split-archive", LAST_SEGMENT_REASON))
         if opener is not None and head is not None:
             if self.config.limits.max_depth > 0:
                 self._scan_top_container(item, opener, head, result.bytes_read, context, result)
@@ -179,16 +188,17 @@ class Scanner:
                 result.errors.append(context.error("too-deeply-nested", _too_deep(0)))
         return result
 
-    def _ends_a_zip(self, item: FileItem, size: int) -> bool:
-        """True when the item's last bytes end a zip appended to other content (`archive.
-        appended_zip`): libarchive finds its members from that end."""
+    def _zip_end(self, item: FileItem, size: int) -> ZipEnd | None:
+        """What a zip end record closing the item says it is (`archive.zip_end`): a zip
+        appended to other content (libarchive finds its members from that end), or the last
+        segment of a split zip."""
         try:
             with self._open(item) as stream:
                 stream.seek(max(0, size - ZIP_TAIL_BYTES))
                 tail = stream.read(ZIP_TAIL_BYTES)
         except (OSError, ImageError):
-            return False  # the read that fingerprinted it said what went wrong, if anything
-        return appended_zip(tail, len(tail), size)
+            return None  # the read that fingerprinted it said what went wrong, if anything
+        return zip_end(tail, len(tail), size)
 
     # -- opening -------------------------------------------------------------------------
     def _open(self, item: FileItem, *, buffered: bool = False) -> BinaryIO:
