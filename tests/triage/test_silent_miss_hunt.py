@@ -12,6 +12,7 @@ import lzma
 import shutil
 import subprocess
 import tarfile
+import zipfile
 from collections.abc import Callable
 from pathlib import Path
 
@@ -103,6 +104,16 @@ def _cut_archives(tmp: Path, known: Known) -> Path:
     zipped = zip_bytes({"t.txt": text_file(2, 20000), "a.jpg": known.image_a}, 0)
     tarred = tar_bytes({"t.txt": text_file(2, 20000), "a.jpg": known.image_a})
     return _folder(tmp, {"cut.zip": zipped[:-200], "cut.tgz": tarred[:-500]})
+
+
+def _folder_entry_with_data(tmp: Path, known: Known) -> Path:
+    """A zip entry named like a folder (`photos/`) whose data is the picture: libarchive gives
+    a folder entry no data back."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr("photos/", known.image_a)
+        archive.writestr("empty/", b"")
+    return _folder(tmp, {"folders.zip": buffer.getvalue()})
 
 
 def _split_zip(tmp: Path, known: Known, noise: int = 150_000) -> Path:
@@ -262,6 +273,11 @@ UNREAD: list[tuple[str, Build, set[tuple[str, str]]]] = [
             ("cut.zip!/a.jpg", "corrupt-archive"),
             ("cut.tgz", "corrupt-archive"),
         },
+    ),
+    (
+        "a zip's folder entry holding the picture's bytes",
+        _folder_entry_with_data,
+        {("folders.zip!/photos/", "corrupt-archive")},
     ),
     (
         "a split zip (zip -s): its first and last segments",

@@ -74,6 +74,13 @@ class ArchiveOpener:
                 with open_reader(source, raw=raw) as reader:
                     for entry in reader:
                         if not entry.isfile:
+                            if entry.isdir and entry.size:  # data no reader gives back
+                                yield EmbeddedProblem(
+                                    shown_name(entry.pathname or ""),
+                                    "corrupt-archive",
+                                    f"a folder entry that holds {entry.size:,} bytes: "
+                                    "they were not read",
+                                )
                             continue
                         started = True
                         name = shown_name(entry.pathname or "")
