@@ -106,6 +106,11 @@ def _cut_archives(tmp: Path, known: Known) -> Path:
     return _folder(tmp, {"cut.zip": zipped[:-200], "cut.tgz": tarred[:-500]})
 
 
+def _appended_zip_in_a_zip(tmp: Path, known: Known) -> Path:
+    hidden = photo_jpeg(7) + zip_bytes({"a.jpg": known.image_a})
+    return _folder(tmp, {"outer.zip": zip_bytes({"cat.jpg": hidden})})
+
+
 def _folder_entry_with_data(tmp: Path, known: Known) -> Path:
     """A zip entry named like a folder (`photos/`) whose data is the picture: libarchive gives
     a folder entry no data back."""
@@ -273,6 +278,11 @@ UNREAD: list[tuple[str, Build, set[tuple[str, str]]]] = [
             ("cut.zip!/a.jpg", "corrupt-archive"),
             ("cut.tgz", "corrupt-archive"),
         },
+    ),
+    (
+        "a zip appended to a picture inside a zip",
+        _appended_zip_in_a_zip,
+        {("outer.zip!/cat.jpg", "appended-archive")},
     ),
     (
         "a zip's folder entry holding the picture's bytes",

@@ -112,6 +112,23 @@ def zip_end(data: bytes | bytearray, end: int, size: int) -> ZipEnd | None:
     return ZipEnd.APPENDED
 
 
+def zip_end_problem(end: ZipEnd | None, *, member: bool) -> tuple[str, str] | None:
+    """The errors.csv (kind, reason) of what `zip_end` found, or None when there is nothing to
+    say: a zip appended to a file is opened, one appended to an archive member cannot be (a
+    member is read once, and only a container recognised by its first bytes is held)."""
+    if end is ZipEnd.LAST_SEGMENT:
+        return "split-archive", (
+            "the last segment of a split (multi-volume) zip: the members were not read; join "
+            "the segments (zip -s 0 set.zip --out whole.zip) and triage the joined file"
+        )
+    if end is ZipEnd.APPENDED and member:
+        return "appended-archive", (
+            "a zip is appended to this member's content and was not opened: extract the "
+            "member and triage it"
+        )
+    return None
+
+
 def unsafe_member_name(name: str) -> bool:
     """True for member names that would climb out of an extraction folder or are absolute."""
     # (a leading `\\xNN` is an undecodable byte as `names.shown_name` writes it, not a root)
@@ -138,6 +155,9 @@ class MemberStream(io.RawIOBase):
         self._container = container
         self._pending = b""
         self.failure: str | None = None
+        #: The bytes read so far and the last `ZIP_TAIL_BYTES` of them (`zip_end` of a member)
+        self.size = 0
+        self.tail = b""
 
     def readable(self) -> bool:
         return True
@@ -156,7 +176,11 @@ class MemberStream(io.RawIOBase):
         if block and not self._budget.consume(self._container, len(block)):
             self.failure = self._budget.tripped
             return b""
-        return bytes(block)
+        block = bytes(block)
+        self.size += len(block)
+        tail = block if len(block) >= ZIP_TAIL_BYTES else self.tail + block
+        self.tail = tail[-ZIP_TAIL_BYTES:]
+        return block
 
     def readinto(self, buffer: Any) -> int:
         if not self._pending:

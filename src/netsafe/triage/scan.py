@@ -21,6 +21,7 @@ from netsafe.triage.archive import (
     ZipEnd,
     unsafe_member_name,
     zip_end,
+    zip_end_problem,
 )
 from netsafe.triage.carving.regions import carved_files
 from netsafe.triage.error_kinds import (
@@ -64,10 +65,6 @@ READ_BUFFER = 1 << 20
 CARVED = frozenset({"carved"})
 #: Opens a zip appended to other content (its head is the other content's)
 APPENDED_ZIP = ArchiveOpener()
-LAST_SEGMENT_REASON = (
-    "the last segment of a split (multi-volume) zip: the members were not read; join the "
-    "segments (zip -s 0 set.zip --out whole.zip) and triage the joined file"
-)
 
 
 class Scanner:
@@ -177,10 +174,11 @@ class Scanner:
         opener = REGISTRY.content_for(head, item.path) if head is not None else None
         if opener is None and head is not None:
             end = self._zip_end(item, result.bytes_read)
+            problem = zip_end_problem(end, member=False)
             if end is ZipEnd.APPENDED:
                 opener = APPENDED_ZIP
-            elif end is ZipEnd.LAST_SEGMENT:
-                result.errors.append(context.error("split-archive", LAST_SEGMENT_REASON))
+            elif problem is not None:
+                result.errors.append(context.error(*problem))
         if opener is not None and head is not None:
             if self.config.limits.max_depth > 0:
                 self._scan_top_container(item, opener, head, result.bytes_read, context, result)
@@ -351,7 +349,13 @@ class Scanner:
             result.errors.append(context.error("too-deeply-nested", _too_deep(limits.max_depth)))
             opener = None
         if opener is None:
-            return self._fingerprint(stream, context, result) is not None
+            if self._fingerprint(stream, context, result) is None:
+                return False
+            end = zip_end(stream.tail, len(stream.tail), stream.size)
+            problem = zip_end_problem(end, member=True)
+            if problem is not None:
+                result.errors.append(context.error(*problem))
+            return True
         data = stream.read_all(limits.max_nested_bytes)
         if data is None or stream.failure is not None:
             failure = stream.failure or "unreadable member"
