@@ -376,3 +376,22 @@ def test_a_chance_zip_signature_at_a_files_end_is_not_a_zip(tail: bytes) -> None
     from netsafe.triage.archive import zip_end
 
     assert zip_end(tail, len(tail), 10_000) is None
+
+
+def test_a_source_whose_path_is_not_utf8_is_refused_by_name(
+    tmp_path: Path,
+    cli_env: Settings,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+    known: Known,
+) -> None:
+    """Names inside a source are shown escaped; the source itself must be named again by the
+    reports and a resume, so a source path that is not UTF-8 is bad input (exit 2), never a
+    crash part-way."""
+    source = tmp_path / "caf\udce9"
+    source.mkdir()
+    (source / "a.jpg").write_bytes(known.image_a)
+    done = run_cli(capsys, monkeypatch, "triage", str(source), "--exhibit", "HUNT/2",
+                   "--out", str(tmp_path / "out"), "--workers", "0", "--no-pdf")  # fmt: skip
+    assert done.exit_code == 2
+    assert "caf\\xe9: the path is not valid UTF-8" in done.stderr

@@ -28,6 +28,7 @@ from netsafe.store.repositories.hashlists import SqlHashListRepository
 from netsafe.store.repositories.triage import SqlTriageRepository
 from netsafe.triage.journal import JournalError
 from netsafe.triage.list_index import index_matcher
+from netsafe.triage.names import is_shown_as_is, shown_name
 from netsafe.triage.openers.interfaces import KeyRing
 from netsafe.triage.pipeline import ExhibitPlan, ProgressReporter, triage_exhibit
 from netsafe.triage.result import TriageResult
@@ -163,7 +164,14 @@ def plan_exhibits(home: Path, request: TriageRequest) -> list[ExhibitPlan]:
     sources, exhibits, out = request.sources, request.exhibits, request.out
     for source in sources:
         if not source.exists() and not source.is_symlink():
-            raise TriageRequestError(f"{source}: no such file or folder")
+            raise TriageRequestError(f"{shown_name(str(source))}: no such file or folder")
+        if not is_shown_as_is(str(source)):
+            # (the reports name each source by its path, and carry UTF-8 only; a name inside a
+            # source is shown escaped, `triage.names`, but the source must be found again)
+            raise TriageRequestError(
+                f"{shown_name(str(source))}: the path is not valid UTF-8; give it through a "
+                "link or a copy with a UTF-8 name"
+            )
     for reference in exhibits:
         if not reference.strip():
             raise TriageRequestError("--exhibit: the reference is empty")
