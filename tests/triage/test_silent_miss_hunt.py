@@ -190,10 +190,15 @@ def _archive_formats(tmp: Path, known: Known) -> Path:
 
 
 def _appended_zips(tmp: Path, known: Known, on_disk: bool = False) -> Path:
-    """A zip behind a made-up executable stub (a self-extracting installer) and a zip appended
-    to another picture, in a folder or on a FAT volume."""
+    """A zip behind a made-up executable stub (a self-extracting installer; one of exactly 2 MiB,
+    a whole number of the lean path's reads) and a zip appended to another picture, in a
+    folder or on a FAT volume."""
     inner = zip_bytes({"a.jpg": known.image_a})
-    files = {"setup.exe": b"MZ" + bytes(5000) + inner, "cat.jpg": photo_jpeg(7) + inner}
+    files = {
+        "setup.exe": b"MZ" + bytes(5000) + inner,
+        "big.exe": b"MZ" + bytes((2 << 20) - 2 - len(inner)) + inner,
+        "cat.jpg": photo_jpeg(7) + inner,
+    }
     return fat_image(tmp / "card.raw", files) if on_disk else _folder(tmp, files)
 
 
@@ -229,12 +234,12 @@ FOUND: list[tuple[str, Build, set[str]]] = [
     (
         "a zip behind an installer stub or a picture",
         _appended_zips,
-        {"setup.exe!/a.jpg", "cat.jpg!/a.jpg"},
+        {"setup.exe!/a.jpg", "big.exe!/a.jpg", "cat.jpg!/a.jpg"},
     ),
     (
         "the same on a FAT volume",
         lambda t, k: _appended_zips(t, k, on_disk=True),
-        {"/setup.exe!/a.jpg", "/cat.jpg!/a.jpg"},
+        {"/setup.exe!/a.jpg", "/big.exe!/a.jpg", "/cat.jpg!/a.jpg"},
     ),
     (
         "a zip -s set that fitted one segment",
