@@ -342,9 +342,14 @@ def _triage(env: dict[str, str], source: Path, name: str, *extra: str) -> dict[s
     done = subprocess.run(
         [*NETSAFE, "triage", str(source), "--exhibit", f"BENCH/{name}", "--out", str(out),
          "--no-pdf", "--json", *extra],
-        env=env, check=True, capture_output=True, text=True,
+        env=env, capture_output=True, text=True,
     )  # fmt: skip
+    # exit 1 with the summary printed: items that could not be read (counted, in errors.csv)
+    if done.returncode not in (0, 1) or not done.stdout.strip():
+        raise subprocess.CalledProcessError(done.returncode, done.args, done.stdout, done.stderr)
     summary: dict[str, object] = json.loads(done.stdout)
+    if done.returncode == 1 and not summary.get("items_in_error"):
+        raise subprocess.CalledProcessError(done.returncode, done.args, done.stdout, done.stderr)
     summary["wall_seconds"] = time.perf_counter() - started
     return summary
 

@@ -346,7 +346,10 @@ def test_the_cli_reports_what_it_could_not_read(
         capsys, monkeypatch, "triage", str(source), "--exhibit", "HUNT/1", "--out", str(out),
         "--workers", "0", "--no-pdf", "--json",
     )  # fmt: skip
-    assert done.exit_code == 0, done.stderr  # the source was read; one item in error, counted
+    # the source was read, but one item was not: the exit code says so, not only errors.csv
+    assert done.exit_code == 1, done.stderr
+    assert "HUNT/1: 1 item could not be read (errors.csv in" in done.stderr
+    assert "not fully triaged" in done.stderr
     summary = done.json()
     assert (summary["files_matched"], summary["items_in_error"]) == (3, 1)
     with (out / "errors.csv").open(encoding="utf-8") as handle:

@@ -49,7 +49,8 @@ def test_triage_matches_copies_of_a_listed_video(
         capsys, monkeypatch, "triage", str(device), "--exhibit", "SWP/V/1", "--out", str(out),
         "--workers", "0", "--no-pdf", "--inventory", "--json",
     )  # fmt: skip
-    assert done.exit_code == 0, done.stderr
+    assert done.exit_code == 1, done.stderr  # broken.mp4 was not read: said by the exit code
+    assert "SWP/V/1: 1 item could not be read" in done.stderr
     summary = done.json()
     assert summary["files_matched"] == 2
 

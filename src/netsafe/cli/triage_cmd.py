@@ -135,6 +135,17 @@ def triage(
             + "; ".join(f"{s['path']} ({s['unread']})" for s in unread)
             + ": this is not a clean device"
         )
+    in_error = [s for s in summaries if s["items_in_error"]]
+    if in_error:  # something went unread: the exit code says so, not only errors.csv
+        fail(
+            "; ".join(
+                f"exhibit {s['exhibit']}: {s['items_in_error']:,} "
+                f"{'item' if s['items_in_error'] == 1 else 'items'} could not be read "
+                f"(errors.csv in {s['out']})"
+                for s in in_error
+            )
+            + ": not fully triaged, so not a clean device"
+        )
 
 
 def _render(console: Any, summary: dict[str, Any]) -> None:
