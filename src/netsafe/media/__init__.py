@@ -14,6 +14,7 @@ from netsafe.media.decoding import (
     MediaError,
     NotAnImageError,
     decode_luma,
+    decode_luma_paged,
     decode_rgb,
 )
 from netsafe.media.pixel_modes import image_to_luma, image_to_rgb
@@ -43,6 +44,7 @@ __all__ = [
     "NotAnImageError",
     "could_be_image",
     "decode_luma",
+    "decode_luma_paged",
     "decode_rgb",
     "image_to_luma",
     "image_to_rgb",

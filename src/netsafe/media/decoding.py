@@ -75,7 +75,7 @@ def decode_rgb(data: bytes, limits: DecodeLimits = DEFAULT_LIMITS) -> npt.NDArra
 
     Raises MediaError with the reason when the image cannot be decoded.
     """
-    return _guarded(data, limits, luma=False)
+    return _guarded(data, limits, luma=False)[0]
 
 
 def decode_luma(data: bytes, limits: DecodeLimits = DEFAULT_LIMITS) -> npt.NDArray[np.uint8]:
@@ -84,16 +84,27 @@ def decode_luma(data: bytes, limits: DecodeLimits = DEFAULT_LIMITS) -> npt.NDArr
     PDQ only looks at luminance (0.299 R + 0.587 G + 0.114 B, the JPEG Y channel), so a JPEG is
     decoded from its Y channel alone: a third of the work of RGB. Raises MediaError.
     """
-    return _guarded(data, limits, luma=True)
+    return _guarded(data, limits, luma=True)[0]
 
 
-def _guarded(data: bytes, limits: DecodeLimits, *, luma: bool) -> npt.NDArray[np.uint8]:
+def decode_luma_paged(
+    data: bytes, limits: DecodeLimits = DEFAULT_LIMITS
+) -> tuple[npt.NDArray[np.uint8], bool]:
+    """`decode_luma` of the first page or frame, and whether the picture has more pages or
+    frames (a multi-page TIFF, an animated GIF/WebP/PNG: `media.pages` reads the others). The
+    count comes from Pillow's `n_frames` (1 for a format without pages, nothing else read)."""
+    return _guarded(data, limits, luma=True, pages=True)
+
+
+def _guarded(
+    data: bytes, limits: DecodeLimits, *, luma: bool, pages: bool = False
+) -> tuple[npt.NDArray[np.uint8], bool]:
     # WeasyPrint switches this process-wide flag on when imported; truncation must stay an error.
     ImageFile.LOAD_TRUNCATED_IMAGES = False
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
-            return _decode(data, limits, luma=luma)
+            return _decode(data, limits, luma=luma, pages=pages)
     except MediaError:
         raise
     except Image.DecompressionBombError as error:
@@ -101,10 +112,10 @@ def _guarded(data: bytes, limits: DecodeLimits, *, luma: bool) -> npt.NDArray[np
     except MemoryError as error:
         raise MediaError("refused: not enough memory to decode") from error
     except Exception as error:
-        raise MediaError(_describe(error)) from error
+        raise MediaError(describe_error(error)) from error
 
 
-def _describe(error: Exception) -> str:
+def describe_error(error: Exception) -> str:
     text = str(error) or type(error).__name__
     if isinstance(error, UnidentifiedImageError):
         return "not a readable image"
@@ -113,8 +124,28 @@ def _describe(error: Exception) -> str:
     return f"corrupt image: {text}"
 
 
-def _decode(data: bytes, limits: DecodeLimits, *, luma: bool) -> npt.NDArray[np.uint8]:
-    image = _open_header(data)
+def _decode(
+    data: bytes, limits: DecodeLimits, *, luma: bool, pages: bool
+) -> tuple[npt.NDArray[np.uint8], bool]:
+    image = open_header(data)
+    more = pages and _more_pages(image)
+    return decode_page(image, limits, luma=luma), more
+
+
+def _more_pages(image: Image.Image) -> bool:
+    """Whether the picture has pages or frames after the first. A count that cannot be read
+    (a later frame is corrupt) says yes, so that `media.pages` reports the frame that fails;
+    the image is put back on its first frame either way."""
+    try:
+        count = getattr(image, "n_frames", 1)
+    except Exception:
+        image.seek(0)  # Pillow may be left on a later frame; a failure here is the file's
+        return True
+    return isinstance(count, int) and count > 1
+
+
+def decode_page(image: Image.Image, limits: DecodeLimits, *, luma: bool) -> npt.NDArray[np.uint8]:
+    """The page or frame `image` stands on, decoded upright within `limits`."""
     width, height = image.size
     if width <= 0 or height <= 0:
         raise MediaError(f"corrupt image: size {width}×{height}")
@@ -139,7 +170,7 @@ def _decode(data: bytes, limits: DecodeLimits, *, luma: bool) -> npt.NDArray[np.
     return np.asarray(picture, dtype=np.uint8)
 
 
-def _open_header(data: bytes) -> Image.Image:
+def open_header(data: bytes) -> Image.Image:
     """The image with its header parsed (no pixels yet). Content sniffed by a weak signature
     whose header does not parse raises NotAnImageError."""
     sniffed = sniff_format(data[:SNIFF_BYTES])

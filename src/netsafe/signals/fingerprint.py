@@ -27,11 +27,13 @@ from netsafe.media import (
     NotAnImageError,
     could_be_image,
     decode_luma,
+    decode_luma_paged,
     sniff_media_type,
 )
 from netsafe.signals import registry
 from netsafe.signals.base import ByteHasher, Content, SignalType
 from netsafe.signals.crypto import CHUNK_SIZE, CRYPTO_SIGNALS, CryptoHasher
+from netsafe.signals.page_pdq import PagedPdq, page_pdqs
 from netsafe.signals.pdq import MIN_QUALITY, PdqSignal
 from netsafe.video.sniff import VIDEO_SNIFF_BYTES, sniff_video
 
@@ -40,7 +42,9 @@ from netsafe.video.sniff import VIDEO_SNIFF_BYTES, sniff_video
 class FileFingerprint:
     """Everything NetSafe knows about one file's content. Never holds the content itself.
 
-    `signals`: the values of registered signals without a column of their own (name → value)."""
+    `signals`: the values of registered signals without a column of their own (name → value).
+    `pages`: the PDQ of every page or frame after the first (`signals.page_pdq`), when asked for
+    (`Fingerprinter(pages=True)`) and the picture has more than one."""
 
     path: str
     size: int
@@ -53,6 +57,7 @@ class FileFingerprint:
     dihedral: tuple[str, ...] = ()
     error: str | None = None
     signals: dict[str, str] = field(default_factory=dict)
+    pages: PagedPdq | None = None
 
     def values(self) -> dict[str, str]:
         """Every signal value the file has, by signal name (report order)."""
@@ -126,8 +131,11 @@ class Fingerprinter:
         dihedral: bool = False,
         limits: DecodeLimits | None = None,
         head_bytes: int = SNIFF_BYTES,
+        pages: bool = False,
     ) -> None:
         self.hashes = tuple(hashes)
+        #: Also hash every page or frame after the first (triage: `FileFingerprint.pages`).
+        self.pages = pages
         self.dihedral = dihedral
         self.limits = limits or DecodeLimits()
         self.head_bytes = max(head_bytes, SNIFF_BYTES)
@@ -187,6 +195,7 @@ class Fingerprinter:
         pdq: str | None = None
         quality: int | None = None
         hashes: tuple[str, ...] = ()
+        pages: PagedPdq | None = None
         signals = extra.values() if extra is not None and error is None else {}
         if video is not None:
             source: BinaryIO | bytes | None = _rewound(stream, start) if rereadable else None
@@ -197,7 +206,9 @@ class Fingerprinter:
         elif kept is not None and error is None:
             data = b"".join(kept)
             try:
-                pdq, quality, hashes, error = _pdq(data, self.dihedral, self.limits)
+                pdq, quality, hashes, error, pages = _pdq(
+                    data, self.dihedral, self.limits, pages=self.pages
+                )
             except NotAnImageError:
                 media_type = None  # a weak signature whose header does not parse: plain file
             if self.extra and media_type is not None:
@@ -216,6 +227,7 @@ class Fingerprinter:
             dihedral=hashes,
             error=error,
             signals=signals,
+            pages=pages,
         )
         return fingerprint, head
 
@@ -305,18 +317,24 @@ def _media_signals(
 
 
 def _pdq(
-    data: bytes, dihedral: bool, limits: DecodeLimits
-) -> tuple[str | None, int | None, tuple[str, ...], str | None]:
-    """PDQ, quality, dihedral hashes and the decoding error of an image's bytes; raises
+    data: bytes, dihedral: bool, limits: DecodeLimits, *, pages: bool
+) -> tuple[str | None, int | None, tuple[str, ...], str | None, PagedPdq | None]:
+    """PDQ, quality, dihedral hashes and the decoding error of an image's bytes, and with
+    `pages` the PDQ of its later pages or frames (None for a picture of one); raises
     NotAnImageError when the content is no image after all (`media.WEAK_SIGNATURES`)."""
+    more = False
     try:
-        rgb = decode_luma(data, limits)
+        if pages:
+            rgb, more = decode_luma_paged(data, limits)
+        else:
+            rgb = decode_luma(data, limits)
     except NotAnImageError:
         raise
     except MediaError as error:
-        return None, None, (), str(error)
+        return None, None, (), str(error), None
+    later = page_pdqs(data, rgb, limits, dihedral=dihedral) if more else None
     if dihedral:
         hashes, quality = PdqSignal.compute_dihedral(rgb)
-        return hashes[0], quality, hashes, None
+        return hashes[0], quality, hashes, None, later
     result = PdqSignal.compute(rgb)
-    return result.hex, result.quality, (), None
+    return result.hex, result.quality, (), None, later

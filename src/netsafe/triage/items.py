@@ -134,6 +134,11 @@ class MatchRecord:
         return cls(**{**data, "scores": scores})
 
 
+#: The flag of a page or frame's record (`triage.pages`): the page of a multi-page picture, or
+#: the frame of an animated one, after the first (`scan.tif!/page-0003`).
+FRAME_FLAG = "frame"
+
+
 @dataclass(frozen=True, slots=True)
 class FileRecord:
     """A scanned file: its fingerprints and what it matched. No content, ever.
@@ -156,7 +161,8 @@ class FileRecord:
     pdq_not_tried: str = ""
     carved: bool = False  # carved out of unallocated or unpartitioned space
     signals: tuple[tuple[str, str], ...] = ()
-    #: What else the item is (beyond `deleted` and `carved`): "thumbnail" (from a thumbnail cache)
+    #: What else the item is (beyond `deleted` and `carved`): "thumbnail" (from a thumbnail cache),
+    #: "frame" (a page or frame after the first of a multi-page or animated picture: FRAME_FLAG)
     flags: tuple[str, ...] = ()
 
     def to_json(self) -> dict[str, Any]:

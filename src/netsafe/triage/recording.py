@@ -14,7 +14,14 @@ from typing import BinaryIO
 from netsafe.signals.crypto import CRYPTO_SIGNALS, digest_stream
 from netsafe.signals.fingerprint import FileFingerprint
 from netsafe.triage.error_kinds import unreadable_reason
-from netsafe.triage.items import FileItem, FileRecord, ItemError, ItemResult, Severity
+from netsafe.triage.items import (
+    FRAME_FLAG,
+    FileItem,
+    FileRecord,
+    ItemError,
+    ItemResult,
+    Severity,
+)
 from netsafe.triage.limits import ExpansionBudget
 from netsafe.triage.matcher import Matcher, MatchOutcomeLike, match_records
 from netsafe.triage.sources.image_access import ImageError
@@ -66,6 +73,10 @@ def record_batch(
         fp, item = read.fp, read.context.item
         if outcome is not None and outcome.matches and not outcome.ignored:
             fp = _completed(read, reopen)
+        matches = () if outcome is None or outcome.ignored else match_records(outcome)
+        if FRAME_FLAG in read.context.flags:
+            # a page or frame (`triage.pages`) shares its file's hashes: it keeps its PDQ matches
+            matches = tuple(m for m in matches if m.signal == "pdq")
         read.result.records.append(
             FileRecord(
                 source=item.source,
@@ -79,7 +90,7 @@ def record_batch(
                 pdq_quality=fp.pdq_quality,
                 deleted=item.deleted or read.context.deleted,
                 ignored=bool(outcome is not None and outcome.ignored),
-                matches=() if outcome is None or outcome.ignored else match_records(outcome),
+                matches=matches,
                 pdq_not_tried="" if outcome is None else outcome.pdq_not_tried,
                 carved=item.carved or "carved" in read.context.flags,
                 signals=tuple(sorted(fp.signals.items())),

@@ -50,6 +50,7 @@ from netsafe.triage.openers.interfaces import (
     OpenError,
 )
 from netsafe.triage.openers.registry import REGISTRY
+from netsafe.triage.pages import page_reads
 from netsafe.triage.plain import PlainBatchBuilder, PlainFileReader, PlainFiles, open_regular
 from netsafe.triage.recording import (
     Fingerprinted,
@@ -80,7 +81,7 @@ class Scanner:
         self._images: dict[str, OpenImage] = {}
         self._unmatched: list[Fingerprinted] = []
         self._fingerprinter = Fingerprinter(
-            hashes=config.hashes, dihedral=config.dihedral, head_bytes=HEAD_BYTES
+            hashes=config.hashes, dihedral=config.dihedral, head_bytes=HEAD_BYTES, pages=True
         )
         # the lean path computes the column digests only: with a bytes signal registered
         # beyond them, every file takes the full scan (which computes every signal)
@@ -258,6 +259,7 @@ class Scanner:
         if warning:
             result.errors.append(context.error("misleading-extension", warning, Severity.WARNING))
         self._unmatched.append(Fingerprinted(result, context, fp))
+        self._unmatched.extend(page_reads(fp, context, result))  # a TIFF's pages, a GIF's frames
         return head
 
     def _match_all(self) -> None:
