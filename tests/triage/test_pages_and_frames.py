@@ -17,9 +17,11 @@ from PIL import Image
 from netsafe.hashlists.category_map import CategoryMap
 from netsafe.hashlists.formats import vics
 from netsafe.hashlists.model import HashEntry
-from netsafe.media.pages import DEFAULT_PAGE_LIMITS
+from netsafe.media import DEFAULT_LIMITS, decode_luma_paged
+from netsafe.media.pages import DEFAULT_PAGE_LIMITS, PageLimits
 from netsafe.settings import Settings
 from netsafe.signals.fingerprint import Fingerprinter, fingerprint_stream
+from netsafe.signals.page_pdq import page_pdqs
 from netsafe.signals.pdq import DEFAULT_MAX_DISTANCE, PdqSignal
 from tests.cli_runner import run_cli
 from tests.triage.conftest import md5
@@ -196,3 +198,23 @@ def test_repeated_frames_are_hashed_once() -> None:
     assert fp.pages is not None
     assert [page.name for page in fp.pages.pages] == ["frame-0002"]
     assert fp.pages.capped == ""
+
+
+@pytest.mark.parametrize(
+    ("limits", "reason"),
+    [
+        (PageLimits(max_hashed=2), "frame 4 on not hashed with PDQ: the cap of 2 distinct frames"),
+        (PageLimits(max_decoded=3), "frame 5 on not hashed with PDQ: the cap of 3 decoded frames"),
+        (
+            PageLimits(max_total_pixels=3 * 256 * 256),
+            "frame 5 on not hashed with PDQ: the cap of 196,608 pixels of decoded frames",
+        ),
+    ],
+)
+def test_each_cap_stops_the_reading_and_says_where(limits: PageLimits, reason: str) -> None:
+    data = _animation("WEBP", _others(6))
+    first, more = decode_luma_paged(data, DEFAULT_LIMITS)
+    assert more
+    read = page_pdqs(data, first, DEFAULT_LIMITS, page_limits=limits)
+    assert read.capped.startswith(f"frames from {reason}")
+    assert len(read.pages) == min(limits.max_hashed, limits.max_decoded, 3)

@@ -5,10 +5,11 @@ Which pictures have pages is read from the content (Pillow's `n_frames`, `decodi
 decode_luma_paged`), never from the name. Each page is decoded as the first is (`decoding.
 decode_page`: the same pixel limit, downscaling and orientation). The work is bounded: a page
 whose downscaled luminance is the same as an earlier one's is not hashed again (an animation
-repeats frames), at most `PageLimits.max_hashed` distinct pages are hashed and at most
-`max_decoded` decoded; when either cap stops the reading, `PagedLumas.capped` says where, and
-triage reports it as a warning. A page that cannot be decoded is a `Page` with an error naming
-it; reading goes on to the next page unless Pillow cannot even move to it (a broken page chain).
+repeats frames), at most `PageLimits.max_hashed` distinct pages are hashed, at most
+`max_decoded` decoded and `max_total_pixels` pixels decoded in all; when a cap stops the
+reading, `PagedLumas.capped` says where, and triage reports it as a warning. A page that
+cannot be decoded is a `Page` with an error naming it; reading goes on to the next page unless
+Pillow cannot even move to it (a broken page chain).
 """
 
 from __future__ import annotations
@@ -43,6 +44,9 @@ class PageLimits:
 
     max_hashed: int = 100
     max_decoded: int = 1000
+    #: Pixels of all the later pages together (header sizes), so that many large pages cannot
+    #: cost what many pictures would (each page also keeps `DecodeLimits.max_pixels`).
+    max_total_pixels: int = 1_000_000_000
 
 
 DEFAULT_PAGE_LIMITS = PageLimits()
@@ -108,6 +112,7 @@ def _pages(
     """(number, page) for every page after the first, until the last, a cap or a chain that
     breaks (`found.capped` says which)."""
     number = 1
+    pixels = 0
     while True:
         number += 1
         if number - 1 > page_limits.max_decoded:
@@ -120,6 +125,11 @@ def _pages(
         except Exception as error:
             reason = f"cannot reach {found.unit} {number}: {describe_error(error)}"
             yield number, Page(number, None, f"{reason}; it and any after it not read")
+            return
+        pixels += image.size[0] * image.size[1]
+        if pixels > page_limits.max_total_pixels:
+            total = page_limits.max_total_pixels
+            found.capped = _cap_reason(found.unit, number, total, "pixels of decoded")
             return
         try:
             luma = decode_page(image, limits, luma=True)
