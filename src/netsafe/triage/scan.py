@@ -41,6 +41,10 @@ from netsafe.triage.items import (
 from netsafe.triage.limits import ContainerCount, ExpansionBudget
 from netsafe.triage.matcher import Matcher
 from netsafe.triage.openers.content.archive import ArchiveOpener
+from netsafe.triage.openers.content.embedded_pictures import (
+    EmbeddedPicturesOpener,
+    ends_like_picture,
+)
 from netsafe.triage.openers.interfaces import (
     Content,
     ContentOpener,
@@ -66,6 +70,8 @@ READ_BUFFER = 1 << 20
 CARVED = frozenset({"carved"})
 #: Opens a zip appended to other content (its head is the other content's)
 APPENDED_ZIP = ArchiveOpener()
+#: Carves the pictures of a file that ends like one (appended, concatenated)
+EMBEDDED_PICTURES = EmbeddedPicturesOpener()
 
 
 class Scanner:
@@ -91,6 +97,7 @@ class Scanner:
         videos = bool(registry.signals_for(SignalContent.VIDEO))
         self._plain_reader = PlainFileReader(config.hashes, videos=videos) if lean else None
         self._open_context = OpenContext(config.keys, carve=config.carve)
+        self._nests = config.limits.max_depth > 0  # (a picture file is no container at 0)
         self._thumbnails = ThumbnailThresholds(
             config.thumbnail_max_distance, config.thumbnail_quality_floor
         )
@@ -174,12 +181,15 @@ class Scanner:
             head = self._fingerprint(stream, context, result)
         opener = REGISTRY.content_for(head, item.path) if head is not None else None
         if opener is None and head is not None:
-            end = self._zip_end(item, result.bytes_read)
+            tail = self._tail(item, result.bytes_read)
+            end = zip_end(tail, len(tail), result.bytes_read) if tail is not None else None
             problem = zip_end_problem(end, member=False)
             if end is ZipEnd.APPENDED:
                 opener = APPENDED_ZIP
             elif problem is not None:
                 result.errors.append(context.error(*problem))
+            elif tail is not None and ends_like_picture(tail, len(tail)) and self._nests:
+                opener = EMBEDDED_PICTURES  # a picture appended to other content, or several
         if opener is not None and head is not None:
             if self.config.limits.max_depth > 0:
                 self._scan_top_container(item, opener, head, result.bytes_read, context, result)
@@ -187,17 +197,16 @@ class Scanner:
                 result.errors.append(context.error("too-deeply-nested", _too_deep(0)))
         return result
 
-    def _zip_end(self, item: FileItem, size: int) -> ZipEnd | None:
-        """What a zip end record closing the item says it is (`archive.zip_end`): a zip
-        appended to other content (libarchive finds its members from that end), or the last
-        segment of a split zip."""
+    def _tail(self, item: FileItem, size: int) -> bytes | None:
+        """The item's last bytes, for what closes it: a zip end record (`archive.zip_end`: a
+        zip appended to other content, the last segment of a split zip), or the end of a
+        picture (`embedded_pictures.ends_like_picture`)."""
         try:
             with self._open(item) as stream:
                 stream.seek(max(0, size - ZIP_TAIL_BYTES))
-                tail = stream.read(ZIP_TAIL_BYTES)
+                return stream.read(ZIP_TAIL_BYTES)
         except (OSError, ImageError):
             return None  # the read that fingerprinted it said what went wrong, if anything
-        return zip_end(tail, len(tail), size)
 
     # -- opening -------------------------------------------------------------------------
     def _open(self, item: FileItem, *, buffered: bool = False) -> BinaryIO:

@@ -24,6 +24,7 @@ CONTENT_MODULES = (
     "netsafe.triage.openers.content.archive",
     "netsafe.triage.openers.content.disk_image",
     "netsafe.triage.openers.content.thumbnail_cache",
+    "netsafe.triage.openers.content.embedded_pictures",
 )
 
 

@@ -18,8 +18,8 @@
   a version, the number of entries, the thumbnails' width and height), then one entry per
   thumbnail (its size, its identifier, a FILETIME, the file name in UTF-16 ending in a 0
   character); the identifier written backwards in decimal is the stream's name (10 -> "01").
-  An OLE file without a `Catalog` stream (a Word document, an MSI) holds no thumbnails and
-  yields nothing.
+  An OLE file without a `Catalog` stream (a Word document, an MSI) holds no thumbnails: the
+  pictures embedded in its streams are its items (`embedded_pictures.ole_stream_pictures`).
 
 Every item is flagged `thumbnail`; the scanner hashes it (PDQ too) and matches it like a file.
 """
@@ -34,6 +34,7 @@ from typing import BinaryIO
 
 import olefile
 
+from netsafe.triage.openers.content.embedded_pictures import ole_stream_pictures
 from netsafe.triage.openers.interfaces import (
     Content,
     Embedded,
@@ -171,8 +172,9 @@ class ThumbsDbOpener:
             ) from error
         with ole:
             streams = list(ole.listdir(streams=True, storages=False))
-            if ["Catalog"] not in streams:
-                return  # an Office document or installer, not a thumbnail store
+            if ["Catalog"] not in streams:  # an Office document, an installer: no thumbnails,
+                yield from ole_stream_pictures(ole, streams)  # but pictures in its streams
+                return
             try:
                 names = catalog_names(ole.openstream("Catalog").read())
             except (OSError, ValueError, struct.error) as error:
