@@ -19,7 +19,7 @@ from netsafe.triage.openers.content import embedded_pictures
 from netsafe.triage.openers.content.embedded_pictures import ends_like_picture, is_pdf
 from tests.cli_runner import run_cli
 from tests.triage.conftest import Known, md5, run_triage
-from tests.triage.fixtures import photo_jpeg, text_file
+from tests.triage.fixtures import fat_image, photo_jpeg, text_file, zip_bytes
 from tests.triage.thumbnail_caches import compound_file
 
 JPEG_START = b"\xff\xd8\xff"
@@ -179,3 +179,23 @@ def test_recognition_is_by_content() -> None:
     assert ends_like_picture(b"\0IEND\xaeB`\x82", 9)
     assert not ends_like_picture(b"abc\xff\xd9x", 6)
     assert not ends_like_picture(b"", 0)
+
+
+def test_embedded_pictures_in_files_on_a_disk_image(tmp_path: Path, known: Known) -> None:
+    """A file read back from a file system (the lean path's stream, the tail read through the
+    image) and a PDF inside a zip (opened from memory) are looked into too."""
+    members = {
+        "notes.txt": text_file(3) + known.image_c,
+        "docs/hand.pdf": hand_pdf(known.image_a),
+        "keep.txt": text_file(1),
+        "pdfs.zip": zip_bytes({"inner.pdf": hand_pdf(known.image_c)}),
+    }
+    card = fat_image(tmp_path / "card.raw", members)
+    result = run_triage([card], tmp_path / "out", known.config())
+    matched = {r.path.lstrip("/").split("@")[0]: r.matches[0].category for r in result.records
+               if r.matches}  # fmt: skip
+    assert matched == {
+        "notes.txt!/embedded-0001": "C",
+        "docs/hand.pdf!/embedded-0001": "A",
+        "pdfs.zip!/inner.pdf!/embedded-0001": "C",
+    }
