@@ -16,7 +16,7 @@ from PIL import Image
 from netsafe.settings import Settings
 from netsafe.signals.fingerprint import fingerprint_stream
 from netsafe.triage.openers.content import embedded_pictures
-from netsafe.triage.openers.content.embedded_pictures import ends_like_picture, is_pdf
+from netsafe.triage.openers.content.embedded_pictures import ends_like_embedding, is_pdf
 from tests.cli_runner import run_cli
 from tests.triage.conftest import Known, md5, run_triage
 from tests.triage.fixtures import fat_image, photo_jpeg, text_file, zip_bytes
@@ -172,13 +172,26 @@ def test_hostile_embedded_data_is_a_carve_miss_not_a_crash(
 
 def test_recognition_is_by_content() -> None:
     assert is_pdf(b"%PDF-1.4\n")
-    assert is_pdf(b"\0" * 100 + b"%PDF-1.7")
     assert not is_pdf(b"PDF-1.4")
-    assert not is_pdf(b"\0" * 1024 + b"%PDF-1.7")
-    assert ends_like_picture(b"abc\xff\xd9", 5)
-    assert ends_like_picture(b"\0IEND\xaeB`\x82", 9)
-    assert not ends_like_picture(b"abc\xff\xd9x", 6)
-    assert not ends_like_picture(b"", 0)
+    assert not is_pdf(b"\0" * 100 + b"%PDF-1.7")  # found by its end instead
+    for tail in (b"abc\xff\xd9", b"\0IEND\xaeB`\x82", b"x%%EOF", b"x%%EOF\n", b"%%EOF\r\n"):
+        assert ends_like_embedding(tail, len(tail)), tail
+    for tail in (b"abc\xff\xd9x", b"", b"text\n", b"%%EOF\n\n\n\n", b"IEND\x82"):
+        assert not ends_like_embedding(tail, len(tail)), tail
+
+
+def test_a_pdf_with_bytes_before_its_header_is_found_by_its_end(
+    tmp_path: Path, known: Known
+) -> None:
+    root = tmp_path / "exhibit"
+    root.mkdir()
+    (root / "mail.bin").write_bytes(
+        b"Content-Type: application/pdf\r\n\r\n" + hand_pdf(known.image_a)
+    )
+    result = run_triage([root], tmp_path / "out", known.config())
+    assert [r.path.lstrip("/").split("@")[0] for r in result.records if r.matches] == [
+        "mail.bin!/embedded-0001"
+    ]
 
 
 def test_embedded_pictures_in_files_on_a_disk_image(tmp_path: Path, known: Known) -> None:

@@ -31,7 +31,7 @@ from netsafe.signals.crypto import CHUNK_SIZE, CRYPTO_SIGNALS, new_hash, split_d
 from netsafe.triage.archive import HEAD_BYTES, zip_end
 from netsafe.triage.extensions import IMAGE_SUFFIXES
 from netsafe.triage.items import FileItem, FileRecord
-from netsafe.triage.openers.content.embedded_pictures import ends_like_picture
+from netsafe.triage.openers.content.embedded_pictures import ends_like_embedding
 from netsafe.triage.openers.registry import REGISTRY
 from netsafe.video.sniff import VIDEO_SNIFF_BYTES, could_be_video, sniff_video
 
@@ -238,10 +238,10 @@ class PlainFileReader:
             size += count
         # the buffer ends with the file's last bytes (a read at the end writes nothing): a zip
         # appended to other content (an installer, a picture) needs the full scan to be opened,
-        # a split zip's last segment to be reported; a file ending like a picture may hold
-        # pictures appended to it (`embedded_pictures`)
+        # a split zip's last segment to be reported; a file ending like a picture or a PDF may
+        # hold pictures (`embedded_pictures`)
         end = count or len(buffer)
-        if zip_end(buffer, end, size) is not None or ends_like_picture(buffer, end):
+        if zip_end(buffer, end, size) is not None or ends_like_embedding(buffer, end):
             return None
         return size, tuple(hash_.digest() for hash_ in hashes)
 

@@ -43,7 +43,7 @@ from netsafe.triage.matcher import Matcher
 from netsafe.triage.openers.content.archive import ArchiveOpener
 from netsafe.triage.openers.content.embedded_pictures import (
     EmbeddedPicturesOpener,
-    ends_like_picture,
+    ends_like_embedding,
 )
 from netsafe.triage.openers.interfaces import (
     Content,
@@ -70,7 +70,7 @@ READ_BUFFER = 1 << 20
 CARVED = frozenset({"carved"})
 #: Opens a zip appended to other content (its head is the other content's)
 APPENDED_ZIP = ArchiveOpener()
-#: Carves the pictures of a file that ends like one (appended, concatenated)
+#: Carves the pictures of a file that ends like one (appended, concatenated) or like a PDF
 EMBEDDED_PICTURES = EmbeddedPicturesOpener()
 
 
@@ -188,8 +188,8 @@ class Scanner:
                 opener = APPENDED_ZIP
             elif problem is not None:
                 result.errors.append(context.error(*problem))
-            elif tail is not None and ends_like_picture(tail, len(tail)) and self._nests:
-                opener = EMBEDDED_PICTURES  # a picture appended to other content, or several
+            elif tail is not None and ends_like_embedding(tail, len(tail)) and self._nests:
+                opener = EMBEDDED_PICTURES  # pictures appended to other content, a PDF
         if opener is not None and head is not None:
             if self.config.limits.max_depth > 0:
                 self._scan_top_container(item, opener, head, result.bytes_read, context, result)
@@ -200,7 +200,7 @@ class Scanner:
     def _tail(self, item: FileItem, size: int) -> bytes | None:
         """The item's last bytes, for what closes it: a zip end record (`archive.zip_end`: a
         zip appended to other content, the last segment of a split zip), or the end of a
-        picture (`embedded_pictures.ends_like_picture`)."""
+        picture (`embedded_pictures.ends_like_embedding`)."""
         try:
             with self._open(item) as stream:
                 stream.seek(max(0, size - ZIP_TAIL_BYTES))

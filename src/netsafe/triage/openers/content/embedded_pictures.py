@@ -4,14 +4,14 @@ byte offset in the file).
 
 Which files are read so, always by content, never by name:
 
-- a PDF (`%PDF-` in its first 1,024 bytes): a picture stored with `/DCTDecode` is the JPEG's
-  own bytes in the file. Pictures inside `/FlateDecode` streams (PNG-like images, pictures in
-  compressed object streams) are not inflated: they are not found.
+- a PDF (`%PDF-` at its first byte, or `%%EOF` at its end): a picture stored with
+  `/DCTDecode` is the JPEG's own bytes in the file. Pictures inside `/FlateDecode` streams
+  (PNG-like images, pictures in compressed object streams) are not inflated: not found.
 - a file whose last bytes end a picture (a JPEG's EOI `FF D9`, a PNG's `IEND` chunk) that is
   not one picture from its first byte to its last: a JPEG appended to a text file or behind
   another picture, Android's `.thumbdata` files (JPEGs back to back). The scanner looks at
-  that tail (`ends_like_picture`) like it looks for an appended zip; a file that is exactly one
-  picture yields nothing here (it was hashed and matched as itself).
+  that tail (`ends_like_embedding`) like it looks for an appended zip; a file that is exactly
+  one picture yields nothing here (it was hashed and matched as itself).
 - an OLE compound file that is not a `Thumbs.db` (a legacy .doc, .xls, .ppt): each stream is
   read (`ole_stream_pictures`, called by `thumbnail_cache.ThumbsDbOpener`).
 
@@ -50,11 +50,12 @@ MAX_SCANNED = 1024 * MIB
 MAX_OLE_STREAM = 512 * MIB
 CAPPED = "embedded-pictures-capped"
 PDF_SIGNATURE = b"%PDF-"
-PDF_HEADER_WITHIN = 1024
 FORMATS = (*jpeg.FORMATS, *png.FORMATS)
 CARVED = frozenset({"carved"})
 _JPEG_END = b"\xff\xd9"
 _PNG_END = b"IEND\xaeB`\x82"
+_PDF_END = b"%%EOF"
+_PDF_LAST = frozenset(b"F\r\n")
 
 ReadAt = Callable[[int, int], bytes]
 
@@ -66,13 +67,24 @@ class _OleFile(Protocol):
 
 
 def is_pdf(head: bytes) -> bool:
-    """True when a PDF header starts in the first 1,024 bytes (as PDF readers accept)."""
-    return head.find(PDF_SIGNATURE, 0, PDF_HEADER_WITHIN) >= 0
+    """True when the bytes start with a PDF header (at byte 0, as `file` looks for it: a PDF
+    with bytes before its header is found by its end instead, `ends_like_embedding`)."""
+    return head.startswith(PDF_SIGNATURE)
 
 
-def ends_like_picture(data: bytes | bytearray, end: int) -> bool:
-    """True when `data[:end]`, a file's last bytes, end a JPEG (EOI) or a PNG (IEND chunk)."""
-    return data[max(0, end - 2) : end] == _JPEG_END or data[max(0, end - 8) : end] == _PNG_END
+def ends_like_embedding(data: bytes | bytearray, end: int) -> bool:
+    """True when `data[:end]`, a file's last bytes, end a JPEG (EOI), a PNG (IEND chunk) or a
+    PDF (`%%EOF`, then an end of line or not): the last byte rules out most files at once."""
+    if end <= 0:
+        return False
+    last = data[end - 1]
+    if last == 0xD9:
+        return data[max(0, end - 2) : end] == _JPEG_END
+    if last == 0x82:
+        return data[max(0, end - 8) : end] == _PNG_END
+    if last in _PDF_LAST:
+        return data.find(_PDF_END, max(0, end - 7), end) >= 0
+    return False
 
 
 class EmbeddedPicturesOpener:
