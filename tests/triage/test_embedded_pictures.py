@@ -212,3 +212,10 @@ def test_embedded_pictures_in_files_on_a_disk_image(tmp_path: Path, known: Known
         "docs/hand.pdf!/embedded-0001": "A",
         "pdfs.zip!/inner.pdf!/embedded-0001": "C",
     }
+
+
+def test_a_pdf_given_as_a_source_is_a_pdf(tmp_path: Path, known: Known) -> None:
+    (tmp_path / "doc.pdf").write_bytes(hand_pdf(known.image_a))
+    result = run_triage([tmp_path / "doc.pdf"], tmp_path / "out", known.config())
+    assert [s.kind for s in result.sources] == ["pdf"]
+    assert [r.path.split("@")[0] for r in result.records if r.matches] == ["doc.pdf!/embedded-0001"]

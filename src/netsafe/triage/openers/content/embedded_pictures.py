@@ -95,6 +95,10 @@ class EmbeddedPicturesOpener:
     def recognise(self, head: bytes, name: str) -> bool:
         return is_pdf(head)
 
+    def describe(self, head: bytes) -> str:
+        """The kind a source of it is reported as."""
+        return "pdf" if is_pdf(head) else "file"
+
     def open(self, content: Content, context: OpenContext) -> Iterator[Embedded | EmbeddedProblem]:
         if content.data is not None:
             yield from embedded_pictures(_bytes_reader(content.data), content.size)
