@@ -219,3 +219,29 @@ def test_a_pdf_given_as_a_source_is_a_pdf(tmp_path: Path, known: Known) -> None:
     result = run_triage([tmp_path / "doc.pdf"], tmp_path / "out", known.config())
     assert [s.kind for s in result.sources] == ["pdf"]
     assert [r.path.split("@")[0] for r in result.records if r.matches] == ["doc.pdf!/embedded-0001"]
+
+
+def test_an_mpo_s_second_picture_is_carved_once_with_its_own_bytes(
+    tmp_path: Path, known: Known
+) -> None:
+    """A phone's MPO (a JPEG with a second picture behind it, indexed by its APP2 MP header):
+    each picture is an embedded item with its own MD5 and PDQ, and not also a PDQ-only frame."""
+    first = Image.open(io.BytesIO(photo_jpeg(11, size=256)))
+    second = Image.open(io.BytesIO(known.near_b))
+    buffer = io.BytesIO()
+    first.save(buffer, "MPO", save_all=True, append_images=[second], quality=95)
+    data = buffer.getvalue()
+    assert Image.open(io.BytesIO(data)).format == "MPO"
+    root = tmp_path / "exhibit"
+    root.mkdir()
+    (root / "IMG_0001.JPG").write_bytes(data)
+    result = run_triage([root], tmp_path / "out", known.config())
+    paths = [r.path.lstrip("/") for r in result.records]
+    assert not [p for p in paths if "frame-" in p], paths
+    matched = [(r.path.lstrip("/").split("@")[0], r.matches[0].category)
+               for r in result.records if r.matches]  # fmt: skip
+    # the leading picture is carved too (its own MD5: the file's is of both), the second matches
+    assert [p.split("@")[0] for p in paths] == [
+        "IMG_0001.JPG", "IMG_0001.JPG!/embedded-0001", "IMG_0001.JPG!/embedded-0002",
+    ]  # fmt: skip
+    assert matched == [("IMG_0001.JPG!/embedded-0002", "B")], paths

@@ -135,7 +135,11 @@ def _decode(
 def _more_pages(image: Image.Image) -> bool:
     """Whether the picture has pages or frames after the first. A count that cannot be read
     (a later frame is corrupt) says yes, so that `media.pages` reports the frame that fails;
-    the image is put back on its first frame either way."""
+    the image is put back on its first frame either way. An MPO's later pictures (a phone's
+    depth or gain map, a stereo pair) are whole JPEGs in the file's bytes: triage carves them
+    with their own bytes and hashes (`embedded_pictures`), so they are not frames here."""
+    if image.format == "MPO":
+        return False
     try:
         count = getattr(image, "n_frames", 1)
     except Exception:

@@ -1,5 +1,6 @@
-"""The pages of a multi-page picture (TIFF) and the frames of an animated one (GIF, WebP, APNG,
-MPO), after the first, decoded one at a time for PDQ.
+"""The pages of a multi-page picture (TIFF) and the frames of an animated one (GIF, WebP, APNG),
+after the first, decoded one at a time for PDQ (an MPO's later pictures are carved from its
+bytes instead: `decoding._more_pages`).
 
 Which pictures have pages is read from the content (Pillow's `n_frames`, `decoding.
 decode_luma_paged`), never from the name. Each page is decoded as the first is (`decoding.
