@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import io
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -70,3 +71,34 @@ def run_triage(
 def errors_of(result: TriageResult) -> dict[str, str]:
     """path -> kind of every error and warning."""
     return {e.path: e.kind for e in result.errors}
+
+
+def import_listing(
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+    rows: str,
+    *,
+    name: str = "known-test",
+) -> None:
+    """Import a CSV hash list (`rows`: its header and lines) through the real CLI, as an examiner
+    would before a triage; the import must succeed."""
+    from tests.cli_runner import run_cli
+
+    listing = tmp_path / "known.csv"
+    listing.write_text(rows, encoding="utf-8")
+    done = run_cli(capsys, monkeypatch, "hashlist", "import", str(listing), "--name", name)
+    assert done.exit_code == 0, done.stderr
+
+
+def import_known_list(
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+    known: Known,
+) -> None:
+    """The known images' list through the CLI: image A and C by MD5, the picture `near_b` is a
+    copy of by PDQ (category B)."""
+    pdq_b = fingerprint_stream(io.BytesIO(photo_jpeg(103, size=256)), path="b").pdq
+    rows = f"md5,pdq,category\n{md5(known.image_a)},,A\n,{pdq_b},B\n{md5(known.image_c)},,C\n"
+    import_listing(tmp_path, capsys, monkeypatch, rows)

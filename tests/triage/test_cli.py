@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import csv
 import getpass
-import io
 import json
 from pathlib import Path
 
@@ -13,28 +12,11 @@ import pytest
 from sqlalchemy import Engine
 
 from netsafe.settings import Settings
-from netsafe.signals.fingerprint import fingerprint_stream
 from netsafe.store.engine import make_session_factory
 from netsafe.store.repositories.triage import SqlTriageRepository
 from tests.cli_runner import run_cli
-from tests.triage.conftest import Known, md5
+from tests.triage.conftest import Known, import_known_list
 from tests.triage.fixtures import e01_image, fat_image, mbr_disk, photo_jpeg
-
-
-def _import_list(
-    tmp_path: Path,
-    capsys: pytest.CaptureFixture[str],
-    monkeypatch: pytest.MonkeyPatch,
-    known: Known,
-) -> None:
-    pdq_b = fingerprint_stream(io.BytesIO(photo_jpeg(103, size=256)), path="b").pdq
-    listing = tmp_path / "known.csv"
-    listing.write_text(
-        f"md5,pdq,category\n{md5(known.image_a)},,A\n,{pdq_b},B\n{md5(known.image_c)},,C\n",
-        encoding="utf-8",
-    )
-    done = run_cli(capsys, monkeypatch, "hashlist", "import", str(listing), "--name", "known-test")
-    assert done.exit_code == 0, done.stderr
 
 
 @pytest.mark.slow
@@ -46,7 +28,7 @@ def test_examiner_walkthrough_import_a_list_triage_an_e01_read_the_report(
     monkeypatch: pytest.MonkeyPatch,
     known: Known,
 ) -> None:
-    _import_list(tmp_path, capsys, monkeypatch, known)
+    import_known_list(tmp_path, capsys, monkeypatch, known)
     raw = fat_image(
         tmp_path / "phone.img",
         {"DCIM/a.jpg": known.image_a, "DCIM/b.jpg": known.near_b, "old.jpg": known.image_c},
@@ -100,7 +82,7 @@ def test_several_exhibits_in_one_command_on_the_process_pool(
     monkeypatch: pytest.MonkeyPatch,
     known: Known,
 ) -> None:
-    _import_list(tmp_path, capsys, monkeypatch, known)
+    import_known_list(tmp_path, capsys, monkeypatch, known)
     first, second = tmp_path / "laptop", tmp_path / "usb"
     first.mkdir()
     second.mkdir()
@@ -151,7 +133,7 @@ def test_hashes_auto_follows_the_lists_and_an_explicit_choice_must_cover_them(
     monkeypatch: pytest.MonkeyPatch,
     known: Known,
 ) -> None:
-    _import_list(tmp_path, capsys, monkeypatch, known)  # MD5 entries and one PDQ entry
+    import_known_list(tmp_path, capsys, monkeypatch, known)  # MD5 entries and one PDQ entry
     folder = tmp_path / "folder"
     folder.mkdir()
     (folder / "a.jpg").write_bytes(known.image_a)
@@ -198,7 +180,7 @@ def test_carving_on_the_process_pool_and_no_carve(
 ) -> None:
     """A picture left only in unpartitioned space is carved by the pool's workers, matched,
     stored flagged carved; `--no-carve` leaves it."""
-    _import_list(tmp_path, capsys, monkeypatch, known)
+    import_known_list(tmp_path, capsys, monkeypatch, known)
     volume = fat_image(tmp_path / "card.img", {"notes.txt": b"zebra-test-term"})
     disk = mbr_disk(tmp_path / "disk.dd", [(volume, 0x06)])
     with disk.open("r+b") as handle:

@@ -10,10 +10,9 @@ from sqlalchemy import Engine
 
 from netsafe.settings import Settings
 from tests.cli_runner import run_cli
-from tests.triage.conftest import Known
+from tests.triage.conftest import Known, import_known_list
 from tests.triage.disk_fixtures import luks_image
 from tests.triage.fixtures import fat_image, ntfs_image
-from tests.triage.test_cli import _import_list
 
 
 @pytest.mark.usefixtures("engine")
@@ -101,7 +100,7 @@ def test_an_encrypted_volume_opens_with_a_key_from_a_file(
     monkeypatch: pytest.MonkeyPatch,
     known: Known,
 ) -> None:
-    _import_list(tmp_path, capsys, monkeypatch, known)
+    import_known_list(tmp_path, capsys, monkeypatch, known)
     volume = fat_image(tmp_path / "v.raw", {"DCIM/a.jpg": known.image_a})
     image = luks_image(volume, tmp_path / "usb.img", "zebra-pass-2")
     key_file = tmp_path / "key.txt"

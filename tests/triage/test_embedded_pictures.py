@@ -14,11 +14,10 @@ import pytest
 from PIL import Image
 
 from netsafe.settings import Settings
-from netsafe.signals.fingerprint import fingerprint_stream
 from netsafe.triage.openers.content import embedded_pictures
 from netsafe.triage.openers.content.embedded_pictures import ends_like_embedding, is_pdf
 from tests.cli_runner import run_cli
-from tests.triage.conftest import Known, md5, run_triage
+from tests.triage.conftest import Known, import_known_list, run_triage
 from tests.triage.fixtures import fat_image, photo_jpeg, text_file, zip_bytes
 from tests.triage.thumbnail_caches import compound_file
 
@@ -92,14 +91,7 @@ def test_pictures_embedded_in_files_are_found_and_matched_through_the_cli(
     monkeypatch: pytest.MonkeyPatch,
     known: Known,
 ) -> None:
-    pdq_b = fingerprint_stream(io.BytesIO(photo_jpeg(103, size=256)), path="b").pdq
-    listing = tmp_path / "known.csv"
-    listing.write_text(
-        f"md5,pdq,category\n{md5(known.image_a)},,A\n,{pdq_b},B\n{md5(known.image_c)},,C\n",
-        encoding="utf-8",
-    )
-    imported = run_cli(capsys, monkeypatch, "hashlist", "import", str(listing), "--name", "k")
-    assert imported.exit_code == 0, imported.stderr
+    import_known_list(tmp_path, capsys, monkeypatch, known)
     source, out = _exhibit(tmp_path, known), tmp_path / "out"
     done = run_cli(
         capsys, monkeypatch, "triage", str(source), "--exhibit", "EMB/1", "--out", str(out),

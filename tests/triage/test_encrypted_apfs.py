@@ -24,9 +24,8 @@ from tests.triage.apfs_volumes import (
     encrypted_apfs,
     plain_apfs,
 )
-from tests.triage.conftest import Known, run_triage
+from tests.triage.conftest import Known, import_known_list, run_triage
 from tests.triage.fixtures import mbr_disk
-from tests.triage.test_cli import _import_list
 
 pytestmark = pytest.mark.skipif(
     shutil.which("openssl") is None, reason="openssl encrypts the APFS test volume"
@@ -139,7 +138,7 @@ def test_cli_encrypted_apfs_exit_codes_and_the_password_from_a_file(
     monkeypatch: pytest.MonkeyPatch,
     known: Known,
 ) -> None:
-    _import_list(tmp_path, capsys, monkeypatch, known)
+    import_known_list(tmp_path, capsys, monkeypatch, known)
     volume = encrypted_apfs(tmp_path / "macbook.img")
     key_file = tmp_path / "key.txt"
     key_file.write_text(APFS_PASSWORD + "\n")

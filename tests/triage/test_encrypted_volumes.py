@@ -20,9 +20,8 @@ from netsafe.triage.openers.interfaces import KeyRing
 from netsafe.triage.scan_config import ScanConfig
 from tests.cli_runner import run_cli
 from tests.triage.bitlocker_volumes import PASSWORD, RECOVERY_PASSWORD, bitlocker_volume
-from tests.triage.conftest import Known, run_triage
+from tests.triage.conftest import Known, import_known_list, run_triage
 from tests.triage.fixtures import mbr_disk
-from tests.triage.test_cli import _import_list
 
 pytestmark = pytest.mark.skipif(
     any(shutil.which(tool) is None for tool in ("mkntfs", "ntfscp", "openssl")),
@@ -171,7 +170,7 @@ def test_cli_bitlocker_exit_codes_and_the_key_from_a_file(
     monkeypatch: pytest.MonkeyPatch,
     known: Known,
 ) -> None:
-    _import_list(tmp_path, capsys, monkeypatch, known)
+    import_known_list(tmp_path, capsys, monkeypatch, known)
     bek = tmp_path / "E0F1D2C3-0000-4000-8000-00000000000B.BEK"
     volume = bitlocker_volume(tmp_path / "usb.img", {"a.jpg": known.image_a}, startup_key_file=bek)
     key_file = tmp_path / "key.txt"

@@ -24,7 +24,7 @@ from netsafe.signals.fingerprint import Fingerprinter, fingerprint_stream
 from netsafe.signals.page_pdq import page_pdqs
 from netsafe.signals.pdq import DEFAULT_MAX_DISTANCE, PdqSignal
 from tests.cli_runner import run_cli
-from tests.triage.conftest import md5
+from tests.triage.conftest import import_listing, md5
 from tests.triage.fixtures import photo_jpeg
 
 LISTED = photo_jpeg(103, size=256)
@@ -100,10 +100,7 @@ def test_a_listed_picture_as_a_later_page_or_frame_is_found_by_pdq(
 ) -> None:
     listed_pdq = fingerprint_stream(io.BytesIO(LISTED), path="listed").pdq
     assert listed_pdq is not None
-    listing = tmp_path / "known.csv"
-    listing.write_text(f"pdq,category\n{listed_pdq},B\n", encoding="utf-8")
-    imported = run_cli(capsys, monkeypatch, "hashlist", "import", str(listing), "--name", "k")
-    assert imported.exit_code == 0, imported.stderr
+    import_listing(tmp_path, capsys, monkeypatch, f"pdq,category\n{listed_pdq},B\n")
     out = tmp_path / "out"
     done = run_cli(
         capsys, monkeypatch, "triage", str(exhibit), "--exhibit", "FRAMES/1", "--out", str(out),

@@ -18,9 +18,8 @@ from netsafe.store.migrate import upgrade
 from netsafe.triage.journal import JOURNAL_NAME
 from netsafe.triage.plain import unpack
 from tests.cli_runner import run_cli
-from tests.triage.conftest import Known
+from tests.triage.conftest import Known, import_known_list
 from tests.triage.fixtures import photo_jpeg, text_file
-from tests.triage.test_cli import _import_list
 
 REPORTS = ("findings.csv", "errors.csv")
 
@@ -57,7 +56,7 @@ def test_sigkill_then_resume_rescans_nothing_finished_and_ends_identical(
     monkeypatch: pytest.MonkeyPatch,
     known: Known,
 ) -> None:
-    _import_list(tmp_path, capsys, monkeypatch, known)
+    import_known_list(tmp_path, capsys, monkeypatch, known)
     exhibit = tmp_path / "exhibit"
     for n in range(1600):
         folder = exhibit / f"d{n // 200:02d}"

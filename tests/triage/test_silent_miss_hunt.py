@@ -23,7 +23,7 @@ from PIL import Image
 
 from netsafe.settings import Settings
 from tests.cli_runner import run_cli
-from tests.triage.conftest import Known, md5, run_triage
+from tests.triage.conftest import Known, import_listing, md5, run_triage
 from tests.triage.disk_fixtures import need, qemu_image
 from tests.triage.fixtures import (
     ext_image,
@@ -334,10 +334,7 @@ def test_the_cli_reports_what_it_could_not_read(
     monkeypatch: pytest.MonkeyPatch,
     known: Known,
 ) -> None:
-    listing = tmp_path / "known.csv"
-    listing.write_text(f"md5,category\n{md5(known.image_a)},A\n", encoding="utf-8")
-    imported = run_cli(capsys, monkeypatch, "hashlist", "import", str(listing), "--name", "k")
-    assert imported.exit_code == 0, imported.stderr
+    import_listing(tmp_path, capsys, monkeypatch, f"md5,category\n{md5(known.image_a)},A\n")
     source = _undecodable_names(tmp_path, known)
     (tmp_path / "deep").mkdir()
     shutil.copytree(_zips_four_deep(tmp_path / "deep", known), source, dirs_exist_ok=True)
