@@ -135,7 +135,7 @@ def triage(
             + "; ".join(f"{s['path']} ({s['unread']})" for s in unread)
             + ": this is not a clean device"
         )
-    in_error = [s for s in summaries if s["items_in_error"]]
+    in_error = outcome.items_unread()
     if in_error:  # something went unread: the exit code says so, not only errors.csv
         fail(
             "; ".join(

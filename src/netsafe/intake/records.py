@@ -8,7 +8,7 @@ from datetime import datetime
 from typing import Any
 
 from netsafe.intake import enumerations as enums
-from netsafe.operation.referrals import FileMatch
+from netsafe.operation.referrals import FileMatch, match_categories
 
 __all__ = ["FileMatch", "IntakeFile", "IntakeRecord", "UnassignedReferral"]
 
@@ -38,7 +38,7 @@ class IntakeFile:
 
     @property
     def categories(self) -> tuple[str, ...]:
-        return tuple(sorted({m.category for m in self.matches}))
+        return match_categories(self.matches)
 
     def as_json(self) -> dict[str, Any]:
         return {

@@ -89,6 +89,12 @@ class FileMatch:
         }
 
 
+def match_categories(matches: tuple[FileMatch, ...]) -> tuple[str, ...]:
+    """The categories of a file's list matches, each once, in order: what a reported file
+    (typed in or imported) shows as known."""
+    return tuple(sorted({m.category for m in matches}))
+
+
 @dataclass(frozen=True, slots=True)
 class ReportedFile:
     """A file named in the referral: its name and hashes (never its content), and what the
@@ -111,7 +117,7 @@ class ReportedFile:
 
     @property
     def categories(self) -> tuple[str, ...]:
-        return tuple(sorted({m.category for m in self.matches}))
+        return match_categories(self.matches)
 
 
 @dataclass(frozen=True, slots=True)

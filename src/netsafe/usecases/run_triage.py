@@ -79,6 +79,11 @@ class TriageOutcome:
         """The sources nothing could be read from: the run must not pass as a clean device."""
         return [s for summary in self.summaries for s in summary["sources"] if s["unread"]]
 
+    def items_unread(self) -> list[dict[str, Any]]:
+        """The exhibits with items in error (errors.csv's error rows): read, but not fully, so
+        the run must not pass as a clean device either."""
+        return [summary for summary in self.summaries if summary["items_in_error"]]
+
 
 def run_triage(
     request: TriageRequest,
