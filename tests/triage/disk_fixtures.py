@@ -45,9 +45,11 @@ def qemu_image(raw: Path, target: Path, kind: str) -> Path:
 def luks_image(raw: Path, target: Path, password: str) -> Path:
     """`raw` encrypted into a LUKS volume with `password` (qemu-img's luks driver)."""
     need("qemu-img")
-    # qemu-img times its PBKDF with the thread's CPU clock and, on a loaded machine, sometimes
-    # reads no CPU used ("Unable to get accurate CPU usage"): try again a few times
-    for _attempt in range(5):
+    # qemu-img times its first PBKDF round (2^15 iterations) with the thread's CPU clock, which
+    # counts in scheduler ticks: where SHA-256 is fast (SHA extensions) that round can take less
+    # than a tick, the clock reads no CPU used and qemu-img gives up ("Unable to get accurate
+    # CPU usage"); each try costs milliseconds, so try until one round is seen (CI failed with 5)
+    for _attempt in range(50):
         made = subprocess.run(
             [
                 "qemu-img",
